@@ -1,0 +1,1 @@
+"""dermkg command line: one `dermkg` command wiring each stage's group."""

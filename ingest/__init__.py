@@ -1,0 +1,1 @@
+"""dermkg ingest package."""

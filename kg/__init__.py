@@ -1,0 +1,1 @@
+"""Knowledge graph: model, store interface and backends, algorithms, importers."""

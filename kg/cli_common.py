@@ -1,0 +1,70 @@
+"""Options and output helpers shared by every ``dermkg`` sub-command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from kg.errors import DermkgError
+
+StoreOpt = Annotated[
+    str | None, typer.Option("--store", help="Store URL (overrides DERMKG_STORE).", envvar="DERMKG_STORE")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+UserOpt = Annotated[str, typer.Option("--user", "-u", help="Who is acting (recorded in the audit log).")]
+
+console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_jsonable(v) for v in obj]
+    return obj
+
+
+def emit(result: Any, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
+    """Print ``result`` as JSON on stdout, or through ``human`` (default: pretty JSON) for people."""
+    if as_json or human is None:
+        sys.stdout.write(json.dumps(to_jsonable(result), indent=None if as_json else 2, ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        human(result)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn DermkgError into a one-line message on stderr and exit code 2 (no traceback)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DermkgError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def store_from(url: str | None) -> Iterator[Any]:
+    """Open the store named by ``--store`` (or the settings) and close it afterwards."""
+    from kg.store import open_store
+
+    store = open_store(url)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,1 @@
+"""dermkg studio package."""

@@ -1,0 +1,1 @@
+"""Two-way sync with a Label Studio server."""

@@ -1,0 +1,1 @@
+"""Public dermatology datasets: adapters, label maps, splits, MCQ builders (issue 7)."""

@@ -1,0 +1,9 @@
+"""``dermkg synth datasets|evalsets`` (issue 7)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``dermkg synth``."""

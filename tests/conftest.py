@@ -1,0 +1,60 @@
+"""Shared fixtures: real data from ../shared/data, stores on every backend, service plugins."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.store import GraphStore, make_store
+
+pytest_plugins = [
+    "tests.fixtures.neo4j_server",
+    "tests.fixtures.labelstudio_server",
+    "tests.fixtures.llm_server",
+]
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data"))
+ARTIFACTS = Path(os.environ.get("DERMKG_TEST_ARTIFACTS", REPO / "test-artifacts"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real data folder; its absence is a broken checkout, not a reason to skip."""
+    assert SHARED_DATA.is_dir(), f"real data not found at {SHARED_DATA} (set DERMKG_SHARED_DATA)"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests keep screenshots, plots and logs worth looking at after a run."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
+    """A fresh embedded store in a temporary file."""
+    store = make_store(f"sqlite:///{tmp_path / 'kg.db'}").open()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A fresh, empty store on each backend: the contract suite runs on both."""
+    if request.param == "sqlite":
+        store = make_store(f"sqlite:///{tmp_path / 'kg.db'}").open()
+    else:
+        from tests.fixtures.neo4j_server import fresh_neo4j_store
+
+        store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
+    try:
+        yield store
+    finally:
+        store.close()

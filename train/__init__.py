@@ -1,0 +1,1 @@
+"""dermkg train package."""
