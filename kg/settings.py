@@ -12,7 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DERMKG_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="where the embedded store, images and caches live")
+    data_dir: Path = Field(
+        default=Path("data"), description="where the embedded store, images and caches live"
+    )
     store: str | None = Field(
         default=None,
         description="store URL: sqlite:///path.db (default <data dir>/dermkg.db) or neo4j://user@host:7687",
