@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` (the studio on the embedded store) and `make test`.
+CACHE ?= $(HOME)/.cache/dermkg
+VENV  := $(CACHE)/venv
+BIN   := $(VENV)/bin
+
+.PHONY: setup run test test-fast lint bench
+
+setup:
+	bash scripts/bootstrap.sh
+
+run: setup
+	$(BIN)/dermkg init
+	$(BIN)/dermkg kg stats
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not neo4j and not labelstudio and not e2e and not train"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python benchmarks/kg_bench.py
