@@ -1,9 +1,238 @@
-"""``dermkg review …``: scriptable curation (issue 2)."""
+"""``dermkg review …``: scriptable curation — list, accept, reject, merge, add, history, revert.
+
+Every decision is recorded as a CurationEvent with ``--user``; ``--expected-version`` makes a
+script fail (ConflictError, exit 2) instead of overwriting someone else's change.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import typer
+
+from kg.cli import lookup_diagnosis
+from kg.cli_common import JsonOpt, StoreOpt, UserOpt, emit, handle_errors, store_from
+from kg.models import Assertion, AssertionQuery, EventQuery
 
 app = typer.Typer(
     help="Curate assertions from scripts: list, accept, reject, merge, add.", no_args_is_help=True
 )
+
+Kind = Literal["is_a", "ddx"]
+Status = Literal["proposed", "accepted", "rejected", "superseded", "any"]
+Origin = Literal["import", "rules", "llm", "human"]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (required to reject).")]
+VersionOpt = Annotated[
+    int | None, typer.Option("--expected-version", help="Fail unless the item is at this version.")
+]
+VotesOpt = Annotated[
+    int, typer.Option("--votes", help="Independent votes needed before a decision is final.")
+]
+
+
+def _print_assertions(page: object) -> None:
+    for a in page.items:  # type: ignore[attr-defined]
+        score = "" if a.score is None else f" {a.score:.2f}"
+        typer.echo(f"{a.id}  {a.status:10} {a.kind:4} {a.subject} -> {a.object}  [{a.origin}{score}]")
+    typer.echo(f"{len(page.items)} of {page.total}")  # type: ignore[attr-defined]
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    kind: Annotated[Kind | None, typer.Option(help="is_a or ddx.")] = None,
+    status: Annotated[Status, typer.Option(help="Review state, or any.")] = "proposed",
+    origin: Annotated[Origin | None, typer.Option(help="Who made it.")] = None,
+    diagnosis: Annotated[str | None, typer.Option(help="Name or id at either end.")] = None,
+    source: Annotated[str | None, typer.Option(help="Has evidence from this source sha256.")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Lowest score.")] = None,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    limit: Annotated[int, typer.Option(help="Page size.")] = 50,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List assertions (default: proposed ones), oldest first.
+
+    Example: dermkg review list --kind ddx --status proposed --json
+    """
+    with store_from(store) as s:
+        did = lookup_diagnosis(s, diagnosis).id if diagnosis else None
+        query = AssertionQuery(
+            kind=kind,
+            status=None if status == "any" else status,
+            origin=origin,
+            diagnosis=did,
+            source_sha256=source,
+            min_score=min_score,
+            offset=offset,
+            limit=limit,
+        )
+        emit(s.query_assertions(query), as_json, _print_assertions)
+
+
+def _decide(
+    ids: list[str],
+    decision: Literal["accept", "reject", "supersede"],
+    user: str,
+    reason: str | None,
+    expected_version: int | None,
+    votes: int,
+    store: str | None,
+    as_json: bool,
+) -> None:
+    if expected_version is not None and len(ids) != 1:
+        raise typer.BadParameter("--expected-version applies to a single assertion id")
+    with store_from(store) as s, s.transaction():
+        done = [
+            s.review(
+                i, decision, user=user, reason=reason, expected_version=expected_version, required_votes=votes
+            )
+            for i in ids
+        ]
+    emit(
+        done,
+        as_json,
+        lambda rows: [typer.echo(f"{a.id}  {a.status}  ({len(a.votes)} vote(s))") for a in rows],
+    )
+
+
+@app.command()
+@handle_errors
+def accept(
+    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
+    user: UserOpt,
+    reason: ReasonOpt = None,
+    expected_version: VersionOpt = None,
+    votes: VotesOpt = 1,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept assertions (all or none).
+
+    Example: dermkg review accept a-0123456789abcdef --user ann
+    """
+    _decide(ids, "accept", user, reason, expected_version, votes, store, as_json)
+
+
+@app.command()
+@handle_errors
+def reject(
+    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
+    user: UserOpt,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (required).")],
+    expected_version: VersionOpt = None,
+    votes: VotesOpt = 1,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reject assertions (all or none); a reason is required.
+
+    Example: dermkg review reject a-0123456789abcdef --user ann --reason "not in the textbook"
+    """
+    _decide(ids, "reject", user, reason, expected_version, votes, store, as_json)
+
+
+@app.command()
+@handle_errors
+def supersede(
+    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
+    user: UserOpt,
+    reason: ReasonOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark assertions superseded (replaced by a better one).
+
+    Example: dermkg review supersede a-0123456789abcdef --user ann --reason "finer edge added"
+    """
+    _decide(ids, "supersede", user, reason, None, 1, store, as_json)
+
+
+@app.command()
+@handle_errors
+def merge(
+    keep: Annotated[str, typer.Argument(help="Diagnosis that stays (name or id).")],
+    drop: Annotated[str, typer.Argument(help="Diagnosis folded into it (name or id).")],
+    user: UserOpt,
+    reason: ReasonOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge two diagnoses: names become synonyms, the old id stays valid as an alias.
+
+    Example: dermkg review merge "melanocytic naevus" "mole" --user ann
+    """
+    with store_from(store) as s:
+        k, d = lookup_diagnosis(s, keep), lookup_diagnosis(s, drop)
+        merged = s.merge_diagnoses(k.id, d.id, user=user, reason=reason)
+    emit(merged, as_json, lambda m: typer.echo(f"{m.id}: {m.name} (aliases {', '.join(m.aliases)})"))
+
+
+@app.command()
+@handle_errors
+def add(
+    subject: Annotated[str, typer.Argument(help="Subject name or id (is_a: the child).")],
+    object: Annotated[str, typer.Argument(help="Object name or id (is_a: the parent).")],
+    kind: Annotated[Kind, typer.Option(help="is_a or ddx.")],
+    user: UserOpt,
+    accept_: Annotated[
+        bool, typer.Option("--accept", help="Accept it at once (recorded as a review).")
+    ] = False,
+    note: Annotated[str | None, typer.Option(help="A note kept on the assertion.")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a curator's assertion between two existing diagnoses (origin human).
+
+    Example: dermkg review add --kind ddx melanoma "seborrhoeic keratosis" --user ann --accept
+    """
+    with store_from(store) as s, s.transaction():
+        sub, obj = lookup_diagnosis(s, subject), lookup_diagnosis(s, object)
+        stored = s.add_assertion(
+            Assertion(kind=kind, subject=sub.id, object=obj.id, origin="human", note=note), user=user
+        )
+        if accept_ and stored.status != "accepted":
+            stored = s.review(stored.id, "accept", user=user)
+    emit(stored, as_json, lambda a: typer.echo(f"{a.id}  {a.status}  {a.kind} {a.subject} -> {a.object}"))
+
+
+@app.command()
+@handle_errors
+def history(
+    target: Annotated[str | None, typer.Option(help="Assertion / diagnosis / case id.")] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", help="Only this user's events.")] = None,
+    limit: Annotated[int, typer.Option(help="Page size.")] = 50,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The audit log, newest first.
+
+    Example: dermkg review history --target a-0123456789abcdef --json
+    """
+    with store_from(store) as s:
+        page = s.list_events(EventQuery(target=target, user=user, limit=limit))
+
+    def human(p: object) -> None:
+        for e in p.items:  # type: ignore[attr-defined]
+            typer.echo(
+                f"{e.at:%Y-%m-%d %H:%M:%S}  {e.id}  {e.user:10} {e.action:9} {e.target}  {e.reason or ''}"
+            )
+
+    emit(page, as_json, human)
+
+
+@app.command()
+@handle_errors
+def revert(
+    event: Annotated[str, typer.Argument(help="Event id (see `dermkg review history`).")],
+    user: UserOpt,
+    reason: ReasonOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Restore what an event changed (fails if the item changed since); history is kept.
+
+    Example: dermkg review revert ev-0123456789abcdef0123 --user ann --reason "wrong click"
+    """
+    with store_from(store) as s:
+        emit(s.revert_event(event, user=user, reason=reason), as_json)

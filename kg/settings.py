@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Label Studio
     labelstudio_url: str = "http://127.0.0.1:8080"
     labelstudio_token: SecretStr | None = None
+    labelstudio_users: Path | None = Field(
+        default=None, description="YAML/JSON mapping Label Studio user e-mail -> dermkg user"
+    )
 
     @property
     def store_url(self) -> str:

@@ -2,8 +2,123 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
+from kg.errors import InputError
+
+TypesOpt = Annotated[
+    str,
+    typer.Option("--types", help="Comma-separated: 1,2,3 (paper) and c2,c3 (random non-DDx controls)."),
+]
+_TYPE_NAMES = {"1": "type1", "2": "type2", "3": "type3", "c2": "control2", "c3": "control3"}
+
+
+def parse_types(value: str) -> list[str]:
+    """'1,2,3,c2' -> ['type1', 'type2', 'type3', 'control2'] (names accepted too)."""
+    out: list[str] = []
+    for part in (p.strip().lower() for p in value.split(",") if p.strip()):
+        name = _TYPE_NAMES.get(part, part)
+        if name not in _TYPE_NAMES.values():
+            raise InputError(f"--types: unknown type {part!r}; use 1,2,3 and optionally c2,c3")
+        if name not in out:
+            out.append(name)
+    if not out:
+        raise InputError("--types: give at least one type, e.g. --types 1,2,3")
+    return out
+
+
+def trajectories(
+    out: Annotated[Path, typer.Option("--out", help="Export folder (replaced atomically).")],
+    types: TypesOpt = "1,2,3",
+    comparator: Annotated[str, typer.Option("--comparator", help="grounded (offline) or llm.")] = "grounded",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    include_proposed: Annotated[
+        bool, typer.Option("--include-proposed", help="Also use proposed assertions and diagnoses.")
+    ] = False,
+    per_case: Annotated[int, typer.Option("--per-case", help="Type 2/3 pairs per primary case.")] = 1,
+    on_ungrounded: Annotated[
+        str, typer.Option("--on-ungrounded", help="queue (review_queue.jsonl) or drop.")
+    ] = "queue",
+    no_hf: Annotated[bool, typer.Option("--no-hf", help="Skip the Hugging Face datasets folder.")] = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Synthesise grounded Type 1-3 trajectories from the curated graph into an export folder.
+
+    Re-running over the same folder regenerates only the rows whose inputs changed.
+
+    Example: dermkg synth trajectories --out exports/sft --types 1,2,3 --seed 7
+    """
+    from synth.pipeline import synthesize
+    from synth.types import SynthOptions
+
+    if comparator not in ("grounded", "llm"):
+        raise InputError(f"--comparator: {comparator!r} is not one of grounded, llm")
+    if on_ungrounded not in ("queue", "drop"):
+        raise InputError(f"--on-ungrounded: {on_ungrounded!r} is not one of queue, drop")
+    options = SynthOptions(
+        types=parse_types(types),  # type: ignore[arg-type]
+        comparator=comparator,  # type: ignore[arg-type]
+        seed=seed,
+        include_proposed=include_proposed,
+        per_case=per_case,
+        on_ungrounded=on_ungrounded,  # type: ignore[arg-type]
+    )
+    with store_from(store) as st:
+        report = synthesize(st, out, options, hf=not no_hf, progress=not as_json)
+    emit(report, as_json, _print_synth)
+    if report.total == 0:
+        raise typer.Exit(1)
+
+
+def _print_synth(report) -> None:  # noqa: ANN001
+    console.print(f"[bold]{report.total}[/] trajectories at revision {report.revision} -> {report.out}")
+    console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts_by_type.items())))
+    r = report.regeneration
+    console.print(f"reused {r.reused}, regenerated {r.regenerated}, new {r.new}, removed {r.removed}")
+    console.print(
+        f"groundedness: {report.grounded_passed} passed, {report.grounded_failed} failed "
+        f"({report.queued_for_review} queued for review, {report.dropped} dropped)"
+    )
+    for line in report.missing:
+        console.print(f"[yellow]missing:[/] {line}")
+    for line in report.warnings:
+        console.print(f"[yellow]warning:[/] {line}")
+
+
+def report(
+    export_dir: Annotated[Path, typer.Argument(help="An export folder written by synth trajectories.")],
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the PNG plots.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Report an export: counts, coverage per diagnosis and DDx edge, groundedness, duplicates,
+    lengths; PNG plots go to DIR/report/.
+
+    Example: dermkg synth report exports/sft --json
+    """
+    from synth.report import summarize_export
+
+    emit(summarize_export(export_dir, plots=not no_plots), as_json, _print_report)
+
+
+def _print_report(stats) -> None:  # noqa: ANN001
+    console.print(f"[bold]{stats.total}[/] rows (revision {stats.revision}) in {stats.export_dir}")
+    console.print("by type: " + ", ".join(f"{k} {v}" for k, v in stats.counts_by_type.items()))
+    console.print("by split: " + ", ".join(f"{k} {v}" for k, v in stats.counts_by_split.items()))
+    console.print(f"diagnoses covered: {len(stats.coverage_by_diagnosis)}")
+    console.print(f"DDx edges: {len(stats.ddx_edges)} ({stats.ddx_edges_without_rows} without rows)")
+    console.print(f"groundedness pass rate: {stats.groundedness_pass_rate}; duplicates: {stats.duplicates}")
+    w = stats.completion_words
+    console.print(f"target words: min {w.min}, median {w.median}, p90 {w.p90}, max {w.max}")
+    for p in stats.plots:
+        console.print(f"plot: {p}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``dermkg synth``."""
+    app.command("trajectories")(handle_errors(trajectories))
+    app.command("report")(handle_errors(report))

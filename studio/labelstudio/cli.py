@@ -1,7 +1,153 @@
-"""``dermkg labelstudio push|pull|sync`` (issue 5)."""
+"""``dermkg labelstudio push|pull|sync`` (issue 5): thin wrappers over :mod:`studio.labelstudio.sync`."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
+from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
+
 app = typer.Typer(help="Two-way sync with a Label Studio server.", no_args_is_help=True)
+
+
+class ProjectChoice(StrEnum):
+    ddx = "ddx"
+    cases = "cases"
+
+
+ProjectOpt = Annotated[
+    ProjectChoice | None, typer.Option("--project", "-p", help="Only this project (default: both).")
+]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--url", help="Label Studio URL (overrides DERMKG_LABELSTUDIO_URL); the token comes from env."
+    ),
+]
+UsersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--users", help="Label Studio user -> dermkg user map (overrides DERMKG_LABELSTUDIO_USERS)."
+    ),
+]
+
+
+def _kinds(project: ProjectChoice | None) -> list[Any]:
+    return [project.value] if project else ["ddx", "cases"]
+
+
+def _options(url: str | None, users: Path | None = None) -> dict[str, Any]:
+    from rich.progress import Progress
+
+    from studio.labelstudio.users import UserMap
+
+    options: dict[str, Any] = {"url": url}
+    if users is not None:
+        options["user_map"] = UserMap.load(users)
+    progress = Progress(console=console, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def tick(phase: str, done: int, total: int | None) -> None:
+        progress.start()
+        if phase not in tasks:
+            tasks[phase] = progress.add_task(phase, total=total)
+        progress.update(tasks[phase], completed=done, total=total)
+
+    options["progress"] = tick
+    options["_progress"] = progress
+    return options
+
+
+def _run(fn: Any, store: str | None, kinds: list[Any], options: dict[str, Any]) -> Any:
+    progress = options.pop("_progress")
+    try:
+        with store_from(store) as graph:
+            return fn(graph, kinds, **options)
+    finally:
+        progress.stop()
+
+
+def _print_push(reports: list[Any]) -> None:
+    for r in reports:
+        console.print(
+            f"[bold]{r.project}[/] (project {r.project_id}{', created' if r.project_created else ''}): "
+            f"{r.tasks_created} tasks created, {r.tasks_updated} updated, {r.tasks_unchanged} unchanged, "
+            f"{r.images_uploaded} images uploaded"
+        )
+
+
+def _print_pull(reports: list[Any]) -> None:
+    for r in reports:
+        if r.note:
+            console.print(f"[bold]{r.project}[/]: {r.note}")
+            continue
+        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in r.summary().items() if n)
+        console.print(f"[bold]{r.project}[/] (project {r.project_id}): {counts or 'no annotations'}")
+        for o in r.outcomes:
+            if o.status not in ("applied", "already_applied"):
+                console.print(
+                    f"  task {o.task_id} annotation {o.annotation_id} [{o.status}]: {'; '.join(o.errors)}"
+                )
+        if r.unmapped_users:
+            console.print(f"  unmapped Label Studio users: {', '.join(r.unmapped_users)}")
+
+
+@app.command("push")
+@handle_errors
+def push_command(
+    project: ProjectOpt = None, url: UrlOpt = None, store: StoreOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Push proposed DDx assertions and figure cases to Label Studio as tasks (idempotent).
+
+    Example: dermkg labelstudio push --project ddx --json
+    """
+    from studio.labelstudio.sync import push
+
+    reports = _run(push, store, _kinds(project), _options(url))
+    emit(reports, as_json, _print_push)
+
+
+@app.command("pull")
+@handle_errors
+def pull_command(
+    project: ProjectOpt = None,
+    url: UrlOpt = None,
+    users: UsersOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply new Label Studio annotations as curation events by the mapped dermkg users.
+
+    Example: dermkg labelstudio pull --users ls-users.yaml --json
+    """
+    from studio.labelstudio.sync import pull
+
+    reports = _run(pull, store, _kinds(project), _options(url, users))
+    emit(reports, as_json, _print_pull)
+
+
+@app.command("sync")
+@handle_errors
+def sync_command(
+    project: ProjectOpt = None,
+    url: UrlOpt = None,
+    users: UsersOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Push, then pull.
+
+    Example: dermkg labelstudio sync --store sqlite:///data/dermkg.db
+    """
+    from studio.labelstudio.sync import sync
+
+    report = _run(sync, store, _kinds(project), _options(url, users))
+
+    def human(r: Any) -> None:
+        _print_push(r.push)
+        _print_pull(r.pull)
+
+    emit(report, as_json, human)

@@ -1,0 +1,179 @@
+"""Trajectory synthesis benchmark (issue 6); prints one JSON object.
+
+1. 10,000+ trajectories (Types 1-3) with the grounded comparator from the real curated graph
+   (ISIC + Skin-R1 vocabulary + seed label maps, Derm7pt subset cases, curator-accepted DDx edges);
+   target < 20 s. Timed with and without the Hugging Face folder, plus a re-run (everything reused).
+2. The LLM comparator against a real ``transformers serve`` (tiny local model): a first run makes
+   the calls, a second run into a fresh folder makes zero (on-disk cache), a re-run reuses all rows.
+
+Usage: python benchmarks/synth_bench.py [--per-case 25] [--llm-cases 3] [--no-llm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kg.store import make_store  # noqa: E402
+from synth.pipeline import synthesize  # noqa: E402
+from synth.snapshot import SynthGraph  # noqa: E402
+from synth.types import SynthOptions  # noqa: E402
+from tests.synth.conftest import build_graph  # noqa: E402
+
+DATA = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def grounded_phase(store, work: Path, per_case: int) -> dict:  # noqa: ANN001
+    options = SynthOptions(types=["type1", "type2", "type3"], per_case=per_case, seed=0)
+    t = time.perf_counter()
+    jsonl = synthesize(store, work / "jsonl-only", options, hf=False)
+    jsonl_s = time.perf_counter() - t
+    t = time.perf_counter()
+    synthesize(store, work / "full", options, hf=True)
+    full_s = time.perf_counter() - t
+    t = time.perf_counter()
+    rerun = synthesize(store, work / "full", options, hf=True)
+    rerun_s = time.perf_counter() - t
+    return {
+        "trajectories": jsonl.total,
+        "queued_for_review": jsonl.queued_for_review,
+        "counts_by_type": jsonl.counts_by_type,
+        "seconds_jsonl_and_images": round(jsonl_s, 2),
+        "seconds_with_hf_dataset": round(full_s, 2),
+        "rows_per_second": round(jsonl.total / jsonl_s, 1),
+        "target_seconds": 20,
+        "meets_target": full_s < 20,
+        "rerun_seconds": round(rerun_s, 2),
+        "rerun_reused": rerun.regeneration.reused,
+        "rerun_comparator_calls": rerun.comparator_calls,
+    }
+
+
+def llm_phase(graph: SynthGraph, work: Path, cases_per_dx: int) -> dict:
+    from kg.llm import LLMConfig
+    from synth.comparators.llm import LlmComparator
+    from tests.fixtures.llm_server import TINY_CHAT_DIR, _free_port, build_tiny_chat_model
+
+    if not (TINY_CHAT_DIR / "config.json").exists():
+        build_tiny_chat_model(TINY_CHAT_DIR)
+    port = _free_port()
+    exe = Path(sys.executable).with_name("transformers")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    log = (work / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--device",
+            "cpu",
+            str(TINY_CHAT_DIR),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"transformers serve did not start; see {work / 'serve.log'}")
+            time.sleep(0.3)
+        subset = graph.subset(cases_per_dx)
+        options = SynthOptions(types=["type1", "type2", "type3"], comparator="llm")
+        cache = work / "llm-cache"
+        runs = []
+        for folder in ("llm-a", "llm-b", "llm-b"):
+            config = LLMConfig(
+                base_url=f"http://127.0.0.1:{port}/v1",
+                model=str(TINY_CHAT_DIR),
+                cache_dir=cache,
+                max_tokens=32,
+            )
+            comparator = LlmComparator(config)
+            t = time.perf_counter()
+            report = synthesize(subset, work / folder, options, comparator=comparator, hf=False)
+            usage = comparator.client.usage
+            runs.append(
+                {
+                    "folder": folder,
+                    "seconds": round(time.perf_counter() - t, 2),
+                    "comparisons_requested": report.comparator_calls,
+                    "http_calls": usage.calls,
+                    "cache_hits": usage.cache_hits,
+                    "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens,
+                    "grounded_failed": report.grounded_failed,
+                    "reused": report.regeneration.reused,
+                }
+            )
+        return {
+            "pairs": runs[0]["comparisons_requested"],
+            "first_run": runs[0],
+            "second_run_fresh_folder": runs[1],
+            "third_run_same_folder": runs[2],
+            "second_run_zero_calls": runs[1]["http_calls"] == 0 and runs[2]["http_calls"] == 0,
+        }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--per-case", type=int, default=25, help="Type 2/3 pairs per case (25 -> 10,353 rows)"
+    )
+    parser.add_argument("--llm-cases", type=int, default=3, help="cases per diagnosis in the LLM phase")
+    parser.add_argument("--no-llm", action="store_true", help="skip the LLM phase")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="synth-bench-") as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        with make_store(f"sqlite:///{work / 'kg.db'}") as store:
+            build_graph(store, DATA)
+            build_s = time.perf_counter() - t
+            t = time.perf_counter()
+            graph = SynthGraph.from_store(store)
+            result = {
+                "benchmark": "synth_trajectories",
+                "graph": {
+                    "revision": graph.revision,
+                    "diagnoses": len(graph.diagnoses),
+                    "cases": sum(len(c) for c in graph.cases.values()),
+                    "ddx_edges": graph.ddx_edge_count(),
+                    "build_seconds": round(build_s, 2),
+                    "snapshot_seconds": round(time.perf_counter() - t, 3),
+                },
+                "grounded": grounded_phase(store, work, args.per_case),
+            }
+        if not args.no_llm:
+            result["llm"] = llm_phase(graph, work, args.llm_cases)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

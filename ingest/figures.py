@@ -1,0 +1,200 @@
+"""Figures: photos paired with their captions; logos, icons, rules and page scans skipped.
+
+A caption is the run of short lines just below (or, failing that, just above) a photo that are
+set apart from body text — "Figure N" / "Fig. N", bold, italic or smaller type — or, without any
+such style, a short line hugging the photo. Side-by-side photos each take the caption lines they
+overlap most. Credit lines ("©", "Picture source", "Courtesy of") are kept apart from the caption.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from ingest.layout import is_clinical_label
+from ingest.types import ImageRef, Line
+
+_FIGURE = re.compile(r"^(fig(ure)?|plate|photo)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
+_CREDIT = re.compile(
+    r"©|\(c\)\s|picture source|photo(graph)? (source|courtesy)|courtesy of|reproduced (with|by)|"
+    r"licensed under|image source|^source:",
+    re.IGNORECASE,
+)
+_CREDIT_INLINE = re.compile(r"\(?\s*(picture source|photo(graph)? courtesy|courtesy of)[^)]*\)?", re.IGNORECASE)
+_EXAMPLE = re.compile(r"^examples?\s*:?\s*", re.IGNORECASE)
+MIN_SIDE_PT = 40.0  # smaller boxes are icons, bullets and decorations
+MIN_PIXELS = 48
+MAX_ASPECT = 6.0  # rules and banners
+MAX_PAGE_SHARE = 0.8  # a page-sized image is a scan or a background, not a figure
+BELOW_PT, ABOVE_PT = 50.0, 30.0
+
+
+class FigureMatch(BaseModel):
+    image: ImageRef
+    caption_lines: list[Line]
+    credit_lines: list[Line]
+
+    @property
+    def caption(self) -> str:
+        return clean_caption(" ".join(ln.text for ln in self.caption_lines))
+
+    @property
+    def credit(self) -> str | None:
+        text = " ".join(ln.text for ln in self.credit_lines).strip()
+        return text or None
+
+
+def skip_reason(image: ImageRef, page_width: float, page_height: float) -> str | None:
+    """Why ``image`` is not a figure (None when it may be one)."""
+    w, h = image.bbox[2] - image.bbox[0], image.bbox[3] - image.bbox[1]
+    if min(w, h) < MIN_SIDE_PT or min(image.width, image.height) < MIN_PIXELS:
+        return "icon"
+    if max(w, h) / max(1.0, min(w, h)) > MAX_ASPECT:
+        return "decoration"
+    if w * h > MAX_PAGE_SHARE * page_width * page_height:
+        return "page-sized"
+    return None
+
+
+def clean_caption(text: str) -> str:
+    text = _EXAMPLE.sub("", _FIGURE.sub("", text.strip()))
+    text = _CREDIT_INLINE.sub("", text)
+    return " ".join(text.split()).strip(" .:;-–")
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+
+
+def _styled(line: Line, body_size: float) -> bool:
+    return bool(
+        _FIGURE.match(line.text) or line.bold or line.italic or line.size < body_size - 0.4 or _CREDIT.search(line.text)
+    )
+
+
+def _caption_like(line: Line, *, first: bool = True) -> bool:
+    words = len(line.text.split())
+    text = line.text.strip()
+    return (
+        words <= 30
+        and not (first and is_clinical_label(text))
+        and not text.startswith(("●", "•", "-"))
+        and bool(clean_caption(text))
+    )
+
+
+def _claim(line: Line, img: ImageRef) -> tuple[float, str] | None:
+    """(distance, side) of a caption line relative to a photo; captions below win over above / beside."""
+    lb, ib = line.bbox, img.bbox
+    ov = _overlap(lb, ib)
+    if ov >= 0.3 * min(lb[2] - lb[0], ib[2] - ib[0]):
+        below = lb[1] - ib[3]
+        if -3 <= below <= BELOW_PT:
+            return below, "below"
+        above = ib[1] - lb[3]
+        if -3 <= above <= ABOVE_PT:
+            return above + 25, "above"
+    mid = (lb[1] + lb[3]) / 2
+    gap = min(lb[0] - ib[2] if lb[0] >= ib[2] - 3 else 1e9, ib[0] - lb[2] if lb[2] <= ib[0] + 3 else 1e9)
+    if ib[1] <= mid <= ib[3] + 12 and -3 <= gap <= 40:
+        return gap + 30, "beside"
+    return None
+
+
+def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -> list[FigureMatch]:
+    """Pair each photo with the caption lines nearest to it; lines are used at most once."""
+    claims: dict[int, tuple[float, int, str]] = {}  # line index -> (distance, image index, side)
+    for li, line in enumerate(lines):
+        if not _caption_like(line):
+            continue
+        for ii, img in enumerate(images):
+            got = _claim(line, img)
+            if got is None or (got[1] != "below" and not _styled(line, body_size)):
+                continue
+            if li not in claims or got[0] < claims[li][0]:
+                claims[li] = (got[0], ii, got[1])
+    shared: dict[int, set[int]] = {}
+    for li, (dist, best, side) in claims.items():
+        if side == "below" and re.search(r"\((left|right|middle|top|bottom)", lines[li].text, re.IGNORECASE):
+            shared[li] = {
+                ii
+                for ii, img in enumerate(images)
+                if _overlap(lines[li].bbox, img.bbox) > 0 and -3 <= lines[li].bbox[1] - img.bbox[3] <= BELOW_PT
+            }
+    matches: list[FigureMatch] = []
+    for ii, img in enumerate(images):
+        mine = sorted(
+            (li for li, c in claims.items() if c[1] == ii or ii in shared.get(li, ())),
+            key=lambda i: lines[i].bbox[1],
+        )
+        styled = [li for li in mine if _styled(lines[li], body_size)]
+        if any(claims[li][2] == "below" or li in shared for li in styled):
+            styled = [li for li in styled if claims[li][2] == "below" or li in shared]
+        plain = [li for li in mine if claims[li][2] == "below" and claims[li][0] <= 20]
+        chosen = styled or [li for li in plain if len(lines[li].text.split()) <= 12]
+        credits = [li for li in chosen if _CREDIT.search(lines[li].text)]
+        chosen = [li for li in chosen if li not in credits] or credits
+        chosen = _extend(chosen[:1], lines, img, body_size, taken=set(claims) - set(mine) - set(shared))
+        chosen += [li for li in credits if li not in chosen]
+        caption, credit = [], []
+        for i in chosen:  # a credit line, and the lines that continue it in its own type
+            line = lines[i]
+            continues = bool(credit) and credit[-1] is lines[chosen[chosen.index(i) - 1]] and (
+                line.size, line.bold) == (credit[-1].size, credit[-1].bold)
+            (credit if continues or _CREDIT.search(line.text) else caption).append(line)
+        matches.append(FigureMatch(image=img, caption_lines=caption, credit_lines=credit))
+    return matches
+
+
+def _extend(chosen: list[int], lines: list[Line], img: ImageRef, body_size: float, taken: set[int]) -> list[int]:
+    """Follow a caption onto the lines set the same way directly below it and aligned with it."""
+    if not chosen:
+        return chosen
+    out = list(chosen)
+    last = lines[out[-1]]
+    while len(out) < 8:
+        height = max(6.0, last.bbox[3] - last.bbox[1])
+        nxt = [
+            li
+            for li, line in enumerate(lines)
+            if li not in out
+            and -2 <= line.bbox[1] - last.bbox[3] <= 0.9 * height
+            and (abs(line.bbox[0] - last.bbox[0]) <= 15 or _overlap(line.bbox, last.bbox) > 0.5 * (line.bbox[2] - line.bbox[0]))
+        ]
+        if not nxt:
+            break
+        li = min(nxt, key=lambda i: lines[i].bbox[1])
+        line = lines[li]
+        if li in taken or not _caption_like(line, first=False):
+            break
+        same_style = (line.bold, line.italic, round(line.size)) == (last.bold, last.italic, round(last.size))
+        if not (same_style or line.text.lstrip().startswith("(") or _CREDIT.search(line.text)):
+            break
+        out.append(li)
+        last = line
+    return out
+
+
+_IN_DX = re.compile(r"\b(?:in|of)\s+(?:a\s+|an\s+|the\s+)?(?:patients?\s+with\s+)?(?P<dx>[A-Za-z][\w'’ -]{2,50})$")
+_CUT_AT = re.compile(
+    r"\s*[:;]\s.*$|\s+(?:[–—]|-\s|with\b|affecting\b|on the\b|of the\b|due to\b|showing\b|involving\b|at\b|after\b|"
+    r"in a\b|in an\b|in the\b|in darker\b|in richly\b|\(|–).*$",
+    re.IGNORECASE,
+)
+_NOT_DX = re.compile(r"^(note|example|examples|even though|this|these|the clue|lichen nitidus pattern)\b", re.I)
+
+
+def caption_diagnosis(caption: str) -> str | None:
+    """The condition a caption names: 'Excoriations in eczema' -> 'eczema';
+    'Basal cell carcinoma – nodular type' -> 'Basal cell carcinoma'."""
+    from ingest.mentions import clean_name, glosses
+
+    text = glosses(caption.strip())[0]
+    if not text or _NOT_DX.match(text) or len(text.split()) > 14:
+        return None
+    first = _CUT_AT.sub("", text).strip()
+    m = _IN_DX.search(text)
+    if m and re.match(r"^(excoriations?|lichenification|scarring|comedones|open comedones|papules)\b", first, re.I):
+        return clean_name(_CUT_AT.sub("", m.group("dx")))
+    return clean_name(first)

@@ -1,0 +1,230 @@
+"""Page layout: running headers / footers / page numbers out, columns in reading order, tables found.
+
+Running text is learned from an even sample of pages (so memory does not grow with the book):
+a margin line that repeats on several pages, once digits are folded, is a running header or
+footer; so is one whose "Chapter – Section" prefix repeats. Multi-column pages are read column by
+column inside horizontal bands separated by full-width lines (chapter titles, wide tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ingest.pdf_loader import read_images, read_lines
+from ingest.types import Line, PageLayout, TableGrid
+
+MARGIN = 0.085  # share of the page height at top and bottom where running text lives
+_DIGITS = re.compile(r"\d+")
+_PREFIX = re.compile(r"^(.{4,80}?)\s+[–—:|-]\s+")
+_PAGE_NO = re.compile(r"^(page\s+)?[\divxlcIVXLC]{1,6}(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
+# Words of the row / column labels of comparison tables and of a condition's sub-headings.
+_LABEL_WORDS = frozenset(
+    "history presentation features sites site distribution lesion lesions morphology examination signs "
+    "symptoms investigations investigation management treatment therapy diagnosis differential causes "
+    "aetiology etiology pathogenesis pathology histology histopathology epidemiology prognosis "
+    "complications course description definition onset types subtypes variants varieties forms classification".split()
+)
+
+
+def label_word(text: str) -> str | None:
+    """The clinical attribute a label names: 'Possible investigations' -> 'investigations'."""
+    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
+    return next((w for w in reversed(words) if w in _LABEL_WORDS), None)
+
+
+def is_clinical_label(text: str) -> bool:
+    """'Presentation', 'Possible investigations', 'Clinical features:' -> True."""
+    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
+    return 0 < len(words) <= 4 and any(w in _LABEL_WORDS for w in words)
+
+
+class RunningText(BaseModel):
+    """Running headers and footers, and repeated decorative images, learned from sample pages."""
+
+    patterns: set[str] = Field(default_factory=set)
+    prefixes: set[str] = Field(default_factory=set)
+    repeated_images: set[str] = Field(default_factory=set)
+    body_size: float = 10.0
+
+    def is_running(self, line: Line, height: float) -> bool:
+        in_margin = line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN)
+        if not in_margin:
+            return False
+        text = line.text.strip()
+        if _PAGE_NO.match(text):
+            return True
+        key = _fold(text)
+        if key in self.patterns:
+            return True
+        m = _PREFIX.match(text)
+        return bool(m and _fold(m.group(1)) in self.prefixes)
+
+
+def _fold(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.lower().split()))
+
+
+def learn_running_text(doc: Any, sample: int = 60) -> RunningText:
+    """Sample up to ``sample`` pages evenly and keep margin lines / images that keep recurring."""
+    n = doc.page_count
+    k = min(n, sample)
+    indices = sorted({round(i * (n - 1) / max(1, k - 1)) for i in range(k)})
+    lines: Counter[str] = Counter()
+    prefixes: Counter[str] = Counter()
+    images: Counter[str] = Counter()
+    sizes: Counter[float] = Counter()
+    for i in indices:
+        page = doc[i]
+        height = page.rect.height
+        seen: set[str] = set()
+        seen_prefix: set[str] = set()
+        for line in read_lines(page):
+            sizes[line.size] += len(line.text)
+            if line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN):
+                seen.add(_fold(line.text))
+                m = _PREFIX.match(line.text)
+                if m:
+                    seen_prefix.add(_fold(m.group(1)))
+        lines.update(seen)
+        prefixes.update(seen_prefix)
+        images.update({img.digest for img in read_images(page) if img.digest})
+    need = max(3, round(0.2 * len(indices))) if len(indices) >= 5 else 2
+    return RunningText(
+        patterns={k for k, c in lines.items() if c >= need},
+        prefixes={k for k, c in prefixes.items() if c >= min(need, 3)},  # "Chapter – Section" tabs
+        repeated_images={k for k, c in images.items() if c >= need},
+        body_size=sizes.most_common(1)[0][0] if sizes else 10.0,
+    )
+
+
+def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
+    """Group lines sharing a baseline (within ``tol`` points), top to bottom, each left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: ((ln.bbox[1] + ln.bbox[3]) / 2, ln.bbox[0])):
+        mid = (line.bbox[1] + line.bbox[3]) / 2
+        if rows and abs(mid - (rows[-1][0].bbox[1] + rows[-1][0].bbox[3]) / 2) <= tol:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    for row in rows:
+        row.sort(key=lambda ln: ln.bbox[0])
+        for left in row[:-1]:
+            left.has_right_sibling = True
+    return rows
+
+
+def find_gutter(lines: list[Line], width: float) -> float | None:
+    """The x of a vertical white gap splitting the page into two real text columns, if any."""
+    if len(lines) < 8:
+        return None
+    best: tuple[int, float] | None = None
+    for step in range(0, 41):
+        x = width * (0.3 + 0.01 * step)
+        crossing = sum(1 for ln in lines if ln.bbox[0] < x - 1 and ln.bbox[2] > x + 1)
+        if crossing > max(1, 0.1 * len(lines)):
+            continue
+        left = [ln for ln in lines if ln.bbox[2] <= x + 1]
+        right = [ln for ln in lines if ln.bbox[0] >= x - 1]
+        if min(len(left), len(right)) < max(2, 0.05 * len(lines)):
+            continue
+        wide = 0.15 * width
+        if _mean_width(left) < wide or _mean_width(right) < wide:
+            continue  # a label column beside a text column is not two columns
+        if best is None or crossing < best[0]:
+            best = (crossing, x)
+    return None if best is None else best[1]
+
+
+def _mean_width(lines: list[Line]) -> float:
+    return sum(ln.bbox[2] - ln.bbox[0] for ln in lines) / max(1, len(lines))
+
+
+def reading_order(lines: list[Line], width: float) -> list[Line]:
+    """Lines in reading order: bands split by full-width lines; left column before right."""
+    gutter = find_gutter(lines, width)
+    if gutter is None:
+        return [ln for row in _rows(lines) for ln in row]
+    out: list[Line] = []
+    band: list[Line] = []
+
+    def flush() -> None:
+        for col, part in enumerate(
+            ([ln for ln in band if ln.bbox[2] <= gutter + 1], [ln for ln in band if ln.bbox[2] > gutter + 1])
+        ):
+            for row in _rows(part):
+                for ln in row:
+                    ln.column = col
+                    out.append(ln)
+        band.clear()
+
+    for row in _rows(lines):
+        spanning = [ln for ln in row if ln.bbox[0] < gutter - 1 and ln.bbox[2] > gutter + 1]
+        if spanning:
+            flush()
+            out.extend(row)
+        else:
+            band.extend(row)
+    flush()
+    return out
+
+
+def _table_hint(lines: list[Line], page: Any) -> bool:
+    """Cheap test before the costly ``find_tables``: ruled drawings and clinical row/column labels."""
+    labels = sum(1 for ln in lines if is_clinical_label(ln.text) and len(ln.text) < 40)
+    if labels < 3:
+        return False
+    return len(page.get_drawings()) >= 6
+
+
+def read_tables(page: Any, lines: list[Line]) -> list[TableGrid]:
+    """Ruled tables of the page; cell text rebuilt from words (PyMuPDF's own joins drop spaces)."""
+    if not _table_hint(lines, page):
+        return []
+    words = page.get_text("words")
+    grids: list[TableGrid] = []
+    for table in page.find_tables().tables:
+        rows: list[list[str]] = []
+        for row in table.rows:
+            cells = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append("")
+                    continue
+                x0, y0, x1, y1 = cell
+                inside = [
+                    w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1
+                ]
+                inside.sort(key=lambda w: (w[5], w[6], w[7]))  # block, line, word number
+                cells.append(" ".join(w[4] for w in inside))
+            rows.append(cells)
+        if len(rows) >= 2:
+            x0, y0, x1, y1 = table.bbox
+            grids.append(TableGrid(page=page.number + 1, bbox=(x0, y0, x1, y1), rows=rows))
+    return grids
+
+
+def layout_page(page: Any, running: RunningText) -> PageLayout:
+    """One page: running text removed, tables found (their lines leave the text flow), reading order."""
+    height, width = page.rect.height, page.rect.width
+    lines = [ln for ln in read_lines(page) if not running.is_running(ln, height)]
+    tables = read_tables(page, lines)
+    if tables:
+        lines = [ln for ln in lines if not any(_inside(ln, t.bbox) for t in tables)]
+    images = [img for img in read_images(page) if img.digest not in running.repeated_images]
+    return PageLayout(
+        number=page.number + 1,
+        width=width,
+        height=height,
+        lines=reading_order(lines, width),
+        images=images,
+        tables=tables,
+    )
+
+
+def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]

@@ -1,0 +1,108 @@
+"""Free-text name handling: split lists of diagnoses, clean a mention, build evidence records.
+
+Text books write lists of conditions in many ways ("A, B and C", "A/B", "A or B", "e.g. A, B") and
+decorate names with glosses ("Erythroderma ('red skin')"). These helpers turn such text into clean
+candidate names; whether a name is known is decided later, by the store's name resolution.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.ids import evidence_id
+from kg.models import Evidence
+
+from ingest.types import Line
+
+_PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
+_QUOTES = "'\"‘’“”`"
+_LEAD = re.compile(
+    r"^(?:(?:and|or|the|a|an|other|others|e\.?g\.?|i\.?e\.?|such as|including|includes?|especially|"
+    r"particularly|mainly|rarely|usually|often|some cases of|cases of)\s+)+",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(r"\s+(?:etc|and others|and so on)\.?$", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|\band/or\b|\band\b|\bor\b|\bvs\.?|\bversus\b|/)\s*", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[●•▪◦‣∙·\-–—*]|\(?[a-z0-9ivx]{1,4}[.)])\s*")
+_VERBS = re.compile(
+    r"\b(is|are|was|were|be|been|may|can|could|should|must|will|has|have|had|does|do|not|"
+    r"which|that|this|these|those|than|when|where|while|because|due|caused|seen|found|appears?|occurs?|"
+    r"presents?|shows?|include[sd]?|involv\w+|affect\w*|help|need\w*|use[ds]?|treated|"
+    r"there|their|its|it|they|we|you|your)\b",
+    re.IGNORECASE,
+)
+# Mentions that are never diagnoses although they sit in lists of causes or differentials.
+GENERIC = frozenset(
+    """other others idiopathic unknown trauma drugs drug medication medications infection infections
+    malignancy injury stress age heat cold sun pregnancy benign malignant none normal variable
+    bacterial viral fungal allergy allergies history examination investigations management treatment
+    features signs symptoms lesion lesions rash rashes eruption eruptions condition conditions disease
+    diseases disorder disorders cause causes type types sites site skin steroids corticosteroids
+    antibiotics antihistamines nsaids penicillin""".split()
+) | {"aged skin"}
+MAX_NAME_WORDS = 7
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text).strip()
+
+
+def glosses(text: str) -> tuple[str, list[str]]:
+    """'Erythroderma (‘red skin’)' -> ('Erythroderma', ['red skin'])."""
+    found = [g.strip(" " + _QUOTES) for g in _PAREN.findall(text)]
+    return _PAREN.sub("", text).strip(), [g for g in found if g]
+
+
+def clean_name(text: str) -> str | None:
+    """A bare candidate name, or None when ``text`` cannot be a diagnosis name."""
+    text, _ = glosses(text)
+    text = text.strip(" \t.:;,-–—" + _QUOTES)
+    text = _TAIL.sub("", _LEAD.sub("", text)).strip(" .:;,-–—" + _QUOTES)
+    if not text or len(text) < 3 or not any(c.isalpha() for c in text):
+        return None
+    words = text.split()
+    if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or re.search(r"\d{2,}|%|=|<|>|http", text):
+        return None
+    if text.lower() in GENERIC:
+        return None
+    return " ".join(words)
+
+
+def split_names(text: str) -> list[str]:
+    """'cellulitis, erysipelas, venous thrombosis and chronic venous insufficiency' -> 4 names."""
+    out: list[str] = []
+    for part in _SPLIT.split(glosses(text)[0]):
+        name = clean_name(part)
+        if name and name.lower() not in {n.lower() for n in out}:
+            out.append(name)
+    return out
+
+
+def is_synonym_gloss(gloss: str) -> bool:
+    """A parenthesis that renames ('shingles', 'also known as X') rather than explains."""
+    g = re.sub(r"^(also known as|aka|syn\.?|synonyms?:?|or)\s+", "", gloss.strip(), flags=re.IGNORECASE)
+    return bool(g) and len(g.split()) <= 4 and clean_name(g) is not None and not g[:1].isdigit()
+
+
+def make_evidence(
+    source_sha256: str, lines: list[Line], quote: str | None = None, *, kind: str, context: str | None = None
+) -> Evidence:
+    """Evidence on the page of the first line, boxed around the lines on that page."""
+    page = lines[0].page
+    same = [ln for ln in lines if ln.page == page] or lines[:1]
+    bbox = (
+        round(min(ln.bbox[0] for ln in same), 2),
+        round(min(ln.bbox[1] for ln in same), 2),
+        round(max(ln.bbox[2] for ln in same), 2),
+        round(max(ln.bbox[3] for ln in same), 2),
+    )
+    quote = " ".join((quote if quote is not None else " ".join(ln.text for ln in lines)).split())
+    return Evidence(
+        id=evidence_id(source_sha256, page, quote),
+        source_sha256=source_sha256,
+        page=page,
+        bbox=bbox,
+        quote=quote,
+        context=context,
+        kind=kind,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,138 @@
+"""Open a PDF safely and read each page's text lines and placed images (PyMuPDF).
+
+Bad files are refused with an :class:`~kg.errors.InputError` naming the file (and page): not a
+PDF, damaged, encrypted, without pages, or with pages too large to be a book page. ``pymupdf`` is
+imported inside functions so that ``dermkg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+from kg.ids import sha256_file
+
+from ingest.types import ImageRef, Line
+
+MAX_PAGE_SIDE_PT = 14_400.0  # the PDF specification's largest page (200 inches)
+MAX_PAGES = 20_000
+_BOLD, _ITALIC = 16, 2
+
+
+def open_pdf(path: str | Path) -> Any:
+    """Open ``path`` as a ``pymupdf.Document``; raise InputError saying why it cannot be ingested."""
+    import pymupdf
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", location=str(path))
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise InputError("not a PDF (no %PDF- header)", location=str(path))
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # pymupdf raises its own FileDataError / RuntimeError kinds
+        raise InputError(f"damaged PDF: {exc}", location=str(path)) from None
+    try:
+        if doc.needs_pass or doc.is_encrypted:
+            raise InputError("encrypted PDF: decrypt it first (qpdf --decrypt)", location=str(path))
+        if doc.page_count == 0:
+            raise InputError("PDF has no pages (truncated or damaged)", location=str(path))
+        if doc.page_count > MAX_PAGES:
+            raise InputError(f"{doc.page_count} pages is more than {MAX_PAGES}", location=str(path))
+        for page in doc:
+            rect = page.rect
+            if max(rect.width, rect.height) > MAX_PAGE_SIDE_PT or rect.width <= 0 or rect.height <= 0:
+                raise InputError(
+                    f"page size {rect.width:.0f}x{rect.height:.0f} pt is not a book page",
+                    location=f"{path}, page {page.number + 1}",
+                )
+    except InputError:
+        doc.close()
+        raise
+    except Exception as exc:
+        doc.close()
+        raise InputError(f"damaged PDF: {exc}", location=str(path)) from None
+    return doc
+
+
+def file_sha256(path: str | Path) -> str:
+    return sha256_file(str(path))
+
+
+def _text_flags() -> int:
+    import pymupdf
+
+    # No TEXT_PRESERVE_IMAGES: image bytes are read only for the photos that become cases.
+    return pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
+
+
+def read_lines(page: Any, textpage: Any = None) -> list[Line]:
+    """Horizontal text lines of ``page`` with dominant font size and weight (rotated text skipped)."""
+    out: list[Line] = []
+    number = page.number + 1
+    for block in page.get_text("dict", flags=_text_flags(), textpage=textpage)["blocks"]:
+        for raw in block.get("lines", ()):
+            dx, dy = raw["dir"]
+            if abs(dy) > 0.05 or dx < 0:  # vertical side tabs and upside-down text are decoration
+                continue
+            spans = [s for s in raw["spans"] if s["text"].strip()]
+            if not spans:
+                continue
+            text = " ".join("".join(s["text"] for s in raw["spans"]).split())
+            weight = sum(len(s["text"].strip()) for s in spans) or 1
+            size = sum(s["size"] * len(s["text"].strip()) for s in spans) / weight
+            bold_chars = sum(len(s["text"].strip()) for s in spans if _is_bold(s))
+            italic_chars = sum(len(s["text"].strip()) for s in spans if s["flags"] & _ITALIC)
+            x0, y0, x1, y1 = raw["bbox"]
+            out.append(
+                Line(
+                    page=number,
+                    text=text,
+                    bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
+                    size=round(size, 1),
+                    bold=bold_chars >= 0.8 * weight,
+                    italic=italic_chars >= 0.8 * weight,
+                )
+            )
+    return out
+
+
+def _is_bold(span: dict[str, Any]) -> bool:
+    font = span.get("font", "").lower()
+    return bool(span["flags"] & _BOLD) or "bold" in font or "black" in font or "heavy" in font
+
+
+def read_images(page: Any) -> list[ImageRef]:
+    """Images placed on ``page`` with their box and a content digest (no pixel decoding)."""
+    out: list[ImageRef] = []
+    number = page.number + 1
+    for info in page.get_image_info(hashes=True, xrefs=True):
+        x0, y0, x1, y1 = info["bbox"]
+        digest = info.get("digest") or b""
+        out.append(
+            ImageRef(
+                page=number,
+                bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
+                xref=int(info.get("xref") or 0),
+                digest=digest.hex() if isinstance(digest, bytes) else str(digest),
+                width=int(info.get("width") or 0),
+                height=int(info.get("height") or 0),
+            )
+        )
+    return out
+
+
+def image_bytes(doc: Any, image: ImageRef) -> tuple[bytes, str]:
+    """The image's stored bytes and file extension; inline images are rendered from their box."""
+    import pymupdf
+
+    if image.xref:
+        info = doc.extract_image(image.xref)
+        if info and info.get("image"):
+            return info["image"], info.get("ext", "png")
+    page = doc[image.page - 1]
+    pix = page.get_pixmap(clip=pymupdf.Rect(image.bbox), dpi=150)
+    return pix.tobytes("png"), "png"

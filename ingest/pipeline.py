@@ -1,0 +1,286 @@
+"""Ingest PDFs into the graph: extract, resolve names, write proposed assertions, cases and evidence.
+
+One transaction per document: a document lands completely or not at all, and a bad file is reported
+(naming the file and page) while the others go on. Ingesting a file whose sha256 is already a source
+changes nothing. A new version of a file (same file name, new sha256) supersedes what its previous
+version proposed and the new one does not repeat; what curators accepted or rejected stays.
+Image files are content-addressed under ``<data_dir>/images`` and written before the transaction
+commits; a rolled-back document can leave an unreferenced image behind, never a broken reference.
+
+Example:
+    >>> with open_store("sqlite:///kg.db") as store:  # doctest: +SKIP
+    ...     summary = IngestPipeline(store, data_dir=Path("data")).run([Path("book.pdf")])
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from kg.errors import DermkgError, InputError
+from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
+from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
+from kg.store.base import GraphStore
+
+from ingest.pdf_loader import file_sha256, image_bytes, open_pdf
+from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary
+
+PageProgress = Callable[[int, int], None]
+
+
+class Extractor(Protocol):
+    name: str
+    version: str
+
+    def iter_document(self, doc: Any, source_sha256: str, *, on_page: PageProgress | None = None) -> Iterable[
+        Extraction
+    ]: ...
+
+
+class _DocumentWriter:
+    """Resolves names and writes one document's chunks; with ``dry_run`` it only counts."""
+
+    def __init__(self, pipeline: IngestPipeline, doc: Any, sha: str, summary: DocumentSummary) -> None:
+        self.p = pipeline
+        self.store = pipeline.store
+        self.doc = doc
+        self.sha = sha
+        self.summary = summary
+        self.ids: dict[str, str | None] = {}  # name (lower) -> diagnosis id
+        self.matched: set[str] = set()
+        self.proposed: set[str] = set()
+        self.assertions: dict[str, str] = {}  # id -> kind
+        self.cases: set[str] = set()
+        self.agent = pipeline.agent()
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve(self, name: str, evidence: Evidence | None, synonyms: list[str] | None = None) -> str | None:
+        key = " ".join(name.lower().split())
+        if key in self.ids:
+            return self.ids[key]
+        found = self.store.resolve_name(name)
+        if found is not None:
+            self.matched.add(found.id)
+            self.ids[key] = found.id
+            return found.id
+        did = diagnosis_id(name)
+        existing = self.store.get_diagnosis(did)
+        if existing is not None:  # same slug, e.g. an earlier proposal under another spelling
+            self.ids[key] = existing.id
+            (self.matched if existing.status != "proposed" else self.proposed).add(existing.id)
+            return existing.id
+        safe_synonyms = [s for s in (synonyms or []) if self.store.resolve_name(s) is None]
+        if not self.p.dry_run:
+            self.store.upsert_diagnoses(
+                [
+                    Diagnosis(
+                        id=did,
+                        name=name,
+                        synonyms=safe_synonyms,
+                        status="proposed",
+                        origin=self.p.origin,
+                        evidence=[evidence] if evidence else [],
+                    )
+                ],
+                user=self.p.user,
+            )
+        self.proposed.add(did)
+        self.ids[key] = did
+        return did
+
+    # -- chunks ------------------------------------------------------------------------------
+    def write(self, chunk: Extraction) -> None:
+        self.summary.ocr_pages += chunk.ocr_pages
+        self.summary.images_skipped += chunk.images_skipped
+        for cand in chunk.diagnoses:
+            did = self.resolve(cand.name, cand.evidence, cand.synonyms)
+            if did and not self.p.dry_run and cand.role == "heading":
+                self.store.add_diagnosis_evidence(did, [cand.evidence])
+        batch: dict[str, Assertion] = {}
+        for rel in chunk.relations:
+            s = self.resolve(rel.subject, rel.evidence)
+            o = self.resolve(rel.object, rel.evidence)
+            if not s or not o or s == o:
+                continue
+            s, o = canonical_pair(rel.kind, s, o)
+            aid = assertion_id(rel.kind, s, o)
+            if aid in batch:
+                if rel.evidence.id not in {e.id for e in batch[aid].evidence}:
+                    batch[aid].evidence.append(rel.evidence)
+                continue
+            batch[aid] = Assertion(
+                id=aid,
+                kind=rel.kind,
+                subject=s,
+                object=o,
+                origin=self.p.origin,
+                agent=self.agent,
+                score=rel.score,
+                note=f"{rel.rule}" + (f" | {rel.evidence.context}" if rel.evidence.context else ""),
+                evidence=[rel.evidence],
+            )
+        if batch and not self.p.dry_run:
+            self.store.add_assertions(list(batch.values()), user=self.p.user)
+        self.assertions.update({aid: a.kind for aid, a in batch.items()})
+        for rat in chunk.rationales:
+            did = self.ids.get(" ".join(rat.diagnosis.lower().split()))
+            if did is None:
+                continue
+            self.summary.rationales += 1
+            if not self.p.dry_run:
+                self.store.add_diagnosis_evidence(did, [rat.evidence])
+        cases = [c for c in (self._case(f) for f in chunk.figures) if c is not None]
+        if cases and not self.p.dry_run:
+            self.store.add_cases(cases, user=self.p.user)
+        self.cases.update(c.id for c in cases)
+
+    def _case(self, fig: FigureCandidate) -> Case | None:
+        if not fig.diagnosis:
+            self.summary.images_skipped += 1
+            return None
+        did = self.resolve(fig.diagnosis, fig.evidence)
+        if did is None:
+            return None
+        data, ext = image_bytes(self.doc, fig.image)
+        sha = sha256_bytes(data)
+        path = self.p.images_dir / sha[:2] / f"{sha}.{ext}"
+        if not self.p.dry_run and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        return Case(
+            id=case_id(sha, did),
+            diagnosis=did,
+            image_sha256=sha,
+            image_path=str(path),
+            rationale=fig.caption,
+            caption=fig.caption,
+            credit=fig.credit,
+            evidence=[fig.evidence],
+            origin=self.p.origin,
+            status="proposed",
+            source=self.sha,
+            meta={"page": fig.image.page, "bbox": list(fig.image.bbox)},
+        )
+
+    # -- versions ----------------------------------------------------------------------------
+    def supersede(self, previous: list[Source]) -> None:
+        """Retire what older versions of this file proposed and this version no longer says."""
+        for old in previous:
+            page = self.store.query_assertions(
+                AssertionQuery(source_sha256=old.sha256, status="proposed", limit=None)
+            )
+            for a in page.items:
+                if a.id in self.assertions or a.origin not in {"rules", "llm"}:
+                    continue
+                self.store.review(a.id, "supersede", user=self.p.user, reason=f"new version {self.sha[:12]}")
+                self.summary.assertions_superseded += 1
+            for case in self.store.list_cases(status="proposed"):
+                if case.source == old.sha256 and case.id not in self.cases:
+                    self.store.update_case(
+                        case.id, {"status": "excluded"}, user=self.p.user, reason=f"new version {self.sha[:12]}"
+                    )
+
+
+class IngestPipeline:
+    """``dermkg ingest``: PDFs -> proposed diagnoses, assertions, rationales and cases."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        data_dir: Path,
+        extractor: Extractor | None = None,
+        dry_run: bool = False,
+        user: str = "system",
+    ) -> None:
+        from ingest.rules_extractor import RulesExtractor
+
+        self.store = store
+        self.extractor = extractor or RulesExtractor()
+        self.dry_run = dry_run
+        self.user = user
+        self.images_dir = Path(data_dir) / "images"
+        self.origin = "llm" if self.extractor.name == "llm" else "rules"
+
+    def agent(self) -> Agent:
+        agent = getattr(self.extractor, "agent", None)
+        if callable(agent):
+            return agent()
+        return Agent(name=f"ingest.{self.extractor.name}", version=self.extractor.version)
+
+    def run(
+        self,
+        paths: Iterable[Path],
+        *,
+        on_document: Callable[[Path, int], None] | None = None,
+        on_page: PageProgress | None = None,
+    ) -> IngestSummary:
+        summary = IngestSummary(extractor=self.origin, dry_run=self.dry_run)  # type: ignore[arg-type]
+        for path in paths:
+            summary.documents.append(self.ingest_file(Path(path), on_document=on_document, on_page=on_page))
+        usage = getattr(self.extractor, "usage", None)
+        if usage is not None:
+            summary.llm_usage = usage.model_dump()
+        return summary
+
+    def ingest_file(
+        self,
+        path: Path,
+        *,
+        on_document: Callable[[Path, int], None] | None = None,
+        on_page: PageProgress | None = None,
+    ) -> DocumentSummary:
+        started = time.perf_counter()
+        result = DocumentSummary(path=str(path))
+        try:
+            doc = open_pdf(path)
+        except InputError as exc:
+            result.status, result.error = "error", str(exc)
+            return result
+        try:
+            result.sha256 = file_sha256(path)
+            result.pages = doc.page_count
+            if on_document is not None:
+                on_document(path, doc.page_count)
+            if self.store.get_source(result.sha256) is not None and not self.dry_run:
+                result.status = "unchanged"
+                return result
+            self._ingest(doc, path, result, on_page)
+            result.status = "dry-run" if self.dry_run else "ingested"
+        except DermkgError as exc:
+            result.status, result.error = "error", str(exc)
+        except Exception as exc:  # a PDF that breaks the parser mid-way must not stop the batch
+            result.status, result.error = "error", f"{path}: {type(exc).__name__}: {exc}"
+        finally:
+            doc.close()
+            result.seconds = round(time.perf_counter() - started, 3)
+        return result
+
+    def _ingest(self, doc: Any, path: Path, result: DocumentSummary, on_page: PageProgress | None) -> None:
+        sha = result.sha256 or ""
+        previous = [
+            s
+            for s in self.store.list_sources()
+            if s.kind == "pdf" and s.sha256 != sha and s.path and Path(s.path).name == path.name
+        ]
+        writer = _DocumentWriter(self, doc, sha, result)
+        title = (doc.metadata or {}).get("title", "").strip() or path.stem
+        with self.store.transaction():
+            if not self.dry_run:
+                self.store.upsert_source(Source(sha256=sha, title=title, path=str(path.resolve()), kind="pdf"))
+            for chunk in self.extractor.iter_document(doc, sha, on_page=on_page):
+                writer.write(chunk)
+            if not self.dry_run:
+                writer.supersede(previous)
+        result.diagnoses_matched = len(writer.matched)
+        result.diagnoses_proposed = len(writer.proposed)
+        kinds: dict[str, int] = {}
+        for kind in writer.assertions.values():
+            kinds[kind] = kinds.get(kind, 0) + 1
+        result.assertions_proposed = kinds
+        result.cases = len(writer.cases)

@@ -1,0 +1,179 @@
+"""The rules extractor: layout -> sections -> diagnoses, is_a, DDx, rationales and figures.
+
+It streams: each page is laid out, its figures paired, its sections closed as headings arrive, and
+an :class:`~ingest.types.Extraction` chunk is yielded per page, so memory stays flat in the number of
+pages. Findings about a condition that appear in its sub-sections (rationales, subtypes, DDx) wait
+until the condition's own heading closes and proves to be a diagnosis.
+
+Example:
+    >>> doc = open_pdf("book.pdf")
+    >>> chunks = list(RulesExtractor().iter_document(doc, source_sha256="..."))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ingest.ddx_rules import DDX_TITLE, prose_relations, section_relations, table_relations, table_members
+from ingest.diagnoses import diagnosis_candidates, heading_is_a, heading_names, is_diagnosis_section, subtypes
+from ingest.figures import caption_diagnosis, pair_captions, skip_reason
+from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text
+from ingest.mentions import make_evidence
+from ingest.ocr import needs_ocr, ocr_lines
+from ingest.layout import reading_order
+from ingest.rationales import rationale_candidates
+from ingest.sections import SectionBuilder
+from ingest.types import (
+    DiagnosisCandidate,
+    Extraction,
+    FigureCandidate,
+    PageLayout,
+    RationaleCandidate,
+    RelationCandidate,
+    Section,
+)
+
+VERSION = "1"
+PageHook = Callable[[int, int], None]
+
+
+class RulesExtractor:
+    """Deterministic, grounded extraction from a text book's layout. Constructing it does no I/O."""
+
+    name = "rules"
+    version = VERSION
+
+    def __init__(self, *, ocr: bool = True, ocr_language: str = "eng") -> None:
+        self.ocr = ocr
+        self.ocr_language = ocr_language
+
+    def iter_document(
+        self, doc: Any, source_sha256: str, *, on_page: PageHook | None = None
+    ) -> Iterator[Extraction]:
+        running = learn_running_text(doc)
+        builder = SectionBuilder(running.body_size)
+        state = _State(source_sha256)
+        total = doc.page_count
+        for index in range(total):
+            chunk = Extraction(source_sha256=source_sha256, pages=1)
+            layout = self._layout(doc[index], running, chunk)
+            self._figures(layout, running, state, chunk)
+            for section in builder.add_page(layout):
+                state.process(section, chunk)
+            if on_page is not None:
+                on_page(index + 1, total)
+            yield chunk
+        tail = Extraction(source_sha256=source_sha256, pages=0)
+        for section in builder.finish():
+            state.process(section, tail)
+        yield tail
+
+    def extract(self, doc: Any, source_sha256: str) -> Extraction:
+        """The whole document at once (for tests and evaluation)."""
+        return merge_chunks(self.iter_document(doc, source_sha256), source_sha256)
+
+    def _layout(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
+        layout = layout_page(page, running)
+        if self.ocr and needs_ocr(page, layout.lines):
+            lines = [ln for ln in ocr_lines(page, language=self.ocr_language) if not running.is_running(ln, layout.height)]
+            layout = layout.model_copy(update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []})
+            chunk.ocr_pages += 1
+        return layout
+
+    def _figures(self, layout: PageLayout, running: RunningText, state: _State, chunk: Extraction) -> None:
+        photos = []
+        for image in layout.images:
+            if skip_reason(image, layout.width, layout.height):
+                chunk.images_skipped += 1
+                continue
+            photos.append(image)
+        if not photos:
+            return
+        used: set[int] = set()
+        for match in pair_captions(photos, layout.lines, running.body_size):
+            caption = match.caption
+            if not caption:
+                chunk.images_skipped += 1  # a photo without a caption cannot be labelled
+                continue
+            lines = match.caption_lines + match.credit_lines
+            used.update(id(ln) for ln in lines)
+            ev = make_evidence(state.source, match.caption_lines, caption, kind="caption")
+            chunk.figures.append(
+                FigureCandidate(
+                    image=match.image,
+                    caption=caption,
+                    credit=match.credit,
+                    diagnosis=caption_diagnosis(caption),
+                    evidence=ev,
+                )
+            )
+        layout.lines = [ln for ln in layout.lines if id(ln) not in used]
+
+
+class _State:
+    """What waits for a condition's heading to close, and which photos were already seen."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.seen_images: set[str] = set()
+        self.pending: dict[str, tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]] = {}
+
+    def _bucket(self, title: str) -> tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]:
+        return self.pending.setdefault(title, ([], [], []))
+
+    def process(self, section: Section, chunk: Extraction) -> None:
+        parent = section.path[-1] if section.path else None
+        if parent and (is_clinical_label(section.title) or DDX_TITLE.match(section.title)):
+            names = heading_names(parent)[0]
+            anchor = names[0] if names else None
+            rationales, relations, dx = self._bucket(parent)
+            rationales.extend(rationale_candidates(section, names, self.source))
+            if anchor:
+                if DDX_TITLE.match(section.title):
+                    relations.extend(section_relations(section, anchor, self.source))
+                sub_dx, sub_rel = subtypes(section, anchor, self.source)
+                dx.extend(sub_dx)
+                relations.extend(sub_rel)
+            relations.extend(prose_relations(section, anchor, self.source))
+            for table in section.tables:
+                relations.extend(table_relations(table, parent, self.source))
+            return
+        rationales, relations, dx = self.pending.pop(section.title, ([], [], []))
+        if is_diagnosis_section(section):
+            candidates = diagnosis_candidates(section, self.source)
+            names = [c.name for c in candidates]
+            chunk.diagnoses.extend(candidates)
+            chunk.diagnoses.extend(dx)
+            chunk.rationales.extend(rationales)
+            chunk.relations.extend(relations)
+            chunk.relations.extend(heading_is_a(section, names, self.source))
+            chunk.relations.extend(prose_relations(section, names[0] if names else None, self.source))
+        else:
+            # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
+            chunk.relations.extend(r for r in relations if r.rule in {"table", "prose:presentation"})
+            chunk.relations.extend(prose_relations(section, None, self.source))
+        for table in section.tables:
+            chunk.relations.extend(table_relations(table, section.title or None, self.source))
+            for name in table_members(table):
+                line_ev = make_evidence(self.source, _table_line(table), kind="ddx", context=section.title)
+                chunk.diagnoses.append(DiagnosisCandidate(name=name, role="ddx", evidence=line_ev))
+
+
+def _table_line(table: Any) -> list:
+    from ingest.types import Line
+
+    return [Line(page=table.page, text=" | ".join(table_members(table)), bbox=table.bbox, size=0)]
+
+
+def merge_chunks(chunks: Any, source_sha256: str) -> Extraction:
+    out = Extraction(source_sha256=source_sha256, pages=0)
+    for c in chunks:
+        out.pages += c.pages
+        out.diagnoses.extend(c.diagnoses)
+        out.relations.extend(c.relations)
+        out.rationales.extend(c.rationales)
+        out.figures.extend(c.figures)
+        out.images_skipped += c.images_skipped
+        out.ocr_pages += c.ocr_pages
+    return out

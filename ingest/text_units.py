@@ -1,0 +1,85 @@
+"""Body lines regrouped into list items / paragraphs and sentences, each keeping its source lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.types import Line
+
+_BULLET = re.compile(r"^\s*(?:[●•▪◦‣∙·\-–—*]|\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[.)])(\s|$)")
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<=[.!?])\s+(?=[A-Z(‘'\"])")
+
+
+@dataclass
+class Unit:
+    """A list item or paragraph."""
+
+    lines: list[Line]
+    bullet: bool
+
+    @property
+    def text(self) -> str:
+        parts: list[str] = []
+        for ln in self.lines:
+            t = ln.text.strip()
+            if parts and parts[-1].endswith("-") and not parts[-1].endswith(" -") and t[:1].isalpha():
+                parts[-1] = parts[-1] + t  # 'Stevens-' + 'Johnson': keep the hyphen, drop the break
+            else:
+                parts.append(t)
+        text = " ".join(parts)
+        return _BULLET.sub("", text, count=1).strip() if self.bullet else text
+
+
+def is_bullet(text: str) -> bool:
+    return bool(_BULLET.match(text))
+
+
+def units(lines: list[Line]) -> list[Unit]:
+    """Split at bullets, at wide vertical gaps and where a column changes."""
+    out: list[Unit] = []
+    for line in lines:
+        text = line.text.strip()
+        if text in {"●", "•", "▪", "-", "–"}:  # bullet glyph on a line of its own
+            out.append(Unit(lines=[], bullet=True))
+            continue
+        start = is_bullet(text)
+        if out and out[-1].lines and not start:
+            prev = out[-1].lines[-1]
+            gap = line.bbox[1] - prev.bbox[3]
+            height = max(4.0, prev.bbox[3] - prev.bbox[1])
+            same_flow = line.page == prev.page and line.column == prev.column and -height < gap < 1.1 * height
+            if same_flow or (line.page != prev.page and not prev.text.rstrip().endswith((".", ":"))):
+                out[-1].lines.append(line)
+                continue
+        if out and not out[-1].lines:
+            out[-1].lines.append(line)
+            continue
+        out.append(Unit(lines=[line], bullet=start))
+    return [u for u in out if u.lines]
+
+
+def sentences(unit: Unit) -> list[tuple[str, list[Line]]]:
+    """Sentences of a unit, each with the lines it was read from (for the evidence box)."""
+    text = unit.text
+    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    if len(pieces) <= 1:
+        return [(text, unit.lines)]
+    # Map sentences to lines by character offsets in the joined text.
+    offsets: list[tuple[int, int, Line]] = []
+    pos = 0
+    for ln in unit.lines:
+        t = ln.text.strip()
+        found = text.find(t[: min(12, len(t))], pos)
+        start = found if found >= 0 else pos
+        offsets.append((start, start + len(t), ln))
+        pos = start + 1
+    out: list[tuple[str, list[Line]]] = []
+    cursor = 0
+    for piece in pieces:
+        s = text.find(piece, cursor)
+        e = s + len(piece)
+        cursor = e
+        lines = [ln for (a, b, ln) in offsets if a < e and b > s] or unit.lines[:1]
+        out.append((piece.strip(), lines))
+    return out

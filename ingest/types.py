@@ -1,0 +1,173 @@
+"""What crosses the ingest boundary: page layout records, extraction candidates, the run summary.
+
+The extractors (rules, LLM) only *read* a document and return an :class:`Extraction` of candidate
+names and relations with verbatim evidence; :mod:`ingest.pipeline` alone resolves names through the
+store and writes proposed assertions. That split keeps extraction testable without a store.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.models import Evidence
+
+BBox = tuple[float, float, float, float]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Line(_Model):
+    """One visual text line (a PyMuPDF line, possibly one of several on the same baseline)."""
+
+    page: int  # 1-based
+    text: str
+    bbox: BBox
+    size: float
+    bold: bool = False
+    italic: bool = False
+    column: int = 0
+    has_right_sibling: bool = False  # another line shares the baseline to the right (a side head)
+
+
+class ImageRef(_Model):
+    """An embedded image placed on a page; bytes are read only for images that become cases."""
+
+    page: int
+    bbox: BBox
+    xref: int  # 0 for inline images (rendered from their box when stored)
+    digest: str  # content digest from PyMuPDF: the deduplication key
+    width: int
+    height: int
+
+
+class TableGrid(_Model):
+    page: int
+    bbox: BBox
+    rows: list[list[str]]  # cell texts; merged cells repeat as empty strings
+
+
+class PageLayout(_Model):
+    """A page in reading order, with running headers, footers and page numbers removed."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = Field(default_factory=list)
+    images: list[ImageRef] = Field(default_factory=list)
+    tables: list[TableGrid] = Field(default_factory=list)
+    ocr: bool = False
+
+
+class Section(_Model):
+    """A heading and what it governs; ``path`` holds the titles of the enclosing headings."""
+
+    title: str
+    level: int
+    page: int
+    bbox: BBox
+    path: list[str] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list)  # its own body lines, not its sub-sections'
+    child_titles: list[str] = Field(default_factory=list)
+    tables: list[TableGrid] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+class DiagnosisCandidate(_Model):
+    """A name the document presents as a diagnosis (a heading, a table column, a subtype, a caption)."""
+
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    role: Literal["heading", "subtype", "ddx", "caption", "llm"] = "heading"
+    clinical: bool = False  # followed by clinical sub-sections: proposed even when unknown
+    evidence: Evidence
+
+
+class RelationCandidate(_Model):
+    """A candidate is_a (subject is_a object) or ddx (symmetric) between two free-text names."""
+
+    kind: Literal["is_a", "ddx"]
+    subject: str
+    object: str
+    rule: str  # which cue produced it: "table", "prose:distinguished", "types-section", ...
+    score: float = 0.5
+    evidence: Evidence
+
+
+class RationaleCandidate(_Model):
+    """Sentences describing how a diagnosis looks and presents (the r of (I, r, d))."""
+
+    diagnosis: str
+    evidence: Evidence
+
+
+class FigureCandidate(_Model):
+    """An embedded photo paired with its caption (and credit line kept apart)."""
+
+    image: ImageRef
+    caption: str
+    credit: str | None = None
+    diagnosis: str | None = None  # the name read from the caption
+    evidence: Evidence
+
+
+class Extraction(_Model):
+    """Everything one extractor read from one document, before name resolution."""
+
+    source_sha256: str
+    pages: int
+    diagnoses: list[DiagnosisCandidate] = Field(default_factory=list)
+    relations: list[RelationCandidate] = Field(default_factory=list)
+    rationales: list[RationaleCandidate] = Field(default_factory=list)
+    figures: list[FigureCandidate] = Field(default_factory=list)
+    images_skipped: int = 0
+    ocr_pages: int = 0
+
+
+class DocumentSummary(_Model):
+    """Per-file outcome of ``dermkg ingest`` (the ``--json`` summary)."""
+
+    path: str
+    sha256: str | None = None
+    status: Literal["ingested", "unchanged", "dry-run", "error"] = "ingested"
+    error: str | None = None
+    pages: int = 0
+    ocr_pages: int = 0
+    diagnoses_matched: int = 0
+    diagnoses_proposed: int = 0
+    assertions_proposed: dict[str, int] = Field(default_factory=dict)  # by kind
+    assertions_superseded: int = 0
+    rationales: int = 0
+    cases: int = 0
+    images_skipped: int = 0
+    seconds: float = 0.0
+
+
+class IngestSummary(_Model):
+    extractor: Literal["rules", "llm"] = "rules"
+    dry_run: bool = False
+    documents: list[DocumentSummary] = Field(default_factory=list)
+    llm_usage: dict[str, int] | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        return [d.error or d.path for d in self.documents if d.status == "error"]
+
+    def totals(self) -> dict[str, int]:
+        out: dict[str, int] = {"pages": 0, "ocr_pages": 0, "diagnoses_matched": 0, "diagnoses_proposed": 0}
+        out |= {"cases": 0, "images_skipped": 0, "rationales": 0, "errors": 0}
+        for d in self.documents:
+            for key in ("pages", "ocr_pages", "diagnoses_matched", "diagnoses_proposed", "cases"):
+                out[key] += getattr(d, key)
+            out["images_skipped"] += d.images_skipped
+            out["rationales"] += d.rationales
+            out["errors"] += d.status == "error"
+            for kind, n in d.assertions_proposed.items():
+                out[f"assertions_{kind}"] = out.get(f"assertions_{kind}", 0) + n
+        return out

@@ -1,0 +1,204 @@
+"""Canonical export of a store (``dermkg kg export``) and its writers: JSON, GraphML, CSV.
+
+The export is backend-independent and sorted (sources by sha256, diagnoses / assertions / cases by
+id, label maps by dataset and label, events by sequence number), so two stores holding the same
+graph export byte-identical JSON and ``store.restore(export)`` round-trips exactly.
+
+Example:
+    >>> export = export_store(store)  # doctest: +SKIP
+    >>> write_export(export, Path("graph.json"), fmt="json")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from kg.errors import InputError
+from kg.models import GraphExport
+from kg.store.base import GraphStore
+
+ExportFormat = Literal["json", "graphml", "csv"]
+
+__all__ = [
+    "ExportFormat",
+    "RestoreReport",
+    "export_json",
+    "export_store",
+    "read_graph_json",
+    "restore_graph_json",
+    "write_export",
+]
+
+
+def export_store(store: GraphStore) -> GraphExport:
+    """Everything in ``store`` as one sorted :class:`GraphExport`."""
+    return GraphExport(
+        revision=store.revision(),
+        sources=sorted(store.list_sources(), key=lambda s: s.sha256),
+        diagnoses=sorted(store.list_diagnoses(), key=lambda d: d.id),
+        assertions=sorted(store.iter_assertions(), key=lambda a: a.id),
+        cases=sorted(store.list_cases(), key=lambda c: c.id),
+        label_maps=sorted(store.get_label_map(), key=lambda m: (m.dataset, m.label)),
+        events=sorted(store.iter_events(), key=lambda e: (e.seq, e.id)),
+    )
+
+
+def export_json(export: GraphExport, *, names: bool = False) -> dict[str, Any]:
+    """The JSON document; ``names=True`` writes diagnosis names instead of ids in subject / object /
+    diagnosis (a readable variant that does not round-trip)."""
+    data = export.model_dump(mode="json")
+    if names:
+        by_id = {d.id: d.name for d in export.diagnoses}
+        for d in export.diagnoses:
+            by_id.update({alias: d.name for alias in d.aliases})
+        for a in data["assertions"]:
+            a["subject"] = by_id.get(a["subject"], a["subject"])
+            a["object"] = by_id.get(a["object"], a["object"])
+        for c in data["cases"]:
+            c["diagnosis"] = by_id.get(c["diagnosis"], c["diagnosis"])
+        for m in data["label_maps"]:
+            if m["diagnosis"] is not None:
+                m["diagnosis"] = by_id.get(m["diagnosis"], m["diagnosis"])
+    return data
+
+
+def read_graph_json(path: Path) -> GraphExport:
+    """Read a ``dermkg kg export --format json`` file (InputError names the file on bad input)."""
+    try:
+        return GraphExport.model_validate_json(Path(path).read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    except ValueError as exc:
+        raise InputError(f"not a dermkg graph export: {exc}", location=str(path)) from None
+
+
+def write_export(
+    export: GraphExport, out: Path, *, fmt: ExportFormat = "json", names: bool = False
+) -> list[Path]:
+    """Write ``export`` as ``fmt``; returns the files written (CSV writes one file per table)."""
+    out = Path(out)
+    if fmt == "json":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(export_json(export, names=names), ensure_ascii=False, indent=1, sort_keys=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        return [out]
+    if fmt == "graphml":
+        return [_write_graphml(export, out, names=names)]
+    if fmt == "csv":
+        return _write_csv(export, out, names=names)
+    raise InputError(f"unknown export format {fmt!r}: use json, graphml or csv")
+
+
+def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    label = {d.id: d.name for d in export.diagnoses}
+    node = (lambda i: label.get(i, i)) if names else (lambda i: i)
+    for d in export.diagnoses:
+        g.add_node(
+            node(d.id),
+            id=d.id,
+            name=d.name,
+            synonyms="|".join(d.synonyms),
+            malignancy=d.malignancy or "",
+            status=d.status,
+            codes=json.dumps(d.codes, sort_keys=True),
+        )
+    for a in export.assertions:
+        g.add_edge(
+            node(a.subject),
+            node(a.object),
+            key=a.id,
+            id=a.id,
+            kind=a.kind,
+            status=a.status,
+            origin=a.origin,
+            score=-1.0 if a.score is None else a.score,
+            evidence=len(a.evidence),
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nx.write_graphml(g, out)
+    return out
+
+
+def _write_csv(export: GraphExport, out: Path, *, names: bool) -> list[Path]:
+    """``out`` is a folder, or a ``.csv`` path whose stem prefixes the table files."""
+    data = export_json(export, names=names)
+    folder, prefix = (out.parent, out.stem + "_") if out.suffix == ".csv" else (out, "")
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "diagnoses": [
+            "id",
+            "name",
+            "synonyms",
+            "malignancy",
+            "malignancy_source",
+            "codes",
+            "status",
+            "aliases",
+        ],
+        "assertions": ["id", "kind", "subject", "object", "status", "origin", "score", "reviewed_by", "note"],
+        "cases": ["id", "diagnosis", "image_sha256", "image_path", "status", "rationale"],
+        "evidence": ["owner", "id", "source_sha256", "page", "bbox", "quote"],
+    }
+    rows: dict[str, list[dict[str, Any]]] = {
+        name: data[name] for name in ("diagnoses", "assertions", "cases")
+    }
+    rows["evidence"] = [
+        {"owner": owner["id"], **ev}
+        for table in ("diagnoses", "assertions", "cases")
+        for owner in data[table]
+        for ev in owner["evidence"]
+    ]
+    written = []
+    for name, cols in tables.items():
+        path = folder / f"{prefix}{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows[name]:
+                writer.writerow({k: _cell(row.get(k)) for k in cols})
+        written.append(path)
+    return written
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "|".join(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+class RestoreReport(BaseModel):
+    """What ``dermkg kg import --format graph-json`` restored."""
+
+    format: Literal["graph-json"] = "graph-json"
+    path: str
+    diagnoses: int
+    assertions: int
+    cases: int
+    label_maps: int
+    events: int
+    revision: int
+
+
+def restore_graph_json(store: GraphStore, path: Path) -> RestoreReport:
+    """Restore a canonical export into an empty ``store`` (one transaction; InputError if not empty)."""
+    export = read_graph_json(path)
+    store.restore(export)
+    return RestoreReport(
+        path=str(path),
+        diagnoses=len(export.diagnoses),
+        assertions=len(export.assertions),
+        cases=len(export.cases),
+        label_maps=len(export.label_maps),
+        events=len(export.events),
+        revision=store.revision(),
+    )

@@ -1,0 +1,387 @@
+"""Assertions on Neo4j: batched add, query, review, edit, merge of diagnoses (see :mod:`kg.store.neo4j`).
+
+Each assertion is an ``:Assertion`` node holding the whole record as JSON (``data``) plus the
+indexed fields queries filter on; ``akey`` = kind|subject|object is unique, so a DDx pair can exist
+once. Accepted assertions are also projected to ``(:Diagnosis)-[:IS_A|DDX]->(:Diagnosis)``
+relationships at commit, for browsing the graph in Neo4j tools.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from kg.ids import canonical_pair
+from kg.models import Assertion, AssertionKind, AssertionQuery, Case, Decision, Diagnosis, LabelMapping, Page
+from kg.store import _semantics as sem
+from kg.store._neo4j_core import Neo4jCore, chunks, ts
+from kg.store.base import SYSTEM_USER
+
+_STATUS_ACTION = {"accepted": "accept", "rejected": "reject", "superseded": "supersede"}
+
+INSERT_ASSERTIONS = "UNWIND $rows AS r CREATE (a:Assertion) SET a = r"
+UPDATE_ASSERTIONS = (
+    "UNWIND $rows AS r MATCH (a:Assertion {id: r.id}) WHERE a.version = r.prev "
+    "SET a += r.props RETURN count(a) AS n"
+)
+
+
+def akey(kind: str, subject: str, object: str) -> str:
+    return f"{kind}\x1f{subject}\x1f{object}"
+
+
+def assertion_props(a: Assertion) -> dict[str, Any]:
+    """The node's properties: the record as JSON plus what queries filter and sort on."""
+    return {
+        "id": a.id,
+        "akey": akey(a.kind, a.subject, a.object),
+        "kind": a.kind,
+        "subject": a.subject,
+        "object": a.object,
+        "status": a.status,
+        "origin": a.origin,
+        "score": a.score,
+        "created": ts(a.created_at),
+        "version": a.version,
+        "sources": sorted({ev.source_sha256 for ev in a.evidence}),
+        "data": a.model_dump_json(),
+    }
+
+
+class AssertionsMixin(Neo4jCore):
+    """Assertion methods of :class:`kg.store.neo4j.Neo4jGraphStore`."""
+
+    # provided by the store class
+    def _require_id(self, id: str, what: str = "diagnosis") -> str: ...  # type: ignore[empty-body]
+    def _resolve_ids(self, ids: list[str]) -> dict[str, str | None]: ...  # type: ignore[empty-body]
+    def _resolve_id(self, id: str) -> str | None: ...  # type: ignore[empty-body]
+    def _diagnosis_row(self, id: str) -> Diagnosis | None: ...  # type: ignore[empty-body]
+    def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
+    def _index_names(self, d: Diagnosis) -> None: ...
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_assertion(self, id: str) -> Assertion | None:
+        row = self._one("MATCH (a:Assertion {id: $id}) RETURN a.data AS data", id=id)
+        return None if row is None else Assertion.model_validate_json(row["data"])
+
+    def _require_assertion(self, id: str) -> Assertion:
+        a = self.get_assertion(id)
+        if a is None:
+            raise NotFoundError(f"unknown assertion id {id!r}")
+        return a
+
+    def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None:
+        row = self._one("MATCH (a:Assertion {akey: $k}) RETURN a.data AS data", k=akey(kind, subject, object))
+        return None if row is None else Assertion.model_validate_json(row["data"])
+
+    def _assertions_by_keys(self, keys: list[str]) -> dict[str, Assertion]:
+        out: dict[str, Assertion] = {}
+        for part in chunks(keys):
+            for r in self._q("UNWIND $ks AS k MATCH (a:Assertion {akey: k}) RETURN a.data AS data", ks=part):
+                a = Assertion.model_validate_json(r["data"])
+                out[akey(a.kind, a.subject, a.object)] = a
+        return out
+
+    def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
+        s, o = self._resolve_id(subject), self._resolve_id(object)
+        if s is None or o is None:
+            return None
+        return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
+
+    def query_assertions(self, query: AssertionQuery) -> Page:
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        if query.kind is not None:
+            where.append("a.kind = $kind")
+            params["kind"] = query.kind
+        if query.status is not None:
+            where.append("a.status IN $statuses")
+            params["statuses"] = [query.status] if isinstance(query.status, str) else list(query.status)
+        if query.origin is not None:
+            where.append("a.origin = $origin")
+            params["origin"] = query.origin
+        if query.source_sha256 is not None:
+            where.append("$source IN a.sources")
+            params["source"] = query.source_sha256
+        if query.diagnosis is not None:
+            where.append("(a.subject = $dx OR a.object = $dx)")
+            params["dx"] = self._resolve_id(query.diagnosis) or query.diagnosis
+        if query.min_score is not None:
+            where.append("a.score >= $min_score")
+            params["min_score"] = query.min_score
+        if query.max_score is not None:
+            where.append("a.score <= $max_score")
+            params["max_score"] = query.max_score
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        page = "" if query.limit is None else " LIMIT $limit"
+        with self._lock:
+            total = self._q(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", **params)[0]["n"]
+            rows = self._q(
+                f"MATCH (a:Assertion) {clause} RETURN a.data AS data ORDER BY a.created, a.id SKIP $offset{page}",
+                **params,
+                offset=query.offset,
+                limit=query.limit,
+            )
+        items = [Assertion.model_validate_json(r["data"]) for r in rows]
+        return Page(items=items, total=total, offset=query.offset, limit=query.limit)
+
+    def _accepted_parents(self, *, without: str | None = None) -> dict[str, set[str]]:
+        parents: dict[str, set[str]] = {}
+        for r in self._q(
+            "MATCH (a:Assertion {kind: 'is_a', status: 'accepted'}) RETURN a.id AS id, a.subject AS s, a.object AS o"
+        ):
+            if r["id"] != without:
+                parents.setdefault(r["s"], set()).add(r["o"])
+        return parents
+
+    def edges(self, kind: AssertionKind, *, include_proposed: bool = False) -> list[tuple[str, str]]:
+        statuses = ["accepted", "proposed"] if include_proposed else ["accepted"]
+        rows = self._q(
+            "MATCH (a:Assertion) WHERE a.kind = $kind AND a.status IN $statuses "
+            "RETURN a.subject AS s, a.object AS o ORDER BY s, o",
+            kind=kind,
+            statuses=statuses,
+        )
+        return [(r["s"], r["o"]) for r in rows]
+
+    def iter_assertions(self, *, batch_size: int = 5000):  # noqa: ANN201 (Iterator[Assertion])
+        last = ""
+        while True:
+            rows = self._q(
+                "MATCH (a:Assertion) WHERE a.id > $last RETURN a.id AS id, a.data AS data ORDER BY a.id LIMIT $n",
+                last=last,
+                n=batch_size,
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield Assertion.model_validate_json(r["data"])
+            last = rows[-1]["id"]
+
+    # -- writes ----------------------------------------------------------------------------
+    def _write_assertions(self, pairs: list[tuple[Assertion, Assertion]]) -> None:
+        """Version-checked updates of (before, after) pairs."""
+        rows = [{"id": a.id, "prev": b.version, "props": assertion_props(a)} for b, a in pairs]
+        for part in chunks(rows):
+            if self._w(UPDATE_ASSERTIONS, rows=part)[0]["n"] != len(part):
+                raise ConflictError("an assertion was changed by someone else; reload and retry")
+        self._touch(*(a.id for _, a in pairs))
+
+    def add_assertions(self, assertions: Any, *, user: str = SYSTEM_USER) -> list[Assertion]:
+        items = list(assertions)
+        return self._atomic(lambda: self._add_assertions(items, user))
+
+    def _add_assertions(self, items: list[Assertion], user: str) -> list[Assertion]:
+        ids = self._resolve_ids([i for a in items for i in (a.subject, a.object)])
+        prepared: list[Assertion] = []
+        for a in items:
+            s, o = ids[a.subject], ids[a.object]
+            if s is None or o is None:
+                raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
+            prepared.append(sem.prepare_assertion(a.model_copy(update={"subject": s, "object": o})))
+        stored = self._assertions_by_keys(sorted({akey(a.kind, a.subject, a.object) for a in prepared}))
+        staged: dict[str, tuple[Assertion | None, Assertion]] = {}
+        order: list[str] = []
+        parents: dict[str, set[str]] | None = None
+        for a in prepared:
+            key = akey(a.kind, a.subject, a.object)
+            order.append(key)
+            before, current = staged[key] if key in staged else (stored.get(key), stored.get(key))
+            if current is None:
+                after = a.model_copy(update={"version": 1})
+            else:
+                merged = sem.merge_assertion(current, a)
+                if merged is None:
+                    staged[key] = (before, current)
+                    continue
+                after = merged.model_copy(update={"version": (before.version + 1) if before else 1})
+            was_accepted = current is not None and current.status == "accepted"
+            if after.kind == "is_a" and after.status == "accepted" and not was_accepted:
+                if parents is None:
+                    parents = self._accepted_parents()
+                sem.check_acyclic_add(parents, after.subject, after.object)
+            staged[key] = (before, after)
+        inserts = [a for b, a in staged.values() if b is None]
+        updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
+        for part in chunks([a.id for a in inserts]):
+            taken = self._q(
+                "UNWIND $ids AS i MATCH (a:Assertion {id: i}) RETURN a.id AS id LIMIT 1", ids=part
+            )
+            if taken:
+                raise InputError(f"assertion id {taken[0]['id']!r} is already used by another assertion")
+        self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in inserts])
+        self._touch(*(a.id for a in inserts if a.status == "accepted"))
+        self._write_assertions(updates)
+        events = [self._event_row(user, "create", "assertion", a.id, None, sem.snapshot(a)) for a in inserts]
+        for before, after in updates:
+            if before.status != after.status:
+                events.append(
+                    self._event_row(
+                        user,
+                        _STATUS_ACTION[after.status],
+                        "assertion",
+                        after.id,
+                        sem.snapshot(before),
+                        sem.snapshot(after),
+                    )
+                )
+        self._insert_events(events)
+        for before, after in staged.values():
+            self._mark_changed(before, after)
+        return [staged[k][1] for k in order]
+
+    def review(
+        self,
+        id: str,
+        decision: Decision,
+        *,
+        user: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        required_votes: int = 1,
+    ) -> Assertion:
+        def run() -> Assertion:
+            current = self._require_assertion(id)
+            self._check_version("assertion", current, expected_version)
+            new, action = sem.apply_vote(
+                current, user=user, decision=decision, reason=reason, required_votes=required_votes
+            )
+            if new.kind == "is_a" and new.status == "accepted" and current.status != "accepted":
+                sem.check_acyclic_add(self._accepted_parents(), new.subject, new.object)
+            self._write_assertions([(current, new)])
+            self._event(user, action, "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    @staticmethod
+    def _check_version(kind: str, item: Any, expected: int | None) -> None:
+        if expected is not None and item.version != expected:
+            raise ConflictError(
+                f"{kind} {item.id} is at version {item.version}, not {expected}: "
+                "someone else changed it; reload and retry"
+            )
+
+    def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
+        if a.kind == "is_a" and a.status == "accepted":
+            sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)
+
+    def edit_assertion(
+        self,
+        id: str,
+        *,
+        user: str,
+        kind: AssertionKind | None = None,
+        subject: str | None = None,
+        object: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Assertion:
+        def run() -> Assertion:
+            current = self._require_assertion(id)
+            self._check_version("assertion", current, expected_version)
+            k = kind or current.kind
+            s = self._require_id(subject) if subject is not None else current.subject
+            o = self._require_id(object) if object is not None else current.object
+            if s == o:
+                raise InputError(f"{k} assertion from {s!r} to itself")
+            s, o = canonical_pair(k, s, o)
+            update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
+            if note is not None:
+                update["note"] = note
+            new = current.model_copy(update=update)
+            if new.model_copy(update={"version": current.version}) == current:
+                return current
+            if (k, s, o) != (current.kind, current.subject, current.object):
+                other = self._assertion_by_key(k, s, o)
+                if other is not None:
+                    raise InputError(
+                        f"assertion {other.id} already states {k} {s} -> {o}; merge or reject instead"
+                    )
+            self._check_acyclic_assertion(new, without=current.id)
+            self._write_assertions([(current, new)])
+            self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    # -- merge -----------------------------------------------------------------------------
+    def merge_diagnoses(self, keep: str, drop: str, *, user: str, reason: str | None = None) -> Diagnosis:
+        return self._atomic(lambda: self._merge(keep, drop, user, reason))
+
+    def _merge(self, keep: str, drop: str, user: str, reason: str | None) -> Diagnosis:
+        k_id, d_id = self._require_id(keep), self._require_id(drop)
+        if k_id == d_id:
+            raise InputError(f"{keep!r} and {drop!r} are already the same diagnosis ({k_id})")
+        k, d = self._diagnosis_row(k_id), self._diagnosis_row(d_id)
+        assert k is not None and d is not None
+        merged = sem.merge_diagnoses_into(k, d)
+        moved: list[str] = []
+        dropped: list[dict[str, Any]] = []
+        rows = self._q(
+            "MATCH (a:Assertion) WHERE a.subject = $d OR a.object = $d RETURN a.data AS data", d=d_id
+        )
+        for row in rows:
+            a = Assertion.model_validate_json(row["data"])
+            s = k_id if a.subject == d_id else a.subject
+            o = k_id if a.object == d_id else a.object
+            self._w("MATCH (a:Assertion {id: $id}) DELETE a", id=a.id)
+            self._touch(a.id)
+            if s == o:
+                dropped.append(sem.snapshot(a))
+                continue
+            s, o = canonical_pair(a.kind, s, o)
+            moved_a = a.model_copy(update={"subject": s, "object": o, "version": a.version + 1})
+            existing = self._assertion_by_key(a.kind, s, o)
+            if existing is None:
+                self._w(INSERT_ASSERTIONS, rows=[assertion_props(moved_a)])
+            else:
+                target = sem.merge_assertion(existing, moved_a)
+                if target is not None:
+                    self._write_assertions([(existing, target)])
+                dropped.append(sem.snapshot(a))
+            moved.append(a.id)
+        cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
+        if cycle:
+            raise CycleError(
+                f"merging {d_id} into {k_id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
+            )
+        for row in self._q("MATCH (c:Case {diagnosis: $d}) RETURN c.data AS data", d=d_id):
+            c = Case.model_validate_json(row["data"])
+            c = c.model_copy(update={"diagnosis": k_id, "version": c.version + 1})
+            self._w(
+                "MATCH (c:Case {id: $id}) SET c.diagnosis = $dx, c.version = $v, c.data = $data",
+                id=c.id,
+                dx=k_id,
+                v=c.version,
+                data=c.model_dump_json(),
+            )
+        for row in self._q("MATCH (m:LabelMap {diagnosis: $d}) RETURN m.data AS data", d=d_id):
+            m = LabelMapping.model_validate_json(row["data"]).model_copy(update={"diagnosis": k_id})
+            self._w(
+                "MATCH (m:LabelMap {key: $key}) SET m.diagnosis = $dx, m.data = $data",
+                key=f"{m.dataset}\x1f{m.label}",
+                dx=k_id,
+                data=m.model_dump_json(),
+            )
+        self._w("MATCH (a:Alias {target: $d}) SET a.target = $k", d=d_id, k=k_id)
+        self._w("MATCH (n:Name {diagnosis: $d}) DETACH DELETE n", d=d_id)
+        self._w("MATCH (x:Diagnosis {id: $d}) DETACH DELETE x", d=d_id)
+        self._w("MERGE (a:Alias {alias: $d}) SET a.target = $k", d=d_id, k=k_id)
+        self._write_diagnosis(merged, prev_version=k.version)
+        self._index_names(merged)
+        self._event(
+            user,
+            "merge",
+            "diagnosis",
+            k_id,
+            {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
+            {"keep": sem.snapshot(merged), "moved_assertions": moved, "dropped_assertions": dropped},
+            reason,
+        )
+        assert self._tx is not None
+        self._tx.graph_changed = True
+        return merged

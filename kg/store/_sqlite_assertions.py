@@ -1,0 +1,262 @@
+"""Assertions, reviews and edits of the embedded store."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from kg.errors import ConflictError, InputError, NotFoundError
+from kg.ids import canonical_pair
+from kg.models import (
+    Assertion,
+    AssertionKind,
+    AssertionQuery,
+    Decision,
+    Page,
+)
+from kg.store import _semantics as sem
+from kg.store._sqlite_core import _SQLiteCore, _ts
+from kg.store.base import SYSTEM_USER
+
+
+class _AssertionMixin(_SQLiteCore):
+    # -- assertions ------------------------------------------------------------------------
+    def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None:
+        row = self._one(
+            "SELECT data FROM assertions WHERE kind = ? AND subject = ? AND object = ?",
+            (kind, subject, object),
+        )
+        return None if row is None else Assertion.model_validate_json(row[0])
+
+    def _accepted_parents(self, *, without: str | None = None) -> dict[str, set[str]]:
+        parents: dict[str, set[str]] = {}
+        for aid, s, o in self._q(
+            "SELECT id, subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'"
+        ):
+            if aid != without:
+                parents.setdefault(s, set()).add(o)
+        return parents
+
+    def add_assertions(self, assertions: Iterable[Assertion], *, user: str = SYSTEM_USER) -> list[Assertion]:
+        items = list(assertions)
+        with self.transaction():
+            ids: dict[str, str] = {}
+
+            def resolve(i: str) -> str:
+                if i not in ids:
+                    ids[i] = self._require_id(i)
+                return ids[i]
+
+            staged: dict[tuple[str, str, str], tuple[Assertion | None, Assertion]] = {}
+            order: list[tuple[str, str, str]] = []
+            parents: dict[str, set[str]] | None = None
+            for a in items:
+                a = sem.prepare_assertion(a, resolve(a.subject), resolve(a.object))
+                key = (a.kind, a.subject, a.object)
+                order.append(key)
+                if key in staged:
+                    before, current = staged[key]
+                else:
+                    before = current = self._assertion_by_key(*key)
+                if current is None:
+                    after = a
+                else:
+                    merged = sem.merge_assertion(current, a)
+                    if merged is None:
+                        staged[key] = (before, current)
+                        continue
+                    after = merged.model_copy(update={"version": (before.version + 1) if before else 1})
+                was_accepted = current is not None and current.status == "accepted"
+                if after.kind == "is_a" and after.status == "accepted" and not was_accepted:
+                    if parents is None:
+                        parents = self._accepted_parents()
+                    sem.check_acyclic_add(parents, after.subject, after.object)
+                staged[key] = (before, after)
+            inserts = [self._assertion_params(a) for b, a in staged.values() if b is None]
+            updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
+            try:
+                self.conn.executemany("INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            except sqlite3.IntegrityError as exc:
+                raise InputError(f"assertion ids collide with stored assertions: {exc}") from None
+            for before, after in updates:
+                self._write_assertion(after, prev_version=before.version)
+            written = [a for b, a in staged.values() if b is None or b != a]
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
+                [(ev.source_sha256, a.id) for a in written for ev in a.evidence],
+            )
+            # the create event's snapshot is the stored JSON itself (row[-1])
+            events = [self._event_row(user, "create", "assertion", row[0], None, row[-1]) for row in inserts]
+            for before, after in updates:
+                if before.status != after.status:
+                    action = sem.STATUS_ACTION[after.status]
+                    events.append(
+                        self._event_row(
+                            user, action, "assertion", after.id, sem.snapshot(before), sem.snapshot(after)
+                        )
+                    )
+            self._insert_events(events)
+            if self._tx is not None and (
+                any(row[4] == "accepted" for row in inserts)  # row[4]: status
+                or any("accepted" in (b.status, a.status) for b, a in updates)
+            ):
+                self._tx.graph_changed = True
+            return [staged[k][1] for k in order]
+
+    @staticmethod
+    def _assertion_params(a: Assertion) -> tuple[Any, ...]:
+        return (
+            a.id,
+            a.kind,
+            a.subject,
+            a.object,
+            a.status,
+            a.origin,
+            a.score,
+            _ts(a.created_at),
+            a.version,
+            a.model_dump_json(),
+        )
+
+    def _write_assertion(self, a: Assertion, *, prev_version: int) -> None:
+        cur = self.conn.execute(
+            "UPDATE assertions SET kind = ?, subject = ?, object = ?, status = ?, origin = ?, score = ?, "
+            "version = ?, data = ? WHERE id = ? AND version = ?",
+            (
+                a.kind,
+                a.subject,
+                a.object,
+                a.status,
+                a.origin,
+                a.score,
+                a.version,
+                a.model_dump_json(),
+                a.id,
+                prev_version,
+            ),
+        )
+        if cur.rowcount != 1:
+            raise ConflictError(f"assertion {a.id} was changed by someone else; reload and retry")
+
+    def get_assertion(self, id: str) -> Assertion | None:
+        row = self._one("SELECT data FROM assertions WHERE id = ?", (id,))
+        return None if row is None else Assertion.model_validate_json(row[0])
+
+    def _require_assertion(self, id: str) -> Assertion:
+        a = self.get_assertion(id)
+        if a is None:
+            raise NotFoundError(f"unknown assertion id {id!r}")
+        return a
+
+    def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
+        s, o = self._resolve_id(subject), self._resolve_id(object)
+        if s is None or o is None:
+            return None
+        return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
+
+    def query_assertions(self, query: AssertionQuery) -> Page:
+        where: list[str] = []
+        params: list[Any] = []
+        if query.kind is not None:
+            where.append("kind = ?")
+            params.append(query.kind)
+        if query.status is not None:
+            statuses = [query.status] if isinstance(query.status, str) else list(query.status)
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if query.origin is not None:
+            where.append("origin = ?")
+            params.append(query.origin)
+        if query.source_sha256 is not None:
+            where.append("id IN (SELECT assertion FROM assertion_sources WHERE source = ?)")
+            params.append(query.source_sha256)
+        if query.diagnosis is not None:
+            did = self._resolve_id(query.diagnosis) or query.diagnosis
+            where.append("(subject = ? OR object = ?)")
+            params.extend([did, did])
+        if query.min_score is not None:
+            where.append("score >= ?")
+            params.append(query.min_score)
+        if query.max_score is not None:
+            where.append("score <= ?")
+            params.append(query.max_score)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._lock:
+            total = int(self._one(f"SELECT COUNT(*) FROM assertions {clause}", params)[0])  # type: ignore[index]
+            rows = self._q(
+                f"SELECT data FROM assertions {clause} ORDER BY created, id LIMIT ? OFFSET ?",
+                [*params, -1 if query.limit is None else query.limit, query.offset],
+            )
+        return Page(
+            items=[Assertion.model_validate_json(r[0]) for r in rows],
+            total=total,
+            offset=query.offset,
+            limit=query.limit,
+        )
+
+    def review(
+        self,
+        id: str,
+        decision: Decision,
+        *,
+        user: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        required_votes: int = 1,
+    ) -> Assertion:
+        with self.transaction():
+            current = self._require_assertion(id)
+            self._check_version("assertion", current, expected_version)
+            new, action = sem.apply_vote(
+                current, user=user, decision=decision, reason=reason, required_votes=required_votes
+            )
+            if new.kind == "is_a" and new.status == "accepted" and current.status != "accepted":
+                sem.check_acyclic_add(self._accepted_parents(), new.subject, new.object)
+            self._write_assertion(new, prev_version=current.version)
+            self._event(user, action, "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+    def edit_assertion(
+        self,
+        id: str,
+        *,
+        user: str,
+        kind: AssertionKind | None = None,
+        subject: str | None = None,
+        object: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Assertion:
+        with self.transaction():
+            current = self._require_assertion(id)
+            self._check_version("assertion", current, expected_version)
+            k = kind or current.kind
+            s = self._require_id(subject) if subject is not None else current.subject
+            o = self._require_id(object) if object is not None else current.object
+            if s == o:
+                raise InputError(f"{k} assertion from {s!r} to itself")
+            s, o = canonical_pair(k, s, o)
+            update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
+            if note is not None:
+                update["note"] = note
+            new = current.model_copy(update=update)
+            if new.model_copy(update={"version": current.version}) == current:
+                return current
+            if (k, s, o) != (current.kind, current.subject, current.object):
+                other = self._assertion_by_key(k, s, o)
+                if other is not None:
+                    raise InputError(
+                        f"assertion {other.id} already states {k} {s} -> {o}; merge or reject instead"
+                    )
+            self._check_acyclic_assertion(new, without=current.id)
+            self._write_assertion(new, prev_version=current.version)
+            self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+    def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
+        if a.kind == "is_a" and a.status == "accepted":
+            sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)

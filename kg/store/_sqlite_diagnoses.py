@@ -1,0 +1,217 @@
+"""Diagnoses and name resolution of the embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kg.errors import ConflictError, InputError, NotFoundError
+from kg.models import (
+    Diagnosis,
+    Evidence,
+    NameMatch,
+)
+from kg.names import fuzzy_matches, name_keys, normalize
+from kg.store import _semantics as sem
+from kg.store._sqlite_core import _SQLiteCore
+from kg.store.base import SYSTEM_USER
+
+
+class _DiagnosisMixin(_SQLiteCore):
+    # -- diagnoses -------------------------------------------------------------------------
+    def _resolve_id(self, id: str) -> str | None:
+        row = self._one("SELECT id FROM diagnoses WHERE id = ?", (id,))
+        if row is not None:
+            return id
+        row = self._one("SELECT target FROM aliases WHERE alias = ?", (id,))
+        return None if row is None else row[0]
+
+    def _require_id(self, id: str, what: str = "diagnosis") -> str:
+        got = self._resolve_id(id)
+        if got is None:
+            raise NotFoundError(f"unknown {what} id {id!r}")
+        return got
+
+    def _diagnosis_row(self, id: str) -> Diagnosis | None:
+        row = self._one("SELECT data FROM diagnoses WHERE id = ?", (id,))
+        return None if row is None else Diagnosis.model_validate_json(row[0])
+
+    def get_diagnosis(self, id: str) -> Diagnosis | None:
+        real = self._resolve_id(id)
+        return None if real is None else self._diagnosis_row(real)
+
+    def list_diagnoses(
+        self, *, status: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Diagnosis]:
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        rows = self._q(
+            f"SELECT data FROM diagnoses {where} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
+        )
+        return [Diagnosis.model_validate_json(r[0]) for r in rows]
+
+    def count_diagnoses(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM diagnoses")[0])  # type: ignore[index]
+
+    def _index_names(self, d: Diagnosis, *, replace: bool) -> None:
+        if replace:
+            self.conn.execute("DELETE FROM names WHERE diagnosis = ?", (d.id,))
+        self.conn.executemany(
+            "INSERT INTO names VALUES (?, ?, ?, ?)",
+            [(k, d.id, s, int(p)) for k, s, p in name_keys(d.name, d.synonyms)],
+        )
+
+    def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None:
+        old = {k for k, _, _ in name_keys(before.name, before.synonyms)}
+        for key, surface, _ in name_keys(after.name, after.synonyms):
+            if key in old:
+                continue
+            row = self._one(
+                "SELECT diagnosis FROM names WHERE key = ? AND diagnosis != ? LIMIT 1", (key, after.id)
+            )
+            if row is not None:
+                raise InputError(f"name {surface!r} of {after.id} collides with a name of diagnosis {row[0]}")
+
+    def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None:
+        cur = self.conn.execute(
+            "UPDATE diagnoses SET status = ?, version = ?, data = ? WHERE id = ? AND version = ?",
+            (d.status, d.version, d.model_dump_json(), d.id, prev_version),
+        )
+        if cur.rowcount != 1:
+            raise ConflictError(f"diagnosis {d.id} was changed by someone else; reload and retry")
+
+    @staticmethod
+    def _check_version(kind: str, item: Any, expected: int | None) -> None:
+        if expected is not None and item.version != expected:
+            raise ConflictError(
+                f"{kind} {item.id} is at version {item.version}, not {expected}: "
+                "someone else changed it; reload and retry"
+            )
+
+    def upsert_diagnoses(self, diagnoses: Iterable[Diagnosis], *, user: str = SYSTEM_USER) -> int:
+        items = [sem.prepare_diagnosis(d) for d in diagnoses]
+        with self.transaction():
+            staged: dict[str, tuple[Diagnosis | None, Diagnosis]] = {}  # id -> (stored before, after)
+            for d in items:
+                real = self._resolve_id(d.id) or d.id
+                if real in staged:
+                    before, current = staged[real]
+                else:
+                    before = current = self._diagnosis_row(real)
+                if current is None:
+                    new = d.model_copy(update={"version": 1, "aliases": []})
+                    staged[real] = (None, new)
+                    continue
+                merged = sem.merge_diagnosis(current, d.model_copy(update={"id": real}))
+                if merged is not None:
+                    version = 1 if before is None else before.version + 1
+                    staged[real] = (before, merged.model_copy(update={"version": version}))
+            inserts = [after for before, after in staged.values() if before is None]
+            updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
+            self.conn.executemany(
+                "INSERT INTO diagnoses VALUES (?, ?, ?, ?)",
+                [(d.id, d.status, d.version, d.model_dump_json()) for d in inserts],
+            )
+            self.conn.executemany(
+                "INSERT INTO names VALUES (?, ?, ?, ?)",
+                [(k, d.id, s, int(p)) for d in inserts for k, s, p in name_keys(d.name, d.synonyms)],
+            )
+            events = [
+                self._event_row(user, "create", "diagnosis", d.id, None, sem.snapshot(d)) for d in inserts
+            ]
+            for before, after in updates:
+                self._write_diagnosis(after, prev_version=before.version)
+                self._index_names(after, replace=True)
+                events.append(
+                    self._event_row(
+                        user, "edit", "diagnosis", after.id, sem.snapshot(before), sem.snapshot(after)
+                    )
+                )
+            self._insert_events(events)
+            for before, after in [*((None, d) for d in inserts), *updates]:
+                self._mark_changed(before, after)
+                if self._tx is not None and self._tx.graph_changed:
+                    break
+        return len(inserts)
+
+    def update_diagnosis(
+        self,
+        id: str,
+        changes: dict[str, Any],
+        *,
+        user: str,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Diagnosis:
+        with self.transaction():
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            self._check_version("diagnosis", current, expected_version)
+            new = sem.apply_diagnosis_changes(current, changes)
+            if new == current:
+                return current
+            new = new.model_copy(update={"version": current.version + 1})
+            self._check_name_collisions(current, new)
+            self._write_diagnosis(new, prev_version=current.version)
+            self._index_names(new, replace=True)
+            self._event(user, "edit", "diagnosis", new.id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+    def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
+        with self.transaction():
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            merged, added = sem.union_evidence(current.evidence, evidence)
+            if added:
+                new = current.model_copy(update={"evidence": merged, "version": current.version + 1})
+                self._write_diagnosis(new, prev_version=current.version)
+                self._mark_changed(current, new)
+            return added
+
+    # -- names -----------------------------------------------------------------------------
+    def resolve_name(self, name: str) -> Diagnosis | None:
+        key = normalize(name)
+        if not key:
+            return None
+        row = self._one(
+            "SELECT n.diagnosis FROM names n JOIN diagnoses d ON d.id = n.diagnosis WHERE n.key = ? "
+            "ORDER BY d.status = 'accepted' DESC, n.is_primary DESC, d.status = 'proposed' DESC, n.diagnosis "
+            "LIMIT 1",
+            (key,),
+        )
+        return None if row is None else self._diagnosis_row(row[0])
+
+    def _name_choices(self) -> tuple[list[str], list[str], list[str]]:
+        state = self._state()
+        hit = self._cache.get("names")
+        if hit is not None and hit[0] == state:
+            return hit[1]
+        rows = self._q("SELECT key, diagnosis, surface FROM names ORDER BY key, diagnosis")
+        value = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        self._cache["names"] = (state, value)
+        return value
+
+    def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
+        key = normalize(name)
+        out: list[NameMatch] = []
+        seen: set[str] = set()
+        for did, surface in self._q(
+            "SELECT diagnosis, surface FROM names WHERE key = ? ORDER BY is_primary DESC, diagnosis", (key,)
+        ):
+            if did not in seen:
+                d = self._diagnosis_row(did)
+                assert d is not None
+                seen.add(did)
+                out.append(NameMatch(diagnosis=d, matched=surface, score=100.0, exact=True))
+        keys, ids, surfaces = self._name_choices()
+        for idx, score in fuzzy_matches(name, keys, limit=limit * 4 + len(seen), min_score=min_score):
+            if len(out) >= limit:
+                break
+            if ids[idx] in seen:
+                continue
+            seen.add(ids[idx])
+            d = self._diagnosis_row(ids[idx])
+            if d is not None:
+                out.append(NameMatch(diagnosis=d, matched=surfaces[idx], score=min(score, 99.9), exact=False))
+        return out[:limit]

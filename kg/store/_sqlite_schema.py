@@ -1,0 +1,90 @@
+"""Tables of the embedded store. Each record is kept whole as JSON in ``data``; the other columns
+are the indexed projections that queries filter on."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    sha256 TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS diagnoses (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT PRIMARY KEY,
+    target TEXT NOT NULL REFERENCES diagnoses(id)
+);
+CREATE INDEX IF NOT EXISTS aliases_target ON aliases(target);
+CREATE TABLE IF NOT EXISTS names (
+    key TEXT NOT NULL,
+    diagnosis TEXT NOT NULL REFERENCES diagnoses(id) ON DELETE CASCADE,
+    surface TEXT NOT NULL,
+    is_primary INTEGER NOT NULL,
+    PRIMARY KEY (key, diagnosis)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS names_diagnosis ON names(diagnosis);
+CREATE TABLE IF NOT EXISTS assertions (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL REFERENCES diagnoses(id),
+    object TEXT NOT NULL REFERENCES diagnoses(id),
+    status TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    score REAL,
+    created TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (kind, subject, object)
+);
+CREATE INDEX IF NOT EXISTS assertions_subject ON assertions(subject, kind, status);
+CREATE INDEX IF NOT EXISTS assertions_object ON assertions(object, kind, status);
+CREATE INDEX IF NOT EXISTS assertions_kind_status ON assertions(kind, status);
+CREATE INDEX IF NOT EXISTS assertions_created ON assertions(created, id);
+CREATE TABLE IF NOT EXISTS assertion_sources (
+    source TEXT NOT NULL,
+    assertion TEXT NOT NULL REFERENCES assertions(id) ON DELETE CASCADE,
+    PRIMARY KEY (source, assertion)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assertion_sources_assertion ON assertion_sources(assertion);
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    diagnosis TEXT NOT NULL REFERENCES diagnoses(id),
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_diagnosis ON cases(diagnosis, status);
+CREATE INDEX IF NOT EXISTS cases_status ON cases(status);
+CREATE TABLE IF NOT EXISTS label_maps (
+    dataset TEXT NOT NULL,
+    label TEXT NOT NULL,
+    diagnosis TEXT REFERENCES diagnoses(id),
+    data TEXT NOT NULL,
+    PRIMARY KEY (dataset, label)
+);
+CREATE INDEX IF NOT EXISTS label_maps_diagnosis ON label_maps(diagnosis);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS events_target ON events(target);
+CREATE INDEX IF NOT EXISTS events_user ON events(user);
+"""

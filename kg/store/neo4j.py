@@ -1,0 +1,500 @@
+"""The Neo4j backend: the same graph and semantics as the embedded store, on any Neo4j 5 server.
+
+``DERMKG_STORE=neo4j://user:password@host:7687`` (or ``bolt://``; the password may come from
+``NEO4J_PASSWORD``). The schema (uniqueness constraints on every id, status / kind indexes, a
+full-text index over names and synonyms) is set up on first use. Records are nodes that keep the
+whole pydantic record as JSON plus indexed properties; the rules of the store contract are the
+shared pure functions of :mod:`kg.store._semantics`, so both backends behave identically.
+Writes are parameterised Cypher only, batched with ``UNWIND``; concurrency and transactions are
+described in :mod:`kg.store._neo4j_core`.
+
+Example:
+    >>> with Neo4jGraphStore("neo4j://neo4j@localhost:7687") as store:  # doctest: +SKIP
+    ...     store.resolve_name("Seborrhoeic keratoses")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kg.errors import ConflictError, InputError, NotFoundError
+from kg.models import (
+    Case,
+    CaseStatus,
+    Diagnosis,
+    Evidence,
+    LabelMapping,
+    NameMatch,
+    Source,
+)
+from kg.names import fuzzy_matches, name_keys, normalize
+from kg.store import _semantics as sem
+from kg.store._neo4j_assertions import AssertionsMixin
+from kg.store._neo4j_core import chunks
+from kg.store._neo4j_history import HistoryMixin
+from kg.store.base import SYSTEM_USER
+
+__all__ = ["Neo4jGraphStore"]
+
+INSERT_DIAGNOSES = "UNWIND $rows AS r CREATE (d:Diagnosis) SET d = r"
+UPDATE_DIAGNOSES = (
+    "UNWIND $rows AS r MATCH (d:Diagnosis {id: r.id}) WHERE d.version = r.prev "
+    "SET d.status = r.status, d.version = r.version, d.name = r.name, d.data = r.data RETURN count(d) AS n"
+)
+DELETE_NAMES = "UNWIND $ids AS i MATCH (n:Name {diagnosis: i}) DETACH DELETE n"
+INSERT_NAMES = (
+    "UNWIND $rows AS r MATCH (d:Diagnosis {id: r.diagnosis}) "
+    "CREATE (n:Name {uid: r.uid, key: r.key, diagnosis: r.diagnosis, surface: r.surface, primary: r.primary})"
+    "-[:NAME_OF]->(d)"
+)
+RESOLVE_IDS = (
+    "UNWIND $ids AS i OPTIONAL MATCH (d:Diagnosis {id: i}) OPTIONAL MATCH (a:Alias {alias: i}) "
+    "RETURN i AS id, d.id AS found, a.target AS target"
+)
+RESOLVE_NAME = (
+    "MATCH (n:Name {key: $key}) MATCH (d:Diagnosis {id: n.diagnosis}) RETURN d.data AS data "
+    "ORDER BY d.status = 'accepted' DESC, n.primary DESC, d.status = 'proposed' DESC, d.id LIMIT 1"
+)
+FULLTEXT_NAMES = (
+    "CALL db.index.fulltext.queryNodes('dermkg_names', $q, {limit: $n}) YIELD node "
+    "RETURN node.key AS key, node.diagnosis AS diagnosis, node.surface AS surface"
+)
+
+
+def name_rows(d: Diagnosis) -> list[dict[str, Any]]:
+    return [
+        {"uid": f"{k}\x1f{d.id}", "key": k, "diagnosis": d.id, "surface": s, "primary": p}
+        for k, s, p in name_keys(d.name, d.synonyms)
+    ]
+
+
+def diagnosis_props(d: Diagnosis) -> dict[str, Any]:
+    return {"id": d.id, "status": d.status, "version": d.version, "name": d.name, "data": d.model_dump_json()}
+
+
+def case_props(c: Case) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "diagnosis": c.diagnosis,
+        "status": c.status,
+        "version": c.version,
+        "data": c.model_dump_json(),
+    }
+
+
+def label_map_props(m: LabelMapping) -> dict[str, Any]:
+    return {
+        "key": f"{m.dataset}\x1f{m.label}",
+        "dataset": m.dataset,
+        "label": m.label,
+        "diagnosis": m.diagnosis,
+        "data": m.model_dump_json(),
+    }
+
+
+def _lucene_query(key: str) -> str:
+    """A full-text query for the words of a normalised name: each word, prefix or one edit away."""
+    words = [w for w in key.split() if w.isalnum()][:16]
+    return " OR ".join(f"{w} OR {w}* OR {w}~1" if len(w) > 2 else w for w in words)
+
+
+class Neo4jGraphStore(HistoryMixin, AssertionsMixin):
+    """A dermkg knowledge graph in a Neo4j 5 database.
+
+    ``fulltext_threshold``: above this many names, fuzzy suggestions score only the candidates of
+    the full-text index instead of every name (the same rapidfuzz scores, on a shortlist).
+    """
+
+    def __init__(self, url: str, *, fulltext_threshold: int = 50_000) -> None:
+        super().__init__(url)
+        self.fulltext_threshold = fulltext_threshold
+
+    # -- sources ---------------------------------------------------------------------------
+    def upsert_source(self, source: Source) -> Source:
+        def run() -> Source:
+            current = self.get_source(source.sha256)
+            merged = source
+            if current is not None:
+                merged = current.model_copy(
+                    update={k: v for k, v in source.model_dump().items() if v is not None}
+                )
+            self._w(
+                "MERGE (s:Source {sha256: $sha}) SET s.data = $data",
+                sha=merged.sha256,
+                data=merged.model_dump_json(),
+            )
+            return merged
+
+        return self._atomic(run)
+
+    def get_source(self, sha256: str) -> Source | None:
+        row = self._one("MATCH (s:Source {sha256: $sha}) RETURN s.data AS data", sha=sha256)
+        return None if row is None else Source.model_validate_json(row["data"])
+
+    def list_sources(self) -> list[Source]:
+        rows = self._q("MATCH (s:Source) RETURN s.data AS data ORDER BY s.sha256")
+        return [Source.model_validate_json(r["data"]) for r in rows]
+
+    # -- diagnoses -------------------------------------------------------------------------
+    def _resolve_ids(self, ids: list[str]) -> dict[str, str | None]:
+        """Each id (or merged alias id) -> the live diagnosis id, None if unknown; one query per chunk."""
+        out: dict[str, str | None] = {}
+        for part in chunks(sorted(set(ids))):
+            for r in self._q(RESOLVE_IDS, ids=part):
+                out[r["id"]] = r["found"] or r["target"]
+        return out
+
+    def _resolve_id(self, id: str) -> str | None:
+        return self._resolve_ids([id])[id]
+
+    def _require_id(self, id: str, what: str = "diagnosis") -> str:
+        got = self._resolve_id(id)
+        if got is None:
+            raise NotFoundError(f"unknown {what} id {id!r}")
+        return got
+
+    def _diagnosis_rows(self, ids: list[str]) -> dict[str, Diagnosis]:
+        out: dict[str, Diagnosis] = {}
+        for part in chunks(ids):
+            for r in self._q("UNWIND $ids AS i MATCH (d:Diagnosis {id: i}) RETURN d.data AS data", ids=part):
+                d = Diagnosis.model_validate_json(r["data"])
+                out[d.id] = d
+        return out
+
+    def _diagnosis_row(self, id: str) -> Diagnosis | None:
+        return self._diagnosis_rows([id]).get(id)
+
+    def get_diagnosis(self, id: str) -> Diagnosis | None:
+        real = self._resolve_id(id)
+        return None if real is None else self._diagnosis_row(real)
+
+    def list_diagnoses(
+        self, *, status: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Diagnosis]:
+        where = "WHERE d.status = $status" if status else ""
+        page = "" if limit is None else " LIMIT $limit"
+        rows = self._q(
+            f"MATCH (d:Diagnosis) {where} RETURN d.data AS data ORDER BY d.id SKIP $offset{page}",
+            status=status,
+            offset=offset,
+            limit=limit,
+        )
+        return [Diagnosis.model_validate_json(r["data"]) for r in rows]
+
+    def count_diagnoses(self) -> int:
+        return int(self._q("MATCH (d:Diagnosis) RETURN count(d) AS n")[0]["n"])
+
+    def _index_names(self, d: Diagnosis) -> None:
+        self._w(DELETE_NAMES, ids=[d.id])
+        self._w(INSERT_NAMES, rows=name_rows(d))
+
+    def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None:
+        old = {k for k, _, _ in name_keys(before.name, before.synonyms)}
+        for key, surface, _ in name_keys(after.name, after.synonyms):
+            if key in old:
+                continue
+            row = self._one(
+                "MATCH (n:Name {key: $key}) WHERE n.diagnosis <> $id RETURN n.diagnosis AS d LIMIT 1",
+                key=key,
+                id=after.id,
+            )
+            if row is not None:
+                raise InputError(
+                    f"name {surface!r} of {after.id} collides with a name of diagnosis {row['d']}"
+                )
+
+    def _write_diagnoses(self, pairs: list[tuple[Diagnosis, Diagnosis]]) -> None:
+        rows = [{**diagnosis_props(a), "prev": b.version} for b, a in pairs]
+        for part in chunks(rows):
+            if self._w(UPDATE_DIAGNOSES, rows=part)[0]["n"] != len(part):
+                raise ConflictError("a diagnosis was changed by someone else; reload and retry")
+
+    def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None:
+        self._write_diagnoses([(d.model_copy(update={"version": prev_version}), d)])
+
+    def upsert_diagnoses(self, diagnoses: Iterable[Diagnosis], *, user: str = SYSTEM_USER) -> int:
+        items = [sem.prepare_diagnosis(d) for d in diagnoses]
+        return self._atomic(lambda: self._upsert_diagnoses(items, user))
+
+    def _upsert_diagnoses(self, items: list[Diagnosis], user: str) -> int:
+        real_ids = self._resolve_ids([d.id for d in items])
+        stored = self._diagnosis_rows(sorted({r for r in real_ids.values() if r}))
+        staged: dict[str, tuple[Diagnosis | None, Diagnosis]] = {}
+        for d in items:
+            real = real_ids[d.id] or d.id
+            before, current = staged[real] if real in staged else (stored.get(real), stored.get(real))
+            if current is None:
+                staged[real] = (None, d.model_copy(update={"version": 1, "aliases": []}))
+                continue
+            merged = sem.merge_diagnosis(current, d.model_copy(update={"id": real}))
+            if merged is not None:
+                version = 1 if before is None else before.version + 1
+                staged[real] = (before, merged.model_copy(update={"version": version}))
+        inserts = [a for b, a in staged.values() if b is None]
+        updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
+        self._w_rows(INSERT_DIAGNOSES, [diagnosis_props(d) for d in inserts])
+        self._write_diagnoses(updates)
+        for part in chunks([a.id for _, a in updates]):
+            self._w(DELETE_NAMES, ids=part)
+        self._w_rows(INSERT_NAMES, [r for d in [*inserts, *(a for _, a in updates)] for r in name_rows(d)])
+        events = [self._event_row(user, "create", "diagnosis", d.id, None, sem.snapshot(d)) for d in inserts]
+        events += [
+            self._event_row(user, "edit", "diagnosis", a.id, sem.snapshot(b), sem.snapshot(a))
+            for b, a in updates
+        ]
+        self._insert_events(events)
+        for before, after in staged.values():
+            self._mark_changed(before, after)
+        return len(inserts)
+
+    def update_diagnosis(
+        self,
+        id: str,
+        changes: dict[str, Any],
+        *,
+        user: str,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Diagnosis:
+        def run() -> Diagnosis:
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            self._check_version("diagnosis", current, expected_version)
+            new = sem.apply_diagnosis_changes(current, changes)
+            if new == current:
+                return current
+            new = new.model_copy(update={"version": current.version + 1})
+            self._check_name_collisions(current, new)
+            self._write_diagnosis(new, prev_version=current.version)
+            self._index_names(new)
+            self._event(user, "edit", "diagnosis", new.id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
+        items = list(evidence)
+
+        def run() -> int:
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            merged, added = sem.union_evidence(current.evidence, items)
+            if added:
+                new = current.model_copy(update={"evidence": merged, "version": current.version + 1})
+                self._write_diagnosis(new, prev_version=current.version)
+                self._mark_changed(current, new)
+            return added
+
+        return self._atomic(run)
+
+    # -- names -----------------------------------------------------------------------------
+    def resolve_name(self, name: str) -> Diagnosis | None:
+        key = normalize(name)
+        if not key:
+            return None
+        row = self._one(RESOLVE_NAME, key=key)
+        return None if row is None else Diagnosis.model_validate_json(row["data"])
+
+    def _name_choices(self, key: str) -> tuple[list[str], list[str], list[str]]:
+        """(keys, diagnosis ids, surfaces) to score fuzzily: every name, or a full-text shortlist."""
+
+        def columns(rows: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
+            rows = sorted(rows, key=lambda r: (r["key"], r["diagnosis"]))
+            return [r["key"] for r in rows], [r["diagnosis"] for r in rows], [r["surface"] for r in rows]
+
+        def load_all() -> tuple[list[str], list[str], list[str]] | None:
+            if self._q("MATCH (n:Name) RETURN count(n) AS n")[0]["n"] > self.fulltext_threshold:
+                return None
+            return columns(
+                self._q("MATCH (n:Name) RETURN n.key AS key, n.diagnosis AS diagnosis, n.surface AS surface")
+            )
+
+        everything = self._cached("names", load_all)
+        if everything is not None:
+            return everything
+        query = _lucene_query(key)
+        return columns(self._q(FULLTEXT_NAMES, q=query, n=500) if query else [])
+
+    def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
+        key = normalize(name)
+        out: list[NameMatch] = []
+        seen: set[str] = set()
+        exact = self._q(
+            "MATCH (n:Name {key: $key}) RETURN n.diagnosis AS d, n.surface AS s ORDER BY n.primary DESC, n.diagnosis",
+            key=key,
+        )
+        for r in exact:
+            if r["d"] not in seen:
+                d = self._diagnosis_row(r["d"])
+                assert d is not None
+                seen.add(r["d"])
+                out.append(NameMatch(diagnosis=d, matched=r["s"], score=100.0, exact=True))
+        keys, ids, surfaces = self._name_choices(key)
+        for idx, score in fuzzy_matches(name, keys, limit=limit * 4 + len(seen), min_score=min_score):
+            if len(out) >= limit:
+                break
+            if ids[idx] in seen:
+                continue
+            seen.add(ids[idx])
+            d = self._diagnosis_row(ids[idx])
+            if d is not None:
+                out.append(NameMatch(diagnosis=d, matched=surfaces[idx], score=min(score, 99.9), exact=False))
+        return out[:limit]
+
+    # -- cases -----------------------------------------------------------------------------
+    def get_case(self, id: str) -> Case | None:
+        row = self._one("MATCH (c:Case {id: $id}) RETURN c.data AS data", id=id)
+        return None if row is None else Case.model_validate_json(row["data"])
+
+    def add_cases(self, cases: Iterable[Case], *, user: str = SYSTEM_USER) -> int:
+        items = list(cases)
+        return self._atomic(lambda: self._add_cases(items, user))
+
+    def _add_cases(self, items: list[Case], user: str) -> int:
+        ids = self._resolve_ids([c.diagnosis for c in items])
+        staged: dict[str, tuple[Case | None, Case]] = {}
+        for c in items:
+            if ids[c.diagnosis] is None:
+                raise NotFoundError(f"unknown diagnosis id {c.diagnosis!r}")
+            c = sem.prepare_case(c.model_copy(update={"diagnosis": ids[c.diagnosis]}))
+            before, current = staged[c.id] if c.id in staged else (self.get_case(c.id),) * 2
+            if current is None:
+                staged[c.id] = (None, c.model_copy(update={"version": 1}))
+                continue
+            merged = sem.merge_case(current, c)
+            if merged is not None:
+                version = (before.version if before else 0) + 1
+                staged[c.id] = (before, merged.model_copy(update={"version": version}))
+        inserts = [c for b, c in staged.values() if b is None]
+        self._w_rows("UNWIND $rows AS r CREATE (c:Case) SET c = r", [case_props(c) for c in inserts])
+        events = [self._event_row(user, "create", "case", c.id, None, sem.snapshot(c)) for c in inserts]
+        for before, after in staged.values():
+            if before is not None and before != after:
+                self._write_case(after, prev_version=before.version)
+            self._mark_changed(before, after)
+        self._insert_events(events)
+        return len(inserts)
+
+    def _write_case(self, c: Case, *, prev_version: int) -> None:
+        rows = self._w(
+            "MATCH (c:Case {id: $id}) WHERE c.version = $prev SET c += $props RETURN count(c) AS n",
+            id=c.id,
+            prev=prev_version,
+            props=case_props(c),
+        )
+        if rows[0]["n"] != 1:
+            raise ConflictError(f"case {c.id} was changed by someone else; reload and retry")
+
+    def _case_filter(self, diagnosis: str | None, status: str | None) -> tuple[str, dict[str, Any]]:
+        where, params = [], {}
+        if diagnosis is not None:
+            where.append("c.diagnosis = $dx")
+            params["dx"] = self._resolve_id(diagnosis) or diagnosis
+        if status is not None:
+            where.append("c.status = $status")
+            params["status"] = status
+        return (f"WHERE {' AND '.join(where)}" if where else ""), params
+
+    def list_cases(
+        self,
+        *,
+        diagnosis: str | None = None,
+        status: CaseStatus | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[Case]:
+        clause, params = self._case_filter(diagnosis, status)
+        page = "" if limit is None else " LIMIT $limit"
+        rows = self._q(
+            f"MATCH (c:Case) {clause} RETURN c.data AS data ORDER BY c.id SKIP $offset{page}",
+            **params,
+            offset=offset,
+            limit=limit,
+        )
+        return [Case.model_validate_json(r["data"]) for r in rows]
+
+    def count_cases(self, *, status: CaseStatus | None = None) -> int:
+        clause, params = self._case_filter(None, status)
+        return int(self._q(f"MATCH (c:Case) {clause} RETURN count(c) AS n", **params)[0]["n"])
+
+    def case_counts(self, *, status: CaseStatus | None = "accepted") -> dict[str, int]:
+        clause, params = self._case_filter(None, status)
+        rows = self._q(f"MATCH (c:Case) {clause} RETURN c.diagnosis AS d, count(c) AS n ORDER BY d", **params)
+        return {r["d"]: int(r["n"]) for r in rows}
+
+    def update_case(
+        self,
+        id: str,
+        changes: dict[str, Any],
+        *,
+        user: str,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        def run() -> Case:
+            current = self.get_case(id)
+            if current is None:
+                raise NotFoundError(f"unknown case id {id!r}")
+            self._check_version("case", current, expected_version)
+            todo = changes
+            if todo.get("diagnosis") is not None:
+                todo = {**todo, "diagnosis": self._require_id(todo["diagnosis"])}
+            new = sem.apply_case_changes(current, todo)
+            if new == current:
+                return current
+            new = new.model_copy(update={"version": current.version + 1})
+            self._write_case(new, prev_version=current.version)
+            action = sem.case_action(current, new)
+            self._event(user, action, "case", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    # -- label maps ------------------------------------------------------------------------
+    def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None:
+        row = self._one("MATCH (m:LabelMap {key: $key}) RETURN m.data AS data", key=f"{dataset}\x1f{label}")
+        return None if row is None else LabelMapping.model_validate_json(row["data"])
+
+    def _write_label_mapping(self, m: LabelMapping) -> None:
+        props = label_map_props(m)
+        self._w("MERGE (m:LabelMap {key: $key}) SET m += $props", key=props["key"], props=props)
+
+    def set_label_mappings(self, mappings: Iterable[LabelMapping], *, user: str = SYSTEM_USER) -> int:
+        items = list(mappings)
+
+        def run() -> int:
+            written = 0
+            for m in items:
+                if m.diagnosis is not None:
+                    m = m.model_copy(update={"diagnosis": self._require_id(m.diagnosis)})
+                current = self._label_mapping(m.dataset, m.label)
+                if current == m:
+                    continue
+                self._write_label_mapping(m)
+                before = None if current is None else sem.snapshot(current)
+                action = "create" if current is None else "edit"
+                self._event(user, action, "label_map", f"{m.dataset}:{m.label}", before, sem.snapshot(m))
+                self._mark_changed(current, m)
+                written += 1
+            return written
+
+        return self._atomic(run)
+
+    def get_label_map(self, dataset: str | None = None) -> list[LabelMapping]:
+        where = "WHERE m.dataset = $dataset" if dataset is not None else ""
+        rows = self._q(
+            f"MATCH (m:LabelMap) {where} RETURN m.data AS data ORDER BY m.dataset, m.label", dataset=dataset
+        )
+        return [LabelMapping.model_validate_json(r["data"]) for r in rows]
+
+    # -- graph views -----------------------------------------------------------------------
+    def graph_view(self, *, include_proposed: bool = False) -> Any:
+        """The networkx view, rebuilt only after a commit (by any process)."""
+        from kg.view import GraphView
+
+        return self._cached(
+            ("view", include_proposed), lambda: GraphView.from_store(self, include_proposed=include_proposed)
+        )

@@ -1,0 +1,47 @@
+"""dermkg studio: login, then navigation between the curation pages (run by ``dermkg studio``).
+
+This script owns navigation and the session context; pages in ``studio/pages/`` only render.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studio import state
+from studio.auth import can
+from studio.components.login import logout
+from studio.components.session import page_context
+
+st.set_page_config(page_title="dermkg studio", page_icon=":material/dermatology:", layout="wide")
+
+ctx = page_context()  # login screen and stop when nobody is logged in
+user = ctx.user
+
+pages = {
+    "Curate": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/queue.py", title="Review queue", icon=":material/fact_check:"),
+        st.Page("pages/diagnosis.py", title="Diagnosis", icon=":material/medical_information:"),
+        st.Page("pages/graph.py", title="Graph", icon=":material/hub:"),
+        st.Page("pages/cases.py", title="Cases", icon=":material/photo_library:"),
+    ],
+    "Audit": [st.Page("pages/history.py", title="History", icon=":material/history:")],
+    "Data": [
+        st.Page("pages/ingest.py", title="Ingest", icon=":material/upload_file:"),
+        st.Page("pages/exports.py", title="Exports", icon=":material/output:"),
+        st.Page("pages/labelstudio.py", title="Label Studio", icon=":material/sync:"),
+    ],
+}
+if can(user, "users"):
+    pages["Admin"] = [st.Page("pages/users.py", title="Users", icon=":material/group:")]
+page = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown(f"**{user.display_name}** · {user.role}")
+    try:
+        st.caption(f"Store revision {ctx.store.revision()} · consensus k = {ctx.config.consensus_k}")
+    except Exception as exc:  # the store went away after login
+        st.error(f"The graph store cannot be reached: {exc}")
+    st.button("Log out", key=state.LOGOUT, icon=":material/logout:", on_click=logout)
+
+page.run()

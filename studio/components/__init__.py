@@ -1,0 +1,1 @@
+"""Shared Streamlit widgets of the studio (session, feedback, evidence, graph, diagnosis pickers)."""

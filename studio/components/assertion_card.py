@@ -1,0 +1,167 @@
+"""One assertion in full (both diagnoses in context, every evidence quote) and the curator's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kg.models import Assertion, EventQuery
+from kg.store.base import GraphStore
+from studio import state
+from studio.components import facts
+from studio.components.evidence import show_evidence
+from studio.components.feedback import action_button
+
+
+def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str]) -> None:
+    """Name, taxonomy path and existing DDx neighbours: what a curator needs to judge an edge."""
+    d = store.get_diagnosis(diagnosis_id)
+    if d is None:
+        st.error(f"Diagnosis {diagnosis_id} no longer exists.")
+        return
+    st.markdown(f"#### {d.name}")
+    st.caption(f"`{d.id}` · {d.status}" + (f" · also: {', '.join(d.synonyms[:4])}" if d.synonyms else ""))
+    path = facts.taxonomy_path(store, d.id)
+    if path is None:
+        st.caption("Taxonomy path: not available (graph algorithms not installed yet).")
+    else:
+        st.markdown("**Path:** " + (" › ".join(names.get(p, p) for p in path) if path else "_no parent yet_"))
+    ddx = facts.ddx_neighbours(store, d.id)
+    if ddx is None:
+        st.caption("DDx neighbours: not available.")
+    else:
+        listed = ", ".join(names.get(n, n) for n in ddx[:12]) or "_none accepted yet_"
+        more = f" (+{len(ddx) - 12} more)" if len(ddx) > 12 else ""
+        st.markdown(f"**DDx neighbours:** {listed}{more}")
+
+
+def show_assertion(store: GraphStore, a: Assertion, names: dict[str, str]) -> None:
+    arrow = "is in the differential of" if a.kind == "ddx" else "is a kind of"
+    st.subheader(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}")
+    meta = [f"status **{a.status}**", f"origin {a.origin}", f"version {a.version}"]
+    if a.score is not None:
+        meta.append(f"score {a.score:.2f}")
+    if a.agent:
+        meta.append(f"by {a.agent.name} {a.agent.version}" + (f" ({a.agent.model})" if a.agent.model else ""))
+    st.caption(" · ".join(meta))
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        diagnosis_summary(store, a.subject, names)
+    with right, st.container(border=True):
+        diagnosis_summary(store, a.object, names)
+    if a.votes:
+        st.markdown(
+            "**Votes:** "
+            + "; ".join(f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes)
+        )
+    if a.note:
+        st.markdown(f"**Note:** {a.note}")
+    st.markdown(f"**Evidence** ({len(a.evidence)})")
+    show_evidence(store, a.evidence)
+    comments = store.list_events(EventQuery(target=a.id, action="comment", limit=20)).items
+    for ev in comments:
+        st.caption(f"💬 {ev.user}, {ev.at:%Y-%m-%d %H:%M}: {ev.reason or (ev.after or {}).get('text', '')}")
+
+
+def _typed(key: str) -> str | None:
+    """What the curator typed in widget ``key`` at click time."""
+    value = st.session_state.get(key)
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
+    """Accept, reject (a reason is required), edit kind / object, merge duplicates, comment.
+
+    Every action passes the version shown on screen, so a concurrent change is refused, not lost."""
+    actions = ctx.actions
+    if st.session_state.get(state.QUEUE_SELECTED) != a.id:  # another item: start its form afresh
+        for key in (
+            state.Q_REASON,
+            state.Q_EDIT_KIND,
+            state.Q_EDIT_OBJECT,
+            state.Q_MERGE_DROP,
+            state.Q_COMMENT_TEXT,
+        ):
+            st.session_state.pop(key, None)
+        st.session_state[state.QUEUE_SELECTED] = a.id
+    label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
+
+    def decided(verb: str) -> Any:
+        return lambda r: (
+            f"{verb} {label}." if r.status != "proposed" else f"Vote recorded for {label}; {r.status}."
+        )
+
+    c1, c2 = st.columns([1, 3])
+    with c1:
+        action_button(
+            "Accept",
+            key=state.Q_ACCEPT,
+            action=lambda: actions.accept(a.id, expected_version=a.version),
+            success=decided("Accepted"),
+            type="primary",
+            icon=":material/check:",
+            width="stretch",
+        )
+        action_button(
+            "Reject",
+            key=state.Q_REJECT,
+            action=lambda: actions.reject(a.id, _typed(state.Q_REASON) or "", expected_version=a.version),
+            success=decided("Rejected"),
+            inputs=(state.Q_REASON,),
+            icon=":material/close:",
+            width="stretch",
+        )
+    c2.text_input(
+        "Reason (required to reject)",
+        key=state.Q_REASON,
+        placeholder="e.g. not a differential in this context",
+    )
+    options = sorted(names, key=lambda d: names[d].lower())
+    with st.expander("Edit: change the object or the kind", icon=":material/edit:"):
+        e1, e2 = st.columns([1, 3])
+        e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=state.Q_EDIT_KIND)
+        e2.selectbox(
+            "Object",
+            options,
+            index=options.index(a.object) if a.object in options else 0,
+            key=state.Q_EDIT_OBJECT,
+            format_func=lambda d: names.get(d, d),
+        )
+
+        def edit() -> Assertion:
+            kind, obj = _typed(state.Q_EDIT_KIND), _typed(state.Q_EDIT_OBJECT)
+            return actions.edit_assertion(
+                a.id,
+                kind=kind if kind != a.kind else None,
+                object=obj if obj != a.object else None,
+                reason=_typed(state.Q_REASON),
+                expected_version=a.version,
+            )
+
+        action_button(
+            "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
+        )
+    with st.expander("Merge duplicate diagnoses (both ends are the same disease)", icon=":material/merge:"):
+        st.selectbox(
+            "Fold this one into the other",
+            [a.object, a.subject],
+            key=state.Q_MERGE_DROP,
+            format_func=lambda d: names.get(d, d),
+        )
+        st.caption("The folded diagnosis becomes a synonym; its assertions and cases move over.")
+
+        def merge() -> Any:
+            drop = _typed(state.Q_MERGE_DROP) or a.object
+            keep = a.subject if drop == a.object else a.object
+            return actions.merge_diagnoses(keep, drop, reason=_typed(state.Q_REASON))
+
+        action_button("Merge", key=state.Q_MERGE, action=merge, success=lambda d: f"Merged into {d.name}.")
+    with st.expander("Comment", icon=":material/chat:"):
+        st.text_area("Comment", key=state.Q_COMMENT_TEXT, label_visibility="collapsed")
+        action_button(
+            "Add comment",
+            key=state.Q_COMMENT,
+            action=lambda: actions.comment("assertion", a.id, _typed(state.Q_COMMENT_TEXT) or ""),
+            success="Comment added.",
+        )

@@ -1,0 +1,164 @@
+"""Read-side facts the pages show, from the ``kg`` / ``synth`` libraries, cached per store state.
+
+Each function returns ``None`` when the library part it needs is not installed yet, so a page can
+say "not available" instead of failing. Caches are keyed by the store's token (revision + newest
+event), so a curation is visible on the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kg.store.base import GraphStore
+from studio.consensus import PairAgreement, pairwise_agreement
+from studio.queue import QueueEntry, QueueFilters, build_queue, store_token
+
+
+def _token(store: GraphStore) -> tuple[str, int, int]:
+    return (store.url, *store_token(store))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _names(_store: GraphStore, token: tuple[str, int, int]) -> dict[str, str]:
+    return {d.id: d.name for d in _store.list_diagnoses()}
+
+
+def diagnosis_names(store: GraphStore) -> dict[str, str]:
+    """id -> name of every (unmerged) diagnosis."""
+    return _names(store, _token(store))
+
+
+@st.cache_data(max_entries=32, show_spinner="Ordering the queue…")
+def _queue(
+    _store: GraphStore, token: tuple[str, int, int], filters: QueueFilters, export_root: Path, exports: Any
+) -> list[QueueEntry]:
+    return build_queue(_store, filters, exported_rows=lambda: exported_rows_by_diagnosis(export_root) or {})
+
+
+def queue_entries(store: GraphStore, filters: QueueFilters, export_root: Path) -> list[QueueEntry]:
+    """The ordered queue; rebuilt when the store or an export under ``export_root`` changes."""
+    return _queue(store, _token(store), filters, export_root, _export_files(export_root))
+
+
+def _algorithms() -> Any | None:
+    try:
+        import kg.algorithms as algorithms
+    except ImportError:
+        return None
+    return algorithms
+
+
+def graph_view(store: GraphStore, *, include_proposed: bool = False) -> Any | None:
+    try:
+        return store.graph_view(include_proposed=include_proposed)
+    except ImportError:
+        return None
+
+
+def _ask(store: GraphStore, function: str, diagnosis_id: str) -> Any | None:
+    """``kg.algorithms.<function>(view, id)``; None when the algorithms are not installed."""
+    algorithms, view = _algorithms(), graph_view(store)
+    if algorithms is None or view is None:
+        return None
+    if diagnosis_id not in view:  # e.g. a proposed diagnosis outside the accepted graph
+        return [] if function != "malignancy" else None
+    return getattr(algorithms, function)(view, diagnosis_id)
+
+
+def taxonomy_path(store: GraphStore, diagnosis_id: str) -> list[str] | None:
+    """Ids from the root down to ``diagnosis_id`` (accepted is_a only)."""
+    found = _ask(store, "path", diagnosis_id)
+    return None if found is None else list(found)
+
+
+def children(store: GraphStore, diagnosis_id: str) -> list[str] | None:
+    found = _ask(store, "children", diagnosis_id)
+    return None if found is None else list(found)
+
+
+def ddx_neighbours(store: GraphStore, diagnosis_id: str) -> list[str] | None:
+    """Accepted DDx neighbours (both directions)."""
+    found = _ask(store, "ddx_neighbours", diagnosis_id)
+    return None if found is None else list(found)
+
+
+def malignancy(store: GraphStore, diagnosis_id: str) -> Any | None:
+    """The resolved malignancy with where it comes from (own value or nearest ancestor)."""
+    return _ask(store, "malignancy", diagnosis_id)
+
+
+@st.cache_data(max_entries=4, show_spinner="Linting the graph…")
+def _lint(_store: GraphStore, token: tuple[str, int, int]) -> list[Any] | None:
+    try:
+        from kg.lint import lint_store
+    except ImportError:
+        return None
+    return lint_store(_store)
+
+
+def lint_warnings(store: GraphStore) -> Any | None:
+    return _lint(store, _token(store))
+
+
+def _export_files(export_root: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in export_root.glob("*/trajectories.jsonl")))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _rows_by_diagnosis(files: tuple[tuple[str, float], ...]) -> dict[str, int]:
+    from synth.regeneration import read_rows
+
+    counts: dict[str, int] = {}
+    for path, _ in files:
+        for row in read_rows(Path(path)):
+            for d in {row.primary_diagnosis, row.partner_diagnosis, row.diagnosis} - {None}:
+                counts[d] = counts.get(d, 0) + 1
+    return counts
+
+
+def exported_rows_by_diagnosis(export_root: Path) -> Mapping[str, int] | None:
+    """How many exported rows each diagnosis appears in (for impact ordering); None without synth."""
+    try:
+        import synth.regeneration  # noqa: F401
+    except ImportError:
+        return None
+    return _rows_by_diagnosis(_export_files(export_root))
+
+
+def lint_rows(report: Any) -> list[dict[str, Any]]:
+    """A ``kg.lint.LintReport`` as table rows, errors first."""
+    return [
+        {"severity": i.severity, "check": i.code, "message": i.message, "diagnoses": ", ".join(i.diagnoses)}
+        for i in report.issues
+    ]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _agreement(_store: GraphStore, token: tuple[str, int, int]) -> list[PairAgreement]:
+    return pairwise_agreement(a for a in _store.iter_assertions() if len(a.votes) > 1)
+
+
+def agreement(store: GraphStore) -> list[PairAgreement]:
+    """Cohen's kappa per curator pair over the assertions both voted on."""
+    return _agreement(store, _token(store))
+
+
+def describe_malignancy(store: GraphStore, resolved: Any, names: Mapping[str, str]) -> str:
+    """'malignant — inherited from Melanoma (source: isic)' from a ``MalignancyResolution``."""
+    if resolved is None or resolved.value is None:
+        return "unknown (no value on the diagnosis or any ancestor)"
+    holder = resolved.inherited_from or resolved.diagnosis
+    d = store.get_diagnosis(holder)
+    where = "own value" if resolved.source == "own" else f"inherited from {names.get(holder, holder)}"
+    text = f"{resolved.value} — {where}"
+    if d is not None and d.malignancy_source:
+        text += f" (source: {d.malignancy_source})"
+    if resolved.conflicts:
+        text += " · conflicts with " + ", ".join(
+            f"{names.get(c.diagnosis, c.diagnosis)} ({c.value})" for c in resolved.conflicts
+        )
+    return text

@@ -1,0 +1,122 @@
+"""The per-session context every page starts from: configuration, store, logged-in user, actions.
+
+``studio/app.py`` builds it once per run (after login) and keeps it in session state; pages call
+:func:`page_context` and never open stores or read users themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from pydantic import BaseModel
+
+from kg.errors import InputError, StoreUnavailableError
+from kg.settings import Settings
+from kg.store import GraphStore, make_store
+from studio import state
+from studio.actions import CurationActions
+from studio.auth import StudioUser, load_users, oidc_user
+
+CONTEXT = "dermkg_context"
+
+
+class StudioConfig(BaseModel):
+    """What the studio runs on; read fresh from the environment (``dermkg studio`` sets it)."""
+
+    store_url: str
+    users_file: Path
+    data_dir: Path
+    consensus_k: int = 1
+
+    @classmethod
+    def from_env(cls) -> StudioConfig:
+        settings = Settings()
+        return cls(
+            store_url=settings.store_url,
+            users_file=settings.users_file or settings.data_dir / "users.yaml",
+            data_dir=settings.data_dir,
+            consensus_k=settings.consensus_k,
+        )
+
+
+@dataclass(frozen=True)
+class StudioContext:
+    config: StudioConfig
+    store: GraphStore
+    user: StudioUser
+    actions: CurationActions
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_store(url: str) -> GraphStore:
+    # One open store per URL for the whole server: both backends are safe to share across the
+    # threads Streamlit runs sessions in (SQLite serialises on a lock, the Neo4j driver pools).
+    return make_store(url).open()
+
+
+def get_store(url: str) -> GraphStore:
+    """The process-wide store for ``url``; a failed connection is retried on the next run."""
+    return _shared_store(url)
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
+
+
+def current_user(config: StudioConfig) -> StudioUser | None:
+    """The logged-in user with the role from the users file as it is now (role changes apply at once)."""
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        users = load_users(config.users_file) if config.users_file.exists() else None
+        from studio.auth import UsersFile
+
+        return oidc_user(users or UsersFile(), str(st.user.get("email", "")), st.user.get("name"))
+    username = st.session_state.get(state.USERNAME)
+    if not username:
+        return None
+    user = load_users(config.users_file).get(username)
+    if user is None or user.disabled:
+        st.session_state.pop(state.USERNAME, None)
+        return None
+    return user
+
+
+def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
+    """Open (or reuse) the store; an unreachable store stops the run with a clear message."""
+    try:
+        store = get_store(config.store_url)
+    except StoreUnavailableError as exc:
+        st.error(
+            f"The graph store cannot be reached: {exc}. Check that it is running and that "
+            "DERMKG_STORE / --store names it, then reload this page.",
+            icon=":material/cloud_off:",
+        )
+        st.stop()
+    ctx = StudioContext(config, store, user, CurationActions(store, user, consensus_k=config.consensus_k))
+    st.session_state[CONTEXT] = ctx
+    return ctx
+
+
+def page_context() -> StudioContext:
+    """The session's context, checked afresh on every run (a removed user or a changed role applies
+    at once), after showing the outcome of the action the curator just took. Without a logged-in
+    user it shows the login screen and stops, so no page renders for an anonymous session."""
+    from studio.components.feedback import show_flash
+    from studio.components.login import show_login
+
+    config = StudioConfig.from_env()
+    try:
+        user = current_user(config)
+    except (InputError, PermissionError) as exc:
+        st.error(f"Cannot check your account: {exc}")
+        st.stop()
+    if user is None:
+        show_login(config)
+        st.stop()
+    ctx = build_context(config, user)
+    show_flash()
+    return ctx

@@ -1,0 +1,236 @@
+"""A small httpx client of the Label Studio REST API (no SDK in the main environment).
+
+Authentication uses a legacy API token (``Authorization: Token …``) from ``DERMKG_LABELSTUDIO_TOKEN``;
+the token is held as a ``SecretStr`` and never appears in messages, reprs or logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import httpx
+from pydantic import SecretStr
+
+from kg.errors import DermkgError
+from studio.labelstudio.types import LsProject, LsTask, LsUser
+
+
+class LabelStudioError(DermkgError):
+    """Label Studio is unreachable, refused the token, or rejected a request (message names the URL)."""
+
+
+class LabelStudioClient:
+    """Typed calls to the endpoints dermkg uses. Opens its connection pool in ``__enter__``.
+
+    Example:
+        >>> with LabelStudioClient("http://127.0.0.1:8080", token) as ls:  # doctest: +SKIP
+        ...     ls.whoami().email
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: SecretStr | str | None,
+        *,
+        timeout: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._token = token if isinstance(token, SecretStr) or token is None else SecretStr(token)
+        self._timeout = timeout
+        self._transport = transport
+        self._http: httpx.Client | None = None
+
+    @classmethod
+    def from_settings(cls) -> LabelStudioClient:
+        from kg.settings import get_settings
+
+        settings = get_settings()
+        return cls(settings.labelstudio_url, settings.labelstudio_token)
+
+    @property
+    def token(self) -> SecretStr | None:
+        return self._token
+
+    def __repr__(self) -> str:
+        return f"LabelStudioClient({self.url!r})"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def open(self) -> Self:
+        if self._token is None or not self._token.get_secret_value():
+            raise LabelStudioError(
+                f"no API token for Label Studio at {self.url}: set DERMKG_LABELSTUDIO_TOKEN "
+                "(Account & Settings → Legacy token)"
+            )
+        self._http = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Token {self._token.get_secret_value()}"},
+            timeout=self._timeout,
+            transport=self._transport,
+        )
+        return self
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> Self:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport -------------------------------------------------------------------------
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._http is None:
+            self.open()
+        assert self._http is not None
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise LabelStudioError(
+                f"Label Studio at {self.url} is unreachable ({type(exc).__name__}: {exc}); "
+                "start it or set DERMKG_LABELSTUDIO_URL"
+            ) from None
+        if response.status_code in (401, 403):
+            raise LabelStudioError(
+                f"Label Studio at {self.url} refused the API token (HTTP {response.status_code} on {path}); "
+                "set DERMKG_LABELSTUDIO_TOKEN to the legacy token of a user of the organisation"
+            )
+        if response.status_code >= 400:
+            raise LabelStudioError(
+                f"Label Studio at {self.url}: {method} {path} failed with HTTP {response.status_code}: "
+                f"{_detail(response)}"
+            )
+        if response.status_code == 204 or not response.content:
+            return None
+        if "json" not in response.headers.get("content-type", ""):
+            raise LabelStudioError(f"{self.url}{path} did not answer JSON: is this a Label Studio server?")
+        return response.json()
+
+    # -- users -----------------------------------------------------------------------------
+    def whoami(self) -> LsUser:
+        return LsUser.model_validate(self._request("GET", "/api/current-user/whoami"))
+
+    def list_users(self) -> list[LsUser]:
+        return [LsUser.model_validate(u) for u in _results(self._request("GET", "/api/users/"))]
+
+    # -- projects --------------------------------------------------------------------------
+    def list_projects(self) -> list[LsProject]:
+        projects: list[LsProject] = []
+        page = 1
+        while True:
+            body = self._request("GET", "/api/projects/", params={"page": page, "page_size": 100})
+            projects.extend(LsProject.model_validate(p) for p in _results(body))
+            if not isinstance(body, dict) or not body.get("next"):
+                return projects
+            page += 1
+
+    def find_project(self, title: str) -> LsProject | None:
+        matches = [p for p in self.list_projects() if p.title == title]
+        return min(matches, key=lambda p: p.id) if matches else None
+
+    def get_project(self, project_id: int) -> LsProject:
+        return LsProject.model_validate(self._request("GET", f"/api/projects/{project_id}/"))
+
+    def create_project(self, title: str, label_config: str, description: str = "") -> LsProject:
+        body = {"title": title, "label_config": label_config, "description": description}
+        return LsProject.model_validate(self._request("POST", "/api/projects/", json=body))
+
+    def update_project(self, project_id: int, **fields: Any) -> LsProject:
+        return LsProject.model_validate(self._request("PATCH", f"/api/projects/{project_id}/", json=fields))
+
+    # -- tasks -----------------------------------------------------------------------------
+    def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> list[int]:
+        """Create tasks (with their predictions) in one request; returns the new task ids in order."""
+        if not tasks:
+            return []
+        body = self._request(
+            "POST", f"/api/projects/{project_id}/import", params={"return_task_ids": "true"}, json=tasks
+        )
+        return list(body.get("task_ids", []))
+
+    def update_task_data(self, task_id: int, data: dict[str, Any]) -> None:
+        self._request("PATCH", f"/api/tasks/{task_id}/", json={"data": data})
+
+    def export_tasks(self, project_id: int, *, annotated_only: bool = False) -> list[LsTask]:
+        """Tasks of the project with their annotations (Label Studio's JSON export). ``annotated_only``
+        asks the server for just the tasks with annotations: much faster for a pull of a large project."""
+        all_tasks = "false" if annotated_only else "true"
+        body = self._request(
+            "GET",
+            f"/api/projects/{project_id}/export",
+            params={"exportType": "JSON", "download_all_tasks": all_tasks},
+        )
+        return [LsTask.model_validate(t) for t in body or []]
+
+    def list_predictions(self, project_id: int) -> list[dict[str, Any]]:
+        return list(_results(self._request("GET", "/api/predictions/", params={"project": project_id})))
+
+    def create_prediction(self, task_id: int, prediction: dict[str, Any]) -> None:
+        self._request("POST", "/api/predictions/", json={"task": task_id, **prediction})
+
+    def create_annotation(self, task_id: int, result: list[dict[str, Any]]) -> dict[str, Any]:
+        """Annotate as the token's user (what an annotator's browser does on Submit)."""
+        return dict(self._request("POST", f"/api/tasks/{task_id}/annotations/", json={"result": result}))
+
+    # -- files -----------------------------------------------------------------------------
+    def upload_file(self, project_id: int, name: str, content: bytes, mime: str) -> str:
+        """Store a file in Label Studio without creating a task; returns the URL tasks reference."""
+        body = self._request(
+            "POST",
+            f"/api/projects/{project_id}/import",
+            params={"commit_to_project": "false"},
+            files={"file": (name, content, mime)},
+        )
+        ids = body.get("file_upload_ids") or []
+        if not ids:
+            raise LabelStudioError(f"Label Studio at {self.url} stored no file for {name}")
+        upload = self._request("GET", f"/api/import/file-upload/{ids[0]}")
+        return _upload_url(upload["file"])
+
+    def list_uploads(self, project_id: int) -> dict[str, str]:
+        """``{original file name: URL}`` of files uploaded to the project (Label Studio prefixes a hash)."""
+        body = self._request("GET", f"/api/projects/{project_id}/file-uploads", params={"all": "true"})
+        out: dict[str, str] = {}
+        for upload in _results(body):
+            stored = str(upload["file"]).rsplit("/", 1)[-1]
+            original = stored.split("-", 1)[1] if "-" in stored else stored
+            out.setdefault(original, _upload_url(upload["file"]))
+        return out
+
+    def fetch(self, path: str) -> bytes:
+        """Download a served file (e.g. an uploaded page image) as the token's user."""
+        if self._http is None:
+            self.open()
+        assert self._http is not None
+        try:
+            response = self._http.get(path)
+        except httpx.TransportError as exc:
+            raise LabelStudioError(f"Label Studio at {self.url} is unreachable ({exc})") from None
+        if response.status_code != 200:
+            raise LabelStudioError(f"Label Studio at {self.url}: GET {path} gave HTTP {response.status_code}")
+        return response.content
+
+
+def _upload_url(stored: str) -> str:
+    """Label Studio stores ``upload/<project>/<file>`` and serves it under ``/data/``."""
+    return "/data/" + stored.lstrip("/").removeprefix("data/")
+
+
+def _results(body: Any) -> list[Any]:
+    if isinstance(body, dict):
+        return list(body.get("results", []))
+    return list(body or [])
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        detail = body.get("validation_errors") or body.get("detail") or body
+        return str(detail)[:500]
+    return str(body)[:500]

@@ -1,0 +1,127 @@
+"""Prepare and start the Streamlit server behind ``dermkg studio``.
+
+Example:
+    >>> launch = prepare_launch(store_url="sqlite:///data/dermkg.db", port=8501)
+    >>> run_streamlit(launch)  # blocks until the server stops
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from kg.errors import StoreUnavailableError
+from kg.settings import Settings
+from kg.store import make_store
+from studio.auth import FirstAdmin, ensure_users_file
+
+APP = Path(__file__).with_name("app.py")
+
+
+class StudioLaunch(BaseModel):
+    """Everything the server needs; ``admin`` says whether a first admin was created just now."""
+
+    url: str
+    store_url: str
+    users_file: Path
+    data_dir: Path
+    host: str
+    port: int
+    admin: FirstAdmin
+    seeded: int | None = None  # diagnoses loaded into an empty store, when seeding ran
+
+
+def seed_if_empty(store_url: str, data_dir: Path) -> int | None:
+    """Load the bundled vocabularies into an empty store (the first start); None when not empty.
+
+    Raises StoreUnavailableError (naming the URL) when the store cannot be reached, before any server
+    starts, so the user sees the problem in the terminal."""
+    store = make_store(store_url).open()
+    try:
+        if store.count_diagnoses() > 0:
+            return None
+        try:
+            from kg.seed import init_store
+        except ImportError:
+            return None
+        init_store(store)
+        return store.count_diagnoses()
+    finally:
+        store.close()
+
+
+def prepare_launch(
+    *,
+    store_url: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8501,
+    users_file: Path | None = None,
+    seed: bool = True,
+) -> StudioLaunch:
+    """Check the store (seeding an empty one), and create the users file with a first admin."""
+    settings = Settings()
+    url = store_url or settings.store_url
+    data_dir = settings.data_dir
+    if url.startswith("sqlite:///"):
+        try:
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailableError(f"cannot create the folder of the store {url}: {exc.strerror}") from None
+    seeded = seed_if_empty(url, data_dir) if seed else None
+    users = users_file or settings.users_file or data_dir / "users.yaml"
+    admin = ensure_users_file(users)
+    return StudioLaunch(
+        url=f"http://{host}:{port}",
+        store_url=url,
+        users_file=users,
+        data_dir=data_dir,
+        host=host,
+        port=port,
+        admin=admin,
+        seeded=seeded,
+    )
+
+
+def streamlit_command(launch: StudioLaunch) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        launch.host,
+        "--server.port",
+        str(launch.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--server.maxUploadSize",
+        "500",
+    ]
+
+
+def streamlit_env(launch: StudioLaunch) -> dict[str, str]:
+    """The environment the app reads its configuration from (see ``StudioConfig.from_env``)."""
+    env = dict(os.environ)
+    env["DERMKG_STORE"] = launch.store_url
+    env["DERMKG_USERS_FILE"] = str(launch.users_file.resolve())
+    env["DERMKG_DATA_DIR"] = str(launch.data_dir.resolve())
+    return env
+
+
+def run_streamlit(launch: StudioLaunch) -> int:
+    """Run the server in the foreground until it exits or Ctrl-C; returns its exit code."""
+    proc = subprocess.Popen(streamlit_command(launch), env=streamlit_env(launch))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()

@@ -1,0 +1,103 @@
+"""Cases: the (image, caption, diagnosis) gallery; accept, exclude or relabel each case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from studio import state
+from studio.auth import can
+from studio.components import facts
+from studio.components.feedback import action_button
+from studio.components.session import page_context
+
+PER_PAGE = 12
+ctx = page_context()
+store = ctx.store
+names = facts.diagnosis_names(store)
+st.title("Cases")
+
+f1, f2, f3 = st.columns([3, 2, 1])
+diagnosis = f1.selectbox(
+    "Diagnosis",
+    [None, *sorted(names, key=lambda i: names[i].lower())],
+    key=state.C_DIAGNOSIS,
+    format_func=lambda i: names.get(i, i) if i else "any",
+)
+status = f2.selectbox(
+    "Status", ["proposed", "accepted", "excluded", None], key=state.C_STATUS, format_func=lambda s: s or "any"
+)
+total = (
+    len(store.list_cases(diagnosis=diagnosis, status=status))
+    if diagnosis
+    else store.count_cases(status=status)
+)
+pages = max(1, -(-total // PER_PAGE))
+page = f3.number_input(f"Page (of {pages})", 1, pages, 1, key=state.C_PAGE) - 1
+cases = store.list_cases(diagnosis=diagnosis, status=status, offset=page * PER_PAGE, limit=PER_PAGE)
+st.caption(f"{total:,} cases")
+if not cases:
+    st.info("No cases with these filters.")
+    st.stop()
+
+
+def image_file(path: str) -> Path | None:
+    p = Path(path)
+    for candidate in (p, ctx.config.data_dir / p):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+editable = can(ctx.user, "case")
+options = sorted(names, key=lambda i: names[i].lower())
+cols = st.columns(4)
+for i, case in enumerate(cases):
+    with cols[i % 4], st.container(border=True):
+        img = image_file(case.image_path)
+        if img is None:
+            st.warning(f"Image missing: {case.image_path}")
+        else:
+            st.image(str(img), width="stretch")
+        st.markdown(f"**{names.get(case.diagnosis, case.diagnosis)}** · {case.status}")
+        if case.caption:
+            st.caption(case.caption[:300])
+        st.caption(f"`{case.id}` · {case.source or case.origin}")
+        if not editable:
+            continue
+        b1, b2 = st.columns(2)
+        with b1:
+            action_button(
+                "Accept",
+                key=state.C_ACCEPT + case.id,
+                disabled=case.status == "accepted",
+                action=lambda c=case: ctx.actions.decide_case(c.id, "accepted", expected_version=c.version),
+                success="Case accepted.",
+            )
+        with b2:
+            action_button(
+                "Exclude",
+                key=state.C_EXCLUDE + case.id,
+                disabled=case.status == "excluded",
+                action=lambda c=case: ctx.actions.decide_case(c.id, "excluded", expected_version=c.version),
+                success="Case excluded.",
+            )
+        new = st.selectbox(
+            "Relabel as",
+            options,
+            index=options.index(case.diagnosis) if case.diagnosis in options else None,
+            key=state.C_RELABEL_TO + case.id,
+            format_func=lambda d: names.get(d, d),
+        )
+        action_button(
+            "Relabel",
+            key=state.C_RELABEL + case.id,
+            disabled=new in (None, case.diagnosis),
+            action=lambda c=case: ctx.actions.relabel_case(
+                c.id, st.session_state[state.C_RELABEL_TO + c.id], expected_version=c.version
+            ),
+            success=lambda c: f"Relabelled as {names.get(c.diagnosis, c.diagnosis)}.",
+        )
+if not editable:
+    st.info(f"You are logged in as a {ctx.user.role}: deciding cases needs the curator role.")

@@ -1,0 +1,118 @@
+"""Diagnosis page: where a diagnosis sits, what it is confused with, its cases; edit its facts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kg.models import AssertionQuery
+from studio import state
+from studio.auth import can
+from studio.components import facts
+from studio.components.feedback import action_button
+from studio.components.pickers import pick_diagnosis
+from studio.components.session import page_context
+
+ctx = page_context()
+store = ctx.store
+names = facts.diagnosis_names(store)
+st.title("Diagnosis")
+
+d_id = pick_diagnosis(names, key=state.D_PICK)
+d = store.get_diagnosis(d_id) if d_id else None
+if d is None:
+    st.info("The graph has no diagnoses yet: seed it with `dermkg init` or import a vocabulary.")
+    st.stop()
+
+
+def linked(ids: list[str]) -> str:
+    return ", ".join(names.get(i, i) for i in ids) or "_none_"
+
+
+st.header(d.name)
+st.caption(f"`{d.id}` · {d.status} · origin {d.origin} · version {d.version}")
+left, right = st.columns(2)
+with left:
+    path = facts.taxonomy_path(store, d.id)
+    st.markdown(
+        "**Taxonomy path:** "
+        + (" › ".join(names.get(p, p) for p in path) if path is not None else "not available")
+    )
+    kids = facts.children(store, d.id)
+    st.markdown("**Children:** " + (linked(kids) if kids is not None else "not available"))
+    ddx = facts.ddx_neighbours(store, d.id)
+    st.markdown("**DDx neighbours (accepted):** " + (linked(ddx) if ddx is not None else "not available"))
+    pending = store.query_assertions(
+        AssertionQuery(kind="ddx", status="proposed", diagnosis=d.id, limit=0)
+    ).total
+    st.caption(f"{pending} proposed DDx assertions await review in the queue.")
+with right:
+    resolved = facts.malignancy(store, d.id)
+    if resolved is None:
+        st.markdown(f"**Malignancy:** {d.malignancy or 'unset'} (own value; resolution not available)")
+    else:
+        st.markdown(f"**Malignancy:** {facts.describe_malignancy(store, resolved, names)}")
+    st.markdown("**Synonyms:** " + (", ".join(d.synonyms) or "_none_"))
+    if d.codes:
+        st.markdown("**Codes:** " + ", ".join(f"{k}: {v}" for k, v in sorted(d.codes.items())))
+    n_cases = store.case_counts(status=None).get(d.id, 0)
+    st.markdown(f"**Cases:** {n_cases}")
+    for case in store.list_cases(diagnosis=d.id, limit=4):
+        st.image(case.image_path, caption=case.caption or case.id, width=160)
+
+if not can(ctx.user, "edit"):
+    st.info(f"You are logged in as a {ctx.user.role}: editing needs the curator role.")
+    st.stop()
+
+st.divider()
+st.subheader("Edit")
+levels = ["unset", "benign", "premalignant", "malignant"]
+
+
+def save_facts() -> object:
+    typed = st.session_state.get(state.D_MALIGNANCY)
+    typed = None if typed == "unset" else typed
+    return ctx.actions.update_diagnosis(
+        d.id,
+        synonyms=str(st.session_state.get(state.D_SYNONYMS, "")).splitlines(),
+        malignancy=typed if typed != d.malignancy else "unchanged",
+        expected_version=d.version,
+    )
+
+
+with st.form("dx_edit"):
+    st.text_area("Synonyms (one per line)", "\n".join(d.synonyms), key=state.D_SYNONYMS)
+    st.selectbox(
+        "Own malignancy (unset = inherited from the nearest ancestor)",
+        levels,
+        index=levels.index(d.malignancy or "unset"),
+        key=state.D_MALIGNANCY,
+        format_func=lambda v: "unset (inherit)" if v == "unset" else v,
+    )
+    action_button(
+        "Save synonyms and malignancy",
+        key=state.D_SAVE,
+        form=True,
+        action=save_facts,
+        success=f"Saved {d.name}.",
+        inputs=(state.D_SYNONYMS,),
+    )
+
+parent_options = sorted((i for i in names if i != d.id), key=lambda i: names[i].lower())
+current_parent = path[-2] if path and len(path) > 1 else None
+p1, p2 = st.columns([3, 1], vertical_alignment="bottom")
+parent = p1.selectbox(
+    "Parent",
+    parent_options,
+    index=parent_options.index(current_parent) if current_parent in parent_options else None,
+    key=state.D_PARENT,
+    format_func=lambda i: names.get(i, i),
+    placeholder="choose the parent diagnosis",
+)
+with p2:
+    action_button(
+        "Set parent",
+        key=state.D_SET_PARENT,
+        disabled=parent is None or parent == current_parent,
+        action=lambda: ctx.actions.set_parent(d.id, st.session_state[state.D_PARENT]),
+        success=lambda a: f"{d.name} now sits under {names.get(a.object, a.object)}.",
+    )

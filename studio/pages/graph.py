@@ -1,0 +1,45 @@
+"""Graph view: the neighbourhood of a diagnosis, taxonomy and DDx, coloured by review status."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studio import state
+from studio.components import facts
+from studio.components.graph import STATUS_STYLE, neighbourhood, to_dot
+from studio.components.pickers import pick_diagnosis
+from studio.components.session import page_context
+
+ctx = page_context()
+store = ctx.store
+names = facts.diagnosis_names(store)
+st.title("Graph")
+
+c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+with c1:
+    center = pick_diagnosis(names, key=state.G_PICK)
+depth = c2.selectbox("Depth", [1, 2], key=state.G_DEPTH)
+show_proposed = c3.toggle("Show proposed", value=True, key=state.G_PROPOSED)
+if center is None:
+    st.info("The graph has no diagnoses yet.")
+    st.stop()
+
+statuses = ("accepted", "proposed") if show_proposed else ("accepted",)
+nb = neighbourhood(store, center, depth=depth, statuses=statuses)
+malignancy = {n: d.malignancy for n in nb.nodes if (d := store.get_diagnosis(n)) is not None}
+dot = to_dot(nb, names, malignancy)
+st.graphviz_chart(dot, width="stretch")
+legend = " · ".join(
+    f"<span style='color:{colour}'>{'━' if style == 'solid' else '╌'} {status}</span>"
+    for status, (colour, style) in STATUS_STYLE.items()
+    if status in statuses
+)
+st.markdown(
+    f"{legend} · arrows: *is a* (child → parent) · plain lines: DDx · fill: malignancy "
+    "(red malignant, amber premalignant, green benign)",
+    unsafe_allow_html=True,
+)
+if nb.truncated:
+    st.caption("Large neighbourhood: only the first 60 diagnoses are drawn; pick a narrower centre.")
+st.caption(f"{len(nb.nodes)} diagnoses, {len(nb.edges)} assertions.")
+st.download_button("Download DOT", dot, file_name=f"{center}.dot", mime="text/vnd.graphviz", key="graph_dot")

@@ -1,0 +1,137 @@
+"""Review queue: proposed assertions ordered by impact, one item open with its evidence and actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from studio import state
+from studio.auth import can
+from studio.components import facts
+from studio.components.assertion_card import show_assertion, show_review_actions
+from studio.components.session import page_context
+from studio.queue import QueueFilters, load_page
+
+ctx = page_context()
+store = ctx.store
+st.title("Review queue")
+
+names = facts.diagnosis_names(store)
+mode = st.radio(
+    "Queue",
+    ["proposed", "disagreements"],
+    key=state.Q_MODE,
+    horizontal=True,
+    format_func=lambda m: "Proposed" if m == "proposed" else f"Disagreements (k = {ctx.config.consensus_k})",
+)
+with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
+    c1, c2, c3, c4 = st.columns(4)
+    kind = c1.selectbox("Kind", [None, "ddx", "is_a"], key=state.Q_KIND, format_func=lambda v: v or "any")
+    status = c2.selectbox(
+        "Status",
+        ["proposed", "accepted", "rejected", "superseded", None],
+        key=state.Q_STATUS,
+        format_func=lambda v: v or "any",
+        disabled=mode == "disagreements",
+    )
+    origin = c3.selectbox(
+        "Origin",
+        [None, "llm", "rules", "import", "human"],
+        key=state.Q_ORIGIN,
+        format_func=lambda v: v or "any",
+    )
+    order = c4.selectbox(
+        "Order",
+        ["impact", "score", "oldest"],
+        key=state.Q_ORDER,
+        format_func={"impact": "impact, then score", "score": "score", "oldest": "oldest first"}.get,
+    )
+    c5, c6, c7 = st.columns([2, 2, 1])
+    sources = {s.sha256: s.title for s in store.list_sources()}
+    source = c5.selectbox(
+        "Source",
+        [None, *sources],
+        key=state.Q_SOURCE,
+        format_func=lambda v: sources.get(v, "any") if v else "any",
+    )
+    diagnosis = c6.selectbox(
+        "Diagnosis (subject or object)",
+        [None, *sorted(names, key=lambda d: names[d].lower())],
+        key=state.Q_DIAGNOSIS,
+        format_func=lambda v: names.get(v, v) if v else "any",
+    )
+    min_score = c7.number_input("Min score", 0.0, 1.0, value=None, step=0.05, key=state.Q_MIN_SCORE)
+
+filters = QueueFilters(
+    mode=mode,
+    kind=kind,
+    status=status,
+    origin=origin,
+    source_sha256=source,
+    diagnosis=diagnosis,
+    min_score=min_score,
+    order=order,
+)
+entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
+page_size = 20
+page_no = st.session_state.get(state.QUEUE_PAGE, 0)
+page = load_page(store, entries, page_no, page_size)
+st.session_state[state.QUEUE_PAGE] = page.page
+
+nav = st.columns([1, 3, 1])
+if nav[0].button("Previous", key=state.Q_PREV, disabled=page.page == 0, icon=":material/chevron_left:"):
+    st.session_state[state.QUEUE_PAGE] = page.page - 1
+    st.rerun()
+nav[1].markdown(
+    f"**{page.total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {order}",
+    help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
+)
+if nav[2].button(
+    "Next", key=state.Q_NEXT, disabled=page.page >= page.pages - 1, icon=":material/chevron_right:"
+):
+    st.session_state[state.QUEUE_PAGE] = page.page + 1
+    st.rerun()
+
+if not page.items:
+    st.success("Nothing to review with these filters.", icon=":material/done_all:")
+    st.stop()
+
+st.dataframe(
+    [
+        {
+            "subject": names.get(a.subject, a.subject),
+            "kind": "DDx ↔" if a.kind == "ddx" else "is a →",
+            "object": names.get(a.object, a.object),
+            "impact": page.impact.get(a.id, 0),
+            "score": a.score,
+            "origin": a.origin,
+            "status": a.status,
+            "votes": ", ".join(f"{v.user}:{v.decision}" for v in a.votes),
+            "evidence": len(a.evidence),
+        }
+        for a in page.items
+    ],
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(page.items), 400),
+)
+
+ids = [a.id for a in page.items]
+by_id = {a.id: a for a in page.items}
+if st.session_state.get(state.Q_ITEM) not in by_id:
+    st.session_state[state.Q_ITEM] = ids[0]
+selected = st.selectbox(
+    "Open item",
+    ids,
+    key=state.Q_ITEM,
+    format_func=lambda i: (
+        f"{names.get(by_id[i].subject, '?')} {'↔' if by_id[i].kind == 'ddx' else '→'} "
+        f"{names.get(by_id[i].object, '?')}"
+    ),
+)
+item = by_id[selected]
+st.divider()
+show_assertion(store, item, names)
+if can(ctx.user, "review"):
+    show_review_actions(ctx, item, names)
+else:
+    st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")

@@ -1,0 +1,122 @@
+"""The review queue: filters, impact ordering, the disagreements queue and paging (no UI here).
+
+Impact (issue 5): an assertion matters as much as the cases and exported rows it affects, i.e. those
+of its subject and object diagnosis. The queue is ordered by impact, then score, so the curator's
+first hour goes where it changes the most training data.
+
+Ordering needs every match, so the ordered id list is built once per (filters, store state) and the
+page only loads its own items: a page of a 20,000-item queue costs one cached list slice plus
+``page_size`` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.models import Assertion, AssertionKind, AssertionQuery, AssertionStatus, EventQuery, Origin
+from kg.store.base import GraphStore
+
+Order = Literal["impact", "score", "oldest"]
+Mode = Literal["proposed", "disagreements"]
+
+
+class QueueFilters(BaseModel):
+    """What the curator asked for; hashable so it can key a cache."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Mode = "proposed"
+    kind: AssertionKind | None = None
+    status: AssertionStatus | None = "proposed"
+    origin: Origin | None = None
+    source_sha256: str | None = None
+    diagnosis: str | None = None
+    min_score: float | None = None
+    order: Order = "impact"
+
+    def query(self, *, offset: int = 0, limit: int | None = None) -> AssertionQuery:
+        status = "proposed" if self.mode == "disagreements" else self.status
+        return AssertionQuery(
+            kind=self.kind,
+            status=status,
+            origin=self.origin,
+            source_sha256=self.source_sha256,
+            diagnosis=self.diagnosis,
+            min_score=self.min_score,
+            offset=offset,
+            limit=limit,
+        )
+
+
+class QueueEntry(BaseModel):
+    """One row of the ordered queue: enough to order and page without loading evidence again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    impact: int
+    score: float | None
+
+
+class QueuePage(BaseModel):
+    items: list[Assertion]
+    impact: dict[str, int] = Field(default_factory=dict)
+    total: int
+    page: int
+    pages: int
+
+
+def store_token(store: GraphStore) -> tuple[int, int]:
+    """Changes whenever anything was curated: (revision, newest event seq). Keys the ordered list."""
+    newest = store.list_events(EventQuery(limit=1)).items
+    return store.revision(), (newest[0].seq if newest else 0)
+
+
+def impact_of(a: Assertion, cases: Mapping[str, int], rows: Mapping[str, int]) -> int:
+    ends = {a.subject, a.object}
+    return sum(cases.get(d, 0) + rows.get(d, 0) for d in ends)
+
+
+def is_disagreement(a: Assertion) -> bool:
+    """Independent reviewers voted differently and no decision is final yet."""
+    return a.status == "proposed" and len({v.decision for v in a.votes}) > 1
+
+
+def order_entries(
+    assertions: list[Assertion], order: Order, cases: Mapping[str, int], rows: Mapping[str, int]
+) -> list[QueueEntry]:
+    entries = [QueueEntry(id=a.id, impact=impact_of(a, cases, rows), score=a.score) for a in assertions]
+    if order == "impact":
+        entries.sort(key=lambda e: (-e.impact, -(e.score or 0.0), e.id))
+    elif order == "score":
+        entries.sort(key=lambda e: (-(e.score or 0.0), e.id))
+    return entries  # "oldest": the store's own (created_at, id) order
+
+
+def build_queue(
+    store: GraphStore,
+    filters: QueueFilters,
+    *,
+    exported_rows: Callable[[], Mapping[str, int]] | None = None,
+) -> list[QueueEntry]:
+    """Every matching assertion, ordered; the disagreements mode keeps only split votes."""
+    assertions = store.query_assertions(filters.query(limit=None)).items
+    if filters.mode == "disagreements":
+        assertions = [a for a in assertions if is_disagreement(a)]
+    cases = store.case_counts() if filters.order == "impact" else {}
+    rows = exported_rows() if (exported_rows and filters.order == "impact") else {}
+    return order_entries(assertions, filters.order, cases, rows)
+
+
+def load_page(store: GraphStore, entries: list[QueueEntry], page: int, page_size: int) -> QueuePage:
+    """The assertions of one page, fresh from the store (so versions are current)."""
+    pages = max(1, -(-len(entries) // page_size))
+    page = min(max(page, 0), pages - 1)
+    chunk = entries[page * page_size : (page + 1) * page_size]
+    items = [a for a in (store.get_assertion(e.id) for e in chunk) if a is not None]
+    return QueuePage(
+        items=items, impact={e.id: e.impact for e in chunk}, total=len(entries), page=page, pages=pages
+    )

@@ -1,0 +1,89 @@
+"""Session-state keys, in one place, so pages and tests never spell a key twice.
+
+Widget keys are constants too: tests find widgets by these keys (``at.button(key=...)``).
+"""
+
+from __future__ import annotations
+
+# -- session ----------------------------------------------------------------------------------
+USERNAME = "dermkg_username"  # the logged-in local user (set only by a successful login)
+FLASH = "dermkg_flash"  # (level, message) shown once at the top of the next run
+DIAGNOSIS = "dermkg_diagnosis"  # diagnosis id the Diagnosis / Graph pages show
+QUEUE_PAGE = "dermkg_queue_page"  # 0-based page number of the review queue
+QUEUE_SELECTED = "dermkg_queue_selected"  # assertion id open in the review queue
+
+# -- login ------------------------------------------------------------------------------------
+LOGIN_USER = "login_username"
+LOGIN_PASSWORD = "login_password"
+LOGIN_SUBMIT = "login_submit"
+LOGIN_OIDC = "login_oidc"
+LOGOUT = "logout"
+
+# -- review queue -----------------------------------------------------------------------------
+Q_MODE = "queue_mode"  # "Proposed" or "Disagreements"
+Q_KIND = "queue_kind"
+Q_STATUS = "queue_status"
+Q_ORIGIN = "queue_origin"
+Q_SOURCE = "queue_source"
+Q_DIAGNOSIS = "queue_diagnosis"
+Q_MIN_SCORE = "queue_min_score"
+Q_ORDER = "queue_order"
+Q_PAGE_SIZE = "queue_page_size"
+Q_PREV = "queue_prev"
+Q_NEXT = "queue_next"
+Q_ITEM = "queue_item"
+Q_ACCEPT = "queue_accept"
+Q_REJECT = "queue_reject"
+Q_REASON = "queue_reason"
+Q_EDIT_KIND = "queue_edit_kind"
+Q_EDIT_OBJECT = "queue_edit_object"
+Q_EDIT = "queue_edit"
+Q_COMMENT_TEXT = "queue_comment_text"
+Q_COMMENT = "queue_comment"
+Q_MERGE_DROP = "queue_merge_drop"
+Q_MERGE = "queue_merge"
+
+# -- diagnosis page ---------------------------------------------------------------------------
+D_PICK = "dx_pick"
+D_SYNONYMS = "dx_synonyms"
+D_MALIGNANCY = "dx_malignancy"
+D_SAVE = "dx_save"
+D_PARENT = "dx_parent"
+D_SET_PARENT = "dx_set_parent"
+
+# -- graph page -------------------------------------------------------------------------------
+G_PICK = "graph_pick"
+G_DEPTH = "graph_depth"
+G_PROPOSED = "graph_proposed"
+
+# -- cases ------------------------------------------------------------------------------------
+C_DIAGNOSIS = "cases_diagnosis"
+C_STATUS = "cases_status"
+C_PAGE = "cases_page"
+C_ACCEPT = "case_accept_"  # + case id
+C_EXCLUDE = "case_exclude_"  # + case id
+C_RELABEL_TO = "case_relabel_to_"  # + case id
+C_RELABEL = "case_relabel_"  # + case id
+
+# -- history ----------------------------------------------------------------------------------
+H_USER = "history_user"
+H_ACTION = "history_action"
+H_SINCE = "history_since"
+H_UNTIL = "history_until"
+H_PAGE = "history_page"
+H_EVENT = "history_event"
+H_REVERT_REASON = "history_revert_reason"
+H_REVERT = "history_revert"
+
+# -- ingest / exports / label studio / users --------------------------------------------------
+I_UPLOAD = "ingest_upload"
+I_RUN = "ingest_run"
+E_RUN = "exports_run"
+E_DIR = "exports_dir"
+LS_PUSH = "labelstudio_push"
+LS_PULL = "labelstudio_pull"
+LS_SYNC = "labelstudio_sync"
+U_NAME = "users_name"
+U_ROLE = "users_role"
+U_PASSWORD = "users_password"
+U_SAVE = "users_save"

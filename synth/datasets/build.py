@@ -1,0 +1,193 @@
+"""Build RL and evaluation sets from dataset folders and the curated graph (one call each).
+
+Example:
+    >>> with open_store() as store:  # doctest: +SKIP
+    ...     build_datasets(store, [DatasetSpec(name="derm7pt", path=Path("derm7pt"))], Path("out/rl"))
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from kg.errors import InputError
+from kg.store.base import GraphStore
+from synth.datasets import mcq
+from synth.datasets.adapters import ADAPTERS
+from synth.datasets.labels import LabelReport, map_labels
+from synth.datasets.splits import LeakageReport, assign_splits, check_leakage, file_sha256
+from synth.datasets.taxonomy import TaxonomyIndex
+from synth.datasets.types import MappedSample, McqRow, Problem
+
+EVAL_TASKS = ("diagnosis", "lesion_condition", "ood", "hierarchical", "ddx")
+_LISTED = 200
+
+
+class DatasetSpec(BaseModel):
+    name: str
+    path: Path
+
+    @classmethod
+    def parse(cls, text: str) -> DatasetSpec:
+        """``NAME=PATH`` as given on the command line."""
+        name, sep, path = text.partition("=")
+        if not sep or not path or name not in ADAPTERS:
+            raise InputError(
+                f"--dataset {text!r}: use NAME=PATH with NAME one of {', '.join(sorted(ADAPTERS))}"
+            )
+        return cls(name=name, path=Path(path))
+
+
+class DatasetSummary(BaseModel):
+    rows_read: int = 0
+    samples: int = 0
+    used: int = 0
+    problems: dict[str, int] = Field(default_factory=dict)
+    labels: LabelReport
+    splits: dict[str, int] = Field(default_factory=dict)
+
+
+class BuildReport(BaseModel):
+    out: str
+    seed: int
+    revision: int
+    datasets: dict[str, DatasetSummary] = Field(default_factory=dict)
+    tasks: dict[str, dict[str, int]] = Field(default_factory=dict)
+    leakage: LeakageReport = Field(default_factory=LeakageReport)
+    ood: dict | None = None
+    skipped: dict[str, int] = Field(default_factory=dict)  # task -> samples that could not make a row
+    problems: list[Problem] = Field(default_factory=list)  # the first ones, with file and line
+
+
+def load_samples(
+    store: GraphStore,
+    specs: list[DatasetSpec],
+    *,
+    seed: int,
+    user: str = "system",
+    update_label_maps: bool = True,
+    progress: bool = False,
+) -> tuple[list[MappedSample], TaxonomyIndex, BuildReport]:
+    """Adapt, map labels through the graph, split, hash and leakage-check every dataset."""
+    from tqdm import tqdm
+
+    taxonomy = TaxonomyIndex.from_store(store)
+    report = BuildReport(out="", seed=seed, revision=store.revision())
+    mapped: list[MappedSample] = []
+    for spec in specs:
+        result = ADAPTERS[spec.name](spec.path)
+        labels = Counter(s.label for s in result.samples)
+        label_map, label_report = map_labels(store, spec.name, labels, user=user, update=update_label_maps)
+        summary = DatasetSummary(rows_read=result.rows_read, samples=len(result.samples), labels=label_report)
+        problems = Counter(p.kind for p in result.problems)
+        report.problems.extend(result.problems[: max(0, _LISTED - len(report.problems))])
+        splits = assign_splits(result.samples, seed=seed)
+        pairs = zip(result.samples, splits, strict=True)
+        for sample, split in tqdm(pairs, total=len(splits), desc=spec.name, unit="img", disable=not progress):
+            diagnosis = label_map.get(sample.label)
+            if diagnosis is None:
+                problems["unmapped_label" if sample.label in label_report.unmapped else "unknown_label"] += 1
+                continue
+            if not sample.image_exists:
+                continue  # counted by the adapter as missing_image
+            condition = taxonomy.condition(diagnosis) or sample.condition_hint
+            if condition is None:
+                problems["no_condition"] += 1
+                continue
+            mapped.append(
+                MappedSample(
+                    sample=sample,
+                    diagnosis=diagnosis,
+                    path=taxonomy.path(diagnosis),
+                    path_ids=taxonomy.path_ids(diagnosis),
+                    lesion_condition=condition,
+                    split=split,
+                    image_sha256=file_sha256(sample.image),
+                )
+            )
+            summary.used += 1
+            summary.splits[split] = summary.splits.get(split, 0) + 1
+        summary.problems = dict(sorted(problems.items()))
+        report.datasets[spec.name] = summary
+    report.leakage = check_leakage(
+        (m.sample.dataset, m.sample.image, m.split, m.image_sha256) for m in mapped
+    )
+    mapped, report.leakage.removed = _drop_split_leaks(mapped)
+    return mapped, taxonomy, report
+
+
+def _drop_split_leaks(samples: list[MappedSample]) -> tuple[list[MappedSample], int]:
+    """An image whose bytes are in train is dropped from valid / test (and valid from test)."""
+    rank = {"train": 0, "valid": 1, "test": 2}
+    best: dict[str, int] = {}
+    for m in samples:
+        if m.image_sha256:
+            best[m.image_sha256] = min(best.get(m.image_sha256, 9), rank[m.split])
+    kept = [m for m in samples if not m.image_sha256 or rank[m.split] == best[m.image_sha256]]
+    return kept, len(samples) - len(kept)
+
+
+def pools(samples: list[MappedSample], taxonomy: TaxonomyIndex) -> tuple[dict[str, list[str]], list[str]]:
+    """Option pools: every path node of each dataset, and every node of the taxonomy."""
+    per: dict[str, set[str]] = {}
+    for m in samples:
+        per.setdefault(m.sample.dataset, set()).update(m.path)
+    return {k: sorted(v) for k, v in per.items()}, sorted(set(taxonomy.names.values()))
+
+
+def rl_rows(
+    samples: list[MappedSample], taxonomy: TaxonomyIndex, *, n_options: int, seed: int, report: BuildReport
+) -> list[McqRow]:
+    per, everything = pools(samples, taxonomy)
+    rows = []
+    rng = random.Random(seed)
+    for rid, m in sorted(((mcq.row_id("rl", m), m) for m in samples), key=lambda pair: pair[0]):
+        row = mcq.rl_row(
+            m,
+            dataset_pool=per[m.sample.dataset],
+            global_pool=everything,
+            n_options=n_options,
+            seed=seed,
+            rng=rng,
+            rid=rid,
+        )
+        if row is None:
+            report.skipped["rl"] = report.skipped.get("rl", 0) + 1
+        else:
+            rows.append(row)
+    return rows
+
+
+def eval_rows(
+    samples: list[MappedSample],
+    taxonomy: TaxonomyIndex,
+    task: str,
+    *,
+    n_options: int,
+    seed: int,
+    report: BuildReport,
+) -> list[McqRow]:
+    per, everything = pools(samples, taxonomy)
+    rows = []
+    for m in samples:
+        if m.split != "test":
+            continue
+        if task == "diagnosis":
+            row = mcq.diagnosis_row(
+                m, dataset_pool=per[m.sample.dataset], global_pool=everything, n_options=n_options, seed=seed
+            )
+        elif task == "lesion_condition":
+            row = mcq.condition_row(m, seed=seed)
+        elif task == "hierarchical":
+            row = mcq.hierarchical_row(m, n_options=n_options, seed=seed)
+        else:
+            neighbours = [taxonomy.names[n] for n in taxonomy.ddx.get(m.diagnosis, ())]
+            row = mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed)
+        if row is None:
+            report.skipped[task] = report.skipped.get(task, 0) + 1
+        else:
+            rows.append(row)
+    return rows

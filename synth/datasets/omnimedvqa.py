@@ -1,0 +1,197 @@
+"""OmniMedVQA dermoscopy items, in OmniMedVQA's own JSON or Med-R1's format, as OOD rows.
+
+Only "Disease Diagnosis" questions are kept: the native format says so in ``question_type``; the
+Med-R1 format does not, so the type is inferred from the options and the question (modality and
+benign / malignant grading questions are dropped and counted). Images are often absent (the item
+files ship without them): such rows are flagged ``image_exists=False``, never a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from synth.datasets.prompts import letters, render_prompt
+from synth.datasets.splits import file_sha256
+from synth.datasets.types import McqRow, Problem
+
+_OPTION = re.compile(r"(?:^|,\s*|\s)([A-Z])\)\s*")
+_ANSWER = re.compile(r"<answer>\s*([A-Z]+)\s*</answer>", re.I)
+_MODALITY = re.compile(
+    r"imaging|dermoscop|ultrasound|x-ray|mri|\bct\b|tomograph|endoscop|microscop|mammogra|fundus|electro|\beeg\b|\becg\b|ultrasonograph|\boct\b|scan",
+    re.I,
+)
+_MODALITY_QUESTION = re.compile(r"modality|imaging (technique|method)|technique .*(employed|used)", re.I)
+_GRADING = re.compile(r"benign or malignant|malignant or benign", re.I)
+_ANATOMY = re.compile(r"anatom|body part|which part of the body|organ", re.I)
+
+# OmniMedVQA subsets that contain (or are) the images of a training source
+OVERLAPS: dict[str, set[str]] = {
+    "ham10000": {"ISIC2018", "ISIC2019"},
+    "bcn20000": {"ISIC2019"},
+    "pad_ufes20": {"PAD-UFES-20"},
+    "fitzpatrick17k": {"Fitzpatrick 17k"},
+}
+
+
+class OodItem(BaseModel):
+    subset: str
+    image: str
+    question: str
+    options: list[str]
+    answer_index: int
+    question_type: str
+    location: str
+
+
+class OodReport(BaseModel):
+    items: int = 0
+    by_type: dict[str, int] = Field(default_factory=dict)
+    excluded_subsets: dict[str, int] = Field(default_factory=dict)
+    excluded_images: int = 0  # the same image (hash or file stem) as a training sample
+    missing_images: int = 0
+    problems: list[Problem] = Field(default_factory=list)
+
+
+def infer_type(question: str, options: list[str]) -> str:
+    if _MODALITY_QUESTION.search(question) or sum(bool(_MODALITY.search(o)) for o in options) >= max(
+        2, len(options) // 2
+    ):
+        return "Modality Recognition"
+    if _GRADING.search(question) or {o.strip(" .").lower() for o in options} <= {"benign", "malignant"}:
+        return "Lesion Grading"
+    if _ANATOMY.search(question):
+        return "Anatomy Identification"
+    return "Disease Diagnosis"
+
+
+def parse_medr1(item: dict, loc: str) -> OodItem:
+    problem, solution = item["problem"], item["solution"]
+    marks = list(_OPTION.finditer(problem))
+    if len(marks) < 2 or marks[0].group(1) != "A":
+        raise ValueError("no 'A)…, B)…' options in problem")
+    question = problem[: marks[0].start()].strip()
+    options = [
+        problem[m.end() : (marks[i + 1].start() if i + 1 < len(marks) else len(problem))].strip(" ,")
+        for i, m in enumerate(marks)
+    ]
+    answer = _ANSWER.search(solution) or re.fullmatch(r"\s*([A-Z]+)\s*", solution)
+    if answer is None:
+        raise ValueError(f"no answer letter in solution {solution!r}")
+    index = letters(len(options)).index(answer.group(1).upper())
+    image = item["image"][0] if isinstance(item["image"], list) else item["image"]
+    parts = Path(image).parts
+    subset = item.get("subset") or (parts[1] if len(parts) > 1 and parts[0].lower() == "images" else parts[0])
+    return OodItem(
+        subset=subset,
+        image=image,
+        question=question,
+        options=options,
+        answer_index=index,
+        question_type=infer_type(question, options),
+        location=loc,
+    )
+
+
+def parse_native(item: dict, loc: str) -> OodItem:
+    keys = sorted(k for k in item if k.startswith("option_"))
+    options = [str(item[k]) for k in keys]
+    return OodItem(
+        subset=item["dataset"],
+        image=item["image_path"],
+        question=item["question"],
+        options=options,
+        answer_index=options.index(str(item["gt_answer"])),
+        question_type=item["question_type"],
+        location=loc,
+    )
+
+
+def read_items(path: Path, report: OodReport) -> list[OodItem]:
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    out: list[OodItem] = []
+    for file in files:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            report.problems.append(
+                Problem(dataset="omnimedvqa", location=file.name, kind="unreadable", detail=str(exc))
+            )
+            continue
+        for i, item in enumerate(data if isinstance(data, list) else []):
+            loc = f"{file.name}[{i}]"
+            try:
+                out.append(parse_native(item, loc) if "question_type" in item else parse_medr1(item, loc))
+            except (KeyError, ValueError, TypeError) as exc:
+                report.problems.append(
+                    Problem(dataset="omnimedvqa", location=loc, kind="malformed_row", detail=str(exc))
+                )
+    return out
+
+
+def ood_rows(
+    path: Path,
+    *,
+    training_sources: set[str],
+    training_stems: set[str],
+    training_hashes: set[str] | None = None,
+    images_root: Path | None = None,
+    conditions: dict[str, str] | None = None,
+) -> tuple[list[McqRow], OodReport]:
+    """Disease-diagnosis rows from subsets that no training source overlaps, deduplicated.
+
+    An item whose image is a training image (same file stem, or same bytes where the image is
+    present) is excluded as well."""
+    report = OodReport()
+    items = read_items(path, report)
+    excluded = set().union(*(OVERLAPS.get(s, set()) for s in training_sources)) if training_sources else set()
+    rows: dict[str, McqRow] = {}
+    for item in items:
+        report.items += 1
+        report.by_type[item.question_type] = report.by_type.get(item.question_type, 0) + 1
+        if item.question_type != "Disease Diagnosis":
+            continue
+        if item.subset in excluded:
+            report.excluded_subsets[item.subset] = report.excluded_subsets.get(item.subset, 0) + 1
+            continue
+        if Path(item.image).stem in training_stems:
+            report.excluded_images += 1
+            continue
+        image = (images_root / item.image) if images_root else Path(item.image)
+        exists = image.is_file()
+        report.missing_images += not exists
+        sha = file_sha256(str(image)) if exists else None
+        if sha and sha in (training_hashes or ()):
+            report.excluded_images += 1
+            continue
+        keys = letters(len(item.options))
+        options = dict(zip(keys, item.options, strict=True))
+        answer_text = item.options[item.answer_index]
+        rid = "ood-" + hashlib.sha1(f"{item.image}\x1f{item.question}".encode()).hexdigest()[:16]
+        rows.setdefault(
+            rid,
+            McqRow(
+                id=rid,
+                image=str(image),
+                prompt=render_prompt(item.question, options),
+                question=item.question,
+                options=options,
+                option_scores={k: (1.0 if i == item.answer_index else 0.0) for i, k in enumerate(keys)},
+                answer=keys[item.answer_index],
+                answer_text=answer_text,
+                lesion_condition=(conditions or {}).get(answer_text.strip(" .").lower()),  # type: ignore[arg-type]
+                path=[],
+                source=f"omnimedvqa/{item.subset}",
+                split="test",
+                task="ood",
+                label=answer_text,
+                diagnosis=None,
+                image_exists=exists,
+                image_sha256=sha,
+            ),
+        )
+    return sorted(rows.values(), key=lambda r: r.id), report

@@ -1,0 +1,247 @@
+"""Write a trajectory export: JSONL, content-addressed images, a Hugging Face ``datasets`` folder in
+TRL's vision-language SFT format, and a dataset card — all or nothing.
+
+The folder is built beside the target and swapped in with renames, so a failed run leaves the
+previous export intact (and never a half-written one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kg.ids import sha256_file
+from synth.regeneration import MANIFEST_FILE, QUEUE_FILE, ROWS_FILE
+from synth.types import TrajectoryRow
+
+HF_DIR = "hf"
+IMAGES_DIR = "images"
+SPLITS = ("train", "validation", "test")
+
+
+def split_of(image_sha256: str, test_fraction: float, validation_fraction: float) -> str:
+    """Split by image, from the image hash alone: an image never lands in two splits, and a row
+    keeps its split across regenerations."""
+    u = int(image_sha256[:12], 16) / float(1 << 48)
+    if u < test_fraction:
+        return "test"
+    if u < test_fraction + validation_fraction:
+        return "validation"
+    return "train"
+
+
+@contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a fresh sibling folder; on success it replaces ``target``, on error it is deleted."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def resolve_image(path: str, roots: list[Path]) -> Path | None:
+    p = Path(path)
+    if p.is_absolute():
+        return p if p.is_file() else None
+    for root in roots:
+        if (root / p).is_file():
+            return root / p
+    return None
+
+
+def copy_images(
+    rows: list[TrajectoryRow], dest: Path, roots: list[Path], previous: Path | None
+) -> tuple[dict[str, Path], list[str]]:
+    """Copy each distinct image once, named by its content hash; returns (sha -> file, warnings)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    stored: dict[str, Path] = {}
+    warnings: list[str] = []
+    failed: set[str] = set()
+    for row in rows:
+        sha = row.image_sha256
+        if sha in stored or sha in failed:
+            continue
+        failed.add(sha)  # until copied
+        suffix = Path(row.image_path).suffix.lower() or ".jpg"
+        cached = previous / IMAGES_DIR / f"{sha}{suffix}" if previous else None
+        if cached is not None and cached.is_file():
+            src: Path | None = cached
+        else:
+            src = resolve_image(row.image_path, roots)
+            if src is not None and sha256_file(str(src)) != sha:
+                warnings.append(f"image {src} does not match its recorded sha256 {sha[:12]}; rows skipped")
+                continue
+        if src is None:
+            warnings.append(f"image {sha[:12]} not found at {row.image_path!r}; rows skipped")
+            continue
+        out = dest / f"{sha}{suffix}"
+        shutil.copyfile(src, out)
+        stored[sha] = out
+        failed.discard(sha)
+    return stored, warnings
+
+
+def conversation(row: TrajectoryRow) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """TRL vision-language SFT: conversational prompt (image + instruction) and completion."""
+    prompt = [
+        {
+            "role": "user",
+            "content": [{"type": "image", "text": None}, {"type": "text", "text": row.prompt}],
+        }
+    ]
+    completion = [{"role": "assistant", "content": [{"type": "text", "text": row.completion}]}]
+    return prompt, completion
+
+
+def write_jsonl(path: Path, rows: list[TrajectoryRow], splits: dict[str, str] | None = None) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            data = row.model_dump(mode="json")
+            if splits is not None:
+                data["split"] = splits[row.id]
+            fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def write_hf(dest: Path, rows: list[TrajectoryRow], splits: dict[str, str], images: dict[str, Path]) -> None:
+    """``DatasetDict.save_to_disk`` with columns prompt, completion, images (+ id, type, diagnosis)."""
+    import datasets
+
+    features = datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "type": datasets.Value("string"),
+            "diagnosis": datasets.Value("string"),
+            "image_sha256": datasets.Value("string"),
+            "prompt": [
+                {
+                    "role": datasets.Value("string"),
+                    "content": [{"type": datasets.Value("string"), "text": datasets.Value("string")}],
+                }
+            ],
+            "completion": [
+                {
+                    "role": datasets.Value("string"),
+                    "content": [{"type": datasets.Value("string"), "text": datasets.Value("string")}],
+                }
+            ],
+            "images": [datasets.Image()],
+        }
+    )
+    blobs: dict[str, bytes] = {}
+    parts: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+    for row in rows:
+        path = images[row.image_sha256]
+        if row.image_sha256 not in blobs:
+            blobs[row.image_sha256] = path.read_bytes()
+        prompt, completion = conversation(row)
+        parts[splits[row.id]].append(
+            {
+                "id": row.id,
+                "type": row.type,
+                "diagnosis": row.diagnosis_name,
+                "image_sha256": row.image_sha256,
+                "prompt": prompt,
+                "completion": completion,
+                "images": [{"bytes": blobs[row.image_sha256], "path": path.name}],
+            }
+        )
+    dd = datasets.DatasetDict(
+        {s: datasets.Dataset.from_list(items, features=features) for s, items in parts.items() if items}
+    )
+    dd.save_to_disk(str(dest))
+
+
+def dataset_card(
+    rows: list[TrajectoryRow], splits: dict[str, str], manifest: dict[str, Any], licences: dict[str, str]
+) -> str:
+    """README.md: counts by type, split and diagnosis, the graph revision, the sources' licences."""
+    by_type = Counter(r.type for r in rows)
+    by_split = Counter(splits.values())
+    by_dx = Counter(r.diagnosis_name for r in rows)
+    lines = [
+        "---",
+        "license: other",
+        "task_categories: [image-text-to-text]",
+        "tags: [dermatology, reasoning, skin-r1, dermkg]",
+        "---",
+        "",
+        "# dermkg grounded reasoning trajectories",
+        "",
+        "Skin-R1 style SFT trajectories (Types 1-3, arXiv 2511.14900) synthesised by dermkg from the",
+        f"curated knowledge graph at **revision {manifest['revision']}** "
+        f"(comparator: `{manifest['options']['comparator']}`, seed {manifest['options']['seed']}).",
+        "Format: TRL vision-language SFT (`prompt`/`completion` conversations + `images`);",
+        "every row's provenance is in `trajectories.jsonl`.",
+        "",
+        "## Counts by type",
+        "",
+        "| type | rows |",
+        "|---|---|",
+        *[f"| {t} | {n} |" for t, n in sorted(by_type.items())],
+        "",
+        "## Counts by split (split by image)",
+        "",
+        "| split | rows |",
+        "|---|---|",
+        *[f"| {s} | {by_split.get(s, 0)} |" for s in SPLITS],
+        "",
+        "## Counts by diagnosis",
+        "",
+        "| diagnosis | rows |",
+        "|---|---|",
+        *[f"| {d} | {n} |" for d, n in sorted(by_dx.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "",
+        "## Groundedness",
+        "",
+        f"{manifest['report']['grounded_passed']} differential reasonings passed the check, "
+        f"{manifest['report']['grounded_failed']} failed ({manifest['report']['queued_for_review']} queued "
+        f"for review, {manifest['report']['dropped']} dropped).",
+        "",
+        "## Sources and licences",
+        "",
+        "Images and rationales keep the licences of their sources; check them before any redistribution.",
+        "",
+        "| source | licence |",
+        "|---|---|",
+        *[f"| {s} | {lic} |" for s, lic in sorted(licences.items())],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_export(
+    out: Path,
+    rows: list[TrajectoryRow],
+    queued: list[TrajectoryRow],
+    splits: dict[str, str],
+    images: dict[str, Path],
+    manifest: dict[str, Any],
+    licences: dict[str, str],
+    *,
+    staging: Path,
+    hf: bool = True,
+) -> None:
+    """Fill ``staging`` (from :func:`atomic_dir`) with every file of the export."""
+    write_jsonl(staging / ROWS_FILE, rows, splits)
+    write_jsonl(staging / QUEUE_FILE, queued)
+    if hf and rows:
+        write_hf(staging / HF_DIR, rows, splits, images)
+    (staging / "README.md").write_text(dataset_card(rows, splits, manifest, licences), "utf-8")
+    (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True), "utf-8")

@@ -1,0 +1,254 @@
+"""An in-memory snapshot of the curated graph: everything trajectory synthesis reads, once.
+
+Synthesis reads the store once (one revision) and then plans thousands of trajectories from memory;
+that keeps a run consistent (a single revision) and fast (no store round trip per row).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg import algorithms
+from kg.models import Assertion, Case, Diagnosis, GraphExport, Source
+from kg.view import GraphView, NodeInfo
+from synth.types import CaseRef, PartnerSource, TaxonomyFact
+
+_MALIGNANCY_TEXT = {"benign": "benign", "malignant": "malignant", "premalignant": "premalignant"}
+
+
+_BRANCH: dict[str, PartnerSource] = {
+    "direct": "ddx",
+    "parent": "ddx_parent",
+    "child_of_candidate": "ddx_child",
+}
+
+
+@dataclass
+class SynthGraph:
+    """Accepted (optionally also proposed) diagnoses, is_a / DDx edges and cases of one revision.
+
+    Taxonomy path, malignancy and ResolveDDXNeighbor are :mod:`kg.algorithms` over ``view`` (a
+    :class:`kg.view.GraphView` built from the same snapshot, so case counts mean "cases usable for a
+    trajectory"); this class adds what synthesis needs on top: the assertion ids behind each edge.
+    """
+
+    revision: int
+    diagnoses: dict[str, Diagnosis]
+    view: GraphView
+    edge_ids: dict[tuple[str, str, str], str]  # (kind, subject, object) -> assertion id (DDx both ways)
+    cases: dict[str, list[CaseRef]]  # diagnosis -> cases with a rationale, sorted by id
+    assertion_evidence: dict[str, list[str]]
+    sources: dict[str, Source]
+    skipped_cases: list[str] = field(default_factory=list)  # accepted cases without a rationale
+    _tax_cache: dict[str, TaxonomyFact] = field(default_factory=dict, repr=False)
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        revision: int,
+        diagnoses: Iterable[Diagnosis],
+        assertions: Iterable[Assertion],
+        cases: Iterable[Case],
+        sources: Iterable[Source] = (),
+        include_proposed: bool = False,
+    ) -> SynthGraph:
+        import networkx as nx
+
+        ok_status = {"accepted", "proposed"} if include_proposed else {"accepted"}
+        dx = {d.id: d for d in diagnoses if d.status in ok_status}
+        aliases = {alias: d.id for d in dx.values() for alias in d.aliases}
+        taxonomy, ddx = nx.DiGraph(), nx.Graph()
+        taxonomy.add_nodes_from(dx)
+        ddx.add_nodes_from(dx)
+        edge_ids: dict[tuple[str, str, str], str] = {}
+        evidence: dict[str, list[str]] = {}
+        usable = [
+            a
+            for a in assertions
+            if a.status in ok_status and a.subject in dx and a.object in dx and a.subject != a.object
+        ]
+        # accepted edges first; a proposed is_a that would close a cycle is skipped (as GraphView does)
+        for a in sorted(usable, key=lambda a: (a.status != "accepted", a.id)):
+            if a.kind == "is_a":
+                if a.status != "accepted" and nx.has_path(taxonomy, a.object, a.subject):
+                    continue
+                taxonomy.add_edge(a.subject, a.object)
+                edge_ids[("is_a", a.subject, a.object)] = a.id
+            else:
+                ddx.add_edge(a.subject, a.object)
+                edge_ids[("ddx", a.subject, a.object)] = a.id
+                edge_ids[("ddx", a.object, a.subject)] = a.id
+            evidence[a.id] = sorted({e.id for e in a.evidence if e.id})
+        by_dx: dict[str, list[CaseRef]] = defaultdict(list)
+        skipped: list[str] = []
+        for c in cases:
+            if c.status != "accepted" or c.diagnosis not in dx:
+                continue
+            text = (c.rationale or c.caption or "").strip()
+            if not text:
+                skipped.append(c.id)
+                continue
+            by_dx[c.diagnosis].append(
+                CaseRef(
+                    id=c.id,
+                    diagnosis=c.diagnosis,
+                    image_sha256=c.image_sha256,
+                    image_path=c.image_path,
+                    rationale=text,
+                    evidence_ids=sorted({e.id for e in c.evidence if e.id}),
+                    source=c.source,
+                    source_sha256=next((e.source_sha256 for e in c.evidence), None),
+                )
+            )
+        nodes = {d.id: NodeInfo(d.id, d.name, d.malignancy, d.status) for d in dx.values()}
+        view = GraphView(
+            revision, include_proposed, nodes, taxonomy, ddx, {d: len(v) for d, v in by_dx.items()}, aliases
+        )
+        return cls(
+            revision=revision,
+            diagnoses=dx,
+            view=view,
+            edge_ids=edge_ids,
+            cases={k: sorted(v, key=lambda r: r.id) for k, v in by_dx.items()},
+            assertion_evidence=evidence,
+            sources={s.sha256: s for s in sources},
+            skipped_cases=sorted(skipped),
+        )
+
+    @classmethod
+    def from_export(cls, export: GraphExport, *, include_proposed: bool = False) -> SynthGraph:
+        return cls.from_parts(
+            revision=export.revision,
+            diagnoses=export.diagnoses,
+            assertions=export.assertions,
+            cases=export.cases,
+            sources=export.sources,
+            include_proposed=include_proposed,
+        )
+
+    @classmethod
+    def from_store(cls, store, *, include_proposed: bool = False) -> SynthGraph:  # noqa: ANN001
+        """Read one consistent snapshot through the :class:`kg.store.base.GraphStore` interface."""
+        with store.transaction():
+            revision = store.revision()
+            return cls.from_parts(
+                revision=revision,
+                diagnoses=store.list_diagnoses(),
+                assertions=list(store.iter_assertions()),
+                cases=store.list_cases(status="accepted"),
+                sources=store.list_sources(),
+                include_proposed=include_proposed,
+            )
+
+    def subset(self, per_diagnosis: int, diagnoses: Iterable[str] | None = None) -> SynthGraph:
+        """The same graph with at most ``per_diagnosis`` cases of each (or of the given) diagnoses:
+        a cheap dry run before paying for LLM comparisons."""
+        keep = set(diagnoses) if diagnoses is not None else set(self.cases)
+        cases = {d: cs[:per_diagnosis] for d, cs in self.cases.items() if d in keep and per_diagnosis > 0}
+        counts = {d: len(cs) for d, cs in cases.items() if cs}
+        view = dataclasses.replace(self.view, case_counts=counts, _memo={})
+        return dataclasses.replace(self, view=view, cases=cases, _tax_cache={})
+
+    # -- queries ---------------------------------------------------------------------------
+    def name(self, d: str) -> str:
+        return self.diagnoses[d].name
+
+    def with_cases(self) -> list[str]:
+        return sorted(d for d, cs in self.cases.items() if cs)
+
+    def has_cases(self, d: str) -> bool:
+        return bool(self.cases.get(d))
+
+    def ddx_neighbours(self, d: str) -> list[tuple[str, str]]:
+        """(neighbour, DDx assertion id), sorted."""
+        return [(n, self.edge_ids[("ddx", d, n)]) for n in algorithms.ddx_neighbours(self.view, d)]
+
+    def parents(self, d: str) -> list[str]:
+        return algorithms.parents(self.view, d)
+
+    def children(self, d: str) -> list[str]:
+        return algorithms.children(self.view, d)
+
+    def ddx_edge_count(self) -> int:
+        return self.view.ddx.number_of_edges()
+
+    def ddx_edges(self) -> list[tuple[str, str, str]]:
+        """(assertion id, a, b) of every DDx edge in the snapshot, a < b."""
+        return sorted((self.edge_ids[("ddx", a, b)], *sorted((a, b))) for a, b in self.view.ddx.edges)
+
+    def path(self, d: str) -> tuple[list[str], list[str]]:
+        """Taxonomy path d -> root along primary parents (kg.algorithms.path) and its is_a ids."""
+        ids = list(reversed(algorithms.path(self.view, d)))
+        return ids, [self.edge_ids[("is_a", c, p)] for c, p in zip(ids, ids[1:], strict=False)]
+
+    def malignancy(self, d: str) -> tuple[str | None, str | None]:
+        """Own value first, else the nearest ancestor's (fine-to-coarse); (value, from id)."""
+        res = algorithms.malignancy(self.view, d)
+        return res.value, (d if res.source == "own" else res.inherited_from)
+
+    def taxonomy(self, d: str) -> TaxonomyFact:
+        """The taxonomy sentence closing every target, with the facts it states."""
+        if d in self._tax_cache:
+            return self._tax_cache[d]
+        ids, assertions = self.path(d)
+        names = [self.name(i) for i in ids]
+        value, origin = self.malignancy(d)
+        source = None
+        if value and origin:
+            own = self.diagnoses[origin].malignancy_source or "graph"
+            source = own if origin == d else f"{own}, inherited from {self.name(origin)}"
+        sentence = _taxonomy_sentence(names, value, source)
+        evidence = sorted({e for a in assertions for e in self.assertion_evidence.get(a, [])})
+        fact = TaxonomyFact(
+            diagnosis=d,
+            name=names[0],
+            path=names,
+            malignancy=value,
+            malignancy_from=origin,
+            malignancy_source=source,
+            assertion_ids=assertions,
+            evidence_ids=evidence,
+            sentence=sentence,
+        )
+        self._tax_cache[d] = fact
+        return fact
+
+    def resolve_ddx_neighbor(self, d: str, rng: random.Random) -> tuple[str, str, PartnerSource] | None:
+        """Algorithm 4 (kg.algorithms.resolve_ddx_neighbor) plus the DDx assertion it rests on.
+
+        Returns (partner id, DDx assertion id, branch) or None (the caller samples at random).
+        """
+        found = algorithms.resolve_ddx_neighbor(self.view, d, rng)
+        if found.neighbor is None:
+            return None
+        candidate = found.via or found.neighbor  # the DDx end (a child's parent for ddx_child)
+        anchors = [d] if found.candidates_from == "diagnosis" else self.parents(d)
+        aid = next(
+            self.edge_ids[("ddx", a, candidate)] for a in anchors if ("ddx", a, candidate) in self.edge_ids
+        )
+        return found.neighbor, aid, _BRANCH[found.branch]
+
+
+def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | None) -> str:
+    """'X is a subtype of P, G, and R, and is generally classified as malignant (source: S).'"""
+    subject = names[0][:1].upper() + names[0][1:]
+    ancestors = names[1:]
+    if len(ancestors) == 1:
+        text = f"{subject} is a subtype of {ancestors[0]}"
+    elif ancestors:
+        text = f"{subject} is a subtype of " + ", ".join(ancestors[:-1]) + f", and {ancestors[-1]}"
+    else:
+        text = subject
+    if malignancy:
+        label = _MALIGNANCY_TEXT.get(malignancy, malignancy)
+        joint = ", and is" if ancestors else " is"
+        text += f"{joint} generally classified as {label} (source: {source})"
+    elif not ancestors:
+        text += " has no recorded taxonomy or malignancy in the curated graph"
+    return text + "."

@@ -1,0 +1,165 @@
+"""Synthesis steps, distilabel-style: each declares the columns it reads and writes and turns a
+batch of typed rows into a batch of typed rows.
+
+plan (Algorithms 1-3) -> reuse (targeted regeneration) -> reason (comparator ρ)
+-> ground (groundedness check) -> format (target text + provenance)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from synth.comparators import Comparator, Comparison
+from synth.groundedness import check_groundedness, clean_reasoning
+from synth.lexicon import Lexicon, default_lexicon
+from synth.trajectories import format_target, plan_prompt_hash
+from synth.types import GroundednessResult, Provenance, TrajectoryPlan, TrajectoryRow
+
+
+class Draft(BaseModel):
+    """A plan travelling through the steps, gathering ρ, its check and finally the row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plan: TrajectoryPlan
+    reasoning: str | None = None
+    grounded: GroundednessResult | None = None
+    row: TrajectoryRow | None = None  # set when reused or formatted
+    reused: bool = False
+
+
+class Step:
+    """A unit of work over batches of drafts; ``inputs``/``outputs`` name the columns."""
+
+    inputs: ClassVar[tuple[str, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ()
+
+    def process(self, batch: list[Draft]) -> list[Draft]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class ReasonStep(Step):
+    """Ask the comparator for ρ of every paired draft that was not reused."""
+
+    inputs = ("plan.mode", "plan.primary.rationale", "plan.partner.rationale", "plan.primary_name")
+    outputs = ("reasoning",)
+
+    def __init__(self, comparator: Comparator) -> None:
+        self.comparator = comparator
+        self.calls = 0
+
+    def process(self, batch: list[Draft]) -> list[Draft]:
+        todo = [d for d in batch if d.row is None and d.plan.mode is not None]
+        items = [
+            Comparison(
+                mode=d.plan.mode,  # type: ignore[arg-type]
+                primary_name=d.plan.primary_name,
+                primary_rule=d.plan.primary.rationale,
+                partner_name=d.plan.partner_name or "",
+                partner_rule=d.plan.partner.rationale if d.plan.partner else "",
+            )
+            for d in todo
+        ]
+        if items:
+            self.calls += len(items)
+            for draft, text in zip(todo, self.comparator.compare_many(items), strict=True):
+                draft.reasoning = clean_reasoning(text)
+        return batch
+
+
+class GroundStep(Step):
+    """Check that every feature ρ names occurs in r_p or r_d."""
+
+    inputs = ("reasoning", "plan.primary.rationale", "plan.partner.rationale")
+    outputs = ("grounded",)
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or default_lexicon()
+
+    def process(self, batch: list[Draft]) -> list[Draft]:
+        for d in batch:
+            if d.row is None and d.plan.mode is not None:
+                d.grounded = check_groundedness(
+                    d.reasoning or "",
+                    d.plan.primary.rationale,
+                    d.plan.partner.rationale if d.plan.partner else "",
+                    names=[d.plan.primary_name, d.plan.partner_name or ""],
+                    lexicon=self.lexicon,
+                )
+        return batch
+
+
+class FormatStep(Step):
+    """Write the target text and the provenance of each new row."""
+
+    inputs = ("plan", "reasoning", "grounded")
+    outputs = ("row",)
+
+    def __init__(self, comparator: Comparator, revision: int) -> None:
+        self.comparator = comparator
+        self.revision = revision
+
+    def process(self, batch: list[Draft]) -> list[Draft]:
+        for d in batch:
+            if d.row is None:
+                d.row = build_row(d, self.comparator, self.revision)
+        return batch
+
+
+def build_row(draft: Draft, comparator: Comparator, revision: int) -> TrajectoryRow:
+    plan = draft.plan
+    paired = plan.mode is not None
+    cases = [plan.primary] + ([plan.partner] if plan.partner else [])
+    assertions = list(plan.taxonomy.assertion_ids) + (
+        [plan.ddx_assertion_id] if plan.ddx_assertion_id else []
+    )
+    evidence = sorted({e for c in cases for e in c.evidence_ids} | set(plan.taxonomy.evidence_ids))
+    provenance = Provenance(
+        case_ids=[c.id for c in cases],
+        assertion_ids=assertions,
+        evidence_ids=evidence,
+        revision=revision,
+        comparator=comparator.name if paired else None,
+        model=comparator.model if paired else None,
+        prompt_hash=plan_prompt_hash(plan, comparator.prompt_hash() if paired else None),
+        partner_source=plan.partner_source,
+        input_hash=plan.input_hash,
+    )
+    return TrajectoryRow(
+        id=plan.id,
+        type=plan.type,
+        image_sha256=plan.image_sha256,
+        image_path=plan.image_path,
+        diagnosis=plan.final_diagnosis,
+        diagnosis_name=plan.final_name,
+        primary_diagnosis=plan.primary.diagnosis,
+        partner_diagnosis=plan.partner.diagnosis if plan.partner else None,
+        ddx_assertion_id=plan.ddx_assertion_id,
+        prompt=plan.prompt,
+        reasoning=draft.reasoning if paired else None,
+        completion=format_target(plan, draft.reasoning),
+        grounded=draft.grounded,
+        provenance=provenance,
+    )
+
+
+def batched(items: Iterable[Draft], size: int) -> Iterator[list[Draft]]:
+    batch: list[Draft] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_steps(drafts: Iterable[Draft], steps: list[Step], batch_size: int = 256) -> Iterator[Draft]:
+    """Push drafts through the steps batch by batch (bounded memory, progress per batch)."""
+    for batch in batched(drafts, batch_size):
+        for step in steps:
+            batch = step.process(batch)
+        yield from batch

@@ -1,0 +1,213 @@
+"""Build textbook-like PDFs with PyMuPDF, in a layout unlike the BAD handbook's.
+
+Two text columns, headings on lines of their own (no side heads), a running header in capitals and
+centred page numbers, "Fig. N." captions with courtesy lines, a ruled comparison table, and the older
+wording of classic text books ("is to be distinguished from", "may be mistaken for"). The same
+builder, repeated, makes the 1,000-page document of the benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WIDTH, HEIGHT = 595.0, 842.0
+MARGIN, GUTTER = 50.0, 24.0
+COL_W = (WIDTH - 2 * MARGIN - GUTTER) / 2
+HEADER = "DISEASES OF THE SKIN"
+
+# (kind, text): chapter | section | sub | para | item | figure | table
+CHAPTER: list[tuple[str, str]] = [
+    ("chapter", "Chapter 4. Papulosquamous Eruptions"),
+    ("para", "The papulosquamous eruptions are characterised by raised lesions bearing scale. They are among the "
+             "commonest disorders seen in practice, and their recognition rests chiefly upon the morphology."),
+    ("section", "Lichen Planus"),
+    ("sub", "Clinical Features"),
+    ("para", "The eruption consists of small, flat-topped, polygonal, violaceous papules with a shiny surface, "
+             "crossed by fine white lines known as Wickham's striae. The flexor aspects of the wrists are a "
+             "favourite site, and the buccal mucosa is frequently involved."),
+    ("figure", "Fig. 12. Lichen planus: papules on the flexor aspect of the wrist."),
+    ("credit", "(By courtesy of Dr. A. Smith.)"),
+    ("sub", "Diagnosis"),
+    ("para", "Lichen planus is to be distinguished from psoriasis, lichenoid drug eruption and secondary "
+             "syphilis. Hypertrophic lichen planus may be mistaken for lichen simplex chronicus."),
+    ("section", "Pityriasis Rosea"),
+    ("sub", "Symptoms and Signs"),
+    ("para", "A solitary herald patch precedes by some days a generalised eruption of oval, salmon-coloured "
+             "macules arranged along the lines of cleavage of the trunk."),
+    ("sub", "Differential Diagnosis"),
+    ("item", "- Secondary syphilis"),
+    ("item", "- Tinea corporis"),
+    ("item", "- Guttate psoriasis"),
+    ("item", "- Seborrhoeic dermatitis"),
+    ("section", "Psoriasis"),
+    ("sub", "Clinical Features"),
+    ("para", "Sharply defined, red plaques covered by silvery scales affect chiefly the extensor surfaces, the "
+             "scalp and the sacral region. Pitting of the nails is common."),
+    ("sub", "Varieties"),
+    ("item", "- Guttate psoriasis - small drop-like lesions following a streptococcal sore throat."),
+    ("item", "- Pustular psoriasis - sterile pustules on the palms and soles."),
+    ("item", "- Erythrodermic psoriasis - the whole skin red and scaling."),
+    ("para", "Seborrhoeic dermatitis of the scalp often resembles psoriasis."),
+    ("section", "The Scaly Plaque"),
+    ("para", "A single scaly plaque raises a short differential, compared in the table below."),
+    ("table", "Features|Psoriasis|Discoid eczema|Tinea corporis;"
+              "Distribution|Extensor surfaces|Limbs|Anywhere;"
+              "Morphology|Silvery scale|Crusted, weeping|Active scaly edge;"
+              "Investigations|None needed|Patch tests|Skin scrapings;"
+              "Course|Chronic|Relapsing|Cured by antifungals"),
+]
+
+EXPECTED_DDX = {
+    ("lichen planus", "psoriasis"),
+    ("lichen planus", "lichenoid drug eruption"),
+    ("lichen planus", "secondary syphilis"),
+    ("hypertrophic lichen planus", "lichen simplex chronicus"),
+    ("pityriasis rosea", "secondary syphilis"),
+    ("pityriasis rosea", "tinea corporis"),
+    ("pityriasis rosea", "guttate psoriasis"),
+    ("pityriasis rosea", "seborrhoeic dermatitis"),
+    ("psoriasis", "seborrhoeic dermatitis"),
+    ("psoriasis", "discoid eczema"),
+    ("psoriasis", "tinea corporis"),
+    ("discoid eczema", "tinea corporis"),
+}
+EXPECTED_IS_A = {
+    ("guttate psoriasis", "psoriasis"),
+    ("pustular psoriasis", "psoriasis"),
+    ("erythrodermic psoriasis", "psoriasis"),
+    ("lichen planus", "papulosquamous eruptions"),
+    ("pityriasis rosea", "papulosquamous eruptions"),
+    ("psoriasis", "papulosquamous eruptions"),
+}
+
+
+def _photo(seed: int) -> bytes:
+    """A small, unique, photo-like PNG (a colour gradient) so that images do not deduplicate."""
+    import pymupdf
+
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 96, 72), False)
+    for y in range(0, 72, 8):
+        for x in range(0, 96, 8):
+            pix.set_rect(pymupdf.IRect(x, y, x + 8, y + 8), ((x * 2 + seed) % 256, (y * 3 + seed * 7) % 256, 120))
+    return pix.tobytes("png")
+
+
+@dataclass
+class _Cursor:
+    doc: object
+    page: object = None
+    col: int = 0
+    y: float = 0.0
+    pages: int = 0
+    images: int = 0
+    columns: int = 2
+    top: float = 70.0
+    photos: list[bytes] = field(default_factory=list)
+
+    def new_page(self) -> None:
+        self.page = self.doc.new_page(width=WIDTH, height=HEIGHT)
+        self.pages += 1
+        self.page.insert_text((WIDTH / 2 - 70, 32), HEADER, fontname="helv", fontsize=8)
+        self.page.insert_text((WIDTH / 2 - 4, HEIGHT - 24), str(self.pages), fontname="helv", fontsize=9)
+        self.col, self.y, self.top = 0, 70.0, 70.0
+
+    def x(self) -> float:
+        return MARGIN + self.col * (COL_W + GUTTER) if self.columns == 2 else MARGIN
+
+    def width(self) -> float:
+        return COL_W if self.columns == 2 else WIDTH - 2 * MARGIN
+
+    def need(self, h: float) -> None:
+        if self.page is None:
+            self.new_page()
+        if self.y + h > HEIGHT - 60:
+            if self.columns == 2 and self.col == 0:
+                self.col, self.y = 1, self.top
+            else:
+                self.new_page()
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    import pymupdf
+
+    lines, cur = [], ""
+    for word in text.split():
+        trial = f"{cur} {word}".strip()
+        if pymupdf.get_text_length(trial, fontname=font, fontsize=size) > width and cur:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = trial
+    return lines + ([cur] if cur else [])
+
+
+def _write(c: _Cursor, text: str, font: str, size: float, gap: float) -> None:
+    for line in _wrap(text, font, size, c.width()):
+        c.need(size * 1.3)
+        c.page.insert_text((c.x(), c.y + size), line, fontname=font, fontsize=size)
+        c.y += size * 1.3
+    c.y += gap
+
+
+def _table(c: _Cursor, spec: str) -> None:
+    rows = [r.split("|") for r in spec.split(";")]
+    c.new_page() if c.y > 70 else None
+    c.columns_before, c.columns = c.columns, 1
+    x0, w = MARGIN, (WIDTH - 2 * MARGIN) / len(rows[0])
+    for r, row in enumerate(rows):
+        y = c.y
+        for i, cell in enumerate(row):
+            c.page.insert_text((x0 + i * w + 4, y + 13), cell, fontname="hebo" if r == 0 or i == 0 else "helv",
+                               fontsize=9)
+        c.y += 20
+    for r in range(len(rows) + 1):
+        c.page.draw_line((x0, 70 + r * 20), (WIDTH - MARGIN, 70 + r * 20))
+    for i in range(len(rows[0]) + 1):
+        c.page.draw_line((x0 + i * w, 70), (x0 + i * w, 70 + 20 * len(rows)))
+    c.y += 10
+    c.columns = c.columns_before
+
+
+def render(c: _Cursor, chapter: list[tuple[str, str]], seed: int = 0) -> None:
+    import pymupdf
+
+    for kind, text in chapter:
+        if kind == "chapter":
+            c.new_page() if c.page is None or c.y > 70 else None
+            c.columns = 1
+            _write(c, text, "hebo", 16, 10)
+            c.columns, c.top = 2, c.y
+        elif kind == "section":
+            c.need(40)
+            _write(c, text, "hebo", 12, 4)
+        elif kind == "sub":
+            c.need(30)
+            _write(c, text, "hebo", 9.5, 2)
+        elif kind in {"para", "item"}:
+            _write(c, text, "tiro", 9.5, 4 if kind == "para" else 1)
+        elif kind == "figure":
+            c.need(150)
+            rect = pymupdf.Rect(c.x() + 20, c.y, c.x() + 200, c.y + 120)
+            c.page.insert_image(rect, stream=_photo(seed + c.images))
+            c.images += 1
+            c.y += 126
+            _write(c, text, "tiit", 8.5, 1)
+        elif kind == "credit":
+            _write(c, text, "tiro", 7.5, 8)
+        elif kind == "table":
+            _table(c, text)
+
+
+def build_textbook(path: Path, *, repeat: int = 1) -> Path:
+    """Write the synthetic chapter ``repeat`` times (numbered copies) to ``path``."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    c = _Cursor(doc=doc)
+    for i in range(repeat):
+        chapter = CHAPTER if i == 0 else [(k, t.replace("Chapter 4.", f"Chapter {4 + i}.")) for k, t in CHAPTER]
+        render(c, chapter, seed=i * 13)
+    doc.save(path)
+    doc.close()
+    return path

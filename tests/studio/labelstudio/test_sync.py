@@ -1,0 +1,265 @@
+"""Two-way sync against a real Label Studio server (started by the ``labelstudio`` fixture)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from kg.models import EventQuery
+from kg.store import GraphStore
+from studio.labelstudio.client import LabelStudioClient
+from studio.labelstudio.configs import CASES_TITLE, DDX_TITLE
+from studio.labelstudio.sync import LabelStudioSync
+
+pytestmark = pytest.mark.labelstudio
+
+
+def choice(name: str, to: str, value: str) -> dict[str, object]:
+    return {"from_name": name, "to_name": to, "type": "choices", "value": {"choices": [value]}}
+
+
+def text(name: str, to: str, value: str) -> dict[str, object]:
+    return {"from_name": name, "to_name": to, "type": "textarea", "value": {"text": [value]}}
+
+
+def task_of(client: LabelStudioClient, title: str, dermkg_id: str) -> int:
+    project = client.find_project(title)
+    assert project is not None
+    return next(t.id for t in client.export_tasks(project.id) if t.dermkg_id == dermkg_id)
+
+
+def test_push_creates_both_projects_with_one_task_per_proposed_item(syncer: LabelStudioSync) -> None:
+    ddx, cases = syncer.push("ddx"), syncer.push("cases")
+
+    assert (ddx.project_created, ddx.tasks_created, ddx.predictions_created) == (True, 2, 2)
+    assert (cases.project_created, cases.tasks_created) == (True, 1)
+    tasks = syncer.client.export_tasks(ddx.project_id)
+    by_object = {t.data["object_name"]: t.data for t in tasks}
+    assert set(by_object) == {"Venous thrombosis", "Chronic venous insufficiency"}
+    shown = by_object["Venous thrombosis"]
+    assert shown["subject_name"] == "Cellulitis"
+    assert shown["subject_path"] == "Skin infection › Cellulitis"
+    assert "red swollen leg" in shown["evidence"] and "p. 67" in shown["evidence"]
+    predictions = syncer.client.list_predictions(ddx.project_id)
+    assert sorted((p["model_version"], p["score"]) for p in predictions) == [
+        ("dermkg-llm", 0.6),
+        ("dermkg-rules:ddx-rules@1", 0.9),
+    ]
+    case_data = syncer.client.export_tasks(cases.project_id)[0].data
+    assert case_data["diagnosis_name"] == "Cellulitis"
+    assert {o["value"] for o in case_data["diagnosis_options"]} >= {
+        "Cellulitis",
+        "Erysipelas",
+        "Skin infection",
+    }
+
+
+def test_pushing_twice_creates_no_duplicates_and_updates_changed_items(syncer: LabelStudioSync) -> None:
+    first = syncer.push("ddx")
+    store: GraphStore = syncer.store
+    store.update_diagnosis("venous-thrombosis", {"name": "Deep vein thrombosis"}, user="bob")
+
+    second = syncer.push("ddx")
+
+    assert (second.project_created, second.tasks_created, second.predictions_created) == (False, 0, 0)
+    assert (second.tasks_updated, second.tasks_unchanged) == (1, 1)
+    assert second.project_id == first.project_id
+    tasks = syncer.client.export_tasks(first.project_id)
+    assert len(tasks) == 2
+    assert {t.data["object_name"] for t in tasks} == {"Deep vein thrombosis", "Chronic venous insufficiency"}
+    assert len(syncer.client.list_predictions(first.project_id)) == 2
+    assert syncer.push("ddx").tasks_unchanged == 2
+
+
+def test_evidence_page_is_rendered_uploaded_and_served_to_annotators(
+    syncer: LabelStudioSync, curator: LabelStudioClient
+) -> None:
+    report = syncer.push("ddx")
+
+    tasks = syncer.client.export_tasks(report.project_id)
+    urls = {t.data["page_image"] for t in tasks}
+    assert len(urls) == 1  # both edges quote the same page: one upload
+    assert report.images_uploaded == 1
+    png = Image.open(io.BytesIO(curator.fetch(urls.pop())))
+    assert png.format == "PNG" and png.width > 800  # page 67 at 1.5x zoom (A4: 595 pt wide)
+    assert syncer.push("ddx").images_uploaded == 0
+
+
+def test_annotation_is_pulled_as_a_curation_event_by_the_mapped_user(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
+    curator.create_annotation(task, [choice("decision", "evidence", "accept")])
+
+    report = syncer.pull("ddx")
+
+    assert report.summary()["applied"] == 1
+    [outcome] = report.outcomes
+    assert (outcome.user, outcome.actions, outcome.dermkg_id) == ("alice", ["accept"], ids["thrombosis"])
+    assertion = store.get_assertion(ids["thrombosis"])
+    assert assertion is not None and (assertion.status, assertion.reviewed_by) == ("accepted", "alice")
+    [event] = store.list_events(EventQuery(target=ids["thrombosis"], action="accept")).items
+    assert event.user == "alice" and "Label Studio" in (event.reason or "")
+    assert store.get_assertion(ids["insufficiency"]).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_second_pull_applies_nothing(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    task = task_of(curator, DDX_TITLE, ids["insufficiency"])
+    curator.create_annotation(
+        task, [choice("decision", "evidence", "reject"), text("reason", "evidence", "no")]
+    )
+    assert syncer.pull("ddx").summary()["applied"] == 1
+    events_before, revision_before = store.list_events().total, store.revision()
+
+    again = syncer.pull("ddx")
+
+    assert again.summary()["applied"] == 0 and again.summary()["already_applied"] == 1
+    assert (store.list_events().total, store.revision()) == (events_before, revision_before)
+    assert store.get_assertion(ids["insufficiency"]).status == "rejected"  # type: ignore[union-attr]
+
+
+def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
+    curator.create_annotation(task, [choice("decision", "evidence", "probably")])  # Label Studio stores it
+    curator.create_annotation(task, [choice("verdict", "evidence", "accept")])
+    curator.create_annotation(task, [choice("decision", "evidence", "reject")])  # no reason
+    events_before = store.list_events().total
+
+    report = syncer.pull("ddx")
+
+    assert report.summary()["invalid"] == 3 and report.summary()["applied"] == 0
+    errors = [o.errors for o in report.outcomes]
+    assert "'probably' is not one of ['accept', 'reject', 'uncertain']" in errors[0][0]
+    assert "unknown control 'verdict'" in errors[1][0]
+    assert any("required control 'decision'" in e for e in errors[1])
+    assert errors[2] == ["a rejection needs a reason (fill in 'Reason')"]
+    assert store.list_events().total == events_before
+    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_unmapped_annotator_is_reported_and_not_applied(
+    syncer: LabelStudioSync, stranger: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    stranger.create_annotation(
+        task_of(stranger, DDX_TITLE, ids["thrombosis"]), [choice("decision", "evidence", "accept")]
+    )
+
+    report = syncer.pull("ddx")
+
+    assert report.summary()["unmapped_user"] == 1
+    assert report.unmapped_users == ["stranger@dermkg.local"]
+    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_correction_edits_the_pair_then_accepts_it(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
+    curator.create_annotation(
+        task, [choice("decision", "evidence", "accept"), text("correction", "evidence", "erysipelas")]
+    )
+
+    [outcome] = syncer.pull("ddx").outcomes
+
+    assert outcome.actions == ["edit", "accept"]
+    corrected = store.get_assertion(ids["thrombosis"])
+    assert corrected is not None
+    assert ({corrected.subject, corrected.object}, corrected.status) == (
+        {"cellulitis", "erysipelas"},
+        "accepted",
+    )
+
+
+def test_decision_made_in_dermkg_meanwhile_is_a_conflict(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("ddx")
+    store.review(ids["thrombosis"], "accept", user="bob")
+    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
+    curator.create_annotation(
+        task, [choice("decision", "evidence", "reject"), text("reason", "evidence", "no")]
+    )
+
+    [outcome] = syncer.pull("ddx").outcomes
+
+    assert outcome.status == "conflict" and "already accepted by bob" in outcome.errors[0]
+    assert store.get_assertion(ids["thrombosis"]).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_case_relabel_is_pulled_with_a_diagnosis_from_the_graph(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    syncer.push("cases")
+    task = task_of(curator, CASES_TITLE, ids["case"])
+    curator.create_annotation(
+        task, [choice("decision", "image", "relabel"), choice("diagnosis", "image", "Erysipelas")]
+    )
+
+    [outcome] = syncer.pull("cases").outcomes
+
+    assert outcome.status == "applied", outcome.errors
+    case = store.get_case(ids["case"])
+    assert case is not None and (case.diagnosis, case.status) == ("erysipelas", "accepted")
+    assert store.list_events(EventQuery(target=ids["case"], limit=1)).items[0].user == "alice"
+
+
+def test_case_image_is_uploaded_and_served(syncer: LabelStudioSync, curator: LabelStudioClient) -> None:
+    report = syncer.push("cases")
+
+    [task] = syncer.client.export_tasks(report.project_id)
+    image = Image.open(io.BytesIO(curator.fetch(task.data["image"])))
+    assert image.format == "JPEG" and image.width > 100
+
+
+def test_sync_is_push_then_pull(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> None:
+    store, ids = graph
+    first = syncer.sync()
+    assert [p.tasks_created for p in first.push] == [2, 1]
+    curator.create_annotation(
+        task_of(curator, DDX_TITLE, ids["thrombosis"]), [choice("decision", "evidence", "uncertain")]
+    )
+
+    second = syncer.sync()
+
+    assert [p.tasks_created for p in second.push] == [0, 0]
+    assert second.pull[0].outcomes[0].actions == ["comment"]
+    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+
+
+def test_pull_before_any_push_says_so_and_changes_nothing(syncer: LabelStudioSync) -> None:
+    report = syncer.pull("ddx")
+
+    assert (report.project_id, report.outcomes) == (None, [])
+    assert report.note == f"no project {DDX_TITLE!r}: push first"
+
+
+def test_push_restores_a_config_edited_on_the_server(syncer: LabelStudioSync) -> None:
+    first = syncer.push("ddx")
+    edited = '<View><Text name="evidence" value="$evidence"/><Choices name="decision" toName="evidence">' \
+             '<Choice value="accept"/></Choices></View>'  # fmt: skip
+    syncer.client.update_project(first.project_id, label_config=edited)
+
+    again = syncer.push("ddx")
+
+    assert again.config_updated and not again.project_created
+    assert "uncertain" in syncer.client.get_project(first.project_id).label_config

@@ -1,0 +1,78 @@
+"""Diagnosis page: path, children, DDx neighbours, malignancy with its source; edits and cycles."""
+
+from __future__ import annotations
+
+from kg.models import Assertion, Diagnosis
+from studio import state
+from tests.studio.conftest import open_app
+
+
+def open_diagnosis(username: str, diagnosis: str):
+    at = open_app(username, "pages/diagnosis.py")
+    at.selectbox(key=state.D_PICK).set_value(diagnosis).run()
+    assert not at.exception
+    return at
+
+
+def text_of(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_shows_path_children_neighbours_and_inherited_malignancy(studio_env, read_store):
+    read_store.review(studio_env["ids"]["melanoma-naevus"], "accept", user="cleo")
+    at = open_diagnosis("vic", "melanocytic")
+    text = text_of(at)
+    assert "**Taxonomy path:** Skin lesion › Melanocytic lesion" in text
+    assert "**Children:** Melanoma, Melanocytic naevus" in text
+    at.selectbox(key=state.D_PICK).set_value("melanoma").run()
+    text = text_of(at)
+    assert "**DDx neighbours (accepted):** Melanocytic naevus" in text
+    assert "**Malignancy:** malignant — own value" in text
+    assert "Malignant melanoma" in text  # synonyms
+
+
+def test_malignancy_is_inherited_from_the_nearest_ancestor_with_its_name(studio_env, read_store):
+    read_store.update_diagnosis(
+        "melanocytic", {"malignancy": "benign", "malignancy_source": "isic"}, user="ada"
+    )
+    read_store.upsert_diagnosis(Diagnosis(id="spitz", name="Spitz naevus"))
+    read_store.add_assertion(
+        Assertion(kind="is_a", subject="spitz", object="melanocytic", origin="human", status="accepted")
+    )
+    at = open_diagnosis("vic", "spitz")
+    assert "**Malignancy:** benign — inherited from Melanocytic lesion (source: isic)" in text_of(at)
+
+
+def test_a_curator_edits_synonyms_and_malignancy(studio_env, read_store):
+    at = open_diagnosis("cleo", "seb-k")
+    at.text_area(key=state.D_SYNONYMS).input("Seborrhoeic wart\nBasal cell papilloma")
+    at.selectbox(key=state.D_MALIGNANCY).set_value("unset")
+    at.button(key=state.D_SAVE).click().run()
+    assert not at.error, [e.value for e in at.error]
+    d = read_store.get_diagnosis("seb-k")
+    assert d.synonyms == ["Seborrhoeic wart", "Basal cell papilloma"] and d.malignancy is None
+
+
+def test_setting_a_parent_moves_the_diagnosis_and_records_the_user(studio_env, read_store):
+    at = open_diagnosis("cleo", "bcc")
+    at.selectbox(key=state.D_PARENT).set_value("skin-lesion").run()
+    at.button(key=state.D_SET_PARENT).click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "**Taxonomy path:** Skin lesion › Basal cell carcinoma" in text_of(at)
+    old = read_store.find_assertion("is_a", "bcc", "keratinocytic")
+    assert old.status == "superseded" and old.reviewed_by == "cleo"
+
+
+def test_a_parent_that_would_close_a_cycle_is_refused_with_a_message(studio_env, read_store):
+    at = open_diagnosis("cleo", "melanocytic")
+    at.selectbox(key=state.D_PARENT).set_value("melanoma").run()
+    at.button(key=state.D_SET_PARENT).click().run()
+    assert any("acyclic" in e.value and "cycle" in e.value for e in at.error)
+    assert read_store.find_assertion("is_a", "melanocytic", "melanoma") is None
+    assert read_store.find_assertion("is_a", "melanocytic", "skin-lesion").status == "accepted"
+
+
+def test_a_viewer_cannot_edit(studio_env):
+    at = open_diagnosis("vic", "melanoma")
+    assert not [b for b in at.button if b.key in (state.D_SAVE, state.D_SET_PARENT)]
+    assert any("curator role" in i.value for i in at.info)

@@ -1,0 +1,33 @@
+"""Exports page: run the synth export from the studio and see the rows curation made stale."""
+
+from __future__ import annotations
+
+from studio import state
+from tests.studio.conftest import open_app
+
+
+def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_store):
+    for case in read_store.list_cases():
+        read_store.update_case(case.id, {"status": "accepted"}, user="cleo")
+    out = studio_env["tmp"] / "exports" / "sft"
+    at = open_app("cleo", "pages/exports.py")
+    at.text_input(key=state.E_DIR).input(str(out)).run()
+    assert any("No export in" in c.value for c in at.caption)
+    at.button(key=state.E_RUN).click().run(timeout=240)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert (out / "trajectories.jsonl").exists()
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stale rows"] == "0"
+    # curation changes the DDx neighbourhood of melanoma: its Type 2/3 rows go stale
+    read_store.review(studio_env["ids"]["melanoma-naevus"], "accept", user="cleo")
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Stale rows"]) + int(metrics["New rows on re-run"]) > 0
+    assert metrics["Store revision"] != metrics["Exported at revision"]
+
+
+def test_viewers_see_staleness_but_cannot_run_exports(studio_env):
+    at = open_app("vic", "pages/exports.py")
+    assert not [b for b in at.button if b.key == state.E_RUN]
+    assert any("curator role" in i.value for i in at.info)

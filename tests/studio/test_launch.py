@@ -1,0 +1,57 @@
+"""`dermkg studio` start-up: an empty store is seeded, the first admin is created once."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from dermkg.cli import app
+from studio.auth import authenticate, load_users
+import studio.launch
+from studio.launch import prepare_launch, streamlit_command, streamlit_env
+
+
+def test_first_start_seeds_the_store_and_creates_the_admin_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("DERMKG_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DERMKG_USERS_FILE", raising=False)
+    monkeypatch.delenv("DERMKG_STORE", raising=False)
+    first = prepare_launch(port=8765)
+    assert first.store_url == f"sqlite:///{(tmp_path / 'data' / 'dermkg.db').as_posix()}"
+    assert first.seeded and first.seeded > 10  # the bundled seed vocabulary
+    assert first.admin.created and first.users_file == tmp_path / "data" / "users.yaml"
+    assert authenticate(load_users(first.users_file), "admin", first.admin.password).role == "admin"
+    again = prepare_launch(port=8765)
+    assert again.seeded is None and not again.admin.created and again.admin.password is None
+    env = streamlit_env(again)
+    assert env["DERMKG_STORE"] == again.store_url and env["DERMKG_USERS_FILE"] == str(first.users_file)
+    cmd = streamlit_command(again)
+    flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
+    assert cmd[1:5] == ["-m", "streamlit", "run", str(studio.launch.APP)]
+    assert flags["--server.address"] == "127.0.0.1" and flags["--server.port"] == "8765"
+
+
+def test_the_cli_fails_fast_with_a_clear_message_when_the_store_cannot_be_reached(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    url = f"sqlite:///{blocker}/kg.db"
+    result = CliRunner().invoke(app, ["studio", "--store", url, "--json"])
+    assert result.exit_code == 2
+    output = result.output.replace("\n", "")  # rich wraps long lines
+    assert "error:" in output and url in output
+    assert not (tmp_path / "users.yaml").exists()
+
+
+def test_the_cli_reports_the_launch_as_json_before_serving(tmp_path, monkeypatch):
+    monkeypatch.setenv("DERMKG_ADMIN_PASSWORD", "first-admin-password")
+    monkeypatch.setattr(studio.launch, "run_streamlit", lambda launch: 0)  # do not block on a server
+    url = f"sqlite:///{tmp_path / 'kg.db'}"
+    users = tmp_path / "users.yaml"
+    result = CliRunner().invoke(
+        app, ["studio", "--store", url, "--users-file", str(users), "--port", "9001", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["url"] == "http://127.0.0.1:9001" and report["admin"]["created"] is True
+    assert report["admin"]["password"] is None  # it came from the environment: never echoed

@@ -1,0 +1,96 @@
+"""OmniMedVQA items (Med-R1 and native formats): only "Disease Diagnosis" questions, overlaps out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+from synth.datasets.omnimedvqa import OodReport, infer_type, ood_rows, read_items
+
+
+def test_every_real_med_r1_item_parses(shared_data: Path) -> None:
+    report = OodReport()
+    items = read_items(shared_data / "omnimedvqa-derm" / "modality_train_Dermoscopy_train.json", report)
+    assert len(items) == 5373 and report.problems == []
+    assert all(len(i.options) >= 2 and 0 <= i.answer_index < len(i.options) for i in items)
+    types = Counter(i.question_type for i in items)
+    assert set(types) <= {
+        "Disease Diagnosis",
+        "Modality Recognition",
+        "Lesion Grading",
+        "Anatomy Identification",
+    }
+    assert types["Disease Diagnosis"] > types["Modality Recognition"] > 0
+
+
+def test_per_source_test_files_in_a_folder(shared_data: Path) -> None:
+    rows, report = ood_rows(
+        shared_data / "omnimedvqa-derm", training_sources={"ham10000"}, training_stems=set()
+    )
+    assert report.excluded_subsets.get("ISIC2018", 0) > 0 and report.excluded_subsets.get("ISIC2019", 0) > 0
+    assert rows and len({r.id for r in rows}) == len(rows)  # the modality file repeats items: deduplicated
+
+
+def test_question_type_inference() -> None:
+    # a table of real question shapes
+    assert infer_type(
+        "What modality was used to capture this image?", ["Dermoscopy", "EEG", "MRI", "ECG"]
+    ) == ("Modality Recognition")
+    assert infer_type("Is the abnormality benign or malignant?", ["Benign", "Malignant"]) == "Lesion Grading"
+    assert infer_type("Which part of the body is the focus of this image?", ["Skin", "Bones"]) == (
+        "Anatomy Identification"
+    )
+    assert infer_type(
+        "What is the specific skin condition captured in this image?", ["Melanoma", "Nevus"]
+    ) == ("Disease Diagnosis")
+
+
+def test_native_format_images_and_training_overlap(tmp_path: Path) -> None:
+    def item(qid: str, qtype: str, subset: str, image: str) -> dict:
+        return {
+            "question_id": qid,
+            "question": "What is the diagnosis?",
+            "gt_answer": "Melanoma",
+            "option_A": "Nevus",
+            "option_B": "Melanoma",
+            "option_C": "Dermatofibroma",
+            "option_D": "Lentigo",
+            "option_E": "Angioma",
+            "image_path": image,
+            "question_type": qtype,
+            "dataset": subset,
+            "modality_type": "Dermoscopy",
+        }
+
+    items = [
+        item("1", "Disease Diagnosis", "ISIC2020", "Images/ISIC2020/a.jpg"),
+        item("2", "Modality Recognition", "ISIC2020", "Images/ISIC2020/b.jpg"),
+        item("3", "Disease Diagnosis", "PAD-UFES-20", "Images/PAD-UFES-20/c.png"),
+        item("4", "Disease Diagnosis", "ISIC2020", "Images/ISIC2020/ISIC_0000001.jpg"),  # a training image
+        item("5", "Disease Diagnosis", "ISIC2020", "Images/ISIC2020/renamed.jpg"),  # training bytes, new name
+        {"question": "broken"},
+    ]
+    path = tmp_path / "omni.json"
+    path.write_text(json.dumps(items))
+    (tmp_path / "Images" / "ISIC2020").mkdir(parents=True)
+    (tmp_path / "Images" / "ISIC2020" / "a.jpg").write_bytes(b"jpeg")
+    (tmp_path / "Images" / "ISIC2020" / "renamed.jpg").write_bytes(b"training image bytes")
+    training_hash = hashlib.sha256(b"training image bytes").hexdigest()
+    rows, report = ood_rows(
+        path,
+        training_sources={"pad_ufes20"},
+        training_stems={"ISIC_0000001"},
+        training_hashes={training_hash},
+        images_root=tmp_path,
+        conditions={"melanoma": "malignant"},
+    )
+    assert [r.options for r in rows] == [
+        {"A": "Nevus", "B": "Melanoma", "C": "Dermatofibroma", "D": "Lentigo", "E": "Angioma"}
+    ]
+    [row] = rows
+    assert row.answer == "B" and row.option_scores["B"] == 1.0 and row.image_exists
+    assert row.lesion_condition == "malignant" and row.source == "omnimedvqa/ISIC2020"
+    assert report.excluded_subsets == {"PAD-UFES-20": 1} and report.excluded_images == 2
+    assert [(p.location, p.kind) for p in report.problems] == [("omni.json[5]", "malformed_row")]

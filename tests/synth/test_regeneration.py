@@ -1,0 +1,89 @@
+"""Targeted regeneration: after curation, exactly the rows whose inputs changed are rebuilt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.store import GraphStore
+from synth.pipeline import synthesize
+from synth.regeneration import list_stale_rows, read_rows
+from synth.types import SynthOptions
+
+from .conftest import CURATOR
+
+OPTIONS = SynthOptions(types=["type1", "type2", "type3", "control2", "control3"], seed=3)
+
+
+def _rows(out: Path) -> dict[str, str]:
+    return {r.id: r.model_dump_json() for r in read_rows(out / "trajectories.jsonl")}
+
+
+def test_rerun_without_curation_reuses_everything(curated_store: GraphStore, tmp_path: Path) -> None:
+    out = tmp_path / "sft"
+    first = synthesize(curated_store, out, OPTIONS)
+    before = _rows(out)
+    again = synthesize(curated_store, out, OPTIONS)
+    assert again.regeneration.reused == first.total
+    assert (again.regeneration.regenerated, again.regeneration.new, again.regeneration.removed) == (0, 0, 0)
+    assert again.comparator_calls == 0
+    assert _rows(out) == before
+
+
+def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
+    curated_store: GraphStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "sft"
+    synthesize(curated_store, out, OPTIONS)
+    before = _rows(out)
+    old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    edge = curated_store.find_assertion("ddx", "basal-cell-carcinoma", "nevus-nos-dermal")
+    curated_store.review(edge.id, "reject", user=CURATOR, reason="not a differential in dermoscopy")
+
+    stale = list_stale_rows(out, curated_store)  # what the Exports page would show
+    report = synthesize(curated_store, out, OPTIONS)
+    after = _rows(out)
+
+    regenerated = set(stale.stale)
+    assert report.regeneration.regenerated == len(regenerated) > 0
+    assert stale.removed == [] and report.regeneration.removed == 0
+    # every row that cited the rejected edge was rebuilt, and none cites it any more
+    citing = {i for i, r in old_rows.items() if edge.id in r.provenance.assertion_ids}
+    assert citing and citing <= regenerated
+    assert not any(edge.id in r.provenance.assertion_ids for r in read_rows(out / "trajectories.jsonl"))
+    # only pairs starting from the two diagnoses whose DDx neighbourhood changed were touched
+    assert {old_rows[i].primary_diagnosis for i in regenerated} <= {
+        "basal-cell-carcinoma",
+        "nevus-nos-dermal",
+    }
+    assert not any(old_rows[i].type == "type1" for i in regenerated)
+    # the rest is byte-identical
+    assert all(after[i] == before[i] for i in before if i not in regenerated)
+    assert report.regeneration.reused == len(before) - len(regenerated)
+
+
+def test_excluding_a_case_removes_its_rows_and_rebuilds_its_partners(
+    curated_store: GraphStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "sft"
+    synthesize(curated_store, out, OPTIONS)
+    old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    case = curated_store.list_cases(diagnosis="seborrheic-keratosis")[0]
+    curated_store.update_case(case.id, {"status": "excluded"}, user=CURATOR, reason="blurred image")
+
+    stale = list_stale_rows(out, curated_store)
+    report = synthesize(curated_store, out, OPTIONS)
+    own = {i for i, r in old_rows.items() if r.provenance.case_ids[0] == case.id}
+    as_partner = {i for i, r in old_rows.items() if case.id in r.provenance.case_ids[1:]}
+    assert own and set(stale.removed) == own
+    assert as_partner <= set(stale.stale)
+    assert report.regeneration.removed == len(own)
+    assert report.regeneration.regenerated == len(stale.stale)
+    assert not any(case.id in r.provenance.case_ids for r in read_rows(out / "trajectories.jsonl"))
+
+
+def test_stale_listing_of_an_unchanged_export_is_empty(curated_store: GraphStore, tmp_path: Path) -> None:
+    out = tmp_path / "sft"
+    report = synthesize(curated_store, out, SynthOptions(types=["type1", "type2"]))
+    stale = list_stale_rows(out, curated_store)
+    assert (stale.stale, stale.removed, stale.new) == ([], [], [])
+    assert stale.unchanged == report.total and stale.current_revision == stale.exported_revision

@@ -1,0 +1,144 @@
+"""Algorithms 1-4 on the real curated graph: pairing, targets, determinism (property tests)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from synth.comparators.grounded import GroundedComparator
+from synth.snapshot import SynthGraph
+from synth.steps import Draft, FormatStep, GroundStep, ReasonStep, run_steps
+from synth.trajectories import format_target, plan_trajectories
+
+TYPES = ["type1", "type2", "type3", "control2", "control3"]
+PROPS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _plans(graph: SynthGraph, seed: int, per_case: int = 1) -> list:
+    return list(
+        plan_trajectories(graph, TYPES, seed=seed, per_case=per_case, comparator_identity="grounded:x")
+    )
+
+
+def _neighbours_with_cases(graph: SynthGraph, d: str) -> set[str]:
+    return {n for n, _ in graph.ddx_neighbours(d) if graph.has_cases(n)}
+
+
+@PROPS
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_type2_keeps_the_primary_and_type3_ends_at_the_differential(
+    curated_graph: SynthGraph, seed: int
+) -> None:
+    plans = _plans(curated_graph, seed)
+    pairs = {(p.primary.id, p.slot): p for p in plans if p.type == "type2"}
+    assert pairs
+    for p in plans:
+        if p.type in ("type2", "control2"):
+            assert p.final_diagnosis == p.primary.diagnosis
+            assert p.image_sha256 == p.primary.image_sha256  # Type 2 shows x_p
+        if p.type in ("type3", "control3"):
+            assert p.partner is not None
+            assert p.final_diagnosis == p.partner.diagnosis != p.primary.diagnosis
+            assert p.image_sha256 == p.partner.image_sha256  # Type 3 shows x_d
+        if p.type == "type3":
+            # Types 2 and 3 come from the same pair (x_p, r_p, d_p) / (x_d, r_d, d_d)
+            twin = pairs[(p.primary.id, p.slot)]
+            assert twin.partner == p.partner and twin.ddx_assertion_id == p.ddx_assertion_id
+
+
+@PROPS
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_partner_is_a_ddx_neighbour_whenever_one_with_cases_exists(
+    curated_graph: SynthGraph, seed: int
+) -> None:
+    for p in _plans(curated_graph, seed):
+        if p.type != "type2":
+            continue
+        d_p, d_d = p.primary.diagnosis, p.partner.diagnosis  # type: ignore[union-attr]
+        if _neighbours_with_cases(curated_graph, d_p):
+            assert p.partner_source == "ddx"
+            assert d_d in _neighbours_with_cases(curated_graph, d_p)
+            assert p.ddx_assertion_id in {a for _, a in curated_graph.ddx_neighbours(d_p)}
+
+
+@PROPS
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_controls_never_pair_ddx_neighbours(curated_graph: SynthGraph, seed: int) -> None:
+    for p in _plans(curated_graph, seed):
+        if p.type in ("control2", "control3"):
+            neighbours = {n for n, _ in curated_graph.ddx_neighbours(p.primary.diagnosis)}
+            assert p.partner.diagnosis not in neighbours | {p.primary.diagnosis}  # type: ignore[union-attr]
+            assert p.partner_source == "random_control" and p.ddx_assertion_id is None
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_same_seed_same_bytes(curated_graph: SynthGraph, seed: int) -> None:
+    def run() -> bytes:
+        comparator = GroundedComparator()
+        steps = [ReasonStep(comparator), GroundStep(), FormatStep(comparator, curated_graph.revision)]
+        drafts = (Draft(plan=p) for p in _plans(curated_graph, seed, per_case=2))
+        return "\n".join(d.row.model_dump_json() for d in run_steps(drafts, steps)).encode()  # type: ignore[union-attr]
+
+    assert run() == run()
+
+
+def test_different_seeds_choose_differently(curated_graph: SynthGraph) -> None:
+    a = [p.partner.id for p in _plans(curated_graph, 1) if p.type == "type2"]  # type: ignore[union-attr]
+    b = [p.partner.id for p in _plans(curated_graph, 2) if p.type == "type2"]  # type: ignore[union-attr]
+    assert a != b
+
+
+def test_resolve_ddx_neighbor_covers_every_branch_of_algorithm_4(curated_graph: SynthGraph) -> None:
+    rng = random.Random(0)
+    g = curated_graph
+    # direct DDx neighbour with cases
+    assert g.resolve_ddx_neighbor("basal-cell-carcinoma", rng)[:1] == ("nevus-nos-dermal",)
+    # neighbour without cases -> one of its children with cases
+    d, _, how = g.resolve_ddx_neighbor("nevus-combined", rng)
+    assert how == "ddx_child" and g.has_cases(d)
+    assert "melanocytic-nevus" in g.parents(d)
+    # no own DDx edge -> the parent's DDx neighbours
+    d, _, how = g.resolve_ddx_neighbor("nevus-congenital", rng)
+    assert (d, how) == ("nevus-combined", "ddx_parent")
+    # nothing anywhere -> None (the caller falls back to a seeded random partner)
+    assert g.resolve_ddx_neighbor("dermatofibroma", rng) is None
+
+
+def test_random_fallback_is_used_and_recorded(curated_graph: SynthGraph) -> None:
+    plans = [
+        p for p in _plans(curated_graph, 0) if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"
+    ]
+    assert plans and all(p.partner_source == "random_fallback" and p.ddx_assertion_id is None for p in plans)
+
+
+def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
+    curated_graph: SynthGraph,
+) -> None:
+    target = re.compile(
+        r"^<thinking>.+</thinking><diagnosis>(?P<name>[^<]+?)\. (?P<tax>[^<]+)</diagnosis>$", re.S
+    )
+    for p in _plans(curated_graph, 3)[:200]:
+        text = format_target(p, "The lesion shows irregular streaks.")
+        m = target.match(text)
+        assert m, text
+        assert m["name"] == p.final_name
+        assert m["tax"] == p.taxonomy.sentence
+        if p.type != "type1":
+            assert f'the most likely condition corresponds to "{p.final_name}"' in text
+
+
+def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph: SynthGraph) -> None:
+    fact = curated_graph.taxonomy("basal-cell-carcinoma")
+    assert fact.path[0] == "Basal cell carcinoma" and len(fact.path) >= 3
+    assert fact.malignancy == "malignant"
+    assert fact.sentence.startswith("Basal cell carcinoma is a subtype of ")
+    assert "generally classified as malignant (source: " in fact.sentence
+    assert len(fact.assertion_ids) == len(fact.path) - 1
+    # inherited malignancy names where it came from (fine-to-coarse, DESIGN.md)
+    inherited = curated_graph.taxonomy("dysplastic-nevus")
+    assert inherited.malignancy == "benign" and inherited.malignancy_from != "dysplastic-nevus"
+    assert "inherited from" in inherited.sentence

@@ -1,0 +1,130 @@
+"""Loading models, processors and datasets for the trainers and the evaluation (heavy imports inside)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from train.config import LoraSettings
+from train.errors import TrainError
+from train.schemas import McqRow, SftRow, as_image_cell
+
+
+def load_processor(model: str, max_pixels: int, padding_side: str = "left"):  # -> ProcessorMixin
+    """The model's processor with images capped at ``max_pixels`` (the paper's 448x448)."""
+    from transformers import AutoProcessor
+
+    processor = AutoProcessor.from_pretrained(model, padding_side=padding_side)
+    image_processor = processor.image_processor
+    size = dict(getattr(image_processor, "size", None) or {})
+    size["longest_edge"] = max_pixels
+    size["shortest_edge"] = min(size.get("shortest_edge", 56 * 56), max_pixels)
+    image_processor.size = size
+    if hasattr(image_processor, "max_pixels"):
+        image_processor.max_pixels = max_pixels
+    return processor
+
+
+def torch_dtype(bf16: bool):
+    import torch
+
+    return torch.bfloat16 if bf16 else torch.float32
+
+
+def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool = False):
+    """A vision-language model, optionally with a LoRA adapter (merged into the weights when ``merge``)."""
+    import torch
+    from transformers import AutoModelForImageTextToText
+
+    device_map = "auto" if torch.cuda.is_available() and not _distributed() else None
+    try:
+        base = AutoModelForImageTextToText.from_pretrained(
+            model, dtype=torch_dtype(bf16), device_map=device_map
+        )
+    except OSError as exc:
+        raise TrainError(f"cannot load model {model!r}: {exc}") from None
+    if adapter is None:
+        return base
+    from peft import PeftModel
+
+    if not (Path(adapter) / "adapter_config.json").is_file():
+        raise TrainError(f"{adapter}: not a LoRA adapter folder (no adapter_config.json)")
+    peft_model = PeftModel.from_pretrained(base, adapter)
+    return peft_model.merge_and_unload() if merge else peft_model
+
+
+def _distributed() -> bool:
+    import os
+
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def lora_config(settings: LoraSettings):  # -> peft.LoraConfig
+    """LoRA on the modules the regex names (the language-model projections by default)."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=settings.r,
+        lora_alpha=settings.alpha,
+        lora_dropout=settings.dropout,
+        target_modules=settings.target_modules,
+        task_type="CAUSAL_LM",
+        bias="none",
+    )
+
+
+def check_lora_targets(model: Any) -> list[str]:
+    """Names of the modules that got LoRA layers; refuses a config that touches the vision tower."""
+    names = [n for n, m in model.named_modules() if hasattr(m, "lora_A") and "lora_A" not in n.split(".")[-1]]
+    vision = [n for n in names if ".visual." in f".{n}." or "vision" in n]
+    if vision:
+        raise TrainError(f"LoRA reached the vision tower ({vision[0]} ...); restrict lora.target_modules")
+    if not names:
+        raise TrainError("lora.target_modules matched no module of this model")
+    return names
+
+
+def sft_dataset(rows: list[SftRow]):  # -> datasets.Dataset
+    """TRL's vision prompt-completion format; images decoded lazily from their paths."""
+    from datasets import Dataset, Image, List
+
+    ds = Dataset.from_dict(
+        {
+            "prompt": [[m.model_dump() for m in r.prompt] for r in rows],
+            "completion": [[m.model_dump() for m in r.completion] for r in rows],
+            "images": [[as_image_cell(i) for i in r.images] for r in rows],
+        }
+    )
+    return ds.cast_column("images", List(Image()))
+
+
+def mcq_dataset(rows: list[McqRow]):  # -> datasets.Dataset
+    """RL rows for GRPO: a conversational prompt, the image, and the columns the rewards read."""
+    from datasets import Dataset, Image
+
+    ds = Dataset.from_dict(
+        {
+            "id": [r.id for r in rows],
+            "prompt": [[{"role": "user", "content": r.prompt}] for r in rows],
+            "image": [as_image_cell(r.image) for r in rows],
+            "options": [r.options for r in rows],
+            "option_scores": [r.option_scores for r in rows],
+            "answer": [r.answer for r in rows],
+            "lesion_condition": [r.lesion_condition for r in rows],
+            "task": [r.task for r in rows],
+            "source": [r.source for r in rows],
+        }
+    )
+    return ds.cast_column("image", Image())
+
+
+def merge_adapter(model: str, adapter: str, out: str | Path) -> Path:
+    """Merge ``adapter`` into ``model`` and save the full checkpoint with its processor to ``out``."""
+    from transformers import AutoProcessor
+
+    merged = load_model(model, bf16=False, adapter=adapter, merge=True)
+    out = Path(out)
+    merged.save_pretrained(out)
+    processor_source = adapter if (Path(adapter) / "tokenizer_config.json").is_file() else model
+    AutoProcessor.from_pretrained(processor_source).save_pretrained(out)
+    return out

@@ -1,0 +1,108 @@
+"""Settings of GRPO with the hierarchical reward (Skin-R1 stage 2); each field documents itself once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from train.config import StageConfig
+from train.rewards import DEFAULT_FORMAT_TAGS
+
+
+class GrpoConfig(StageConfig):
+    """GRPO from the SFT checkpoint: K=4 samples at temperature 1.0, lr 1e-5, batch 16 (the paper's).
+
+    The SFT adapter is merged into the base weights and a fresh LoRA is trained on top, so the frozen
+    reference of the KL term (the adapter switched off) is exactly the SFT model.
+
+    Example (YAML):
+        model: Qwen/Qwen2.5-VL-7B-Instruct
+        sft_adapter: runs/sft/adapter
+        data: exports/rl
+        output_dir: runs/grpo
+    """
+
+    sft_adapter: str | None = Field(
+        None,
+        description="LoRA adapter from `train sft`, merged into `model` to make the policy and reference.",
+    )
+    learning_rate: float = Field(1e-5, gt=0, description="Peak learning rate (paper: 1e-5).")
+    split: str | None = Field("train", description="Use only rows of this split (None: all rows).")
+    per_device_batch_size: int = Field(
+        4,
+        ge=1,
+        description="Completions per forward pass on one device (TRL counts completions, not prompts).",
+    )
+    effective_batch_size: int = Field(
+        16, ge=1, description="Completions per optimizer step over all GPUs: 16 = 4 questions x K=4."
+    )
+    num_generations: int = Field(4, ge=2, description="K: completions sampled per question (paper: 4).")
+    temperature: float = Field(1.0, gt=0, description="Sampling temperature of the rollouts (paper: 1.0).")
+    max_completion_length: int = Field(512, ge=8, description="Token cap of one sampled completion.")
+    beta: float = Field(0.04, ge=0, description="KL coefficient against the SFT reference (0: no reference).")
+    format_tags: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_FORMAT_TAGS), description="Tags R_format requires (eq. 6)."
+    )
+    reward_weights: list[float] | None = Field(
+        None, description="Weights of [format, granularity, malignancy]; None: plain sum (eq. 5)."
+    )
+    use_vllm: bool = Field(False, description="Generate rollouts with vLLM (must be installed).")
+    vllm_mode: str = Field("colocate", description="'colocate' (same GPUs) or 'server' (trl vllm-serve).")
+    vllm_gpu_memory_utilization: float = Field(0.3, gt=0, le=1, description="vLLM share of GPU memory.")
+
+    @model_validator(mode="after")
+    def _groups_fit(self) -> GrpoConfig:
+        if self.effective_batch_size % self.num_generations:
+            raise ValueError(
+                f"effective_batch_size {self.effective_batch_size} must be a multiple of num_generations "
+                f"{self.num_generations} (whole groups per step)"
+            )
+        if self.reward_weights is not None and len(self.reward_weights) != 3:
+            raise ValueError("reward_weights needs three weights: format, granularity, malignancy")
+        return self
+
+    def to_trl(self, n_extra_rewards: int = 0, **extra: Any):  # -> trl.GRPOConfig
+        """The TRL ``GRPOConfig`` for this run; extra reward functions (tests, ablations) get weight 1."""
+        from trl import GRPOConfig as TrlGrpoConfig
+
+        from train.errors import TrainConfigError
+
+        if self.use_vllm:
+            try:
+                import vllm  # noqa: F401
+            except ImportError:
+                raise TrainConfigError("use_vllm: true but vLLM is not installed; pip install vllm") from None
+        return TrlGrpoConfig(
+            output_dir=self.output_dir,
+            seed=self.seed,
+            data_seed=self.seed,
+            learning_rate=self.learning_rate,
+            num_train_epochs=self.num_train_epochs,
+            max_steps=self.max_steps,
+            per_device_train_batch_size=self.per_device_batch_size,
+            gradient_accumulation_steps=self.gradient_accumulation_steps(),
+            warmup_steps=self.warmup_ratio,
+            lr_scheduler_type=self.lr_scheduler_type,
+            bf16=self.resolve_bf16(),
+            fp16=False,
+            gradient_checkpointing=self.gradient_checkpointing,
+            logging_steps=self.logging_steps,
+            save_steps=self.save_steps,
+            save_total_limit=self.save_total_limit,
+            report_to=self.trainer_report_to(),
+            dataloader_num_workers=self.dataloader_num_workers,
+            num_generations=self.num_generations,
+            temperature=self.temperature,
+            max_completion_length=self.max_completion_length,
+            beta=self.beta,
+            reward_weights=None
+            if self.reward_weights is None
+            else [*self.reward_weights] + [1.0] * n_extra_rewards,
+            use_vllm=self.use_vllm,
+            vllm_mode=self.vllm_mode,
+            vllm_gpu_memory_utilization=self.vllm_gpu_memory_utilization,
+            remove_unused_columns=False,  # the rewards read options / option_scores / lesion_condition
+            log_completions=False,
+            **extra,
+        )

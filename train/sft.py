@@ -1,0 +1,104 @@
+"""LoRA supervised fine-tuning on grounded trajectories (Skin-R1 stage 1) with TRL's ``SFTTrainer``.
+
+Loss falls on the target (``<thinking>…</thinking><diagnosis>…</diagnosis>``) only: the rows are
+prompt-completion pairs and TRL's vision collator labels every prompt and image token -100.
+
+Example:
+    >>> from train.config import load_config
+    >>> job = SftJob(load_config("train/configs/sft.yaml", SftConfig))  # doctest: +SKIP
+    >>> job.run().adapter_dir  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from train.sft_config import SftConfig
+
+
+class SftResult(BaseModel):
+    """What an SFT run produced."""
+
+    output_dir: str
+    adapter_dir: str
+    merged_dir: str | None = None
+    global_step: int
+    train_loss: float | None = None
+    train_rows: int
+    lora_modules: int
+    resumed_from: str | None = None
+    seconds: float
+
+
+class SftJob:
+    """One SFT run: settings in ``config``; ``run()`` loads, trains, saves (constructor does no I/O)."""
+
+    def __init__(self, config: SftConfig, callbacks: list[Any] | None = None) -> None:
+        self.config = config
+        self.callbacks = list(callbacks or [])
+        self.trainer: Any = None
+
+    def build_trainer(self):  # -> trl.SFTTrainer
+        """Load rows, processor and model and assemble the trainer (also used by tests and the GPU check)."""
+        from trl import SFTTrainer
+
+        from train._modeling import check_lora_targets, load_model, load_processor, lora_config, sft_dataset
+        from train.logs import CsvLogCallback
+        from train.schemas import SftRow, load_all
+
+        cfg = self.config
+        args = cfg.to_trl()  # validates batch arithmetic and bf16 before anything loads
+        train_rows = load_all(cfg.data, SftRow, split=cfg.split)
+        eval_ds = None
+        if cfg.eval_data:
+            eval_ds = sft_dataset(load_all(cfg.eval_data, SftRow, split=cfg.eval_split))
+        processor = load_processor(cfg.model, cfg.max_pixels)
+        model = load_model(cfg.model, bf16=args.bf16)
+        self.trainer = SFTTrainer(
+            model=model,
+            args=args,
+            train_dataset=sft_dataset(train_rows),
+            eval_dataset=eval_ds,
+            processing_class=processor,
+            peft_config=lora_config(cfg.lora),
+            callbacks=[CsvLogCallback(cfg.output_dir), *self.callbacks],
+        )
+        self._lora_modules = check_lora_targets(self.trainer.model)
+        self._train_rows = len(train_rows)
+        return self.trainer
+
+    def run(self) -> SftResult:
+        """Train (resuming when configured), then save the adapter, the processor and a run record."""
+        start = time.monotonic()
+        cfg = self.config
+        trainer = self.trainer or self.build_trainer()
+        resume = cfg.resume_path()
+        output = trainer.train(resume_from_checkpoint=resume)
+        out = Path(cfg.output_dir)
+        adapter_dir = out / "adapter"
+        trainer.save_model(str(adapter_dir))
+        trainer.processing_class.save_pretrained(str(adapter_dir))
+        merged_dir = None
+        if cfg.merge_adapter:
+            merged_dir = out / "merged"
+            trainer.model.merge_and_unload().save_pretrained(str(merged_dir))
+            trainer.processing_class.save_pretrained(str(merged_dir))
+        result = SftResult(
+            output_dir=str(out),
+            adapter_dir=str(adapter_dir),
+            merged_dir=str(merged_dir) if merged_dir else None,
+            global_step=trainer.state.global_step,
+            train_loss=output.training_loss,
+            train_rows=self._train_rows,
+            lora_modules=len(self._lora_modules),
+            resumed_from=resume,
+            seconds=round(time.monotonic() - start, 2),
+        )
+        record = {"stage": "sft", "config": cfg.model_dump(), "result": result.model_dump()}
+        (out / "run.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+        return result
