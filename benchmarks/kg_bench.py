@@ -4,6 +4,7 @@ Uses only the store interface, so it runs against any backend:
 
     python benchmarks/kg_bench.py                                # temporary SQLite file
     python benchmarks/kg_bench.py --store neo4j://neo4j@127.0.0.1:7687 --diagnoses 2000 --ddx 20000
+    python benchmarks/kg_bench.py --store neo4j://neo4j@127.0.0.1:7687 --compare-single-tx  # issue 3
 
 Targets (issue 2, SQLite on the 2-core dev machine): load < 20 s, every query p99 < 2 ms.
 """
@@ -128,6 +129,53 @@ def run(store: GraphStore, n_dx: int, n_ddx: int, n_queries: int, seed: int) -> 
     }
 
 
+def compare_single_tx(
+    store: GraphStore, n_dx: int, n_ddx: int, sample: int, batch: int, n_queries: int, seed: int
+) -> dict[str, Any]:
+    """Issue 3: bulk load of ``n_ddx`` DDx assertions in batches (one transaction per ``batch``)
+    versus one transaction per assertion. The single-transaction rate is measured on ``sample``
+    further assertions and extrapolated to ``n_ddx`` (said so in the output). Then the p99 of
+    ResolveDDXNeighbor and of name resolution on the loaded graph."""
+    diagnoses, is_a, ddx, cases = generate(n_dx, n_ddx + sample, seed)
+    rng = random.Random(seed + 2)
+    rng.shuffle(ddx)
+    bulk, singles = ddx[:n_ddx], ddx[n_ddx : n_ddx + sample]
+    for start in range(0, n_dx, batch):
+        store.upsert_diagnoses(diagnoses[start : start + batch])
+    store.add_assertions(is_a)
+    store.add_cases(cases)
+    t0 = time.perf_counter()
+    for start in range(0, len(bulk), batch):
+        store.add_assertions(bulk[start : start + batch])
+    batched_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for a in singles:
+        store.add_assertion(a)
+    single_s = time.perf_counter() - t0
+    batched_rate, single_rate = len(bulk) / batched_s, len(singles) / single_s
+    rng = random.Random(seed + 1)
+    picks = [rng.choice(diagnoses) for _ in range(n_queries)]
+    names = [d.name.lower() if i % 2 else d.synonyms[0].upper() for i, d in enumerate(picks)]
+    ids = [d.id for d in picks]
+    return {
+        "store": store.url.split("://", 1)[0],
+        "diagnoses": n_dx,
+        "bulk_ddx": len(bulk),
+        "batch_size": batch,
+        "batched_s": round(batched_s, 2),
+        "batched_per_s": round(batched_rate, 1),
+        "single_tx_sample": len(singles),
+        "single_tx_sample_s": round(single_s, 2),
+        "single_tx_per_s": round(single_rate, 1),
+        "single_tx_extrapolated_s": round(len(bulk) / single_rate, 1),
+        "single_tx_is_extrapolated": len(singles) < len(bulk),
+        "speedup_batched_vs_single_tx": round(batched_rate / single_rate, 1),
+        "resolve_name": percentiles(store.resolve_name, names),
+        "resolve_ddx_neighbor": percentiles(lambda d: alg.resolve_ddx_neighbor(store.graph_view(), d), ids),
+        "revision": store.revision(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -137,13 +185,25 @@ def main() -> None:
     parser.add_argument("--ddx", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--compare-single-tx",
+        action="store_true",
+        help="bulk-load --ddx DDx assertions in batches vs one transaction each (issue 3)",
+    )
+    parser.add_argument("--batch-size", type=int, default=5000, help="assertions per batch transaction")
+    parser.add_argument("--single-sample", type=int, default=1000, help="one-per-transaction assertions timed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.store or f"sqlite:///{Path(tmp) / 'bench.db'}"
         with make_store(url) as store:
             if store.count_diagnoses():
                 parser.error(f"{url} is not empty; the benchmark loads a fresh graph")
-            result = run(store, args.diagnoses, args.ddx, args.queries, args.seed)
+            if args.compare_single_tx:
+                result = compare_single_tx(
+                    store, args.diagnoses, args.ddx, args.single_sample, args.batch_size, args.queries, args.seed
+                )
+            else:
+                result = run(store, args.diagnoses, args.ddx, args.queries, args.seed)
     print(json.dumps(result, indent=2))
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kg.store import make_store  # noqa: E402
+from kg.store import GraphStore, make_store  # noqa: E402
 from synth.pipeline import synthesize  # noqa: E402
 from synth.snapshot import SynthGraph  # noqa: E402
 from synth.types import SynthOptions  # noqa: E402
@@ -32,7 +32,7 @@ from tests.synth.conftest import build_graph  # noqa: E402
 DATA = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
-def grounded_phase(store, work: Path, per_case: int) -> dict:  # noqa: ANN001
+def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
     options = SynthOptions(types=["type1", "type2", "type3"], per_case=per_case, seed=0)
     t = time.perf_counter()
     jsonl = synthesize(store, work / "jsonl-only", options, hf=False)

@@ -31,6 +31,11 @@ def open_pdf(path: str | Path) -> Any:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         raise InputError("not a PDF (no %PDF- header)", location=str(path))
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise InputError("truncated PDF (no %%EOF marker at the end): download it again", location=str(path))
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as exc:  # pymupdf raises its own FileDataError / RuntimeError kinds

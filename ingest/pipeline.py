@@ -225,7 +225,7 @@ class IngestPipeline:
             summary.documents.append(self.ingest_file(Path(path), on_document=on_document, on_page=on_page))
         usage = getattr(self.extractor, "usage", None)
         if usage is not None:
-            summary.llm_usage = usage.model_dump()
+            summary.llm_usage = {**usage.model_dump(), "malformed": getattr(self.extractor, "malformed", 0)}
         return summary
 
     def ingest_file(

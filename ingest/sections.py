@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ingest.layout import is_clinical_label
 from ingest.types import Line, PageLayout, Section, TableGrid
 
 _BULLET = re.compile(r"^\s*([●•▪◦‣∙·\-–—*]|\(?[a-z0-9]{1,3}[.)])\s")
@@ -38,6 +39,9 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
         return None
     bigger = line.size >= body_size + 1.0
     if not (bigger or line.bold):
+        # Unstyled (OCR, plain typesetting) but a clinical label alone on its line: the lowest heading.
+        if len(words) <= 3 and is_clinical_label(text) and not line.has_right_sibling:
+            return (round(line.size), 0, 0)
         return None
     return (round(line.size), 0 if line.has_right_sibling else 1, 0 if line.italic else 1)
 

@@ -70,7 +70,9 @@ def prepare_launch(
         try:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreUnavailableError(f"cannot create the folder of the store {url}: {exc.strerror}") from None
+            raise StoreUnavailableError(
+                f"cannot create the folder of the store {url}: {exc.strerror}"
+            ) from None
     seeded = seed_if_empty(url, data_dir) if seed else None
     users = users_file or settings.users_file or data_dir / "users.yaml"
     admin = ensure_users_file(users)
@@ -105,6 +107,8 @@ def streamlit_command(launch: StudioLaunch) -> list[str]:
         "none",
         "--server.maxUploadSize",
         "500",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 

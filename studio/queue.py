@@ -4,9 +4,10 @@ Impact (issue 5): an assertion matters as much as the cases and exported rows it
 of its subject and object diagnosis. The queue is ordered by impact, then score, so the curator's
 first hour goes where it changes the most training data.
 
-Ordering needs every match, so the ordered id list is built once per (filters, store state) and the
-page only loads its own items: a page of a 20,000-item queue costs one cached list slice plus
-``page_size`` reads.
+Ordering needs every match, so the ordered id list is built once per (filters, shape of the store)
+and a page only loads its own items, fresh, skipping those a curator has decided meanwhile: after an
+accept the next page costs ``page_size`` reads, not a re-sort of 20,000 items. The list is rebuilt
+when assertions are added or removed, case counts or exports change (see :func:`queue_key`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,29 @@ class QueuePage(BaseModel):
     pages: int
 
 
+def matches(a: Assertion, filters: QueueFilters) -> bool:
+    """Whether ``a`` still belongs in the queue (it may have been decided since the list was built)."""
+    q = filters.query()
+    statuses = [q.status] if isinstance(q.status, str) else q.status
+    return (
+        (statuses is None or a.status in statuses)
+        and (q.kind is None or a.kind == q.kind)
+        and (q.origin is None or a.origin == q.origin)
+        and (q.min_score is None or (a.score is not None and a.score >= q.min_score))
+        and (filters.mode != "disagreements" or is_disagreement(a))
+    )
+
+
+def queue_key(store: GraphStore, filters: QueueFilters) -> tuple[object, ...]:
+    """What invalidates the ordered list: the number of assertions (ingest, merges), accepted case
+    counts (impact), and for the disagreements queue every vote. Decisions alone do not: decided
+    items are skipped when a page loads."""
+    total = store.query_assertions(AssertionQuery(limit=0)).total
+    cases = hash(tuple(sorted(store.case_counts().items()))) if filters.order == "impact" else 0
+    votes = store_token(store) if filters.mode == "disagreements" else ()
+    return (total, cases, votes)
+
+
 def store_token(store: GraphStore) -> tuple[int, int]:
     """Changes whenever anything was curated: (revision, newest event seq). Keys the ordered list."""
     newest = store.list_events(EventQuery(limit=1)).items
@@ -111,12 +135,25 @@ def build_queue(
     return order_entries(assertions, filters.order, cases, rows)
 
 
-def load_page(store: GraphStore, entries: list[QueueEntry], page: int, page_size: int) -> QueuePage:
-    """The assertions of one page, fresh from the store (so versions are current)."""
+def load_page(
+    store: GraphStore,
+    entries: list[QueueEntry],
+    page: int,
+    page_size: int,
+    filters: QueueFilters | None = None,
+) -> QueuePage:
+    """The assertions of one page, read fresh (so versions are current); with ``filters``, items
+    decided since the list was built are skipped and the page is filled from the entries after it."""
     pages = max(1, -(-len(entries) // page_size))
     page = min(max(page, 0), pages - 1)
-    chunk = entries[page * page_size : (page + 1) * page_size]
-    items = [a for a in (store.get_assertion(e.id) for e in chunk) if a is not None]
-    return QueuePage(
-        items=items, impact={e.id: e.impact for e in chunk}, total=len(entries), page=page, pages=pages
-    )
+    items: list[Assertion] = []
+    impact: dict[str, int] = {}
+    for e in entries[page * page_size :]:
+        if len(items) == page_size:
+            break
+        a = store.get_assertion(e.id)
+        if a is None or a.id != e.id or (filters is not None and not matches(a, filters)):
+            continue
+        items.append(a)
+        impact[a.id] = e.impact
+    return QueuePage(items=items, impact=impact, total=len(entries), page=page, pages=pages)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg.errors import InputError
+from kg.store.base import GraphStore
 from synth.types import SynthOptions, TrajectoryPlan, TrajectoryRow
 
 ROWS_FILE = "trajectories.jsonl"
@@ -93,7 +94,7 @@ class StaleReport(BaseModel):
     new: list[str]  # rows a re-run would add
 
 
-def list_stale_rows(export_dir: str | Path, store) -> StaleReport:  # noqa: ANN001
+def list_stale_rows(export_dir: str | Path, store: GraphStore) -> StaleReport:
     """Compare an export with the current store without calling any comparator.
 
     Example:

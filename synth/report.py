@@ -123,11 +123,12 @@ def write_plots(dest: Path, rows: list[TrajectoryRow], stats: ExportStats) -> li
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     dest.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
-    def save(fig, name: str) -> None:  # noqa: ANN001
+    def save(fig: Figure, name: str) -> None:
         fig.tight_layout()
         path = dest / name
         fig.savefig(path, dpi=100)

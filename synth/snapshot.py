@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from kg import algorithms
 from kg.models import Assertion, Case, Diagnosis, GraphExport, Source
+from kg.store.base import GraphStore
 from kg.view import GraphView, NodeInfo
 from synth.types import CaseRef, PartnerSource, TaxonomyFact
 
@@ -133,7 +134,7 @@ class SynthGraph:
         )
 
     @classmethod
-    def from_store(cls, store, *, include_proposed: bool = False) -> SynthGraph:  # noqa: ANN001
+    def from_store(cls, store: GraphStore, *, include_proposed: bool = False) -> SynthGraph:
         """Read one consistent snapshot through the :class:`kg.store.base.GraphStore` interface."""
         with store.transaction():
             revision = store.revision()

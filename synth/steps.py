@@ -32,26 +32,37 @@ class Draft(BaseModel):
 
 
 class Step:
-    """A unit of work over batches of drafts; ``inputs``/``outputs`` name the columns."""
+    """A unit of work over batches of drafts; ``inputs``/``outputs`` name the columns (dotted
+    paths into :class:`Draft`) it reads and writes."""
 
     inputs: ClassVar[tuple[str, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ()
 
-    def process(self, batch: list[Draft]) -> list[Draft]:  # pragma: no cover - interface
+    def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+def check_columns(steps: list[Step]) -> None:
+    """Fail early when a step reads a column nothing provides (names the step and the column)."""
+    available = {"plan", "row"}  # plans, and the rows reused from an earlier export
+    for step in steps:
+        for column in step.inputs:
+            if column.split(".", 1)[0] not in available:
+                raise ValueError(f"{type(step).__name__} reads {column!r}, which no earlier step writes")
+        available.update(c.split(".", 1)[0] for c in step.outputs)
 
 
 class ReasonStep(Step):
     """Ask the comparator for ρ of every paired draft that was not reused."""
 
-    inputs = ("plan.mode", "plan.primary.rationale", "plan.partner.rationale", "plan.primary_name")
+    inputs = ("plan.mode", "plan.primary.rationale", "plan.partner.rationale", "plan.primary_name", "row")
     outputs = ("reasoning",)
 
     def __init__(self, comparator: Comparator) -> None:
         self.comparator = comparator
         self.calls = 0
 
-    def process(self, batch: list[Draft]) -> list[Draft]:
+    def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
         todo = [d for d in batch if d.row is None and d.plan.mode is not None]
         items = [
             Comparison(
@@ -67,19 +78,19 @@ class ReasonStep(Step):
             self.calls += len(items)
             for draft, text in zip(todo, self.comparator.compare_many(items), strict=True):
                 draft.reasoning = clean_reasoning(text)
-        return batch
+        yield batch
 
 
 class GroundStep(Step):
     """Check that every feature ρ names occurs in r_p or r_d."""
 
-    inputs = ("reasoning", "plan.primary.rationale", "plan.partner.rationale")
+    inputs = ("reasoning", "plan.primary.rationale", "plan.partner.rationale", "row")
     outputs = ("grounded",)
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
 
-    def process(self, batch: list[Draft]) -> list[Draft]:
+    def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
         for d in batch:
             if d.row is None and d.plan.mode is not None:
                 d.grounded = check_groundedness(
@@ -89,7 +100,7 @@ class GroundStep(Step):
                     names=[d.plan.primary_name, d.plan.partner_name or ""],
                     lexicon=self.lexicon,
                 )
-        return batch
+        yield batch
 
 
 class FormatStep(Step):
@@ -102,11 +113,11 @@ class FormatStep(Step):
         self.comparator = comparator
         self.revision = revision
 
-    def process(self, batch: list[Draft]) -> list[Draft]:
+    def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
         for d in batch:
             if d.row is None:
                 d.row = build_row(d, self.comparator, self.revision)
-        return batch
+        yield batch
 
 
 def build_row(draft: Draft, comparator: Comparator, revision: int) -> TrajectoryRow:
@@ -159,7 +170,10 @@ def batched(items: Iterable[Draft], size: int) -> Iterator[list[Draft]]:
 
 def run_steps(drafts: Iterable[Draft], steps: list[Step], batch_size: int = 256) -> Iterator[Draft]:
     """Push drafts through the steps batch by batch (bounded memory, progress per batch)."""
+    check_columns(steps)
     for batch in batched(drafts, batch_size):
+        batches = [batch]
         for step in steps:
-            batch = step.process(batch)
-        yield from batch
+            batches = [out for b in batches for out in step.process(b)]
+        for out in batches:
+            yield from out

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
 from kg.errors import InputError
+
+if TYPE_CHECKING:
+    from synth.report import ExportStats
+    from synth.types import SynthReport
 
 TypesOpt = Annotated[
     str,
@@ -75,7 +79,7 @@ def trajectories(
         raise typer.Exit(1)
 
 
-def _print_synth(report) -> None:  # noqa: ANN001
+def _print_synth(report: SynthReport) -> None:
     console.print(f"[bold]{report.total}[/] trajectories at revision {report.revision} -> {report.out}")
     console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts_by_type.items())))
     r = report.regeneration
@@ -105,7 +109,7 @@ def report(
     emit(summarize_export(export_dir, plots=not no_plots), as_json, _print_report)
 
 
-def _print_report(stats) -> None:  # noqa: ANN001
+def _print_report(stats: ExportStats) -> None:
     console.print(f"[bold]{stats.total}[/] rows (revision {stats.revision}) in {stats.export_dir}")
     console.print("by type: " + ", ".join(f"{k} {v}" for k, v in stats.counts_by_type.items()))
     console.print("by split: " + ", ".join(f"{k} {v}" for k, v in stats.counts_by_split.items()))

@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from kg.errors import InputError
@@ -19,7 +18,7 @@ from kg.store.base import GraphStore
 
 __all__ = ["FORMATS", "ImportReport", "Vocabulary", "parse_vocabulary", "run_import", "import_cases"]
 
-FORMATS = ("isic", "obo", "skinr1", "csv", "json", "graph-json")
+FORMATS = ("isic", "obo", "skinr1", "csv", "json")
 
 
 def parse_vocabulary(fmt: str, path: Path, *, root: str | None = None) -> Vocabulary:
@@ -59,38 +58,11 @@ def run_import(
     if root and fmt != "obo":
         raise InputError("--root only applies to --format obo")
     if fmt == "graph-json":
-        return _restore(store, path)
+        raise InputError("a graph export is restored, not imported: use kg.export.restore_graph_json")
     from kg.importers._apply import apply_vocabulary
 
     vocab = parse_vocabulary(fmt, path, root=root)
     return apply_vocabulary(store, vocab, path, as_proposed=as_proposed, user=user)
-
-
-def _restore(store: GraphStore, path: Path) -> ImportReport:
-    """A canonical export (``dermkg kg export --format json``) restored verbatim into an empty store."""
-    from pydantic import ValidationError
-
-    from kg.models import GraphExport
-
-    try:
-        export = GraphExport.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", location=f"{path}:{exc.lineno}") from None
-    except ValidationError as exc:
-        raise InputError(f"not a dermkg graph export: {exc.errors()[0]['msg']}", location=str(path)) from None
-    store.restore(export)
-    return ImportReport(
-        format="graph-json",
-        path=str(path),
-        terms=len(export.diagnoses),
-        diagnoses_created=len(export.diagnoses),
-        assertions=len(export.assertions),
-        assertions_created=len(export.assertions),
-        cases=len(export.cases),
-        cases_created=len(export.cases),
-        label_mappings=len(export.label_maps),
-        revision=store.revision(),
-    )
 
 
 def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "system") -> ImportReport:

@@ -117,7 +117,8 @@ class AssertionsMixin(Neo4jCore):
         with self._lock:
             total = self._q(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", **params)[0]["n"]
             rows = self._q(
-                f"MATCH (a:Assertion) {clause} RETURN a.data AS data ORDER BY a.created, a.id SKIP $offset{page}",
+                f"MATCH (a:Assertion) {clause} RETURN a.data AS data "
+                f"ORDER BY a.created, a.id SKIP $offset{page}",
                 **params,
                 offset=query.offset,
                 limit=query.limit,
@@ -128,7 +129,8 @@ class AssertionsMixin(Neo4jCore):
     def _accepted_parents(self, *, without: str | None = None) -> dict[str, set[str]]:
         parents: dict[str, set[str]] = {}
         for r in self._q(
-            "MATCH (a:Assertion {kind: 'is_a', status: 'accepted'}) RETURN a.id AS id, a.subject AS s, a.object AS o"
+            "MATCH (a:Assertion {kind: 'is_a', status: 'accepted'}) "
+            "RETURN a.id AS id, a.subject AS s, a.object AS o"
         ):
             if r["id"] != without:
                 parents.setdefault(r["s"], set()).add(r["o"])
@@ -148,7 +150,8 @@ class AssertionsMixin(Neo4jCore):
         last = ""
         while True:
             rows = self._q(
-                "MATCH (a:Assertion) WHERE a.id > $last RETURN a.id AS id, a.data AS data ORDER BY a.id LIMIT $n",
+                "MATCH (a:Assertion) WHERE a.id > $last "
+                "RETURN a.id AS id, a.data AS data ORDER BY a.id LIMIT $n",
                 last=last,
                 n=batch_size,
             )
@@ -210,7 +213,7 @@ class AssertionsMixin(Neo4jCore):
             if taken:
                 raise InputError(f"assertion id {taken[0]['id']!r} is already used by another assertion")
         self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in inserts])
-        self._touch(*(a.id for a in inserts if a.status == "accepted"))
+        self._touch(*(a.id for a in inserts if a.status == "accepted"), fresh=True)
         self._write_assertions(updates)
         events = [self._event_row(user, "create", "assertion", a.id, None, sem.snapshot(a)) for a in inserts]
         for before, after in updates:

@@ -81,7 +81,8 @@ def parse_store_url(url: str) -> StoreTarget:
     password = unquote(parts.password) if parts.password is not None else os.environ.get("NEO4J_PASSWORD")
     if not password:
         raise InputError(
-            f"no Neo4j password for {parts.scheme}://{user}@{parts.hostname}: put it in the URL or NEO4J_PASSWORD"
+            f"no Neo4j password for {parts.scheme}://{user}@{parts.hostname}: "
+            "put it in the URL or NEO4J_PASSWORD"
         )
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     netloc = f"{host}:{port}" if port else host

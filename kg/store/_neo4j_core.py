@@ -9,6 +9,7 @@ a batch is one transaction, so it commits whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -42,12 +43,17 @@ COMMIT_META = (
 CREATE_EVENTS = (
     "UNWIND $rows AS r CREATE (e:Event) SET e = r"  # r: seq, id, at, user, action, target_type, target, ...
 )
-UNPROJECT = "UNWIND $ids AS id MATCH ()-[r:IS_A|DDX {assertion: id}]->() DELETE r"
+UNPROJECT = [  # one statement per type, so each uses its relationship index
+    "UNWIND $ids AS id MATCH ()-[r:IS_A {assertion: id}]->() DELETE r",
+    "UNWIND $ids AS id MATCH ()-[r:DDX {assertion: id}]->() DELETE r",
+]
 PROJECT = (
     "UNWIND $ids AS id MATCH (a:Assertion {id: id}) WHERE a.status = 'accepted' "
     "MATCH (s:Diagnosis {id: a.subject}) MATCH (o:Diagnosis {id: a.object}) "
-    "FOREACH (_ IN CASE WHEN a.kind = 'is_a' THEN [1] ELSE [] END | CREATE (s)-[:IS_A {assertion: a.id}]->(o)) "
-    "FOREACH (_ IN CASE WHEN a.kind = 'ddx' THEN [1] ELSE [] END | CREATE (s)-[:DDX {assertion: a.id}]->(o))"
+    "FOREACH (_ IN CASE WHEN a.kind = 'is_a' THEN [1] ELSE [] END "
+    "| CREATE (s)-[:IS_A {assertion: a.id}]->(o)) "
+    "FOREACH (_ IN CASE WHEN a.kind = 'ddx' THEN [1] ELSE [] END "
+    "| CREATE (s)-[:DDX {assertion: a.id}]->(o))"
 )
 
 
@@ -101,6 +107,7 @@ class _Tx:
         self.revision: int | None = None  # set by restore()
         self.writes = 0
         self.touched: set[str] = set()  # assertions whose IS_A / DDX projection must be re-synced
+        self.fresh: set[str] = set()  # accepted assertions created here: projected, nothing to remove
         self.doomed = False  # a nested block failed after writing: only a full rollback is safe
 
 
@@ -208,7 +215,7 @@ class Neo4jCore(GraphStore):
     def _nested(self) -> Iterator[None]:
         tx = self._tx
         assert tx is not None
-        saved = (tx.graph_changed, tx.writes, tx.seq, set(tx.touched))
+        saved = (tx.graph_changed, tx.writes, tx.seq, set(tx.touched), set(tx.fresh))
         self._depth += 1
         try:
             yield
@@ -216,7 +223,7 @@ class Neo4jCore(GraphStore):
             if tx.writes != saved[1]:
                 tx.doomed = True  # Neo4j has no savepoints: the outer transaction cannot commit
             else:
-                tx.graph_changed, _, tx.seq, tx.touched = saved
+                tx.graph_changed, _, tx.seq, tx.touched, tx.fresh = saved
             raise
         finally:
             self._depth -= 1
@@ -243,7 +250,9 @@ class Neo4jCore(GraphStore):
                 raise DermkgError("a write inside this transaction failed after writing; all was rolled back")
             if tx.writes:
                 for part in chunks(sorted(tx.touched)):
-                    raw.run(UNPROJECT, ids=part).consume()
+                    for stmt in UNPROJECT:
+                        raw.run(stmt, ids=part).consume()
+                for part in chunks(sorted(tx.touched | tx.fresh)):
                     raw.run(PROJECT, ids=part).consume()
                 revision = (
                     tx.revision if tx.revision is not None else tx.base_revision + int(tx.graph_changed)
@@ -275,10 +284,8 @@ class Neo4jCore(GraphStore):
 
     def _drop_session(self) -> None:
         if self._session is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is already gone
                 self._session.close()
-            except Exception:  # noqa: BLE001 (the connection is already gone)
-                pass
             self._session = None
 
     def _atomic(self, fn: Callable[[], T]) -> T:
@@ -302,9 +309,10 @@ class Neo4jCore(GraphStore):
         if self._tx is not None and graph_changed(before, after):
             self._tx.graph_changed = True
 
-    def _touch(self, *ids: str) -> None:
+    def _touch(self, *ids: str, fresh: bool = False) -> None:
+        """Re-sync the IS_A / DDX relationships of these assertions at commit."""
         if self._tx is not None:
-            self._tx.touched.update(ids)
+            (self._tx.fresh if fresh else self._tx.touched).update(ids)
 
     def _state(self) -> Any:
         """Changes whenever any process commits a write (cache key); None inside a writing tx."""

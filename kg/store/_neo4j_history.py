@@ -200,7 +200,7 @@ class HistoryMixin(AssertionsMixin):
             [{"alias": a, "target": d.id} for d in export.diagnoses for a in d.aliases],
         )
         self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in export.assertions])
-        self._touch(*(a.id for a in export.assertions if a.status == "accepted"))
+        self._touch(*(a.id for a in export.assertions if a.status == "accepted"), fresh=True)
         self._w_rows("UNWIND $rows AS r CREATE (c:Case) SET c = r", [case_props(c) for c in export.cases])
         self._w_rows(
             "UNWIND $rows AS r CREATE (m:LabelMap) SET m = r", [label_map_props(m) for m in export.label_maps]

@@ -15,7 +15,7 @@ import streamlit as st
 
 from kg.store.base import GraphStore
 from studio.consensus import PairAgreement, pairwise_agreement
-from studio.queue import QueueEntry, QueueFilters, build_queue, store_token
+from studio.queue import QueueEntry, QueueFilters, build_queue, queue_key, store_token
 
 
 def _token(store: GraphStore) -> tuple[str, int, int]:
@@ -32,16 +32,20 @@ def diagnosis_names(store: GraphStore) -> dict[str, str]:
     return _names(store, _token(store))
 
 
-@st.cache_data(max_entries=32, show_spinner="Ordering the queue…")
+# cache_resource, not cache_data: the ordered list is shared read-only, and unpickling a copy of
+# 20,000 entries on every run would cost more than the page itself.
+@st.cache_resource(max_entries=16, show_spinner="Ordering the queue…")
 def _queue(
-    _store: GraphStore, token: tuple[str, int, int], filters: QueueFilters, export_root: Path, exports: Any
+    _store: GraphStore, token: tuple[object, ...], filters: QueueFilters, export_root: Path, exports: Any
 ) -> list[QueueEntry]:
     return build_queue(_store, filters, exported_rows=lambda: exported_rows_by_diagnosis(export_root) or {})
 
 
 def queue_entries(store: GraphStore, filters: QueueFilters, export_root: Path) -> list[QueueEntry]:
-    """The ordered queue; rebuilt when the store or an export under ``export_root`` changes."""
-    return _queue(store, _token(store), filters, export_root, _export_files(export_root))
+    """The ordered queue; rebuilt when the shape of the store (:func:`studio.queue.queue_key`) or an
+    export under ``export_root`` changes."""
+    key = (store.url, *queue_key(store, filters))
+    return _queue(store, key, filters, export_root, _export_files(export_root))
 
 
 def _algorithms() -> Any | None:

@@ -265,7 +265,7 @@ def sync(store: GraphStore, kinds: Sequence[ProjectKind] = PROJECT_KINDS, **opti
     """Push then pull with the configured server.
 
     Example:
-        >>> from studio.labelstudio import sync
+        >>> from studio.labelstudio.sync import sync
         >>> report = sync(store, ["ddx"])  # doctest: +SKIP
         >>> report.pull[0].summary()  # doctest: +SKIP
         {'applied': 3, 'already_applied': 0, 'invalid': 1, 'unmapped_user': 0, 'conflict': 0, 'failed': 0}

@@ -28,7 +28,8 @@ statuses = ("accepted", "proposed") if show_proposed else ("accepted",)
 nb = neighbourhood(store, center, depth=depth, statuses=statuses)
 malignancy = {n: d.malignancy for n in nb.nodes if (d := store.get_diagnosis(n)) is not None}
 dot = to_dot(nb, names, malignancy)
-st.graphviz_chart(dot, width="stretch")
+# a handful of nodes stretched to the page width would be drawn huge
+st.graphviz_chart(dot, width="stretch" if len(nb.nodes) > 6 else "content")
 legend = " · ".join(
     f"<span style='color:{colour}'>{'━' if style == 'solid' else '╌'} {status}</span>"
     for status, (colour, style) in STATUS_STYLE.items()

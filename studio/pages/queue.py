@@ -74,22 +74,36 @@ filters = QueueFilters(
 entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
 page_size = 20
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
-page = load_page(store, entries, page_no, page_size)
+page = load_page(store, entries, page_no, page_size, filters)
+total = store.query_assertions(filters.query(limit=0)).total if filters.mode == "proposed" else page.total
 st.session_state[state.QUEUE_PAGE] = page.page
 
+
+def turn(delta: int) -> None:
+    st.session_state[state.QUEUE_PAGE] = page.page + delta
+
+
 nav = st.columns([1, 3, 1])
-if nav[0].button("Previous", key=state.Q_PREV, disabled=page.page == 0, icon=":material/chevron_left:"):
-    st.session_state[state.QUEUE_PAGE] = page.page - 1
-    st.rerun()
+nav[0].button(
+    "Previous",
+    key=state.Q_PREV,
+    disabled=page.page == 0,
+    icon=":material/chevron_left:",
+    on_click=turn,
+    args=(-1,),
+)
 nav[1].markdown(
-    f"**{page.total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {order}",
+    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {order}",
     help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
 )
-if nav[2].button(
-    "Next", key=state.Q_NEXT, disabled=page.page >= page.pages - 1, icon=":material/chevron_right:"
-):
-    st.session_state[state.QUEUE_PAGE] = page.page + 1
-    st.rerun()
+nav[2].button(
+    "Next",
+    key=state.Q_NEXT,
+    disabled=page.page >= page.pages - 1,
+    icon=":material/chevron_right:",
+    on_click=turn,
+    args=(1,),
+)
 
 if not page.items:
     st.success("Nothing to review with these filters.", icon=":material/done_all:")

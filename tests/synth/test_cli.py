@@ -85,3 +85,19 @@ def test_bad_flags_are_clear_errors(tmp_path: Path) -> None:
 )
 def test_parse_types(value: str, types: list[str]) -> None:
     assert parse_types(value) == types
+
+
+def test_llm_comparator_without_an_endpoint_says_what_to_set(
+    curated_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.settings import get_settings
+
+    for var in ("DERMKG_LLM_BASE_URL", "DERMKG_LLM_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+    args = ["synth", "trajectories", "--store", f"sqlite:///{curated_db}", "--out", str(tmp_path / "sft")]
+    result = runner.invoke(app, [*args, "--comparator", "llm", "--no-hf"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "DERMKG_LLM_BASE_URL" in result.output
+    assert not (tmp_path / "sft").exists()

@@ -15,6 +15,7 @@ from synth.pipeline import synthesize
 from synth.regeneration import read_rows
 from synth.snapshot import SynthGraph
 from synth.types import SynthOptions
+from tests.fixtures.llm_server import LLMServer
 
 DIAGNOSES = ("basal-cell-carcinoma", "nevus-nos-dermal", "seborrheic-keratosis", "melanoma-invasive")
 
@@ -24,7 +25,7 @@ def _subset(graph: SynthGraph, per_dx: int) -> SynthGraph:
     return graph.subset(per_dx, DIAGNOSES)
 
 
-def _comparator(server, cache: Path, **overrides: object) -> LlmComparator:  # noqa: ANN001
+def _comparator(server: LLMServer, cache: Path, **overrides: object) -> LlmComparator:
     config = LLMConfig(
         base_url=server.base_url, model=server.model, cache_dir=cache, max_tokens=32, **overrides
     )

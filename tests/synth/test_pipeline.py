@@ -153,7 +153,7 @@ def test_ungrounded_rows_are_queued_or_dropped(curated_store: GraphStore, tmp_pa
         def prompt_hash(self) -> str:
             return "inventing"
 
-        def compare_many(self, items):  # noqa: ANN001, ANN202
+        def compare_many(self, items: list) -> list[str]:
             return ["The lesion shows ulceration and silvery scale." for _ in items]
 
     queued = synthesize(

@@ -117,3 +117,21 @@ def test_every_field_documents_itself() -> None:
     for config_type in (SftConfig, GrpoConfig):
         undocumented = [name for name, _, help_text in describe_config(config_type) if not help_text]
         assert undocumented == []
+
+
+def test_vllm_is_optional_and_refused_when_missing() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is installed here")
+    cfg = GrpoConfig(model="m", data="d", output_dir="o", use_vllm=True)
+    with pytest.raises(TrainConfigError, match="vLLM is not installed"):
+        cfg.to_trl()
+
+
+def test_grpo_maps_onto_trl_with_the_paper_values(tmp_path: Path) -> None:
+    cfg = load_config(CONFIGS / "grpo.yaml", GrpoConfig, overrides=[f"output_dir={tmp_path}", "bf16=false"])
+    trl_args = cfg.to_trl()
+    assert (trl_args.num_generations, trl_args.temperature, trl_args.beta) == (4, 1.0, 0.04)
+    assert trl_args.per_device_train_batch_size * trl_args.gradient_accumulation_steps == 16
+    assert trl_args.remove_unused_columns is False  # the rewards read the row columns

@@ -248,7 +248,7 @@ def test_eval_end_to_end_with_baseline(
 
     from train.cli import app
 
-    out = tmp_path / "eval"
+    out = tmp_path / "results"
     common = [
         "--model",
         str(tiny_model),
@@ -310,6 +310,78 @@ def test_sft_command_refuses_bad_rows_naming_the_id(
     data = write_jsonl(tmp_path / "train.jsonl", rows)
     cfg = tmp_path / "sft.yaml"
     cfg.write_text(f"model: {tiny_model}\ndata: {data}\noutput_dir: {tmp_path / 'out'}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["sft", "--config", str(cfg)])
+    result = CliRunner().invoke(
+        app, ["sft", "--config", str(cfg), "--set", "max_steps=1", "--set", "lora.r=4"]
+    )
     assert result.exit_code == 2
     assert "train.jsonl:2 (id traj-001)" in result.output and "assistant messages only" in result.output
+
+
+def test_sft_learns_a_target_that_eval_then_scores_as_correct(
+    tiny_model: Path, derm_images: list[Path], tmp_path: Path
+) -> None:
+    """Labels, LoRA training, greedy generation and strict parsing agree end to end: after SFT on one
+    fixed answer, the model reproduces it and the harness grades it correct with the full reward."""
+    from train.eval import Evaluator
+    from train.eval_config import EvalConfig
+
+    target = (
+        "<thinking>Irregular network.</thinking><final diagnosis>C. melanoma, malignant</final diagnosis>"
+    )
+    question = "Which? A. benign nevus B. eczema C. melanoma"
+    sft = [
+        {
+            "id": f"t{i}",
+            "prompt": [{"role": "user", "content": question}],
+            "completion": [{"role": "assistant", "content": target}],
+            "images": [str(image)],
+        }
+        for i, image in enumerate(derm_images[:8])
+    ]
+    cfg = sft_config(
+        tiny_model,
+        write_jsonl(tmp_path / "sft.jsonl", sft),
+        tmp_path / "out",
+        max_steps=40,
+        effective_batch_size=4,
+        per_device_batch_size=4,
+        learning_rate=5e-3,
+        lr_scheduler_type="constant",
+        lora={"r": 16, "alpha": 32, "dropout": 0.0},
+        logging_steps=10,
+    )
+    adapter = SftJob(cfg).run().adapter_dir
+    rows = [
+        {
+            "id": f"e{i}",
+            "image": str(image),
+            "prompt": question,
+            "split": "test",
+            "task": "diagnosis",
+            "options": {"A": "benign nevus", "B": "eczema", "C": "melanoma"},
+            "option_scores": {"C": 0.75},
+            "answer": "C",
+            "lesion_condition": "malignant",
+            "source": "derm7pt",
+        }
+        for i, image in enumerate(derm_images[8:12])  # images never trained on
+    ]
+    evalset = write_jsonl(tmp_path / "eval.jsonl", rows)
+    result = Evaluator(
+        EvalConfig(
+            model=str(tiny_model),
+            adapter=adapter,
+            evalset=str(evalset),
+            out=str(tmp_path / "eval"),
+            max_new_tokens=40,
+            max_pixels=56 * 56,
+            batch_size=4,
+        )
+    ).run()
+    assert (result.accuracy, result.invalid_rate) == (1.0, 0.0)
+    predictions = [json.loads(x) for x in Path(result.run_dir, "predictions.jsonl").read_text().splitlines()]
+    assert {p["completion"] for p in predictions} == {target}
+    assert all(
+        (p["format_reward"], p["granularity_reward"], p["malignancy_reward"]) == (1.0, 0.75, 0.25)
+        for p in predictions
+    )

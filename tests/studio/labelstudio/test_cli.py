@@ -23,8 +23,12 @@ SECRET = "a-token-that-must-never-be-printed"
 
 
 @pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Settings are cached per process: clear around each test that sets DERMKG_ variables."""
+def settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.MonkeyPatch]:
+    """Settings are cached per process: clear around each test that sets DERMKG_ variables, and run
+    where no developer's ``.env`` is read."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("DERMKG_LABELSTUDIO_URL", "DERMKG_LABELSTUDIO_TOKEN", "DERMKG_LABELSTUDIO_USERS"):
+        monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield monkeypatch
     get_settings.cache_clear()

@@ -1,0 +1,103 @@
+"""Ingest throughput and memory: the BAD handbook and a generated 1,000-page text book with photos.
+
+Each measurement runs in a fresh subprocess (so peak RSS is its own) and goes through the whole
+pipeline — layout, sections, rules, figure pairing *with image bytes read and hashed*, name
+resolution — once as ``--dry-run`` and once writing to a new SQLite store. Memory flatness is the
+peak of 100 pages vs 1,000 pages of the same book. Prints JSON.
+
+    python benchmarks/ingest_bench.py [--pages 1000] [--bad PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DEFAULT_BAD = REPO.parent / "shared" / "data" / "bad-handbook" / "bad-derm-handbook-3rd-ed.pdf"
+
+
+def _measure(pdf: str, dry_run: bool, queue: mp.Queue) -> None:
+    import resource
+    import tracemalloc
+
+    from ingest.pipeline import IngestPipeline
+    from kg.store import make_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = make_store(f"sqlite:///{tmp}/kg.db").open()
+        tracemalloc.start()
+        started = time.perf_counter()
+        summary = IngestPipeline(store, data_dir=Path(tmp), dry_run=dry_run).run([Path(pdf)])
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        store.close()
+    doc = summary.documents[0]
+    queue.put(
+        {
+            "pages": doc.pages,
+            "seconds": round(seconds, 2),
+            "pages_per_s": round(doc.pages / seconds, 1),
+            "python_peak_mib": round(peak / 2**20, 1),
+            "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "status": doc.status,
+            "cases": doc.cases,
+            "assertions": doc.assertions_proposed,
+            "error": doc.error,
+        }
+    )
+
+
+def measure(pdf: Path, *, dry_run: bool) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_measure, args=(str(pdf), dry_run, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def generate(pages: int, out: Path) -> Path:
+    """Repeat the synthetic chapter (2 pages, one photo each) until the book has ``pages`` pages."""
+    from tests.ingest.synthetic_book import build_textbook
+
+    return build_textbook(out, repeat=max(1, pages // 2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--bad", type=Path, default=DEFAULT_BAD)
+    args = parser.parse_args()
+    report: dict = {"cpus": os.cpu_count()}
+    if args.bad.is_file():
+        report["bad_handbook"] = {
+            "extract_dry_run": measure(args.bad, dry_run=True),
+            "ingest_sqlite": measure(args.bad, dry_run=False),
+        }
+    with tempfile.TemporaryDirectory() as tmp:
+        small = generate(args.pages // 10, Path(tmp) / "small.pdf")
+        large = generate(args.pages, Path(tmp) / "large.pdf")
+        s = measure(small, dry_run=True)
+        big = measure(large, dry_run=True)
+        report["generated"] = {
+            "small_dry_run": s,
+            "large_dry_run": big,
+            "large_ingest_sqlite": measure(large, dry_run=False),
+            "memory_growth_python_peak": round(big["python_peak_mib"] / max(0.1, s["python_peak_mib"]), 2),
+            "memory_growth_rss": round(big["max_rss_mib"] / max(1.0, s["max_rss_mib"]), 2),
+        }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

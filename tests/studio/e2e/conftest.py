@@ -1,0 +1,151 @@
+"""A real ``dermkg studio`` server (the CLI, on a free port) and Debian's chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kg.store import make_store
+from tests.studio.conftest import PASSWORDS, build_graph
+
+CHROMIUM = "/usr/bin/chromium"
+DERMKG = str(Path(sys.executable).with_name("dermkg"))
+
+
+@dataclass
+class StudioServer:
+    url: str
+    store_url: str
+    users_file: Path
+    log: Path
+    ids: dict[str, str]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_studio(
+    store_url: str | None, users_file: Path | None, log: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen, str]:
+    """Run ``dermkg studio`` as a user would and wait until Streamlit answers its health check."""
+    port = free_port()
+    cmd = [DERMKG, "studio", "--port", str(port)]
+    if store_url:
+        cmd += ["--store", store_url]
+    if users_file:
+        cmd += ["--users-file", str(users_file)]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,  # its own process group: stopping it stops streamlit too
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dermkg studio exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop_studio(proc)
+    raise RuntimeError(f"dermkg studio did not answer on {url} within 90 s:\n{log.read_text()}")
+
+
+def stop_studio(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def studio_server(
+    tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
+) -> Iterator[StudioServer]:
+    tmp = tmp_path_factory.mktemp("studio-e2e")
+    users = tmp / "users.yaml"
+    shutil.copy(users_template, users)
+    store_url = f"sqlite:///{tmp / 'kg.db'}"
+    with make_store(store_url) as store:
+        ids = build_graph(store, shared_data)
+    env = {**os.environ, "DERMKG_DATA_DIR": str(tmp / "data"), "DERMKG_CONSENSUS_K": "1"}
+    log = tmp / "studio.log"
+    proc, url = start_studio(store_url, users, log, env)
+    try:
+        yield StudioServer(url=url, store_url=store_url, users_file=users, log=log, ids=ids)
+    finally:
+        stop_studio(proc)
+        shutil.copy(log, artifacts_dir / "studio-e2e-server.log")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM)  # Debian's chromium; never a downloaded one
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1600})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def log_in(page, url: str, username: str, password: str | None = None) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password or PASSWORDS[username])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+
+
+def open_page(page, name: str, heading: str | None = None) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=heading or name).first).to_be_visible()
+    wait_idle(page)
+
+
+def wait_idle(page) -> None:
+    """Wait until the script run finished and every element has arrived (no loading skeletons)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60_000
+    )
+    page.wait_for_timeout(500)  # images and charts paint after their elements arrive

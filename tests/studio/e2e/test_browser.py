@@ -1,0 +1,88 @@
+"""The studio in a real browser against a real `dermkg studio` server: what a dermatologist does."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.store import make_store
+from tests.studio.e2e.conftest import log_in, open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("Overview", "Overview"),
+    ("Review queue", "Review queue"),
+    ("Diagnosis", "Diagnosis"),
+    ("Graph", "Graph"),
+    ("Cases", "Cases"),
+    ("History", "History"),
+    ("Ingest", "Ingest"),
+    ("Exports", "Exports"),
+    ("Label Studio", "Label Studio"),
+    ("Users", "Users"),
+]
+
+
+def assertion(server, key: str):
+    with make_store(server.store_url) as store:
+        return store.get_assertion(server.ids[key])
+
+
+def newest_seq(server) -> int:
+    with make_store(server.store_url) as store:
+        return store.list_events().items[0].seq
+
+
+def test_a_viewer_cannot_accept(studio_server, page, artifacts_dir):
+    from playwright.sync_api import expect
+
+    log_in(page, studio_server.url, "vic")
+    open_page(page, "Review queue")
+    expect(page.get_by_text("you can read the queue but not change it")).to_be_visible()
+    expect(page.get_by_role("button", name="Accept")).to_have_count(0)
+    page.screenshot(path=artifacts_dir / "studio-e2e-viewer-queue.png", full_page=True)
+    assert assertion(studio_server, "melanoma-naevus").status == "proposed"
+
+
+def test_reject_without_a_reason_is_refused(studio_server, page, artifacts_dir):
+    from playwright.sync_api import expect
+
+    log_in(page, studio_server.url, "cleo")
+    open_page(page, "Review queue")
+    expect(
+        page.get_by_role("heading", name="Melanoma — is in the differential of — Melanocytic naevus")
+    ).to_be_visible()
+    page.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("rejecting needs a reason")).to_be_visible()
+    page.screenshot(path=artifacts_dir / "studio-e2e-reject-refused.png", full_page=True)
+    a = assertion(studio_server, "melanoma-naevus")
+    assert a.status == "proposed" and not a.votes
+
+
+def test_log_in_accept_an_item_see_it_in_history_and_in_the_store(studio_server, page, artifacts_dir):
+    from playwright.sync_api import expect
+
+    log_in(page, studio_server.url, "cleo")
+    open_page(page, "Review queue")
+    expect(
+        page.get_by_role("heading", name="Melanoma — is in the differential of — Melanocytic naevus")
+    ).to_be_visible()
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Accepted Melanoma / Melanocytic naevus.")).to_be_visible()
+    wait_idle(page)
+    page.screenshot(path=artifacts_dir / "studio-e2e-accepted.png", full_page=True)
+    a = assertion(studio_server, "melanoma-naevus")
+    assert a.status == "accepted" and a.reviewed_by == "cleo"
+    open_page(page, "History")
+    page.screenshot(path=artifacts_dir / "studio-e2e-history.png", full_page=True)
+    event = page.get_by_role("combobox", name="Event")
+    expect(event).to_have_value(f"#{newest_seq(studio_server)} accept {a.id} by cleo")
+
+
+def test_screenshots_of_every_page(studio_server, page, artifacts_dir):
+    log_in(page, studio_server.url, "ada")
+    for link, heading in PAGES:
+        open_page(page, link, heading)
+        name = link.lower().replace(" ", "-")
+        page.screenshot(path=artifacts_dir / f"studio-page-{name}.png", full_page=True)
+        assert (artifacts_dir / f"studio-page-{name}.png").stat().st_size > 10_000

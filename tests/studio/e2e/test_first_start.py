@@ -1,0 +1,95 @@
+"""The README's main job, in a browser: `dermkg studio` on a fresh data dir seeds the embedded store,
+creates the first admin, and the admin curates textbook proposals. Saves the README screenshots."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.models import AssertionQuery
+from kg.store import make_store
+from tests.studio.conftest import PDF
+from tests.studio.e2e.conftest import log_in, open_page, start_studio, stop_studio, wait_idle
+
+pytestmark = pytest.mark.e2e
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def choose(page, label: str, text: str) -> None:
+    """Pick ``text`` in the Streamlit selectbox labelled ``label`` by typing, as a user would."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(text)}", re.I)).first.click()
+    wait_idle(page)
+
+
+def test_first_start_seeds_creates_the_admin_and_the_admin_curates(
+    tmp_path, page, shared_data, artifacts_dir, monkeypatch
+):
+    from playwright.sync_api import expect
+
+    from ingest.pipeline import IngestPipeline
+
+    data = tmp_path / "data"
+    env = {**os.environ, "DERMKG_DATA_DIR": str(data), "DERMKG_ADMIN_PASSWORD": "first-admin-pw"}
+    for key in ("DERMKG_STORE", "DERMKG_USERS_FILE"):
+        env.pop(key, None)
+    store_url = f"sqlite:///{(data / 'dermkg.db').as_posix()}"
+    log = tmp_path / "studio.log"
+    # `dermkg studio` with no store option: the default embedded store under the data dir
+    proc, url = start_studio_default(env, log)
+    try:
+        text = log.read_text()
+        assert "Seeded the empty store with the bundled vocabularies" in text
+        assert f"Created {data / 'users.yaml'} with the first admin user admin" in text.replace("\n", "")
+        assert "first-admin-pw" not in text  # a password from the environment is never printed
+        with make_store(store_url) as store:  # textbook proposals to curate
+            IngestPipeline(store, data_dir=data).run([shared_data / PDF])
+            proposed = store.query_assertions(AssertionQuery(status="proposed", limit=0)).total
+            melanoma = store.resolve_name("melanoma")
+            nevus = store.resolve_name("melanocytic nevus")
+            ddx = store.find_assertion("ddx", melanoma.id, nevus.id)
+        assert proposed > 20 and ddx is not None
+
+        log_in(page, url, "admin", "first-admin-pw")
+        open_page(page, "Review queue")
+        expect(page.get_by_text(f"{proposed:,} items")).to_be_visible()
+        choose(page, "Open item", "melanocytic nevus ↔ melanoma")
+        page.get_by_role("button", name="Accept").click()
+        expect(page.get_by_text("Accepted melanocytic nevus / melanoma.")).to_be_visible()
+        wait_idle(page)
+        with make_store(store_url) as store:
+            assert store.get_assertion(ddx.id).reviewed_by == "admin"
+        choose(page, "Open item", "Cellulitis ↔ Erysipelas")
+        shot(page, artifacts_dir, "studio-queue.png")
+
+        open_page(page, "Diagnosis")
+        choose(page, "Diagnosis", "melanoma")
+        expect(page.get_by_text("DDx neighbours (accepted):")).to_be_visible()
+        shot(page, artifacts_dir, "studio-diagnosis.png")
+
+        open_page(page, "Graph")
+        choose(page, "Diagnosis", "melanoma")
+        page.locator('[data-testid="stGraphVizChart"] svg').wait_for()
+        shot(page, artifacts_dir, "studio-graph.png")
+    finally:
+        stop_studio(proc)
+        shutil.copy(log, artifacts_dir / "studio-first-start.log")
+
+
+def start_studio_default(env: dict[str, str], log: Path):
+    """Like ``start_studio`` but without --store / --users-file: everything from the data dir."""
+    return start_studio(None, None, log, env)
+
+
+def shot(page, artifacts_dir: Path, name: str) -> None:
+    """Save to the test artifacts; with DERMKG_UPDATE_DOCS=1 also refresh the README screenshot."""
+    page.screenshot(path=artifacts_dir / name, full_page=True)
+    if os.environ.get("DERMKG_UPDATE_DOCS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        shutil.copy(artifacts_dir / name, DOCS / name)
