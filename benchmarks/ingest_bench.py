@@ -28,6 +28,10 @@ def _measure(pdf: str, dry_run: bool, queue: mp.Queue) -> None:
     import resource
     import tracemalloc
 
+    t0 = time.perf_counter()
+    import pymupdf  # noqa: F401  (loads PyMuPDF's bundled layout model: a fixed cost per process)
+
+    import_s = time.perf_counter() - t0
     from ingest.pipeline import IngestPipeline
     from kg.store import make_store
 
@@ -45,6 +49,7 @@ def _measure(pdf: str, dry_run: bool, queue: mp.Queue) -> None:
             "pages": doc.pages,
             "seconds": round(seconds, 2),
             "pages_per_s": round(doc.pages / seconds, 1),
+            "pymupdf_import_s": round(import_s, 2),
             "python_peak_mib": round(peak / 2**20, 1),
             "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "status": doc.status,

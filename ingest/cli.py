@@ -10,7 +10,8 @@ import typer
 from kg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors, store_from
 
 ExtractorOpt = Annotated[
-    str, typer.Option("--extractor", "-e", help="rules (offline, deterministic) or llm (DERMKG_LLM_* endpoint).")
+    str,
+    typer.Option("--extractor", "-e", help="rules (offline, deterministic) or llm (DERMKG_LLM_* endpoint)."),
 ]
 
 
@@ -18,7 +19,18 @@ def _human(summary: Any) -> None:
     from rich.table import Table
 
     table = Table(title="dermkg ingest")
-    for col in ("file", "status", "pages", "dx matched", "dx proposed", "ddx", "is_a", "cases", "OCR", "error"):
+    for col in (
+        "file",
+        "status",
+        "pages",
+        "dx matched",
+        "dx proposed",
+        "ddx",
+        "is_a",
+        "cases",
+        "OCR",
+        "error",
+    ):
         table.add_column(col)
     for d in summary.documents:
         table.add_row(
@@ -70,10 +82,18 @@ def ingest(
     from kg.settings import get_settings
 
     chosen = _extractor(extractor)
-    with store_from(store) as graph, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=as_json, disable=as_json and not console.is_terminal,
-    ) as progress:
+    with (
+        store_from(store) as graph,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=as_json,
+            disable=as_json and not console.is_terminal,
+        ) as progress,
+    ):
         docs = progress.add_task("documents", total=len(pdfs))
         pages = progress.add_task("pages", total=None)
 

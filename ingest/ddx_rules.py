@@ -20,37 +20,82 @@ from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section, TableGrid
 
 DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.)\b", re.IGNORECASE)
-_NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{2,70}}?)"
+_NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
     r"although|while|that)\b|[;.:(]|,\s+(?:which|who|but|although|whereas|as)\b|$)"
 )
 ANCHORED = [
-    (re.compile(_NP.format("a") + r"\s+(?:is|are|can be|may be|must be|should be|has to be|have to be)\s+"
-                r"(?:readily\s+|easily\s+|usually\s+|often\s+|clinically\s+)?(?:to be\s+)?"
-                r"(?:distinguished|differentiated|told apart|separated)\s+from\s+(?P<b>.+?)" + _END, re.I),
-     "prose:distinguished"),
-    (re.compile(r"(?:distinguish(?:es)?|differentiates?|separates?)\s+" + _NP.format("a")
-                + r"\s+from\s+(?P<b>.+?)" + _END, re.I), "prose:distinguishes"),
-    (re.compile(_NP.format("a") + r"\s+(?:is|are|can be|may be|might be|is often|are often|is sometimes)\s+"
-                r"(?:easily\s+|commonly\s+|often\s+|sometimes\s+)?(?:confused|mistaken)\s+(?:with|for)\s+(?P<b>.+?)"
-                + _END, re.I), "prose:confused"),
-    (re.compile(_NP.format("a") + r"\s+(?:closely\s+|may\s+|can\s+|often\s+)?(?:resembles?|mimics?|simulates?)\s+"
-                r"(?P<b>.+?)" + _END, re.I), "prose:resembles"),
-    (re.compile(_NP.format("a") + r"\s+(?:differs?|is different)\s+from\s+(?P<b>.+?)" + _END, re.I),
-     "prose:differs"),
-    (re.compile(_NP.format("a") + r"\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+(?P<b>.+?)"
-                + _END, re.I), "prose:overlaps"),
+    (
+        re.compile(
+            _NP.format("a") + r"\s+(?:is|are|can be|may be|must be|should be|has to be|have to be)\s+"
+            r"(?:readily\s+|easily\s+|usually\s+|often\s+|clinically\s+)?(?:to be\s+)?"
+            r"(?:distinguished|differentiated|told apart|separated)\s+from\s+(?P<b>.+?)" + _END,
+            re.I,
+        ),
+        "prose:distinguished",
+    ),
+    (
+        re.compile(
+            r"(?:distinguish(?:es)?|differentiates?|separates?)\s+"
+            + _NP.format("a")
+            + r"\s+from\s+(?P<b>.+?)"
+            + _END,
+            re.I,
+        ),
+        "prose:distinguishes",
+    ),
+    (
+        re.compile(
+            _NP.format("a") + r"\s+(?:is|are|can be|may be|might be|is often|are often|is sometimes)\s+"
+            r"(?:easily\s+|commonly\s+|often\s+|sometimes\s+)?(?:confused|mistaken)\s+(?:with|for)\s+(?P<b>.+?)"
+            + _END,
+            re.I,
+        ),
+        "prose:confused",
+    ),
+    (
+        re.compile(
+            _NP.format("a") + r"\s+(?:closely\s+|may\s+|can\s+|often\s+)?(?:resembles?|mimics?|simulates?)\s+"
+            r"(?P<b>.+?)" + _END,
+            re.I,
+        ),
+        "prose:resembles",
+    ),
+    (
+        re.compile(_NP.format("a") + r"\s+(?:differs?|is different)\s+from\s+(?P<b>.+?)" + _END, re.I),
+        "prose:differs",
+    ),
+    (
+        re.compile(
+            _NP.format("a")
+            + r"\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+(?P<b>.+?)"
+            + _END,
+            re.I,
+        ),
+        "prose:overlaps",
+    ),
 ]
 GROUPED = [
-    re.compile(r"\b(?:main|principal|important|common|chief|usual)?\s*differential(?:\s+diagnos[ie]s)?\s+"
-               r"(?:of|for)\s+(?P<ctx>.+?)\s+(?:is|are|include|includes)\s*:?\s+(?P<list>.+)$", re.I),
-    re.compile(r"\b(?:common|main|usual|important|principal)?\s*causes\s+of\s+(?P<ctx>[\w\s-]{3,40}?)\s+"
-               r"(?:are|include|includes)\s*:?\s+(?P<list>.+)$", re.I),
+    re.compile(
+        r"\b(?:main|principal|important|common|chief|usual)?\s*differential(?:\s+diagnos[ie]s)?\s+"
+        r"(?:of|for)\s+(?P<ctx>.+?)\s+(?:is|are|include|includes)\s*:?\s+(?P<list>.+)$",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:common|main|usual|important|principal)?\s*causes\s+of\s+(?P<ctx>[\w\s-]{3,40}?)\s+"
+        r"(?:are|include|includes)\s*:?\s+(?P<list>.+)$",
+        re.I,
+    ),
 ]
-FREE_LIST = re.compile(r"\bthe\s+differential(?:\s+diagnos[ie]s)?\s+(?:includes?|is|are)\s*:?\s+(?P<list>.+)$", re.I)
-_PRONOUN = re.compile(r"^(it|this|this condition|this disorder|the condition|the disease|the lesion|"
-                      r"the rash|the eruption|they|these)$", re.I)
+FREE_LIST = re.compile(
+    r"\bthe\s+differential(?:\s+diagnos[ie]s)?\s+(?:includes?|is|are)\s*:?\s+(?P<list>.+)$", re.I
+)
+_PRONOUN = re.compile(
+    r"^(it|this|this condition|this disorder|the condition|the disease|the lesion|"
+    r"the rash|the eruption|they|these)$",
+    re.I,
+)
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
 _TYPES_LIST = re.compile(r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>[^.;]+)", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
@@ -62,28 +107,45 @@ def _names(text: str) -> list[str]:
     return [n for n in (clean_name(_CUT.sub("", p)) for p in split_names(_distribute(text))) if n]
 
 
+_ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
+
+
 def _distribute(text: str) -> str:
-    """'venous, arterial and neuropathic ulcers' -> 'venous ulcers, arterial ulcers and neuropathic ulcers'."""
+    """'venous, arterial and neuropathic ulcers' -> 'venous ulcers, arterial ulcers and neuropathic ulcers'"""
     parts = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", text.strip(" ."))
     parts = [p for p in parts if p]
-    if len(parts) >= 2 and len(parts[-1].split()) == 2 and all(len(p.split()) == 1 and p.islower() for p in parts[:-1]):
+    if (
+        len(parts) >= 2
+        and len(parts[-1].split()) == 2
+        and all(len(p.split()) == 1 and _ADJECTIVE.search(p) for p in parts[:-1])
+        and _ADJECTIVE.search(parts[-1].split()[0])
+    ):
         head = parts[-1].split()[-1]
         return ", ".join(f"{p} {head}" for p in parts[:-1]) + " and " + parts[-1]
     return text
 
 
-def _pairs(members: list[str], rule: str, lines: list[Line], source: str, quote: str, *, context: str | None,
-           anchor: str | None = None, score: float = 0.6) -> list[RelationCandidate]:
+def _pairs(
+    members: list[str],
+    rule: str,
+    lines: list[Line],
+    source: str,
+    quote: str,
+    *,
+    context: str | None,
+    anchor: str | None = None,
+    score: float = 0.6,
+) -> list[RelationCandidate]:
     ev = make_evidence(source, lines, quote, kind="ddx", context=context)
     uniq: list[str] = []
     for m in members:
         if m.lower() not in {u.lower() for u in uniq} and (anchor is None or m.lower() != anchor.lower()):
             uniq.append(m)
-    if anchor is not None:
-        pairs = [(anchor, m) for m in uniq]
-    else:
-        pairs = list(itertools.combinations(uniq, 2))
-    return [RelationCandidate(kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev) for a, b in pairs]
+    pairs = [(anchor, m) for m in uniq] if anchor is not None else list(itertools.combinations(uniq, 2))
+    return [
+        RelationCandidate(kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev)
+        for a, b in pairs
+    ]
 
 
 def prose_relations(section: Section, anchor: str | None, source: str) -> list[RelationCandidate]:
@@ -102,11 +164,31 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                     members = _names(m.group("list"))
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)
                     if anchor and ctx.lower() in {"this condition", "it"}:
-                        out.extend(_pairs(members, "prose:differential", lines, source, text, context=title,
-                                          anchor=anchor))
-                    elif is_name and not re.search(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", ctx):
-                        out.extend(_pairs(members, "prose:differential", lines, source, text, context=title,
-                                          anchor=clean_name(ctx)))
+                        out.extend(
+                            _pairs(
+                                members,
+                                "prose:differential",
+                                lines,
+                                source,
+                                text,
+                                context=title,
+                                anchor=anchor,
+                            )
+                        )
+                    elif is_name and not re.search(
+                        r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", ctx
+                    ):
+                        out.extend(
+                            _pairs(
+                                members,
+                                "prose:differential",
+                                lines,
+                                source,
+                                text,
+                                context=title,
+                                anchor=clean_name(ctx),
+                            )
+                        )
                     else:
                         out.extend(_pairs(members, "prose:presentation", lines, source, text, context=ctx))
                     break
@@ -114,16 +196,28 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                 m = FREE_LIST.search(text)
                 if m:
                     members = _names(m.group("list"))
-                    out.extend(_pairs(members, "prose:differential", lines, source, text, context=title,
-                                      anchor=anchor))
+                    out.extend(
+                        _pairs(
+                            members, "prose:differential", lines, source, text, context=title, anchor=anchor
+                        )
+                    )
         if echo and section.title:
             members: list[str] = []
             for text, _ in unit_sentences:
                 for m in list(_EG.finditer(text)) + list(_TYPES_LIST.finditer(text)):
                     members.extend(_names(m.group("list")))
             if len(members) >= 2:
-                out.extend(_pairs(members, "presentation-list", unit.lines, source, unit.text,
-                                  context=section.title, score=0.5))
+                out.extend(
+                    _pairs(
+                        members,
+                        "presentation-list",
+                        unit.lines,
+                        source,
+                        unit.text,
+                        context=section.title,
+                        score=0.5,
+                    )
+                )
     return out
 
 
@@ -136,15 +230,18 @@ def _echoes(sentence: str, title: str) -> bool:
     return bool(words) and len(words & opening) >= min(2, len(words))
 
 
-def _anchored(text: str, lines: list[Line], anchor: str | None, source: str, context: str | None
-              ) -> list[RelationCandidate]:
+def _anchored(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None
+) -> list[RelationCandidate]:
     out: list[RelationCandidate] = []
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
             subject = _subject(m.group("a"), anchor)
             others = _names(m.group("b"))
             if subject and others:
-                out.extend(_pairs(others, rule, lines, source, text, context=context, anchor=subject, score=0.7))
+                out.extend(
+                    _pairs(others, rule, lines, source, text, context=context, anchor=subject, score=0.7)
+                )
     return out
 
 
@@ -169,8 +266,18 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
         head = re.split(r"\s[–—-]\s|:\s|\(", text, maxsplit=1)[0] if unit.bullet else text
         members = _names(head)
         if members:
-            out.extend(_pairs(members, "ddx-section", unit.lines, source, text, context=section.title,
-                              anchor=anchor, score=0.8))
+            out.extend(
+                _pairs(
+                    members,
+                    "ddx-section",
+                    unit.lines,
+                    source,
+                    text,
+                    context=section.title,
+                    anchor=anchor,
+                    score=0.8,
+                )
+            )
     return out
 
 

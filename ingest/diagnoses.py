@@ -18,8 +18,8 @@ from ingest.types import DiagnosisCandidate, RelationCandidate, Section
 
 CATEGORY = re.compile(
     r"\b(cancers?|carcinomas?|tumou?rs?|neoplasms?|disorders?|diseases?|conditions?|infections?|"
-    r"infestations?|dermatitis|dermatoses|dermatosis|eczemas?|eruptions?|naevi|nevi|syndromes?|lymphomas?|"
-    r"genodermatoses|vasculitides|alopecias?|keratoses|ulcers|lesions|growths|reactions?)\b",
+    r"infestations?|dermatitis|dermatoses|dermatosis|eczemas?|eruptions|naevi|nevi|syndromes|lymphomas?|"
+    r"genodermatoses|vasculitides|alopecias|keratoses|ulcers|lesions|growths|reactions)\b",
     re.IGNORECASE,
 )
 NOT_A_DIAGNOSIS = re.compile(
@@ -27,11 +27,13 @@ NOT_A_DIAGNOSIS = re.compile(
     r"acknowledg\w*|foreword|index|appendix|glossary|principles|structure|functions?|knowledge|problems?|"
     r"emergenc\w*|approach|chapter|summary|key points|questions|answers|further reading|terminology|"
     r"treatments?|therapy|therapies|drugs?|medications?|prescribing|education|communication|preventing|"
-    r"prevention|how to|writing|taking|measuring|patient|dermatology|examining|healing|background)\b",
+    r"prevention|how to|writing|taking|measuring|patient|dermatology|examining|healing|background|anatomy|"
+    r"physiology|epidermis|dermis|appendages)\b",
     re.IGNORECASE,
 )
 TYPES_TITLE = re.compile(
-    r"^(types|subtypes|variants|varieties|clinical (types|variants|varieties|forms)|forms|classification)\b", re.I
+    r"^(types|subtypes|variants|varieties|clinical (types|variants|varieties|forms)|forms|classification)\b",
+    re.I,
 )
 _DASH_HEAD = re.compile(r"^(?P<name>[A-Z][^–\-:()]{2,60}?)\s*(?P<gloss>\([^)]*\))?\s*(?:[–—:]|\s-\s)\s*\S")
 _IS_HEAD = re.compile(r"^(?P<name>[A-Z][\w' -]{2,60}?)\s+(?:is|are)\s+(?:the|a|an)\b")
@@ -66,7 +68,11 @@ def diagnosis_candidates(section: Section, source: str) -> list[DiagnosisCandida
     ev = ev.model_copy(update={"bbox": section.bbox, "page": section.page})
     return [
         DiagnosisCandidate(
-            name=name, synonyms=synonyms if len(names) == 1 else [], role="heading", clinical=True, evidence=ev
+            name=name,
+            synonyms=synonyms if len(names) == 1 else [],
+            role="heading",
+            clinical=True,
+            evidence=ev,
         )
         for name in names
     ]
@@ -80,25 +86,38 @@ def _pseudo(section: Section) -> list:
 
 def category_name(title: str) -> str | None:
     """'Skin Cancer' -> 'Skin Cancer'; 'Types of eczema' -> 'eczema'; 'Emergency Dermatology' -> None."""
-    if not title or NOT_A_DIAGNOSIS.search(title) or is_clinical_label(title):
-        return None
     m = re.match(r"^(?:types|forms|kinds|varieties) of (.+)$", title.strip(), re.IGNORECASE)
     if m:
         return clean_name(m.group(1))
+    if not title or NOT_A_DIAGNOSIS.search(title) or is_clinical_label(title):
+        return None
     if not CATEGORY.search(title):
         return None
     return clean_name(glosses(title)[0].split("/")[0])
 
 
-def heading_is_a(section: Section, names: list[str], source: str) -> list[RelationCandidate]:
-    """is_a from the nearest enclosing heading that names a class of disease."""
-    for title in reversed(section.path):
+def heading_is_a(
+    section: Section, names: list[str], source: str, preceding: Section | None = None
+) -> list[RelationCandidate]:
+    """is_a from the nearest enclosing heading that names a class of disease.
+
+    ``preceding`` is the last class heading closed before this one under the same parent: a class
+    heading set smaller than the conditions after it ("Pigmentary disorders" in 10 pt above
+    "Vitiligo" in 11 pt) is closed by them, yet still governs them.
+    """
+    titles = list(section.path)
+    before = preceding is not None and (preceding.page, preceding.bbox[1]) < (section.page, section.bbox[1])
+    if before and preceding.path[: len(section.path)] == section.path and section.page - preceding.page <= 2:
+        titles.append(preceding.title)
+    for title in reversed(titles):
         parent = category_name(title)
         if parent is None:
             continue
         ev = make_evidence(source, _pseudo(section), f"{title} > {section.title}", kind="taxonomy")
         return [
-            RelationCandidate(kind="is_a", subject=n, object=parent, rule="heading-tree", score=0.4, evidence=ev)
+            RelationCandidate(
+                kind="is_a", subject=n, object=parent, rule="heading-tree", score=0.4, evidence=ev
+            )
             for n in names
             if n.lower() != parent.lower()
         ]
@@ -129,9 +148,7 @@ def subtype_items(section: Section) -> list[tuple[str, list]]:
         m3 = _INCLUDE.search(text)
         if m3:
             items.extend((n, unit.lines) for n in split_names(m3.group("list")))
-    if typed:
-        items.extend(heads)
-    elif len(heads) >= 3 and _share_word([h for h, _ in heads]):
+    if typed or len(heads) >= 3 and _share_word([h for h, _ in heads]):
         items.extend(heads)
     return items
 
@@ -152,7 +169,9 @@ def _share_word(names: list[str]) -> bool:
     return most >= 3 and not any(w in {"lesions", "therapies", "therapy", "measures"} for w in lasts)
 
 
-def subtypes(section: Section, parent: str, source: str) -> tuple[list[DiagnosisCandidate], list[RelationCandidate]]:
+def subtypes(
+    section: Section, parent: str, source: str
+) -> tuple[list[DiagnosisCandidate], list[RelationCandidate]]:
     """Subtype diagnoses of ``parent`` found in ``section`` and their is_a relations."""
     dx: list[DiagnosisCandidate] = []
     rel: list[RelationCandidate] = []
@@ -164,6 +183,9 @@ def subtypes(section: Section, parent: str, source: str) -> tuple[list[Diagnosis
             continue
         ev = make_evidence(source, lines, kind="taxonomy", context=f"{parent} > {section.title}")
         dx.append(DiagnosisCandidate(name=name, role="subtype", clinical=True, evidence=ev))
-        rel.append(RelationCandidate(kind="is_a", subject=name, object=parent, rule="subtype-list", score=0.6,
-                                     evidence=ev))
+        rel.append(
+            RelationCandidate(
+                kind="is_a", subject=name, object=parent, rule="subtype-list", score=0.6, evidence=ev
+            )
+        )
     return dx, rel

@@ -17,9 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
-from kg.names import normalize
-
 from ingest.types import Extraction
+from kg.names import normalize
 
 
 class GoldFigure(BaseModel):
@@ -143,15 +142,19 @@ def score_figures(gold: Gold, ex: Extraction) -> Score:
     got: set[tuple[int, tuple[int, ...], str]] = set()
     for f in ex.figures:
         key = _caption_key(f.caption)
-        match = next(
-            (w for w in wanted if w[0] == f.image.page and _iou(w[1], f.image.bbox) >= 0.8), None
+        match = next((w for w in wanted if w[0] == f.image.page and _iou(w[1], f.image.bbox) >= 0.8), None)
+        got.add(
+            (f.image.page, match[1], key)
+            if match
+            else (f.image.page, tuple(round(v) for v in f.image.bbox), key)
         )
-        got.add((f.image.page, match[1], key) if match else (f.image.page, tuple(round(v) for v in f.image.bbox), key))
     return _score(wanted, got)
 
 
 def evaluate(gold: Gold, ex: Extraction) -> Evaluation:
-    return Evaluation(diagnoses=score_diagnoses(gold, ex), ddx_pairs=score_ddx(gold, ex), figures=score_figures(gold, ex))
+    return Evaluation(
+        diagnoses=score_diagnoses(gold, ex), ddx_pairs=score_ddx(gold, ex), figures=score_figures(gold, ex)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

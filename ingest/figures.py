@@ -21,7 +21,9 @@ _CREDIT = re.compile(
     r"licensed under|image source|^source:",
     re.IGNORECASE,
 )
-_CREDIT_INLINE = re.compile(r"\(?\s*(picture source|photo(graph)? courtesy|courtesy of)[^)]*\)?", re.IGNORECASE)
+_CREDIT_INLINE = re.compile(
+    r"\(?\s*(picture source|photo(graph)? courtesy|courtesy of)[^)]*\)?", re.IGNORECASE
+)
 _EXAMPLE = re.compile(r"^examples?\s*:?\s*", re.IGNORECASE)
 MIN_SIDE_PT = 40.0  # smaller boxes are icons, bullets and decorations
 MIN_PIXELS = 48
@@ -69,7 +71,11 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 
 def _styled(line: Line, body_size: float) -> bool:
     return bool(
-        _FIGURE.match(line.text) or line.bold or line.italic or line.size < body_size - 0.4 or _CREDIT.search(line.text)
+        _FIGURE.match(line.text)
+        or line.bold
+        or line.italic
+        or line.size < body_size - 0.4
+        or _CREDIT.search(line.text)
     )
 
 
@@ -115,12 +121,13 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
             if li not in claims or got[0] < claims[li][0]:
                 claims[li] = (got[0], ii, got[1])
     shared: dict[int, set[int]] = {}
-    for li, (dist, best, side) in claims.items():
+    for li, (_, _, side) in claims.items():
         if side == "below" and re.search(r"\((left|right|middle|top|bottom)", lines[li].text, re.IGNORECASE):
             shared[li] = {
                 ii
                 for ii, img in enumerate(images)
-                if _overlap(lines[li].bbox, img.bbox) > 0 and -3 <= lines[li].bbox[1] - img.bbox[3] <= BELOW_PT
+                if _overlap(lines[li].bbox, img.bbox) > 0
+                and -3 <= lines[li].bbox[1] - img.bbox[3] <= BELOW_PT
             }
     matches: list[FigureMatch] = []
     for ii, img in enumerate(images):
@@ -140,14 +147,19 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
         caption, credit = [], []
         for i in chosen:  # a credit line, and the lines that continue it in its own type
             line = lines[i]
-            continues = bool(credit) and credit[-1] is lines[chosen[chosen.index(i) - 1]] and (
-                line.size, line.bold) == (credit[-1].size, credit[-1].bold)
+            continues = (
+                bool(credit)
+                and credit[-1] is lines[chosen[chosen.index(i) - 1]]
+                and (line.size, line.bold) == (credit[-1].size, credit[-1].bold)
+            )
             (credit if continues or _CREDIT.search(line.text) else caption).append(line)
         matches.append(FigureMatch(image=img, caption_lines=caption, credit_lines=credit))
     return matches
 
 
-def _extend(chosen: list[int], lines: list[Line], img: ImageRef, body_size: float, taken: set[int]) -> list[int]:
+def _extend(
+    chosen: list[int], lines: list[Line], img: ImageRef, body_size: float, taken: set[int]
+) -> list[int]:
     """Follow a caption onto the lines set the same way directly below it and aligned with it."""
     if not chosen:
         return chosen
@@ -160,7 +172,10 @@ def _extend(chosen: list[int], lines: list[Line], img: ImageRef, body_size: floa
             for li, line in enumerate(lines)
             if li not in out
             and -2 <= line.bbox[1] - last.bbox[3] <= 0.9 * height
-            and (abs(line.bbox[0] - last.bbox[0]) <= 15 or _overlap(line.bbox, last.bbox) > 0.5 * (line.bbox[2] - line.bbox[0]))
+            and (
+                abs(line.bbox[0] - last.bbox[0]) <= 15
+                or _overlap(line.bbox, last.bbox) > 0.5 * (line.bbox[2] - line.bbox[0])
+            )
         ]
         if not nxt:
             break
@@ -176,13 +191,19 @@ def _extend(chosen: list[int], lines: list[Line], img: ImageRef, body_size: floa
     return out
 
 
-_IN_DX = re.compile(r"\b(?:in|of)\s+(?:a\s+|an\s+|the\s+)?(?:patients?\s+with\s+)?(?P<dx>[A-Za-z][\w'’ -]{2,50})$")
+_IN_DX = re.compile(
+    r"\b(?:in|of)\s+(?:a\s+|an\s+|the\s+)?(?:patients?\s+with\s+)?(?P<dx>[A-Za-z][\w'’ -]{2,50})$"
+)
 _CUT_AT = re.compile(
-    r"\s*[:;]\s.*$|\s+(?:[–—]|-\s|with\b|affecting\b|on the\b|of the\b|due to\b|showing\b|involving\b|at\b|after\b|"
-    r"in a\b|in an\b|in the\b|in darker\b|in richly\b|\(|–).*$",
+    r"\s*[:;]\s.*$|\s+(?:[–—]|-\s|with\b|affecting\b|on the\b|of the\b|due to\b|showing\b|involving\b|"
+    r"at\b|after\b|in a\b|in an\b|in the\b|in darker\b|in richly\b|\(|–).*$",
     re.IGNORECASE,
 )
-_NOT_DX = re.compile(r"^(note|example|examples|even though|this|these|the clue|lichen nitidus pattern)\b", re.I)
+_SIGN = re.compile(r"^(excoriations?|lichenification|scarring|comedones|open comedones|papules)\b", re.I)
+_POSITION = re.compile(r"^(left|right|middle|top|bottom|above|below)\b", re.I)
+_NOT_DX = re.compile(
+    r"^(note|example|examples|even though|this|these|the clue|lichen nitidus pattern)\b", re.I
+)
 
 
 def caption_diagnosis(caption: str) -> str | None:
@@ -190,11 +211,13 @@ def caption_diagnosis(caption: str) -> str | None:
     'Basal cell carcinoma – nodular type' -> 'Basal cell carcinoma'."""
     from ingest.mentions import clean_name, glosses
 
-    text = glosses(caption.strip())[0]
+    text, notes = glosses(caption.strip())
     if not text or _NOT_DX.match(text) or len(text.split()) > 14:
         return None
     first = _CUT_AT.sub("", text).strip()
     m = _IN_DX.search(text)
-    if m and re.match(r"^(excoriations?|lichenification|scarring|comedones|open comedones|papules)\b", first, re.I):
+    if m and (_SIGN.match(first) or any(_POSITION.match(n) for n in notes)):
         return clean_name(_CUT_AT.sub("", m.group("dx")))
+    if any(_POSITION.match(n) for n in notes) or re.search(r"\band\b", first):
+        return None  # several photos or several conditions under one caption: no single label
     return clean_name(first)

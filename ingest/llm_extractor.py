@@ -15,9 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured, prompt_hash
-from kg.models import Agent
-
 from ingest.layout import learn_running_text
 from ingest.mentions import clean_name, make_evidence
 from ingest.rules_extractor import RulesExtractor, _State
@@ -30,6 +27,8 @@ from ingest.types import (
     RelationCandidate,
     Section,
 )
+from kg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured, prompt_hash
+from kg.models import Agent
 
 VERSION = "1"
 SYSTEM_PROMPT = (
@@ -103,18 +102,24 @@ def ground_answer(answer: LlmAnswer, section_text: str, lines: list[Line], sourc
             continue
         ev = make_evidence(source, _lines_for(name, lines), name, kind="definition")
         syn = [s for s in (present(x) for x in d.synonyms) if s]
-        out.diagnoses.append(DiagnosisCandidate(name=name, synonyms=syn, role="llm", clinical=True, evidence=ev))
+        out.diagnoses.append(
+            DiagnosisCandidate(name=name, synonyms=syn, role="llm", clinical=True, evidence=ev)
+        )
         parent = present(d.parent) if d.parent else None
         if parent and _flat(parent) != _flat(name):
             out.relations.append(
-                RelationCandidate(kind="is_a", subject=name, object=parent, rule="llm", score=0.5, evidence=ev)
+                RelationCandidate(
+                    kind="is_a", subject=name, object=parent, rule="llm", score=0.5, evidence=ev
+                )
             )
     for x in answer.ddx:
         a, b = present(x.a), present(x.b)
         if not a or not b or _flat(a) == _flat(b) or _flat(x.quote) not in flat:
             continue
         ev = make_evidence(source, _lines_for(x.quote, lines), x.quote, kind="ddx", context=x.context)
-        out.relations.append(RelationCandidate(kind="ddx", subject=a, object=b, rule="llm", score=0.5, evidence=ev))
+        out.relations.append(
+            RelationCandidate(kind="ddx", subject=a, object=b, rule="llm", score=0.5, evidence=ev)
+        )
     for r in answer.rationales:
         name = present(r.diagnosis)
         if name is None or _flat(r.quote) not in flat:
@@ -145,7 +150,9 @@ class LlmExtractor:
         return self.client.usage
 
     def agent(self) -> Agent:
-        return Agent(name="ingest.llm", version=VERSION, model=self.client.config.model, prompt_hash=PROMPT_HASH)
+        return Agent(
+            name="ingest.llm", version=VERSION, model=self.client.config.model, prompt_hash=PROMPT_HASH
+        )
 
     def _requests(self, sections: list[Section]) -> list[tuple[list[dict[str, str]], str, list[Line]]]:
         out = []
@@ -153,7 +160,11 @@ class LlmExtractor:
             if not s.lines:
                 continue
             lines = s.lines
-            text = f"{s.title}\n" + "\n".join(ln.text for ln in lines) if s.title else "\n".join(ln.text for ln in lines)
+            text = (
+                f"{s.title}\n" + "\n".join(ln.text for ln in lines)
+                if s.title
+                else "\n".join(ln.text for ln in lines)
+            )
             text = text[: self.max_chars]
             path = " > ".join([*s.path, s.title]) or "(untitled)"
             messages = [

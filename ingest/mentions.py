@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ingest.types import Line
 from kg.ids import evidence_id
 from kg.models import Evidence
-
-from ingest.types import Line
 
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
 _QUOTES = "'\"‘’“”`"
@@ -33,14 +32,75 @@ _VERBS = re.compile(
 )
 # Mentions that are never diagnoses although they sit in lists of causes or differentials.
 GENERIC = frozenset(
-    """other others idiopathic unknown trauma drugs drug medication medications infection infections
-    malignancy injury stress age heat cold sun pregnancy benign malignant none normal variable
-    bacterial viral fungal allergy allergies history examination investigations management treatment
-    features signs symptoms lesion lesions rash rashes eruption eruptions condition conditions disease
-    diseases disorder disorders cause causes type types sites site skin steroids corticosteroids
-    antibiotics antihistamines nsaids penicillin""".split()
+    [
+        "other",
+        "others",
+        "idiopathic",
+        "unknown",
+        "trauma",
+        "drugs",
+        "drug",
+        "medication",
+        "medications",
+        "infection",
+        "infections",
+        "malignancy",
+        "injury",
+        "stress",
+        "age",
+        "heat",
+        "cold",
+        "sun",
+        "pregnancy",
+        "benign",
+        "malignant",
+        "none",
+        "normal",
+        "variable",
+        "bacterial",
+        "viral",
+        "fungal",
+        "allergy",
+        "allergies",
+        "history",
+        "examination",
+        "investigations",
+        "management",
+        "treatment",
+        "features",
+        "signs",
+        "symptoms",
+        "lesion",
+        "lesions",
+        "rash",
+        "rashes",
+        "eruption",
+        "eruptions",
+        "condition",
+        "conditions",
+        "disease",
+        "diseases",
+        "disorder",
+        "disorders",
+        "cause",
+        "causes",
+        "type",
+        "types",
+        "sites",
+        "site",
+        "skin",
+        "steroids",
+        "corticosteroids",
+        "antibiotics",
+        "antihistamines",
+        "nsaids",
+        "penicillin",
+    ]
 ) | {"aged skin"}
 MAX_NAME_WORDS = 7
+_DANGLING = frozenset(
+    ["in", "of", "on", "with", "and", "or", "the", "a", "an", "to", "for", "from", "by", "at", "as"]
+)
 
 
 def strip_bullet(text: str) -> str:
@@ -63,7 +123,7 @@ def clean_name(text: str) -> str | None:
     words = text.split()
     if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or re.search(r"\d{2,}|%|=|<|>|http", text):
         return None
-    if text.lower() in GENERIC:
+    if text.lower() in GENERIC or words[-1].lower() in _DANGLING:
         return None
     return " ".join(words)
 

@@ -8,10 +8,9 @@ import subprocess
 from functools import lru_cache
 from typing import Any
 
-from kg.errors import InputError
-
 from ingest.pdf_loader import read_lines
 from ingest.types import Line
+from kg.errors import InputError
 
 MIN_TEXT_CHARS = 20
 
@@ -50,7 +49,9 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int = 200) -> list[Line]
     """Text lines recognised on ``page`` (same shape as :func:`ingest.pdf_loader.read_lines`)."""
     tessdata = tessdata_dir()
     if tessdata is None:
-        raise InputError("page has no text layer and Tesseract is not installed (apt install tesseract-ocr)",
-                         location=f"page {page.number + 1}")
+        raise InputError(
+            "page has no text layer and Tesseract is not installed (apt install tesseract-ocr)",
+            location=f"page {page.number + 1}",
+        )
     textpage = page.get_textpage_ocr(language=language, dpi=dpi, full=True, tessdata=tessdata)
     return read_lines(page, textpage=textpage)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ingest.types import ImageRef, Line
 from kg.errors import InputError
 from kg.ids import sha256_file
-
-from ingest.types import ImageRef, Line
 
 MAX_PAGE_SIDE_PT = 14_400.0  # the PDF specification's largest page (200 inches)
 MAX_PAGES = 20_000

@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.pdf_loader import file_sha256, image_bytes, open_pdf
+from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary
 from kg.errors import DermkgError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
 from kg.store.base import GraphStore
-
-from ingest.pdf_loader import file_sha256, image_bytes, open_pdf
-from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary
 
 PageProgress = Callable[[int, int], None]
 
@@ -35,9 +34,9 @@ class Extractor(Protocol):
     name: str
     version: str
 
-    def iter_document(self, doc: Any, source_sha256: str, *, on_page: PageProgress | None = None) -> Iterable[
-        Extraction
-    ]: ...
+    def iter_document(
+        self, doc: Any, source_sha256: str, *, on_page: PageProgress | None = None
+    ) -> Iterable[Extraction]: ...
 
 
 class _DocumentWriter:
@@ -73,6 +72,9 @@ class _DocumentWriter:
             (self.matched if existing.status != "proposed" else self.proposed).add(existing.id)
             return existing.id
         safe_synonyms = [s for s in (synonyms or []) if self.store.resolve_name(s) is None]
+        near = self.store.suggest_names(name, limit=3, min_score=self.p.suggest_min_score)
+        if near:
+            self.summary.suggestions[name] = [m.diagnosis.name for m in near]
         if not self.p.dry_run:
             self.store.upsert_diagnoses(
                 [
@@ -182,7 +184,10 @@ class _DocumentWriter:
             for case in self.store.list_cases(status="proposed"):
                 if case.source == old.sha256 and case.id not in self.cases:
                     self.store.update_case(
-                        case.id, {"status": "excluded"}, user=self.p.user, reason=f"new version {self.sha[:12]}"
+                        case.id,
+                        {"status": "excluded"},
+                        user=self.p.user,
+                        reason=f"new version {self.sha[:12]}",
                     )
 
 
@@ -206,6 +211,7 @@ class IngestPipeline:
         self.user = user
         self.images_dir = Path(data_dir) / "images"
         self.origin = "llm" if self.extractor.name == "llm" else "rules"
+        self.suggest_min_score = 88.0
 
     def agent(self) -> Agent:
         agent = getattr(self.extractor, "agent", None)
@@ -272,7 +278,9 @@ class IngestPipeline:
         title = (doc.metadata or {}).get("title", "").strip() or path.stem
         with self.store.transaction():
             if not self.dry_run:
-                self.store.upsert_source(Source(sha256=sha, title=title, path=str(path.resolve()), kind="pdf"))
+                self.store.upsert_source(
+                    Source(sha256=sha, title=title, path=str(path.resolve()), kind="pdf")
+                )
             for chunk in self.extractor.iter_document(doc, sha, on_page=on_page):
                 writer.write(chunk)
             if not self.dry_run:

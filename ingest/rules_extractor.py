@@ -15,13 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ingest.ddx_rules import DDX_TITLE, prose_relations, section_relations, table_relations, table_members
-from ingest.diagnoses import diagnosis_candidates, heading_is_a, heading_names, is_diagnosis_section, subtypes
+from ingest.ddx_rules import DDX_TITLE, prose_relations, section_relations, table_members, table_relations
+from ingest.diagnoses import (
+    category_name,
+    diagnosis_candidates,
+    heading_is_a,
+    heading_names,
+    is_diagnosis_section,
+    subtypes,
+)
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
-from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text
+from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.ocr import needs_ocr, ocr_lines
-from ingest.layout import reading_order
 from ingest.rationales import rationale_candidates
 from ingest.sections import SectionBuilder
 from ingest.types import (
@@ -76,8 +82,14 @@ class RulesExtractor:
     def _layout(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
         layout = layout_page(page, running)
         if self.ocr and needs_ocr(page, layout.lines):
-            lines = [ln for ln in ocr_lines(page, language=self.ocr_language) if not running.is_running(ln, layout.height)]
-            layout = layout.model_copy(update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []})
+            lines = [
+                ln
+                for ln in ocr_lines(page, language=self.ocr_language)
+                if not running.is_running(ln, layout.height)
+            ]
+            layout = layout.model_copy(
+                update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
+            )
             chunk.ocr_pages += 1
         return layout
 
@@ -116,10 +128,14 @@ class _State:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.seen_images: set[str] = set()
-        self.pending: dict[str, tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]] = {}
+        self.last_category: Section | None = None
+        self.pending: dict[
+            str, tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]
+        ] = {}
 
-    def _bucket(self, title: str) -> tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]:
+    def _bucket(
+        self, title: str
+    ) -> tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]:
         return self.pending.setdefault(title, ([], [], []))
 
     def process(self, section: Section, chunk: Extraction) -> None:
@@ -147,9 +163,11 @@ class _State:
             chunk.diagnoses.extend(dx)
             chunk.rationales.extend(rationales)
             chunk.relations.extend(relations)
-            chunk.relations.extend(heading_is_a(section, names, self.source))
+            chunk.relations.extend(heading_is_a(section, names, self.source, self.last_category))
             chunk.relations.extend(prose_relations(section, names[0] if names else None, self.source))
         else:
+            if category_name(section.title):
+                self.last_category = section
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
             chunk.relations.extend(r for r in relations if r.rule in {"table", "prose:presentation"})
             chunk.relations.extend(prose_relations(section, None, self.source))

@@ -21,11 +21,13 @@ _NOT_HEADING = re.compile(r"^(table|figure|fig\.|plate|page|see|note|example)\b"
 MAX_HEADING_WORDS = 12
 
 
-_NUMBERING = re.compile(r"^(?:(?:chapter|section|part)\s+)?(?:\d+(?:\.\d+)*|[IVXLC]+)\s*[.:)]?\s+(?=[A-Za-z])", re.I)
+_NUMBERING = re.compile(
+    r"^(?:(?:chapter|section|part)\s+)?(?:\d+(?:\.\d+)*|[IVXLC]+)\s*[.:)]?\s+(?=[A-Za-z])", re.I
+)
 
 
 def clean_title(text: str) -> str:
-    """'Chapter 3. Papulosquamous Eruptions' -> 'Papulosquamous Eruptions'; '2.1 Psoriasis:' -> 'Psoriasis'."""
+    """'Chapter 3. Papulosquamous Eruptions' -> 'Papulosquamous Eruptions'; '2.1 Psoriasis' -> 'Psoriasis'."""
     return _NUMBERING.sub("", " ".join(text.split())).rstrip(":").strip()
 
 
@@ -94,7 +96,9 @@ class SectionBuilder:
                     continue
                 while len(self._stack) > 1 and self._stack[-1].rank <= rank:
                     yield self._close()
-                self._stack.append(_Open(title=clean_title(line.text), rank=rank, page=line.page, bbox=line.bbox))
+                self._stack.append(
+                    _Open(title=clean_title(line.text), rank=rank, page=line.page, bbox=line.bbox)
+                )
             else:
                 self._stack[-1].lines.append(line)
         self._stack[-1].tables.extend(pending_tables)
@@ -102,7 +106,13 @@ class SectionBuilder:
     def _joins_previous(self, line: Line, rank: tuple[float, int, int]) -> bool:
         """A heading wrapped over two lines: same rank, no body text yet, directly below."""
         top = self._stack[-1]
-        if len(self._stack) == 1 or top.rank != rank or top.lines or top.child_titles or top.page != line.page:
+        if (
+            len(self._stack) == 1
+            or top.rank != rank
+            or top.lines
+            or top.child_titles
+            or top.page != line.page
+        ):
             return False
         return 0 <= line.bbox[1] - top.bbox[3] <= 0.6 * (line.bbox[3] - line.bbox[1]) and rank[1] == 1
 
@@ -111,7 +121,9 @@ class SectionBuilder:
             yield self._close()
         root = self._stack[0]
         if root.lines or root.tables:
-            yield Section(title="", level=0, page=root.page, bbox=root.bbox, lines=root.lines, tables=root.tables)
+            yield Section(
+                title="", level=0, page=root.page, bbox=root.bbox, lines=root.lines, tables=root.tables
+            )
 
 
 def _column_left_edges(lines: list[Line]) -> dict[int, float]:

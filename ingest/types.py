@@ -147,6 +147,8 @@ class DocumentSummary(_Model):
     cases: int = 0
     images_skipped: int = 0
     seconds: float = 0.0
+    # Proposed names that look like known diagnoses (fuzzy): for curators to merge, never applied.
+    suggestions: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class IngestSummary(_Model):

@@ -1,8 +1,9 @@
 """The review queue: filters, impact ordering, the disagreements queue and paging (no UI here).
 
 Impact (issue 5): an assertion matters as much as the cases and exported rows it affects, i.e. those
-of its subject and object diagnosis. The queue is ordered by impact, then score, so the curator's
-first hour goes where it changes the most training data.
+of its subject and object diagnosis (cases not excluded: a proposed textbook figure counts too). The
+queue is ordered by impact, then score, so the curator's first hour goes where it changes the most
+training data.
 
 Ordering needs every match, so the ordered id list is built once per (filters, shape of the store)
 and a page only loads its own items, fresh, skipping those a curator has decided meanwhile: after an
@@ -83,12 +84,20 @@ def matches(a: Assertion, filters: QueueFilters) -> bool:
     )
 
 
+def case_impact(store: GraphStore) -> dict[str, int]:
+    """Cases per diagnosis that can reach an export: accepted or still proposed (not excluded)."""
+    counts = dict(store.case_counts(status="accepted"))
+    for d, n in store.case_counts(status="proposed").items():
+        counts[d] = counts.get(d, 0) + n
+    return counts
+
+
 def queue_key(store: GraphStore, filters: QueueFilters) -> tuple[object, ...]:
     """What invalidates the ordered list: the number of assertions (ingest, merges), accepted case
     counts (impact), and for the disagreements queue every vote. Decisions alone do not: decided
     items are skipped when a page loads."""
     total = store.query_assertions(AssertionQuery(limit=0)).total
-    cases = hash(tuple(sorted(store.case_counts().items()))) if filters.order == "impact" else 0
+    cases = hash(tuple(sorted(case_impact(store).items()))) if filters.order == "impact" else 0
     votes = store_token(store) if filters.mode == "disagreements" else ()
     return (total, cases, votes)
 
@@ -130,7 +139,7 @@ def build_queue(
     assertions = store.query_assertions(filters.query(limit=None)).items
     if filters.mode == "disagreements":
         assertions = [a for a in assertions if is_disagreement(a)]
-    cases = store.case_counts() if filters.order == "impact" else {}
+    cases = case_impact(store) if filters.order == "impact" else {}
     rows = exported_rows() if (exported_rows and filters.order == "impact") else {}
     return order_entries(assertions, filters.order, cases, rows)
 

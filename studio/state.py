@@ -5,12 +5,17 @@ Widget keys are constants too: tests find widgets by these keys (``at.button(key
 
 from __future__ import annotations
 
+
+def per(key: str, item_id: str) -> str:
+    """The key of a widget that edits one item: a fresh widget (and value) for every item."""
+    return f"{key}:{item_id}"
+
+
 # -- session ----------------------------------------------------------------------------------
 USERNAME = "dermkg_username"  # the logged-in local user (set only by a successful login)
 FLASH = "dermkg_flash"  # (level, message) shown once at the top of the next run
 DIAGNOSIS = "dermkg_diagnosis"  # diagnosis id the Diagnosis / Graph pages show
 QUEUE_PAGE = "dermkg_queue_page"  # 0-based page number of the review queue
-QUEUE_SELECTED = "dermkg_queue_selected"  # assertion id open in the review queue
 
 # -- login ------------------------------------------------------------------------------------
 LOGIN_USER = "login_username"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,34 @@ def torch_dtype(bf16: bool):
     return torch.bfloat16 if bf16 else torch.float32
 
 
+# Beside an adapter trained on top of others (GRPO over the merged SFT adapter): the adapters to merge
+# into the base model first, relative to the adapter folder, in order.
+STACK_FILE = "dermkg_adapter_stack.json"
+
+
+def adapter_stack(adapter: str | Path) -> list[Path]:
+    """The adapters merged into the base before ``adapter`` was trained (empty for a plain adapter)."""
+    stack_file = Path(adapter) / STACK_FILE
+    if not stack_file.is_file():
+        return []
+    return [(Path(adapter) / p).resolve() for p in json.loads(stack_file.read_text(encoding="utf-8"))]
+
+
+def write_adapter_stack(adapter: str | Path, merged_before: str | Path | None) -> None:
+    """Record that ``adapter`` was trained on base + ``merged_before`` (and whatever that sat on)."""
+    if merged_before is None:
+        return
+    chain = [*adapter_stack(merged_before), Path(merged_before).resolve()]
+    relative = [os.path.relpath(p, Path(adapter).resolve()) for p in chain]
+    (Path(adapter) / STACK_FILE).write_text(json.dumps(relative, indent=2), encoding="utf-8")
+
+
 def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool = False):
-    """A vision-language model, optionally with a LoRA adapter (merged into the weights when ``merge``)."""
+    """A vision-language model, optionally with a LoRA adapter (merged into the weights when ``merge``).
+
+    An adapter trained on top of others (GRPO over SFT) gets its recorded stack merged in first, so
+    ``--model BASE --adapter runs/grpo/adapter`` evaluates the model GRPO actually trained.
+    """
     import torch
     from transformers import AutoModelForImageTextToText
 
@@ -47,8 +75,11 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
         return base
     from peft import PeftModel
 
-    if not (Path(adapter) / "adapter_config.json").is_file():
-        raise TrainError(f"{adapter}: not a LoRA adapter folder (no adapter_config.json)")
+    for path in [*adapter_stack(adapter), Path(adapter)]:
+        if not (path / "adapter_config.json").is_file():
+            raise TrainError(f"{path}: not a LoRA adapter folder (no adapter_config.json)")
+    for earlier in adapter_stack(adapter):
+        base = PeftModel.from_pretrained(base, str(earlier)).merge_and_unload()
     peft_model = PeftModel.from_pretrained(base, adapter)
     return peft_model.merge_and_unload() if merge else peft_model
 

@@ -39,8 +39,13 @@ _LETTER_PHRASE = re.compile(
     rf"|\b(?i:is)\s+(?P<l4>{_L})(?=\W*$)"
 )
 _LETTER_LIST = re.compile(rf"(?<![A-Za-z])\(?({_L})\)?\s*(?:or|and|/|,|&)\s*\(?({_L})\)?(?![A-Za-z])")
-# The RL prompt asks for the lesion condition inside the answer block; that clause names no option.
-_CONDITION_CLAUSE = re.compile(r"\b(?:lesion\s+)?condition\s*(?:is\b|:)?[^.;\n<]*", re.I)
+# The RL prompt asks for the lesion condition inside the answer block ("Melanoma. Lesion condition:
+# malignant", "Melanoma (malignant)"); that clause is no choice of an option such as the root "Malignant".
+_CONDITION_CLAUSE = re.compile(
+    r"\b(?:lesion\s+)?condition\s*(?:is\b|:)[^.;\n<]*"
+    r"|[,;(\u2013-]\s*(?:benign|malignant|pre-?malignant|pre-?cancerous(?:\s+in\s+situ)?)\b\)?",
+    re.I,
+)
 
 _NEGATION = (
     r"(?:not|non|no|nor|never|without|isn't|is not|rather than|instead of|unlikely to be|rule out|ruled out)"
@@ -52,6 +57,10 @@ _CONDITION_PATTERNS: dict[LesionCondition, re.Pattern[str]] = {
 }
 _LABEL_WORDS = re.compile(r"\b(?:lesion condition|malignancy|condition)\s*(?:is\b|:)", re.I)
 _NEGATED = re.compile(r"\b" + _NEGATION + r"[\s-]*(?:\w+[\s-]+){0,2}$", re.I)
+_NEGATED_NORMALISED = re.compile(  # the same on normalise()d text ("isn't" -> "isn t", no hyphens)
+    r"\b(?:not|non|no|nor|never|without|isn t|rather than|instead of|unlikely to be|rule out|ruled out)"
+    r" (?:\w+ ){0,2}$"
+)
 
 
 class ChoiceParse(BaseModel):
@@ -85,7 +94,8 @@ def answer_block(completion: str) -> str | None:
 
 
 def _options_named(text: str, options: dict[str, str]) -> set[str]:
-    """Letters whose option text appears in ``text``; an option nested in a longer match does not count."""
+    """Letters whose option text appears in ``text``, not negated ("not malignant" names no option);
+    an option nested in a longer match ("melanoma" in "melanoma in situ") does not count."""
     norm = f" {normalise(text)} "
     spans: list[tuple[int, int, str]] = []
     for letter, option in options.items():
@@ -93,7 +103,8 @@ def _options_named(text: str, options: dict[str, str]) -> set[str]:
         if not needle:
             continue
         for m in re.finditer(rf"(?<= ){re.escape(needle)}(?= )", norm):
-            spans.append((m.start(), m.end(), letter))
+            if not _NEGATED_NORMALISED.search(norm[max(0, m.start() - 40) : m.start()]):
+                spans.append((m.start(), m.end(), letter))
     kept = {
         letter
         for start, end, letter in spans
@@ -103,14 +114,25 @@ def _options_named(text: str, options: dict[str, str]) -> set[str]:
 
 
 def _parse_region(text: str, options: dict[str, str]) -> tuple[str | None, str]:
-    """Parse one region; returns (letter, "") or (None, reason)."""
+    """Parse one region, first without its lesion-condition clause; returns (letter, "") or (None, reason).
+
+    The clause is put back when nothing else names an option: on the lesion-condition task the
+    condition *is* the answer ("Melanoma, malignant" chooses "malignant" there).
+    """
+    stripped = _CONDITION_CLAUSE.sub(" ", text).strip()
+    letter, reason = _parse_text(stripped, options)
+    if letter is None and reason in ("no option found", "empty answer") and stripped != text.strip():
+        return _parse_text(text, options)
+    return letter, reason
+
+
+def _parse_text(text: str, options: dict[str, str]) -> tuple[str | None, str]:
     text = text.strip()
     if not text:
         return None, "empty answer"
     listed = {x for pair in _LETTER_LIST.findall(text) for x in pair if x in options}
     if len(listed) > 1:
         return None, f"ambiguous: letters {sorted(listed)}"
-    text = _CONDITION_CLAUSE.sub(" ", text).strip()
     if m := _LETTER_ONLY.match(text):
         letter = m["l"]
         if letter.upper() in options and (letter.isupper() or len(text) > 1):  # "b" alone is no answer

@@ -77,6 +77,7 @@ class GrpoJob:
 
     def run(self) -> GrpoResult:
         """Train (resuming when configured), save the adapter, plot the reward curves."""
+        from train._modeling import write_adapter_stack
         from train.logs import LOG_FILE, plot_reward_curves, read_log
 
         start = time.monotonic()
@@ -88,6 +89,7 @@ class GrpoJob:
         adapter_dir = out / "adapter"
         trainer.save_model(str(adapter_dir))
         trainer.processing_class.save_pretrained(str(adapter_dir))
+        write_adapter_stack(adapter_dir, cfg.sft_adapter)  # the policy is base + SFT (merged) + this
         log_csv = out / LOG_FILE
         rewards = read_log(log_csv).get("reward", []) if log_csv.is_file() else []
         png = plot_reward_curves(log_csv, out / "reward_curves.png") if log_csv.is_file() else None

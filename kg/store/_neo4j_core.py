@@ -35,6 +35,7 @@ LOCK_META = (
     "ON CREATE SET m.revision = 0, m.event_seq = 0, m.commits = 0, m.epoch = $epoch, m.schema_version = $v "
     "SET m.locked = true"
 )
+SCHEMA_OF = "MATCH (m:DermkgMeta {key: 'graph'}) RETURN m.schema_version AS v"
 READ_META = "MATCH (m:DermkgMeta {key: 'graph'}) RETURN m.revision AS revision, m.event_seq AS seq"
 COMMIT_META = (
     "MATCH (m:DermkgMeta {key: 'graph'}) "
@@ -141,7 +142,9 @@ class Neo4jCore(GraphStore):
         target = self.target
         driver = connect(target)
         try:
-            ensure_schema(driver, target)
+            meta = driver.execute_query(SCHEMA_OF, database_=target.database).records
+            if not meta or meta[0]["v"] != SCHEMA_VERSION:  # first use of this database
+                ensure_schema(driver, target)
             driver.execute_query(
                 LOCK_META, epoch=uuid.uuid4().hex, v=SCHEMA_VERSION, database_=target.database
             )
@@ -233,7 +236,10 @@ class Neo4jCore(GraphStore):
 
         target = self.target
         if self._session is None:
-            self._session = self.driver.session(database=target.database)
+            # share the bookmarks of execute_query: reads after a write see it, on a cluster too
+            self._session = self.driver.session(
+                database=target.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+            )
         try:
             raw = self._session.begin_transaction()
             raw.run(LOCK_META, epoch=uuid.uuid4().hex, v=SCHEMA_VERSION).consume()

@@ -21,7 +21,7 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
         st.error(f"Diagnosis {diagnosis_id} no longer exists.")
         return
     st.markdown(f"#### {d.name}")
-    st.caption(f"`{d.id}` · {d.status}" + (f" · also: {', '.join(d.synonyms[:4])}" if d.synonyms else ""))
+    st.caption(f"`{d.id}` · {d.status}" + (f" · also: {' · '.join(d.synonyms[:4])}" if d.synonyms else ""))
     path = facts.taxonomy_path(store, d.id)
     if path is None:
         st.caption("Taxonomy path: not available (graph algorithms not installed yet).")
@@ -75,16 +75,9 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
 
     Every action passes the version shown on screen, so a concurrent change is refused, not lost."""
     actions = ctx.actions
-    if st.session_state.get(state.QUEUE_SELECTED) != a.id:  # another item: start its form afresh
-        for key in (
-            state.Q_REASON,
-            state.Q_EDIT_KIND,
-            state.Q_EDIT_OBJECT,
-            state.Q_MERGE_DROP,
-            state.Q_COMMENT_TEXT,
-        ):
-            st.session_state.pop(key, None)
-        st.session_state[state.QUEUE_SELECTED] = a.id
+    reason_key = state.per(state.Q_REASON, a.id)  # per-item widgets: another item starts afresh
+    kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
+    drop_key, comment_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_COMMENT_TEXT, a.id)
     label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
 
     def decided(verb: str) -> Any:
@@ -106,36 +99,36 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
         action_button(
             "Reject",
             key=state.Q_REJECT,
-            action=lambda: actions.reject(a.id, _typed(state.Q_REASON) or "", expected_version=a.version),
+            action=lambda: actions.reject(a.id, _typed(reason_key) or "", expected_version=a.version),
             success=decided("Rejected"),
-            inputs=(state.Q_REASON,),
+            inputs=(reason_key,),
             icon=":material/close:",
             width="stretch",
         )
     c2.text_input(
         "Reason (required to reject)",
-        key=state.Q_REASON,
+        key=reason_key,
         placeholder="e.g. not a differential in this context",
     )
     options = sorted(names, key=lambda d: names[d].lower())
     with st.expander("Edit: change the object or the kind", icon=":material/edit:"):
         e1, e2 = st.columns([1, 3])
-        e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=state.Q_EDIT_KIND)
+        e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=kind_key)
         e2.selectbox(
             "Object",
             options,
             index=options.index(a.object) if a.object in options else 0,
-            key=state.Q_EDIT_OBJECT,
+            key=object_key,
             format_func=lambda d: names.get(d, d),
         )
 
         def edit() -> Assertion:
-            kind, obj = _typed(state.Q_EDIT_KIND), _typed(state.Q_EDIT_OBJECT)
+            kind, obj = _typed(kind_key), _typed(object_key)
             return actions.edit_assertion(
                 a.id,
                 kind=kind if kind != a.kind else None,
                 object=obj if obj != a.object else None,
-                reason=_typed(state.Q_REASON),
+                reason=_typed(reason_key),
                 expected_version=a.version,
             )
 
@@ -146,22 +139,22 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
         st.selectbox(
             "Fold this one into the other",
             [a.object, a.subject],
-            key=state.Q_MERGE_DROP,
+            key=drop_key,
             format_func=lambda d: names.get(d, d),
         )
         st.caption("The folded diagnosis becomes a synonym; its assertions and cases move over.")
 
         def merge() -> Any:
-            drop = _typed(state.Q_MERGE_DROP) or a.object
+            drop = _typed(drop_key) or a.object
             keep = a.subject if drop == a.object else a.object
-            return actions.merge_diagnoses(keep, drop, reason=_typed(state.Q_REASON))
+            return actions.merge_diagnoses(keep, drop, reason=_typed(reason_key))
 
         action_button("Merge", key=state.Q_MERGE, action=merge, success=lambda d: f"Merged into {d.name}.")
     with st.expander("Comment", icon=":material/chat:"):
-        st.text_area("Comment", key=state.Q_COMMENT_TEXT, label_visibility="collapsed")
+        st.text_area("Comment", key=comment_key, label_visibility="collapsed")
         action_button(
             "Add comment",
             key=state.Q_COMMENT,
-            action=lambda: actions.comment("assertion", a.id, _typed(state.Q_COMMENT_TEXT) or ""),
+            action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
             success="Comment added.",
         )

@@ -88,10 +88,11 @@ def _q(text: str) -> str:
 
 
 def to_dot(nb: Neighbourhood, names: dict[str, str], malignancy: dict[str, str | None]) -> str:
-    """DOT source: is_a arrows point from child to parent; DDx lines are undirected."""
+    """DOT source: is_a arrows point from child to parent (left to right, so long sibling lists stack
+    vertically and stay legible); DDx lines are undirected."""
     lines = [
         "digraph neighbourhood {",
-        '  graph [rankdir=BT, bgcolor="transparent", fontname="Helvetica", nodesep=0.35, ranksep=0.5];',
+        '  graph [rankdir=LR, bgcolor="transparent", fontname="Helvetica", nodesep=0.25, ranksep=0.6];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
@@ -103,9 +104,19 @@ def to_dot(nb: Neighbourhood, names: dict[str, str], malignancy: dict[str, str |
         colour, style = STATUS_STYLE.get(e.status, ("#000000", "solid"))
         attrs = [f"color={_q(colour)}", f"style={style}", "penwidth=1.6"]
         if e.kind == "ddx":
-            attrs += ["dir=none", "constraint=false"]
+            attrs += ["dir=none", "arrowhead=none", "arrowtail=none"]
             if e.score is not None and e.status == "proposed":
                 attrs.append(f"label={_q(f'{e.score:.2f}')}")
         lines.append(f"  {_q(e.subject)} -> {_q(e.object)} [{', '.join(attrs)}];")
+    # differentials of the centre sit beside it (same rank), away from its parents and children
+    beside = sorted(
+        {e.object if e.subject == nb.center else e.subject for e in nb.edges if e.kind == "ddx"}
+        & set(nb.nodes)
+        - {nb.center}
+        - {e.object for e in nb.edges if e.kind == "is_a" and e.subject == nb.center}
+        - {e.subject for e in nb.edges if e.kind == "is_a" and e.object == nb.center}
+    )
+    if beside:
+        lines.append("  { rank=same; " + "; ".join(_q(n) for n in [nb.center, *beside]) + "; }")
     lines.append("}")
     return "\n".join(lines)

@@ -51,7 +51,7 @@ with right:
         st.markdown(f"**Malignancy:** {d.malignancy or 'unset'} (own value; resolution not available)")
     else:
         st.markdown(f"**Malignancy:** {facts.describe_malignancy(store, resolved, names)}")
-    st.markdown("**Synonyms:** " + (", ".join(d.synonyms) or "_none_"))
+    st.markdown("**Synonyms:** " + (" · ".join(d.synonyms) or "_none_"))
     if d.codes:
         st.markdown("**Codes:** " + ", ".join(f"{k}: {v}" for k, v in sorted(d.codes.items())))
     n_cases = store.case_counts(status=None).get(d.id, 0)
@@ -69,23 +69,23 @@ levels = ["unset", "benign", "premalignant", "malignant"]
 
 
 def save_facts() -> object:
-    typed = st.session_state.get(state.D_MALIGNANCY)
+    typed = st.session_state.get(state.per(state.D_MALIGNANCY, d.id))
     typed = None if typed == "unset" else typed
     return ctx.actions.update_diagnosis(
         d.id,
-        synonyms=str(st.session_state.get(state.D_SYNONYMS, "")).splitlines(),
+        synonyms=str(st.session_state.get(state.per(state.D_SYNONYMS, d.id), "")).splitlines(),
         malignancy=typed if typed != d.malignancy else "unchanged",
         expected_version=d.version,
     )
 
 
 with st.form("dx_edit"):
-    st.text_area("Synonyms (one per line)", "\n".join(d.synonyms), key=state.D_SYNONYMS)
+    st.text_area("Synonyms (one per line)", "\n".join(d.synonyms), key=state.per(state.D_SYNONYMS, d.id))
     st.selectbox(
         "Own malignancy (unset = inherited from the nearest ancestor)",
         levels,
         index=levels.index(d.malignancy or "unset"),
-        key=state.D_MALIGNANCY,
+        key=state.per(state.D_MALIGNANCY, d.id),
         format_func=lambda v: "unset (inherit)" if v == "unset" else v,
     )
     action_button(
@@ -94,7 +94,7 @@ with st.form("dx_edit"):
         form=True,
         action=save_facts,
         success=f"Saved {d.name}.",
-        inputs=(state.D_SYNONYMS,),
+        inputs=(state.per(state.D_SYNONYMS, d.id),),
     )
 
 parent_options = sorted((i for i in names if i != d.id), key=lambda i: names[i].lower())
@@ -104,7 +104,7 @@ parent = p1.selectbox(
     "Parent",
     parent_options,
     index=parent_options.index(current_parent) if current_parent in parent_options else None,
-    key=state.D_PARENT,
+    key=state.per(state.D_PARENT, d.id),
     format_func=lambda i: names.get(i, i),
     placeholder="choose the parent diagnosis",
 )
@@ -113,6 +113,6 @@ with p2:
         "Set parent",
         key=state.D_SET_PARENT,
         disabled=parent is None or parent == current_parent,
-        action=lambda: ctx.actions.set_parent(d.id, st.session_state[state.D_PARENT]),
+        action=lambda: ctx.actions.set_parent(d.id, st.session_state[state.per(state.D_PARENT, d.id)]),
         success=lambda a: f"{d.name} now sits under {names.get(a.object, a.object)}.",
     )

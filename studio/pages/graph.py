@@ -26,10 +26,14 @@ if center is None:
 
 statuses = ("accepted", "proposed") if show_proposed else ("accepted",)
 nb = neighbourhood(store, center, depth=depth, statuses=statuses)
-malignancy = {n: d.malignancy for n in nb.nodes if (d := store.get_diagnosis(n)) is not None}
+malignancy: dict[str, str | None] = {}
+for n in nb.nodes:  # resolved (own value or nearest ancestor's), like everywhere else
+    resolved = facts.malignancy(store, n)
+    d = store.get_diagnosis(n) if resolved is None else None
+    malignancy[n] = resolved.value if resolved is not None else (d.malignancy if d else None)
 dot = to_dot(nb, names, malignancy)
-# a handful of nodes stretched to the page width would be drawn huge
-st.graphviz_chart(dot, width="stretch" if len(nb.nodes) > 6 else "content")
+# natural size keeps labels legible; only large neighbourhoods are fitted to the page width
+st.graphviz_chart(dot, width="stretch" if len(nb.nodes) > 30 else "content")
 legend = " · ".join(
     f"<span style='color:{colour}'>{'━' if style == 'solid' else '╌'} {status}</span>"
     for status, (colour, style) in STATUS_STYLE.items()

@@ -19,22 +19,34 @@ HEADER = "DISEASES OF THE SKIN"
 # (kind, text): chapter | section | sub | para | item | figure | table
 CHAPTER: list[tuple[str, str]] = [
     ("chapter", "Chapter 4. Papulosquamous Eruptions"),
-    ("para", "The papulosquamous eruptions are characterised by raised lesions bearing scale. They are among the "
-             "commonest disorders seen in practice, and their recognition rests chiefly upon the morphology."),
+    (
+        "para",
+        "The papulosquamous eruptions are characterised by raised lesions bearing scale. They are among the "
+        "commonest disorders seen in practice, and their recognition rests chiefly upon the morphology.",
+    ),
     ("section", "Lichen Planus"),
     ("sub", "Clinical Features"),
-    ("para", "The eruption consists of small, flat-topped, polygonal, violaceous papules with a shiny surface, "
-             "crossed by fine white lines known as Wickham's striae. The flexor aspects of the wrists are a "
-             "favourite site, and the buccal mucosa is frequently involved."),
+    (
+        "para",
+        "The eruption consists of small, flat-topped, polygonal, violaceous papules with a shiny surface, "
+        "crossed by fine white lines known as Wickham's striae. The flexor aspects of the wrists are a "
+        "favourite site, and the buccal mucosa is frequently involved.",
+    ),
     ("figure", "Fig. 12. Lichen planus: papules on the flexor aspect of the wrist."),
     ("credit", "(By courtesy of Dr. A. Smith.)"),
     ("sub", "Diagnosis"),
-    ("para", "Lichen planus is to be distinguished from psoriasis, lichenoid drug eruption and secondary "
-             "syphilis. Hypertrophic lichen planus may be mistaken for lichen simplex chronicus."),
+    (
+        "para",
+        "Lichen planus is to be distinguished from psoriasis, lichenoid drug eruption and secondary "
+        "syphilis. Hypertrophic lichen planus may be mistaken for lichen simplex chronicus.",
+    ),
     ("section", "Pityriasis Rosea"),
     ("sub", "Symptoms and Signs"),
-    ("para", "A solitary herald patch precedes by some days a generalised eruption of oval, salmon-coloured "
-             "macules arranged along the lines of cleavage of the trunk."),
+    (
+        "para",
+        "A solitary herald patch precedes by some days a generalised eruption of oval, salmon-coloured "
+        "macules arranged along the lines of cleavage of the trunk.",
+    ),
     ("sub", "Differential Diagnosis"),
     ("item", "- Secondary syphilis"),
     ("item", "- Tinea corporis"),
@@ -42,8 +54,11 @@ CHAPTER: list[tuple[str, str]] = [
     ("item", "- Seborrhoeic dermatitis"),
     ("section", "Psoriasis"),
     ("sub", "Clinical Features"),
-    ("para", "Sharply defined, red plaques covered by silvery scales affect chiefly the extensor surfaces, the "
-             "scalp and the sacral region. Pitting of the nails is common."),
+    (
+        "para",
+        "Sharply defined, red plaques covered by silvery scales affect chiefly the extensor surfaces, the "
+        "scalp and the sacral region. Pitting of the nails is common.",
+    ),
     ("sub", "Varieties"),
     ("item", "- Guttate psoriasis - small drop-like lesions following a streptococcal sore throat."),
     ("item", "- Pustular psoriasis - sterile pustules on the palms and soles."),
@@ -51,11 +66,14 @@ CHAPTER: list[tuple[str, str]] = [
     ("para", "Seborrhoeic dermatitis of the scalp often resembles psoriasis."),
     ("section", "The Scaly Plaque"),
     ("para", "A single scaly plaque raises a short differential, compared in the table below."),
-    ("table", "Features|Psoriasis|Discoid eczema|Tinea corporis;"
-              "Distribution|Extensor surfaces|Limbs|Anywhere;"
-              "Morphology|Silvery scale|Crusted, weeping|Active scaly edge;"
-              "Investigations|None needed|Patch tests|Skin scrapings;"
-              "Course|Chronic|Relapsing|Cured by antifungals"),
+    (
+        "table",
+        "Features|Psoriasis|Discoid eczema|Tinea corporis;"
+        "Distribution|Extensor surfaces|Limbs|Anywhere;"
+        "Morphology|Silvery scale|Crusted, weeping|Active scaly edge;"
+        "Investigations|None needed|Patch tests|Skin scrapings;"
+        "Course|Chronic|Relapsing|Cured by antifungals",
+    ),
 ]
 
 EXPECTED_DDX = {
@@ -89,7 +107,9 @@ def _photo(seed: int) -> bytes:
     pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 96, 72), False)
     for y in range(0, 72, 8):
         for x in range(0, 96, 8):
-            pix.set_rect(pymupdf.IRect(x, y, x + 8, y + 8), ((x * 2 + seed) % 256, (y * 3 + seed * 7) % 256, 120))
+            pix.set_rect(
+                pymupdf.IRect(x, y, x + 8, y + 8), ((x * 2 + seed) % 256, (y * 3 + seed * 7) % 256, 120)
+            )
     return pix.tobytes("png")
 
 
@@ -158,8 +178,9 @@ def _table(c: _Cursor, spec: str) -> None:
     for r, row in enumerate(rows):
         y = c.y
         for i, cell in enumerate(row):
-            c.page.insert_text((x0 + i * w + 4, y + 13), cell, fontname="hebo" if r == 0 or i == 0 else "helv",
-                               fontsize=9)
+            c.page.insert_text(
+                (x0 + i * w + 4, y + 13), cell, fontname="hebo" if r == 0 or i == 0 else "helv", fontsize=9
+            )
         c.y += 20
     for r in range(len(rows) + 1):
         c.page.draw_line((x0, 70 + r * 20), (WIDTH - MARGIN, 70 + r * 20))
@@ -206,7 +227,9 @@ def build_textbook(path: Path, *, repeat: int = 1) -> Path:
     doc = pymupdf.open()
     c = _Cursor(doc=doc)
     for i in range(repeat):
-        chapter = CHAPTER if i == 0 else [(k, t.replace("Chapter 4.", f"Chapter {4 + i}.")) for k, t in CHAPTER]
+        chapter = (
+            CHAPTER if i == 0 else [(k, t.replace("Chapter 4.", f"Chapter {4 + i}.")) for k, t in CHAPTER]
+        )
         render(c, chapter, seed=i * 13)
     doc.save(path)
     doc.close()

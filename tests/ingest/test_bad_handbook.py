@@ -31,7 +31,9 @@ def test_every_finding_carries_located_verbatim_evidence(bad_extraction: Extract
             assert ev.quote.strip()
         # Prose evidence is verbatim: every word of the quote is on its page.
         for rel in [r for r in bad_extraction.relations if r.rule.startswith("prose")]:
-            page_words = set(" ".join(doc[rel.evidence.page - 1].get_text().split()).replace("- ", "-").split())
+            page_words = set(
+                " ".join(doc[rel.evidence.page - 1].get_text().split()).replace("- ", "-").split()
+            )
             quote_words = rel.evidence.quote.split()
             assert sum(w in page_words for w in quote_words) >= 0.9 * len(quote_words), rel.evidence.quote
 

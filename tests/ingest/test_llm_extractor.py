@@ -19,15 +19,23 @@ LINES = [Line(page=3, text=TEXT, bbox=(50, 100, 300, 112), size=9.5)]
 
 
 def test_well_formed_answer_becomes_grounded_candidates() -> None:
-    raw = "Here you go:\n```json\n" + json.dumps(
-        {
-            "diagnoses": [{"name": "Lichen planus", "synonyms": [], "parent": None}],
-            "ddx": [
-                {"a": "Lichen planus", "b": "psoriasis", "quote": "Lichen planus is to be distinguished from psoriasis"}
-            ],
-            "rationales": [{"diagnosis": "Lichen planus", "quote": "violaceous flat-topped papules"}],
-        }
-    ) + "\n```"
+    raw = (
+        "Here you go:\n```json\n"
+        + json.dumps(
+            {
+                "diagnoses": [{"name": "Lichen planus", "synonyms": [], "parent": None}],
+                "ddx": [
+                    {
+                        "a": "Lichen planus",
+                        "b": "psoriasis",
+                        "quote": "Lichen planus is to be distinguished from psoriasis",
+                    }
+                ],
+                "rationales": [{"diagnosis": "Lichen planus", "quote": "violaceous flat-topped papules"}],
+            }
+        )
+        + "\n```"
+    )
     found = ground_answer(parse_structured(raw, LlmAnswer), TEXT, LINES, "f" * 64)
     assert [d.name for d in found.diagnoses] == ["Lichen planus"]
     (ddx,) = [r for r in found.relations if r.kind == "ddx"]
@@ -56,7 +64,11 @@ def test_invented_quotes_and_names_are_dropped() -> None:
         {
             "diagnoses": [{"name": "Pemphigus vulgaris"}],  # not in the text
             "ddx": [
-                {"a": "Lichen planus", "b": "lupus", "quote": "Lichen planus is to be distinguished from psoriasis"},
+                {
+                    "a": "Lichen planus",
+                    "b": "lupus",
+                    "quote": "Lichen planus is to be distinguished from psoriasis",
+                },
                 {"a": "Lichen planus", "b": "psoriasis", "quote": "Lichen planus mimics psoriasis closely"},
             ],
             "rationales": [{"diagnosis": "Lichen planus", "quote": "purple polygonal pruritic papules"}],
@@ -68,7 +80,10 @@ def test_invented_quotes_and_names_are_dropped() -> None:
 
 def test_real_local_server_garbage_is_survived_and_cached(openai_server, synthetic_pdf, tmp_path) -> None:
     config = LLMConfig(
-        base_url=openai_server.base_url, model=openai_server.model, max_tokens=48, cache_dir=tmp_path / "cache",
+        base_url=openai_server.base_url,
+        model=openai_server.model,
+        max_tokens=48,
+        cache_dir=tmp_path / "cache",
         max_retries=1,
     )
     extractor = LlmExtractor(LLMClient(config))

@@ -22,12 +22,18 @@ def _all(store: GraphStore, **filters):
 
 def test_ingest_writes_proposals_with_evidence_and_cases(sqlite_store, synthetic_pdf, tmp_path) -> None:
     init_store(sqlite_store)
-    sqlite_store.upsert_diagnosis(Diagnosis(id="psoriasis", name="Psoriasis", synonyms=["psoriasis vulgaris"]))
+    sqlite_store.upsert_diagnosis(
+        Diagnosis(id="psoriasis", name="Psoriasis", synonyms=["psoriasis vulgaris"])
+    )
+    sqlite_store.upsert_diagnosis(Diagnosis(id="syphilis-2", name="Secondary syphillis"))  # a misspelt entry
     summary = IngestPipeline(sqlite_store, data_dir=tmp_path).run([synthetic_pdf])
     (doc,) = summary.documents
     assert doc.status == "ingested", doc.error
-    assert doc.diagnoses_matched == 1  # a known name attaches to the existing diagnosis
+    assert doc.diagnoses_matched == 1  # a known name attaches to the existing diagnosis, no duplicate
     assert sqlite_store.get_diagnosis("psoriasis").status == "accepted"
+    # A name close to a known one is still proposed (never silently mapped), with a merge suggestion.
+    assert doc.suggestions == {"secondary syphilis": ["Secondary syphillis"]}
+    assert sqlite_store.resolve_name("Secondary syphilis").status == "proposed"
     assert doc.diagnoses_proposed >= 5 and doc.assertions_proposed["ddx"] >= 12
     source = sqlite_store.get_source(doc.sha256)
     assert source is not None and source.path == str(synthetic_pdf.resolve())
@@ -40,7 +46,9 @@ def test_ingest_writes_proposals_with_evidence_and_cases(sqlite_store, synthetic
     (case,) = sqlite_store.list_cases()
     assert case.diagnosis == lp.id and case.status == "proposed" and case.credit
     stored = Path(case.image_path)
-    assert stored.is_file() and stored.parent.parent == tmp_path / "images" and case.image_sha256 in stored.name
+    assert (
+        stored.is_file() and stored.parent.parent == tmp_path / "images" and case.image_sha256 in stored.name
+    )
 
 
 def test_reingesting_the_same_file_changes_nothing(sqlite_store, synthetic_pdf, tmp_path) -> None:
@@ -97,7 +105,9 @@ def test_new_version_supersedes_old_proposals_but_keeps_curator_decisions(sqlite
         (lambda d, good: d / "missing.pdf", "no such file"),
     ],
 )
-def test_a_bad_file_is_reported_and_the_others_go_on(sqlite_store, synthetic_pdf, tmp_path, make, message) -> None:
+def test_a_bad_file_is_reported_and_the_others_go_on(
+    sqlite_store, synthetic_pdf, tmp_path, make, message
+) -> None:
     bad = make(tmp_path, synthetic_pdf)
     good = shutil.copy(synthetic_pdf, tmp_path / "good.pdf")
     summary = IngestPipeline(sqlite_store, data_dir=tmp_path).run([bad, Path(good)])
@@ -119,7 +129,9 @@ class _FailingExtractor(RulesExtractor):
 
 def test_a_document_is_written_completely_or_not_at_all(sqlite_store, synthetic_pdf, tmp_path) -> None:
     revision = sqlite_store.revision()
-    summary = IngestPipeline(sqlite_store, data_dir=tmp_path, extractor=_FailingExtractor()).run([synthetic_pdf])
+    summary = IngestPipeline(sqlite_store, data_dir=tmp_path, extractor=_FailingExtractor()).run(
+        [synthetic_pdf]
+    )
     assert summary.documents[0].status == "error" and "page 2" in summary.documents[0].error
     assert sqlite_store.list_sources() == [] and sqlite_store.count_diagnoses() == 0
     assert _all(sqlite_store) == [] and sqlite_store.revision() == revision

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from kg.names import normalize
-
 from ingest.types import Extraction
+from kg.names import normalize
 from tests.ingest.synthetic_book import EXPECTED_DDX, EXPECTED_IS_A
 
 

@@ -31,11 +31,22 @@ def test_disagreement_means_split_votes_on_an_undecided_item():
     )
 
 
-def test_impact_uses_accepted_cases_from_the_store(studio_env, read_store):
+def test_impact_counts_cases_not_excluded_from_the_store(studio_env, read_store):
+    # fixture: one proposed case each for melanoma, naevus and bcc
+    entries = {e.id: e.impact for e in build_queue(read_store, QueueFilters())}
+    ids = studio_env["ids"]
+    assert entries == {ids["melanoma-naevus"]: 2, ids["bcc-naevus"]: 2, ids["melanoma-seb-k"]: 1}
+    for case in read_store.list_cases(diagnosis="naevus"):
+        read_store.update_case(case.id, {"status": "excluded"}, user="cleo")
     for case in read_store.list_cases(diagnosis="bcc"):
         read_store.update_case(case.id, {"status": "accepted"}, user="cleo")
-    entries = build_queue(read_store, QueueFilters())
-    assert entries[0].id == studio_env["ids"]["bcc-naevus"] and entries[0].impact == 1
+    order = build_queue(read_store, QueueFilters())
+    # naevus's case is excluded, bcc's accepted: every item now touches one case; ties go by score
+    assert [(e.id, e.impact) for e in order] == [
+        (ids["melanoma-naevus"], 1),
+        (ids["melanoma-seb-k"], 1),
+        (ids["bcc-naevus"], 1),
+    ]
 
 
 def test_pages_clamp_to_the_last_page(studio_env, read_store):

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from train.sft_config import SftConfig
+
 DIAGNOSIS_OPTIONS = {
     "A": "benign nevus",
     "B": "melanocytic lesion",
@@ -110,3 +112,39 @@ def rl_file(tmp_path: Path, derm_images: list[Path]) -> Path:
 @pytest.fixture
 def eval_file(tmp_path: Path, derm_images: list[Path]) -> Path:
     return write_jsonl(tmp_path / "eval" / "eval.jsonl", mcq_rows(derm_images, n=10, split="test"))
+
+
+SMALL = {"max_pixels": 56 * 56, "report_to": ["csv"], "logging_steps": 1, "warmup_ratio": 0.0}
+
+
+def sft_config(model: Path, data: Path, out: Path, **overrides: Any) -> SftConfig:
+    fields = {
+        "model": str(model),
+        "data": str(data),
+        "output_dir": str(out),
+        "max_steps": 3,
+        "effective_batch_size": 2,
+        "per_device_batch_size": 2,
+        "save_steps": 100,
+        "lora": {"r": 8, "alpha": 16, "dropout": 0.1},
+        "learning_rate": 1e-3,
+        **SMALL,
+    }
+    return SftConfig.model_validate({**fields, **overrides})
+
+
+def lora_weights(model: Any) -> dict[str, Any]:
+    return {n: p.detach().clone() for n, p in model.named_parameters() if "lora_" in n}
+
+
+def stop_at(step: int) -> Any:
+    """A callback that interrupts training after ``step``, like a job killed after its checkpoint."""
+    from transformers import TrainerCallback
+
+    class StopAt(TrainerCallback):
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            if state.global_step >= step:
+                control.should_training_stop = True
+            return control
+
+    return StopAt()

@@ -179,6 +179,8 @@ def test_labels_beyond_z_and_the_condition_clause_of_the_rl_prompt() -> None:
     cases = [
         (wrap("Melanoma. Lesion condition: malignant"), 0.75),  # the clause names no option
         (wrap("C. Melanoma (lesion condition: malignant)"), 0.75),
+        (wrap("Melanoma (malignant)"), 0.75),  # a bare condition in brackets is the clause, not option A
+        (wrap("Malignant"), 0.25),  # ... but alone it chooses the root option
         (wrap("AB"), 0.0),  # a two-letter label is read whole, not as A
         (wrap("(AA) Benign"), 0.0),
         (wrap("C or AB"), 0.0),  # ambiguous across labels
@@ -195,3 +197,13 @@ def test_options_stored_as_json_strings() -> None:
         None, [wrap("B")], options=[json.dumps(OPTIONS)], option_scores=[json.dumps(SCORES)]
     )
     assert rewards == [0.75]
+
+
+def test_the_condition_is_the_answer_on_the_lesion_condition_task() -> None:
+    options = {"A": "benign", "B": "malignant", "C": "precancerous in situ"}
+    scores = {"A": 0.0, "B": 0.25, "C": 0.0}
+    for answer in ("Melanoma, malignant", "B", "Malignant", "B. malignant (lesion condition: malignant)"):
+        assert granularity_reward(None, [wrap(answer)], options=[options], option_scores=[scores]) == [0.25]
+    # "not malignant" chooses no option, and "benign or malignant" is ambiguous
+    for answer in ("not malignant", "benign or malignant"):
+        assert granularity_reward(None, [wrap(answer)], options=[options], option_scores=[scores]) == [0.0]

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.train.conftest import TARGET, mcq_rows, write_jsonl
+from tests.train.conftest import SMALL, TARGET, lora_weights, mcq_rows, sft_config, write_jsonl
 from train.grpo import GrpoJob
 from train.grpo_config import GrpoConfig
 from train.sft import SftJob
-from train.sft_config import SftConfig
 
 pytestmark = pytest.mark.train
-
-SMALL = {"max_pixels": 56 * 56, "report_to": ["csv"], "logging_steps": 1, "warmup_ratio": 0.0}
-
-
-def sft_config(model: Path, data: Path, out: Path, **overrides: Any) -> SftConfig:
-    fields = {
-        "model": str(model),
-        "data": str(data),
-        "output_dir": str(out),
-        "max_steps": 3,
-        "effective_batch_size": 2,
-        "per_device_batch_size": 2,
-        "save_steps": 100,
-        "lora": {"r": 8, "alpha": 16, "dropout": 0.1},
-        "learning_rate": 1e-3,
-        **SMALL,
-    }
-    return SftConfig.model_validate({**fields, **overrides})
-
-
-def lora_weights(model: Any) -> dict[str, Any]:
-    return {n: p.detach().clone() for n, p in model.named_parameters() if "lora_" in n}
 
 
 def image_inputs(processor: Any, image: Path) -> Any:
@@ -151,7 +129,12 @@ def test_generate_answers_from_image_prompts(
 
 
 def test_grpo_two_steps_with_real_and_varying_rewards(
-    sft_run: dict[str, Any], tiny_model: Path, rl_file: Path, derm_images: list[Path], tmp_path: Path
+    sft_run: dict[str, Any],
+    tiny_model: Path,
+    rl_file: Path,
+    derm_images: list[Path],
+    tmp_path: Path,
+    artifacts_dir: Path,
 ) -> None:
     import torch
 
@@ -194,55 +177,22 @@ def test_grpo_two_steps_with_real_and_varying_rewards(
     ):
         assert key in log
     assert result.reward_curves_png and Path(result.reward_curves_png).stat().st_size > 0
+    (artifacts_dir / "train").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(result.reward_curves_png, artifacts_dir / "train" / "grpo_reward_curves.png")
     # the KL reference is the policy with its adapter off, i.e. exactly the merged SFT model
     inputs = image_inputs(load_processor(str(tiny_model), 56 * 56), derm_images[2])
     sft_model = load_model(str(tiny_model), bf16=False, adapter=sft_run["result"].adapter_dir, merge=True)
     with trainer.model.disable_adapter():
         reference = logits(trainer.model, inputs)
     assert torch.allclose(reference, logits(sft_model, inputs), atol=1e-4)
-
-
-class StopAt:
-    """Interrupts training after ``step`` (like a killed job after its checkpoint)."""
-
-    def __new__(cls, step: int):  # a TrainerCallback built lazily: transformers is imported in tests only
-        from transformers import TrainerCallback
-
-        class _Stop(TrainerCallback):
-            def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-                if state.global_step >= step:
-                    control.should_training_stop = True
-                return control
-
-        return _Stop()
-
-
-def test_interrupted_sft_resumes_without_repeating_or_skipping(
-    tiny_model: Path, sft_file: Path, tmp_path: Path
-) -> None:
-    from train.logs import read_log
-
-    common = {"max_steps": 4, "save_steps": 2, "num_train_epochs": 1.0}
-    full = SftJob(sft_config(tiny_model, sft_file, tmp_path / "full", **common))
-    full_result = full.run()
-
-    out = tmp_path / "resumed"
-    SftJob(sft_config(tiny_model, sft_file, out, **common), callbacks=[StopAt(2)]).run()
-    assert (out / "checkpoint-2").is_dir()
-    resumed_job = SftJob(sft_config(tiny_model, sft_file, out, resume_from_checkpoint="last", **common))
-    resumed = resumed_job.run()
-    assert resumed.resumed_from == str(out / "checkpoint-2") and resumed.global_step == 4
-
-    full_loss = dict(read_log(tmp_path / "full" / "train_log.csv")["loss"])
-    resumed_loss = dict(read_log(out / "train_log.csv")["loss"])
-    assert resumed_loss == pytest.approx(full_loss, rel=1e-5)  # same batches at every step
-    a, b = lora_weights(full.trainer.model), lora_weights(resumed_job.trainer.model)
-    assert all(a[k].allclose(b[k], atol=1e-6) for k in a)
-    assert full_result.global_step == 4
+    # the saved adapter records the SFT adapter it sits on: base + SFT + GRPO reloads the trained policy
+    policy = logits(trainer.model, inputs)
+    reloaded = load_model(str(tiny_model), bf16=False, adapter=result.adapter_dir)
+    assert torch.allclose(logits(reloaded, inputs), policy, atol=1e-5)
 
 
 def test_eval_end_to_end_with_baseline(
-    sft_run: dict[str, Any], tiny_model: Path, eval_file: Path, tmp_path: Path
+    sft_run: dict[str, Any], tiny_model: Path, eval_file: Path, tmp_path: Path, artifacts_dir: Path
 ) -> None:
     from typer.testing import CliRunner
 
@@ -295,6 +245,10 @@ def test_eval_end_to_end_with_baseline(
     }
     for png in ("confusion_diagnosis.png", "confusion_lesion_condition.png"):
         assert (out / "runs" / "sft" / png).stat().st_size > 0
+    keep = artifacts_dir / "train" / "eval"
+    keep.mkdir(parents=True, exist_ok=True)
+    for name in ("results.md", "results.csv", "runs/sft/confusion_diagnosis.png"):
+        shutil.copyfile(out / name, keep / Path(name).name)
 
 
 def test_sft_command_refuses_bad_rows_naming_the_id(

@@ -59,13 +59,15 @@ def test_first_start_seeds_creates_the_admin_and_the_admin_curates(
         log_in(page, url, "admin", "first-admin-pw")
         open_page(page, "Review queue")
         expect(page.get_by_text(f"{proposed:,} items")).to_be_visible()
+        page.get_by_text("Filters").click()
+        choose(page, "Diagnosis (subject or object)", "melanoma")
         choose(page, "Open item", "melanocytic nevus ↔ melanoma")
         page.get_by_role("button", name="Accept").click()
         expect(page.get_by_text("Accepted melanocytic nevus / melanoma.")).to_be_visible()
         wait_idle(page)
         with make_store(store_url) as store:
             assert store.get_assertion(ddx.id).reviewed_by == "admin"
-        choose(page, "Open item", "Cellulitis ↔ Erysipelas")
+        choose(page, "Open item", "melanoma ↔ seborrheic keratosis")
         shot(page, artifacts_dir, "studio-queue.png")
 
         open_page(page, "Diagnosis")
@@ -89,7 +91,14 @@ def start_studio_default(env: dict[str, str], log: Path):
 
 def shot(page, artifacts_dir: Path, name: str) -> None:
     """Save to the test artifacts; with DERMKG_UPDATE_DOCS=1 also refresh the README screenshot."""
-    page.screenshot(path=artifacts_dir / name, full_page=True)
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    content = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    size = page.viewport_size
+    height = min(size["height"], int(content["y"] + content["height"]) + 24) if content else size["height"]
+    page.screenshot(
+        path=artifacts_dir / name, clip={"x": 0, "y": 0, "width": size["width"], "height": height}
+    )
     if os.environ.get("DERMKG_UPDATE_DOCS") == "1":
         DOCS.mkdir(exist_ok=True)
         shutil.copy(artifacts_dir / name, DOCS / name)

@@ -45,8 +45,8 @@ def test_malignancy_is_inherited_from_the_nearest_ancestor_with_its_name(studio_
 
 def test_a_curator_edits_synonyms_and_malignancy(studio_env, read_store):
     at = open_diagnosis("cleo", "seb-k")
-    at.text_area(key=state.D_SYNONYMS).input("Seborrhoeic wart\nBasal cell papilloma")
-    at.selectbox(key=state.D_MALIGNANCY).set_value("unset")
+    at.text_area(key=state.per(state.D_SYNONYMS, "seb-k")).input("Seborrhoeic wart\nBasal cell papilloma")
+    at.selectbox(key=state.per(state.D_MALIGNANCY, "seb-k")).set_value("unset")
     at.button(key=state.D_SAVE).click().run()
     assert not at.error, [e.value for e in at.error]
     d = read_store.get_diagnosis("seb-k")
@@ -55,7 +55,7 @@ def test_a_curator_edits_synonyms_and_malignancy(studio_env, read_store):
 
 def test_setting_a_parent_moves_the_diagnosis_and_records_the_user(studio_env, read_store):
     at = open_diagnosis("cleo", "bcc")
-    at.selectbox(key=state.D_PARENT).set_value("skin-lesion").run()
+    at.selectbox(key=state.per(state.D_PARENT, "bcc")).set_value("skin-lesion").run()
     at.button(key=state.D_SET_PARENT).click().run()
     assert not at.error, [e.value for e in at.error]
     assert "**Taxonomy path:** Skin lesion › Basal cell carcinoma" in text_of(at)
@@ -65,7 +65,7 @@ def test_setting_a_parent_moves_the_diagnosis_and_records_the_user(studio_env, r
 
 def test_a_parent_that_would_close_a_cycle_is_refused_with_a_message(studio_env, read_store):
     at = open_diagnosis("cleo", "melanocytic")
-    at.selectbox(key=state.D_PARENT).set_value("melanoma").run()
+    at.selectbox(key=state.per(state.D_PARENT, "melanocytic")).set_value("melanoma").run()
     at.button(key=state.D_SET_PARENT).click().run()
     assert any("acyclic" in e.value and "cycle" in e.value for e in at.error)
     assert read_store.find_assertion("is_a", "melanocytic", "melanoma") is None
@@ -75,4 +75,13 @@ def test_a_parent_that_would_close_a_cycle_is_refused_with_a_message(studio_env,
 def test_a_viewer_cannot_edit(studio_env):
     at = open_diagnosis("vic", "melanoma")
     assert not [b for b in at.button if b.key in (state.D_SAVE, state.D_SET_PARENT)]
+    assert not [w for w in at.text_area if w.key == state.per(state.D_SYNONYMS, "melanoma")]
     assert any("curator role" in i.value for i in at.info)
+
+
+def test_the_edit_form_shows_the_facts_of_the_diagnosis_now_open(studio_env):
+    at = open_diagnosis("cleo", "bcc")
+    at.selectbox(key=state.D_PICK).set_value("melanoma").run()
+    assert at.text_area(key=state.per(state.D_SYNONYMS, "melanoma")).value == "Malignant melanoma"
+    assert at.selectbox(key=state.per(state.D_MALIGNANCY, "melanoma")).value == "malignant"
+    assert at.selectbox(key=state.per(state.D_PARENT, "melanoma")).value == "melanocytic"

@@ -44,7 +44,7 @@ def test_reject_without_a_reason_is_refused_and_changes_nothing(studio_env, read
     at.button(key=state.Q_REJECT).click().run()
     assert any("needs a reason" in e.value for e in at.error)
     assert read_store.get_assertion(target).status == "proposed"
-    at.text_input(key=state.Q_REASON).input("same lesion family, not a differential here")
+    at.text_input(key=state.per(state.Q_REASON, target)).input("same lesion family, not a differential here")
     at.button(key=state.Q_REJECT).click().run()
     a = read_store.get_assertion(target)
     assert a.status == "rejected" and a.note == "same lesion family, not a differential here"
@@ -60,7 +60,7 @@ def test_a_viewer_sees_the_queue_without_actions(studio_env):
 def test_a_concurrent_change_gives_a_conflict_message_and_keeps_the_typed_reason(studio_env, read_store):
     at = open_app("cleo", QUEUE)
     target = at.selectbox(key=state.Q_ITEM).value
-    at.text_input(key=state.Q_REASON).input("my careful reason")
+    at.text_input(key=state.per(state.Q_REASON, target)).input("my careful reason")
     read_store.review(target, "accept", user="cara")  # another curator acts first
     at.button(key=state.Q_REJECT).click().run()
     errors = " ".join(e.value for e in at.error)
@@ -73,14 +73,14 @@ def test_a_concurrent_change_gives_a_conflict_message_and_keeps_the_typed_reason
 def test_edit_object_and_comment(studio_env, read_store):
     at = open_app("cleo", QUEUE)
     target = studio_env["ids"]["melanoma-naevus"]
-    at.selectbox(key=state.Q_EDIT_OBJECT).set_value("bcc").run()
+    at.selectbox(key=state.per(state.Q_EDIT_OBJECT, target)).set_value("bcc").run()
     at.button(key=state.Q_EDIT).click().run()
     assert not at.error, [e.value for e in at.error]
     edited = read_store.get_assertion(target)
     assert {edited.subject, edited.object} == {"bcc", "melanoma"}
     assert edited.evidence  # evidence kept
     at.selectbox(key=state.Q_ITEM).set_value(target).run()
-    at.text_area(key=state.Q_COMMENT_TEXT).input("check the 4th edition").run()
+    at.text_area(key=state.per(state.Q_COMMENT_TEXT, target)).input("check the 4th edition").run()
     at.button(key=state.Q_COMMENT).click().run()
     events = read_store.list_events(EventQuery(target=target, action="comment")).items
     assert [(e.user, e.reason) for e in events] == [("cleo", "check the 4th edition")]
@@ -88,8 +88,9 @@ def test_edit_object_and_comment(studio_env, read_store):
 
 def test_merge_duplicate_diagnoses(studio_env, read_store):
     at = open_app("cleo", QUEUE)
-    at.selectbox(key=state.Q_ITEM).set_value(studio_env["ids"]["melanoma-seb-k"]).run()
-    at.selectbox(key=state.Q_MERGE_DROP).set_value("seb-k").run()
+    target = studio_env["ids"]["melanoma-seb-k"]
+    at.selectbox(key=state.Q_ITEM).set_value(target).run()
+    at.selectbox(key=state.per(state.Q_MERGE_DROP, target)).set_value("seb-k").run()
     at.button(key=state.Q_MERGE).click().run()
     assert not at.error, [e.value for e in at.error]
     assert read_store.get_diagnosis("seb-k").id == "melanoma"
