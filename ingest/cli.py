@@ -109,6 +109,7 @@ def ingest(
             graph, data_dir=get_settings().data_dir, extractor=chosen, dry_run=dry_run, user=user
         )
         summary = pipeline.run(pdfs, on_document=on_document, on_page=on_page)
+        progress.update(docs, completed=len(pdfs))  # files that failed to open never reach on_page
     result = {**summary.model_dump(mode="json"), "totals": summary.totals(), "errors": summary.errors}
     emit(result, as_json, lambda _: _human(summary))
     if summary.errors:

@@ -25,55 +25,70 @@ _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
     r"although|while|that)\b|[;.:(]|,\s+(?:which|who|but|although|whereas|as)\b|$)"
 )
+_BE = (
+    r"(?:is|are|(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
+    r"(?:is|are) apt to be)"
+)
+_ADV = r"(?:(?:readily|easily|usually|often|commonly|sometimes|frequently|clinically|closely|always)\s+)?"
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("{A}", _NP.format("a")).replace("{B}", r"(?P<b>.+?)" + _END), re.I)
+
+
+_CUE_WORDS = re.compile(
+    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|resembl|mimic|simulat|imitat|differ|"
+    r"overlap|considered|tell apart|told apart|separat",
+    re.I,
+)
+# Anchored cues: the subject (A) pairs with each name of the object list (B).
 ANCHORED = [
     (
-        re.compile(
-            _NP.format("a") + r"\s+(?:is|are|can be|may be|must be|should be|has to be|have to be)\s+"
-            r"(?:readily\s+|easily\s+|usually\s+|often\s+|clinically\s+)?(?:to be\s+)?"
-            r"(?:distinguished|differentiated|told apart|separated)\s+from\s+(?P<b>.+?)" + _END,
-            re.I,
+        _cue(
+            r"{A}\s+"
+            + _BE
+            + r"\s+"
+            + _ADV
+            + r"(?:to be\s+)?(?:distinguished|differentiated|told apart|separated)"
+            r"\s+from\s+{B}"
         ),
         "prose:distinguished",
     ),
+    (_cue(r"(?:distinguish(?:es)?|differentiates?|separates?)\s+{A}\s+from\s+{B}"), "prose:distinguishes"),
     (
-        re.compile(
-            r"(?:distinguish(?:es)?|differentiates?|separates?)\s+"
-            + _NP.format("a")
-            + r"\s+from\s+(?P<b>.+?)"
-            + _END,
-            re.I,
-        ),
-        "prose:distinguishes",
-    ),
-    (
-        re.compile(
-            _NP.format("a") + r"\s+(?:is|are|can be|may be|might be|is often|are often|is sometimes)\s+"
-            r"(?:easily\s+|commonly\s+|often\s+|sometimes\s+)?(?:confused|mistaken)\s+(?:with|for)\s+(?P<b>.+?)"
-            + _END,
-            re.I,
+        _cue(
+            r"{A}\s+"
+            + _BE
+            + r"\s+"
+            + _ADV
+            + r"(?:confused|mistaken|confounded|misdiagnosed)\s+(?:with|for|as)\s+{B}"
         ),
         "prose:confused",
     ),
     (
-        re.compile(
-            _NP.format("a") + r"\s+(?:closely\s+|may\s+|can\s+|often\s+)?(?:resembles?|mimics?|simulates?)\s+"
-            r"(?P<b>.+?)" + _END,
-            re.I,
+        _cue(
+            r"{A}\s+(?:(?:may|can|might|often|closely|may closely|can closely)\s+)?"
+            r"(?:resembles?|mimics?|simulates?|imitates?)\s+{B}"
         ),
         "prose:resembles",
     ),
     (
-        re.compile(_NP.format("a") + r"\s+(?:differs?|is different)\s+from\s+(?P<b>.+?)" + _END, re.I),
+        _cue(r"{A}\s+(?:differs?|is different|is indistinguishable|may be indistinguishable)\s+from\s+{B}"),
         "prose:differs",
     ),
     (
-        re.compile(
-            _NP.format("a")
-            + r"\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+(?P<b>.+?)"
-            + _END,
-            re.I,
+        _cue(
+            r"{A}\s+(?:is|are|can be|may be)\s+(?:difficult|hard|impossible)\s+to\s+"
+            r"(?:distinguish|differentiate|tell apart|separate)\s+from\s+{B}"
         ),
-        "prose:overlaps",
+        "prose:difficult",
+    ),
+    (_cue(r"{A}\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+{B}"), "prose:overlaps"),
+    (
+        _cue(
+            r"{A}\s+(?:should|must|may)\s+be\s+considered\s+in\s+the\s+differential(?:\s+diagnosis)?\s+of\s+{B}"
+        ),
+        "prose:considered",
     ),
 ]
 GROUPED = [
@@ -87,9 +102,20 @@ GROUPED = [
         r"(?:are|include|includes)\s*:?\s+(?P<list>.+)$",
         re.I,
     ),
+    re.compile(
+        r"\b(?:conditions|disorders|diseases|lesions|eruptions)\s+(?:that|which)\s+(?:may|can|might)\s+"
+        r"(?:mimic|simulate|resemble|be confused with)\s+(?P<ctx>.+?)\s+(?:include|are)\s*:?\s+(?P<list>.+)$",
+        re.I,
+    ),
+    # "A and B are easily confused": mutual, no presentation named
+    re.compile(
+        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be)\s+(?:easily\s+|often\s+)?"
+        r"(?:confused|mistaken for (?:one another|each other)|difficult to (?:distinguish|tell apart))\b",
+        re.I,
+    ),
 ]
 FREE_LIST = re.compile(
-    r"\bthe\s+differential(?:\s+diagnos[ie]s)?\s+(?:includes?|is|are)\s*:?\s+(?P<list>.+)$", re.I
+    r"(?:\bthe\s+|^)differential(?:\s+diagnos[ie]s)?\s*(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$", re.I
 )
 _PRONOUN = re.compile(
     r"^(it|this|this condition|this disorder|the condition|the disease|the lesion|"
@@ -159,6 +185,11 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
             out.extend(_anchored(text, lines, anchor, source, title))
             for pattern in GROUPED:
                 m = pattern.search(text)
+                if m and "ctx" not in m.groupdict():
+                    out.extend(
+                        _pairs(_names(m.group("list")), "prose:mutual", lines, source, text, context=title)
+                    )
+                    break
                 if m:
                     ctx = m.group("ctx").strip()
                     members = _names(m.group("list"))
@@ -234,6 +265,8 @@ def _anchored(
     text: str, lines: list[Line], anchor: str | None, source: str, context: str | None
 ) -> list[RelationCandidate]:
     out: list[RelationCandidate] = []
+    if not _CUE_WORDS.search(text):  # most sentences have no cue: skip the costly patterns
+        return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
             subject = _subject(m.group("a"), anchor)

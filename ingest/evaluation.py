@@ -82,7 +82,8 @@ def _score(gold: set[Any], predicted: set[Any], show: int = 40) -> Score:
 
 def predicted_names(ex: Extraction) -> set[str]:
     """Every name the pipeline would resolve or propose as a diagnosis."""
-    names = {d.name for d in ex.diagnoses} | {s for d in ex.diagnoses for s in d.synonyms}
+    proposed = [d for d in ex.diagnoses if d.clinical or d.role != "heading"]  # plain headings only attach
+    names = {d.name for d in proposed} | {s for d in proposed for s in d.synonyms}
     names |= {r.subject for r in ex.relations} | {r.object for r in ex.relations}
     names |= {f.diagnosis for f in ex.figures if f.diagnosis}
     return {normalize(n) for n in names}

@@ -95,7 +95,7 @@ class RunningText(BaseModel):
         if _PAGE_NO.match(text):
             return True
         key = _fold(text)
-        if key in self.patterns:
+        if key in self.patterns and not is_clinical_label(text):  # "Management" atop many pages is no header
             return True
         m = _PREFIX.match(text)
         return bool(m and _fold(m.group(1)) in self.prefixes)
@@ -105,7 +105,7 @@ def _fold(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def learn_running_text(doc: Any, sample: int = 60) -> RunningText:
+def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
     """Sample up to ``sample`` pages evenly and keep margin lines / images that keep recurring."""
     n = doc.page_count
     k = min(n, sample)
@@ -128,7 +128,8 @@ def learn_running_text(doc: Any, sample: int = 60) -> RunningText:
                     seen_prefix.add(_fold(m.group(1)))
         lines.update(seen)
         prefixes.update(seen_prefix)
-        images.update({img.digest for img in read_images(page) if img.digest})
+        # Resource lookup only (no rendering): the same xref on many pages is a logo or an ornament.
+        images.update({f"xref-{img[0]}" for img in page.get_images() if img[0]})
     need = max(3, round(0.2 * len(indices))) if len(indices) >= 5 else 2
     return RunningText(
         patterns={k for k, c in lines.items() if c >= need},
@@ -214,15 +215,19 @@ def _table_area(lines: list[Line], page: Any) -> Any:
     Returns the box around the rulings (``find_tables`` reads only that), or None."""
     import pymupdf
 
-    labels = sum(1 for ln in lines if is_clinical_label(ln.text) and len(ln.text) < 40)
-    if labels < 3:
+    labels = {label_word(ln.text) for ln in lines if len(ln.text) < 40 and is_clinical_label(ln.text)}
+    if len(labels) < 3:  # a comparison names several attributes: history, sites, lesion, treatment ...
         return None
     drawings = page.get_cdrawings()
     if len(drawings) < 6:
         return None
-    area = pymupdf.Rect()
-    for d in drawings:
-        area |= pymupdf.Rect(d["rect"])
+    boxes = [d["rect"] for d in drawings]  # rulings are zero-width boxes: Rect union would drop them
+    area = pymupdf.Rect(
+        min(b[0] for b in boxes) - 2,
+        min(b[1] for b in boxes) - 2,
+        max(b[2] for b in boxes) + 2,
+        max(b[3] for b in boxes) + 2,
+    )
     return area & page.rect
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.layout import learn_running_text
 from ingest.mentions import clean_name, make_evidence
-from ingest.rules_extractor import RulesExtractor, _State
+from ingest.rules_extractor import RulesExtractor, SectionState
 from ingest.sections import SectionBuilder
 from ingest.types import (
     DiagnosisCandidate,
@@ -194,12 +194,12 @@ class LlmExtractor:
     def iter_document(self, doc: Any, source_sha256: str, *, on_page: Any = None) -> Iterator[Extraction]:
         running = learn_running_text(doc)
         builder = SectionBuilder(running.body_size)
-        state = _State(source_sha256)
+        state = SectionState(source_sha256)
         total = doc.page_count
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
-            layout = self.rules._layout(doc[index], running, chunk)
-            self.rules._figures(layout, running, state, chunk)
+            layout = self.rules.layout_page(doc[index], running, chunk)
+            self.rules.pair_figures(layout, running, state, chunk)
             self._ask(list(builder.add_page(layout)), chunk)
             if on_page is not None:
                 on_page(index + 1, total)

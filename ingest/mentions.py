@@ -17,7 +17,7 @@ _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
 _QUOTES = "'\"‘’“”`"
 _LEAD = re.compile(
     r"^(?:(?:and|or|the|a|an|other|others|e\.?g\.?|i\.?e\.?|such as|including|includes?|especially|"
-    r"particularly|mainly|rarely|usually|often|some cases of|cases of)\s+)+",
+    r"particularly|mainly|rarely|usually|often|some cases of|cases of|with|from|for|by|to|also)\s+)+",
     re.IGNORECASE,
 )
 _TAIL = re.compile(r"\s+(?:etc|and others|and so on)\.?$", re.IGNORECASE)

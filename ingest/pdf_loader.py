@@ -82,26 +82,47 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
             dx, dy = raw["dir"]
             if abs(dy) > 0.05 or dx < 0:  # vertical side tabs and upside-down text are decoration
                 continue
-            spans = [s for s in raw["spans"] if s["text"].strip()]
-            if not spans:
+            if not any(s["text"].strip() for s in raw["spans"]):
                 continue
-            text = " ".join("".join(s["text"] for s in raw["spans"]).split())
-            weight = sum(len(s["text"].strip()) for s in spans) or 1
-            size = sum(s["size"] * len(s["text"].strip()) for s in spans) / weight
-            bold_chars = sum(len(s["text"].strip()) for s in spans if _is_bold(s))
-            italic_chars = sum(len(s["text"].strip()) for s in spans if s["flags"] & _ITALIC)
-            x0, y0, x1, y1 = raw["bbox"]
-            out.append(
-                Line(
-                    page=number,
-                    text=text,
-                    bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
-                    size=round(size, 1),
-                    bold=bold_chars >= 0.8 * weight,
-                    italic=italic_chars >= 0.8 * weight,
-                )
-            )
+            head, rest = _run_in_head(raw["spans"])
+            out.extend(_line(number, part) for part in (head, rest) if any(s["text"].strip() for s in part))
     return out
+
+
+def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
+    text = " ".join("".join(s["text"] for s in all_spans).split())
+    spans = [s for s in all_spans if s["text"].strip()]
+    weight = sum(len(s["text"].strip()) for s in spans) or 1
+    size = sum(s["size"] * len(s["text"].strip()) for s in spans) / weight
+    bold_chars = sum(len(s["text"].strip()) for s in spans if _is_bold(s))
+    italic_chars = sum(len(s["text"].strip()) for s in spans if s["flags"] & _ITALIC)
+    x0, y0 = min(s["bbox"][0] for s in spans), min(s["bbox"][1] for s in spans)
+    x1, y1 = max(s["bbox"][2] for s in spans), max(s["bbox"][3] for s in spans)
+    return Line(
+        page=number,
+        text=text,
+        bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
+        size=round(size, 1),
+        bold=bold_chars >= 0.8 * weight,
+        italic=italic_chars >= 0.8 * weight,
+    )
+
+
+def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split a run-in head ("**Clinical features.** The eruption ...") off the text it opens, so it
+    reads as a side head; a line without one comes back whole as ``([], spans)``."""
+    from ingest.layout import is_clinical_label
+
+    styled = [
+        i for i, s in enumerate(spans) if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC)
+    ]
+    cut = styled[0] if styled else len(spans)
+    if cut == 0 or cut == len(spans):
+        return [], spans
+    label = "".join(s["text"] for s in spans[:cut]).strip()
+    if not label.endswith((".", ":", "—", "–")) or not is_clinical_label(label.rstrip(".:—– ")):
+        return [], spans
+    return spans[:cut], spans[cut:]
 
 
 def _is_bold(span: dict[str, Any]) -> bool:
@@ -110,12 +131,17 @@ def _is_bold(span: dict[str, Any]) -> bool:
 
 
 def read_images(page: Any) -> list[ImageRef]:
-    """Images placed on ``page`` with their box and a content digest (no pixel decoding)."""
+    """Images placed on ``page`` with their box and a key that is the same for the same image: its
+    xref (one stored object, however often placed), or for inline images an MD5 of the pixels, which
+    PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes."""
     out: list[ImageRef] = []
     number = page.number + 1
-    for info in page.get_image_info(hashes=True, xrefs=True):
+    infos = page.get_image_info(xrefs=True)
+    if any(not info.get("xref") for info in infos):
+        infos = page.get_image_info(hashes=True, xrefs=True)
+    for info in infos:
         x0, y0, x1, y1 = info["bbox"]
-        digest = info.get("digest") or b""
+        digest = f"xref-{info['xref']}" if info.get("xref") else (info.get("digest") or b"")
         out.append(
             ImageRef(
                 page=number,

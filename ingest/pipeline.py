@@ -28,6 +28,7 @@ from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidenc
 from kg.store.base import GraphStore
 
 PageProgress = Callable[[int, int], None]
+FLUSH_PAGES = 50
 
 
 class Extractor(Protocol):
@@ -54,9 +55,17 @@ class _DocumentWriter:
         self.assertions: dict[str, str] = {}  # id -> kind
         self.cases: set[str] = set()
         self.agent = pipeline.agent()
+        # Writes waiting for the next flush (bounded by FLUSH_PAGES pages of findings).
+        self.batch: dict[str, Assertion] = {}
+        self.evidence: dict[str, dict[str, Evidence]] = {}
+        self.case_batch: dict[str, Case] = {}
+        self.pages_buffered = 0
 
     # -- names -------------------------------------------------------------------------------
-    def resolve(self, name: str, evidence: Evidence | None, synonyms: list[str] | None = None) -> str | None:
+    def resolve(
+        self, name: str, evidence: Evidence | None, synonyms: list[str] | None = None, *, propose: bool = True
+    ) -> str | None:
+        """The diagnosis id for ``name``: known (exact, through names and synonyms) or newly proposed."""
         key = " ".join(name.lower().split())
         if key in self.ids:
             return self.ids[key]
@@ -65,6 +74,8 @@ class _DocumentWriter:
             self.matched.add(found.id)
             self.ids[key] = found.id
             return found.id
+        if not propose:
+            return None
         did = diagnosis_id(name)
         existing = self.store.get_diagnosis(did)
         if existing is not None:  # same slug, e.g. an earlier proposal under another spelling
@@ -95,13 +106,18 @@ class _DocumentWriter:
 
     # -- chunks ------------------------------------------------------------------------------
     def write(self, chunk: Extraction) -> None:
+        """Resolve a chunk's names and buffer its writes; flush every ``FLUSH_PAGES`` pages, so that
+        a book repeating the same facts merges them in memory instead of rewriting them per page."""
         self.summary.ocr_pages += chunk.ocr_pages
         self.summary.images_skipped += chunk.images_skipped
         for cand in chunk.diagnoses:
-            did = self.resolve(cand.name, cand.evidence, cand.synonyms)
-            if did and not self.p.dry_run and cand.role == "heading":
-                self.store.add_diagnosis_evidence(did, [cand.evidence])
-        batch: dict[str, Assertion] = {}
+            # A plain heading attaches to a known diagnosis; only clinical sections propose new ones.
+            did = self.resolve(
+                cand.name, cand.evidence, cand.synonyms, propose=cand.clinical or cand.role != "heading"
+            )
+            if did and cand.role == "heading":
+                self.evidence.setdefault(did, {})[cand.evidence.id] = cand.evidence
+        batch = self.batch
         for rel in chunk.relations:
             s = self.resolve(rel.subject, rel.evidence)
             o = self.resolve(rel.object, rel.evidence)
@@ -124,20 +140,33 @@ class _DocumentWriter:
                 note=f"{rel.rule}" + (f" | {rel.evidence.context}" if rel.evidence.context else ""),
                 evidence=[rel.evidence],
             )
-        if batch and not self.p.dry_run:
-            self.store.add_assertions(list(batch.values()), user=self.p.user)
         self.assertions.update({aid: a.kind for aid, a in batch.items()})
         for rat in chunk.rationales:
             did = self.ids.get(" ".join(rat.diagnosis.lower().split()))
             if did is None:
                 continue
             self.summary.rationales += 1
-            if not self.p.dry_run:
-                self.store.add_diagnosis_evidence(did, [rat.evidence])
-        cases = [c for c in (self._case(f) for f in chunk.figures) if c is not None]
-        if cases and not self.p.dry_run:
-            self.store.add_cases(cases, user=self.p.user)
-        self.cases.update(c.id for c in cases)
+            self.evidence.setdefault(did, {})[rat.evidence.id] = rat.evidence
+        for case in (self._case(f) for f in chunk.figures):
+            if case is not None:
+                if case.id in self.case_batch:
+                    merged = {e.id: e for e in [*self.case_batch[case.id].evidence, *case.evidence]}
+                    case = case.model_copy(update={"evidence": list(merged.values())})
+                self.case_batch[case.id] = case
+                self.cases.add(case.id)
+        self.pages_buffered += chunk.pages
+        if self.pages_buffered >= FLUSH_PAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.p.dry_run:
+            if self.batch:
+                self.store.add_assertions(list(self.batch.values()), user=self.p.user)
+            for did, evidence in self.evidence.items():
+                self.store.add_diagnosis_evidence(did, list(evidence.values()))
+            if self.case_batch:
+                self.store.add_cases(list(self.case_batch.values()), user=self.p.user)
+        self.batch, self.evidence, self.case_batch, self.pages_buffered = {}, {}, {}, 0
 
     def _case(self, fig: FigureCandidate) -> Case | None:
         if not fig.diagnosis:
@@ -283,6 +312,7 @@ class IngestPipeline:
                 )
             for chunk in self.extractor.iter_document(doc, sha, on_page=on_page):
                 writer.write(chunk)
+            writer.flush()
             if not self.dry_run:
                 writer.supersede(previous)
         result.diagnoses_matched = len(writer.matched)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ingest.ddx_rules import DDX_TITLE, prose_relations, section_relations, table_members, table_relations
 from ingest.diagnoses import (
+    NOT_A_DIAGNOSIS,
     category_name,
     diagnosis_candidates,
     heading_is_a,
@@ -59,12 +60,12 @@ class RulesExtractor:
     ) -> Iterator[Extraction]:
         running = learn_running_text(doc)
         builder = SectionBuilder(running.body_size)
-        state = _State(source_sha256)
+        state = SectionState(source_sha256)
         total = doc.page_count
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
-            layout = self._layout(doc[index], running, chunk)
-            self._figures(layout, running, state, chunk)
+            layout = self.layout_page(doc[index], running, chunk)
+            self.pair_figures(layout, running, state, chunk)
             for section in builder.add_page(layout):
                 state.process(section, chunk)
             if on_page is not None:
@@ -79,7 +80,7 @@ class RulesExtractor:
         """The whole document at once (for tests and evaluation)."""
         return merge_chunks(self.iter_document(doc, source_sha256), source_sha256)
 
-    def _layout(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
+    def layout_page(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
         layout = layout_page(page, running)
         if self.ocr and needs_ocr(page, layout.lines):
             lines = [
@@ -93,7 +94,9 @@ class RulesExtractor:
             chunk.ocr_pages += 1
         return layout
 
-    def _figures(self, layout: PageLayout, running: RunningText, state: _State, chunk: Extraction) -> None:
+    def pair_figures(
+        self, layout: PageLayout, running: RunningText, state: SectionState, chunk: Extraction
+    ) -> None:
         photos = []
         for image in layout.images:
             if skip_reason(image, layout.width, layout.height):
@@ -123,7 +126,7 @@ class RulesExtractor:
         layout.lines = [ln for ln in layout.lines if id(ln) not in used]
 
 
-class _State:
+class SectionState:
     """What waits for a condition's heading to close, and which photos were already seen."""
 
     def __init__(self, source: str) -> None:
@@ -168,6 +171,16 @@ class _State:
         else:
             if category_name(section.title):
                 self.last_category = section
+            elif (
+                section.title
+                and not NOT_A_DIAGNOSIS.search(section.title)
+                and not is_clinical_label(section.title)
+            ):
+                known = [
+                    c.model_copy(update={"clinical": False})
+                    for c in diagnosis_candidates(section, self.source)
+                ]
+                chunk.diagnoses.extend(known[:1] if len(known) == 1 else [])
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
             chunk.relations.extend(r for r in relations if r.rule in {"table", "prose:presentation"})
             chunk.relations.extend(prose_relations(section, None, self.source))

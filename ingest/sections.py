@@ -28,7 +28,7 @@ _NUMBERING = re.compile(
 
 def clean_title(text: str) -> str:
     """'Chapter 3. Papulosquamous Eruptions' -> 'Papulosquamous Eruptions'; '2.1 Psoriasis' -> 'Psoriasis'."""
-    return _NUMBERING.sub("", " ".join(text.split())).rstrip(":").strip()
+    return _NUMBERING.sub("", " ".join(text.split())).rstrip(".:—– ").strip()
 
 
 def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
@@ -37,13 +37,31 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
     words = text.rstrip(":").split()
     if not words or len(words) > MAX_HEADING_WORDS or _BULLET.match(text) or _NOT_HEADING.match(text):
         return None
-    if text[-1] in ".,;" or not any(c.isalpha() for c in text) or text[0].islower():
+    if not any(c.isalpha() for c in text) or text[0].islower():
+        return None
+    # A run-in head ("Diagnosis." before its paragraph) is a label: lowest heading rank.
+    if line.has_right_sibling and len(words) <= 3 and text.endswith((".", "—", "–")):
+        return (round(line.size), 0, 0) if is_clinical_label(text.rstrip(".:—– ")) else None
+    if text[-1] in ".,;":
         return None
     bigger = line.size >= body_size + 1.0
     if not (bigger or line.bold):
-        # Unstyled (OCR, plain typesetting) but a clinical label alone on its line: the lowest heading.
-        if len(words) <= 3 and is_clinical_label(text) and not line.has_right_sibling:
+        # A clinical label in plain or italic type (OCR, run-in heads "Symptoms.—"): the lowest heading.
+        run_in = text.endswith((".", ":", "—", "–"))
+        if (
+            len(words) <= 3
+            and is_clinical_label(text.rstrip(".:—– "))
+            and (run_in or not line.has_right_sibling)
+        ):
             return (round(line.size), 0, 0)
+        # A title in capitals ("IMPETIGO CONTAGIOSA"), the heading style of older books.
+        if (
+            text.isupper()
+            and len(words) <= 8
+            and not line.has_right_sibling
+            and sum(c.isalpha() for c in text) > 3
+        ):
+            return (round(line.size), 1, 0)
         return None
     return (round(line.size), 0 if line.has_right_sibling else 1, 0 if line.italic else 1)
 
@@ -90,7 +108,7 @@ class SectionBuilder:
                 self._stack[-1].tables.append(pending_tables.pop(0))
             rank = prominence(line, self.body_size)
             at_edge = line.bbox[0] <= left_edges.get(line.column, 0.0) + 4.0
-            if rank is not None and (at_edge or line.size >= self.body_size + 1.0):
+            if rank is not None and (at_edge or line.size >= self.body_size + 1.0 or line.text.isupper()):
                 if self._joins_previous(line, rank):
                     self._stack[-1].title += " " + line.text.strip()
                     continue

@@ -39,7 +39,7 @@ class ImageRef(_Model):
     page: int
     bbox: BBox
     xref: int  # 0 for inline images (rendered from their box when stored)
-    digest: str  # content digest from PyMuPDF: the deduplication key
+    digest: str  # "xref-N" for stored images, an MD5 of the pixels for inline ones: the dedup key
     width: int
     height: int
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from kg.errors import DermkgError
 
@@ -52,7 +53,8 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except DermkgError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            # soft_wrap: one line however long (scripts grep it); escape: '[...]' in a message is text
+            console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

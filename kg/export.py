@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from kg.errors import InputError
+from kg.files import atomic_write_text
 from kg.models import GraphExport
 from kg.store.base import GraphStore
 
@@ -83,10 +84,8 @@ def write_export(
     """Write ``export`` as ``fmt``; returns the files written (CSV writes one file per table)."""
     out = Path(out)
     if fmt == "json":
-        out.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(export_json(export, names=names), ensure_ascii=False, indent=1, sort_keys=True)
-        out.write_text(text + "\n", encoding="utf-8")
-        return [out]
+        return [atomic_write_text(out, text + "\n")]
     if fmt == "graphml":
         return [_write_graphml(export, out, names=names)]
     if fmt == "csv":

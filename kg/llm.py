@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from kg.errors import DermkgError
+from kg.files import atomic_write_text
 
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
@@ -159,10 +160,7 @@ class LLMClient:
         path = self._cache_path(key)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps({"model": self.config.model, "content": content}), "utf-8")
-        os.replace(tmp, path)
+        atomic_write_text(path, json.dumps({"model": self.config.model, "content": content}))
 
     # -- calls -------------------------------------------------------------------------------
     def _openai(self) -> Any:

@@ -13,14 +13,24 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kg.errors import CycleError, InputError, NotFoundError
+from kg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import sha256_bytes
-from kg.models import Assertion, AssertionKind, Case, CurationEvent, Diagnosis, Malignancy
+from kg.models import (
+    Assertion,
+    AssertionKind,
+    Case,
+    CurationEvent,
+    Decision,
+    Diagnosis,
+    EventQuery,
+    Malignancy,
+)
 from kg.store.base import GraphStore
-from studio.auth import StudioUser, require
+from studio.auth import Permission, PermissionDeniedError, StudioUser, load_users, require
 
 
 @dataclass(frozen=True)
@@ -30,34 +40,68 @@ class CurationActions:
     store: GraphStore
     user: StudioUser
     consensus_k: int = 1
+    users_file: Path | None = None  # when given, the role is re-read at every action
 
     @property
     def username(self) -> str:
         return self.user.username
 
+    def check(self, permission: Permission) -> StudioUser:
+        """Raise PermissionDeniedError unless the user may, with their role as it is *now*: a page
+        rendered before an admin demoted them must not keep its powers."""
+        user = self.user
+        if self.users_file is not None and self.users_file.exists():
+            fresh = load_users(self.users_file).get(user.username)
+            if fresh is not None:
+                user = fresh
+            elif user.password_hash is not None:  # a local account that was removed
+                raise PermissionDeniedError(f"account {user.username} no longer exists")
+        return require(user, permission)
+
     # -- assertions ----------------------------------------------------------------------
     def accept(self, assertion_id: str, *, expected_version: int | None = None) -> Assertion:
-        require(self.user, "review")
-        return self.store.review(
-            assertion_id,
-            "accept",
-            user=self.username,
-            expected_version=expected_version,
-            required_votes=self.consensus_k,
-        )
+        self.check("review")
+        return self._vote(assertion_id, "accept", None, expected_version)
 
     def reject(self, assertion_id: str, reason: str, *, expected_version: int | None = None) -> Assertion:
-        require(self.user, "review")
+        self.check("review")
         if not reason or not reason.strip():
             raise InputError("rejecting needs a reason: say why, so the next curator and the extractor learn")
-        return self.store.review(
+        return self._vote(assertion_id, "reject", reason.strip(), expected_version)
+
+    def _vote(self, assertion_id: str, decision: Decision, reason: str | None, seen: int | None) -> Assertion:
+        """Review at the version the curator saw. Under consensus (k > 1) another curator's vote
+        in between is not a conflict: votes are independent, so the vote is recorded on the new
+        version, unless anything else changed (an edit, a final decision), which stays a conflict."""
+        review = partial(
+            self.store.review,
             assertion_id,
-            "reject",
+            decision,
             user=self.username,
-            reason=reason.strip(),
-            expected_version=expected_version,
+            reason=reason,
             required_votes=self.consensus_k,
         )
+        try:
+            return review(expected_version=seen)
+        except ConflictError:
+            if self.consensus_k == 1 or seen is None or not self._only_votes_since(assertion_id, seen):
+                raise
+            current = self.store.get_assertion(assertion_id)
+            assert current is not None
+            return review(expected_version=current.version)
+
+    def _only_votes_since(self, assertion_id: str, seen: int) -> bool:
+        current = self.store.get_assertion(assertion_id)
+        if current is None or current.status != "proposed":
+            return False
+        newer = [
+            e
+            for e in self.store.list_events(
+                EventQuery(target=assertion_id, limit=current.version - seen + 5)
+            ).items
+            if int((e.after or {}).get("version", 0)) > seen
+        ]
+        return len(newer) == current.version - seen and all(e.action == "vote" for e in newer)
 
     def edit_assertion(
         self,
@@ -68,7 +112,7 @@ class CurationActions:
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> Assertion:
-        require(self.user, "edit")
+        self.check("edit")
         if object is not None and self.store.get_diagnosis(object) is None:
             raise NotFoundError(f"no diagnosis {object!r}: pick the new object from the list")
         return self.store.edit_assertion(
@@ -81,14 +125,14 @@ class CurationActions:
         )
 
     def comment(self, target_type: str, target: str, text: str) -> CurationEvent:
-        require(self.user, "comment")
+        self.check("comment")
         if not text.strip():
             raise InputError("a comment needs some text")
         return self.store.comment(target_type, target, text.strip(), user=self.username)
 
     # -- diagnoses -----------------------------------------------------------------------
     def merge_diagnoses(self, keep: str, drop: str, *, reason: str | None = None) -> Diagnosis:
-        require(self.user, "merge")
+        self.check("merge")
         if keep == drop:
             raise InputError("pick two different diagnoses to merge")
         return self.store.merge_diagnoses(keep, drop, user=self.username, reason=reason)
@@ -102,7 +146,7 @@ class CurationActions:
         expected_version: int | None = None,
     ) -> Diagnosis:
         """Change synonyms and / or the diagnosis's own malignancy (``None`` clears it)."""
-        require(self.user, "edit")
+        self.check("edit")
         changes: dict[str, Any] = {}
         if synonyms is not None:
             changes["synonyms"] = [s.strip() for s in synonyms if s.strip()]
@@ -118,7 +162,7 @@ class CurationActions:
     def set_parent(self, diagnosis_id: str, parent_id: str, *, reason: str | None = None) -> Assertion:
         """Make ``parent_id`` the (only) accepted parent: a human is_a assertion is accepted and
         the old parents' assertions are superseded, all in one transaction. Cycles are refused."""
-        require(self.user, "edit")
+        self.check("edit")
         if self.store.get_diagnosis(parent_id) is None:
             raise NotFoundError(f"no diagnosis {parent_id!r}")
         if parent_id == diagnosis_id:
@@ -150,7 +194,7 @@ class CurationActions:
 
     # -- cases ---------------------------------------------------------------------------
     def decide_case(self, case_id: str, status: str, *, expected_version: int | None = None) -> Case:
-        require(self.user, "case")
+        self.check("case")
         if status not in {"accepted", "excluded"}:
             raise InputError(f"a case is accepted or excluded, not {status!r}")
         return self.store.update_case(
@@ -158,7 +202,7 @@ class CurationActions:
         )
 
     def relabel_case(self, case_id: str, diagnosis_id: str, *, expected_version: int | None = None) -> Case:
-        require(self.user, "case")
+        self.check("case")
         if self.store.get_diagnosis(diagnosis_id) is None:
             raise NotFoundError(f"no diagnosis {diagnosis_id!r}")
         return self.store.update_case(
@@ -167,7 +211,7 @@ class CurationActions:
 
     # -- history -------------------------------------------------------------------------
     def revert(self, event_id: str, *, reason: str | None = None) -> CurationEvent:
-        require(self.user, "revert")
+        self.check("revert")
         return self.store.revert_event(event_id, user=self.username, reason=reason)
 
 
@@ -194,7 +238,7 @@ def _descendants(is_a_edges: list[tuple[str, str]], root: str) -> set[str]:
 
 def run_exports(actions: CurationActions, out: str, options: Any) -> Any:
     """Synthesise the SFT export from the store (re-runs regenerate only stale rows)."""
-    require(actions.user, "export")
+    actions.check("export")
     from synth.pipeline import synthesize
 
     return synthesize(actions.store, out, options, progress=False)
@@ -203,7 +247,7 @@ def run_exports(actions: CurationActions, out: str, options: Any) -> Any:
 def run_labelstudio(actions: CurationActions, operation: str, progress: Any = None) -> Any:
     """Push, pull or sync with the configured Label Studio server (annotations are applied as the
     mapped Label Studio users; the acting studio user must be allowed to start a sync)."""
-    require(actions.user, "labelstudio")
+    actions.check("labelstudio")
     from studio.labelstudio.client import LabelStudioClient
     from studio.labelstudio.sync import LabelStudioSync
     from studio.labelstudio.types import PROJECT_KINDS, SyncReport
@@ -227,7 +271,7 @@ def run_labelstudio(actions: CurationActions, operation: str, progress: Any = No
 
 def save_uploads(actions: CurationActions, files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
     """Check every upload is a PDF, then store them by content hash. One bad file refuses the batch."""
-    require(actions.user, "ingest")
+    actions.check("ingest")
     if not files:
         raise InputError("no files uploaded")
     for name, data in files:
@@ -251,7 +295,7 @@ def run_ingest(actions: CurationActions, paths: list[Path], data_dir: Path, prog
     """Run the ingestion pipeline over saved PDFs; proposals are written as the acting user.
 
     ``progress(message, done, total)`` is called per document and per page."""
-    require(actions.user, "ingest")
+    actions.check("ingest")
     from ingest.pipeline import IngestPipeline
 
     current = {"name": ""}

@@ -14,7 +14,7 @@ from studio.components.session import page_context
 
 st.set_page_config(page_title="dermkg studio", page_icon=":material/dermatology:", layout="wide")
 
-ctx = page_context()  # login screen and stop when nobody is logged in
+ctx = page_context(messages=False)  # login screen and stop when nobody is logged in; pages show messages
 user = ctx.user
 
 pages = {

@@ -49,8 +49,8 @@ def studio(
 
     Example: dermkg studio --store sqlite:///data/dermkg.db --port 8501
     """
-    from studio.launch import prepare_launch, run_streamlit
+    from studio.launch import prepare_launch, public, run_streamlit
 
     launch = prepare_launch(store_url=store, host=host, port=port, users_file=users_file, seed=seed)
-    emit(launch, json_out, _human)
+    emit(public(launch), json_out, _human)
     raise typer.Exit(run_streamlit(launch))

@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,16 @@ class StudioLaunch(BaseModel):
     port: int
     admin: FirstAdmin
     seeded: int | None = None  # diagnoses loaded into an empty store, when seeding ran
+
+
+def redact_url(url: str) -> str:
+    """The store URL safe for a terminal or a log: a password in it is masked."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def public(launch: StudioLaunch) -> StudioLaunch:
+    """The launch as it may be printed (``--json`` or human): no store password."""
+    return launch.model_copy(update={"store_url": redact_url(launch.store_url)})
 
 
 def seed_if_empty(store_url: str, data_dir: Path) -> int | None:

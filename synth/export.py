@@ -8,15 +8,12 @@ previous export intact (and never a half-written one).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kg.files import write_jsonl
 from kg.ids import sha256_file
 from synth.regeneration import MANIFEST_FILE, QUEUE_FILE, ROWS_FILE
 from synth.types import TrajectoryRow
@@ -26,34 +23,23 @@ IMAGES_DIR = "images"
 SPLITS = ("train", "validation", "test")
 
 
-def split_of(image_sha256: str, test_fraction: float, validation_fraction: float) -> str:
-    """Split by image, from the image hash alone: an image never lands in two splits, and a row
-    keeps its split across regenerations."""
+_OFFICIAL = {"train": "train", "valid": "validation", "validation": "validation", "test": "test"}
+
+
+def split_of(
+    image_sha256: str, test_fraction: float, validation_fraction: float, official: str | None = None
+) -> str:
+    """Split by image: the dataset's official split when its case records one (the same split the
+    RL / eval sets use), else from the image hash alone. Either way an image never lands in two
+    splits, and a row keeps its split across regenerations."""
+    if official in _OFFICIAL:
+        return _OFFICIAL[official]
     u = int(image_sha256[:12], 16) / float(1 << 48)
     if u < test_fraction:
         return "test"
     if u < test_fraction + validation_fraction:
         return "validation"
     return "train"
-
-
-@contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
-    """Yield a fresh sibling folder; on success it replaces ``target``, on error it is deleted."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def resolve_image(path: str, roots: list[Path]) -> Path | None:
@@ -110,13 +96,15 @@ def conversation(row: TrajectoryRow) -> tuple[list[dict[str, Any]], list[dict[st
     return prompt, completion
 
 
-def write_jsonl(path: Path, rows: list[TrajectoryRow], splits: dict[str, str] | None = None) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            data = row.model_dump(mode="json")
-            if splits is not None:
-                data["split"] = splits[row.id]
-            fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
+def write_rows(path: Path, rows: list[TrajectoryRow], splits: dict[str, str] | None = None) -> None:
+    """Trajectory rows as JSONL, with their split when given."""
+    write_jsonl(
+        path,
+        (
+            row.model_dump(mode="json") | ({"split": splits[row.id]} if splits is not None else {})
+            for row in rows
+        ),
+    )
 
 
 def write_hf(dest: Path, rows: list[TrajectoryRow], splits: dict[str, str], images: dict[str, Path]) -> None:
@@ -239,8 +227,8 @@ def write_export(
     hf: bool = True,
 ) -> None:
     """Fill ``staging`` (from :func:`atomic_dir`) with every file of the export."""
-    write_jsonl(staging / ROWS_FILE, rows, splits)
-    write_jsonl(staging / QUEUE_FILE, queued)
+    write_rows(staging / ROWS_FILE, rows, splits)
+    write_rows(staging / QUEUE_FILE, queued)
     if hf and rows:
         write_hf(staging / HF_DIR, rows, splits, images)
     (staging / "README.md").write_text(dataset_card(rows, splits, manifest, licences), "utf-8")

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kg.files import atomic_dir
 from synth.comparators import Comparator, make_comparator
-from synth.export import IMAGES_DIR, atomic_dir, copy_images, split_of, write_export
+from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, GroundStep, ReasonStep, run_steps
@@ -154,7 +155,13 @@ def synthesize(
         report.warnings += warnings
         rows = [r for r in rows if r.image_sha256 in images]
         splits = {
-            r.id: split_of(r.image_sha256, options.test_fraction, options.validation_fraction) for r in rows
+            r.id: split_of(
+                r.image_sha256,
+                options.test_fraction,
+                options.validation_fraction,
+                graph.official_splits.get(r.image_sha256),
+            )
+            for r in rows
         }
         _count(report, rows, splits)
         manifest = {

@@ -45,6 +45,9 @@ class SynthGraph:
     assertion_evidence: dict[str, list[str]]
     sources: dict[str, Source]
     skipped_cases: list[str] = field(default_factory=list)  # accepted cases without a rationale
+    # image sha256 -> the dataset's official split (Case.meta["split"]); the export honours it so an
+    # image that an eval set tests on never lands in the SFT train split
+    official_splits: dict[str, str] = field(default_factory=dict)
     _tax_cache: dict[str, TaxonomyFact] = field(default_factory=dict, repr=False)
 
     # -- construction ----------------------------------------------------------------------
@@ -88,9 +91,17 @@ class SynthGraph:
             evidence[a.id] = sorted({e.id for e in a.evidence if e.id})
         by_dx: dict[str, list[CaseRef]] = defaultdict(list)
         skipped: list[str] = []
+        official: dict[str, str] = {}
+        official_sources: set[str | None] = set()
+        unlisted: dict[str, str | None] = {}  # image -> source, for cases without an official split
         for c in cases:
             if c.status != "accepted" or c.diagnosis not in dx:
                 continue
+            if isinstance(c.meta.get("split"), str):
+                official[c.image_sha256] = c.meta["split"]
+                official_sources.add(c.source)
+            else:
+                unlisted[c.image_sha256] = c.source
             text = (c.rationale or c.caption or "").strip()
             if not text:
                 skipped.append(c.id)
@@ -107,6 +118,9 @@ class SynthGraph:
                     source_sha256=next((e.source_sha256 for e in c.evidence), None),
                 )
             )
+        # A dataset with official splits that leaves some rows out (Derm7pt+ filters some): the RL /
+        # eval builder splits those at random, so any of them may be an eval test image; hold them out.
+        official |= {sha: "test" for sha, source in unlisted.items() if source in official_sources}
         nodes = {d.id: NodeInfo(d.id, d.name, d.malignancy, d.status) for d in dx.values()}
         view = GraphView(
             revision, include_proposed, nodes, taxonomy, ddx, {d: len(v) for d, v in by_dx.items()}, aliases
@@ -120,6 +134,7 @@ class SynthGraph:
             assertion_evidence=evidence,
             sources={s.sha256: s for s in sources},
             skipped_cases=sorted(skipped),
+            official_splits=official,
         )
 
     @classmethod

@@ -12,11 +12,21 @@ from train.errors import TrainError
 from train.schemas import McqRow, SftRow, as_image_cell
 
 
+def check_model_ref(model: str) -> None:
+    """A local path that does not exist is a typo, not a hub id: say so instead of the hub's id rules."""
+    if model.startswith(("/", ".", "~")) and not Path(model).expanduser().exists():
+        raise TrainError(f"{model}: no such model folder")
+
+
 def load_processor(model: str, max_pixels: int, padding_side: str = "left"):  # -> ProcessorMixin
     """The model's processor with images capped at ``max_pixels`` (the paper's 448x448)."""
     from transformers import AutoProcessor
 
-    processor = AutoProcessor.from_pretrained(model, padding_side=padding_side)
+    check_model_ref(model)
+    try:
+        processor = AutoProcessor.from_pretrained(model, padding_side=padding_side)
+    except (OSError, ValueError) as exc:  # a missing folder / unknown hub id / no processor files
+        raise TrainError(f"cannot load the processor of model {model!r}: {exc}") from None
     image_processor = processor.image_processor
     size = dict(getattr(image_processor, "size", None) or {})
     size["longest_edge"] = max_pixels
@@ -64,12 +74,13 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
     import torch
     from transformers import AutoModelForImageTextToText
 
+    check_model_ref(model)
     device_map = "auto" if torch.cuda.is_available() and not _distributed() else None
     try:
         base = AutoModelForImageTextToText.from_pretrained(
             model, dtype=torch_dtype(bf16), device_map=device_map
         )
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise TrainError(f"cannot load model {model!r}: {exc}") from None
     if adapter is None:
         return base

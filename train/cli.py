@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -39,6 +40,14 @@ def _emit(result: Any, as_json: bool) -> None:
     sys.stdout.write(json.dumps(data, indent=None if as_json else 2, ensure_ascii=False) + "\n")
 
 
+@contextmanager
+def _logs_to_stderr() -> Iterator[None]:
+    """Trainers print their log dicts (``{'loss': ...}``) to stdout; keep stdout for the result alone,
+    so ``--json`` output parses."""
+    with redirect_stdout(sys.stderr):
+        yield
+
+
 def _handle_errors(fn: F) -> F:
     """A TrainError becomes one line on stderr and exit code 2 (no traceback)."""
 
@@ -66,7 +75,9 @@ def sft(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) -
     cfg = load_config(config, SftConfig, overrides)  # refused here, before torch loads
     from train.sft import SftJob
 
-    _emit(SftJob(cfg).run(), as_json)
+    with _logs_to_stderr():
+        result = SftJob(cfg).run()
+    _emit(result, as_json)
 
 
 @app.command("grpo")
@@ -82,7 +93,9 @@ def grpo(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) 
     cfg = load_config(config, GrpoConfig, overrides)
     from train.grpo import GrpoJob
 
-    _emit(GrpoJob(cfg).run(), as_json)
+    with _logs_to_stderr():
+        result = GrpoJob(cfg).run()
+    _emit(result, as_json)
 
 
 @app.command("eval")
@@ -124,7 +137,9 @@ def evaluate(
     )
     from train.eval import Evaluator
 
-    _emit(Evaluator(cfg).run(), as_json)
+    with _logs_to_stderr():
+        result = Evaluator(cfg).run()
+    _emit(result, as_json)
 
 
 @app.command("merge")

@@ -72,9 +72,27 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"cannot read CSV: {exc}", location=str(path)) from None
 
 
+def derm7pt_splits(root: Path, variant: str = "asymmetric") -> dict[int, str]:
+    """Official split (train / valid / test) of each meta.csv data row (0-based), from the split index
+    files (Derm7pt+ ``splits/{variant}_*_indexes_filtered.csv``, or the original ``meta/*_indexes.csv``)."""
+    out: dict[int, str] = {}
+    for name in ("train", "valid", "test"):
+        for candidate in (
+            root / "splits" / f"{variant}_{name}_indexes_filtered.csv",
+            root / "meta" / f"{name}_indexes.csv",
+        ):
+            if candidate.is_file():
+                with candidate.open(newline="") as fh:
+                    for row in csv.DictReader(fh):
+                        out[int(row["indexes"])] = name
+                break
+    return out
+
+
 def _derm7pt_rows(path: Path) -> tuple[Path, Path, list[tuple[int, str, Path, str | None, dict]]]:
     meta = path / "meta" / "meta.csv" if path.is_dir() else path
     root = meta.parent.parent if meta.parent.name == "meta" else meta.parent
+    splits = derm7pt_splits(root)  # kept on the case, so trajectories and eval sets split alike
     rows = []
     for line, row in _read_csv(meta):
         if "diagnosis" not in row or "derm" not in row:
@@ -93,6 +111,8 @@ def _derm7pt_rows(path: Path) -> tuple[Path, Path, list[tuple[int, str, Path, st
             }
         }
         info |= {"row": line - 2, "derm": row["derm"], **{k: row.get(k) for k in CHECKLIST}}
+        if line - 2 in splits:
+            info["split"] = splits[line - 2]
         rows.append(
             (line, row["diagnosis"].strip(), root / "images" / row["derm"], checklist_rationale(row), info)
         )

@@ -1,13 +1,15 @@
 """Connecting to Neo4j: store URLs, credentials, fail-fast errors and the schema.
 
 A store URL is ``neo4j://user:password@host:7687[/database]`` (or ``bolt://``, ``+s`` / ``+ssc``
-variants); the password may instead come from ``NEO4J_PASSWORD``. Error messages name the URL with
+variants); the password may instead come from ``NEO4J_PASSWORD`` (environment, or ``./.env`` as
+used by ``docker compose``). Error messages name the URL with
 the password masked, never the password.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -36,7 +38,6 @@ SCHEMA = [
     "CREATE INDEX dermkg_name_diagnosis IF NOT EXISTS FOR (n:Name) ON (n.diagnosis)",
     "CREATE INDEX dermkg_alias_target IF NOT EXISTS FOR (n:Alias) ON (n.target)",
     "CREATE INDEX dermkg_assertion_kind_status IF NOT EXISTS FOR (n:Assertion) ON (n.kind, n.status)",
-    "CREATE INDEX dermkg_assertion_status IF NOT EXISTS FOR (n:Assertion) ON (n.status)",
     "CREATE INDEX dermkg_assertion_subject IF NOT EXISTS FOR (n:Assertion) ON (n.subject)",
     "CREATE INDEX dermkg_assertion_object IF NOT EXISTS FOR (n:Assertion) ON (n.object)",
     "CREATE INDEX dermkg_assertion_created IF NOT EXISTS FOR (n:Assertion) ON (n.created)",
@@ -68,6 +69,17 @@ class StoreTarget(BaseModel):
         return self.user, self.password.get_secret_value()
 
 
+def _env_password() -> str | None:
+    """NEO4J_PASSWORD from the environment, else from ``./.env`` (shared with ``docker compose``)."""
+    if os.environ.get("NEO4J_PASSWORD"):
+        return os.environ["NEO4J_PASSWORD"]
+    if Path(".env").is_file():
+        from dotenv import dotenv_values
+
+        return dotenv_values(".env").get("NEO4J_PASSWORD") or None
+    return None
+
+
 def parse_store_url(url: str) -> StoreTarget:
     """Split ``neo4j://user:password@host:port[/database]``; the password may come from NEO4J_PASSWORD."""
     try:
@@ -78,7 +90,7 @@ def parse_store_url(url: str) -> StoreTarget:
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise InputError("bad Neo4j URL: use neo4j://user@host:7687 or bolt://user@host:7687")
     user = unquote(parts.username) if parts.username else "neo4j"
-    password = unquote(parts.password) if parts.password is not None else os.environ.get("NEO4J_PASSWORD")
+    password = unquote(parts.password) if parts.password is not None else _env_password()
     if not password:
         raise InputError(
             f"no Neo4j password for {parts.scheme}://{user}@{parts.hostname}: "
@@ -117,6 +129,7 @@ def connect(target: StoreTarget, *, timeout_s: float = 5.0):  # noqa: ANN201 (ne
         connection_acquisition_timeout=max(timeout_s, 30.0),
         max_transaction_retry_time=15.0,
         user_agent="dermkg",
+        notifications_min_severity="OFF",  # e.g. "unknown label" on a new database: noise for users
     )
     try:
         driver.verify_connectivity()

@@ -116,6 +116,13 @@ class _TransientStoreError(StoreUnavailableError):
     """The transaction was rolled back by a transient failure; running it again may succeed."""
 
 
+def _retryable(exc: Exception) -> bool:
+    """Lost connections and the server's transient errors (deadlock, leader switch), as the driver's
+    own managed transactions judge them."""
+    check = getattr(exc, "is_retryable", None)
+    return True if check is None else bool(check())
+
+
 class Neo4jCore(GraphStore):
     """Connection, transactions and the audit log; the public methods live in the subclasses."""
 
@@ -267,15 +274,16 @@ class Neo4jCore(GraphStore):
                 raw.commit()
             else:
                 raw.rollback()
-        except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError) as exc:
-            self._drop_session()
-            raise _TransientStoreError(
-                f"lost Neo4j at {target.display} mid-transaction (rolled back): {scrub(str(exc), target)}"
-            ) from None
-        except nx.IncompleteCommit:
+        except nx.IncompleteCommit:  # (a ServiceUnavailable) not retried: it may have committed
             self._drop_session()
             raise StoreUnavailableError(
                 f"the connection to Neo4j at {target.display} dropped during commit: check whether it applied"
+            ) from None
+        except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError) as exc:
+            self._drop_session()
+            error = _TransientStoreError if _retryable(exc) else StoreUnavailableError
+            raise error(
+                f"lost Neo4j at {target.display} mid-transaction (rolled back): {scrub(str(exc), target)}"
             ) from None
         except BaseException:
             try:

@@ -15,6 +15,7 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 public class Launcher {
@@ -50,10 +51,23 @@ public class Launcher {
             System.out.flush();
             stopped.countDown();
         }));
-        // The built-in user starts with password "neo4j" (change required); set the real one.
-        dbms.database("system").executeTransactionally(
-            "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
-        dbms.database("neo4j").executeTransactionally("RETURN 1");
+        try {
+            // The built-in user starts with password "neo4j" (change required); set the real one. On a
+            // restart over the same data directory the password may already be the one asked for.
+            try {
+                dbms.database("system").executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+            } catch (QueryExecutionException e) {
+                if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                    throw e;
+                }
+            }
+            dbms.database("neo4j").executeTransactionally("RETURN 1");
+        } catch (RuntimeException e) {
+            // A failed set-up must not leave the DBMS threads keeping the JVM (and the lock) alive.
+            e.printStackTrace();
+            System.exit(1);  // runs the shutdown hook, which stops the DBMS
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.println("READY bolt://127.0.0.1:" + port + " in " + ms + " ms");
         System.out.flush();

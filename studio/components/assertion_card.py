@@ -36,7 +36,8 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
         st.markdown(f"**DDx neighbours:** {listed}{more}")
 
 
-def show_assertion(store: GraphStore, a: Assertion, names: dict[str, str]) -> None:
+def show_assertion_header(a: Assertion, names: dict[str, str]) -> None:
+    """The relation in words and its provenance, above the decision buttons."""
     arrow = "is in the differential of" if a.kind == "ddx" else "is a kind of"
     st.subheader(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}")
     meta = [f"status **{a.status}**", f"origin {a.origin}", f"version {a.version}"]
@@ -45,12 +46,23 @@ def show_assertion(store: GraphStore, a: Assertion, names: dict[str, str]) -> No
     if a.agent:
         meta.append(f"by {a.agent.name} {a.agent.version}" + (f" ({a.agent.model})" if a.agent.model else ""))
     st.caption(" · ".join(meta))
+
+
+def show_assertion(
+    store: GraphStore, a: Assertion, names: dict[str, str], *, blind_for: str | None = None
+) -> None:
+    """Both diagnoses in context, the votes so far, and every evidence quote with its page.
+
+    ``blind_for``: under consensus, a curator who has not voted yet does not see the others' votes,
+    so the k reviews stay independent."""
     left, right = st.columns(2)
     with left, st.container(border=True):
         diagnosis_summary(store, a.subject, names)
     with right, st.container(border=True):
         diagnosis_summary(store, a.object, names)
-    if a.votes:
+    if a.votes and blind_for and a.status == "proposed" and blind_for not in {v.user for v in a.votes}:
+        st.caption(f"{len(a.votes)} independent vote(s) recorded; shown after you vote (blind review).")
+    elif a.votes:
         st.markdown(
             "**Votes:** "
             + "; ".join(f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes)

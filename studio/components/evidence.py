@@ -82,4 +82,4 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
         except Exception as exc:  # a damaged PDF must not take the queue down
             st.warning(f"Cannot render {pdf.name} p. {ev.page}: {exc}")
             continue
-        st.image(png, caption=f"{pdf.name} — page {ev.page} (quote highlighted)", width="stretch")
+        st.image(png, caption=f"{pdf.name} — page {ev.page} (quote highlighted)", width=760)

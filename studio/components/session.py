@@ -96,12 +96,17 @@ def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
             icon=":material/cloud_off:",
         )
         st.stop()
-    ctx = StudioContext(config, store, user, CurationActions(store, user, consensus_k=config.consensus_k))
+    ctx = StudioContext(
+        config,
+        store,
+        user,
+        CurationActions(store, user, consensus_k=config.consensus_k, users_file=config.users_file),
+    )
     st.session_state[CONTEXT] = ctx
     return ctx
 
 
-def page_context() -> StudioContext:
+def page_context(*, messages: bool = True) -> StudioContext:
     """The session's context, checked afresh on every run (a removed user or a changed role applies
     at once), after showing the outcome of the action the curator just took. Without a logged-in
     user it shows the login screen and stops, so no page renders for an anonymous session."""
@@ -118,5 +123,6 @@ def page_context() -> StudioContext:
         show_login(config)
         st.stop()
     ctx = build_context(config, user)
-    show_flash()
+    if messages:
+        show_flash()
     return ctx

@@ -7,11 +7,12 @@ import streamlit as st
 from studio import state
 from studio.auth import can
 from studio.components import facts
-from studio.components.assertion_card import show_assertion, show_review_actions
+from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
+from studio.components.feedback import show_flash
 from studio.components.session import page_context
 from studio.queue import QueueFilters, load_page
 
-ctx = page_context()
+ctx = page_context(messages=False)  # shown beside the decision buttons instead
 store = ctx.store
 st.title("Review queue")
 
@@ -119,7 +120,9 @@ st.dataframe(
             "score": a.score,
             "origin": a.origin,
             "status": a.status,
-            "votes": ", ".join(f"{v.user}:{v.decision}" for v in a.votes),
+            "votes": len(a.votes)
+            if ctx.config.consensus_k > 1  # blind review: who voted what shows on the item, after voting
+            else ", ".join(f"{v.user}:{v.decision}" for v in a.votes),
             "evidence": len(a.evidence),
         }
         for a in page.items
@@ -144,8 +147,11 @@ selected = st.selectbox(
 )
 item = by_id[selected]
 st.divider()
-show_assertion(store, item, names)
+show_assertion_header(item, names)
+show_flash()  # the outcome of the last action, next to the buttons the curator just used
 if can(ctx.user, "review"):
     show_review_actions(ctx, item, names)
 else:
     st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")
+blind = ctx.user.username if ctx.config.consensus_k > 1 else None
+show_assertion(store, item, names, blind_for=blind)

@@ -6,10 +6,10 @@ file and line; the adapter goes on with the rest.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from kg.importers.cases import derm7pt_splits
 from synth.datasets._io import ImageIndex, first_csv, pick, read_csv, require
 from synth.datasets.types import AdapterResult, LesionCondition, Problem, Sample, Split
 
@@ -171,21 +171,6 @@ def read_derm12345(root: Path) -> AdapterResult:
     return result
 
 
-def _derm7pt_splits(root: Path, variant: str = "asymmetric") -> dict[int, Split]:
-    out: dict[int, Split] = {}
-    for split, name in (("train", "train"), ("valid", "valid"), ("test", "test")):
-        for candidate in (
-            root / "splits" / f"{variant}_{name}_indexes_filtered.csv",
-            root / "meta" / f"{name}_indexes.csv",
-        ):
-            if candidate.is_file():
-                with candidate.open(newline="") as fh:
-                    for row in csv.DictReader(fh):
-                        out[int(row["indexes"])] = split  # type: ignore[assignment]
-                break
-    return out
-
-
 def read_derm7pt(root: Path) -> AdapterResult:
     """``meta/meta.csv`` + ``images/``; official split from the split index files (Derm7pt+ asymmetric
     variant, or the original ``meta/{train,valid,test}_indexes.csv``)."""
@@ -193,7 +178,7 @@ def read_derm7pt(root: Path) -> AdapterResult:
     meta = root / "meta" / "meta.csv"
     if not meta.is_file():
         return _no_metadata(result, root, "meta/meta.csv")
-    splits = _derm7pt_splits(root)
+    splits = derm7pt_splits(root)
     for line, row in read_csv(meta, result):
         loc = f"meta.csv:{line}"
         if not require(row, ("diagnosis", "derm"), loc, result):
@@ -210,7 +195,7 @@ def read_derm7pt(root: Path) -> AdapterResult:
                 image_exists=exists,
                 label=row["diagnosis"],
                 group=row["derm"],
-                split=splits.get(index),
+                split=splits.get(index),  # type: ignore[arg-type]  # train / valid / test
                 location=loc,
             )
         )

@@ -38,6 +38,8 @@ class DatasetSpec(BaseModel):
             raise InputError(
                 f"--dataset {text!r}: use NAME=PATH with NAME one of {', '.join(sorted(ADAPTERS))}"
             )
+        if not Path(path).exists():  # a typo must not pass as an empty dataset
+            raise InputError(f"--dataset {text!r}: no such file or folder: {path}")
         return cls(name=name, path=Path(path))
 
 

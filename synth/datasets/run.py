@@ -56,6 +56,8 @@ def build_evalsets(
         raise InputError(f"unknown eval task(s) {sorted(unknown)}; choose from {', '.join(EVAL_TASKS)}")
     if "ood" in tasks and omnimedvqa is None:
         raise InputError("the ood task needs --omnimedvqa PATH (OmniMedVQA or Med-R1 JSON)")
+    if omnimedvqa is not None and not omnimedvqa.exists():
+        raise InputError(f"--omnimedvqa: no such file or folder: {omnimedvqa}")
     samples, taxonomy, report = load_samples(
         store, specs, seed=seed, user=user, update_label_maps=update_label_maps, progress=progress
     )

@@ -9,44 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kg.files import write_jsonl
 from synth.datasets.types import McqRow
 
 SPLITS = ("train", "valid", "test")
-
-
-@contextmanager
-def atomic_dir(out: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder that replaces ``out`` only if the block succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        yield tmp
-        backup = out.with_name(f".{out.name}.old")
-        if backup.exists():
-            shutil.rmtree(backup)
-        if out.exists():
-            os.replace(out, backup)
-        os.replace(tmp, out)
-        if backup.exists():
-            shutil.rmtree(backup)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True))
-            fh.write("\n")
 
 
 def _hf_dataset(rows: list[dict[str, Any]], target: Path) -> None:
@@ -83,7 +53,7 @@ def write_task(out: Path, name: str, rows: list[McqRow]) -> dict[str, int]:
         if not part:
             continue
         counts[split] = len(part)
-        _jsonl(folder / f"{split}.jsonl", part)
+        write_jsonl(folder / f"{split}.jsonl", part)
         _hf_dataset(part, folder / "hf" / split)
     return counts
 

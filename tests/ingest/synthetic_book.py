@@ -196,7 +196,7 @@ def render(c: _Cursor, chapter: list[tuple[str, str]], seed: int = 0) -> None:
     for kind, text in chapter:
         if kind == "chapter":
             c.new_page() if c.page is None or c.y > 70 else None
-            c.columns = 1
+            c.columns, c.y = 1, 96.0  # chapter openings sit lower than the running head
             _write(c, text, "hebo", 16, 10)
             c.columns, c.top = 2, c.y
         elif kind == "section":
@@ -231,6 +231,54 @@ def build_textbook(path: Path, *, repeat: int = 1) -> Path:
             CHAPTER if i == 0 else [(k, t.replace("Chapter 4.", f"Chapter {4 + i}.")) for k, t in CHAPTER]
         )
         render(c, chapter, seed=i * 13)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+OLD_STYLE_EXPECTED_DDX = {
+    ("scabies", "prurigo"),
+    ("scabies", "pediculosis corporis"),
+    ("impetigo contagiosa", "eczema"),
+    ("impetigo contagiosa", "ecthyma"),
+}
+
+
+def build_old_style_book(path: Path) -> Path:
+    """One column, centred capital headings, italic run-in heads ("Symptoms.—") and Victorian wording."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=WIDTH, height=HEIGHT)
+    page.insert_text((WIDTH / 2 - 60, 32), "DISEASES OF THE SKIN", fontname="tiro", fontsize=8)
+    y = 80.0
+
+    def heading(text: str) -> None:
+        nonlocal y
+        width = pymupdf.get_text_length(text, fontname="tiro", fontsize=11)
+        page.insert_text(((WIDTH - width) / 2, y), text, fontname="tiro", fontsize=11)
+        y += 22
+
+    def run_in(label: str, text: str) -> None:
+        nonlocal y
+        lw = pymupdf.get_text_length(label + " ", fontname="tiit", fontsize=11)
+        lines = _wrap(text, "tiro", 11, WIDTH - 2 * MARGIN - lw)
+        page.insert_text((MARGIN, y), label, fontname="tiit", fontsize=11)
+        page.insert_text((MARGIN + lw, y), lines[0], fontname="tiro", fontsize=11)
+        for line in lines[1:]:
+            y += 14
+            page.insert_text((MARGIN, y), line, fontname="tiro", fontsize=11)
+        y += 20
+
+    heading("SCABIES")
+    run_in(
+        "Symptoms.",
+        "The itching is worse at night, and burrows are found between the fingers and upon the wrists.",
+    )
+    run_in("Diagnosis.", "Scabies is apt to be confounded with prurigo and with pediculosis corporis.")
+    heading("IMPETIGO CONTAGIOSA")
+    run_in("Symptoms.", "Flat vesicles dry into honey-coloured crusts upon the face and hands of children.")
+    run_in("Diagnosis.", "It must be distinguished from eczema and from ecthyma.")
     doc.save(path)
     doc.close()
     return path

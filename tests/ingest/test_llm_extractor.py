@@ -10,6 +10,7 @@ from ingest.llm_extractor import PROMPT_HASH, LlmAnswer, LlmExtractor, ground_an
 from ingest.pdf_loader import file_sha256, open_pdf
 from ingest.types import Line
 from kg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured
+from kg.models import AssertionQuery
 
 TEXT = (
     "Lichen planus is to be distinguished from psoriasis and secondary syphilis. "
@@ -102,3 +103,26 @@ def test_real_local_server_garbage_is_survived_and_cached(openai_server, synthet
     with open_pdf(synthetic_pdf) as doc:
         list(again.iter_document(doc, file_sha256(synthetic_pdf)))
     assert again.usage.calls == 0 and again.usage.cache_hits == calls  # a re-run makes no calls
+
+
+def test_pipeline_with_the_llm_extractor_reports_usage(
+    openai_server, synthetic_pdf, sqlite_store, tmp_path
+) -> None:
+    from ingest.pipeline import IngestPipeline
+
+    config = LLMConfig(
+        base_url=openai_server.base_url, model=openai_server.model, max_tokens=32, cache_dir=None
+    )
+    summary = IngestPipeline(sqlite_store, data_dir=tmp_path, extractor=LlmExtractor(LLMClient(config))).run(
+        [synthetic_pdf]
+    )
+    (doc,) = summary.documents
+    assert doc.status == "ingested" and summary.extractor == "llm"
+    assert summary.llm_usage["calls"] > 0 and summary.llm_usage["malformed"] > 0
+    assert summary.llm_usage["prompt_tokens"] > 0
+    (case,) = sqlite_store.list_cases()  # the figure still lands, from the layout
+    assert case.origin == "llm" and case.status == "proposed"
+    for a in sqlite_store.query_assertions(AssertionQuery(limit=None)).items:
+        assert (
+            a.origin == "llm" and a.agent.model == openai_server.model and a.agent.prompt_hash == PROMPT_HASH
+        )

@@ -143,3 +143,23 @@ def test_dry_run_counts_but_writes_nothing(sqlite_store, synthetic_pdf, tmp_path
     assert doc.status == "dry-run" and doc.diagnoses_proposed >= 5 and doc.cases == 1
     assert sqlite_store.count_diagnoses() == 0 and sqlite_store.list_sources() == []
     assert not (tmp_path / "images").exists()
+
+
+def test_plain_heading_attaches_to_a_known_diagnosis_but_proposes_nothing(sqlite_store, tmp_path) -> None:
+    import pymupdf
+
+    init_store(sqlite_store)  # knows "melanoma"
+    before = sqlite_store.count_diagnoses()
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 80), "Melanoma", fontname="hebo", fontsize=14)
+    page.insert_text((72, 110), "An irregular pigmented macule that changes in size and colour.", fontsize=10)
+    page.insert_text((72, 150), "Granuloma annulare", fontname="hebo", fontsize=14)
+    page.insert_text((72, 180), "Rings of skin-coloured papules on the backs of the hands.", fontsize=10)
+    doc.save(tmp_path / "notes.pdf")
+    summary = IngestPipeline(sqlite_store, data_dir=tmp_path).run([tmp_path / "notes.pdf"])
+    (result,) = summary.documents
+    assert result.status == "ingested" and result.diagnoses_matched == 1 and result.diagnoses_proposed == 0
+    assert sqlite_store.count_diagnoses() == before
+    melanoma = sqlite_store.resolve_name("melanoma")
+    assert any(e.quote == "Melanoma" and e.page == 1 for e in melanoma.evidence)

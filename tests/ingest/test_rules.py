@@ -97,7 +97,10 @@ def test_anchored_cues(sentence: str, anchor: str | None, pair: tuple[str, str])
 
 
 def test_presentation_sentence_makes_mutual_differentials_with_context() -> None:
-    sentence = "The main differential diagnoses for a red swollen leg are cellulitis, erysipelas and venous thrombosis."
+    sentence = (
+        "The main differential diagnoses for a red swollen leg are "
+        "cellulitis, erysipelas and venous thrombosis."
+    )
     rels = prose_relations(_section(sentence), None, "s" * 64)
     assert {(r.subject, r.object) for r in rels} == {
         ("cellulitis", "erysipelas"),
@@ -204,3 +207,48 @@ def test_category_headings(title: str, category: str | None) -> None:
 def test_heading_numbering_is_dropped() -> None:
     assert clean_title("Chapter 4. Papulosquamous Eruptions") == "Papulosquamous Eruptions"
     assert clean_title("2.1 Psoriasis") == "Psoriasis"
+
+
+@pytest.mark.parametrize(
+    "sentence, anchor, pair",
+    [
+        # older and negated modal wording
+        (
+            "Psoriasis must not be confounded with seborrhoeic dermatitis.",
+            None,
+            ("Psoriasis", "seborrhoeic dermatitis"),
+        ),
+        (
+            "Tinea incognito is often misdiagnosed as discoid eczema.",
+            None,
+            ("Tinea incognito", "discoid eczema"),
+        ),
+        (
+            "Lupus vulgaris may be difficult to distinguish from sarcoidosis.",
+            None,
+            ("Lupus vulgaris", "sarcoidosis"),
+        ),
+        (
+            "Scabies should be considered in the differential diagnosis of pruritus.",
+            None,
+            ("Scabies", "pruritus"),
+        ),
+        # conditions named as mimics of the anchor
+        (
+            "Conditions that may mimic cellulitis include deep vein thrombosis and stasis dermatitis.",
+            None,
+            ("cellulitis", "stasis dermatitis"),
+        ),
+        # an inline label, anchored to the condition of the section
+        (
+            "Differential diagnosis: rosacea, perioral dermatitis.",
+            "Acne vulgaris",
+            ("Acne vulgaris", "rosacea"),
+        ),
+        # mutual, no presentation named
+        ("Pemphigus and pemphigoid are easily confused.", None, ("Pemphigus", "pemphigoid")),
+    ],
+)
+def test_more_cue_wordings(sentence: str, anchor: str | None, pair: tuple[str, str]) -> None:
+    rels = prose_relations(_section(sentence), anchor, "s" * 64)
+    assert pair in {(r.subject, r.object) for r in rels}, [(r.subject, r.object) for r in rels]

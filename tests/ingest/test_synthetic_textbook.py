@@ -55,3 +55,21 @@ def test_figure_caption_and_credit(synthetic_extraction: Extraction) -> None:
 def test_table_context_is_the_presentation(synthetic_extraction: Extraction) -> None:
     table = [r for r in synthetic_extraction.relations if r.rule == "table"]
     assert table and {r.evidence.context for r in table} == {"The Scaly Plaque"}
+
+
+def test_old_style_book_with_capital_titles_and_run_in_heads(tmp_path) -> None:
+    from ingest.pdf_loader import file_sha256, open_pdf
+    from ingest.rules_extractor import RulesExtractor
+    from tests.ingest.synthetic_book import OLD_STYLE_EXPECTED_DDX, build_old_style_book
+
+    pdf = build_old_style_book(tmp_path / "old.pdf")
+    with open_pdf(pdf) as doc:
+        ex = RulesExtractor().extract(doc, file_sha256(pdf))
+    # Unknown conditions are proposed because run-in heads make clinical sub-sections.
+    assert {normalize(d.name) for d in ex.diagnoses} == {
+        normalize("Scabies"),
+        normalize("Impetigo contagiosa"),
+    }
+    assert _pairs(ex, "ddx") == _norm(OLD_STYLE_EXPECTED_DDX, symmetric=True)
+    itch = [r for r in ex.rationales if normalize(r.diagnosis) == normalize("Scabies")]
+    assert itch and itch[0].evidence.quote.startswith("The itching is worse at night")

@@ -93,3 +93,29 @@ def test_uploads_must_be_pdfs(store, tmp_path):
             as_(store, "admin"), [("ok.pdf", b"%PDF-1.7 ..."), ("notes.pdf", b"hello")], tmp_path / "up"
         )
     assert not (tmp_path / "up").exists()  # one bad file refuses the whole batch
+
+
+def test_the_role_is_read_again_at_the_moment_of_the_action(store, studio_env):
+    from studio.auth import load_users, upsert_user
+
+    cleo = load_users(studio_env["users"]).get("cleo")
+    actions = CurationActions(store, cleo, users_file=studio_env["users"])  # page rendered as curator
+    upsert_user(studio_env["users"], "cleo", role="viewer")  # then an admin demotes her
+    with pytest.raises(PermissionDeniedError, match="viewer"):
+        actions.accept(studio_env["ids"]["melanoma-naevus"])
+    assert store.get_assertion(studio_env["ids"]["melanoma-naevus"]).status == "proposed"
+
+
+def test_under_consensus_a_vote_in_between_is_not_a_conflict_but_a_decision_is(store, studio_env):
+    target = studio_env["ids"]["melanoma-naevus"]
+    seen = store.get_assertion(target).version  # both curators opened the item at this version
+    cara = CurationActions(store, StudioUser(username="cara", role="curator"), consensus_k=2)
+    cleo = CurationActions(store, StudioUser(username="cleo", role="curator"), consensus_k=2)
+    cara.accept(target, expected_version=seen)
+    both = cleo.accept(target, expected_version=seen)  # independent vote: recorded, now final
+    assert both.status == "accepted" and {v.user for v in both.votes} == {"cara", "cleo"}
+    other = studio_env["ids"]["bcc-naevus"]
+    seen = store.get_assertion(other).version
+    as_(store, "admin").edit_assertion(other, object="seb-k", expected_version=seen)  # a real change
+    with pytest.raises(ConflictError):
+        cleo.reject(other, "not this pair", expected_version=seen)

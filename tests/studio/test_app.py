@@ -66,3 +66,32 @@ def test_an_unreachable_store_gives_a_clear_message(studio_env, monkeypatch, tmp
     at = open_app("cleo")
     errors = " ".join(e.value for e in at.error)
     assert "graph store cannot be reached" in errors and str(blocker) in errors
+
+
+OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32}}
+
+
+def test_oidc_when_configured_offers_the_provider_login(studio_env):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets.update(OIDC)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.key for b in at.button if b.key == state.LOGIN_OIDC] == [state.LOGIN_OIDC]
+    assert at.text_input(key=state.LOGIN_USER)  # local accounts still work beside it
+
+
+def test_oidc_identities_get_the_role_of_their_account_and_strangers_only_read(studio_env):
+    from studio.auth import upsert_user
+
+    upsert_user(studio_env["users"], "cleo", role="curator", email="cleo@clinic.example")
+    at = AppTest.from_file(str(APP.parent / "pages" / "queue.py"), default_timeout=60)
+    at.secrets.update(OIDC)
+    at.user = {"is_logged_in": True, "email": "Cleo@Clinic.example", "name": "Dr Cleo"}
+    at.run()
+    assert [b.key for b in at.button if b.key == state.Q_ACCEPT] == [state.Q_ACCEPT]
+    stranger = AppTest.from_file(str(APP.parent / "pages" / "queue.py"), default_timeout=60)
+    stranger.secrets.update(OIDC)
+    stranger.user = {"is_logged_in": True, "email": "someone@else.example", "name": "Someone"}
+    stranger.run()
+    assert not [b for b in stranger.button if b.key == state.Q_ACCEPT]
+    assert any("viewer" in i.value for i in stranger.info)

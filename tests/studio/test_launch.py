@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
+import studio.launch
 from dermkg.cli import app
 from studio.auth import authenticate, load_users
-import studio.launch
-from studio.launch import prepare_launch, streamlit_command, streamlit_env
+from studio.launch import prepare_launch, redact_url, streamlit_command, streamlit_env
 
 
 def test_first_start_seeds_the_store_and_creates_the_admin_once(tmp_path, monkeypatch):
@@ -30,6 +31,18 @@ def test_first_start_seeds_the_store_and_creates_the_admin_once(tmp_path, monkey
     flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
     assert cmd[1:5] == ["-m", "streamlit", "run", str(studio.launch.APP)]
     assert flags["--server.address"] == "127.0.0.1" and flags["--server.port"] == "8765"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("bolt://neo4j:s3cr:et@db:7687", "bolt://neo4j:***@db:7687"),  # password masked, even with a colon
+        ("neo4j://neo4j@db:7687", "neo4j://neo4j@db:7687"),  # no password in the URL: unchanged
+        ("sqlite:///data/dermkg.db", "sqlite:///data/dermkg.db"),  # files have no secrets
+    ],
+)
+def test_store_urls_are_printed_without_passwords(url, shown):
+    assert redact_url(url) == shown
 
 
 def test_the_cli_fails_fast_with_a_clear_message_when_the_store_cannot_be_reached(tmp_path):

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -63,15 +64,22 @@ def test_store_urls_parse_and_never_show_the_password(
     assert "pw-123456" not in repr(t) and "p@ss" not in repr(t)
 
 
-def test_the_password_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, neo4j_url: str) -> None:
+def test_the_password_may_come_from_the_environment_or_dot_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, neo4j_url: str
+) -> None:
     target = parse_store_url(neo4j_url)
-    monkeypatch.setenv("NEO4J_PASSWORD", target.password.get_secret_value())
+    password = target.password.get_secret_value()
     without = f"bolt://{target.user}@{target.uri.split('://', 1)[1]}"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
     with Neo4jGraphStore(without) as s:
         assert s.revision() >= 0
     monkeypatch.delenv("NEO4J_PASSWORD")
     with pytest.raises(InputError, match="NEO4J_PASSWORD"):
         Neo4jGraphStore(without).open()
+    (tmp_path / ".env").write_text(f"NEO4J_PASSWORD={password}\n")  # the docker compose .env
+    with Neo4jGraphStore(without) as s:
+        assert s.revision() >= 0
 
 
 def test_an_unreachable_server_fails_fast_naming_the_url_without_the_password() -> None:
@@ -252,3 +260,54 @@ def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
         stored = direct.query_assertions(AssertionQuery(limit=1)).total
         created = direct.list_events(EventQuery(action="create", limit=1)).total - events_before
         assert (stored, created) == ((0, 0) if refuse_after_cut else (n, n))
+
+
+# -- schema and graph projection -------------------------------------------------------------
+def test_first_use_sets_up_unique_ids_indexes_and_the_full_text_index(store: Neo4jGraphStore) -> None:
+    rows = store._q("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties")
+    unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"}
+    for label, prop in [("Diagnosis", "id"), ("Assertion", "id"), ("Case", "id"), ("Event", "id"),
+                        ("Source", "sha256"), ("Alias", "alias"), ("LabelMap", "key")]:  # fmt: skip
+        assert (label, prop) in unique
+    indexes = store._q("SHOW INDEXES YIELD name, type, state")
+    assert {"dermkg_diagnosis_status", "dermkg_assertion_kind_status"} <= {r["name"] for r in indexes}
+    assert any(r["name"] == "dermkg_names" and r["type"] == "FULLTEXT" for r in indexes)
+    assert all(r["state"] == "ONLINE" for r in indexes)
+
+
+def _projected(store: Neo4jGraphStore, rel: str) -> list[tuple[str, str]]:
+    rows = store._q(f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o")
+    return [(r["s"], r["o"]) for r in rows]
+
+
+def test_accepted_assertions_are_mirrored_as_is_a_and_ddx_relationships(store: Neo4jGraphStore) -> None:
+    store.upsert_diagnoses([Diagnosis(id=i, name=i.title()) for i in ("a", "b", "c", "d", "p")])
+    store.add_assertions(
+        [
+            Assertion(kind="is_a", subject="a", object="p", origin="import", status="accepted"),
+            Assertion(kind="ddx", subject="a", object="b", origin="llm", status="accepted"),
+            Assertion(kind="ddx", subject="a", object="c", origin="llm"),
+        ]
+    )
+    proposed = store.find_assertion("ddx", "a", "c")
+    assert proposed is not None
+    store.review(proposed.id, "accept", user="ann")
+    rejected = store.find_assertion("ddx", "a", "b")
+    store.review(rejected.id, "reject", user="ann", reason="not in the table")  # type: ignore[union-attr]
+    store.edit_assertion(proposed.id, object="d", user="ann")  # a-c becomes a-d
+    store.merge_diagnoses("a", "b", user="ann")
+    for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX")):
+        assert _projected(store, rel) == store.edges(kind)  # type: ignore[arg-type]
+    assert store.edges("ddx") == [("a", "d")]
+
+
+def test_every_command_fails_fast_on_an_unreachable_store() -> None:
+    from typer.testing import CliRunner
+
+    from dermkg.cli import app
+
+    url = f"bolt://neo4j:Sup3r-Secret@127.0.0.1:{_closed_port()}"
+    result = CliRunner().invoke(app, ["kg", "stats", "--store", url, "--json"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "127.0.0.1" in message and "Sup3r-Secret" not in message

@@ -68,7 +68,11 @@ def test_first_start_seeds_creates_the_admin_and_the_admin_curates(
         with make_store(store_url) as store:
             assert store.get_assertion(ddx.id).reviewed_by == "admin"
         choose(page, "Open item", "melanoma ↔ seborrheic keratosis")
+        page.get_by_text("Filters").click()  # fold the filters away for the picture
+        page.set_viewport_size({"width": 1440, "height": 2300})  # down to the highlighted page
+        wait_idle(page)
         shot(page, artifacts_dir, "studio-queue.png")
+        page.set_viewport_size({"width": 1440, "height": 1600})
 
         open_page(page, "Diagnosis")
         choose(page, "Diagnosis", "melanoma")

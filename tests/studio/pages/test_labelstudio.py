@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from studio import state
+from studio.labelstudio.configs import TITLES
 from tests.studio.conftest import open_app
 
 
@@ -51,6 +52,6 @@ def test_the_push_button_creates_one_task_per_proposed_item_and_is_idempotent(
     assert any("0 new" in s.value and "3 unchanged" in s.value for s in at.success)
     headers = {"Authorization": f"Token {clean_labelstudio.token}"}
     with httpx.Client(base_url=clean_labelstudio.url, headers=headers) as http:
-        projects = http.get("/api/projects/").raise_for_status().json()["results"]
-        ddx = next(p for p in projects if p["task_number"] == 3)
-        assert ddx["task_number"] == 3
+        projects = {p["title"]: p for p in http.get("/api/projects/").raise_for_status().json()["results"]}
+    assert projects[TITLES["ddx"]]["task_number"] == 3  # one task per proposed DDx, none duplicated
+    assert projects[TITLES["cases"]]["task_number"] == 3  # the three proposed cases

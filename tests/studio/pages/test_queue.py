@@ -115,6 +115,9 @@ def test_disagreements_queue_with_two_required_votes(studio_env, read_store, mon
     read_store.review(target, "reject", user="vic", reason="no", required_votes=2)
     at = open_app("cleo", QUEUE)
     at.radio(key=state.Q_MODE).set_value("disagreements").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "2 independent vote(s) recorded; shown after you vote" in captions  # blind review
+    assert "cara → accept" not in " ".join(m.value for m in at.markdown)
     item = at.selectbox(key=state.Q_ITEM)
     assert item.options == ["Basal cell carcinoma ↔ Melanocytic naevus"] and item.value == target
     at.button(key=state.Q_ACCEPT).click().run()  # the second accept makes the decision final

@@ -1,0 +1,39 @@
+"""The studio on the Neo4j backend: the same queue, the same actions, the same audit."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from studio import state
+from tests.studio.conftest import build_graph, open_app
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_queue_accept_and_reject_on_neo4j(neo4j_url, shared_data, users_template, tmp_path, monkeypatch):
+    from tests.fixtures.neo4j_server import fresh_neo4j_store
+
+    store = fresh_neo4j_store(neo4j_url)
+    try:
+        ids = build_graph(store, shared_data)
+        users = tmp_path / "users.yaml"
+        shutil.copy(users_template, users)
+        monkeypatch.setenv("DERMKG_STORE", neo4j_url)
+        monkeypatch.setenv("DERMKG_USERS_FILE", str(users))
+        monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+        at = open_app("cleo", "pages/queue.py")
+        assert at.selectbox(key=state.Q_ITEM).value == ids["melanoma-naevus"]
+        text = " ".join(m.value for m in at.markdown)
+        assert "**Path:** Skin lesion › Melanocytic lesion › Melanoma" in text
+        at.button(key=state.Q_ACCEPT).click().run()
+        assert not at.error, [e.value for e in at.error]
+        accepted = store.get_assertion(ids["melanoma-naevus"])
+        assert accepted.status == "accepted" and accepted.reviewed_by == "cleo"
+        target = at.selectbox(key=state.Q_ITEM).value
+        at.button(key=state.Q_REJECT).click().run()
+        assert any("needs a reason" in e.value for e in at.error)
+        assert store.get_assertion(target).status == "proposed"
+    finally:
+        store.close()

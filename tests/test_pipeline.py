@@ -1,0 +1,386 @@
+"""The whole data flow of DESIGN.md through the real ``dermkg`` CLI, on the real shared data.
+
+init -> import ISIC + Skin-R1 vocabularies -> import Derm7pt cases -> curator DDx -> ingest the BAD
+handbook and accept some of its DDx -> trajectories, RL and eval sets -> SFT, GRPO, eval on a tiny
+local Qwen2.5-VL -> curate (reject a DDx edge) -> trajectories again: only the affected rows change.
+
+Every step goes through the root typer app with ``--json`` and the test reads what it printed; the
+store is read back (read-only) only to check that provenance points at real ids.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from dermkg.cli import app
+from kg.store import open_store
+from train.rewards import skin_r1_rewards
+
+pytestmark = pytest.mark.train
+
+runner = CliRunner()
+
+# Differentials every dermatology text names; each end has Derm7pt cases.
+CURATOR_DDX = [
+    ("melanoma", "melanocytic nevus"),
+    ("seborrheic keratosis", "melanoma"),
+    ("basal cell carcinoma", "seborrheic keratosis"),
+    ("basal cell carcinoma", "dermatofibroma"),
+]
+HANDBOOK = "bad-handbook/bad-derm-handbook-3rd-ed.pdf"
+IMAGED_HANDBOOK_DDX = {"melanocytic-nevus", "seborrheic-keratosis"}  # its "Common important problems"
+TRAIN_SMALL = {
+    "lora": {"r": 8, "alpha": 16, "dropout": 0.1},
+    "learning_rate": 1.0e-3,
+    "max_steps": 2,
+    "max_pixels": 56 * 56,
+    "report_to": ["csv"],
+    "logging_steps": 1,
+    "warmup_ratio": 0.0,
+    "save_steps": 100,
+    "gradient_checkpointing": False,
+}
+
+
+def dermkg(*args: str | Path) -> Any:
+    """Run ``dermkg ARGS --json``; it must succeed and print exactly one JSON document on stdout."""
+    result = runner.invoke(app, [str(a) for a in args] + ["--json"])
+    assert result.exit_code == 0, f"dermkg {' '.join(map(str, args))}: {result.output[-2000:]}"
+    return json.loads(result.stdout)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_yaml(path: Path, fields: dict[str, Any]) -> Path:
+    """JSON is YAML: the train configs take it as is."""
+    path.write_text(json.dumps(fields, indent=2), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Flow:
+    """What each step printed (its ``--json`` report) and where it wrote."""
+
+    url: str
+    work: Path
+    reports: dict[str, Any] = field(default_factory=dict)
+    accepted_ddx: list[dict[str, Any]] = field(default_factory=list)
+    handbook_sha256: str = ""
+    rows_before: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rows_after: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rejected: str = ""
+
+
+@pytest.fixture(scope="module")
+def flow(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Flow:
+    """Run every stage once, in order, through the CLI."""
+    work = tmp_path_factory.mktemp("pipeline")
+    f = Flow(url=f"sqlite:///{work / 'kg.db'}", work=work)
+    store = ["--store", f.url]
+    r = f.reports
+    r["init"] = dermkg("init", *store)
+    r["isic"] = dermkg(
+        "kg", "import", "--format", "isic", shared_data / "isic-taxonomy/diagnosis_paths.txt", *store
+    )
+    r["skinr1"] = dermkg(
+        "kg",
+        "import",
+        "--format",
+        "skinr1",
+        shared_data / "skinr1-vocabulary/synonym_and_subtype2.json",
+        *store,
+    )
+    r["cases"] = dermkg("kg", "import-cases", "--format", "derm7pt", shared_data / "derm7pt-subset", *store)
+    for a, b in CURATOR_DDX:
+        f.accepted_ddx.append(dermkg("review", "add", "--kind", "ddx", a, b, "--accept", "-u", "ann", *store))
+
+    r["ingest_dry"] = dermkg("ingest", "--dry-run", shared_data / HANDBOOK, *store)
+    r["ingest"] = dermkg("ingest", shared_data / HANDBOOK, *store)
+    f.handbook_sha256 = r["ingest"]["documents"][0]["sha256"]
+    proposed = dermkg(
+        "review", "list", "--kind", "ddx", "--source", f.handbook_sha256, "--limit", "500", *store
+    )["items"]
+    r["proposed_ddx"] = proposed
+    # accept two handbook DDx: one whose ends have Derm7pt images (below them), so it feeds Types 2/3,
+    # and the first other proposal
+    picks = [next(a for a in proposed if {a["subject"], a["object"]} == IMAGED_HANDBOOK_DDX)]
+    picks.append(next(a for a in proposed if a["id"] != picks[0]["id"]))
+    r["accept"] = dermkg("review", "accept", *[a["id"] for a in picks], "-u", "bob", *store)
+    f.accepted_ddx += r["accept"]
+    r["stats"] = dermkg("kg", "stats", *store)
+
+    sft_dir, rl_dir, eval_dir = work / "sft", work / "rl", work / "eval"
+    r["trajectories"] = dermkg("synth", "trajectories", "--out", sft_dir, *store)
+    f.rows_before = {row["id"]: row for row in read_jsonl(sft_dir / "trajectories.jsonl")}
+    derm7pt = f"derm7pt={shared_data / 'derm7pt-subset'}"
+    r["datasets"] = dermkg("synth", "datasets", "--dataset", derm7pt, "--out", rl_dir, *store)
+    r["evalsets"] = dermkg(
+        "synth", "evalsets", "--dataset", derm7pt, "--omnimedvqa", shared_data / "omnimedvqa-derm",
+        "--out", eval_dir, *store,
+    )  # fmt: skip
+
+    model = work / "tiny"
+    r["tiny"] = dermkg("train", "tiny-model", model)
+    sft_cfg = {
+        "model": str(model),
+        "data": str(sft_dir / "trajectories.jsonl"),
+        "output_dir": str(work / "runs/sft"),
+    }
+    sft_cfg |= {"effective_batch_size": 2, "per_device_batch_size": 2, "max_length": 1024, **TRAIN_SMALL}
+    r["sft"] = dermkg("train", "sft", "--config", write_yaml(work / "sft.yaml", sft_cfg))
+    grpo_cfg = {"model": str(model), "sft_adapter": r["sft"]["adapter_dir"], "data": str(rl_dir / "rl")}
+    grpo_cfg |= {"output_dir": str(work / "runs/grpo"), "effective_batch_size": 4, "per_device_batch_size": 4}
+    grpo_cfg |= {"num_generations": 2, "max_completion_length": 16, **TRAIN_SMALL}
+    r["grpo"] = dermkg("train", "grpo", "--config", write_yaml(work / "grpo.yaml", grpo_cfg))
+    r["eval"] = dermkg(
+        "train", "eval", "--model", model, "--adapter", r["grpo"]["adapter_dir"],
+        "--evalset", eval_dir / "diagnosis",
+        "--out", work / "results", "--limit", "4", "--batch-size", "4", "--max-new-tokens", "8",
+        "--max-pixels", str(56 * 56),
+    )  # fmt: skip
+
+    # curate: the curator withdraws her melanoma / seborrheic keratosis differential
+    f.rejected = f.accepted_ddx[1]["id"]
+    r["reject"] = dermkg("review", "reject", f.rejected, "-u", "ann", "-r", "too rare to matter", *store)
+    r["trajectories_again"] = dermkg("synth", "trajectories", "--out", sft_dir, *store)
+    f.rows_after = {row["id"]: row for row in read_jsonl(sft_dir / "trajectories.jsonl")}
+    return f
+
+
+def _cases(url: str) -> list[Any]:
+    store = open_store(url)
+    try:
+        return store.list_cases()
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def graph(flow: Flow) -> Iterator[Any]:
+    """The final store, read-only, to resolve the ids the outputs point at."""
+    store = open_store(flow.url)
+    yield store
+    store.close()
+
+
+def test_imports_build_a_graph_and_each_write_bumps_the_revision(flow: Flow) -> None:
+    r = flow.reports
+    assert r["init"]["diagnoses_created"] > 0 and r["init"]["label_mappings"] > 0
+    assert r["isic"]["assertions_created"] > 300 and r["skinr1"]["assertions_created"] > 100
+    assert r["cases"]["cases_created"] > 100  # the Derm7pt subset ships a part of the images
+    revisions = [r[k]["revision"] for k in ("init", "isic", "skinr1", "cases")]
+    assert revisions == sorted(set(revisions))
+    stats = r["stats"]
+    assert stats["assertions"]["ddx"]["accepted"] == len(CURATOR_DDX) + 2
+    assert stats["assertions"]["ddx"]["proposed"] == len(r["proposed_ddx"]) - 2
+    assert stats["cases"] > r["cases"]["cases_created"]  # plus the handbook's figures
+
+
+def test_curator_ddx_are_canonical_human_assertions(flow: Flow) -> None:
+    for added in flow.accepted_ddx[: len(CURATOR_DDX)]:
+        assert added["kind"] == "ddx" and added["status"] == "accepted" and added["reviewed_by"] == "ann"
+        assert added["subject"] < added["object"]  # stored once, in the canonical direction
+
+
+def test_ingested_ddx_carry_handbook_evidence(flow: Flow, graph: Any) -> None:
+    doc = flow.reports["ingest"]["documents"][0]
+    assert doc["status"] == "ingested" and doc["pages"] > 50
+    dry = flow.reports["ingest_dry"]["documents"][0]
+    assert dry["assertions_proposed"] == doc["assertions_proposed"]  # the dry run predicted the write
+    assert doc["assertions_proposed"]["ddx"] > 10
+    for accepted in flow.reports["accept"]:
+        assert accepted["status"] == "accepted" and accepted["reviewed_by"] == "bob"
+        ev = [e for e in accepted["evidence"] if e["source_sha256"] == flow.handbook_sha256]
+        assert ev and all(e["page"] >= 1 and e["quote"].strip() for e in ev)
+        assert graph.get_source(flow.handbook_sha256) is not None
+
+
+def test_trajectories_record_revision_and_point_at_existing_ids(flow: Flow, graph: Any) -> None:
+    report = flow.reports["trajectories"]
+    assert report["regeneration"]["new"] == report["total"] > 0
+    assert all(report["counts_by_type"][t] > 0 for t in ("type1", "type2", "type3"))
+    assert report["revision"] == flow.reports["stats"]["revision"]
+    accepted = {a["id"] for a in flow.accepted_ddx}
+    for row in flow.rows_before.values():
+        prov = row["provenance"]
+        assert prov["revision"] == report["revision"]
+        cases = [graph.get_case(c) for c in prov["case_ids"]]
+        assert cases and all(c is not None for c in cases), row["id"]
+        assert row["image_sha256"] in {c.image_sha256 for c in cases}
+        for aid in prov["assertion_ids"]:
+            assert graph.get_assertion(aid) is not None, (row["id"], aid)
+        if row["ddx_assertion_id"]:
+            assert row["ddx_assertion_id"] in accepted  # only accepted DDx feed Types 2/3
+    used = Counter(r["ddx_assertion_id"] for r in flow.rows_before.values())
+    assert flow.reports["accept"][0]["id"] in used  # the handbook edge between imaged diagnoses
+
+
+def test_no_image_is_in_two_splits_across_the_exports(flow: Flow) -> None:
+    def splits_by_image(rows: list[dict[str, Any]], key: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            out[row[key]].add(row["split"])
+        return out
+
+    sft = splits_by_image(list(flow.rows_after.values()), "image_sha256")
+    assert all(len(s) == 1 for s in sft.values())
+    rl = [row for s in ("train", "valid", "test") for row in read_jsonl(flow.work / f"rl/rl/{s}.jsonl")]
+    assert all(len(s) == 1 for s in splits_by_image(rl, "image_sha256").values())
+    assert flow.reports["datasets"]["leakage"]["across_splits"] == []
+    eval_test = {row["image_sha256"] for row in read_jsonl(flow.work / "eval/diagnosis/test.jsonl")}
+    rl_train = {row["image_sha256"] for row in rl if row["split"] == "train"}
+    sft_train = {sha for sha, s in sft.items() if s == {"train"}}
+    assert eval_test and rl_train and sft_train
+    assert not eval_test & rl_train
+    assert not eval_test & sft_train  # SFT never trains on an image the eval set tests on
+
+
+def test_rl_rows_are_graded_by_the_training_rewards(flow: Flow) -> None:
+    rows = read_jsonl(flow.work / "rl/rl/train.jsonl")
+    assert len(rows) == flow.reports["datasets"]["tasks"]["rl"]["train"] > 0
+    columns = {k: [row[k] for row in rows] for k in ("id", "options", "option_scores", "lesion_condition")}
+
+    def answer(letters: list[str]) -> list[str]:
+        return [
+            # the letter alone: an option text such as "melanoma in situ" would state a condition too
+            f"<thinking>findings</thinking><final diagnosis>{letter}. Lesion condition: "
+            f"{row['lesion_condition']}</final diagnosis>"
+            for letter, row in zip(letters, rows, strict=True)
+        ]
+
+    fmt, gran, malig = (
+        fn(None, answer([row["answer"] for row in rows]), **columns) for fn in skin_r1_rewards()
+    )
+    assert fmt == [1.0] * len(rows)
+    for g, row in zip(gran, rows, strict=True):
+        assert g == pytest.approx(row["option_scores"][row["answer"]]) and g > 0
+    assert malig == [0.25 if row["lesion_condition"] else None for row in rows]
+    wrong = [min(row["options"], key=lambda k: row["option_scores"].get(k, 0.0)) for row in rows]
+    worse = skin_r1_rewards()[1](None, answer(wrong), **columns)
+    assert all(w < g for w, g in zip(worse, gran, strict=True))  # a coarser or wrong option earns less
+
+
+def test_training_runs_on_exactly_the_exported_files(flow: Flow) -> None:
+    r = flow.reports
+    assert (
+        r["sft"]["global_step"] == 2
+        and r["sft"]["train_rows"] == r["trajectories"]["counts_by_split"]["train"]
+    )
+    assert (Path(r["sft"]["adapter_dir"]) / "adapter_config.json").is_file()
+    assert r["grpo"]["global_step"] == 2 and r["grpo"]["train_rows"] == r["datasets"]["tasks"]["rl"]["train"]
+    logged = (flow.work / "runs/grpo/train_log.csv").read_text(encoding="utf-8")
+    for reward in ("format_reward", "granularity_reward", "malignancy_reward"):
+        assert f"rewards/{reward}/mean" in logged
+    assert r["eval"]["n"] == 4 and Path(r["eval"]["results_csv"]).is_file()
+    assert 0.0 <= r["eval"]["invalid_rate"] <= 1.0
+
+
+def test_curation_regenerates_exactly_the_affected_rows(flow: Flow) -> None:
+    before, after = flow.rows_before, flow.rows_after
+    affected = {i for i, row in before.items() if row["ddx_assertion_id"] == flow.rejected}
+    assert affected
+    again = flow.reports["trajectories_again"]
+    assert again["regeneration"] == {
+        "reused": len(before) - len(affected),
+        "regenerated": len(affected),
+        "new": 0,
+        "removed": 0,
+    }
+    assert again["revision"] > flow.reports["trajectories"]["revision"]  # the rejection is a new revision
+    assert set(after) == set(before)
+    for i, row in after.items():
+        if i in affected:
+            assert row["ddx_assertion_id"] != flow.rejected
+            assert row["provenance"]["revision"] == again["revision"]
+        else:
+            assert row == before[i]  # byte-for-byte the same row, still at the old revision
+    manifest = json.loads((flow.work / "sft/manifest.json").read_text(encoding="utf-8"))
+    assert flow.rejected not in {edge[0] for edge in manifest["ddx_edges"]}
+
+
+# -- every reporting command has --json; bad input is one line on stderr and exit code 2 -----------
+
+NOT_REPORTING = {("studio",)}  # starts a server; prints no report
+
+
+def _leaf_commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (typer ships its own click)
+            yield from _leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_every_reporting_command_has_json() -> None:
+    root = typer.main.get_command(app)
+    missing = [
+        " ".join(path)
+        for path, command in _leaf_commands(root)
+        if path not in NOT_REPORTING and "--json" not in {o for p in command.params for o in p.opts}
+    ]
+    assert missing == []
+
+
+@pytest.fixture(scope="module")
+def seeded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('errors') / 'kg.db'}"
+    dermkg("init", "--store", url)
+    return url
+
+
+BAD_INPUT = [
+    # (command, what the one-line error must mention)
+    (["kg", "import", "--format", "isic", "{missing}"], "no such file"),
+    (
+        ["kg", "import", "--format", "obo", "{data}/isic-taxonomy/diagnosis_paths.txt"],
+        "diagnosis_paths.txt:1",
+    ),
+    (["kg", "import-cases", "--format", "derm7pt", "{missing}"], "no such file"),
+    (["kg", "path", "no such disease"], "unknown diagnosis"),
+    (["kg", "ddx", "no such disease"], "unknown diagnosis"),
+    (["review", "add", "--kind", "ddx", "melanoma", "no such disease", "-u", "ann"], "unknown diagnosis"),
+    (["review", "accept", "a-0000000000000000", "-u", "ann"], "unknown assertion"),
+    (["review", "reject", "a-0000000000000000", "-u", "ann", "-r", "x"], "unknown assertion"),
+    (["review", "merge", "melanoma", "no such disease", "-u", "ann"], "unknown diagnosis"),
+    (["review", "revert", "ev-nope", "-u", "ann"], "unknown event"),
+    (["synth", "trajectories", "--out", "{tmp}/t", "--types", "9"], "--types"),
+    (["synth", "report", "{missing}"], "manifest.json"),
+    (["synth", "datasets", "-d", "derm7pt={missing}", "--out", "{tmp}/d"], "no such file"),
+    (["synth", "datasets", "-d", "nope={data}", "--out", "{tmp}/d"], "NAME=PATH"),
+    (["synth", "evalsets", "--omnimedvqa", "{missing}", "--out", "{tmp}/e"], "no such file"),
+    (["train", "sft", "--config", "{missing}"], "not found"),
+    (["train", "grpo", "--config", "{missing}"], "not found"),
+    (["train", "eval", "--model", "{missing}", "--evalset", "{missing}"], "no such file"),
+    (
+        ["train", "merge", "--model", "{missing}", "--adapter", "{missing}", "--out", "{tmp}/m"],
+        "no such model",
+    ),
+]
+STORE_GROUPS = {"kg", "review", "synth"}
+
+
+@pytest.mark.parametrize(("args", "mentions"), BAD_INPUT, ids=[" ".join(a[:2]) for a, _ in BAD_INPUT])
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], mentions: str, seeded_url: str, shared_data: Path, tmp_path: Path
+) -> None:
+    values = {"missing": str(tmp_path / "missing"), "data": str(shared_data), "tmp": str(tmp_path)}
+    argv = [a.format(**values) for a in args] + ["--json"]
+    if args[0] in STORE_GROUPS and args[:2] != ["synth", "report"]:
+        argv += ["--store", seeded_url]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert mentions in lines[0]
+    assert result.stdout == ""
