@@ -9,8 +9,7 @@ setup:
 	bash scripts/bootstrap.sh
 
 run: setup
-	$(BIN)/dermkg init
-	$(BIN)/dermkg kg stats
+	$(BIN)/dermkg studio
 
 test: setup
 	$(BIN)/python -m pytest

@@ -74,9 +74,12 @@ def label_word(text: str) -> str | None:
 
 
 def is_clinical_label(text: str) -> bool:
-    """'Presentation', 'Possible investigations', 'Clinical features:' -> True."""
+    """'Presentation', 'Possible investigations', 'Clinical features:' -> True;
+    'A changing pigmented lesion' (a presentation) -> False."""
     words = re.sub(r"[^a-z ]", " ", text.lower()).split()
-    return 0 < len(words) <= 4 and any(w in _LABEL_WORDS for w in words)
+    if not 0 < len(words) <= 4 or words[0] in {"a", "an", "the"}:
+        return False
+    return words[0] in _LABEL_WORDS or words[-1] in _LABEL_WORDS
 
 
 class RunningText(BaseModel):
@@ -210,17 +213,17 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
     return out
 
 
-def _table_area(lines: list[Line], page: Any) -> Any:
+def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]]:
     """Cheap test before the costly ``find_tables``: clinical row/column labels and ruled drawings.
     Returns the box around the rulings (``find_tables`` reads only that), or None."""
     import pymupdf
 
     labels = {label_word(ln.text) for ln in lines if len(ln.text) < 40 and is_clinical_label(ln.text)}
     if len(labels) < 3:  # a comparison names several attributes: history, sites, lesion, treatment ...
-        return None
-    drawings = page.get_cdrawings()
+        return None, []
+    drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], page.rect, 0.03)]
     if len(drawings) < 6:
-        return None
+        return None, []
     boxes = [d["rect"] for d in drawings]  # rulings are zero-width boxes: Rect union would drop them
     area = pymupdf.Rect(
         min(b[0] for b in boxes) - 2,
@@ -228,34 +231,102 @@ def _table_area(lines: list[Line], page: Any) -> Any:
         max(b[2] for b in boxes) + 2,
         max(b[3] for b in boxes) + 2,
     )
-    return area & page.rect
+    return area & page.rect, drawings
+
+
+def _outside(rect: Any, page: Any, margin: float) -> bool:
+    """A drawing hugging the page edge or spanning the whole page (a frame)."""
+    x0, y0, x1, y1 = rect
+    mx, my = page.width * margin, page.height * margin
+    full = (x1 - x0) > 0.9 * page.width and (y1 - y0) > 0.9 * page.height
+    return full or x1 < mx or y1 < my or x0 > page.width - mx or y0 > page.height - my
+
+
+def _covered(segments: list[tuple[float, float, float]], need: float, tol: float) -> list[float]:
+    """Positions where collinear segments (pos, start, end) together cover at least ``need``."""
+    out: list[float] = []
+    group: list[tuple[float, float, float]] = []
+    for seg in [*sorted(segments), (float("inf"), 0.0, 0.0)]:
+        if group and seg[0] - group[-1][0] > tol:
+            if sum(e - s for _, s, e in group) >= need:
+                out.append(sum(p for p, _, _ in group) / len(group))
+            group = []
+        group.append(seg)
+    return out
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def ruled_grid(drawings: list[dict[str, Any]]) -> list[list[tuple[float, float, float, float]]] | None:
+    """Cell boxes of a fully ruled table from its rulings (lines or hairline rectangles), or None.
+
+    Much cheaper than ``find_tables`` and enough for the ruled comparison tables of text books; the
+    caller falls back to ``find_tables`` when the rulings do not form a grid."""
+    hs: list[tuple[float, float, float]] = []  # (y, x0, x1)
+    vs: list[tuple[float, float, float]] = []  # (x, y0, y1)
+    for d in drawings:
+        for item in d.get("items", ()):
+            if item[0] == "l":
+                (x0, y0), (x1, y1) = item[1], item[2]
+            elif item[0] == "re":
+                x0, y0, x1, y1 = item[1]
+            else:
+                continue
+            if abs(y1 - y0) <= 3 and abs(x1 - x0) > 3:
+                hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+            elif abs(x1 - x0) <= 3 and abs(y1 - y0) > 3:
+                vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+    if len(hs) < 3 or len(vs) < 3:
+        return None
+    left, right = min(h[1] for h in hs), max(h[2] for h in hs)
+    top, bottom = min(v[1] for v in vs), max(v[2] for v in vs)
+    # A rule drawn cell by cell is many short segments: add up the length covered at each position.
+    ys = _covered(hs, 0.5 * (right - left), 6.0)
+    xs = _covered(vs, 0.3 * (bottom - top), 8.0)
+    if len(ys) < 3 or len(xs) < 3:
+        return None
+    return [[(xs[c], ys[r], xs[c + 1], ys[r + 1]) for c in range(len(xs) - 1)] for r in range(len(ys) - 1)]
 
 
 def read_tables(page: Any, lines: list[Line]) -> list[TableGrid]:
     """Ruled tables of the page; cell text rebuilt from words (PyMuPDF's own joins drop spaces)."""
-    area = _table_area(lines, page)
+    area, drawings = _table_area(lines, page)
     if area is None or area.is_empty:
         return []
     words = page.get_text("words", clip=area)
-    grids: list[TableGrid] = []
-    # use_layout=False: PyMuPDF's ML layout model costs ~0.7 s a page and adds nothing for ruled tables.
-    for table in page.find_tables(clip=area, use_layout=False).tables:
-        rows: list[list[str]] = []
-        for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if cell is None:
-                    cells.append("")
-                    continue
-                x0, y0, x1, y1 = cell
-                inside = [w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1]
-                inside.sort(key=lambda w: (w[5], w[6], w[7]))  # block, line, word number
-                cells.append(" ".join(w[4] for w in inside))
-            rows.append(cells)
+    grid = ruled_grid(drawings)
+    if grid is not None:
+        boxes = [(grid[0][0][0], grid[0][0][1], grid[-1][-1][2], grid[-1][-1][3])]
+        grids = [grid]
+    else:
+        # use_layout=False: PyMuPDF's ML layout model costs ~0.7 s a page, nothing for ruled tables.
+        found = page.find_tables(clip=area, use_layout=False).tables
+        grids = [[list(row.cells) for row in t.rows] for t in found]
+        boxes = [tuple(t.bbox) for t in found]
+    out: list[TableGrid] = []
+    page_area = page.rect.width * page.rect.height
+    for cells_grid, box in zip(grids, boxes, strict=True):
+        if (box[2] - box[0]) * (box[3] - box[1]) > 0.8 * page_area:
+            continue  # a frame around the page
+        rows = [[_cell_text(cell, words) for cell in row] for row in cells_grid]
         if len(rows) >= 2:
-            x0, y0, x1, y1 = table.bbox
-            grids.append(TableGrid(page=page.number + 1, bbox=(x0, y0, x1, y1), rows=rows))
-    return grids
+            out.append(TableGrid(page=page.number + 1, bbox=box, rows=rows))
+    return out
+
+
+def _cell_text(cell: Any, words: list[Any]) -> str:
+    if cell is None:
+        return ""
+    x0, y0, x1, y1 = cell
+    inside = [w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1]
+    inside.sort(key=lambda w: (w[5], w[6], w[7]))  # block, line, word number
+    return " ".join(w[4] for w in inside)
 
 
 def layout_page(page: Any, running: RunningText) -> PageLayout:

@@ -79,7 +79,9 @@ def _singular(word: str) -> str:
 def _american(word: str) -> str:
     """British -> American spelling, applied after singularisation (so 'naevi' -> 'nevus')."""
     if len(word) > 3:
-        word = word.replace("ae", "e").replace("oe", "e")  # haem-, oedema, seborrhoeic, naevus
+        previous = ""
+        while previous != word:  # to a fixed point, so a key normalises to itself ("aae" -> "ae" -> "e")
+            previous, word = word, word.replace("ae", "e").replace("oe", "e")  # haem-, oedema, naevus
         if word.endswith("our") and len(word) > 4:  # tumour, colour
             word = word[:-3] + "or"
     return word

@@ -135,6 +135,29 @@ class StageConfig(BaseModel):
                 ) from None
         return targets or ["none"]
 
+    def trainer_args(self) -> dict[str, Any]:
+        """The ``TrainingArguments`` every stage shares (TRL's SFT and GRPO configs extend them)."""
+        return {
+            "output_dir": self.output_dir,
+            "seed": self.seed,
+            "data_seed": self.seed,
+            "learning_rate": self.learning_rate,
+            "num_train_epochs": self.num_train_epochs,
+            "max_steps": self.max_steps,
+            "per_device_train_batch_size": self.per_device_batch_size,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps(),
+            "warmup_steps": self.warmup_ratio,  # transformers 5: a float below 1 is a ratio
+            "lr_scheduler_type": self.lr_scheduler_type,
+            "bf16": self.resolve_bf16(),
+            "fp16": False,
+            "gradient_checkpointing": self.gradient_checkpointing,
+            "logging_steps": self.logging_steps,
+            "save_steps": self.save_steps,
+            "save_total_limit": self.save_total_limit,
+            "report_to": self.trainer_report_to(),
+            "dataloader_num_workers": self.dataloader_num_workers,
+        }
+
 
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
 

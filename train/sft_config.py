@@ -35,29 +35,11 @@ class SftConfig(StageConfig):
         """The TRL ``SFTConfig`` for this run: completion-only loss, no packing (vision rows)."""
         from trl import SFTConfig as TrlSftConfig
 
-        bf16 = self.resolve_bf16()
         return TrlSftConfig(
-            output_dir=self.output_dir,
-            seed=self.seed,
-            data_seed=self.seed,
-            learning_rate=self.learning_rate,
-            num_train_epochs=self.num_train_epochs,
-            max_steps=self.max_steps,
-            per_device_train_batch_size=self.per_device_batch_size,
+            **self.trainer_args(),
             per_device_eval_batch_size=self.per_device_batch_size,
-            gradient_accumulation_steps=self.gradient_accumulation_steps(),
-            warmup_steps=self.warmup_ratio,
-            lr_scheduler_type=self.lr_scheduler_type,
-            bf16=bf16,
-            fp16=False,
-            gradient_checkpointing=self.gradient_checkpointing,
-            logging_steps=self.logging_steps,
-            save_steps=self.save_steps,
-            save_total_limit=self.save_total_limit,
             eval_strategy="steps" if self.eval_data else "no",
             eval_steps=self.eval_steps or self.save_steps,
-            report_to=self.trainer_report_to(),
-            dataloader_num_workers=self.dataloader_num_workers,
             max_length=self.max_length,
             # Loss on the target only: prompt tokens (and the image) are labelled -100.
             completion_only_loss=True,

@@ -170,6 +170,18 @@ class AssertionsMixin(Neo4jCore):
                 raise ConflictError("an assertion was changed by someone else; reload and retry")
         self._touch(*(a.id for _, a in pairs))
 
+    def _insert_assertion_rows(self, rows: list[dict[str, Any]]) -> None:
+        """CREATE new assertion nodes; an id already taken by another (kind, subject, object) trips
+        the uniqueness constraint (no lookup round trip per batch) and aborts the whole batch."""
+        from neo4j.exceptions import ConstraintError
+
+        try:
+            self._w_rows(INSERT_ASSERTIONS, rows)
+        except ConstraintError as exc:
+            assert self._tx is not None
+            self._tx.doomed = True  # the server rolled the transaction back
+            raise InputError(f"an assertion id is already used by another assertion: {exc.message}") from None
+
     def add_assertions(self, assertions: Any, *, user: str = SYSTEM_USER) -> list[Assertion]:
         items = list(assertions)
         return self._atomic(lambda: self._add_assertions(items, user))
@@ -191,7 +203,7 @@ class AssertionsMixin(Neo4jCore):
             order.append(key)
             before, current = staged[key] if key in staged else (stored.get(key), stored.get(key))
             if current is None:
-                after = a.model_copy(update={"version": 1})
+                after = a  # prepare_assertion set version 1
             else:
                 merged = sem.merge_assertion(current, a)
                 if merged is None:
@@ -206,16 +218,14 @@ class AssertionsMixin(Neo4jCore):
             staged[key] = (before, after)
         inserts = [a for b, a in staged.values() if b is None]
         updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
-        for part in chunks([a.id for a in inserts]):
-            taken = self._q(
-                "UNWIND $ids AS i MATCH (a:Assertion {id: i}) RETURN a.id AS id LIMIT 1", ids=part
-            )
-            if taken:
-                raise InputError(f"assertion id {taken[0]['id']!r} is already used by another assertion")
-        self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in inserts])
+        rows = [assertion_props(a) for a in inserts]
+        self._insert_assertion_rows(rows)
         self._touch(*(a.id for a in inserts if a.status == "accepted"), fresh=True)
         self._write_assertions(updates)
-        events = [self._event_row(user, "create", "assertion", a.id, None, sem.snapshot(a)) for a in inserts]
+        events = []
+        for r in rows:  # the create event's snapshot is the stored JSON itself, not a second dump
+            events.append(self._event_row(user, "create", "assertion", r["id"], None, None))
+            events[-1]["after"] = r["data"]
         for before, after in updates:
             if before.status != after.status:
                 events.append(

@@ -113,8 +113,8 @@ def parse_store_url(url: str) -> StoreTarget:
 
 
 def scrub(text: str, target: StoreTarget) -> str:
-    """``text`` with the password removed (driver messages are passed on to users)."""
-    return text.replace(target.password.get_secret_value(), "***")
+    """``text`` with the password removed and on one line (driver messages are passed on to users)."""
+    return " ".join(text.replace(target.password.get_secret_value(), "***").split())
 
 
 def connect(target: StoreTarget, *, timeout_s: float = 5.0):  # noqa: ANN201 (neo4j.Driver, imported lazily)
@@ -139,7 +139,7 @@ def connect(target: StoreTarget, *, timeout_s: float = 5.0):  # noqa: ANN201 (ne
             f"Neo4j at {target.display} refused the credentials of user {target.user!r}: "
             "check the password (in the URL or NEO4J_PASSWORD)"
         ) from None
-    except (nx.DriverError, nx.Neo4jError, OSError) as exc:
+    except (nx.DriverError, nx.Neo4jError, OSError, ValueError) as exc:  # ValueError: unknown host
         driver.close()
         raise StoreUnavailableError(
             f"cannot reach Neo4j at {target.display}: {scrub(str(exc), target)} "

@@ -76,6 +76,8 @@ def _content(snap: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def graph_changed(before: Any, after: Any) -> bool:
     """True when a change touches the accepted graph (same rule as the embedded backend)."""
+    if before is None or after is None:  # a create or a delete: no snapshots needed (bulk loads)
+        return getattr(after if before is None else before, "status", None) == "accepted"
     b = None if before is None else sem.snapshot(before)
     a = None if after is None else sem.snapshot(after)
     statuses = [s.get("status") for s in (b, a) if s is not None]
@@ -320,7 +322,7 @@ class Neo4jCore(GraphStore):
         raise AssertionError("unreachable")
 
     def _mark_changed(self, before: Any, after: Any) -> None:
-        if self._tx is not None and graph_changed(before, after):
+        if self._tx is not None and not self._tx.graph_changed and graph_changed(before, after):
             self._tx.graph_changed = True
 
     def _touch(self, *ids: str, fresh: bool = False) -> None:

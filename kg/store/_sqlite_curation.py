@@ -16,6 +16,7 @@ from kg.models import (
     LabelMapping,
 )
 from kg.store import _semantics as sem
+from kg.store._revert import merge_details
 from kg.store._sqlite_core import _SQLiteCore
 from kg.store.base import SYSTEM_USER
 
@@ -30,9 +31,11 @@ class _CurationMixin(_SQLiteCore):
             k, d = self._diagnosis_row(k_id), self._diagnosis_row(d_id)
             assert k is not None and d is not None
             merged = sem.merge_diagnoses_into(k, d)
-            moved, dropped = [], []
+            moved, dropped, originals, absorbed = [], [], [], []
+            moved_cases, moved_maps = [], []
             for row in self._q("SELECT data FROM assertions WHERE subject = ? OR object = ?", (d_id, d_id)):
                 a = Assertion.model_validate_json(row[0])
+                originals.append(a)
                 s = k_id if a.subject == d_id else a.subject
                 o = k_id if a.object == d_id else a.object
                 self.conn.execute("DELETE FROM assertions WHERE id = ?", (a.id,))
@@ -52,6 +55,7 @@ class _CurationMixin(_SQLiteCore):
                     target = sem.merge_assertion(existing, moved_a) or existing
                     if target is not existing:
                         self._write_assertion(target, prev_version=existing.version)
+                        absorbed.append((existing, target))
                     dropped.append(sem.snapshot(a))
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
@@ -68,16 +72,19 @@ class _CurationMixin(_SQLiteCore):
             for row in self._q("SELECT data FROM cases WHERE diagnosis = ?", (d_id,)):
                 c = Case.model_validate_json(row[0]).model_copy(update={"diagnosis": k_id})
                 c = c.model_copy(update={"version": c.version + 1})
+                moved_cases.append(c)
                 self.conn.execute(
                     "UPDATE cases SET diagnosis = ?, version = ?, data = ? WHERE id = ?",
                     (k_id, c.version, c.model_dump_json(), c.id),
                 )
             for row in self._q("SELECT data FROM label_maps WHERE diagnosis = ?", (d_id,)):
                 m = LabelMapping.model_validate_json(row[0]).model_copy(update={"diagnosis": k_id})
+                moved_maps.append(m)
                 self.conn.execute(
                     "UPDATE label_maps SET diagnosis = ?, data = ? WHERE dataset = ? AND label = ?",
                     (k_id, m.model_dump_json(), m.dataset, m.label),
                 )
+            redirected = [r[0] for r in self._q("SELECT alias FROM aliases WHERE target = ?", (d_id,))]
             self.conn.execute("UPDATE aliases SET target = ? WHERE target = ?", (k_id, d_id))
             self.conn.execute("DELETE FROM names WHERE diagnosis = ?", (d_id,))
             self.conn.execute("DELETE FROM diagnoses WHERE id = ?", (d_id,))
@@ -90,7 +97,18 @@ class _CurationMixin(_SQLiteCore):
                 "diagnosis",
                 k_id,
                 {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
-                {"keep": sem.snapshot(merged), "moved_assertions": moved, "dropped_assertions": dropped},
+                {
+                    "keep": sem.snapshot(merged),
+                    "moved_assertions": moved,
+                    "dropped_assertions": dropped,
+                    **merge_details(
+                        assertions_before=originals,
+                        absorbed=absorbed,
+                        moved_cases=moved_cases,
+                        moved_label_maps=moved_maps,
+                        redirected_aliases=redirected,
+                    ),
+                },
                 reason,
             )
             if self._tx is not None:
@@ -249,112 +267,3 @@ class _CurationMixin(_SQLiteCore):
         where, params = ("WHERE dataset = ?", [dataset]) if dataset is not None else ("", [])
         rows = self._q(f"SELECT data FROM label_maps {where} ORDER BY dataset, label", params)
         return [LabelMapping.model_validate_json(r[0]) for r in rows]
-
-    # -- revert ----------------------------------------------------------------------------
-    def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
-        with self.transaction():
-            ev = self.get_event(id)
-            if ev is None:
-                raise NotFoundError(f"unknown event id {id!r}")
-            if ev.action in {"merge", "split", "comment"} or ev.before is None or ev.after is None:
-                raise InputError(
-                    f"event {id} ({ev.action}) cannot be reverted; make the inverse change instead"
-                )
-            if ev.target_type == "assertion":
-                return self._revert_assertion(ev, user, reason)
-            if ev.target_type == "diagnosis":
-                return self._revert_diagnosis(ev, user, reason)
-            if ev.target_type == "case":
-                return self._revert_case(ev, user, reason)
-            if ev.target_type == "label_map":
-                return self._revert_label_map(ev, user, reason)
-            raise InputError(f"events on {ev.target_type} cannot be reverted")
-
-    @staticmethod
-    def _changed_since(ev: CurationEvent, current: Any) -> None:
-        assert ev.after is not None
-        if current is None or current.version != ev.after.get("version"):
-            raise ConflictError(f"{ev.target_type} {ev.target} changed after event {ev.id}; cannot revert it")
-
-    def _revert_assertion(self, ev: CurationEvent, user: str, reason: str | None) -> CurationEvent:
-        current = self.get_assertion(ev.target)
-        self._changed_since(ev, current)
-        assert current is not None
-        restored = Assertion.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        key = (restored.kind, restored.subject, restored.object)
-        if key != (current.kind, current.subject, current.object):
-            for i in (restored.subject, restored.object):
-                self._require_id(i)
-            other = self._assertion_by_key(*key)
-            if other is not None:
-                raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")
-        self._check_acyclic_assertion(restored, without=current.id)
-        self._write_assertion(restored, prev_version=current.version)
-        self._mark_changed(current, restored)
-        return self._event(
-            user,
-            "revert",
-            "assertion",
-            ev.target,
-            sem.snapshot(current),
-            sem.snapshot(restored),
-            reason or f"revert {ev.id}",
-        )
-
-    def _revert_diagnosis(self, ev: CurationEvent, user: str, reason: str | None) -> CurationEvent:
-        current = self._diagnosis_row(ev.target)
-        self._changed_since(ev, current)
-        assert current is not None
-        restored = Diagnosis.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        self._check_name_collisions(current, restored)
-        self._write_diagnosis(restored, prev_version=current.version)
-        self._index_names(restored, replace=True)
-        self._mark_changed(current, restored)
-        return self._event(
-            user,
-            "revert",
-            "diagnosis",
-            ev.target,
-            sem.snapshot(current),
-            sem.snapshot(restored),
-            reason or f"revert {ev.id}",
-        )
-
-    def _revert_case(self, ev: CurationEvent, user: str, reason: str | None) -> CurationEvent:
-        current = self.get_case(ev.target)
-        self._changed_since(ev, current)
-        assert current is not None
-        restored = Case.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
-        self._write_case(restored, prev_version=current.version)
-        self._mark_changed(current, restored)
-        return self._event(
-            user,
-            "revert",
-            "case",
-            ev.target,
-            sem.snapshot(current),
-            sem.snapshot(restored),
-            reason or f"revert {ev.id}",
-        )
-
-    def _revert_label_map(self, ev: CurationEvent, user: str, reason: str | None) -> CurationEvent:
-        assert ev.before is not None and ev.after is not None
-        after = LabelMapping.model_validate(ev.after)
-        current = self._label_mapping(after.dataset, after.label)
-        if current != after:
-            raise ConflictError(f"label mapping {ev.target} changed after event {ev.id}; cannot revert it")
-        restored = LabelMapping.model_validate(ev.before)
-        if restored.diagnosis is not None:
-            restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
-        self._write_label_mapping(restored)
-        self._mark_changed(current, restored)
-        return self._event(
-            user,
-            "revert",
-            "label_map",
-            ev.target,
-            sem.snapshot(current),
-            sem.snapshot(restored),
-            reason or f"revert {ev.id}",
-        )

@@ -211,12 +211,16 @@ class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin):
                 staged[real] = (before, merged.model_copy(update={"version": version}))
         inserts = [a for b, a in staged.values() if b is None]
         updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
-        self._w_rows(INSERT_DIAGNOSES, [diagnosis_props(d) for d in inserts])
+        rows = [diagnosis_props(d) for d in inserts]
+        self._w_rows(INSERT_DIAGNOSES, rows)
         self._write_diagnoses(updates)
         for part in chunks([a.id for _, a in updates]):
             self._w(DELETE_NAMES, ids=part)
         self._w_rows(INSERT_NAMES, [r for d in [*inserts, *(a for _, a in updates)] for r in name_rows(d)])
-        events = [self._event_row(user, "create", "diagnosis", d.id, None, sem.snapshot(d)) for d in inserts]
+        events = []
+        for r in rows:  # the create event's snapshot is the stored JSON itself, not a second dump
+            events.append(self._event_row(user, "create", "diagnosis", r["id"], None, None))
+            events[-1]["after"] = r["data"]
         events += [
             self._event_row(user, "edit", "diagnosis", a.id, sem.snapshot(b), sem.snapshot(a))
             for b, a in updates

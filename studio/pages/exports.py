@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import streamlit as st
 
@@ -23,7 +23,11 @@ except ImportError:
     st.stop()
 
 root = ctx.config.data_dir / "exports"
-out = Path(st.text_input("Export folder", str(root / "sft"), key=state.E_DIR))
+name = st.text_input("Export name", "sft", key=state.E_DIR, help=f"a folder under {root}").strip()
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name):  # exports stay under the data dir
+    st.error("An export name is a single folder name: letters, digits, '.', '_' or '-'.")
+    st.stop()
+out = root / name
 
 st.subheader("Stale rows")
 if not (out / MANIFEST_FILE).exists():

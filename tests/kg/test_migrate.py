@@ -126,3 +126,67 @@ def parse_password(url: str) -> str:
     from kg.store._neo4j_conn import parse_store_url
 
     return parse_store_url(url).password.get_secret_value()
+
+
+def _cli_migrate(src: str, dst: str) -> tuple[int, str]:
+    from dermkg.cli import app
+
+    result = CliRunner().invoke(app, ["kg", "migrate", "--from", src, "--to", dst, "--json"])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'src.db'}"
+    with make_store(url) as store:
+        store.upsert_diagnoses([Diagnosis(id="bcc", name="Basal cell carcinoma")])
+    return url
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("bad scheme", "unknown store URL scheme"),
+        ("neo4j URL without a host", "bad Neo4j URL"),
+        ("neo4j URL with a bad port", "bad Neo4j URL"),
+        ("missing sqlite source", "does not exist"),
+        ("source is not a database", "file is not a database"),
+        ("target is not a database", "file is not a database"),
+        ("target not empty", "not empty"),
+        ("source server refuses connections", "cannot reach Neo4j at bolt://neo4j:***@127.0.0.1:1"),
+        ("target host unknown", "cannot reach Neo4j at bolt://neo4j:***@no-such-host.invalid:7687"),
+    ],
+)
+def test_every_migrate_failure_is_one_clean_line_with_exit_code_2(
+    case: str, expected: str, populated: str, tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("not sqlite at all\n" * 100)
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    src, dst = {
+        "bad scheme": ("ftp://example.org/kg", empty),
+        "neo4j URL without a host": ("neo4j://", empty),
+        "neo4j URL with a bad port": ("bolt://neo4j:s3cret@127.0.0.1:seven", empty),
+        "missing sqlite source": (f"sqlite:///{tmp_path / 'nope.db'}", empty),
+        "source is not a database": (f"sqlite:///{junk}", empty),
+        "target is not a database": (populated, f"sqlite:///{junk}"),
+        "target not empty": (populated, populated),
+        "source server refuses connections": ("bolt://neo4j:s3cret@127.0.0.1:1", empty),
+        "target host unknown": (populated, "bolt://neo4j:s3cret@no-such-host.invalid:7687"),
+    }[case]
+    code, output = _cli_migrate(src, dst)
+    assert code == 2, output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], output
+    assert "Traceback" not in output and "s3cret" not in output
+    assert not (tmp_path / "nope.db").exists()  # a missing source is not created as an empty store
+
+
+@pytest.mark.neo4j
+def test_migrate_with_wrong_neo4j_credentials_names_the_url_not_the_password(
+    populated: str, neo4j_url: str
+) -> None:
+    wrong = neo4j_url.replace(parse_password(neo4j_url), "wrong-s3cret")
+    code, output = _cli_migrate(populated, wrong)
+    assert code == 2 and len(output.strip().splitlines()) == 1, output
+    assert "refused the credentials" in output and "wrong-s3cret" not in output

@@ -21,10 +21,22 @@ DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 def choose(page, label: str, text: str) -> None:
     """Pick ``text`` in the Streamlit selectbox labelled ``label`` by typing, as a user would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    wait_idle(page)
     box = page.get_by_role("combobox", name=label)
-    box.click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=re.compile(f"^{re.escape(text)}", re.I)).first.click()
+    option = page.get_by_role("option", name=re.compile(f"^{re.escape(text)}", re.I)).first
+    for _ in range(3):  # a rerun landing mid-typing can close the list: type again
+        box.click()
+        box.fill(text)
+        try:
+            option.click(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    else:
+        raise AssertionError(f"no option {text!r} in {label!r}")
     wait_idle(page)
 
 

@@ -9,9 +9,9 @@ from tests.studio.conftest import open_app
 def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_store):
     for case in read_store.list_cases():
         read_store.update_case(case.id, {"status": "accepted"}, user="cleo")
-    out = studio_env["tmp"] / "exports" / "sft"
+    out = studio_env["tmp"] / "data" / "exports" / "sft-v1"
     at = open_app("cleo", "pages/exports.py")
-    at.text_input(key=state.E_DIR).input(str(out)).run()
+    at.text_input(key=state.E_DIR).input("sft-v1").run()
     assert any("No export in" in c.value for c in at.caption)
     at.button(key=state.E_RUN).click().run(timeout=240)
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -25,6 +25,13 @@ def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_stor
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Stale rows"]) + int(metrics["New rows on re-run"]) > 0
     assert metrics["Store revision"] != metrics["Exported at revision"]
+
+
+def test_an_export_name_cannot_leave_the_data_dir(studio_env):
+    at = open_app("cleo", "pages/exports.py")
+    at.text_input(key=state.E_DIR).input("../../etc").run()
+    assert any("single folder name" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == state.E_RUN]
 
 
 def test_viewers_see_staleness_but_cannot_run_exports(studio_env):
