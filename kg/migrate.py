@@ -93,8 +93,7 @@ def migrate(src_url: str, dst_url: str) -> MigrateReport:
             if password and password.group(1):
                 detail = detail.replace(password.group(1), "***")
         raise MigrationError(
-            f"copying {redact_url(src_url)} to {redact_url(dst_url)} failed "
-            f"({type(exc).__name__}: {detail})"
+            f"copying {redact_url(src_url)} to {redact_url(dst_url)} failed ({type(exc).__name__}: {detail})"
         ) from None
     diff = _first_difference(export, copied)
     if diff is not None:

@@ -7,10 +7,11 @@ are projected to plain edges for traversal (see :mod:`kg.view`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 Malignancy = Literal["benign", "malignant", "premalignant"]
 AssertionKind = Literal["is_a", "ddx"]
@@ -183,6 +184,43 @@ class AssertionQuery(_Model):
     max_score: float | None = None
     offset: int = 0
     limit: int | None = 100
+
+
+class AssertionSummary(_Model):
+    """An assertion without evidence, votes or note: what ordering a whole review queue needs
+    (:meth:`kg.store.base.GraphStore.summarize_assertions`), a few bytes instead of a full record."""
+
+    id: str
+    kind: AssertionKind
+    subject: str
+    object: str
+    status: AssertionStatus
+    origin: Origin
+    score: float | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, a: Assertion) -> AssertionSummary:
+        return cls(
+            id=a.id,
+            kind=a.kind,
+            subject=a.subject,
+            object=a.object,
+            status=a.status,
+            origin=a.origin,
+            score=a.score,
+            created_at=a.created_at,
+        )
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Sequence[Any]]) -> list[AssertionSummary]:
+        """Validate store rows (id, kind, subject, object, status, origin, score, created_at) in one
+        pass of pydantic-core: for 20,000 rows several times faster than one model at a time."""
+        return _SUMMARY_LIST.validate_python([dict(zip(_SUMMARY_FIELDS, r, strict=True)) for r in rows])
+
+
+_SUMMARY_FIELDS = ("id", "kind", "subject", "object", "status", "origin", "score", "created_at")
+_SUMMARY_LIST = TypeAdapter(list[AssertionSummary])
 
 
 class Page(_Model):

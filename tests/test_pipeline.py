@@ -158,14 +158,6 @@ def flow(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Flow:
     return f
 
 
-def _cases(url: str) -> list[Any]:
-    store = open_store(url)
-    try:
-        return store.list_cases()
-    finally:
-        store.close()
-
-
 @pytest.fixture(scope="module")
 def graph(flow: Flow) -> Iterator[Any]:
     """The final store, read-only, to resolve the ids the outputs point at."""
@@ -361,13 +353,14 @@ BAD_INPUT = [
     (["synth", "evalsets", "--omnimedvqa", "{missing}", "--out", "{tmp}/e"], "no such file"),
     (["train", "sft", "--config", "{missing}"], "not found"),
     (["train", "grpo", "--config", "{missing}"], "not found"),
+    (["labelstudio", "push", "--url", "http://127.0.0.1:9"], "Label Studio"),  # no token, or port 9 refuses
     (["train", "eval", "--model", "{missing}", "--evalset", "{missing}"], "no such file"),
     (
         ["train", "merge", "--model", "{missing}", "--adapter", "{missing}", "--out", "{tmp}/m"],
         "no such model",
     ),
 ]
-STORE_GROUPS = {"kg", "review", "synth"}
+STORE_GROUPS = {"kg", "review", "synth", "labelstudio"}
 
 
 @pytest.mark.parametrize(("args", "mentions"), BAD_INPUT, ids=[" ".join(a[:2]) for a, _ in BAD_INPUT])

@@ -14,12 +14,19 @@ from kg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import canonical_pair
 from kg.models import Assertion, AssertionKind, AssertionQuery, Case, Decision, Diagnosis, LabelMapping, Page
 from kg.store import _semantics as sem
-from kg.store._neo4j_core import Neo4jCore, chunks, ts
+from kg.store._neo4j_core import CREATE_EVENTS, Neo4jCore, chunks, ts
+from kg.store._revert import merge_details
 from kg.store.base import SYSTEM_USER
 
 _STATUS_ACTION = {"accepted": "accept", "rejected": "reject", "superseded": "supersede"}
 
 INSERT_ASSERTIONS = "UNWIND $rows AS r CREATE (a:Assertion) SET a = r"
+PIPELINE_CHUNK = 1000  # rows per statement of a pipelined bulk insert
+PROJECT_NEW = {  # relationships of new accepted assertions, straight from their rows (one statement per type)
+    kind: "UNWIND $rows AS r MATCH (s:Diagnosis {id: r.s}) MATCH (o:Diagnosis {id: r.o}) "
+    f"CREATE (s)-[:{rel} {{assertion: r.id}}]->(o)"
+    for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX"))
+}
 UPDATE_ASSERTIONS = (
     "UNWIND $rows AS r MATCH (a:Assertion {id: r.id}) WHERE a.version = r.prev "
     "SET a += r.props RETURN count(a) AS n"
@@ -170,16 +177,38 @@ class AssertionsMixin(Neo4jCore):
                 raise ConflictError("an assertion was changed by someone else; reload and retry")
         self._touch(*(a.id for _, a in pairs))
 
-    def _insert_assertion_rows(self, rows: list[dict[str, Any]]) -> None:
-        """CREATE new assertion nodes; an id already taken by another (kind, subject, object) trips
-        the uniqueness constraint (no lookup round trip per batch) and aborts the whole batch."""
+    def _insert_assertions(self, inserts: list[Assertion], user: str) -> None:
+        """CREATE new assertion nodes, their ``create`` events and (accepted ones) their IS_A / DDX
+        relationships, pipelined: the rows of the next chunk are built while the server writes the
+        previous one. An id already taken by another (kind, subject, object) trips the uniqueness
+        constraint (no lookup round trip) and aborts the whole batch."""
         from neo4j.exceptions import ConstraintError
 
+        tx = self._tx
+        assert tx is not None
+        pending = []
         try:
-            self._w_rows(INSERT_ASSERTIONS, rows)
+            for part in chunks(inserts, PIPELINE_CHUNK):
+                rows = [assertion_props(a) for a in part]
+                events = []
+                for r in rows:  # the create event's snapshot is the stored JSON itself, not a second dump
+                    events.append(self._event_row(user, "create", "assertion", r["id"], None, None))
+                    events[-1]["after"] = r["data"]
+                tx.writes += 1
+                pending.append(tx.tx.run(INSERT_ASSERTIONS, {"rows": rows}))
+                pending.append(tx.tx.run(CREATE_EVENTS, {"rows": events}))
+                for kind, cypher in PROJECT_NEW.items():
+                    edges = [
+                        {"id": r["id"], "s": r["subject"], "o": r["object"]}
+                        for r in rows
+                        if r["kind"] == kind and r["status"] == "accepted"
+                    ]
+                    if edges:
+                        pending.append(tx.tx.run(cypher, {"rows": edges}))
+            for result in pending:
+                result.consume()
         except ConstraintError as exc:
-            assert self._tx is not None
-            self._tx.doomed = True  # the server rolled the transaction back
+            tx.doomed = True  # the server rolled the transaction back
             raise InputError(f"an assertion id is already used by another assertion: {exc.message}") from None
 
     def add_assertions(self, assertions: Any, *, user: str = SYSTEM_USER) -> list[Assertion]:
@@ -193,7 +222,7 @@ class AssertionsMixin(Neo4jCore):
             s, o = ids[a.subject], ids[a.object]
             if s is None or o is None:
                 raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
-            prepared.append(sem.prepare_assertion(a.model_copy(update={"subject": s, "object": o})))
+            prepared.append(sem.prepare_assertion(a, s, o))
         stored = self._assertions_by_keys(sorted({akey(a.kind, a.subject, a.object) for a in prepared}))
         staged: dict[str, tuple[Assertion | None, Assertion]] = {}
         order: list[str] = []
@@ -218,14 +247,9 @@ class AssertionsMixin(Neo4jCore):
             staged[key] = (before, after)
         inserts = [a for b, a in staged.values() if b is None]
         updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
-        rows = [assertion_props(a) for a in inserts]
-        self._insert_assertion_rows(rows)
-        self._touch(*(a.id for a in inserts if a.status == "accepted"), fresh=True)
+        self._insert_assertions(inserts, user)
         self._write_assertions(updates)
         events = []
-        for r in rows:  # the create event's snapshot is the stored JSON itself, not a second dump
-            events.append(self._event_row(user, "create", "assertion", r["id"], None, None))
-            events[-1]["after"] = r["data"]
         for before, after in updates:
             if before.status != after.status:
                 events.append(
@@ -334,11 +358,18 @@ class AssertionsMixin(Neo4jCore):
         merged = sem.merge_diagnoses_into(k, d)
         moved: list[str] = []
         dropped: list[dict[str, Any]] = []
-        rows = self._q(
-            "MATCH (a:Assertion) WHERE a.subject = $d OR a.object = $d RETURN a.data AS data", d=d_id
-        )
-        for row in rows:
-            a = Assertion.model_validate_json(row["data"])
+        originals = [
+            Assertion.model_validate_json(row["data"])
+            for row in self._q(
+                "MATCH (a:Assertion) WHERE a.subject = $d OR a.object = $d "
+                "RETURN a.data AS data ORDER BY a.id",
+                d=d_id,
+            )
+        ]
+        absorbed: list[tuple[Assertion, Assertion]] = []
+        moved_cases: list[Case] = []
+        moved_maps: list[LabelMapping] = []
+        for a in originals:
             s = k_id if a.subject == d_id else a.subject
             o = k_id if a.object == d_id else a.object
             self._w("MATCH (a:Assertion {id: $id}) DELETE a", id=a.id)
@@ -355,6 +386,7 @@ class AssertionsMixin(Neo4jCore):
                 target = sem.merge_assertion(existing, moved_a)
                 if target is not None:
                     self._write_assertions([(existing, target)])
+                    absorbed.append((existing, target))
                 dropped.append(sem.snapshot(a))
             moved.append(a.id)
         cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
@@ -365,6 +397,7 @@ class AssertionsMixin(Neo4jCore):
         for row in self._q("MATCH (c:Case {diagnosis: $d}) RETURN c.data AS data", d=d_id):
             c = Case.model_validate_json(row["data"])
             c = c.model_copy(update={"diagnosis": k_id, "version": c.version + 1})
+            moved_cases.append(c)
             self._w(
                 "MATCH (c:Case {id: $id}) SET c.diagnosis = $dx, c.version = $v, c.data = $data",
                 id=c.id,
@@ -374,12 +407,14 @@ class AssertionsMixin(Neo4jCore):
             )
         for row in self._q("MATCH (m:LabelMap {diagnosis: $d}) RETURN m.data AS data", d=d_id):
             m = LabelMapping.model_validate_json(row["data"]).model_copy(update={"diagnosis": k_id})
+            moved_maps.append(m)
             self._w(
                 "MATCH (m:LabelMap {key: $key}) SET m.diagnosis = $dx, m.data = $data",
                 key=f"{m.dataset}\x1f{m.label}",
                 dx=k_id,
                 data=m.model_dump_json(),
             )
+        redirected = [r["a"] for r in self._q("MATCH (a:Alias {target: $d}) RETURN a.alias AS a", d=d_id)]
         self._w("MATCH (a:Alias {target: $d}) SET a.target = $k", d=d_id, k=k_id)
         self._w("MATCH (n:Name {diagnosis: $d}) DETACH DELETE n", d=d_id)
         self._w("MATCH (x:Diagnosis {id: $d}) DETACH DELETE x", d=d_id)
@@ -392,7 +427,18 @@ class AssertionsMixin(Neo4jCore):
             "diagnosis",
             k_id,
             {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
-            {"keep": sem.snapshot(merged), "moved_assertions": moved, "dropped_assertions": dropped},
+            {
+                "keep": sem.snapshot(merged),
+                "moved_assertions": moved,
+                "dropped_assertions": dropped,
+                **merge_details(
+                    assertions_before=originals,
+                    absorbed=absorbed,
+                    moved_cases=moved_cases,
+                    moved_label_maps=moved_maps,
+                    redirected_aliases=redirected,
+                ),
+            },
             reason,
         )
         assert self._tx is not None

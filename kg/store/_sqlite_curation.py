@@ -11,7 +11,6 @@ from kg.models import (
     Assertion,
     Case,
     CaseStatus,
-    CurationEvent,
     Diagnosis,
     LabelMapping,
 )

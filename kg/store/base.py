@@ -28,6 +28,7 @@ from kg.models import (
     Assertion,
     AssertionKind,
     AssertionQuery,
+    AssertionSummary,
     Case,
     CaseStatus,
     CurationEvent,
@@ -149,6 +150,11 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def get_assertion(self, id: str) -> Assertion | None: ...
 
+    def get_assertions(self, ids: Iterable[str]) -> list[Assertion]:
+        """The assertions with these ids in the order given, unknown ids left out: one page of a
+        queue in one read. Backends override this with a single query."""
+        return [a for a in map(self.get_assertion, ids) if a is not None]
+
     @abc.abstractmethod
     def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
         """By (kind, subject, object); DDx in either direction."""
@@ -157,6 +163,12 @@ class GraphStore(abc.ABC):
     def query_assertions(self, query: AssertionQuery) -> Page:
         """A page of assertions matching the filters, ordered by (created_at, id); ``total`` is the
         count of all matches."""
+
+    def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
+        """The items of ``query_assertions(query)`` (same filters, order, offset and limit) as light
+        summaries, so a caller can order 20,000 matches without reading their evidence. Backends
+        override this with a query that never loads the whole records."""
+        return [AssertionSummary.of(a) for a in self.query_assertions(query).items]
 
     @abc.abstractmethod
     def review(

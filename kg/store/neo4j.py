@@ -28,6 +28,7 @@ from kg.models import (
 from kg.names import fuzzy_matches, name_keys, normalize
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import AssertionsMixin
+from kg.store._neo4j_bulk import BulkReadMixin
 from kg.store._neo4j_core import chunks
 from kg.store._neo4j_history import HistoryMixin
 from kg.store._neo4j_records import RecordsMixin, case_props, label_map_props
@@ -77,7 +78,7 @@ def _lucene_query(key: str) -> str:
     return " OR ".join(f"{w} OR {w}* OR {w}~1" if len(w) > 2 else w for w in words)
 
 
-class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin):
+class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin):
     """A dermkg knowledge graph in a Neo4j 5 database.
 
     ``fulltext_threshold``: above this many names, fuzzy suggestions score only the candidates of

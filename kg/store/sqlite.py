@@ -31,12 +31,16 @@ from kg.models import (
 from kg.names import name_keys
 from kg.store import _semantics as sem
 from kg.store._sqlite_assertions import _AssertionMixin
+from kg.store._sqlite_bulk import _BulkReadMixin
 from kg.store._sqlite_core import _SQLiteCore, _ts
 from kg.store._sqlite_curation import _CurationMixin
 from kg.store._sqlite_diagnoses import _DiagnosisMixin
+from kg.store._sqlite_revert import _RevertMixin
 
 
-class SQLiteGraphStore(_AssertionMixin, _CurationMixin, _DiagnosisMixin, _SQLiteCore):
+class SQLiteGraphStore(
+    _AssertionMixin, _CurationMixin, _DiagnosisMixin, _RevertMixin, _BulkReadMixin, _SQLiteCore
+):
     """A dermkg knowledge graph in one SQLite file."""
 
     # -- graph views -----------------------------------------------------------------------

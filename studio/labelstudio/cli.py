@@ -67,7 +67,8 @@ def _run(fn: Any, store: str | None, kinds: list[Any], options: dict[str, Any]) 
         with store_from(store) as graph:
             return fn(graph, kinds, **options)
     finally:
-        progress.stop()
+        if progress.live.is_started:  # stopping a bar never started prints a stray blank line
+            progress.stop()
 
 
 def _print_push(reports: list[Any]) -> None:

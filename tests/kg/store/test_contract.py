@@ -690,6 +690,16 @@ def test_revert_of_case_and_label_map_changes(store: GraphStore) -> None:
     [edit] = store.list_events(EventQuery(user="ann", action="edit")).items
     store.revert_event(edit.id, user="bob")
     assert store.get_label_map("D")[0].diagnosis == "melanoma"
-    [create] = store.list_events(EventQuery(target="c1", action="create")).items
-    with pytest.raises(InputError):  # a create has no before: reject or exclude instead
+    [create] = store.list_events(EventQuery(target="D:x", action="create")).items
+    with pytest.raises(InputError, match="label_map cannot be reverted"):  # no status to reject
         store.revert_event(create.id, user="bob")
+
+
+def test_an_assertion_id_taken_by_another_pair_fails_the_whole_batch(store: GraphStore) -> None:
+    taken = store.add_assertion(ddx("melanoma", "seb-k"))
+    n_events = store.list_events().total
+    with pytest.raises(InputError):
+        store.add_assertions([ddx("nevus", "bcc"), ddx("bcc", "seb-k", id=taken.id)])
+    assert store.find_assertion("ddx", "nevus", "bcc") is None
+    assert store.list_events().total == n_events
+    assert store.get_assertion(taken.id) == taken

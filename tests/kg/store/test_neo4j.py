@@ -299,6 +299,11 @@ def test_accepted_assertions_are_mirrored_as_is_a_and_ddx_relationships(store: N
     for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX")):
         assert _projected(store, rel) == store.edges(kind)  # type: ignore[arg-type]
     assert store.edges("ddx") == [("a", "d")]
+    merge = store.list_events(EventQuery(action="merge")).items[0]
+    store.revert_event(merge.id, user="ann")  # b is back: so is its own (rejected) DDX, unprojected
+    for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX")):
+        assert _projected(store, rel) == store.edges(kind)  # type: ignore[arg-type]
+    assert store.edges("ddx") == [("a", "d")] and store.get_diagnosis("b").id == "b"  # type: ignore[union-attr]
 
 
 def test_every_command_fails_fast_on_an_unreachable_store() -> None:

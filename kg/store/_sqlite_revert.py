@@ -1,0 +1,186 @@
+"""Reverting events in the embedded store: edits, reviews, creates and merges (rules in :mod:`._revert`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping
+from kg.names import name_keys
+from kg.store import _semantics as sem
+from kg.store._revert import check_revertible, plan_merge_revert, rejected_copy
+from kg.store._sqlite_core import _SQLiteCore
+
+
+class _RevertMixin(_SQLiteCore):
+    if TYPE_CHECKING:  # provided by the other mixins of SQLiteGraphStore (stubs would shadow them)
+
+        def get_assertion(self, id: str) -> Assertion | None: ...  # type: ignore[empty-body]
+        def get_case(self, id: str) -> Case | None: ...  # type: ignore[empty-body]
+        def get_event(self, id: str) -> CurationEvent | None: ...  # type: ignore[empty-body]
+        def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None: ...  # type: ignore[empty-body]
+        def _assertion_params(self, a: Assertion) -> tuple[Any, ...]: ...  # type: ignore[empty-body]
+        def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None: ...
+        def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None: ...
+        def _diagnosis_row(self, id: str) -> Diagnosis | None: ...  # type: ignore[empty-body]
+        def _index_names(self, d: Diagnosis, *, replace: bool) -> None: ...
+        def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None: ...  # type: ignore[empty-body]
+        def _require_id(self, id: str, what: str = "diagnosis") -> str: ...  # type: ignore[empty-body]
+        def _resolve_id(self, id: str) -> str | None: ...  # type: ignore[empty-body]
+        def _write_assertion(self, a: Assertion, *, prev_version: int) -> None: ...
+        def _write_case(self, c: Case, *, prev_version: int) -> None: ...
+        def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
+        def _write_label_mapping(self, m: LabelMapping) -> None: ...
+
+    def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
+        with self.transaction():
+            ev = self.get_event(id)
+            if ev is None:
+                raise NotFoundError(f"unknown event id {id!r}")
+            check_revertible(ev)
+            why = reason or f"revert {ev.id}"
+            if ev.action == "merge":
+                return self._revert_merge(ev, user, why)
+            if ev.action == "create":
+                current, restored = self._revert_create(ev, user, why)
+            elif ev.target_type == "assertion":
+                current, restored = self._revert_assertion(ev)
+            elif ev.target_type == "diagnosis":
+                current, restored = self._revert_diagnosis(ev)
+            elif ev.target_type == "case":
+                current, restored = self._revert_case(ev)
+            elif ev.target_type == "label_map":
+                current, restored = self._revert_label_map(ev)
+            else:
+                raise InputError(f"events on {ev.target_type} cannot be reverted")
+            self._mark_changed(current, restored)
+            return self._event(
+                user, "revert", ev.target_type, ev.target, sem.snapshot(current), sem.snapshot(restored), why
+            )
+
+    @staticmethod
+    def _changed_since(ev: CurationEvent, current: Any) -> None:
+        assert ev.after is not None
+        if current is None or current.version != ev.after.get("version"):
+            raise ConflictError(f"{ev.target_type} {ev.target} changed after event {ev.id}; cannot revert it")
+
+    def _revert_create(self, ev: CurationEvent, user: str, reason: str) -> tuple[Any, Any]:
+        """A created diagnosis / assertion is rejected (a case excluded), never deleted."""
+        if ev.target_type == "assertion":
+            current: Any = self.get_assertion(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_assertion(restored, prev_version=current.version)
+        elif ev.target_type == "diagnosis":
+            current = self._diagnosis_row(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_diagnosis(restored, prev_version=current.version)
+        else:
+            current = self.get_case(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_case(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
+        current = self.get_assertion(ev.target)
+        self._changed_since(ev, current)
+        assert current is not None
+        restored = Assertion.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
+        key = (restored.kind, restored.subject, restored.object)
+        if key != (current.kind, current.subject, current.object):
+            for i in (restored.subject, restored.object):
+                self._require_id(i)
+            other = self._assertion_by_key(*key)
+            if other is not None:
+                raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")
+        self._check_acyclic_assertion(restored, without=current.id)
+        self._write_assertion(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
+        current = self._diagnosis_row(ev.target)
+        self._changed_since(ev, current)
+        assert current is not None
+        restored = Diagnosis.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
+        self._check_name_collisions(current, restored)
+        self._write_diagnosis(restored, prev_version=current.version)
+        self._index_names(restored, replace=True)
+        return current, restored
+
+    def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
+        current = self.get_case(ev.target)
+        self._changed_since(ev, current)
+        assert current is not None
+        restored = Case.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
+        restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
+        self._write_case(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
+        assert ev.before is not None and ev.after is not None
+        after = LabelMapping.model_validate(ev.after)
+        current = self._label_mapping(after.dataset, after.label)
+        if current != after:
+            raise ConflictError(f"label mapping {ev.target} changed after event {ev.id}; cannot revert it")
+        restored = LabelMapping.model_validate(ev.before)
+        if restored.diagnosis is not None:
+            restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
+        self._write_label_mapping(restored)
+        return current, restored
+
+    def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent:
+        """Bring the dropped diagnosis back with its names, aliases, assertions, cases and mappings."""
+        plan = plan_merge_revert(
+            ev,
+            diagnosis=self._diagnosis_row,
+            resolve=self._resolve_id,
+            assertion=self.get_assertion,
+            case=self.get_case,
+            label_map=self._label_mapping,
+        )
+        (keep, keep_restored), drop = plan.keep, plan.drop
+        for key, surface, _ in name_keys(drop.name, drop.synonyms):
+            row = self._one(
+                "SELECT diagnosis FROM names WHERE key = ? AND diagnosis NOT IN (?, ?) LIMIT 1",
+                (key, keep.id, drop.id),
+            )
+            if row is not None:
+                raise ConflictError(f"name {surface!r} of {drop.id} is now a name of {row[0]}; cannot revert")
+        self.conn.execute(
+            "INSERT INTO diagnoses VALUES (?, ?, ?, ?)",
+            (drop.id, drop.status, drop.version, drop.model_dump_json()),
+        )
+        self._write_diagnosis(keep_restored, prev_version=keep.version)
+        self._index_names(keep_restored, replace=True)
+        self._index_names(drop, replace=True)
+        self.conn.execute("DELETE FROM aliases WHERE alias = ?", (drop.id,))
+        self.conn.executemany(
+            "UPDATE aliases SET target = ? WHERE alias = ?", [(drop.id, alias) for alias in plan.aliases]
+        )
+        for current, restored in plan.assertions:
+            self._write_assertion(restored, prev_version=current.version)
+        self.conn.executemany(
+            "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self._assertion_params(a) for a in plan.reinsert],
+        )
+        touched = [a for _, a in plan.assertions] + plan.reinsert
+        self.conn.executemany("DELETE FROM assertion_sources WHERE assertion = ?", [(a.id,) for a in touched])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
+            [(e.source_sha256, a.id) for a in touched for e in a.evidence],
+        )
+        for current_case, restored_case in plan.cases:
+            self._write_case(restored_case, prev_version=current_case.version)
+        for _, restored_map in plan.label_maps:
+            self._write_label_mapping(restored_map)
+        cycle = sem.find_cycle(
+            self._q("SELECT subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'")
+        )
+        if cycle:
+            raise CycleError(
+                f"reverting merge event {ev.id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
+            )
+        if self._tx is not None:
+            self._tx.graph_changed = True
+        return self._event(
+            user, "revert", "diagnosis", keep.id, plan.event_before(), plan.event_after(ev.id), reason
+        )
