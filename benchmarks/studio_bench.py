@@ -2,8 +2,9 @@
 
 Loads the seed vocabulary plus generated diagnoses, adds N proposed DDx assertions with evidence,
 then renders the real queue page through ``streamlit.testing`` as a logged-in curator: the first
-render (orders the whole queue by impact), a page turn, a jump to a deep page, and an accept
-(callback + re-render). Prints JSON.
+render on a fresh store connection (orders the whole queue by impact from light assertion summaries),
+a page turn, a jump to a deep page, and an accept (callback + re-render). Every one of them counts
+toward ``meets_target``. Prints JSON.
 
 Example:
     python benchmarks/studio_bench.py --n 20000
@@ -137,10 +138,8 @@ def main() -> None:
             **bench_queue(url, users, args.n, args.repeats),
         }
         result["target_s"] = 1.0
-        result["meets_target"] = (
-            max(result["page_turn_s_max"], result["deep_page_500_s"], result["accept_and_rerender_s_max"])
-            < 1.0
-        )
+        worst = ("first_render_s", "page_turn_s_max", "deep_page_500_s", "accept_and_rerender_s_max")
+        result["meets_target"] = max(float(result[k]) for k in worst) < 1.0  # type: ignore[arg-type]
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
 

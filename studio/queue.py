@@ -105,7 +105,7 @@ def queue_key(store: GraphStore, filters: QueueFilters) -> tuple[object, ...]:
     """What invalidates the ordered list: the number of assertions (ingest, merges), accepted case
     counts (impact), and for the disagreements queue every vote. Decisions alone do not: decided
     items are skipped when a page loads."""
-    total = store.query_assertions(AssertionQuery(limit=0)).total
+    total = store.count_assertions(AssertionQuery())
     cases = hash(tuple(sorted(case_impact(store).items()))) if filters.order == "impact" else 0
     votes = store_token(store) if filters.mode == "disagreements" else ()
     return (total, cases, votes)

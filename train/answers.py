@@ -191,10 +191,14 @@ def parse_choice(completion: str, options: Mapping[str, str | None] | None) -> C
     return ChoiceParse(letter=None, method="none", reason=reason)
 
 
-def _stated_conditions(text: str) -> list[tuple[int, LesionCondition]]:
-    """Non-negated mentions of a lesion condition, with their positions ("not malignant" is none)."""
+def _stated_conditions(text: str) -> list[tuple[int, LesionCondition, bool]]:
+    """Non-negated mentions of a lesion condition with their positions ("not malignant" is none).
+
+    The third item marks a weak cue: a bare "in situ" is usually part of a diagnosis's name
+    ("melanoma in situ"), so an explicit condition word stated beside it wins (see ``_one_condition``).
+    """
     text = _LABEL_WORDS.sub(lambda m: " " * len(m.group()), text)  # "malignancy: benign" states benign
-    found: list[tuple[int, LesionCondition]] = []
+    found: list[tuple[int, LesionCondition, bool]] = []
     for condition, pattern in _CONDITION_PATTERNS.items():
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
@@ -202,8 +206,16 @@ def _stated_conditions(text: str) -> list[tuple[int, LesionCondition]]:
                 continue
             if condition == "malignant" and re.search(r"pre-?$", before, re.I):
                 continue
-            found.append((m.start(), condition))
+            found.append((m.start(), condition, bool(re.fullmatch(r"in[\s-]situ", m.group(), re.I))))
     return sorted(found)
+
+
+def _one_condition(found: list[tuple[int, LesionCondition, bool]]) -> LesionCondition | None:
+    """The single condition stated, letting explicit words outvote a bare "in situ"; None if mixed."""
+    stated = {c for _, c, _ in found}
+    if len(stated) > 1:
+        stated = {c for _, c, weak in found if not weak}
+    return stated.pop() if len(stated) == 1 else None
 
 
 def parse_condition(completion: str) -> LesionCondition | None:
@@ -214,16 +226,14 @@ def parse_condition(completion: str) -> LesionCondition | None:
     """
     block = answer_block(completion)
     if block is not None:
-        stated = {c for _, c in _stated_conditions(block)}
-        if len(stated) == 1:
-            return stated.pop()
-        if len(stated) > 1:
-            return None
+        found = _stated_conditions(block)
+        if found:
+            return _one_condition(found)
     explicit = re.findall(r"(?i:lesion condition|malignancy|condition)\s*(?:is|:)\s*([^\n.;<]*)", completion)
     for statement in reversed(explicit):
-        stated = {c for _, c in _stated_conditions(statement)}
-        if len(stated) == 1:
-            return stated.pop()
+        stated = _one_condition(_stated_conditions(statement))
+        if stated is not None:
+            return stated
     # A model that ignores the format: the last condition it states outside its deliberation.
     outside = _stated_conditions(_THINKING.sub(" ", completion))
     return outside[-1][1] if outside else None
@@ -231,5 +241,4 @@ def parse_condition(completion: str) -> LesionCondition | None:
 
 def condition_of_text(text: str) -> LesionCondition | None:
     """Map an option text such as "Precancerous / in situ" onto one of the three conditions."""
-    stated = {c for _, c in _stated_conditions(text)}
-    return stated.pop() if len(stated) == 1 else None
+    return _one_condition(_stated_conditions(text))

@@ -1,4 +1,4 @@
-"""Assertions on Neo4j: batched add, query, review, edit, merge of diagnoses (see :mod:`kg.store.neo4j`).
+"""Assertions on Neo4j: batched add, query, review and edit (see :mod:`kg.store.neo4j`).
 
 Each assertion is an ``:Assertion`` node holding the whole record as JSON (``data``) plus the
 indexed fields queries filter on; ``akey`` = kind|subject|object is unique, so a DDx pair can exist
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from kg.errors import ConflictError, InputError, NotFoundError
 from kg.ids import canonical_pair
-from kg.models import Assertion, AssertionKind, AssertionQuery, Case, Decision, Diagnosis, LabelMapping, Page
+from kg.models import Assertion, AssertionKind, AssertionQuery, Decision, Diagnosis, Page
 from kg.store import _semantics as sem
 from kg.store._neo4j_core import CREATE_EVENTS, Neo4jCore, chunks, ts
-from kg.store._revert import merge_details
 from kg.store.base import SYSTEM_USER
 
 _STATUS_ACTION = {"accepted": "accept", "rejected": "reject", "superseded": "supersede"}
@@ -344,103 +343,3 @@ class AssertionsMixin(Neo4jCore):
             return new
 
         return self._atomic(run)
-
-    # -- merge -----------------------------------------------------------------------------
-    def merge_diagnoses(self, keep: str, drop: str, *, user: str, reason: str | None = None) -> Diagnosis:
-        return self._atomic(lambda: self._merge(keep, drop, user, reason))
-
-    def _merge(self, keep: str, drop: str, user: str, reason: str | None) -> Diagnosis:
-        k_id, d_id = self._require_id(keep), self._require_id(drop)
-        if k_id == d_id:
-            raise InputError(f"{keep!r} and {drop!r} are already the same diagnosis ({k_id})")
-        k, d = self._diagnosis_row(k_id), self._diagnosis_row(d_id)
-        assert k is not None and d is not None
-        merged = sem.merge_diagnoses_into(k, d)
-        moved: list[str] = []
-        dropped: list[dict[str, Any]] = []
-        originals = [
-            Assertion.model_validate_json(row["data"])
-            for row in self._q(
-                "MATCH (a:Assertion) WHERE a.subject = $d OR a.object = $d "
-                "RETURN a.data AS data ORDER BY a.id",
-                d=d_id,
-            )
-        ]
-        absorbed: list[tuple[Assertion, Assertion]] = []
-        moved_cases: list[Case] = []
-        moved_maps: list[LabelMapping] = []
-        for a in originals:
-            s = k_id if a.subject == d_id else a.subject
-            o = k_id if a.object == d_id else a.object
-            self._w("MATCH (a:Assertion {id: $id}) DELETE a", id=a.id)
-            self._touch(a.id)
-            if s == o:
-                dropped.append(sem.snapshot(a))
-                continue
-            s, o = canonical_pair(a.kind, s, o)
-            moved_a = a.model_copy(update={"subject": s, "object": o, "version": a.version + 1})
-            existing = self._assertion_by_key(a.kind, s, o)
-            if existing is None:
-                self._w(INSERT_ASSERTIONS, rows=[assertion_props(moved_a)])
-            else:
-                target = sem.merge_assertion(existing, moved_a)
-                if target is not None:
-                    self._write_assertions([(existing, target)])
-                    absorbed.append((existing, target))
-                dropped.append(sem.snapshot(a))
-            moved.append(a.id)
-        cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
-        if cycle:
-            raise CycleError(
-                f"merging {d_id} into {k_id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-            )
-        for row in self._q("MATCH (c:Case {diagnosis: $d}) RETURN c.data AS data", d=d_id):
-            c = Case.model_validate_json(row["data"])
-            c = c.model_copy(update={"diagnosis": k_id, "version": c.version + 1})
-            moved_cases.append(c)
-            self._w(
-                "MATCH (c:Case {id: $id}) SET c.diagnosis = $dx, c.version = $v, c.data = $data",
-                id=c.id,
-                dx=k_id,
-                v=c.version,
-                data=c.model_dump_json(),
-            )
-        for row in self._q("MATCH (m:LabelMap {diagnosis: $d}) RETURN m.data AS data", d=d_id):
-            m = LabelMapping.model_validate_json(row["data"]).model_copy(update={"diagnosis": k_id})
-            moved_maps.append(m)
-            self._w(
-                "MATCH (m:LabelMap {key: $key}) SET m.diagnosis = $dx, m.data = $data",
-                key=f"{m.dataset}\x1f{m.label}",
-                dx=k_id,
-                data=m.model_dump_json(),
-            )
-        redirected = [r["a"] for r in self._q("MATCH (a:Alias {target: $d}) RETURN a.alias AS a", d=d_id)]
-        self._w("MATCH (a:Alias {target: $d}) SET a.target = $k", d=d_id, k=k_id)
-        self._w("MATCH (n:Name {diagnosis: $d}) DETACH DELETE n", d=d_id)
-        self._w("MATCH (x:Diagnosis {id: $d}) DETACH DELETE x", d=d_id)
-        self._w("MERGE (a:Alias {alias: $d}) SET a.target = $k", d=d_id, k=k_id)
-        self._write_diagnosis(merged, prev_version=k.version)
-        self._index_names(merged)
-        self._event(
-            user,
-            "merge",
-            "diagnosis",
-            k_id,
-            {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
-            {
-                "keep": sem.snapshot(merged),
-                "moved_assertions": moved,
-                "dropped_assertions": dropped,
-                **merge_details(
-                    assertions_before=originals,
-                    absorbed=absorbed,
-                    moved_cases=moved_cases,
-                    moved_label_maps=moved_maps,
-                    redirected_aliases=redirected,
-                ),
-            },
-            reason,
-        )
-        assert self._tx is not None
-        self._tx.graph_changed = True
-        return merged

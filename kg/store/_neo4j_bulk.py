@@ -71,6 +71,10 @@ class BulkReadMixin(Neo4jCore):
                 ) from None
             return records[0][key] if records else None
 
+    def count_assertions(self, query: AssertionQuery) -> int:
+        clause, params = self._assertion_where(query)
+        return int(self._read_value(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", "n", **params))
+
     def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
         clause, params = self._assertion_where(query)
         page = "" if query.limit is None else " LIMIT $limit"

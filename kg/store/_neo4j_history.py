@@ -9,11 +9,11 @@ from typing import Any
 
 from kg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, EventQuery, GraphExport, LabelMapping, Page
-from kg.names import name_keys
 from kg.store import _semantics as sem
-from kg.store._neo4j_assertions import INSERT_ASSERTIONS, AssertionsMixin, assertion_props
+from kg.store._neo4j_assertions import INSERT_ASSERTIONS, assertion_props
 from kg.store._neo4j_core import CREATE_EVENTS, event_from, ts
-from kg.store._revert import check_revertible, plan_merge_revert, rejected_copy
+from kg.store._neo4j_merge import MergeMixin
+from kg.store._revert import check_revertible, rejected_copy
 
 _EVENT_COLS = (
     "e.seq AS seq, e.id AS id, e.at AS at, e.user AS user, e.action AS action, e.target_type AS target_type, "
@@ -22,7 +22,7 @@ _EVENT_COLS = (
 _RECORD_LABELS = ("Diagnosis", "Assertion", "Case", "Event", "Source", "LabelMap")
 
 
-class HistoryMixin(AssertionsMixin):
+class HistoryMixin(MergeMixin):
     """Events, revert and restore of :class:`kg.store.neo4j.Neo4jGraphStore`."""
 
     # provided by the store class
@@ -180,53 +180,6 @@ class HistoryMixin(AssertionsMixin):
             restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
         self._write_label_mapping(restored)
         return current, restored
-
-    def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent:
-        """Bring the dropped diagnosis back with its names, aliases, assertions, cases and mappings."""
-        from kg.store.neo4j import INSERT_DIAGNOSES, diagnosis_props
-
-        plan = plan_merge_revert(
-            ev,
-            diagnosis=self._diagnosis_row,
-            resolve=self._resolve_id,
-            assertion=self.get_assertion,
-            case=self.get_case,
-            label_map=self._label_mapping,
-        )
-        (keep, keep_restored), drop = plan.keep, plan.drop
-        taken = self._one(
-            "MATCH (n:Name) WHERE n.key IN $keys AND NOT n.diagnosis IN $ids "
-            "RETURN n.surface AS s, n.diagnosis AS d LIMIT 1",
-            keys=[k for k, _, _ in name_keys(drop.name, drop.synonyms)],
-            ids=[keep.id, drop.id],
-        )
-        if taken is not None:
-            raise ConflictError(
-                f"name {taken['s']!r} of {drop.id} is now a name of {taken['d']}; cannot revert"
-            )
-        self._w(INSERT_DIAGNOSES, rows=[diagnosis_props(drop)])
-        self._write_diagnosis(keep_restored, prev_version=keep.version)
-        self._index_names(keep_restored)
-        self._index_names(drop)
-        self._w("MATCH (a:Alias {alias: $d}) DELETE a", d=drop.id)
-        self._w("UNWIND $ids AS i MATCH (a:Alias {alias: i}) SET a.target = $d", ids=plan.aliases, d=drop.id)
-        self._write_assertions(plan.assertions)
-        self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in plan.reinsert])
-        self._touch(*(a.id for a in plan.reinsert))
-        for current_case, restored_case in plan.cases:
-            self._write_case(restored_case, prev_version=current_case.version)
-        for _, restored_map in plan.label_maps:
-            self._write_label_mapping(restored_map)
-        cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
-        if cycle:
-            raise CycleError(
-                f"reverting merge event {ev.id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-            )
-        assert self._tx is not None
-        self._tx.graph_changed = True
-        return self._event(
-            user, "revert", "diagnosis", keep.id, plan.event_before(), plan.event_after(ev.id), reason
-        )
 
     # -- whole graph -----------------------------------------------------------------------
     def _is_empty(self) -> bool:

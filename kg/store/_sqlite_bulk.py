@@ -45,6 +45,10 @@ class _BulkReadMixin(_SQLiteCore):
             params.append(query.max_score)
         return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
+    def count_assertions(self, query: AssertionQuery) -> int:
+        clause, params = self._assertion_where(query)
+        return int(self._q(f"SELECT COUNT(*) FROM assertions {clause}", params)[0][0])
+
     def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
         clause, params = self._assertion_where(query)
         rows = self._q(

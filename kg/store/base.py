@@ -164,6 +164,11 @@ class GraphStore(abc.ABC):
         """A page of assertions matching the filters, ordered by (created_at, id); ``total`` is the
         count of all matches."""
 
+    def count_assertions(self, query: AssertionQuery) -> int:
+        """How many assertions match ``query``'s filters (offset and limit ignored): the ``total`` of
+        ``query_assertions`` without reading any record. Backends override this with one count."""
+        return self.query_assertions(query.model_copy(update={"offset": 0, "limit": 0})).total
+
     def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
         """The items of ``query_assertions(query)`` (same filters, order, offset and limit) as light
         summaries, so a caller can order 20,000 matches without reading their evidence. Backends
@@ -265,7 +270,13 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
         """Restore the target's ``before`` snapshot (ConflictError if it changed since); appends a
-        ``revert`` event. Never deletes history."""
+        ``revert`` event. Never deletes history.
+
+        A ``merge`` is undone whole: the dropped diagnosis returns with its names and aliases, and
+        exactly the assertions, cases and label mappings the merge moved go back (ConflictError if
+        any of them, or the kept diagnosis, changed since). A ``create`` of a diagnosis or assertion
+        is undone by rejecting it (a case: excluding it), not by deleting it. Comments, label-map
+        creates and reverts of merges are not revertible (InputError)."""
 
     # -- graph views -----------------------------------------------------------------------
     @abc.abstractmethod

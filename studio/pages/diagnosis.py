@@ -41,9 +41,7 @@ with left:
     st.markdown("**Children:** " + (linked(kids) if kids is not None else "not available"))
     ddx = facts.ddx_neighbours(store, d.id)
     st.markdown("**DDx neighbours (accepted):** " + (linked(ddx) if ddx is not None else "not available"))
-    pending = store.query_assertions(
-        AssertionQuery(kind="ddx", status="proposed", diagnosis=d.id, limit=0)
-    ).total
+    pending = store.count_assertions(AssertionQuery(kind="ddx", status="proposed", diagnosis=d.id))
     st.caption(f"{pending} proposed DDx assertions await review in the queue.")
 with right:
     resolved = facts.malignancy(store, d.id)

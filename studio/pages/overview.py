@@ -15,7 +15,7 @@ st.title("Overview")
 counts: dict[str, dict[str, int]] = {}
 for kind in ("ddx", "is_a"):
     counts[kind] = {
-        status: store.query_assertions(AssertionQuery(kind=kind, status=status, limit=0)).total
+        status: store.count_assertions(AssertionQuery(kind=kind, status=status))
         for status in ("proposed", "accepted", "rejected", "superseded")
     }
 m = st.columns(5)

@@ -115,6 +115,13 @@ MALIGNANCY_CASES = [
     ),  # the negated mention does not conflict
     (wrap("B (malignant or benign)"), "malignant", 0.0),  # two conditions: ambiguous
     (wrap("melanoma in situ"), "precancerous in situ", 0.25),  # "in situ" states the precancerous class
+    (
+        wrap("B. melanoma in situ, malignant"),
+        "malignant",
+        0.25,
+    ),  # an explicit word outvotes a name's "in situ"
+    (wrap("B. melanoma in situ, malignant"), "precancerous in situ", 0.0),  # ... so the in-situ class loses
+    (wrap("melanoma in situ, benign or malignant"), "malignant", 0.0),  # two explicit conditions: ambiguous
     (wrap("actinic keratosis, premalignant"), "precancerous in situ", 0.25),  # premalignant is not malignant
     (wrap("actinic keratosis, premalignant"), "malignant", 0.0),  # ... and does not earn the malignant reward
     (
