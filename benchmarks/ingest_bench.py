@@ -68,7 +68,13 @@ def measure(pdf: Path, *, dry_run: bool) -> dict:
     queue = ctx.Queue()
     proc = ctx.Process(target=_measure, args=(str(pdf), dry_run, queue))
     proc.start()
-    result = queue.get()
+    while True:  # a child that crashed never answers: report its exit code instead of waiting forever
+        try:
+            result = queue.get(timeout=2)
+            break
+        except Exception:
+            if not proc.is_alive():
+                return {"pages": 0, "error": f"benchmark process died with exit code {proc.exitcode}"}
     proc.join()
     return result
 
@@ -100,8 +106,10 @@ def main() -> int:
             "small_dry_run": s,
             "large_dry_run": big,
             "large_ingest_sqlite": measure(large, dry_run=False),
-            "memory_growth_python_peak": round(big["python_peak_mib"] / max(0.1, s["python_peak_mib"]), 2),
-            "memory_growth_rss": round(big["max_rss_mib"] / max(1.0, s["max_rss_mib"]), 2),
+            "memory_growth_python_peak": round(
+                big.get("python_peak_mib", 0) / max(0.1, s.get("python_peak_mib", 0)), 2
+            ),
+            "memory_growth_rss": round(big.get("max_rss_mib", 0) / max(1.0, s.get("max_rss_mib", 0)), 2),
         }
     print(json.dumps(report, indent=2))
     return 0
