@@ -7,6 +7,7 @@ imported inside functions so that ``dermkg --help`` stays fast.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,27 @@ def image_bytes(doc: Any, image: ImageRef) -> tuple[bytes, str]:
     page = doc[image.page - 1]
     pix = page.get_pixmap(clip=pymupdf.Rect(image.bbox), dpi=150)
     return pix.tobytes("png"), "png"
+
+
+# Word and PowerPoint fill the metadata title with the first paragraph or a placeholder.
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:introduction|contents|preface|untitled|document\d*|slide \d+|title"
+    r"|microsoft (?:word|powerpoint) - .*)$",
+    re.IGNORECASE,
+)
+
+
+def document_title(doc: Any, path: str | Path) -> str:
+    """A human title for the Source: metadata unless it is a placeholder, else the largest text on the
+    first page, else the file name."""
+    meta = " ".join(((doc.metadata or {}).get("title") or "").split())
+    if meta and not _PLACEHOLDER_TITLE.match(meta):
+        return meta
+    if doc.page_count:
+        lines = [ln for ln in read_lines(doc[0]) if len(ln.text.strip()) > 3]
+        if lines:
+            biggest = max(ln.size for ln in lines)
+            title = " ".join(ln.text.strip() for ln in lines if ln.size >= biggest - 0.5)
+            if title:
+                return title[:160]
+    return Path(path).stem

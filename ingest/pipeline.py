@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ingest.pdf_loader import file_sha256, image_bytes, open_pdf
+from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary
 from kg.errors import DermkgError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
@@ -304,7 +304,7 @@ class IngestPipeline:
             if s.kind == "pdf" and s.sha256 != sha and s.path and Path(s.path).name == path.name
         ]
         writer = _DocumentWriter(self, doc, sha, result)
-        title = (doc.metadata or {}).get("title", "").strip() or path.stem
+        title = document_title(doc, path)
         with self.store.transaction():
             if not self.dry_run:
                 self.store.upsert_source(
