@@ -1,5 +1,7 @@
 # The two commands of the README: `make run` (the studio on the embedded store) and `make test`.
-CACHE ?= $(HOME)/.cache/dermkg
+DERMKG_CACHE ?= $(HOME)/.cache/dermkg
+export DERMKG_CACHE
+CACHE := $(DERMKG_CACHE)
 VENV  := $(CACHE)/venv
 BIN   := $(VENV)/bin
 

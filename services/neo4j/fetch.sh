@@ -4,7 +4,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-lib="${1:-${DERMKG_NEO4J_LIB:-$HOME/.cache/dermkg/neo4j-lib}}"
+lib="${1:-${DERMKG_NEO4J_LIB:-${DERMKG_CACHE:-$HOME/.cache/dermkg}/neo4j-lib}}"
 stamp="$lib/.pom.sha256"
 want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
 

@@ -38,7 +38,15 @@ def diagnosis_names(store: GraphStore) -> dict[str, str]:
 def _queue(
     _store: GraphStore, token: tuple[object, ...], filters: QueueFilters, export_root: Path, exports: Any
 ) -> list[QueueEntry]:
-    return build_queue(_store, filters, exported_rows=lambda: exported_rows_by_diagnosis(export_root) or {})
+    counted_at = _token(_store)
+
+    def rows() -> Mapping[str, int]:
+        return exported_rows_by_diagnosis(export_root) or {}
+
+    entries = build_queue(_store, filters, exported_rows=rows)
+    if filters.mode == "proposed":  # a fresh ordering has just counted the matches
+        _COUNTED[(_store.url, filters)] = (counted_at, len(entries))
+    return entries
 
 
 def queue_entries(store: GraphStore, filters: QueueFilters, export_root: Path) -> list[QueueEntry]:
@@ -46,6 +54,22 @@ def queue_entries(store: GraphStore, filters: QueueFilters, export_root: Path) -
     export under ``export_root`` changes."""
     key = (store.url, *queue_key(store, filters))
     return _queue(store, key, filters, export_root, _export_files(export_root))
+
+
+# Matches per (store, filters) as of a store token: every curation changes the token, so a count
+# taken under the current token is exact, and a page turn or a fresh ordering costs no second scan.
+_COUNTED: dict[tuple[str, QueueFilters], tuple[tuple[str, int, int], int]] = {}
+
+
+def queue_total(store: GraphStore, filters: QueueFilters) -> int:
+    """How many assertions match ``filters`` now (the cached ordering may hold items decided since)."""
+    token, key = _token(store), (store.url, filters)
+    hit = _COUNTED.get(key)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    total = store.count_assertions(filters.query())
+    _COUNTED[key] = (token, total)
+    return total
 
 
 def _algorithms() -> Any | None:

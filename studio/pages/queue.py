@@ -76,7 +76,7 @@ entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
 page_size = 20
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
 page = load_page(store, entries, page_no, page_size, filters)
-total = store.count_assertions(filters.query()) if filters.mode == "proposed" else page.total
+total = facts.queue_total(store, filters) if filters.mode == "proposed" else page.total
 st.session_state[state.QUEUE_PAGE] = page.page
 
 

@@ -53,3 +53,14 @@ def test_pages_clamp_to_the_last_page(studio_env, read_store):
     entries = build_queue(read_store, QueueFilters())
     page = load_page(read_store, entries, page=7, page_size=2)
     assert (page.page, page.pages, page.total, len(page.items)) == (1, 2, 3, 1)
+
+
+def test_the_queue_total_counts_what_matches_now_not_what_was_ordered(studio_env, read_store, tmp_path):
+    from studio.components import facts
+
+    filters = QueueFilters()
+    entries = facts.queue_entries(read_store, filters, tmp_path)
+    assert facts.queue_total(read_store, filters) == len(entries) == 3
+    read_store.review(entries[0].id, "accept", user="cleo")
+    assert len(facts.queue_entries(read_store, filters, tmp_path)) == 3  # the ordering is kept…
+    assert facts.queue_total(read_store, filters) == 2  # …but the total is exact
