@@ -117,11 +117,6 @@ def store_token(store: GraphStore) -> tuple[int, int]:
     return store.revision(), (newest[0].seq if newest else 0)
 
 
-def impact_of(a: Assertion | AssertionSummary, cases: Mapping[str, int], rows: Mapping[str, int]) -> int:
-    ends = {a.subject, a.object}
-    return sum(cases.get(d, 0) + rows.get(d, 0) for d in ends)
-
-
 def is_disagreement(a: Assertion) -> bool:
     """Independent reviewers voted differently and no decision is final yet."""
     return a.status == "proposed" and len({v.decision for v in a.votes}) > 1
@@ -133,6 +128,7 @@ def order_entries(
     cases: Mapping[str, int],
     rows: Mapping[str, int],
 ) -> list[QueueEntry]:
+    """Impact = cases + exported rows of the subject plus those of the object (each end once)."""
     weight = {d: cases.get(d, 0) + rows.get(d, 0) for d in cases.keys() | rows.keys()}
     entries = [
         QueueEntry(
@@ -141,7 +137,7 @@ def order_entries(
             a.score,
         )
         for a in assertions
-    ]  # impact_of, inlined: this loop runs over the whole queue
+    ]
     if order == "impact":
         entries.sort(key=lambda e: (-e.impact, -(e.score or 0.0), e.id))
     elif order == "score":
