@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ingest.pdf_loader import read_images, read_lines
 from ingest.types import Line, PageLayout, TableGrid
@@ -89,6 +89,14 @@ class RunningText(BaseModel):
     prefixes: set[str] = Field(default_factory=set)
     repeated_images: set[str] = Field(default_factory=set)
     body_size: float = 10.0
+    # Lines of the sampled pages, each handed once to layout_page: reading a page's text twice is
+    # a third of the sampling's cost. At most ``sample`` pages, so memory stays flat.
+    _sampled_lines: dict[int, list[Line]] = PrivateAttr(default_factory=dict)
+
+    def take_lines(self, page: Any) -> list[Line]:
+        """The page's lines: kept from sampling (once), else read now."""
+        kept = self._sampled_lines.pop(page.number, None)
+        return kept if kept is not None else read_lines(page)
 
     def is_running(self, line: Line, height: float) -> bool:
         in_margin = line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN)
@@ -117,12 +125,14 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
     prefixes: Counter[str] = Counter()
     images: Counter[str] = Counter()
     sizes: Counter[float] = Counter()
+    sampled: dict[int, list[Line]] = {}
     for i in indices:
         page = doc[i]
         height = page.rect.height
         seen: set[str] = set()
         seen_prefix: set[str] = set()
-        for line in read_lines(page):
+        sampled[i] = read_lines(page)
+        for line in sampled[i]:
             sizes[line.size] += len(line.text)
             if line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN):
                 seen.add(_fold(line.text))
@@ -134,12 +144,14 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
         # Resource lookup only (no rendering): the same xref on many pages is a logo or an ornament.
         images.update({f"xref-{img[0]}" for img in page.get_images() if img[0]})
     need = max(3, round(0.2 * len(indices))) if len(indices) >= 5 else 2
-    return RunningText(
+    running = RunningText(
         patterns={k for k, c in lines.items() if c >= need},
         prefixes={k for k, c in prefixes.items() if c >= min(need, 3)},  # "Chapter – Section" tabs
         repeated_images={k for k, c in images.items() if c >= need},
         body_size=sizes.most_common(1)[0][0] if sizes else 10.0,
     )
+    running._sampled_lines = sampled
+    return running
 
 
 def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
@@ -332,7 +344,7 @@ def _cell_text(cell: Any, words: list[Any]) -> str:
 def layout_page(page: Any, running: RunningText) -> PageLayout:
     """One page: running text removed, tables found (their lines leave the text flow), reading order."""
     height, width = page.rect.height, page.rect.width
-    lines = [ln for ln in read_lines(page) if not running.is_running(ln, height)]
+    lines = [ln for ln in running.take_lines(page) if not running.is_running(ln, height)]
     tables = read_tables(page, lines)
     if tables:
         lines = [ln for ln in lines if not any(_inside(ln, t.bbox) for t in tables)]

@@ -7,6 +7,7 @@ imported inside functions so that ``dermkg --help`` stays fast.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -135,11 +136,11 @@ def read_images(page: Any) -> list[ImageRef]:
     """Images placed on ``page`` with their box and a key that is the same for the same image: its
     xref (one stored object, however often placed), or for inline images an MD5 of the pixels, which
     PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes."""
-    out: list[ImageRef] = []
+    infos = _placed_images(page)
+    if infos is None:  # some placement not matched to a stored object by its bytes: decode and compare
+        infos = page.get_image_info(xrefs=True)  # xrefs=True forces MD5s of the pixels, so keys exist
     number = page.number + 1
-    infos = page.get_image_info(xrefs=True)
-    if any(not info.get("xref") for info in infos):
-        infos = page.get_image_info(hashes=True, xrefs=True)
+    out: list[ImageRef] = []
     for info in infos:
         x0, y0, x1, y1 = info["bbox"]
         digest = f"xref-{info['xref']}" if info.get("xref") else (info.get("digest") or b"")
@@ -152,6 +153,49 @@ def read_images(page: Any) -> list[ImageRef]:
                 width=int(info.get("width") or 0),
                 height=int(info.get("height") or 0),
             )
+        )
+    return out
+
+
+def _placed_images(page: Any) -> list[dict[str, Any]] | None:
+    """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing the
+    MD5 of its still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice
+    and hashes the pixels, ~3 ms an image). None when any placement has no unique match (inline
+    images, images missing from the page's image list, one stream under two xrefs): the caller then
+    takes PyMuPDF's slow, exact way."""
+    import pymupdf
+    from pymupdf import mupdf
+
+    doc = page.parent
+    by_raw: dict[bytes, set[int]] = {}
+    for item in page.get_images():
+        try:
+            raw = doc.xref_stream_raw(item[0]) if item[0] else None
+        except RuntimeError:  # a damaged image object: PyMuPDF's own way reports or skips it
+            return None
+        if raw is not None:
+            by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])
+    out: list[dict[str, Any]] = []
+    textpage = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES)
+    for block in textpage.this:
+        if block.m_internal.type != mupdf.FZ_STEXT_BLOCK_IMAGE:
+            continue
+        image = block.i_image()
+        compressed = mupdf.fz_compressed_image_buffer(image)
+        if not compressed.m_internal:
+            return None
+        stored = mupdf.FzBuffer(mupdf.ll_fz_keep_buffer(compressed.m_internal.buffer))
+        xrefs = by_raw.get(hashlib.md5(mupdf.fz_buffer_extract_copy(stored)).digest(), set())
+        if len(xrefs) != 1:
+            return None
+        box = block.m_internal.bbox
+        out.append(
+            {
+                "bbox": (box.x0, box.y0, box.x1, box.y1),
+                "xref": next(iter(xrefs)),
+                "width": image.w(),
+                "height": image.h(),
+            }
         )
     return out
 
