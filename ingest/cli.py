@@ -83,7 +83,7 @@ def ingest(
 
     chosen = _extractor(extractor)
     with (
-        store_from(store) as graph,
+        store_from(store, create=not dry_run) as graph,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),

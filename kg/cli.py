@@ -41,7 +41,7 @@ def init(store: StoreOpt = None, user: UserOpt = "system", as_json: JsonOpt = Fa
     """
     from kg.seed import init_store
 
-    with store_from(store) as s:
+    with store_from(store, create=True) as s:
         emit(init_store(s, user=user), as_json)
 
 
@@ -60,7 +60,7 @@ def import_(
 
     Example: dermkg kg import --format obo ../shared/data/doid-skin/HumanDO.obo --root DOID:37
     """
-    with store_from(store) as s:
+    with store_from(store, create=True) as s:
         if fmt == "graph-json":
             from kg.export import restore_graph_json
 
@@ -86,7 +86,7 @@ def import_cases(
     """
     from kg.importers.cases import import_cases as run
 
-    with store_from(store) as s:
+    with store_from(store, create=True) as s:
         emit(run(s, fmt, path, user=user), as_json)
 
 

@@ -61,10 +61,20 @@ def handle_errors(fn: F) -> F:
 
 
 @contextmanager
-def store_from(url: str | None) -> Iterator[Any]:
-    """Open the store named by ``--store`` (or the settings) and close it afterwards."""
-    from kg.store import open_store
+def store_from(url: str | None, *, create: bool = False) -> Iterator[Any]:
+    """Open the store named by ``--store`` (or the settings) and close it afterwards.
 
+    Only commands that fill a graph (``init``, imports, ingest, ``review add``) pass ``create``: a
+    mistyped path given to any other command is an error, not a silently created empty store.
+    """
+    from kg.errors import StoreUnavailableError
+    from kg.settings import get_settings
+    from kg.store import embedded_path, open_store
+
+    url = url or get_settings().store_url
+    path = embedded_path(url)
+    if path is not None and not create and not path.exists():
+        raise StoreUnavailableError(f"no store at {path}: run `dermkg init` first, or pass --store")
     store = open_store(url)
     try:
         yield store

@@ -186,7 +186,7 @@ def add(
 
     Example: dermkg review add --kind ddx melanoma "seborrhoeic keratosis" --user ann --accept
     """
-    with store_from(store) as s, s.transaction():
+    with store_from(store, create=True) as s, s.transaction():
         sub, obj = lookup_diagnosis(s, subject), lookup_diagnosis(s, object)
         stored = s.add_assertion(
             Assertion(kind=kind, subject=sub.id, object=obj.id, origin="human", note=note), user=user

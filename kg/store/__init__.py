@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kg.errors import InputError
 from kg.store.base import SYSTEM_USER, GraphStore
 
-__all__ = ["GraphStore", "SYSTEM_USER", "open_store", "make_store"]
+__all__ = ["GraphStore", "SYSTEM_USER", "embedded_path", "open_store", "make_store"]
 
 
 def make_store(url: str) -> GraphStore:
@@ -20,6 +22,15 @@ def make_store(url: str) -> GraphStore:
 
         return Neo4jGraphStore(url)
     raise InputError(f"unknown store URL scheme in {url!r}: use sqlite:///path.db or neo4j://user@host:7687")
+
+
+def embedded_path(url: str) -> Path | None:
+    """The database file of a ``sqlite://`` URL; None for server stores."""
+    if not url.lower().startswith("sqlite://"):
+        return None
+    from kg.store._sqlite_core import _path_of
+
+    return Path(_path_of(url))
 
 
 def open_store(url: str | None = None) -> GraphStore:

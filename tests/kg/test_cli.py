@@ -214,3 +214,23 @@ def test_init_then_stats_is_the_main_job(tmp_path: Path) -> None:
     assert runner.invoke(app, ["init", "--store", url]).exit_code == 0  # idempotent
     stats = json.loads(runner.invoke(kg_app, ["stats", "--store", url, "--json"]).stdout)
     assert stats["diagnoses"] > 0 and stats["revision"] == 1
+
+
+def test_only_commands_that_fill_a_graph_create_a_store(run: Run, tmp_path: Path) -> None:
+    typo = tmp_path / "kg-typo.db"
+    for args in (["stats"], ["lint"], ["path", "melanoma"], ["export", str(tmp_path / "out.json")]):
+        result = run("kg", *args, store=f"sqlite:///{typo}", ok=False)
+        assert result.exit_code == 2 and "no store at" in result.output, args
+    result = run("review", "list", store=f"sqlite:///{typo}", ok=False)
+    assert result.exit_code == 2 and "no store at" in result.output
+    assert not typo.exists()  # nothing was created by a mistyped path
+
+    run(
+        "kg",
+        "import",
+        "--format",
+        "graph-json",
+        str(seed_file(tmp_path / "seed.json")),
+        store=f"sqlite:///{typo}",
+    )
+    assert as_json(run("kg", "stats", "--json", store=f"sqlite:///{typo}"))["diagnoses"] == len(DIAGNOSES)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dermkg.cli import app
+from kg.store import make_store
 from synth.trajectory_cli import parse_types
 
 runner = CliRunner()
@@ -51,6 +52,7 @@ def test_trajectories_then_report_as_json(curated_db: Path, tmp_path: Path) -> N
 
 
 def test_empty_store_exits_non_zero_and_says_what_is_missing(tmp_path: Path) -> None:
+    make_store(f"sqlite:///{tmp_path / 'empty.db'}").open().close()  # an existing, empty graph
     result = runner.invoke(
         app,
         [
@@ -65,6 +67,15 @@ def test_empty_store_exits_non_zero_and_says_what_is_missing(tmp_path: Path) -> 
     )
     assert result.exit_code == 1
     assert any("no accepted cases" in m for m in json.loads(result.stdout)["missing"])
+
+
+def test_a_mistyped_store_path_is_an_error_not_a_new_empty_store(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = runner.invoke(
+        app, ["synth", "trajectories", "--store", f"sqlite:///{missing}", "--out", str(tmp_path / "sft")]
+    )
+    assert result.exit_code == 2 and "no store at" in result.output
+    assert not missing.exists()
 
 
 def test_bad_flags_are_clear_errors(tmp_path: Path) -> None:
