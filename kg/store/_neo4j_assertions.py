@@ -8,16 +8,15 @@ relationships at commit, for browsing the graph in Neo4j tools.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.ids import canonical_pair
 from kg.models import Assertion, AssertionKind, AssertionQuery, Decision, Diagnosis, Page
 from kg.store import _semantics as sem
+from kg.store._batch import AssertionBatch
 from kg.store._neo4j_core import CREATE_EVENTS, Neo4jCore, chunks, ts
 from kg.store.base import SYSTEM_USER
-
-_STATUS_ACTION = {"accepted": "accept", "rejected": "reject", "superseded": "supersede"}
 
 INSERT_ASSERTIONS = "UNWIND $rows AS r CREATE (a:Assertion) SET a = r"
 PIPELINE_CHUNK = 1000  # rows per statement of a pipelined bulk insert
@@ -65,6 +64,10 @@ class AssertionsMixin(Neo4jCore):
     def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
     def _index_names(self, d: Diagnosis) -> None: ...
 
+    if TYPE_CHECKING:  # provided by the bulk-read mixin, later in the MRO: a stub here would shadow it
+
+        def _assertion_where(self, query: AssertionQuery) -> tuple[str, dict[str, Any]]: ...
+
     # -- reads -----------------------------------------------------------------------------
     def get_assertion(self, id: str) -> Assertion | None:
         row = self._one("MATCH (a:Assertion {id: $id}) RETURN a.data AS data", id=id)
@@ -95,30 +98,7 @@ class AssertionsMixin(Neo4jCore):
         return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
 
     def query_assertions(self, query: AssertionQuery) -> Page:
-        where: list[str] = []
-        params: dict[str, Any] = {}
-        if query.kind is not None:
-            where.append("a.kind = $kind")
-            params["kind"] = query.kind
-        if query.status is not None:
-            where.append("a.status IN $statuses")
-            params["statuses"] = [query.status] if isinstance(query.status, str) else list(query.status)
-        if query.origin is not None:
-            where.append("a.origin = $origin")
-            params["origin"] = query.origin
-        if query.source_sha256 is not None:
-            where.append("$source IN a.sources")
-            params["source"] = query.source_sha256
-        if query.diagnosis is not None:
-            where.append("(a.subject = $dx OR a.object = $dx)")
-            params["dx"] = self._resolve_id(query.diagnosis) or query.diagnosis
-        if query.min_score is not None:
-            where.append("a.score >= $min_score")
-            params["min_score"] = query.min_score
-        if query.max_score is not None:
-            where.append("a.score <= $max_score")
-            params["max_score"] = query.max_score
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = self._assertion_where(query)
         page = "" if query.limit is None else " LIMIT $limit"
         with self._lock:
             total = self._q(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", **params)[0]["n"]
@@ -223,48 +203,20 @@ class AssertionsMixin(Neo4jCore):
                 raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
             prepared.append(sem.prepare_assertion(a, s, o))
         stored = self._assertions_by_keys(sorted({akey(a.kind, a.subject, a.object) for a in prepared}))
-        staged: dict[str, tuple[Assertion | None, Assertion]] = {}
-        order: list[str] = []
-        parents: dict[str, set[str]] | None = None
+        batch = AssertionBatch(lambda k, s, o: stored.get(akey(k, s, o)), self._accepted_parents)
         for a in prepared:
-            key = akey(a.kind, a.subject, a.object)
-            order.append(key)
-            before, current = staged[key] if key in staged else (stored.get(key), stored.get(key))
-            if current is None:
-                after = a  # prepare_assertion set version 1
-            else:
-                merged = sem.merge_assertion(current, a)
-                if merged is None:
-                    staged[key] = (before, current)
-                    continue
-                after = merged.model_copy(update={"version": (before.version + 1) if before else 1})
-            was_accepted = current is not None and current.status == "accepted"
-            if after.kind == "is_a" and after.status == "accepted" and not was_accepted:
-                if parents is None:
-                    parents = self._accepted_parents()
-                sem.check_acyclic_add(parents, after.subject, after.object)
-            staged[key] = (before, after)
-        inserts = [a for b, a in staged.values() if b is None]
-        updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
-        self._insert_assertions(inserts, user)
-        self._write_assertions(updates)
-        events = []
-        for before, after in updates:
-            if before.status != after.status:
-                events.append(
-                    self._event_row(
-                        user,
-                        _STATUS_ACTION[after.status],
-                        "assertion",
-                        after.id,
-                        sem.snapshot(before),
-                        sem.snapshot(after),
-                    )
-                )
-        self._insert_events(events)
-        for before, after in staged.values():
+            batch.add(a)
+        self._insert_assertions(batch.inserts(), user)
+        self._write_assertions(batch.updates())
+        self._insert_events(
+            [
+                self._event_row(user, action, "assertion", a.id, sem.snapshot(b), sem.snapshot(a))
+                for action, b, a in batch.status_changes()
+            ]
+        )
+        for before, after in batch.staged.values():
             self._mark_changed(before, after)
-        return [staged[k][1] for k in order]
+        return batch.results()
 
     def review(
         self,
@@ -278,7 +230,7 @@ class AssertionsMixin(Neo4jCore):
     ) -> Assertion:
         def run() -> Assertion:
             current = self._require_assertion(id)
-            self._check_version("assertion", current, expected_version)
+            sem.check_version("assertion", current, expected_version)
             new, action = sem.apply_vote(
                 current, user=user, decision=decision, reason=reason, required_votes=required_votes
             )
@@ -290,14 +242,6 @@ class AssertionsMixin(Neo4jCore):
             return new
 
         return self._atomic(run)
-
-    @staticmethod
-    def _check_version(kind: str, item: Any, expected: int | None) -> None:
-        if expected is not None and item.version != expected:
-            raise ConflictError(
-                f"{kind} {item.id} is at version {item.version}, not {expected}: "
-                "someone else changed it; reload and retry"
-            )
 
     def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
         if a.kind == "is_a" and a.status == "accepted":
@@ -317,25 +261,17 @@ class AssertionsMixin(Neo4jCore):
     ) -> Assertion:
         def run() -> Assertion:
             current = self._require_assertion(id)
-            self._check_version("assertion", current, expected_version)
-            k = kind or current.kind
-            s = self._require_id(subject) if subject is not None else current.subject
-            o = self._require_id(object) if object is not None else current.object
-            if s == o:
-                raise InputError(f"{k} assertion from {s!r} to itself")
-            s, o = canonical_pair(k, s, o)
-            update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
-            if note is not None:
-                update["note"] = note
-            new = current.model_copy(update=update)
-            if new.model_copy(update={"version": current.version}) == current:
+            sem.check_version("assertion", current, expected_version)
+            new = sem.edited_assertion(
+                current,
+                kind=kind,
+                subject=None if subject is None else self._require_id(subject),
+                object=None if object is None else self._require_id(object),
+                note=note,
+                by_key=self._assertion_by_key,
+            )
+            if new is current:
                 return current
-            if (k, s, o) != (current.kind, current.subject, current.object):
-                other = self._assertion_by_key(k, s, o)
-                if other is not None:
-                    raise InputError(
-                        f"assertion {other.id} already states {k} {s} -> {o}; merge or reject instead"
-                    )
             self._check_acyclic_assertion(new, without=current.id)
             self._write_assertions([(current, new)])
             self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)

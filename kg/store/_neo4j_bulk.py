@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import StoreUnavailableError
 from kg.models import Assertion, AssertionQuery, AssertionSummary
-from kg.store._neo4j_conn import scrub
 from kg.store._neo4j_core import Neo4jCore, chunks
 
 
@@ -54,22 +52,8 @@ class BulkReadMixin(Neo4jCore):
     def _read_value(self, cypher: str, key: str, **params: Any) -> Any:
         """Column ``key`` of the one row a read returns, as the driver decoded it. (``_q`` copies
         every row through ``Record.data()``, which walks a 20,000-item list element by element.)"""
-        from neo4j import RoutingControl
-        from neo4j import exceptions as nx
-
-        with self._lock:
-            if self._tx is not None:  # inside a transaction: see its own writes
-                record = self._tx.tx.run(cypher, params).single()
-                return None if record is None else record[key]
-            try:
-                records = self.driver.execute_query(
-                    cypher, params, database_=self.target.database, routing_=RoutingControl.READ
-                ).records
-            except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
-                raise StoreUnavailableError(
-                    f"lost Neo4j at {self.target.display}: {scrub(str(exc), self.target)}"
-                ) from None
-            return records[0][key] if records else None
+        records = self._records(cypher, params)
+        return records[0][key] if records else None
 
     def count_assertions(self, query: AssertionQuery) -> int:
         clause, params = self._assertion_where(query)

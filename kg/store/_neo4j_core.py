@@ -182,23 +182,27 @@ class Neo4jCore(GraphStore):
         return self._driver
 
     # -- statements --------------------------------------------------------------------------
-    def _q(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a read (inside the open transaction, so it sees its own writes)."""
+    def _records(self, cypher: str, params: dict[str, Any]) -> list[Any]:
+        """The driver's records of a read: inside the open transaction (so it sees its own writes),
+        else as a routed read; a lost server is StoreUnavailableError."""
         from neo4j import RoutingControl
         from neo4j import exceptions as nx
 
         with self._lock:
             if self._tx is not None:
-                return self._tx.tx.run(cypher, params).data()
+                return list(self._tx.tx.run(cypher, params))
             try:
-                records = self.driver.execute_query(
+                return self.driver.execute_query(
                     cypher, params, database_=self.target.database, routing_=RoutingControl.READ
                 ).records
             except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
                 raise StoreUnavailableError(
                     f"lost Neo4j at {self.target.display}: {scrub(str(exc), self.target)}"
                 ) from None
-            return [r.data() for r in records]
+
+    def _q(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read (inside the open transaction, so it sees its own writes)."""
+        return [r.data() for r in self._records(cypher, params)]
 
     def _one(self, cypher: str, **params: Any) -> dict[str, Any] | None:
         rows = self._q(cypher, **params)

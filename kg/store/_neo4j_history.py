@@ -7,13 +7,20 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from kg.errors import InputError, NotFoundError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, EventQuery, GraphExport, LabelMapping, Page
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import INSERT_ASSERTIONS, assertion_props
 from kg.store._neo4j_core import CREATE_EVENTS, event_from, ts
 from kg.store._neo4j_merge import MergeMixin
-from kg.store._revert import check_revertible, rejected_copy
+from kg.store._revert import (
+    check_revertible,
+    rejected_copy,
+    restored_assertion,
+    restored_case,
+    restored_label_map,
+    restored_record,
+)
 
 _EVENT_COLS = (
     "e.seq AS seq, e.id AS id, e.at AS at, e.user AS user, e.action AS action, e.target_type AS target_type, "
@@ -128,33 +135,18 @@ class HistoryMixin(MergeMixin):
             self._write_case(restored, prev_version=current.version)
         return current, restored
 
-    @staticmethod
-    def _changed_since(ev: CurationEvent, current: Any) -> None:
-        assert ev.after is not None
-        if current is None or current.version != ev.after.get("version"):
-            raise ConflictError(f"{ev.target_type} {ev.target} changed after event {ev.id}; cannot revert it")
-
     def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
         current = self.get_assertion(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
         assert current is not None
-        restored = Assertion.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        key = (restored.kind, restored.subject, restored.object)
-        if key != (current.kind, current.subject, current.object):
-            for i in (restored.subject, restored.object):
-                self._require_id(i)
-            other = self._assertion_by_key(*key)
-            if other is not None:
-                raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")
         self._check_acyclic_assertion(restored, without=current.id)
         self._write_assertions([(current, restored)])
         return current, restored
 
     def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
         current = self._diagnosis_row(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_record(ev, current, Diagnosis)
         assert current is not None
-        restored = Diagnosis.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
         self._check_name_collisions(current, restored)
         self._write_diagnosis(restored, prev_version=current.version)
         self._index_names(restored)
@@ -162,22 +154,13 @@ class HistoryMixin(MergeMixin):
 
     def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
         current = self.get_case(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_case(ev, current, require_id=self._require_id)
         assert current is not None
-        restored = Case.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
         self._write_case(restored, prev_version=current.version)
         return current, restored
 
     def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
-        assert ev.before is not None and ev.after is not None
-        after = LabelMapping.model_validate(ev.after)
-        current = self._label_mapping(after.dataset, after.label)
-        if current != after:
-            raise ConflictError(f"label mapping {ev.target} changed after event {ev.id}; cannot revert it")
-        restored = LabelMapping.model_validate(ev.before)
-        if restored.diagnosis is not None:
-            restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
+        current, restored = restored_label_map(ev, label_map=self._label_mapping, require_id=self._require_id)
         self._write_label_mapping(restored)
         return current, restored
 
@@ -195,11 +178,7 @@ class HistoryMixin(MergeMixin):
         if not self._is_empty():
             raise InputError(f"cannot restore into {self.target.display}: the store is not empty")
         _check_consistent(export)
-        cycle = sem.find_cycle(
-            (a.subject, a.object) for a in export.assertions if a.kind == "is_a" and a.status == "accepted"
-        )
-        if cycle:
-            raise CycleError(f"the export's accepted is_a edges form a cycle: {' -> '.join(cycle)}")
+        sem.check_export_acyclic(export)
         self._w_rows(
             "UNWIND $rows AS r CREATE (s:Source) SET s = r",
             [{"sha256": s.sha256, "data": s.model_dump_json()} for s in export.sources],

@@ -6,15 +6,14 @@ revert can bring the dropped diagnosis back and move back only what the merge mo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kg.errors import ConflictError, CycleError, InputError
-from kg.ids import canonical_pair
+from kg.errors import ConflictError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping
 from kg.names import name_keys
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import INSERT_ASSERTIONS, AssertionsMixin, assertion_props
-from kg.store._revert import merge_details, plan_merge_revert
+from kg.store._revert import MergeLog, plan_merge_revert
 
 
 class MergeMixin(AssertionsMixin):
@@ -32,14 +31,8 @@ class MergeMixin(AssertionsMixin):
         return self._atomic(lambda: self._merge(keep, drop, user, reason))
 
     def _merge(self, keep: str, drop: str, user: str, reason: str | None) -> Diagnosis:
-        k_id, d_id = self._require_id(keep), self._require_id(drop)
-        if k_id == d_id:
-            raise InputError(f"{keep!r} and {drop!r} are already the same diagnosis ({k_id})")
-        k, d = self._diagnosis_row(k_id), self._diagnosis_row(d_id)
-        assert k is not None and d is not None
-        merged = sem.merge_diagnoses_into(k, d)
-        moved: list[str] = []
-        dropped: list[dict[str, Any]] = []
+        log = MergeLog.start(keep, drop, require_id=self._require_id, diagnosis=self._diagnosis_row)
+        k, k_id, d_id = log.keep, log.keep.id, log.drop.id
         originals = [
             Assertion.model_validate_json(row["data"])
             for row in self._q(
@@ -48,38 +41,26 @@ class MergeMixin(AssertionsMixin):
                 d=d_id,
             )
         ]
-        absorbed: list[tuple[Assertion, Assertion]] = []
-        moved_cases: list[Case] = []
-        moved_maps: list[LabelMapping] = []
         for a in originals:
-            s = k_id if a.subject == d_id else a.subject
-            o = k_id if a.object == d_id else a.object
             self._w("MATCH (a:Assertion {id: $id}) DELETE a", id=a.id)
             self._touch(a.id)
-            if s == o:
-                dropped.append(sem.snapshot(a))
+            moved_a = log.repoint(a)
+            if moved_a is None:
                 continue
-            s, o = canonical_pair(a.kind, s, o)
-            moved_a = a.model_copy(update={"subject": s, "object": o, "version": a.version + 1})
-            existing = self._assertion_by_key(a.kind, s, o)
+            existing = self._assertion_by_key(moved_a.kind, moved_a.subject, moved_a.object)
             if existing is None:
                 self._w(INSERT_ASSERTIONS, rows=[assertion_props(moved_a)])
             else:
                 target = sem.merge_assertion(existing, moved_a)
                 if target is not None:
                     self._write_assertions([(existing, target)])
-                    absorbed.append((existing, target))
-                dropped.append(sem.snapshot(a))
-            moved.append(a.id)
-        cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
-        if cycle:
-            raise CycleError(
-                f"merging {d_id} into {k_id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-            )
+                log.absorb(a, existing, target)
+        sem.check_no_cycle(
+            ((s, o) for s, ps in self._accepted_parents().items() for o in ps),
+            f"merging {d_id} into {k_id} would make the taxonomy cyclic",
+        )
         for row in self._q("MATCH (c:Case {diagnosis: $d}) RETURN c.data AS data", d=d_id):
-            c = Case.model_validate_json(row["data"])
-            c = c.model_copy(update={"diagnosis": k_id, "version": c.version + 1})
-            moved_cases.append(c)
+            c = log.repoint_case(Case.model_validate_json(row["data"]))
             self._w(
                 "MATCH (c:Case {id: $id}) SET c.diagnosis = $dx, c.version = $v, c.data = $data",
                 id=c.id,
@@ -88,44 +69,26 @@ class MergeMixin(AssertionsMixin):
                 data=c.model_dump_json(),
             )
         for row in self._q("MATCH (m:LabelMap {diagnosis: $d}) RETURN m.data AS data", d=d_id):
-            m = LabelMapping.model_validate_json(row["data"]).model_copy(update={"diagnosis": k_id})
-            moved_maps.append(m)
+            m = log.repoint_label_map(LabelMapping.model_validate_json(row["data"]))
             self._w(
                 "MATCH (m:LabelMap {key: $key}) SET m.diagnosis = $dx, m.data = $data",
                 key=f"{m.dataset}\x1f{m.label}",
                 dx=k_id,
                 data=m.model_dump_json(),
             )
-        redirected = [r["a"] for r in self._q("MATCH (a:Alias {target: $d}) RETURN a.alias AS a", d=d_id)]
+        log.redirected_aliases = [
+            r["a"] for r in self._q("MATCH (a:Alias {target: $d}) RETURN a.alias AS a", d=d_id)
+        ]
         self._w("MATCH (a:Alias {target: $d}) SET a.target = $k", d=d_id, k=k_id)
         self._w("MATCH (n:Name {diagnosis: $d}) DETACH DELETE n", d=d_id)
         self._w("MATCH (x:Diagnosis {id: $d}) DETACH DELETE x", d=d_id)
         self._w("MERGE (a:Alias {alias: $d}) SET a.target = $k", d=d_id, k=k_id)
-        self._write_diagnosis(merged, prev_version=k.version)
-        self._index_names(merged)
-        self._event(
-            user,
-            "merge",
-            "diagnosis",
-            k_id,
-            {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
-            {
-                "keep": sem.snapshot(merged),
-                "moved_assertions": moved,
-                "dropped_assertions": dropped,
-                **merge_details(
-                    assertions_before=originals,
-                    absorbed=absorbed,
-                    moved_cases=moved_cases,
-                    moved_label_maps=moved_maps,
-                    redirected_aliases=redirected,
-                ),
-            },
-            reason,
-        )
+        self._write_diagnosis(log.merged, prev_version=k.version)
+        self._index_names(log.merged)
+        self._event(user, "merge", "diagnosis", k_id, *log.event(), reason)
         assert self._tx is not None
         self._tx.graph_changed = True
-        return merged
+        return log.merged
 
     def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent:
         """Bring the dropped diagnosis back with its names, aliases, assertions, cases and mappings."""
@@ -163,11 +126,10 @@ class MergeMixin(AssertionsMixin):
             self._write_case(restored_case, prev_version=current_case.version)
         for _, restored_map in plan.label_maps:
             self._write_label_mapping(restored_map)
-        cycle = sem.find_cycle((s, o) for s, ps in self._accepted_parents().items() for o in ps)
-        if cycle:
-            raise CycleError(
-                f"reverting merge event {ev.id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-            )
+        sem.check_no_cycle(
+            ((s, o) for s, ps in self._accepted_parents().items() for o in ps),
+            f"reverting merge event {ev.id} would make the taxonomy cyclic",
+        )
         assert self._tx is not None
         self._tx.graph_changed = True
         return self._event(

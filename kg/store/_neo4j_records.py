@@ -129,14 +129,13 @@ class RecordsMixin(AssertionsMixin):
             current = self.get_case(id)
             if current is None:
                 raise NotFoundError(f"unknown case id {id!r}")
-            self._check_version("case", current, expected_version)
+            sem.check_version("case", current, expected_version)
             todo = changes
             if todo.get("diagnosis") is not None:
                 todo = {**todo, "diagnosis": self._require_id(todo["diagnosis"])}
-            new = sem.apply_case_changes(current, todo)
-            if new == current:
+            new = sem.next_version(current, sem.apply_case_changes(current, todo))
+            if new is None:
                 return current
-            new = new.model_copy(update={"version": current.version + 1})
             self._write_case(new, prev_version=current.version)
             action = sem.case_action(current, new)
             self._event(user, action, "case", id, sem.snapshot(current), sem.snapshot(new), reason)

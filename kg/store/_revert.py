@@ -1,24 +1,32 @@
-"""Backend-independent rules for reverting a ``merge`` or a ``create`` event (pure, no I/O).
+"""Backend-independent rules for merging diagnoses and reverting events (pure, no I/O: reads
+come in as callables, the backends do the writes).
 
-A merge event records, besides the ``keep`` / ``drop`` snapshots, exactly what the merge moved:
-the assertions touching ``drop`` before the merge, the existing assertions that absorbed a
-duplicate (before / after), the cases and label mappings re-pointed, and the alias ids that
-pointed at ``drop``. :func:`plan_merge_revert` checks that none of it changed since (ConflictError
+A merge is logged by :class:`MergeLog`, which also decides where each record goes. The merge
+event records, besides the ``keep`` / ``drop`` snapshots, exactly what the merge moved: the
+assertions touching ``drop`` before the merge, the existing assertions that absorbed a duplicate
+(before / after), the cases and label mappings re-pointed, and the alias ids that pointed at
+``drop``. :func:`plan_merge_revert` checks that none of it changed since (ConflictError
 otherwise) and returns what to write; the backends only apply the plan. A create is reverted by
-rejecting what was created (:func:`rejected_copy`): nothing is deleted, history stays whole.
+rejecting what was created (:func:`rejected_copy`): nothing is deleted, history stays whole. An
+edit or review is reverted by restoring its ``before`` snapshot (:func:`restored_record` and the
+per-type helpers), refused when the item changed since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import ConflictError, InputError
+from kg.ids import canonical_pair
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping, utcnow
+from kg.store._semantics import merge_diagnoses_into, snapshot
 
 MERGE_DETAILS = ("assertions_before", "absorbed", "moved_cases", "moved_label_maps", "redirected_aliases")
 REJECTED_STATUS = {"assertion": "rejected", "diagnosis": "rejected", "case": "excluded"}
+
+R = TypeVar("R", Assertion, Case, Diagnosis)
 
 
 def merge_details(
@@ -39,6 +47,91 @@ def merge_details(
         "moved_label_maps": [m.model_dump(mode="json") for m in moved_label_maps],
         "redirected_aliases": sorted(redirected_aliases),
     }
+
+
+@dataclass
+class MergeLog:
+    """What one merge of ``drop`` into ``keep`` moved, logged as the backend writes it; it decides
+    where each record goes (pure) and becomes the merge event that :func:`plan_merge_revert` undoes."""
+
+    keep: Diagnosis
+    drop: Diagnosis
+    merged: Diagnosis  # ``keep`` with ``drop``'s names and evidence
+    assertions_before: list[Assertion] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # ids of the assertions re-pointed at ``keep``
+    dropped: list[dict[str, Any]] = field(default_factory=list)  # snapshots of the deleted ones
+    absorbed: list[tuple[Assertion, Assertion]] = field(default_factory=list)
+    moved_cases: list[Case] = field(default_factory=list)
+    moved_label_maps: list[LabelMapping] = field(default_factory=list)
+    redirected_aliases: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        keep: str,
+        drop: str,
+        *,
+        require_id: Callable[[str], str],
+        diagnosis: Callable[[str], Diagnosis | None],
+    ) -> MergeLog:
+        """Resolve both names or ids (through aliases) and refuse merging a diagnosis into itself;
+        ``diagnosis`` reads a live diagnosis row."""
+        k_id, d_id = require_id(keep), require_id(drop)
+        if k_id == d_id:
+            raise InputError(f"{keep!r} and {drop!r} are already the same diagnosis ({k_id})")
+        k, d = diagnosis(k_id), diagnosis(d_id)
+        assert k is not None and d is not None
+        return cls(keep=k, drop=d, merged=merge_diagnoses_into(k, d))
+
+    def repoint(self, a: Assertion) -> Assertion | None:
+        """``a`` re-pointed from ``drop`` to ``keep`` (canonical ends, version + 1); None, logged as
+        dropped, when it would become a self-loop (the backend deletes it)."""
+        self.assertions_before.append(a)
+        s = self.keep.id if a.subject == self.drop.id else a.subject
+        o = self.keep.id if a.object == self.drop.id else a.object
+        if s == o:
+            self.dropped.append(snapshot(a))
+            return None
+        self.moved.append(a.id)
+        s, o = canonical_pair(a.kind, s, o)
+        return a.model_copy(update={"subject": s, "object": o, "version": a.version + 1})
+
+    def absorb(self, a: Assertion, existing: Assertion, target: Assertion | None) -> None:
+        """Log that ``a`` duplicated ``existing`` (``a`` is deleted); ``target``, the merge of the
+        two when it differs from ``existing``, is written over it."""
+        if target is not None:
+            self.absorbed.append((existing, target))
+        self.dropped.append(snapshot(a))
+
+    def repoint_case(self, c: Case) -> Case:
+        """``c`` moved to ``keep`` at version + 1."""
+        moved = c.model_copy(update={"diagnosis": self.keep.id, "version": c.version + 1})
+        self.moved_cases.append(moved)
+        return moved
+
+    def repoint_label_map(self, m: LabelMapping) -> LabelMapping:
+        """``m`` mapped to ``keep`` instead (label maps carry no version)."""
+        moved = m.model_copy(update={"diagnosis": self.keep.id})
+        self.moved_label_maps.append(moved)
+        return moved
+
+    def event(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The merge event's ``before`` / ``after``: both snapshots, what moved, and the
+        :func:`merge_details` a revert needs."""
+        before = {"keep": snapshot(self.keep), "drop": snapshot(self.drop)}
+        after = {
+            "keep": snapshot(self.merged),
+            "moved_assertions": self.moved,
+            "dropped_assertions": self.dropped,
+            **merge_details(
+                assertions_before=self.assertions_before,
+                absorbed=self.absorbed,
+                moved_cases=self.moved_cases,
+                moved_label_maps=self.moved_label_maps,
+                redirected_aliases=self.redirected_aliases,
+            ),
+        }
+        return before, after
 
 
 @dataclass
@@ -162,3 +255,59 @@ def rejected_copy(ev: CurationEvent, current: Any, *, user: str, reason: str) ->
     if ev.target_type == "assertion":
         update.update(reviewed_by=user, reviewed_at=utcnow(), note=reason)
     return current.model_copy(update=update)
+
+
+def restored_record(ev: CurationEvent, current: R | None, model: type[R]) -> R:
+    """The ``before`` snapshot of an edit/review event as the next version of ``current``; refused
+    (ConflictError) when ``current`` changed after the event, so a revert never overwrites later work."""
+    assert ev.after is not None
+    if current is None or current.version != ev.after.get("version"):
+        raise ConflictError(f"{ev.target_type} {ev.target} changed after event {ev.id}; cannot revert it")
+    return model.model_validate({**(ev.before or {}), "version": current.version + 1})
+
+
+def restored_assertion(
+    ev: CurationEvent,
+    current: Assertion | None,
+    *,
+    require_id: Callable[[str], str],
+    by_key: Callable[[str, str, str], Assertion | None],
+) -> Assertion:
+    """:func:`restored_record` for an assertion, also refusing to restate a key (kind, subject,
+    object) that another assertion now holds, or one whose diagnoses are gone (NotFoundError)."""
+    restored = restored_record(ev, current, Assertion)
+    assert current is not None
+    key = (restored.kind, restored.subject, restored.object)
+    if key != (current.kind, current.subject, current.object):
+        for i in (restored.subject, restored.object):
+            require_id(i)
+        other = by_key(*key)
+        if other is not None:
+            raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")
+    return restored
+
+
+def restored_case(ev: CurationEvent, current: Case | None, *, require_id: Callable[[str], str]) -> Case:
+    """:func:`restored_record` for a case, its diagnosis resolved through aliases (it may have been
+    merged away since)."""
+    restored = restored_record(ev, current, Case)
+    return restored.model_copy(update={"diagnosis": require_id(restored.diagnosis)})
+
+
+def restored_label_map(
+    ev: CurationEvent,
+    *,
+    label_map: Callable[[str, str], LabelMapping | None],
+    require_id: Callable[[str], str],
+) -> tuple[LabelMapping, LabelMapping]:
+    """(current, restored) for a label-map event: mappings carry no version, so the whole current
+    mapping must still equal the event's ``after``."""
+    assert ev.before is not None and ev.after is not None
+    after = LabelMapping.model_validate(ev.after)
+    current = label_map(after.dataset, after.label)
+    if current is None or current != after:
+        raise ConflictError(f"label mapping {ev.target} changed after event {ev.id}; cannot revert it")
+    restored = LabelMapping.model_validate(ev.before)
+    if restored.diagnosis is not None:
+        restored = restored.model_copy(update={"diagnosis": require_id(restored.diagnosis)})
+    return current, restored

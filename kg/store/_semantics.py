@@ -6,19 +6,30 @@ decide how rows are read and written. See the module docstring of :mod:`kg.store
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from kg.errors import CycleError, InputError
+from kg.errors import ConflictError, CycleError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, evidence_id
-from kg.models import Assertion, Case, Decision, Diagnosis, Evidence, Vote, utcnow
+from kg.models import Assertion, Case, Decision, Diagnosis, Evidence, GraphExport, Vote, utcnow
 from kg.names import normalize
 
 DECISION_STATUS = {"accept": "accepted", "reject": "rejected", "supersede": "superseded"}
 STATUS_ACTION = {status: action for action, status in DECISION_STATUS.items()}
 DIAGNOSIS_FIELDS = {"name", "synonyms", "malignancy", "malignancy_source", "codes", "status", "origin"}
 CASE_FIELDS = {"diagnosis", "status", "rationale", "caption", "credit", "image_path", "meta", "source"}
+
+
+M = TypeVar("M", Assertion, Case, Diagnosis)
+
+
+def next_version(current: M, changed: M) -> M | None:
+    """``changed`` at ``current``'s version + 1, or None when it changes nothing, so that a no-op
+    write leaves the version and the history alone."""
+    if changed == current:
+        return None
+    return changed.model_copy(update={"version": current.version + 1})
 
 
 def snapshot(item: Any) -> dict[str, Any]:
@@ -85,10 +96,7 @@ def merge_diagnosis(existing: Diagnosis, incoming: Diagnosis) -> Diagnosis | Non
         update["malignancy_source"] = incoming.malignancy_source
     if existing.status == "proposed" and incoming.status in {"accepted", "rejected"}:
         update["status"] = incoming.status
-    merged = existing.model_copy(update=update)
-    if merged == existing:
-        return None
-    return merged.model_copy(update={"version": existing.version + 1})
+    return next_version(existing, existing.model_copy(update=update))
 
 
 def apply_diagnosis_changes(d: Diagnosis, changes: Mapping[str, Any]) -> Diagnosis:
@@ -166,10 +174,7 @@ def merge_assertion(existing: Assertion, incoming: Assertion) -> Assertion | Non
         update["agent"] = incoming.agent
     if existing.note is None and incoming.note is not None:
         update["note"] = incoming.note
-    merged = existing.model_copy(update=update)
-    if merged == existing:
-        return None
-    return merged.model_copy(update={"version": existing.version + 1})
+    return next_version(existing, existing.model_copy(update=update))
 
 
 def apply_vote(
@@ -215,10 +220,7 @@ def merge_case(existing: Case, incoming: Case) -> Case | None:
     for field in ("rationale", "caption", "credit", "source"):
         if getattr(existing, field) is None and getattr(incoming, field) is not None:
             update[field] = getattr(incoming, field)
-    merged = existing.model_copy(update=update)
-    if merged == existing:
-        return None
-    return merged.model_copy(update={"version": existing.version + 1})
+    return next_version(existing, existing.model_copy(update=update))
 
 
 def apply_case_changes(c: Case, changes: Mapping[str, Any]) -> Case:
@@ -271,6 +273,62 @@ def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
     except nx.NetworkXNoCycle:
         return None
     return [u for u, _ in cycle]
+
+
+def check_no_cycle(edges: Iterable[tuple[str, str]], what: str) -> None:
+    """Raise CycleError when the accepted is_a ``edges`` are cyclic; ``what`` names the change that
+    made them so (a merge, a revert, a restore), so the message says which change to undo."""
+    cycle = find_cycle(edges)
+    if cycle:
+        raise CycleError(f"{what}: {' -> '.join(cycle)}")
+
+
+def check_export_acyclic(export: GraphExport) -> None:
+    """Refuse to restore an export whose accepted is_a edges are cyclic (it was edited by hand)."""
+    check_no_cycle(
+        ((a.subject, a.object) for a in export.assertions if a.kind == "is_a" and a.status == "accepted"),
+        "the export's accepted is_a edges form a cycle",
+    )
+
+
+def edited_assertion(
+    current: Assertion,
+    *,
+    kind: str | None,
+    subject: str | None,
+    object: str | None,
+    note: str | None,
+    by_key: Callable[[str, str, str], Assertion | None],
+) -> Assertion:
+    """``current`` with a new kind / resolved ends / note, canonical and at version + 1; ``current``
+    itself when the edit changes nothing (so a no-op edit writes no event). Self-loops are refused,
+    and so is restating a (kind, subject, object) that ``by_key`` finds on another assertion."""
+    k = kind or current.kind
+    s = subject if subject is not None else current.subject
+    o = object if object is not None else current.object
+    if s == o:
+        raise InputError(f"{k} assertion from {s!r} to itself")
+    s, o = canonical_pair(k, s, o)
+    update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
+    if note is not None:
+        update["note"] = note
+    new = current.model_copy(update=update)
+    if new.model_copy(update={"version": current.version}) == current:
+        return current
+    if (k, s, o) != (current.kind, current.subject, current.object):
+        other = by_key(k, s, o)
+        if other is not None:
+            raise InputError(f"assertion {other.id} already states {k} {s} -> {o}; merge or reject instead")
+    return new
+
+
+def check_version(kind: str, item: Any, expected: int | None) -> None:
+    """Optimistic locking for the studio: refuse a change made from a stale copy of ``item``."""
+    if expected is not None and item.version != expected:
+        raise ConflictError(
+            f"{kind} {item.id} is at version {item.version}, not {expected}: "
+            "someone else changed it; reload and retry"
+        )
 
 
 def touches_accepted(*statuses: str | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.ids import canonical_pair
@@ -16,11 +16,16 @@ from kg.models import (
     Page,
 )
 from kg.store import _semantics as sem
+from kg.store._batch import AssertionBatch
 from kg.store._sqlite_core import _SQLiteCore, _ts
 from kg.store.base import SYSTEM_USER
 
 
 class _AssertionMixin(_SQLiteCore):
+    if TYPE_CHECKING:  # provided by the bulk-read mixin; a stub here would shadow it at run time
+
+        def _assertion_where(self, query: AssertionQuery) -> tuple[str, list[Any]]: ...
+
     # -- assertions ------------------------------------------------------------------------
     def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None:
         row = self._one(
@@ -48,61 +53,35 @@ class _AssertionMixin(_SQLiteCore):
                     ids[i] = self._require_id(i)
                 return ids[i]
 
-            staged: dict[tuple[str, str, str], tuple[Assertion | None, Assertion]] = {}
-            order: list[tuple[str, str, str]] = []
-            parents: dict[str, set[str]] | None = None
+            batch = AssertionBatch(self._assertion_by_key, self._accepted_parents)
             for a in items:
-                a = sem.prepare_assertion(a, resolve(a.subject), resolve(a.object))
-                key = (a.kind, a.subject, a.object)
-                order.append(key)
-                if key in staged:
-                    before, current = staged[key]
-                else:
-                    before = current = self._assertion_by_key(*key)
-                if current is None:
-                    after = a
-                else:
-                    merged = sem.merge_assertion(current, a)
-                    if merged is None:
-                        staged[key] = (before, current)
-                        continue
-                    after = merged.model_copy(update={"version": (before.version + 1) if before else 1})
-                was_accepted = current is not None and current.status == "accepted"
-                if after.kind == "is_a" and after.status == "accepted" and not was_accepted:
-                    if parents is None:
-                        parents = self._accepted_parents()
-                    sem.check_acyclic_add(parents, after.subject, after.object)
-                staged[key] = (before, after)
-            inserts = [self._assertion_params(a) for b, a in staged.values() if b is None]
-            updates = [(b, a) for b, a in staged.values() if b is not None and b != a]
+                batch.add(sem.prepare_assertion(a, resolve(a.subject), resolve(a.object)))
+            inserts = [self._assertion_params(a) for a in batch.inserts()]
+            updates = batch.updates()
             try:
                 self.conn.executemany("INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
             except sqlite3.IntegrityError as exc:
                 raise InputError(f"assertion ids collide with stored assertions: {exc}") from None
             for before, after in updates:
                 self._write_assertion(after, prev_version=before.version)
-            written = [a for b, a in staged.values() if b is None or b != a]
+            written = [*batch.inserts(), *(a for _, a in updates)]
             self.conn.executemany(
                 "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
                 [(ev.source_sha256, a.id) for a in written for ev in a.evidence],
             )
             # the create event's snapshot is the stored JSON itself (row[-1])
             events = [self._event_row(user, "create", "assertion", row[0], None, row[-1]) for row in inserts]
-            for before, after in updates:
-                if before.status != after.status:
-                    action = sem.STATUS_ACTION[after.status]
-                    events.append(
-                        self._event_row(
-                            user, action, "assertion", after.id, sem.snapshot(before), sem.snapshot(after)
-                        )
-                    )
+            events += [
+                self._event_row(user, action, "assertion", a.id, sem.snapshot(b), sem.snapshot(a))
+                for action, b, a in batch.status_changes()
+            ]
             self._insert_events(events)
             if self._tx is not None and (
                 any(row[4] == "accepted" for row in inserts)  # row[4]: status
                 or any("accepted" in (b.status, a.status) for b, a in updates)
             ):
                 self._tx.graph_changed = True
-            return [staged[k][1] for k in order]
+            return batch.results()
 
     @staticmethod
     def _assertion_params(a: Assertion) -> tuple[Any, ...]:
@@ -156,32 +135,7 @@ class _AssertionMixin(_SQLiteCore):
         return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
 
     def query_assertions(self, query: AssertionQuery) -> Page:
-        where: list[str] = []
-        params: list[Any] = []
-        if query.kind is not None:
-            where.append("kind = ?")
-            params.append(query.kind)
-        if query.status is not None:
-            statuses = [query.status] if isinstance(query.status, str) else list(query.status)
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-        if query.origin is not None:
-            where.append("origin = ?")
-            params.append(query.origin)
-        if query.source_sha256 is not None:
-            where.append("id IN (SELECT assertion FROM assertion_sources WHERE source = ?)")
-            params.append(query.source_sha256)
-        if query.diagnosis is not None:
-            did = self._resolve_id(query.diagnosis) or query.diagnosis
-            where.append("(subject = ? OR object = ?)")
-            params.extend([did, did])
-        if query.min_score is not None:
-            where.append("score >= ?")
-            params.append(query.min_score)
-        if query.max_score is not None:
-            where.append("score <= ?")
-            params.append(query.max_score)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = self._assertion_where(query)
         with self._lock:
             total = int(self._one(f"SELECT COUNT(*) FROM assertions {clause}", params)[0])  # type: ignore[index]
             rows = self._q(
@@ -207,7 +161,7 @@ class _AssertionMixin(_SQLiteCore):
     ) -> Assertion:
         with self.transaction():
             current = self._require_assertion(id)
-            self._check_version("assertion", current, expected_version)
+            sem.check_version("assertion", current, expected_version)
             new, action = sem.apply_vote(
                 current, user=user, decision=decision, reason=reason, required_votes=required_votes
             )
@@ -232,25 +186,17 @@ class _AssertionMixin(_SQLiteCore):
     ) -> Assertion:
         with self.transaction():
             current = self._require_assertion(id)
-            self._check_version("assertion", current, expected_version)
-            k = kind or current.kind
-            s = self._require_id(subject) if subject is not None else current.subject
-            o = self._require_id(object) if object is not None else current.object
-            if s == o:
-                raise InputError(f"{k} assertion from {s!r} to itself")
-            s, o = canonical_pair(k, s, o)
-            update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
-            if note is not None:
-                update["note"] = note
-            new = current.model_copy(update=update)
-            if new.model_copy(update={"version": current.version}) == current:
+            sem.check_version("assertion", current, expected_version)
+            new = sem.edited_assertion(
+                current,
+                kind=kind,
+                subject=None if subject is None else self._require_id(subject),
+                object=None if object is None else self._require_id(object),
+                note=note,
+                by_key=self._assertion_by_key,
+            )
+            if new is current:
                 return current
-            if (k, s, o) != (current.kind, current.subject, current.object):
-                other = self._assertion_by_key(k, s, o)
-                if other is not None:
-                    raise InputError(
-                        f"assertion {other.id} already states {k} {s} -> {o}; merge or reject instead"
-                    )
             self._check_acyclic_assertion(new, without=current.id)
             self._write_assertion(new, prev_version=current.version)
             self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
-from kg.ids import canonical_pair
+from kg.errors import ConflictError, NotFoundError
 from kg.models import (
     Assertion,
     Case,
@@ -15,7 +14,7 @@ from kg.models import (
     LabelMapping,
 )
 from kg.store import _semantics as sem
-from kg.store._revert import merge_details
+from kg.store._revert import MergeLog
 from kg.store._sqlite_core import _SQLiteCore
 from kg.store.base import SYSTEM_USER
 
@@ -24,26 +23,15 @@ class _CurationMixin(_SQLiteCore):
     # -- merge -----------------------------------------------------------------------------
     def merge_diagnoses(self, keep: str, drop: str, *, user: str, reason: str | None = None) -> Diagnosis:
         with self.transaction():
-            k_id, d_id = self._require_id(keep), self._require_id(drop)
-            if k_id == d_id:
-                raise InputError(f"{keep!r} and {drop!r} are already the same diagnosis ({k_id})")
-            k, d = self._diagnosis_row(k_id), self._diagnosis_row(d_id)
-            assert k is not None and d is not None
-            merged = sem.merge_diagnoses_into(k, d)
-            moved, dropped, originals, absorbed = [], [], [], []
-            moved_cases, moved_maps = [], []
+            log = MergeLog.start(keep, drop, require_id=self._require_id, diagnosis=self._diagnosis_row)
+            k, k_id, d_id = log.keep, log.keep.id, log.drop.id
             for row in self._q("SELECT data FROM assertions WHERE subject = ? OR object = ?", (d_id, d_id)):
                 a = Assertion.model_validate_json(row[0])
-                originals.append(a)
-                s = k_id if a.subject == d_id else a.subject
-                o = k_id if a.object == d_id else a.object
                 self.conn.execute("DELETE FROM assertions WHERE id = ?", (a.id,))
-                if s == o:
-                    dropped.append(sem.snapshot(a))
+                moved_a = log.repoint(a)
+                if moved_a is None:
                     continue
-                s, o = canonical_pair(a.kind, s, o)
-                moved_a = a.model_copy(update={"subject": s, "object": o, "version": a.version + 1})
-                existing = self._assertion_by_key(a.kind, s, o)
+                existing = self._assertion_by_key(moved_a.kind, moved_a.subject, moved_a.object)
                 if existing is None:
                     self.conn.execute(
                         "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -51,68 +39,44 @@ class _CurationMixin(_SQLiteCore):
                     )
                     target = moved_a
                 else:
-                    target = sem.merge_assertion(existing, moved_a) or existing
-                    if target is not existing:
-                        self._write_assertion(target, prev_version=existing.version)
-                        absorbed.append((existing, target))
-                    dropped.append(sem.snapshot(a))
+                    absorbing = sem.merge_assertion(existing, moved_a)
+                    if absorbing is not None:
+                        self._write_assertion(absorbing, prev_version=existing.version)
+                    log.absorb(a, existing, absorbing)
+                    target = absorbing or existing
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
                     [(ev.source_sha256, target.id) for ev in target.evidence],
                 )
-                moved.append(a.id)
-            cycle = sem.find_cycle(
-                self._q("SELECT subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'")
+            sem.check_no_cycle(
+                self._q("SELECT subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'"),
+                f"merging {d_id} into {k_id} would make the taxonomy cyclic",
             )
-            if cycle:
-                raise CycleError(
-                    f"merging {d_id} into {k_id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-                )
             for row in self._q("SELECT data FROM cases WHERE diagnosis = ?", (d_id,)):
-                c = Case.model_validate_json(row[0]).model_copy(update={"diagnosis": k_id})
-                c = c.model_copy(update={"version": c.version + 1})
-                moved_cases.append(c)
+                c = log.repoint_case(Case.model_validate_json(row[0]))
                 self.conn.execute(
                     "UPDATE cases SET diagnosis = ?, version = ?, data = ? WHERE id = ?",
                     (k_id, c.version, c.model_dump_json(), c.id),
                 )
             for row in self._q("SELECT data FROM label_maps WHERE diagnosis = ?", (d_id,)):
-                m = LabelMapping.model_validate_json(row[0]).model_copy(update={"diagnosis": k_id})
-                moved_maps.append(m)
+                m = log.repoint_label_map(LabelMapping.model_validate_json(row[0]))
                 self.conn.execute(
                     "UPDATE label_maps SET diagnosis = ?, data = ? WHERE dataset = ? AND label = ?",
                     (k_id, m.model_dump_json(), m.dataset, m.label),
                 )
-            redirected = [r[0] for r in self._q("SELECT alias FROM aliases WHERE target = ?", (d_id,))]
+            log.redirected_aliases = [
+                r[0] for r in self._q("SELECT alias FROM aliases WHERE target = ?", (d_id,))
+            ]
             self.conn.execute("UPDATE aliases SET target = ? WHERE target = ?", (k_id, d_id))
             self.conn.execute("DELETE FROM names WHERE diagnosis = ?", (d_id,))
             self.conn.execute("DELETE FROM diagnoses WHERE id = ?", (d_id,))
             self.conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (d_id, k_id))
-            self._write_diagnosis(merged, prev_version=k.version)
-            self._index_names(merged, replace=True)
-            self._event(
-                user,
-                "merge",
-                "diagnosis",
-                k_id,
-                {"keep": sem.snapshot(k), "drop": sem.snapshot(d)},
-                {
-                    "keep": sem.snapshot(merged),
-                    "moved_assertions": moved,
-                    "dropped_assertions": dropped,
-                    **merge_details(
-                        assertions_before=originals,
-                        absorbed=absorbed,
-                        moved_cases=moved_cases,
-                        moved_label_maps=moved_maps,
-                        redirected_aliases=redirected,
-                    ),
-                },
-                reason,
-            )
+            self._write_diagnosis(log.merged, prev_version=k.version)
+            self._index_names(log.merged, replace=True)
+            self._event(user, "merge", "diagnosis", k_id, *log.event(), reason)
             if self._tx is not None:
                 self._tx.graph_changed = True
-            return merged
+            return log.merged
 
     # -- cases -----------------------------------------------------------------------------
     def add_cases(self, cases: Iterable[Case], *, user: str = SYSTEM_USER) -> int:
@@ -208,13 +172,12 @@ class _CurationMixin(_SQLiteCore):
             current = self.get_case(id)
             if current is None:
                 raise NotFoundError(f"unknown case id {id!r}")
-            self._check_version("case", current, expected_version)
+            sem.check_version("case", current, expected_version)
             if changes.get("diagnosis") is not None:
                 changes = {**changes, "diagnosis": self._require_id(changes["diagnosis"])}
-            new = sem.apply_case_changes(current, changes)
-            if new == current:
+            new = sem.next_version(current, sem.apply_case_changes(current, changes))
+            if new is None:
                 return current
-            new = new.model_copy(update={"version": current.version + 1})
             self._write_case(new, prev_version=current.version)
             self._event(
                 user,

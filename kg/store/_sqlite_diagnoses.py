@@ -80,14 +80,6 @@ class _DiagnosisMixin(_SQLiteCore):
         if cur.rowcount != 1:
             raise ConflictError(f"diagnosis {d.id} was changed by someone else; reload and retry")
 
-    @staticmethod
-    def _check_version(kind: str, item: Any, expected: int | None) -> None:
-        if expected is not None and item.version != expected:
-            raise ConflictError(
-                f"{kind} {item.id} is at version {item.version}, not {expected}: "
-                "someone else changed it; reload and retry"
-            )
-
     def upsert_diagnoses(self, diagnoses: Iterable[Diagnosis], *, user: str = SYSTEM_USER) -> int:
         items = [sem.prepare_diagnosis(d) for d in diagnoses]
         with self.transaction():
@@ -146,11 +138,10 @@ class _DiagnosisMixin(_SQLiteCore):
         with self.transaction():
             current = self._diagnosis_row(self._require_id(id))
             assert current is not None
-            self._check_version("diagnosis", current, expected_version)
-            new = sem.apply_diagnosis_changes(current, changes)
-            if new == current:
+            sem.check_version("diagnosis", current, expected_version)
+            new = sem.next_version(current, sem.apply_diagnosis_changes(current, changes))
+            if new is None:
                 return current
-            new = new.model_copy(update={"version": current.version + 1})
             self._check_name_collisions(current, new)
             self._write_diagnosis(new, prev_version=current.version)
             self._index_names(new, replace=True)

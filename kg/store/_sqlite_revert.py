@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from kg.errors import ConflictError, InputError, NotFoundError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping
 from kg.names import name_keys
 from kg.store import _semantics as sem
-from kg.store._revert import check_revertible, plan_merge_revert, rejected_copy
+from kg.store._revert import (
+    check_revertible,
+    plan_merge_revert,
+    rejected_copy,
+    restored_assertion,
+    restored_case,
+    restored_label_map,
+    restored_record,
+)
 from kg.store._sqlite_core import _SQLiteCore
 
 
@@ -58,12 +66,6 @@ class _RevertMixin(_SQLiteCore):
                 user, "revert", ev.target_type, ev.target, sem.snapshot(current), sem.snapshot(restored), why
             )
 
-    @staticmethod
-    def _changed_since(ev: CurationEvent, current: Any) -> None:
-        assert ev.after is not None
-        if current is None or current.version != ev.after.get("version"):
-            raise ConflictError(f"{ev.target_type} {ev.target} changed after event {ev.id}; cannot revert it")
-
     def _revert_create(self, ev: CurationEvent, user: str, reason: str) -> tuple[Any, Any]:
         """A created diagnosis / assertion is rejected (a case excluded), never deleted."""
         if ev.target_type == "assertion":
@@ -82,25 +84,16 @@ class _RevertMixin(_SQLiteCore):
 
     def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
         current = self.get_assertion(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
         assert current is not None
-        restored = Assertion.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        key = (restored.kind, restored.subject, restored.object)
-        if key != (current.kind, current.subject, current.object):
-            for i in (restored.subject, restored.object):
-                self._require_id(i)
-            other = self._assertion_by_key(*key)
-            if other is not None:
-                raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")
         self._check_acyclic_assertion(restored, without=current.id)
         self._write_assertion(restored, prev_version=current.version)
         return current, restored
 
     def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
         current = self._diagnosis_row(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_record(ev, current, Diagnosis)
         assert current is not None
-        restored = Diagnosis.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
         self._check_name_collisions(current, restored)
         self._write_diagnosis(restored, prev_version=current.version)
         self._index_names(restored, replace=True)
@@ -108,22 +101,13 @@ class _RevertMixin(_SQLiteCore):
 
     def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
         current = self.get_case(ev.target)
-        self._changed_since(ev, current)
+        restored = restored_case(ev, current, require_id=self._require_id)
         assert current is not None
-        restored = Case.model_validate({**ev.before, "version": current.version + 1})  # type: ignore[dict-item]
-        restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
         self._write_case(restored, prev_version=current.version)
         return current, restored
 
     def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
-        assert ev.before is not None and ev.after is not None
-        after = LabelMapping.model_validate(ev.after)
-        current = self._label_mapping(after.dataset, after.label)
-        if current != after:
-            raise ConflictError(f"label mapping {ev.target} changed after event {ev.id}; cannot revert it")
-        restored = LabelMapping.model_validate(ev.before)
-        if restored.diagnosis is not None:
-            restored = restored.model_copy(update={"diagnosis": self._require_id(restored.diagnosis)})
+        current, restored = restored_label_map(ev, label_map=self._label_mapping, require_id=self._require_id)
         self._write_label_mapping(restored)
         return current, restored
 
@@ -168,17 +152,14 @@ class _RevertMixin(_SQLiteCore):
             "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
             [(e.source_sha256, a.id) for a in touched for e in a.evidence],
         )
-        for current_case, restored_case in plan.cases:
-            self._write_case(restored_case, prev_version=current_case.version)
+        for current_case, case_back in plan.cases:
+            self._write_case(case_back, prev_version=current_case.version)
         for _, restored_map in plan.label_maps:
             self._write_label_mapping(restored_map)
-        cycle = sem.find_cycle(
-            self._q("SELECT subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'")
+        sem.check_no_cycle(
+            self._q("SELECT subject, object FROM assertions WHERE kind = 'is_a' AND status = 'accepted'"),
+            f"reverting merge event {ev.id} would make the taxonomy cyclic",
         )
-        if cycle:
-            raise CycleError(
-                f"reverting merge event {ev.id} would make the taxonomy cyclic: {' -> '.join(cycle)}"
-            )
         if self._tx is not None:
             self._tx.graph_changed = True
         return self._event(

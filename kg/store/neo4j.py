@@ -243,11 +243,10 @@ class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin
         def run() -> Diagnosis:
             current = self._diagnosis_row(self._require_id(id))
             assert current is not None
-            self._check_version("diagnosis", current, expected_version)
-            new = sem.apply_diagnosis_changes(current, changes)
-            if new == current:
+            sem.check_version("diagnosis", current, expected_version)
+            new = sem.next_version(current, sem.apply_diagnosis_changes(current, changes))
+            if new is None:
                 return current
-            new = new.model_copy(update={"version": current.version + 1})
             self._check_name_collisions(current, new)
             self._write_diagnosis(new, prev_version=current.version)
             self._index_names(new)

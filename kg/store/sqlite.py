@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from kg.errors import CycleError, InputError
+from kg.errors import InputError
 from kg.models import (
     Assertion,
     AssertionKind,
@@ -135,13 +135,7 @@ class SQLiteGraphStore(
                 raise InputError(
                     f"the export is inconsistent (duplicate id or unknown diagnosis): {exc}"
                 ) from None
-            cycle = sem.find_cycle(
-                (a.subject, a.object)
-                for a in export.assertions
-                if a.kind == "is_a" and a.status == "accepted"
-            )
-            if cycle:
-                raise CycleError(f"the export's accepted is_a edges form a cycle: {' -> '.join(cycle)}")
+            sem.check_export_acyclic(export)
             assert self._tx is not None
             self._tx.revision = export.revision
 
