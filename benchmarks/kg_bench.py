@@ -144,14 +144,14 @@ def compare_single_tx(
         store.upsert_diagnoses(diagnoses[start : start + batch])
     store.add_assertions(is_a)
     store.add_cases(cases)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for start in range(0, len(bulk), batch):
         store.add_assertions(bulk[start : start + batch])
-    batched_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    batched_s, batched_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     for a in singles:
         store.add_assertion(a)
-    single_s = time.perf_counter() - t0
+    single_s, single_cpu_s = time.perf_counter() - t0, time.process_time() - c0
     batched_rate, single_rate = len(bulk) / batched_s, len(singles) / single_s
     store.graph_view()  # built once per revision, as in run(); the queries then hit the cached view
     rng = random.Random(seed + 1)
@@ -165,8 +165,10 @@ def compare_single_tx(
         "batch_size": batch,
         "batched_s": round(batched_s, 2),
         "batched_per_s": round(batched_rate, 1),
+        "batched_client_cpu_s": round(batched_cpu_s, 2),  # this process; the rest is the server + waiting
         "single_tx_sample": len(singles),
         "single_tx_sample_s": round(single_s, 2),
+        "single_tx_client_cpu_s": round(single_cpu_s, 2),
         "single_tx_per_s": round(single_rate, 1),
         "single_tx_extrapolated_s": round(len(bulk) / single_rate, 1),
         "single_tx_is_extrapolated": len(singles) < len(bulk),
