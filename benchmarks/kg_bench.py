@@ -6,6 +6,8 @@ Uses only the store interface, so it runs against any backend:
     python benchmarks/kg_bench.py --store neo4j://neo4j@127.0.0.1:7687 --diagnoses 2000 --ddx 20000
     python benchmarks/kg_bench.py --store neo4j://neo4j@127.0.0.1:7687 --compare-single-tx  # issue 3
 
+For the Neo4j figures, start a fresh server the way the tests do (``services/neo4j/start.sh``).
+
 Targets (issue 2, SQLite on the 2-core dev machine): load < 20 s, every query p99 < 2 ms.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -126,6 +129,7 @@ def run(store: GraphStore, n_dx: int, n_ddx: int, n_queries: int, seed: int) -> 
         "malignancy": percentiles(lambda d: alg.malignancy(store.graph_view(), d), ids),
         "resolve_ddx_neighbor": percentiles(lambda d: alg.resolve_ddx_neighbor(store.graph_view(), d), ids),
         "revision": store.revision(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -133,9 +137,10 @@ def compare_single_tx(
     store: GraphStore, n_dx: int, n_ddx: int, sample: int, batch: int, n_queries: int, seed: int
 ) -> dict[str, Any]:
     """Issue 3: bulk load of ``n_ddx`` DDx assertions in batches (one transaction per ``batch``)
-    versus one transaction per assertion. The single-transaction rate is measured on ``sample``
-    further assertions and extrapolated to ``n_ddx`` (said so in the output). Then the p99 of
-    ResolveDDXNeighbor and of name resolution on the loaded graph."""
+    versus one transaction per assertion, on ``sample`` further assertions, extrapolated to
+    ``n_ddx`` (said so in the output). The two are interleaved (after each batch, its share of the
+    single-transaction sample), so both see the same graph size and the same machine load. Then
+    the p99 of ResolveDDXNeighbor and of name resolution on the loaded graph."""
     diagnoses, is_a, ddx, cases = generate(n_dx, n_ddx + sample, seed)
     rng = random.Random(seed + 2)
     rng.shuffle(ddx)
@@ -144,14 +149,19 @@ def compare_single_tx(
         store.upsert_diagnoses(diagnoses[start : start + batch])
     store.add_assertions(is_a)
     store.add_cases(cases)
-    t0, c0 = time.perf_counter(), time.process_time()
-    for start in range(0, len(bulk), batch):
-        store.add_assertions(bulk[start : start + batch])
-    batched_s, batched_cpu_s = time.perf_counter() - t0, time.process_time() - c0
-    t0, c0 = time.perf_counter(), time.process_time()
-    for a in singles:
-        store.add_assertion(a)
-    single_s, single_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    batches = [bulk[start : start + batch] for start in range(0, len(bulk), batch)]
+    shares = [singles[i :: len(batches)] for i in range(len(batches))]
+    batched_s = batched_cpu_s = single_s = single_cpu_s = 0.0
+    for part, share in zip(batches, shares, strict=True):
+        t0, c0 = time.perf_counter(), time.process_time()
+        store.add_assertions(part)
+        batched_s += time.perf_counter() - t0
+        batched_cpu_s += time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
+        for a in share:
+            store.add_assertion(a)
+        single_s += time.perf_counter() - t0
+        single_cpu_s += time.process_time() - c0
     batched_rate, single_rate = len(bulk) / batched_s, len(singles) / single_s
     store.graph_view()  # built once per revision, as in run(); the queries then hit the cached view
     rng = random.Random(seed + 1)
@@ -176,6 +186,7 @@ def compare_single_tx(
         "resolve_name": percentiles(store.resolve_name, names),
         "resolve_ddx_neighbor": percentiles(lambda d: alg.resolve_ddx_neighbor(store.graph_view(), d), ids),
         "revision": store.revision(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 

@@ -15,15 +15,35 @@ from kg.ids import canonical_pair
 from kg.models import Assertion, AssertionKind, AssertionQuery, Decision, Diagnosis, Page
 from kg.store import _semantics as sem
 from kg.store._batch import AssertionBatch
-from kg.store._neo4j_core import CREATE_EVENTS, Neo4jCore, chunks, ts
+from kg.store._neo4j_core import Neo4jCore, chunks, ts
 from kg.store.base import SYSTEM_USER
 
 INSERT_ASSERTIONS = "UNWIND $rows AS r CREATE (a:Assertion) SET a = r"
 PIPELINE_CHUNK = 1000  # rows per statement of a pipelined bulk insert
-PROJECT_NEW = {  # relationships of new accepted assertions, straight from their rows (one statement per type)
-    kind: "UNWIND $rows AS r MATCH (s:Diagnosis {id: r.s}) MATCH (o:Diagnosis {id: r.o}) "
-    f"CREATE (s)-[:{rel} {{assertion: r.id}}]->(o)"
-    for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX"))
+ASSERTION_KEYS = ("id", "akey", "kind", "subject", "object", "status", "origin", "score", "created")
+ASSERTION_KEYS += ("version", "sources", "data")  # the keys of assertion_props
+EVENT_KEYS = ("seq", "id", "at", "user", "action", "target_type", "target", "after")  # of a create event
+
+
+def _create_new(relationship: str | None) -> str:
+    """One statement per chunk of new assertions: each node, its ``create`` event and (accepted
+    ones) its projected relationship. Property maps are spelled out: ``SET a = r`` costs the server
+    a map merge per row."""
+    node = ", ".join(f"{k}: r.a.{k}" for k in ASSERTION_KEYS)
+    event = ", ".join(f"{k}: r.e.{k}" for k in EVENT_KEYS)
+    cypher = f"UNWIND $rows AS r CREATE (:Assertion {{{node}}}) CREATE (:Event {{{event}}})"
+    if relationship:
+        cypher += (
+            " WITH r MATCH (s:Diagnosis {id: r.a.subject}) MATCH (o:Diagnosis {id: r.a.object}) "
+            f"CREATE (s)-[:{relationship} {{assertion: r.a.id}}]->(o)"
+        )
+    return cypher
+
+
+CREATE_NEW = {  # by the relationship a new assertion projects to: none unless accepted
+    None: _create_new(None),
+    "is_a": _create_new("IS_A"),
+    "ddx": _create_new("DDX"),
 }
 UPDATE_ASSERTIONS = (
     "UNWIND $rows AS r MATCH (a:Assertion {id: r.id}) WHERE a.version = r.prev "
@@ -50,7 +70,7 @@ def assertion_props(a: Assertion) -> dict[str, Any]:
         "version": a.version,
         "sources": sorted({ev.source_sha256 for ev in a.evidence}),
         "data": a.model_dump_json(),
-    }
+    }  # keys: ASSERTION_KEYS
 
 
 class AssertionsMixin(Neo4jCore):
@@ -157,10 +177,10 @@ class AssertionsMixin(Neo4jCore):
         self._touch(*(a.id for _, a in pairs))
 
     def _insert_assertions(self, inserts: list[Assertion], user: str) -> None:
-        """CREATE new assertion nodes, their ``create`` events and (accepted ones) their IS_A / DDX
-        relationships, pipelined: the rows of the next chunk are built while the server writes the
-        previous one. An id already taken by another (kind, subject, object) trips the uniqueness
-        constraint (no lookup round trip) and aborts the whole batch."""
+        """CREATE new assertion nodes with their ``create`` events and (accepted ones) their IS_A /
+        DDX relationships, pipelined: the rows of the next chunk are built while the server writes
+        the previous one. An id already taken by another (kind, subject, object) trips the
+        uniqueness constraint (no lookup round trip) and aborts the whole batch."""
         from neo4j.exceptions import ConstraintError
 
         tx = self._tx
@@ -168,22 +188,17 @@ class AssertionsMixin(Neo4jCore):
         pending = []
         try:
             for part in chunks(inserts, PIPELINE_CHUNK):
-                rows = [assertion_props(a) for a in part]
-                events = []
-                for r in rows:  # the create event's snapshot is the stored JSON itself, not a second dump
-                    events.append(self._event_row(user, "create", "assertion", r["id"], None, None))
-                    events[-1]["after"] = r["data"]
-                tx.writes += 1
-                pending.append(tx.tx.run(INSERT_ASSERTIONS, {"rows": rows}))
-                pending.append(tx.tx.run(CREATE_EVENTS, {"rows": events}))
-                for kind, cypher in PROJECT_NEW.items():
-                    edges = [
-                        {"id": r["id"], "s": r["subject"], "o": r["object"]}
-                        for r in rows
-                        if r["kind"] == kind and r["status"] == "accepted"
-                    ]
-                    if edges:
-                        pending.append(tx.tx.run(cypher, {"rows": edges}))
+                groups: dict[str | None, list[dict[str, Any]]] = {}
+                for a in part:
+                    props = assertion_props(a)
+                    event = self._event_row(user, "create", "assertion", a.id, None, None)
+                    event["after"] = props["data"]  # the snapshot is the stored JSON, not a second dump
+                    groups.setdefault(a.kind if a.status == "accepted" else None, []).append(
+                        {"a": props, "e": event}
+                    )
+                for relationship, rows in groups.items():
+                    tx.writes += 1
+                    pending.append(tx.tx.run(CREATE_NEW[relationship], {"rows": rows}))
             for result in pending:
                 result.consume()
         except ConstraintError as exc:

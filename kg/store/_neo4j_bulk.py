@@ -49,12 +49,6 @@ class BulkReadMixin(Neo4jCore):
             params["max_score"] = query.max_score
         return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
-    def _read_value(self, cypher: str, key: str, **params: Any) -> Any:
-        """Column ``key`` of the one row a read returns, as the driver decoded it. (``_q`` copies
-        every row through ``Record.data()``, which walks a 20,000-item list element by element.)"""
-        records = self._records(cypher, params)
-        return records[0][key] if records else None
-
     def count_assertions(self, query: AssertionQuery) -> int:
         clause, params = self._assertion_where(query)
         return int(self._read_value(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", "n", **params))

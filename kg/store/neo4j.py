@@ -47,9 +47,9 @@ INSERT_NAMES = (
     "CREATE (n:Name {uid: r.uid, key: r.key, diagnosis: r.diagnosis, surface: r.surface, primary: r.primary})"
     "-[:NAME_OF]->(d)"
 )
-RESOLVE_IDS = (
-    "UNWIND $ids AS i OPTIONAL MATCH (d:Diagnosis {id: i}) OPTIONAL MATCH (a:Alias {alias: i}) "
-    "RETURN i AS id, d.id AS found, a.target AS target"
+RESOLVE_IDS = (  # only the ids that are not live diagnoses come back: [id, alias target or null]
+    "UNWIND $ids AS i OPTIONAL MATCH (d:Diagnosis {id: i}) WITH i WHERE d IS NULL "
+    "OPTIONAL MATCH (a:Alias {alias: i}) RETURN collect([i, a.target]) AS misses"
 )
 RESOLVE_NAME = (
     "MATCH (n:Name {key: $key}) MATCH (d:Diagnosis {id: n.diagnosis}) RETURN d.data AS data "
@@ -117,11 +117,12 @@ class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin
 
     # -- diagnoses -------------------------------------------------------------------------
     def _resolve_ids(self, ids: list[str]) -> dict[str, str | None]:
-        """Each id (or merged alias id) -> the live diagnosis id, None if unknown; one query per chunk."""
+        """Each id (or merged alias id) -> the live diagnosis id, None if unknown; one query per chunk.
+        Most ids are live, so only the others come back, as one list (no record per id)."""
         out: dict[str, str | None] = {}
         for part in chunks(sorted(set(ids))):
-            for r in self._q(RESOLVE_IDS, ids=part):
-                out[r["id"]] = r["found"] or r["target"]
+            out.update((i, i) for i in part)
+            out.update(self._read_value(RESOLVE_IDS, "misses", ids=part))
         return out
 
     def _resolve_id(self, id: str) -> str | None:
