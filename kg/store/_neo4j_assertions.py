@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.ids import canonical_pair
-from kg.models import Assertion, AssertionKind, AssertionQuery, Decision, Diagnosis, Page
+from kg.models import Assertion, AssertionKind, AssertionQuery, Diagnosis, Page
 from kg.store import _semantics as sem
 from kg.store._batch import AssertionBatch
 from kg.store._neo4j_core import Neo4jCore, chunks, ts
@@ -76,16 +76,13 @@ def assertion_props(a: Assertion) -> dict[str, Any]:
 class AssertionsMixin(Neo4jCore):
     """Assertion methods of :class:`kg.store.neo4j.Neo4jGraphStore`."""
 
-    # provided by the store class
-    def _require_id(self, id: str, what: str = "diagnosis") -> str: ...  # type: ignore[empty-body]
-    def _resolve_ids(self, ids: list[str]) -> dict[str, str | None]: ...  # type: ignore[empty-body]
-    def _resolve_id(self, id: str) -> str | None: ...  # type: ignore[empty-body]
-    def _diagnosis_row(self, id: str) -> Diagnosis | None: ...  # type: ignore[empty-body]
-    def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
-    def _index_names(self, d: Diagnosis) -> None: ...
+    if TYPE_CHECKING:  # provided by the store class and the bulk-read mixin: stubs here would shadow them
 
-    if TYPE_CHECKING:  # provided by the bulk-read mixin, later in the MRO: a stub here would shadow it
-
+        def _require_id(self, id: str, what: str = "diagnosis") -> str: ...
+        def _resolve_ids(self, ids: list[str]) -> dict[str, str | None]: ...
+        def _resolve_id(self, id: str) -> str | None: ...
+        def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
+        def _index_names(self, d: Diagnosis) -> None: ...
         def _assertion_where(self, query: AssertionQuery) -> tuple[str, dict[str, Any]]: ...
 
     # -- reads -----------------------------------------------------------------------------
@@ -176,6 +173,9 @@ class AssertionsMixin(Neo4jCore):
                 raise ConflictError("an assertion was changed by someone else; reload and retry")
         self._touch(*(a.id for _, a in pairs))
 
+    def _write_assertion(self, a: Assertion, *, prev_version: int) -> None:
+        self._write_assertions([(a.model_copy(update={"version": prev_version}), a)])
+
     def _insert_assertions(self, inserts: list[Assertion], user: str) -> None:
         """CREATE new assertion nodes with their ``create`` events and (accepted ones) their IS_A /
         DDX relationships, pipelined: the rows of the next chunk are built while the server writes
@@ -232,65 +232,3 @@ class AssertionsMixin(Neo4jCore):
         for before, after in batch.staged.values():
             self._mark_changed(before, after)
         return batch.results()
-
-    def review(
-        self,
-        id: str,
-        decision: Decision,
-        *,
-        user: str,
-        reason: str | None = None,
-        expected_version: int | None = None,
-        required_votes: int = 1,
-    ) -> Assertion:
-        def run() -> Assertion:
-            current = self._require_assertion(id)
-            sem.check_version("assertion", current, expected_version)
-            new, action = sem.apply_vote(
-                current, user=user, decision=decision, reason=reason, required_votes=required_votes
-            )
-            if new.kind == "is_a" and new.status == "accepted" and current.status != "accepted":
-                sem.check_acyclic_add(self._accepted_parents(), new.subject, new.object)
-            self._write_assertions([(current, new)])
-            self._event(user, action, "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-        return self._atomic(run)
-
-    def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
-        if a.kind == "is_a" and a.status == "accepted":
-            sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)
-
-    def edit_assertion(
-        self,
-        id: str,
-        *,
-        user: str,
-        kind: AssertionKind | None = None,
-        subject: str | None = None,
-        object: str | None = None,
-        note: str | None = None,
-        expected_version: int | None = None,
-        reason: str | None = None,
-    ) -> Assertion:
-        def run() -> Assertion:
-            current = self._require_assertion(id)
-            sem.check_version("assertion", current, expected_version)
-            new = sem.edited_assertion(
-                current,
-                kind=kind,
-                subject=None if subject is None else self._require_id(subject),
-                object=None if object is None else self._require_id(object),
-                note=note,
-                by_key=self._assertion_by_key,
-            )
-            if new is current:
-                return current
-            self._check_acyclic_assertion(new, without=current.id)
-            self._write_assertions([(current, new)])
-            self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-        return self._atomic(run)

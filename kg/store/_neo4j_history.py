@@ -1,4 +1,5 @@
-"""The audit log, revert and whole-graph restore of the Neo4j backend (see :mod:`kg.store.neo4j`)."""
+"""The audit log and whole-graph restore of the Neo4j backend (see :mod:`kg.store.neo4j`; reverts are
+shared, in :mod:`kg.store._workflows`)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,12 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from kg.errors import InputError, NotFoundError
-from kg.models import Assertion, Case, CurationEvent, Diagnosis, EventQuery, GraphExport, LabelMapping, Page
+from kg.errors import InputError
+from kg.models import CurationEvent, EventQuery, GraphExport, Page
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import INSERT_ASSERTIONS, assertion_props
 from kg.store._neo4j_core import CREATE_EVENTS, event_from, ts
 from kg.store._neo4j_merge import MergeMixin
-from kg.store._revert import (
-    check_revertible,
-    rejected_copy,
-    restored_assertion,
-    restored_case,
-    restored_label_map,
-    restored_record,
-)
 
 _EVENT_COLS = (
     "e.seq AS seq, e.id AS id, e.at AS at, e.user AS user, e.action AS action, e.target_type AS target_type, "
@@ -30,14 +23,7 @@ _RECORD_LABELS = ("Diagnosis", "Assertion", "Case", "Event", "Source", "LabelMap
 
 
 class HistoryMixin(MergeMixin):
-    """Events, revert and restore of :class:`kg.store.neo4j.Neo4jGraphStore`."""
-
-    # provided by the store class
-    def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None: ...
-    def get_case(self, id: str) -> Case | None: ...  # type: ignore[empty-body]
-    def _write_case(self, c: Case, *, prev_version: int) -> None: ...
-    def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None: ...  # type: ignore[empty-body]
-    def _write_label_mapping(self, m: LabelMapping) -> None: ...
+    """Events and restore of :class:`kg.store.neo4j.Neo4jGraphStore`."""
 
     # -- events ----------------------------------------------------------------------------
     def list_events(self, query: EventQuery | None = None) -> Page:
@@ -82,87 +68,6 @@ class HistoryMixin(MergeMixin):
             for r in rows:
                 yield event_from(r)
             last = rows[-1]["seq"]
-
-    def comment(self, target_type: str, target: str, text: str, *, user: str) -> CurationEvent:
-        if not text.strip():
-            raise InputError("a comment needs text")
-        return self._atomic(
-            lambda: self._event(user, "comment", target_type, target, None, {"text": text}, text)
-        )
-
-    # -- revert ----------------------------------------------------------------------------
-    def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
-        def run() -> CurationEvent:
-            ev = self.get_event(id)
-            if ev is None:
-                raise NotFoundError(f"unknown event id {id!r}")
-            check_revertible(ev)
-            why = reason or f"revert {ev.id}"
-            if ev.action == "merge":
-                return self._revert_merge(ev, user, why)
-            if ev.action == "create":
-                current, restored = self._revert_create(ev, user, why)
-            else:
-                restorer = {
-                    "assertion": self._revert_assertion,
-                    "diagnosis": self._revert_diagnosis,
-                    "case": self._revert_case,
-                    "label_map": self._revert_label_map,
-                }.get(ev.target_type)
-                if restorer is None:
-                    raise InputError(f"events on {ev.target_type} cannot be reverted")
-                current, restored = restorer(ev)
-            self._mark_changed(current, restored)
-            return self._event(
-                user, "revert", ev.target_type, ev.target, sem.snapshot(current), sem.snapshot(restored), why
-            )
-
-        return self._atomic(run)
-
-    def _revert_create(self, ev: CurationEvent, user: str, reason: str) -> tuple[Any, Any]:
-        """A created diagnosis / assertion is rejected (a case excluded), never deleted."""
-        if ev.target_type == "assertion":
-            current: Any = self.get_assertion(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_assertions([(current, restored)])
-        elif ev.target_type == "diagnosis":
-            current = self._diagnosis_row(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_diagnosis(restored, prev_version=current.version)
-        else:
-            current = self.get_case(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_case(restored, prev_version=current.version)
-        return current, restored
-
-    def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
-        current = self.get_assertion(ev.target)
-        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
-        assert current is not None
-        self._check_acyclic_assertion(restored, without=current.id)
-        self._write_assertions([(current, restored)])
-        return current, restored
-
-    def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
-        current = self._diagnosis_row(ev.target)
-        restored = restored_record(ev, current, Diagnosis)
-        assert current is not None
-        self._check_name_collisions(current, restored)
-        self._write_diagnosis(restored, prev_version=current.version)
-        self._index_names(restored)
-        return current, restored
-
-    def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
-        current = self.get_case(ev.target)
-        restored = restored_case(ev, current, require_id=self._require_id)
-        assert current is not None
-        self._write_case(restored, prev_version=current.version)
-        return current, restored
-
-    def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
-        current, restored = restored_label_map(ev, label_map=self._label_mapping, require_id=self._require_id)
-        self._write_label_mapping(restored)
-        return current, restored
 
     # -- whole graph -----------------------------------------------------------------------
     def _is_empty(self) -> bool:

@@ -12,7 +12,6 @@ from kg.models import (
     Assertion,
     AssertionKind,
     AssertionQuery,
-    Decision,
     Page,
 )
 from kg.store import _semantics as sem
@@ -148,61 +147,3 @@ class _AssertionMixin(_SQLiteCore):
             offset=query.offset,
             limit=query.limit,
         )
-
-    def review(
-        self,
-        id: str,
-        decision: Decision,
-        *,
-        user: str,
-        reason: str | None = None,
-        expected_version: int | None = None,
-        required_votes: int = 1,
-    ) -> Assertion:
-        with self.transaction():
-            current = self._require_assertion(id)
-            sem.check_version("assertion", current, expected_version)
-            new, action = sem.apply_vote(
-                current, user=user, decision=decision, reason=reason, required_votes=required_votes
-            )
-            if new.kind == "is_a" and new.status == "accepted" and current.status != "accepted":
-                sem.check_acyclic_add(self._accepted_parents(), new.subject, new.object)
-            self._write_assertion(new, prev_version=current.version)
-            self._event(user, action, "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-    def edit_assertion(
-        self,
-        id: str,
-        *,
-        user: str,
-        kind: AssertionKind | None = None,
-        subject: str | None = None,
-        object: str | None = None,
-        note: str | None = None,
-        expected_version: int | None = None,
-        reason: str | None = None,
-    ) -> Assertion:
-        with self.transaction():
-            current = self._require_assertion(id)
-            sem.check_version("assertion", current, expected_version)
-            new = sem.edited_assertion(
-                current,
-                kind=kind,
-                subject=None if subject is None else self._require_id(subject),
-                object=None if object is None else self._require_id(object),
-                note=note,
-                by_key=self._assertion_by_key,
-            )
-            if new is current:
-                return current
-            self._check_acyclic_assertion(new, without=current.id)
-            self._write_assertion(new, prev_version=current.version)
-            self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-    def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
-        if a.kind == "is_a" and a.status == "accepted":
-            sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)

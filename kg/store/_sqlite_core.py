@@ -6,11 +6,11 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from kg.errors import InputError, StoreUnavailableError
 from kg.models import (
@@ -23,6 +23,8 @@ from kg.models import (
 from kg.store import _semantics as sem
 from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION
 from kg.store.base import GraphStore
+
+T = TypeVar("T")
 
 _BOOKKEEPING = {"version", "votes", "reviewed_by", "reviewed_at"}  # not graph content
 
@@ -221,6 +223,11 @@ class _SQLiteCore(GraphStore):
                 rows,
             )
 
+    def _atomic(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in one transaction, nested in an open one (SQLite has no transient errors)."""
+        with self.transaction():
+            return fn()
+
     def _event(self, *args: Any, **kwargs: Any) -> CurationEvent:
         row = self._event_row(*args, **kwargs)
         cur = self.conn.execute(
@@ -285,12 +292,6 @@ class _SQLiteCore(GraphStore):
             for r in rows:
                 yield self._event_from(r)
             last = rows[-1][0]
-
-    def comment(self, target_type: str, target: str, text: str, *, user: str) -> CurationEvent:
-        if not text.strip():
-            raise InputError("a comment needs text")
-        with self.transaction():
-            return self._event(user, "comment", target_type, target, None, {"text": text}, text)
 
     # -- sources ---------------------------------------------------------------------------
     def upsert_source(self, source: Source) -> Source:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
-    Evidence,
     NameMatch,
 )
 from kg.names import fuzzy_matches, name_keys, normalize
@@ -53,7 +51,7 @@ class _DiagnosisMixin(_SQLiteCore):
     def count_diagnoses(self) -> int:
         return int(self._one("SELECT COUNT(*) FROM diagnoses")[0])  # type: ignore[index]
 
-    def _index_names(self, d: Diagnosis, *, replace: bool) -> None:
+    def _index_names(self, d: Diagnosis, *, replace: bool = True) -> None:
         if replace:
             self.conn.execute("DELETE FROM names WHERE diagnosis = ?", (d.id,))
         self.conn.executemany(
@@ -125,40 +123,6 @@ class _DiagnosisMixin(_SQLiteCore):
                 if self._tx is not None and self._tx.graph_changed:
                     break
         return len(inserts)
-
-    def update_diagnosis(
-        self,
-        id: str,
-        changes: dict[str, Any],
-        *,
-        user: str,
-        expected_version: int | None = None,
-        reason: str | None = None,
-    ) -> Diagnosis:
-        with self.transaction():
-            current = self._diagnosis_row(self._require_id(id))
-            assert current is not None
-            sem.check_version("diagnosis", current, expected_version)
-            new = sem.next_version(current, sem.apply_diagnosis_changes(current, changes))
-            if new is None:
-                return current
-            self._check_name_collisions(current, new)
-            self._write_diagnosis(new, prev_version=current.version)
-            self._index_names(new, replace=True)
-            self._event(user, "edit", "diagnosis", new.id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-    def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
-        with self.transaction():
-            current = self._diagnosis_row(self._require_id(id))
-            assert current is not None
-            merged, added = sem.union_evidence(current.evidence, evidence)
-            if added:
-                new = current.model_copy(update={"evidence": merged, "version": current.version + 1})
-                self._write_diagnosis(new, prev_version=current.version)
-                self._mark_changed(current, new)
-            return added
 
     # -- names -----------------------------------------------------------------------------
     def resolve_name(self, name: str) -> Diagnosis | None:

@@ -1,22 +1,15 @@
-"""Reverting events in the embedded store: edits, reviews, creates and merges (rules in :mod:`._revert`)."""
+"""Reverting a merge in the embedded store (rules in :mod:`._revert`; the other reverts are shared,
+in :mod:`._workflows`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, InputError, NotFoundError
+from kg.errors import ConflictError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping
 from kg.names import name_keys
 from kg.store import _semantics as sem
-from kg.store._revert import (
-    check_revertible,
-    plan_merge_revert,
-    rejected_copy,
-    restored_assertion,
-    restored_case,
-    restored_label_map,
-    restored_record,
-)
+from kg.store._revert import plan_merge_revert
 from kg.store._sqlite_core import _SQLiteCore
 
 
@@ -25,91 +18,15 @@ class _RevertMixin(_SQLiteCore):
 
         def get_assertion(self, id: str) -> Assertion | None: ...  # type: ignore[empty-body]
         def get_case(self, id: str) -> Case | None: ...  # type: ignore[empty-body]
-        def get_event(self, id: str) -> CurationEvent | None: ...  # type: ignore[empty-body]
-        def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None: ...  # type: ignore[empty-body]
         def _assertion_params(self, a: Assertion) -> tuple[Any, ...]: ...  # type: ignore[empty-body]
-        def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None: ...
-        def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None: ...
         def _diagnosis_row(self, id: str) -> Diagnosis | None: ...  # type: ignore[empty-body]
-        def _index_names(self, d: Diagnosis, *, replace: bool) -> None: ...
+        def _index_names(self, d: Diagnosis, *, replace: bool = True) -> None: ...
         def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None: ...  # type: ignore[empty-body]
-        def _require_id(self, id: str, what: str = "diagnosis") -> str: ...  # type: ignore[empty-body]
         def _resolve_id(self, id: str) -> str | None: ...  # type: ignore[empty-body]
         def _write_assertion(self, a: Assertion, *, prev_version: int) -> None: ...
         def _write_case(self, c: Case, *, prev_version: int) -> None: ...
         def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
         def _write_label_mapping(self, m: LabelMapping) -> None: ...
-
-    def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
-        with self.transaction():
-            ev = self.get_event(id)
-            if ev is None:
-                raise NotFoundError(f"unknown event id {id!r}")
-            check_revertible(ev)
-            why = reason or f"revert {ev.id}"
-            if ev.action == "merge":
-                return self._revert_merge(ev, user, why)
-            if ev.action == "create":
-                current, restored = self._revert_create(ev, user, why)
-            elif ev.target_type == "assertion":
-                current, restored = self._revert_assertion(ev)
-            elif ev.target_type == "diagnosis":
-                current, restored = self._revert_diagnosis(ev)
-            elif ev.target_type == "case":
-                current, restored = self._revert_case(ev)
-            elif ev.target_type == "label_map":
-                current, restored = self._revert_label_map(ev)
-            else:
-                raise InputError(f"events on {ev.target_type} cannot be reverted")
-            self._mark_changed(current, restored)
-            return self._event(
-                user, "revert", ev.target_type, ev.target, sem.snapshot(current), sem.snapshot(restored), why
-            )
-
-    def _revert_create(self, ev: CurationEvent, user: str, reason: str) -> tuple[Any, Any]:
-        """A created diagnosis / assertion is rejected (a case excluded), never deleted."""
-        if ev.target_type == "assertion":
-            current: Any = self.get_assertion(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_assertion(restored, prev_version=current.version)
-        elif ev.target_type == "diagnosis":
-            current = self._diagnosis_row(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_diagnosis(restored, prev_version=current.version)
-        else:
-            current = self.get_case(ev.target)
-            restored = rejected_copy(ev, current, user=user, reason=reason)
-            self._write_case(restored, prev_version=current.version)
-        return current, restored
-
-    def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
-        current = self.get_assertion(ev.target)
-        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
-        assert current is not None
-        self._check_acyclic_assertion(restored, without=current.id)
-        self._write_assertion(restored, prev_version=current.version)
-        return current, restored
-
-    def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
-        current = self._diagnosis_row(ev.target)
-        restored = restored_record(ev, current, Diagnosis)
-        assert current is not None
-        self._check_name_collisions(current, restored)
-        self._write_diagnosis(restored, prev_version=current.version)
-        self._index_names(restored, replace=True)
-        return current, restored
-
-    def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
-        current = self.get_case(ev.target)
-        restored = restored_case(ev, current, require_id=self._require_id)
-        assert current is not None
-        self._write_case(restored, prev_version=current.version)
-        return current, restored
-
-    def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
-        current, restored = restored_label_map(ev, label_map=self._label_mapping, require_id=self._require_id)
-        self._write_label_mapping(restored)
-        return current, restored
 
     def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent:
         """Bring the dropped diagnosis back with its names, aliases, assertions, cases and mappings."""

@@ -21,7 +21,6 @@ from typing import Any
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
-    Evidence,
     NameMatch,
     Source,
 )
@@ -32,6 +31,7 @@ from kg.store._neo4j_bulk import BulkReadMixin
 from kg.store._neo4j_core import chunks
 from kg.store._neo4j_history import HistoryMixin
 from kg.store._neo4j_records import RecordsMixin, case_props, label_map_props
+from kg.store._workflows import CurationWorkflows
 from kg.store.base import SYSTEM_USER
 
 __all__ = ["Neo4jGraphStore", "case_props", "label_map_props"]
@@ -78,7 +78,7 @@ def _lucene_query(key: str) -> str:
     return " OR ".join(f"{w} OR {w}* OR {w}~1" if len(w) > 2 else w for w in words)
 
 
-class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin):
+class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin, CurationWorkflows):
     """A dermkg knowledge graph in a Neo4j 5 database.
 
     ``fulltext_threshold``: above this many names, fuzzy suggestions score only the candidates of
@@ -231,46 +231,6 @@ class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin
         for before, after in staged.values():
             self._mark_changed(before, after)
         return len(inserts)
-
-    def update_diagnosis(
-        self,
-        id: str,
-        changes: dict[str, Any],
-        *,
-        user: str,
-        expected_version: int | None = None,
-        reason: str | None = None,
-    ) -> Diagnosis:
-        def run() -> Diagnosis:
-            current = self._diagnosis_row(self._require_id(id))
-            assert current is not None
-            sem.check_version("diagnosis", current, expected_version)
-            new = sem.next_version(current, sem.apply_diagnosis_changes(current, changes))
-            if new is None:
-                return current
-            self._check_name_collisions(current, new)
-            self._write_diagnosis(new, prev_version=current.version)
-            self._index_names(new)
-            self._event(user, "edit", "diagnosis", new.id, sem.snapshot(current), sem.snapshot(new), reason)
-            self._mark_changed(current, new)
-            return new
-
-        return self._atomic(run)
-
-    def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
-        items = list(evidence)
-
-        def run() -> int:
-            current = self._diagnosis_row(self._require_id(id))
-            assert current is not None
-            merged, added = sem.union_evidence(current.evidence, items)
-            if added:
-                new = current.model_copy(update={"evidence": merged, "version": current.version + 1})
-                self._write_diagnosis(new, prev_version=current.version)
-                self._mark_changed(current, new)
-            return added
-
-        return self._atomic(run)
 
     # -- names -----------------------------------------------------------------------------
     def resolve_name(self, name: str) -> Diagnosis | None:

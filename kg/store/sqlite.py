@@ -36,10 +36,17 @@ from kg.store._sqlite_core import _SQLiteCore, _ts
 from kg.store._sqlite_curation import _CurationMixin
 from kg.store._sqlite_diagnoses import _DiagnosisMixin
 from kg.store._sqlite_revert import _RevertMixin
+from kg.store._workflows import CurationWorkflows
 
 
 class SQLiteGraphStore(
-    _AssertionMixin, _CurationMixin, _DiagnosisMixin, _RevertMixin, _BulkReadMixin, _SQLiteCore
+    _AssertionMixin,
+    _CurationMixin,
+    _DiagnosisMixin,
+    _RevertMixin,
+    _BulkReadMixin,
+    _SQLiteCore,
+    CurationWorkflows,
 ):
     """A dermkg knowledge graph in one SQLite file."""
 

@@ -1,0 +1,290 @@
+"""Curation operations written once for both backends: review, edit, diagnosis updates, comments
+and revert (all but the merge revert, whose writes are backend-specific).
+
+Each operation is a read-check-write sequence over a few primitives every backend provides with
+the same meaning (its transaction, record reads, version-checked writes, the audit event); the
+rules themselves live in :mod:`._semantics` and :mod:`._revert`. The class comes last in each
+backend's bases, so the backend's primitives override the abstract declarations here.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from kg.errors import InputError, NotFoundError
+from kg.models import (
+    Assertion,
+    AssertionKind,
+    Case,
+    CurationEvent,
+    Decision,
+    Diagnosis,
+    Evidence,
+    LabelMapping,
+)
+from kg.store import _semantics as sem
+from kg.store._revert import (
+    check_revertible,
+    rejected_copy,
+    restored_assertion,
+    restored_case,
+    restored_label_map,
+    restored_record,
+)
+from kg.store.base import GraphStore
+
+T = TypeVar("T")
+
+
+class CurationWorkflows(GraphStore):
+    """The shared half of a store backend; the backend supplies the primitives below."""
+
+    # -- primitives (each backend implements these) ---------------------------------------
+    @abc.abstractmethod
+    def _atomic(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` in one transaction: joined when one is open (Neo4j retries transient errors)."""
+
+    @abc.abstractmethod
+    def _require_assertion(self, id: str) -> Assertion: ...
+
+    @abc.abstractmethod
+    def _require_id(self, id: str, what: str = "diagnosis") -> str:
+        """The live diagnosis id of ``id`` (or of a diagnosis merged into it); NotFoundError if none."""
+
+    @abc.abstractmethod
+    def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None: ...
+
+    @abc.abstractmethod
+    def _accepted_parents(self, *, without: str | None = None) -> dict[str, set[str]]: ...
+
+    @abc.abstractmethod
+    def _diagnosis_row(self, id: str) -> Diagnosis | None: ...
+
+    @abc.abstractmethod
+    def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None: ...
+
+    @abc.abstractmethod
+    def _write_assertion(self, a: Assertion, *, prev_version: int) -> None:
+        """Update a stored assertion; ConflictError when its version is no longer ``prev_version``."""
+
+    @abc.abstractmethod
+    def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
+
+    @abc.abstractmethod
+    def _write_case(self, c: Case, *, prev_version: int) -> None: ...
+
+    @abc.abstractmethod
+    def _write_label_mapping(self, m: LabelMapping) -> None: ...
+
+    @abc.abstractmethod
+    def _index_names(self, d: Diagnosis) -> None:
+        """Replace the name-resolution entries of ``d`` by its current name and synonyms."""
+
+    @abc.abstractmethod
+    def _check_name_collisions(self, before: Diagnosis, after: Diagnosis) -> None: ...
+
+    @abc.abstractmethod
+    def _event(
+        self,
+        user: str,
+        action: str,
+        target_type: str,
+        target: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        reason: str | None = None,
+    ) -> CurationEvent: ...
+
+    @abc.abstractmethod
+    def _mark_changed(self, before: Any, after: Any) -> None:
+        """Note that the transaction changed the accepted graph (the revision moves at commit)."""
+
+    @abc.abstractmethod
+    def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent: ...
+
+    # -- assertions ------------------------------------------------------------------------
+    def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
+        if a.kind == "is_a" and a.status == "accepted":
+            sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)
+
+    def review(
+        self,
+        id: str,
+        decision: Decision,
+        *,
+        user: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+        required_votes: int = 1,
+    ) -> Assertion:
+        def run() -> Assertion:
+            current = self._require_assertion(id)
+            sem.check_version("assertion", current, expected_version)
+            new, action = sem.apply_vote(
+                current, user=user, decision=decision, reason=reason, required_votes=required_votes
+            )
+            if new.kind == "is_a" and new.status == "accepted" and current.status != "accepted":
+                sem.check_acyclic_add(self._accepted_parents(), new.subject, new.object)
+            self._write_assertion(new, prev_version=current.version)
+            self._event(user, action, "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    def edit_assertion(
+        self,
+        id: str,
+        *,
+        user: str,
+        kind: AssertionKind | None = None,
+        subject: str | None = None,
+        object: str | None = None,
+        note: str | None = None,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Assertion:
+        def run() -> Assertion:
+            current = self._require_assertion(id)
+            sem.check_version("assertion", current, expected_version)
+            new = sem.edited_assertion(
+                current,
+                kind=kind,
+                subject=None if subject is None else self._require_id(subject),
+                object=None if object is None else self._require_id(object),
+                note=note,
+                by_key=self._assertion_by_key,
+            )
+            if new is current:
+                return current
+            self._check_acyclic_assertion(new, without=current.id)
+            self._write_assertion(new, prev_version=current.version)
+            self._event(user, "edit", "assertion", id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    # -- diagnoses -------------------------------------------------------------------------
+    def update_diagnosis(
+        self,
+        id: str,
+        changes: dict[str, Any],
+        *,
+        user: str,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> Diagnosis:
+        def run() -> Diagnosis:
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            sem.check_version("diagnosis", current, expected_version)
+            new = sem.next_version(current, sem.apply_diagnosis_changes(current, changes))
+            if new is None:
+                return current
+            self._check_name_collisions(current, new)
+            self._write_diagnosis(new, prev_version=current.version)
+            self._index_names(new)
+            self._event(user, "edit", "diagnosis", new.id, sem.snapshot(current), sem.snapshot(new), reason)
+            self._mark_changed(current, new)
+            return new
+
+        return self._atomic(run)
+
+    def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
+        items = list(evidence)  # a retried transaction reads them again
+
+        def run() -> int:
+            current = self._diagnosis_row(self._require_id(id))
+            assert current is not None
+            merged, added = sem.union_evidence(current.evidence, items)
+            if added:
+                new = current.model_copy(update={"evidence": merged, "version": current.version + 1})
+                self._write_diagnosis(new, prev_version=current.version)
+                self._mark_changed(current, new)
+            return added
+
+        return self._atomic(run)
+
+    # -- audit -----------------------------------------------------------------------------
+    def comment(self, target_type: str, target: str, text: str, *, user: str) -> CurationEvent:
+        if not text.strip():
+            raise InputError("a comment needs text")
+        return self._atomic(
+            lambda: self._event(user, "comment", target_type, target, None, {"text": text}, text)
+        )
+
+    def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
+        def run() -> CurationEvent:
+            ev = self.get_event(id)
+            if ev is None:
+                raise NotFoundError(f"unknown event id {id!r}")
+            check_revertible(ev)
+            why = reason or f"revert {ev.id}"
+            if ev.action == "merge":
+                return self._revert_merge(ev, user, why)
+            if ev.action == "create":
+                current, restored = self._revert_create(ev, user, why)
+            else:
+                restorer = {
+                    "assertion": self._revert_assertion,
+                    "diagnosis": self._revert_diagnosis,
+                    "case": self._revert_case,
+                    "label_map": self._revert_label_map,
+                }.get(ev.target_type)
+                if restorer is None:
+                    raise InputError(f"events on {ev.target_type} cannot be reverted")
+                current, restored = restorer(ev)
+            self._mark_changed(current, restored)
+            return self._event(
+                user, "revert", ev.target_type, ev.target, sem.snapshot(current), sem.snapshot(restored), why
+            )
+
+        return self._atomic(run)
+
+    def _revert_create(self, ev: CurationEvent, user: str, reason: str) -> tuple[Any, Any]:
+        """A created diagnosis / assertion is rejected (a case excluded), never deleted."""
+        if ev.target_type == "assertion":
+            current: Any = self.get_assertion(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_assertion(restored, prev_version=current.version)
+        elif ev.target_type == "diagnosis":
+            current = self._diagnosis_row(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_diagnosis(restored, prev_version=current.version)
+        else:
+            current = self.get_case(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_case(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
+        current = self.get_assertion(ev.target)
+        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
+        assert current is not None
+        self._check_acyclic_assertion(restored, without=current.id)
+        self._write_assertion(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_diagnosis(self, ev: CurationEvent) -> tuple[Diagnosis, Diagnosis]:
+        current = self._diagnosis_row(ev.target)
+        restored = restored_record(ev, current, Diagnosis)
+        assert current is not None
+        self._check_name_collisions(current, restored)
+        self._write_diagnosis(restored, prev_version=current.version)
+        self._index_names(restored)
+        return current, restored
+
+    def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:
+        current = self.get_case(ev.target)
+        restored = restored_case(ev, current, require_id=self._require_id)
+        assert current is not None
+        self._write_case(restored, prev_version=current.version)
+        return current, restored
+
+    def _revert_label_map(self, ev: CurationEvent) -> tuple[LabelMapping, LabelMapping]:
+        current, restored = restored_label_map(ev, label_map=self._label_mapping, require_id=self._require_id)
+        self._write_label_mapping(restored)
+        return current, restored
