@@ -230,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"Label Studio at {server.url} (data {server.data_dir})")
-    print(f"log in as {ADMIN.email}; API token: the ADMIN account in {Path(__file__).name}")
+    print(
+        f"log in as {ADMIN.email}; API token: the ADMIN account's legacy token in {Path(__file__).name}, "
+        "or a Personal Access Token created under Account & Settings"
+    )
     # stop the server's whole process group on Ctrl-C or a CI runner's SIGTERM
     signal.signal(signal.SIGTERM, lambda *_: (server.stop(), sys.exit(0)))
     try:

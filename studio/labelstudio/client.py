@@ -1,22 +1,29 @@
 """A small httpx client of the Label Studio REST API (no SDK in the main environment).
 
-Authentication uses a legacy API token (``Authorization: Token …``) from ``DERMKG_LABELSTUDIO_TOKEN``;
-the token is held as a ``SecretStr`` and never appears in messages, reprs or logs.
+``DERMKG_LABELSTUDIO_TOKEN`` holds either a Personal Access Token (Label Studio 1.23's default: exchanged
+for short-lived access tokens, refreshed on expiry) or a legacy API token (``Authorization: Token …``); see
+:mod:`studio.labelstudio.auth`. The token is a ``SecretStr`` and never appears in messages, reprs or logs.
 """
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import httpx
 from pydantic import SecretStr
 
-from kg.errors import DermkgError
+from studio.labelstudio.auth import (
+    PAT_HINT,
+    JwtSettings,
+    LabelStudioAuthError,
+    LabelStudioError,
+    PersonalAccessTokenAuth,
+    TokenKind,
+    token_kind,
+)
 from studio.labelstudio.types import LsProject, LsTask, LsUser
 
-
-class LabelStudioError(DermkgError):
-    """Label Studio is unreachable, refused the token, or rejected a request (message names the URL)."""
+__all__ = ["LabelStudioAuthError", "LabelStudioClient", "LabelStudioError"]
 
 
 class LabelStudioClient:
@@ -34,12 +41,16 @@ class LabelStudioClient:
         *,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
+        kind: Literal["auto"] | TokenKind = "auto",
     ) -> None:
+        """``kind="auto"`` tells a Personal Access Token (a JWT) from a legacy token by its shape."""
         self.url = url.rstrip("/")
         self._token = token if isinstance(token, SecretStr) or token is None else SecretStr(token)
         self._timeout = timeout
         self._transport = transport
+        self._kind = kind
         self._http: httpx.Client | None = None
+        self._pat_auth: PersonalAccessTokenAuth | None = None
 
     @classmethod
     def from_settings(cls) -> LabelStudioClient:
@@ -52,21 +63,37 @@ class LabelStudioClient:
     def token(self) -> SecretStr | None:
         return self._token
 
+    @property
+    def token_kind(self) -> TokenKind:
+        """``pat`` or ``legacy``: how the client authenticates (raises on a missing or unusable token)."""
+        if self._token is None or not self._token.get_secret_value().strip():
+            raise LabelStudioAuthError(
+                f"no API token for Label Studio at {self.url}: set DERMKG_LABELSTUDIO_TOKEN to a "
+                f"Personal Access Token ({PAT_HINT}) or a legacy token"
+            )
+        return token_kind(self._token, self.url) if self._kind == "auto" else self._kind
+
+    @property
+    def pat_auth(self) -> PersonalAccessTokenAuth | None:
+        """The Personal Access Token flow once opened with a PAT (its cached access token, refresh count)."""
+        return self._pat_auth
+
     def __repr__(self) -> str:
         return f"LabelStudioClient({self.url!r})"
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> Self:
-        if self._token is None or not self._token.get_secret_value():
-            raise LabelStudioError(
-                f"no API token for Label Studio at {self.url}: set DERMKG_LABELSTUDIO_TOKEN "
-                "(Account & Settings → Legacy token)"
-            )
+        kind = self.token_kind
+        assert self._token is not None
+        secret = SecretStr(self._token.get_secret_value().strip())
+        auth: httpx.Auth | None = None
+        headers: dict[str, str] = {}
+        if kind == "pat":
+            auth = self._pat_auth = PersonalAccessTokenAuth(self.url, secret)
+        else:
+            headers["Authorization"] = f"Token {secret.get_secret_value()}"
         self._http = httpx.Client(
-            base_url=self.url,
-            headers={"Authorization": f"Token {self._token.get_secret_value()}"},
-            timeout=self._timeout,
-            transport=self._transport,
+            base_url=self.url, headers=headers, auth=auth, timeout=self._timeout, transport=self._transport
         )
         return self
 
@@ -94,10 +121,7 @@ class LabelStudioClient:
                 "start it or set DERMKG_LABELSTUDIO_URL"
             ) from None
         if response.status_code in (401, 403):
-            raise LabelStudioError(
-                f"Label Studio at {self.url} refused the API token (HTTP {response.status_code} on {path}); "
-                "set DERMKG_LABELSTUDIO_TOKEN to the legacy token of a user of the organisation"
-            )
+            raise self._refused(response, path)
         if response.status_code >= 400:
             raise LabelStudioError(
                 f"Label Studio at {self.url}: {method} {path} failed with HTTP {response.status_code}: "
@@ -109,12 +133,44 @@ class LabelStudioClient:
             raise LabelStudioError(f"{self.url}{path} did not answer JSON: is this a Label Studio server?")
         return response.json()
 
+    def _refused(self, response: httpx.Response, path: str) -> LabelStudioAuthError:
+        """401 (after any refresh) or 403: say which kind of token was refused and what to change."""
+        if response.status_code == 403:
+            return LabelStudioAuthError(
+                f"Label Studio at {self.url} does not allow the token's user this request (HTTP 403 on "
+                f"{path}: {_detail(response)}); use the token of a user with that permission"
+            )
+        if self._pat_auth is not None:
+            hint = (
+                "the personal access token is valid but its access token was refused: are personal access "
+                "tokens enabled for the organisation (Organization → API Tokens Settings)?"
+            )
+        else:
+            hint = (
+                "set DERMKG_LABELSTUDIO_TOKEN to a Personal Access Token or, where the organisation still "
+                "allows them, the legacy token of one of its users"
+            )
+        return LabelStudioAuthError(
+            f"Label Studio at {self.url} refused the API token (HTTP {response.status_code} on {path}: "
+            f"{_detail(response)}); {hint}"
+        )
+
     # -- users -----------------------------------------------------------------------------
     def whoami(self) -> LsUser:
         return LsUser.model_validate(self._request("GET", "/api/current-user/whoami"))
 
     def list_users(self) -> list[LsUser]:
         return [LsUser.model_validate(u) for u in _results(self._request("GET", "/api/users/"))]
+
+    def jwt_settings(self) -> JwtSettings:
+        """Which token kinds the organisation accepts (any member may read it)."""
+        return JwtSettings.model_validate(self._request("GET", "/api/jwt/settings"))
+
+    def update_jwt_settings(self, settings: JwtSettings) -> JwtSettings:
+        """Set the organisation's token policy (its owner or an administrator only)."""
+        return JwtSettings.model_validate(
+            self._request("POST", "/api/jwt/settings", json=settings.model_dump())
+        )
 
     # -- projects --------------------------------------------------------------------------
     def list_projects(self) -> list[LsProject]:
@@ -209,6 +265,8 @@ class LabelStudioClient:
             response = self._http.get(path)
         except httpx.TransportError as exc:
             raise LabelStudioError(f"Label Studio at {self.url} is unreachable ({exc})") from None
+        if response.status_code in (401, 403):
+            raise self._refused(response, path)
         if response.status_code != 200:
             raise LabelStudioError(f"Label Studio at {self.url}: GET {path} gave HTTP {response.status_code}")
         return response.content

@@ -76,12 +76,20 @@ def test_missing_token_says_which_setting_to_set(settings_env: pytest.MonkeyPatc
 
 
 @pytest.mark.labelstudio
+@pytest.mark.parametrize("kind", ["legacy", "pat"])
 def test_sync_then_pull_json_reports_an_applied_annotation(
-    settings_env: pytest.MonkeyPatch, store_url: str, clean_labelstudio: LabelStudioService, tmp_path: Path
+    settings_env: pytest.MonkeyPatch,
+    store_url: str,
+    clean_labelstudio: LabelStudioService,
+    tmp_path: Path,
+    kind: str,
 ) -> None:
+    """DERMKG_LABELSTUDIO_TOKEN may hold a legacy token or a Personal Access Token: the same commands work."""
+    tokens = clean_labelstudio.legacy_token if kind == "legacy" else clean_labelstudio.personal_access_token
     settings_env.setenv("DERMKG_LABELSTUDIO_URL", clean_labelstudio.url)
-    settings_env.setenv("DERMKG_LABELSTUDIO_TOKEN", clean_labelstudio.token)
-    email, token = clean_labelstudio.annotator("curator")
+    settings_env.setenv("DERMKG_LABELSTUDIO_TOKEN", tokens("admin"))
+    email, _ = clean_labelstudio.annotator("curator")
+    token = tokens("curator")
     users = tmp_path / "ls-users.yaml"
     users.write_text(f"users:\n  {email}: alice\n")
 

@@ -50,6 +50,7 @@ def test_unreachable_server_names_the_url() -> None:
     ("status", "body", "content_type", "message"),
     [
         (401, {"detail": "Invalid token."}, "application/json", "refused the API token (HTTP 401"),
+        (403, {"detail": "No permission."}, "application/json", "does not allow the token's user"),
         (
             400,
             {"validation_errors": {"label_config": ["bad"]}},
