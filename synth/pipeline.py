@@ -33,7 +33,8 @@ def _missing(graph: SynthGraph, options: SynthOptions, report: SynthReport) -> N
         )
     if graph.skipped_cases:
         report.warnings.append(
-            f"{len(graph.skipped_cases)} accepted cases have no rationale and were skipped"
+            f"{len(graph.skipped_cases)} accepted cases have no rationale and were skipped (a figure "
+            "caption that only names its diagnosis counts as none when the book does not describe it)"
         )
     wants_pairs = bool(set(options.types) & set(PAIRED + CONTROLS))
     if wants_pairs and len(graph.with_cases()) == 1:

@@ -16,6 +16,7 @@ from kg import algorithms
 from kg.models import Assertion, Case, Diagnosis, GraphExport, Source
 from kg.store.base import GraphStore
 from kg.view import GraphView, NodeInfo
+from synth.case_rationale import book_rationale
 from synth.types import CaseRef, PartnerSource, TaxonomyFact
 
 _MALIGNANCY_TEXT = {"benign": "benign", "malignant": "malignant", "premalignant": "premalignant"}
@@ -95,7 +96,7 @@ class SynthGraph:
         official_sources: set[str | None] = set()
         unlisted: dict[str, str | None] = {}  # image -> source, for cases without an official split
         for c in cases:
-            if c.status != "accepted" or c.diagnosis not in dx:
+            if c.status not in ok_status or c.diagnosis not in dx:  # excluded cases never
                 continue
             if isinstance(c.meta.get("split"), str):
                 official[c.image_sha256] = c.meta["split"]
@@ -103,6 +104,11 @@ class SynthGraph:
             else:
                 unlisted[c.image_sha256] = c.source
             text = (c.rationale or c.caption or "").strip()
+            case_evidence = [e.id for e in c.evidence if e.id]
+            described = book_rationale(c, dx[c.diagnosis])
+            if described is not None:  # a textbook figure: the book's description of d is r
+                text, used = described
+                case_evidence += [e.id for e in used if e.id]
             if not text:
                 skipped.append(c.id)
                 continue
@@ -113,7 +119,7 @@ class SynthGraph:
                     image_sha256=c.image_sha256,
                     image_path=c.image_path,
                     rationale=text,
-                    evidence_ids=sorted({e.id for e in c.evidence if e.id}),
+                    evidence_ids=sorted(set(case_evidence)),
                     source=c.source,
                     source_sha256=next((e.source_sha256 for e in c.evidence), None),
                 )
@@ -157,7 +163,8 @@ class SynthGraph:
                 revision=revision,
                 diagnoses=store.list_diagnoses(),
                 assertions=list(store.iter_assertions()),
-                cases=store.list_cases(status="accepted"),
+                cases=store.list_cases(status="accepted")
+                + (store.list_cases(status="proposed") if include_proposed else []),
                 sources=store.list_sources(),
                 include_proposed=include_proposed,
             )

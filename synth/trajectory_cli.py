@@ -41,7 +41,7 @@ def trajectories(
     comparator: Annotated[str, typer.Option("--comparator", help="grounded (offline) or llm.")] = "grounded",
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
     include_proposed: Annotated[
-        bool, typer.Option("--include-proposed", help="Also use proposed assertions and diagnoses.")
+        bool, typer.Option("--include-proposed", help="Also use proposed assertions, diagnoses and cases.")
     ] = False,
     per_case: Annotated[int, typer.Option("--per-case", help="Type 2/3 pairs per primary case.")] = 1,
     on_ungrounded: Annotated[

@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 
 from synth.comparators import Comparison
+from synth.groundedness import mask_names
 from synth.lexicon import Feature, Lexicon, default_lexicon
 from synth.types import ComparatorName
 
 MAX_FEATURES = 4
+# bump when the wording or the feature choice changes: earlier rows are then regenerated, not reused
+VERSION = 2
 
 
 def _join(items: list[str]) -> str:
@@ -50,7 +53,8 @@ class GroundedComparator:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or default_lexicon()
         concepts = sorted((c.id, c.synonyms) for c in self.lexicon.concepts.values())
-        self._identity = "grounded:" + hashlib.sha256(repr(concepts).encode()).hexdigest()[:16]
+        blob = repr((VERSION, concepts)).encode()
+        self._identity = "grounded:" + hashlib.sha256(blob).hexdigest()[:16]
 
     def identity(self) -> str:
         return self._identity
@@ -73,8 +77,10 @@ class GroundedComparator:
                 item.primary_name,
                 item.primary_rule,
             )
-        case_feats = self.lexicon.find(case_rule)
-        other_feats = self.lexicon.find(other_rule)
+        # a diagnosis name is not a feature: "Acral lentiginous melanoma" does not show an acral site
+        names = [item.primary_name, item.partner_name]
+        case_feats = self.lexicon.find(mask_names(case_rule, names))
+        other_feats = self.lexicon.find(mask_names(other_rule, names))
         case_pos = {f.concept for f in case_feats if not f.negated}
         case_neg = {f.concept for f in case_feats if f.negated}
         other_pos = {f.concept for f in other_feats if not f.negated}

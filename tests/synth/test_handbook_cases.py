@@ -1,0 +1,312 @@
+"""Textbook -> curated graph -> trajectories, end to end on the real BAD handbook.
+
+The handbook is ingested (rules extractor) into a fresh store seeded with the bundled vocabulary and
+curated as a curator would through the store API: every proposal quoting the handbook is accepted
+(with the proposed diagnoses it needs), and so is every figure case whose caption names its
+diagnosis. Trajectories are then synthesised with the grounded comparator; a second round rejects
+one DDx edge and excludes one case, and re-synthesises into the same folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import IngestPipeline
+from kg.ids import sha256_file
+from kg.models import AssertionQuery, Evidence
+from kg.names import normalize
+from kg.seed import init_store
+from kg.store import GraphStore, make_store
+from synth.pipeline import synthesize
+from synth.types import SynthOptions, SynthReport, TrajectoryRow
+
+CURATOR = "dr.curator"
+REJECTED_DDX = ("bullous-pemphigoid", "pemphigus-vulgaris")
+EXCLUDED_CAPTION = "Lichenification due to chronic rubbing in eczema"
+
+
+@dataclass
+class HandbookRun:
+    """The store after ingestion and curation, and the two synthesis rounds over one folder."""
+
+    db: Path
+    pdf_sha: str
+    revision: int
+    report: SynthReport
+    rows: list[TrajectoryRow]
+    queued: list[TrajectoryRow]
+    rejected_ddx: str
+    excluded_case: str
+    after: SynthReport
+    after_rows: list[TrajectoryRow]
+
+
+def _rows(path: Path) -> list[TrajectoryRow]:
+    if not path.is_file():
+        return []
+    return [TrajectoryRow.model_validate_json(line) for line in path.read_text().splitlines() if line]
+
+
+def _names_diagnosis(caption: str, names: list[str]) -> bool:
+    text = f" {normalize(caption)} "
+    return any(n and f" {n} " in text for n in map(normalize, names))
+
+
+def curate(store: GraphStore, pdf_sha: str) -> None:
+    """Accept what quotes the handbook, the proposed diagnoses it needs, and the figure cases
+    whose caption names their diagnosis."""
+    proposed = store.query_assertions(AssertionQuery(source_sha256=pdf_sha, status="proposed", limit=None))
+    cases = []
+    for c in store.list_cases(status="proposed"):
+        d = store.get_diagnosis(c.diagnosis)
+        if c.source == pdf_sha and d is not None and _names_diagnosis(c.caption or "", [d.name, *d.synonyms]):
+            cases.append(c)
+    needed = {a.subject for a in proposed.items} | {a.object for a in proposed.items}
+    for did in sorted(needed | {c.diagnosis for c in cases}):
+        if store.get_diagnosis(did).status == "proposed":  # type: ignore[union-attr]
+            store.update_diagnosis(did, {"status": "accepted"}, user=CURATOR)
+    for a in proposed.items:
+        store.review(a.id, "accept", user=CURATOR)
+    for c in cases:
+        store.update_case(c.id, {"status": "accepted"}, user=CURATOR)
+
+
+@pytest.fixture(scope="module")
+def handbook(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HandbookRun]:
+    pdf = shared_data / "bad-handbook" / "bad-derm-handbook-3rd-ed.pdf"
+    root = tmp_path_factory.mktemp("handbook")
+    db, out = root / "kg.db", root / "sft"
+    with make_store(f"sqlite:///{db}") as store:
+        init_store(store)
+        summary = IngestPipeline(store, data_dir=root / "data").run([pdf])
+        doc = summary.documents[0]
+        assert doc.status == "ingested", doc.error
+        curate(store, doc.sha256 or "")
+        revision = store.revision()
+        report = synthesize(store, out, SynthOptions(seed=3), hf=False)
+        rows, queued = _rows(out / "trajectories.jsonl"), _rows(out / "review_queue.jsonl")
+
+        ddx = store.find_assertion("ddx", *REJECTED_DDX)
+        assert ddx is not None and ddx.status == "accepted"
+        store.review(ddx.id, "reject", user=CURATOR, reason="test: a curator disagrees with this edge")
+        case = next(c for c in store.list_cases(status="accepted") if c.caption == EXCLUDED_CAPTION)
+        store.update_case(case.id, {"status": "excluded"}, user=CURATOR, reason="test: not typical")
+        after = synthesize(store, out, SynthOptions(seed=3), hf=False)
+        yield HandbookRun(
+            db=db,
+            pdf_sha=doc.sha256 or "",
+            revision=revision,
+            report=report,
+            rows=rows,
+            queued=queued,
+            rejected_ddx=ddx.id,
+            excluded_case=case.id,
+            after=after,
+            after_rows=_rows(out / "trajectories.jsonl"),
+        )
+    shutil.rmtree(root / "data", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def evidence(handbook: HandbookRun) -> dict[str, Evidence]:
+    """Every evidence item in the store by id (cases, diagnoses and assertions)."""
+    with make_store(f"sqlite:///{handbook.db}") as store:
+        items = [e for c in store.list_cases() for e in c.evidence]
+        items += [e for d in store.list_diagnoses() for e in d.evidence]
+        items += [e for a in store.iter_assertions() for e in a.evidence]
+    return {e.id: e for e in items}
+
+
+def test_handbook_figures_become_type_1_2_3_trajectories(handbook: HandbookRun) -> None:
+    report = handbook.report
+    assert report.missing == []
+    counts = report.counts_by_type
+    assert counts["type1"] >= 30, counts  # 35 of the 79 accepted figure cases have a description
+    assert counts["type2"] >= 25 and counts["type3"] >= 25, counts
+    # several pairs rest on a DDx edge the handbook proposes and the curator accepted
+    by_ddx = [r for r in handbook.rows if r.provenance.partner_source in {"ddx", "ddx_parent", "ddx_child"}]
+    assert {r.type for r in by_ddx} == {"type2", "type3"}
+    assert len({r.ddx_assertion_id for r in by_ddx}) >= 4
+    with make_store(f"sqlite:///{handbook.db}") as store:
+        with_neighbours = {
+            d for r in by_ddx for d in (r.primary_diagnosis, r.partner_diagnosis) if d is not None
+        }
+        for d in with_neighbours & {r.primary_diagnosis for r in handbook.rows}:
+            kinds = {r.type for r in handbook.rows if r.primary_diagnosis == d}
+            assert kinds == {"type1", "type2", "type3"}, (d, kinds)
+            assert store.get_diagnosis(d).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_every_row_traces_back_to_the_pdf_page_and_caption(
+    handbook: HandbookRun, evidence: dict[str, Evidence]
+) -> None:
+    with make_store(f"sqlite:///{handbook.db}") as store:
+        first = {r.id: r.provenance.input_hash for r in handbook.rows + handbook.queued}
+        rounds = [(r, handbook.revision) for r in handbook.rows + handbook.queued]
+        # round two: rows whose inputs did not change are reused byte for byte (with their revision)
+        rounds += [
+            (r, handbook.revision if first.get(r.id) == r.provenance.input_hash else handbook.after.revision)
+            for r in handbook.after_rows
+        ]
+        for row, revision in rounds:
+            prov = row.provenance
+            assert prov.revision == revision
+            for cid in prov.case_ids:
+                case = store.get_case(cid)
+                assert case is not None and case.source == handbook.pdf_sha
+                # the figure's caption(s), quoted from the page(s) the photo is printed on
+                captions = [e for e in case.evidence if e.kind == "caption"]
+                assert captions and {e.id for e in captions} <= set(prov.evidence_ids)
+                assert case.meta["page"] in {e.page for e in captions}
+                assert any(normalize(case.caption or "") in normalize(e.quote) for e in captions)
+            for eid in prov.evidence_ids:  # all resolve; the case's own come from the PDF's pages
+                found = evidence[eid]
+                assert found.quote.strip()
+                if found.kind in {"caption", "rationale"}:
+                    assert found.source_sha256 == handbook.pdf_sha and found.page
+            for aid in prov.assertion_ids:  # accepted then (the rejected edge only in round one)
+                status = store.get_assertion(aid).status  # type: ignore[union-attr]
+                assert status == "accepted" or (
+                    aid == handbook.rejected_ddx and revision == handbook.revision
+                )
+
+
+def test_rationales_quote_the_book_not_the_photo_credits(
+    handbook: HandbookRun, evidence: dict[str, Evidence]
+) -> None:
+    with make_store(f"sqlite:///{handbook.db}") as store:
+        credited = [c for c in store.list_cases(status="accepted") if c.credit]
+    assert credited, "the handbook credits some photos (© Cardiff and Vale University Health Board)"
+    credits = {normalize(c.credit or "") for c in credited}
+    for row in handbook.rows + handbook.queued:
+        text = normalize(row.completion)
+        assert "©" not in row.completion and "licensed under" not in text
+        assert not any(credit in text for credit in credits)
+    # Type 1 thinks with the book's own sentences about the diagnosis, each one cited
+    bp = next(r for r in handbook.rows if r.type == "type1" and r.diagnosis == "bullous-pemphigoid")
+    quoted = [evidence[e] for e in bp.provenance.evidence_ids if evidence[e].kind == "rationale"]
+    assert any("Tense, fluid-filled blisters" in e.quote for e in quoted)
+    assert all(e.quote.split()[0] in bp.completion for e in quoted)
+    # a caption that is only a label is not a reason: no Type 1 row merely echoes the answer
+    for row in handbook.rows:
+        if row.type == "type1":
+            thinking = row.completion.split("</thinking>")[0].removeprefix("<thinking>")
+            assert normalize(thinking) != normalize(row.diagnosis_name)
+    assert any("figure caption that only names its diagnosis" in w for w in handbook.report.warnings)
+
+
+def test_image_files_exist_and_match_their_hash(handbook: HandbookRun) -> None:
+    for row in handbook.rows:
+        assert Path(row.image_path).is_file()
+        assert sha256_file(row.image_path) == row.image_sha256
+    out = Path(handbook.report.out) / "images"
+    exported = {p.stem: p for p in out.iterdir()}
+    for sha in {r.image_sha256 for r in handbook.after_rows}:
+        assert sha256_file(str(exported[sha])) == sha
+
+
+def test_groundedness_passes_or_the_row_is_queued(handbook: HandbookRun) -> None:
+    report = handbook.report
+    paired = [r for r in handbook.rows if r.type != "type1"]
+    assert all(r.grounded is not None and r.grounded.passed for r in paired)
+    assert all(r.grounded is not None and not r.grounded.passed for r in handbook.queued)
+    assert report.grounded_passed == len(paired) and report.grounded_failed == len(handbook.queued)
+    assert report.grounded_passed / (report.grounded_passed + report.grounded_failed) >= 0.85
+    # ρ names features the book states, never a diagnosis's own name read as a feature
+    for row in paired:
+        assert row.reasoning and row.grounded and row.grounded.features
+    alm = [r for r in handbook.rows + handbook.queued if "acral" in r.diagnosis_name.lower()]
+    assert all("acral site" not in (r.reasoning or "") for r in alm)
+
+
+def test_rejected_edge_and_excluded_case_are_left_out_and_only_their_rows_rebuilt(
+    handbook: HandbookRun,
+) -> None:
+    def uses(row: TrajectoryRow) -> bool:
+        return (
+            handbook.rejected_ddx in row.provenance.assertion_ids
+            or handbook.excluded_case in row.provenance.case_ids
+        )
+
+    before = handbook.rows + handbook.queued
+    touched = [r for r in before if uses(r)]
+    assert any(handbook.rejected_ddx in r.provenance.assertion_ids for r in touched)
+    assert any(handbook.excluded_case in r.provenance.case_ids for r in touched)
+    assert not any(uses(r) for r in handbook.after_rows)
+    regen = handbook.after.regeneration
+    assert regen.regenerated + regen.removed >= len({r.id for r in touched})
+    assert regen.reused >= len(before) - len(touched) - regen.regenerated
+    kept = {r.id: r for r in handbook.after_rows}
+    for row in before:
+        if (
+            not uses(row)
+            and row.id in kept
+            and kept[row.id].provenance.input_hash == row.provenance.input_hash
+        ):
+            assert kept[row.id].completion == row.completion
+
+
+def test_proposed_figure_cases_count_only_with_include_proposed(
+    handbook: HandbookRun, tmp_path: Path
+) -> None:
+    from synth.snapshot import SynthGraph
+
+    copy = tmp_path / "kg.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{handbook.db}{suffix}").exists():
+            shutil.copyfile(f"{handbook.db}{suffix}", f"{copy}{suffix}")
+    with make_store(f"sqlite:///{copy}") as store:
+        case = store.get_case(handbook.excluded_case)
+        assert case is not None
+        store.update_case(case.id, {"status": "proposed"}, user=CURATOR)
+        strict = SynthGraph.from_store(store)
+        loose = SynthGraph.from_store(store, include_proposed=True)
+    ids = lambda g: {c.id for cs in g.cases.values() for c in cs}  # noqa: E731
+    assert case.id not in ids(strict) and case.id in ids(loose)
+
+
+def test_handbook_through_the_cli(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``dermkg init`` -> ``ingest`` -> ``review`` -> ``synth trajectories``, each with ``--json``."""
+    from typer.testing import CliRunner
+
+    from dermkg.cli import app
+    from kg.settings import get_settings
+
+    monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DERMKG_STORE", f"sqlite:///{tmp_path / 'kg.db'}")
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def call(*args: str) -> dict | list:
+        result = runner.invoke(app, [*args, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    try:
+        call("init")
+        pdf = shared_data / "bad-handbook" / "bad-derm-handbook-3rd-ed.pdf"
+        ingested = call("ingest", str(pdf))
+        doc = ingested["documents"][0]
+        assert doc["status"] == "ingested" and doc["cases"] >= 70
+        listed = call("review", "list", "--kind", "ddx", "--source", doc["sha256"], "--limit", "500")
+        items = listed["items"] if isinstance(listed, dict) else listed
+        assert len(items) >= 50
+        call("review", "accept", *[i["id"] for i in items], "-u", CURATOR)
+        out = tmp_path / "sft"
+        # figure cases and their new diagnoses are still proposals: only --include-proposed uses them
+        strict = runner.invoke(app, ["synth", "trajectories", "--out", str(out), "--no-hf", "--json"])
+        assert strict.exit_code == 1 and "no accepted cases" in strict.stdout
+        report = call("synth", "trajectories", "--out", str(out), "--include-proposed", "--no-hf")
+        assert report["counts_by_type"]["type1"] >= 30
+        rows = _rows(out / "trajectories.jsonl")
+        assert rows and all(r.provenance.case_ids for r in rows)
+        ddx_rows = [r for r in rows if r.ddx_assertion_id]
+        assert {r.ddx_assertion_id for r in ddx_rows} <= {i["id"] for i in items}
+    finally:
+        get_settings.cache_clear()
