@@ -7,6 +7,14 @@ Three shapes of evidence, one output (a :class:`RelationCandidate` of kind ``ddx
 - *grouped*: a comparison table of conditions, "the (main) differential diagnoses for a red swollen leg
   are A, B and C", "the common causes of blisters are ...", a presentation's "can be ... (e.g. A, B)":
   every two members are mutual differentials, and the presentation is kept as the evidence context.
+
+A list of *causes* of a presentation ("causes of blisters are impetigo, insect bites, burns") and a
+presentation's examples ("can be ... e.g. A, B") name conditions without describing them: their
+relations carry ``mention=True`` and a lower score: the names are still proposed, so that the pairs can
+land (for a presentation, its causes *are* its differentials), and the pipeline reports the names
+that have no entry of their own apart, for curators to confirm first.
+A list of causes of a *condition* ("causes of urticaria include drugs ...") is its aetiology, not a
+differential: it gives no DDx at all.
 """
 
 from __future__ import annotations
@@ -91,17 +99,19 @@ ANCHORED = [
         "prose:considered",
     ),
 ]
+# A list of causes of a presentation: mutual differentials whose names are only mentioned.
+CAUSES = re.compile(
+    r"\b(?:common|main|usual|important|principal)?\s*causes\s+of\s+(?P<ctx>[\w\s-]{3,40}?)\s+"
+    r"(?:are|include|includes)\s*:?\s+(?P<list>.+)$",
+    re.I,
+)
 GROUPED = [
     re.compile(
         r"\b(?:main|principal|important|common|chief|usual)?\s*differential(?:\s+diagnos[ie]s)?\s+"
         r"(?:of|for)\s+(?P<ctx>.+?)\s+(?:is|are|include|includes)\s*:?\s+(?P<list>.+)$",
         re.I,
     ),
-    re.compile(
-        r"\b(?:common|main|usual|important|principal)?\s*causes\s+of\s+(?P<ctx>[\w\s-]{3,40}?)\s+"
-        r"(?:are|include|includes)\s*:?\s+(?P<list>.+)$",
-        re.I,
-    ),
+    CAUSES,
     re.compile(
         r"\b(?:conditions|disorders|diseases|lesions|eruptions)\s+(?:that|which)\s+(?:may|can|might)\s+"
         r"(?:mimic|simulate|resemble|be confused with)\s+(?P<ctx>.+?)\s+(?:include|are)\s*:?\s+(?P<list>.+)$",
@@ -124,6 +134,8 @@ _PRONOUN = re.compile(
 )
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
 _TYPES_LIST = re.compile(r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>[^.;]+)", re.I)
+# Words that make a phrase a presentation ("a red swollen leg", "blisters") rather than a condition.
+_PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
 _CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
 
@@ -161,6 +173,7 @@ def _pairs(
     context: str | None,
     anchor: str | None = None,
     score: float = 0.6,
+    mention: bool = False,
 ) -> list[RelationCandidate]:
     ev = make_evidence(source, lines, quote, kind="ddx", context=context)
     uniq: list[str] = []
@@ -169,7 +182,9 @@ def _pairs(
             uniq.append(m)
     pairs = [(anchor, m) for m in uniq] if anchor is not None else list(itertools.combinations(uniq, 2))
     return [
-        RelationCandidate(kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev)
+        RelationCandidate(
+            kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev, mention=mention
+        )
         for a, b in pairs
     ]
 
@@ -190,6 +205,23 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                         _pairs(_names(m.group("list")), "prose:mutual", lines, source, text, context=title)
                     )
                     break
+                if m and pattern is CAUSES:
+                    ctx = m.group("ctx").strip()
+                    if clean_name(ctx) and not _PRESENTATION.search(ctx):
+                        break  # causes of a condition: aetiology, not differentials
+                    out.extend(
+                        _pairs(
+                            _names(m.group("list")),
+                            "prose:causes",
+                            lines,
+                            source,
+                            text,
+                            context=ctx,
+                            score=0.4,
+                            mention=True,
+                        )
+                    )
+                    break
                 if m:
                     ctx = m.group("ctx").strip()
                     members = _names(m.group("list"))
@@ -206,9 +238,7 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                                 anchor=anchor,
                             )
                         )
-                    elif is_name and not re.search(
-                        r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", ctx
-                    ):
+                    elif is_name and not _PRESENTATION.search(ctx):
                         out.extend(
                             _pairs(
                                 members,
@@ -246,7 +276,8 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                         source,
                         unit.text,
                         context=section.title,
-                        score=0.5,
+                        score=0.4,
+                        mention=True,
                     )
                 )
     return out

@@ -26,9 +26,9 @@ NOT_A_DIAGNOSIS = re.compile(
     r"\b(learning|outcomes?|objectives?|skills?|therapeutics|introduction|preface|contents|references?|"
     r"acknowledg\w*|foreword|index|appendix|glossary|principles|structure|functions?|knowledge|problems?|"
     r"emergenc\w*|approach|chapter|summary|key points|questions|answers|further reading|terminology|"
-    r"treatments?|therapy|therapies|drugs?|medications?|prescribing|education|communication|preventing|"
+    r"treatments?|therapy|therapies|drugs?|medications?|prescribing|education|communicat\w*|preventing|"
     r"prevention|how to|writing|taking|measuring|patient|dermatology|examining|healing|background|anatomy|"
-    r"physiology|epidermis|dermis|appendages)\b",
+    r"physiology|epidermis|dermis|appendages|examination|findings)\b",
     re.IGNORECASE,
 )
 TYPES_TITLE = re.compile(

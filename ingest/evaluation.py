@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from ingest.caption_labels import label_captions
 from ingest.types import Extraction
 from kg.names import normalize
 
@@ -62,9 +63,10 @@ class Score(BaseModel):
 
 
 class Evaluation(BaseModel):
-    diagnoses: Score
+    diagnoses: Score  # every name proposed
     ddx_pairs: Score
     figures: Score
+    diagnoses_from_entries: Score | None = None  # the proposals not resting on mentions only
 
 
 def _score(gold: set[Any], predicted: set[Any], show: int = 40) -> Score:
@@ -80,22 +82,54 @@ def _score(gold: set[Any], predicted: set[Any], show: int = 40) -> Score:
     )
 
 
-def predicted_names(ex: Extraction) -> set[str]:
-    """Every name the pipeline would resolve or propose as a diagnosis."""
-    proposed = [d for d in ex.diagnoses if d.clinical or d.role != "heading"]  # plain headings only attach
+def entry_names(ex: Extraction) -> set[str]:
+    """Names the book presents itself: clinical headings, subtypes, table columns, described relations
+    (plain headings only attach to known names)."""
+    proposed = [d for d in ex.diagnoses if d.clinical or d.role != "heading"]
     names = {d.name for d in proposed} | {s for d in proposed for s in d.synonyms}
-    names |= {r.subject for r in ex.relations} | {r.object for r in ex.relations}
-    names |= {f.diagnosis for f in ex.figures if f.diagnosis}
+    names |= {n for r in ex.relations if not r.mention for n in (r.subject, r.object)}
+    names |= {f.diagnosis for f in ex.figures if f.diagnosis and not f.mention}
     return {normalize(n) for n in names}
 
 
-def score_diagnoses(gold: Gold, ex: Extraction) -> Score:
-    predicted = predicted_names(ex)
+def predicted_names(ex: Extraction) -> set[str]:
+    """Every name the pipeline would propose into an empty graph (as :mod:`ingest.pipeline` decides):
+    the entries, the names of lists (``mention=True``, proposed so that their pairs land), and the
+    captions :func:`~ingest.caption_labels.label_captions` cannot label with any of those."""
+    keys = entry_names(ex) | {normalize(n) for r in ex.relations if r.mention for n in (r.subject, r.object)}
+
+    def propose(name: str) -> str:
+        keys.add(normalize(name))
+        return normalize(name)
+
+    label_captions(
+        [f.diagnosis for f in ex.figures if f.diagnosis and f.mention],
+        lambda name: normalize(name) if normalize(name) in keys else None,
+        propose,
+    )
+    return keys
+
+
+def mentioned_names(ex: Extraction) -> set[str]:
+    """Proposed names that rest on mentions only (a list, a caption): the summary's
+    ``proposed_from_mentions``, for curators to confirm first."""
+    return predicted_names(ex) - entry_names(ex)
+
+
+def _score_names(gold: Gold, predicted: set[str]) -> Score:
     keys = {normalize(g.name): {normalize(n) for n in [g.name, *g.also]} for g in gold.diagnoses}
     found = {k for k, alts in keys.items() if alts & predicted}
     all_alts = set().union(*keys.values()) if keys else set()
-    score = _score(set(keys), found | {p for p in predicted if p not in all_alts})
-    return score
+    return _score(set(keys), found | {p for p in predicted if p not in all_alts})
+
+
+def score_diagnoses(gold: Gold, ex: Extraction) -> Score:
+    return _score_names(gold, predicted_names(ex))
+
+
+def score_entry_diagnoses(gold: Gold, ex: Extraction) -> Score:
+    """The proposals a curator sees first: those the book presents as entries."""
+    return _score_names(gold, entry_names(ex))
 
 
 def _canon(gold: Gold) -> dict[str, str]:
@@ -154,7 +188,10 @@ def score_figures(gold: Gold, ex: Extraction) -> Score:
 
 def evaluate(gold: Gold, ex: Extraction) -> Evaluation:
     return Evaluation(
-        diagnoses=score_diagnoses(gold, ex), ddx_pairs=score_ddx(gold, ex), figures=score_figures(gold, ex)
+        diagnoses=score_diagnoses(gold, ex),
+        ddx_pairs=score_ddx(gold, ex),
+        figures=score_figures(gold, ex),
+        diagnoses_from_entries=score_entry_diagnoses(gold, ex),
     )
 
 

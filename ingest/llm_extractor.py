@@ -199,7 +199,8 @@ class LlmExtractor:
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
             layout = self.rules.layout_page(doc[index], running, chunk)
-            self.rules.pair_figures(layout, running, state, chunk)
+            # The model never sees captions: the layout's caption is a photo's only label, so it proposes.
+            self.rules.pair_figures(layout, running, state, chunk, mention=False)
             self._ask(list(builder.add_page(layout)), chunk)
             if on_page is not None:
                 on_page(index + 1, total)

@@ -138,10 +138,22 @@ def split_names(text: str) -> list[str]:
     return out
 
 
+# A gloss that explains in plain words rather than renames: "(a superficial fungus infection)", or
+# the literal sense of a Greek/Latin term, a quality of a body part ("erythroderma ('red skin')").
+# A possessive before the body part is a lay name, not a description ("athlete's foot").
+_DESCRIPTIVE_GLOSS = re.compile(
+    r"^(?:a|an|the)\s"
+    r"|(?<!['’]s)\s(?:skin|hair|nails?|scalp|mouth|body|face|hands?|foot|feet|legs?|eyes?|lips?)$",
+    re.IGNORECASE,
+)
+
+
 def is_synonym_gloss(gloss: str) -> bool:
-    """A parenthesis that renames ('shingles', 'also known as X') rather than explains."""
+    """A parenthesis that renames ('shingles', 'also known as X') rather than explains ('red skin')."""
     g = re.sub(r"^(also known as|aka|syn\.?|synonyms?:?|or)\s+", "", gloss.strip(), flags=re.IGNORECASE)
-    return bool(g) and len(g.split()) <= 4 and clean_name(g) is not None and not g[:1].isdigit()
+    if not g or _DESCRIPTIVE_GLOSS.search(g):
+        return False
+    return len(g.split()) <= 4 and clean_name(g) is not None and not g[:1].isdigit()
 
 
 def make_evidence(

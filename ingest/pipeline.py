@@ -2,8 +2,11 @@
 
 One transaction per document: a document lands completely or not at all, and a bad file is reported
 (naming the file and page) while the others go on. Ingesting a file whose sha256 is already a source
-changes nothing. A new version of a file (same file name, new sha256) supersedes what its previous
-version proposed and the new one does not repeat; what curators accepted or rejected stays.
+changes nothing. Photo captions are labelled when the document ends, by the book's own entries or
+known diagnoses (:mod:`ingest.caption_labels`); names proposed from mentions only (a caption, a list
+of causes) are listed apart in the summary for curators to confirm first. A new version of a
+file (same file name, new sha256) supersedes what its previous version proposed and the new one does
+not repeat; what curators accepted or rejected stays.
 Image files are content-addressed under ``<data_dir>/images`` and written before the transaction
 commits; a rolled-back document can leave an unreferenced image behind, never a broken reference.
 
@@ -20,8 +23,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.caption_labels import label_captions
 from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
-from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary
+from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
 from kg.errors import DermkgError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
@@ -60,6 +64,11 @@ class _DocumentWriter:
         self.evidence: dict[str, dict[str, Evidence]] = {}
         self.case_batch: dict[str, Case] = {}
         self.pages_buffered = 0
+        # Captions wait for the whole document: the entries that label their photos may come later.
+        self.captions: list[FigureCandidate] = []
+        self.unlabelled: set[str] = set()
+        self.from_entries: set[str] = set()  # ids a heading, a table or a described relation names
+        self.names: dict[str, str] = {}  # proposed id -> name
 
     # -- names -------------------------------------------------------------------------------
     def resolve(
@@ -81,6 +90,7 @@ class _DocumentWriter:
         if existing is not None:  # same slug, e.g. an earlier proposal under another spelling
             self.ids[key] = existing.id
             (self.matched if existing.status != "proposed" else self.proposed).add(existing.id)
+            self.names.setdefault(existing.id, existing.name)
             return existing.id
         safe_synonyms = [s for s in (synonyms or []) if self.store.resolve_name(s) is None]
         near = self.store.suggest_names(name, limit=3, min_score=self.p.suggest_min_score)
@@ -101,6 +111,7 @@ class _DocumentWriter:
                 user=self.p.user,
             )
         self.proposed.add(did)
+        self.names.setdefault(did, name)
         self.ids[key] = did
         return did
 
@@ -115,48 +126,83 @@ class _DocumentWriter:
             did = self.resolve(
                 cand.name, cand.evidence, cand.synonyms, propose=cand.clinical or cand.role != "heading"
             )
+            if did:
+                self.from_entries.add(did)
             if did and cand.role == "heading":
                 self.evidence.setdefault(did, {})[cand.evidence.id] = cand.evidence
-        batch = self.batch
         for rel in chunk.relations:
-            s = self.resolve(rel.subject, rel.evidence)
-            o = self.resolve(rel.object, rel.evidence)
-            if not s or not o or s == o:
-                continue
-            s, o = canonical_pair(rel.kind, s, o)
-            aid = assertion_id(rel.kind, s, o)
-            if aid in batch:
-                if rel.evidence.id not in {e.id for e in batch[aid].evidence}:
-                    batch[aid].evidence.append(rel.evidence)
-                continue
-            batch[aid] = Assertion(
-                id=aid,
-                kind=rel.kind,
-                subject=s,
-                object=o,
-                origin=self.p.origin,
-                agent=self.agent,
-                score=rel.score,
-                note=f"{rel.rule}" + (f" | {rel.evidence.context}" if rel.evidence.context else ""),
-                evidence=[rel.evidence],
-            )
-        self.assertions.update({aid: a.kind for aid, a in batch.items()})
+            self._add_relation(rel)
         for rat in chunk.rationales:
             did = self.ids.get(" ".join(rat.diagnosis.lower().split()))
             if did is None:
                 continue
             self.summary.rationales += 1
             self.evidence.setdefault(did, {})[rat.evidence.id] = rat.evidence
-        for case in (self._case(f) for f in chunk.figures):
-            if case is not None:
-                if case.id in self.case_batch:
-                    merged = {e.id: e for e in [*self.case_batch[case.id].evidence, *case.evidence]}
-                    case = case.model_copy(update={"evidence": list(merged.values())})
-                self.case_batch[case.id] = case
-                self.cases.add(case.id)
+        for fig in chunk.figures:
+            if fig.mention and fig.diagnosis:
+                self.captions.append(fig)
+            else:
+                self._add_case(self._case(fig))
         self.pages_buffered += chunk.pages
         if self.pages_buffered >= FLUSH_PAGES:
             self.flush()
+
+    def finish(self) -> None:
+        """At the end of the document, when its entries are known: label the photos (the book's entry,
+        a known diagnosis, else a proposal unless a sign: :func:`label_captions`), and report the
+        proposals that rest on mentions only."""
+        evidence = {f.diagnosis: f.evidence for f in reversed(self.captions)}  # the first caption's
+        labels = label_captions(
+            [f.diagnosis for f in self.captions if f.diagnosis],
+            lambda name: self.resolve(name, None, propose=False),
+            lambda name: self.resolve(name, evidence[name]),
+        )
+        for fig in self.captions:
+            did = labels.get(fig.diagnosis or "")
+            if did is None:
+                self.unlabelled.add(fig.diagnosis or "")
+            self._add_case(self._case(fig, did))
+        self.captions = []
+        self.summary.unlabelled_captions = sorted(self.unlabelled)
+        self.summary.proposed_from_mentions = sorted(
+            self.names[d] for d in self.proposed - self.from_entries if d in self.names
+        )
+
+    def _add_relation(self, rel: RelationCandidate) -> None:
+        s = self.resolve(rel.subject, rel.evidence)
+        o = self.resolve(rel.object, rel.evidence)
+        if not s or not o or s == o:
+            return
+        if not rel.mention:
+            self.from_entries.update((s, o))
+        s, o = canonical_pair(rel.kind, s, o)
+        aid = assertion_id(rel.kind, s, o)
+        batch = self.batch
+        if aid in batch:
+            if rel.evidence.id not in {e.id for e in batch[aid].evidence}:
+                batch[aid].evidence.append(rel.evidence)
+            return
+        batch[aid] = Assertion(
+            id=aid,
+            kind=rel.kind,
+            subject=s,
+            object=o,
+            origin=self.p.origin,
+            agent=self.agent,
+            score=rel.score,
+            note=f"{rel.rule}" + (f" | {rel.evidence.context}" if rel.evidence.context else ""),
+            evidence=[rel.evidence],
+        )
+        self.assertions[aid] = rel.kind
+
+    def _add_case(self, case: Case | None) -> None:
+        if case is None:
+            return
+        if case.id in self.case_batch:
+            merged = {e.id: e for e in [*self.case_batch[case.id].evidence, *case.evidence]}
+            case = case.model_copy(update={"evidence": list(merged.values())})
+        self.case_batch[case.id] = case
+        self.cases.add(case.id)
 
     def flush(self) -> None:
         if not self.p.dry_run:
@@ -168,12 +214,15 @@ class _DocumentWriter:
                 self.store.add_cases(list(self.case_batch.values()), user=self.p.user)
         self.batch, self.evidence, self.case_batch, self.pages_buffered = {}, {}, {}, 0
 
-    def _case(self, fig: FigureCandidate) -> Case | None:
+    def _case(self, fig: FigureCandidate, did: str | None = None) -> Case | None:
+        """The photo as a case of ``did`` (or, for a proposing caption, of the name it reads)."""
         if not fig.diagnosis:
             self.summary.images_skipped += 1
             return None
-        did = self.resolve(fig.diagnosis, fig.evidence)
+        if did is None and not fig.mention:
+            did = self.resolve(fig.diagnosis, fig.evidence)
         if did is None:
+            self.summary.images_skipped += 1  # a photo no diagnosis can label
             return None
         data, ext = image_bytes(self.doc, fig.image)
         sha = sha256_bytes(data)
@@ -254,10 +303,17 @@ class IngestPipeline:
         *,
         on_document: Callable[[Path, int], None] | None = None,
         on_page: PageProgress | None = None,
+        on_page_written: PageProgress | None = None,
     ) -> IngestSummary:
+        """``on_page`` counts pages read, ``on_page_written`` pages written (a document is read
+        whole before its write transaction opens)."""
         summary = IngestSummary(extractor=self.origin, dry_run=self.dry_run)  # type: ignore[arg-type]
         for path in paths:
-            summary.documents.append(self.ingest_file(Path(path), on_document=on_document, on_page=on_page))
+            summary.documents.append(
+                self.ingest_file(
+                    Path(path), on_document=on_document, on_page=on_page, on_page_written=on_page_written
+                )
+            )
         usage = getattr(self.extractor, "usage", None)
         if usage is not None:
             summary.llm_usage = {**usage.model_dump(), "malformed": getattr(self.extractor, "malformed", 0)}
@@ -269,6 +325,7 @@ class IngestPipeline:
         *,
         on_document: Callable[[Path, int], None] | None = None,
         on_page: PageProgress | None = None,
+        on_page_written: PageProgress | None = None,
     ) -> DocumentSummary:
         started = time.perf_counter()
         result = DocumentSummary(path=str(path))
@@ -285,7 +342,7 @@ class IngestPipeline:
             if self.store.get_source(result.sha256) is not None and not self.dry_run:
                 result.status = "unchanged"
                 return result
-            self._ingest(doc, path, result, on_page)
+            self._ingest(doc, path, result, on_page, on_page_written)
             result.status = "dry-run" if self.dry_run else "ingested"
         except DermkgError as exc:
             result.status, result.error = "error", str(exc)
@@ -296,7 +353,14 @@ class IngestPipeline:
             result.seconds = round(time.perf_counter() - started, 3)
         return result
 
-    def _ingest(self, doc: Any, path: Path, result: DocumentSummary, on_page: PageProgress | None) -> None:
+    def _ingest(
+        self,
+        doc: Any,
+        path: Path,
+        result: DocumentSummary,
+        on_page: PageProgress | None,
+        on_page_written: PageProgress | None,
+    ) -> None:
         sha = result.sha256 or ""
         previous = [
             s
@@ -305,13 +369,22 @@ class IngestPipeline:
         ]
         writer = _DocumentWriter(self, doc, sha, result)
         title = document_title(doc, path)
+        # Read the whole document before the write transaction: it takes the store's one writer slot,
+        # and curators' accepts must not wait on parsing (or on an LLM extractor's calls). Chunks hold
+        # text and image references only; image bytes are read as cases are written.
+        chunks = list(self.extractor.iter_document(doc, sha, on_page=on_page))
         with self.store.transaction():
             if not self.dry_run:
                 self.store.upsert_source(
                     Source(sha256=sha, title=title, path=str(path.resolve()), kind="pdf")
                 )
-            for chunk in self.extractor.iter_document(doc, sha, on_page=on_page):
+            written = 0
+            for chunk in chunks:
                 writer.write(chunk)
+                written += chunk.pages
+                if on_page_written is not None and chunk.pages:
+                    on_page_written(written, doc.page_count)
+            writer.finish()
             writer.flush()
             if not self.dry_run:
                 writer.supersede(previous)

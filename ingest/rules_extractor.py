@@ -95,8 +95,16 @@ class RulesExtractor:
         return layout
 
     def pair_figures(
-        self, layout: PageLayout, running: RunningText, state: SectionState, chunk: Extraction
+        self,
+        layout: PageLayout,
+        running: RunningText,
+        state: SectionState,
+        chunk: Extraction,
+        *,
+        mention: bool = True,
     ) -> None:
+        """Pair photos with captions. A caption labels a photo, it is not an entry: by default its name
+        is a mention, labelled by the book's own entry or a known diagnosis when it names one."""
         photos = []
         for image in layout.images:
             if skip_reason(image, layout.width, layout.height):
@@ -121,6 +129,7 @@ class RulesExtractor:
                     credit=match.credit,
                     diagnosis=caption_diagnosis(caption),
                     evidence=ev,
+                    mention=mention,
                 )
             )
         layout.lines = [ln for ln in layout.lines if id(ln) not in used]
@@ -182,7 +191,8 @@ class SectionState:
                 ]
                 chunk.diagnoses.extend(known[:1] if len(known) == 1 else [])
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
-            chunk.relations.extend(r for r in relations if r.rule in {"table", "prose:presentation"})
+            standalone = {"table", "prose:presentation", "prose:causes"}
+            chunk.relations.extend(r for r in relations if r.rule in standalone)
             chunk.relations.extend(prose_relations(section, None, self.source))
         for table in section.tables:
             chunk.relations.extend(table_relations(table, section.title or None, self.source))

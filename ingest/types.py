@@ -98,6 +98,9 @@ class RelationCandidate(_Model):
     rule: str  # which cue produced it: "table", "prose:distinguished", "types-section", ...
     score: float = 0.5
     evidence: Evidence
+    # True when the names are only *mentioned* in a list (the causes of a presentation, its examples),
+    # not described: still proposed, so that the pair can land, but reported apart for curators.
+    mention: bool = False
 
 
 class RationaleCandidate(_Model):
@@ -115,6 +118,11 @@ class FigureCandidate(_Model):
     credit: str | None = None
     diagnosis: str | None = None  # the name read from the caption
     evidence: Evidence
+    # False: the caption's name is proposed as read. True (the rules extractor: a caption is not an
+    # entry): the photo is labelled at the end of the document by the book's entry or a known diagnosis
+    # its name narrows to; it proposes its own name only when nothing matches and it names no sign
+    # (ingest.caption_labels), and such a proposal is reported apart for curators.
+    mention: bool = False
 
 
 class Extraction(_Model):
@@ -149,6 +157,11 @@ class DocumentSummary(_Model):
     seconds: float = 0.0
     # Proposed names that look like known diagnoses (fuzzy): for curators to merge, never applied.
     suggestions: dict[str, list[str]] = Field(default_factory=dict)
+    # Proposed names the document only mentions (a list of causes, a caption), with no entry of their
+    # own: what curators should confirm first.
+    proposed_from_mentions: list[str] = Field(default_factory=list)
+    # Captions naming a sign or a lesion's morphology that matched no diagnosis: photos left unlabelled.
+    unlabelled_captions: list[str] = Field(default_factory=list)
 
 
 class IngestSummary(_Model):

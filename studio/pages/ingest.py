@@ -1,28 +1,41 @@
-"""Ingest: upload textbook PDFs and run the extraction, which proposes assertions for the queue."""
+"""Ingest: upload textbook PDFs; the extraction runs in the background and proposes assertions.
+
+The run is a background job (:mod:`studio.jobs`) with its own store connection, so this page returns
+at once and other curators keep working; the job panel refreshes itself until the job ends.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kg.errors import DermkgError
+from ingest.types import IngestSummary
+from kg.errors import ConflictError, DermkgError
 from studio import state
-from studio.actions import run_ingest, save_uploads
+from studio.actions import save_uploads
 from studio.auth import can
 from studio.components.feedback import explain
 from studio.components.session import page_context
+from studio.jobs import JOBS, IngestJob
+
+POLL_SECONDS = 1.0
 
 ctx = page_context()
 st.title("Ingest")
 st.markdown(
     "Upload textbook PDFs. Extraction proposes diagnoses, is-a and DDx assertions with the quote, page and "
-    "box they come from; nothing is accepted until a curator reviews it in the queue."
+    "box they come from; nothing is accepted until a curator reviews it in the queue. Ingestion runs in "
+    "the background: you and other curators can keep working while it runs."
 )
 if not can(ctx.user, "ingest"):
     st.info(f"You are logged in as a {ctx.user.role}: ingesting needs the admin role.")
     st.stop()
 
+store_url = ctx.config.store_url
+running = JOBS.running(store_url)
 files = st.file_uploader("Textbook PDFs", type=["pdf"], accept_multiple_files=True, key=state.I_UPLOAD)
-if st.button("Run ingestion", key=state.I_RUN, type="primary", disabled=not files):
+if running is not None:
+    st.caption(f"An ingestion started by {running.started_by} is running; start another once it has ended.")
+if st.button("Run ingestion", key=state.I_RUN, type="primary", disabled=not files or running is not None):
     try:
         paths = save_uploads(
             ctx.actions, [(f.name, f.getvalue()) for f in files], ctx.config.data_dir / "uploads"
@@ -30,32 +43,64 @@ if st.button("Run ingestion", key=state.I_RUN, type="primary", disabled=not file
     except (DermkgError, PermissionError) as exc:
         st.error(explain(exc) + " Nothing was ingested.")
         st.stop()
-    bar = st.progress(0.0, text="starting…")
-
-    def tick(message: str, done: int, total: int | None) -> None:
-        fraction = min(done / total, 1.0) if total else 0.0
-        bar.progress(fraction, text=f"{message} ({done}/{total})" if total else message)
-
     try:
-        summary = run_ingest(ctx.actions, paths, ctx.config.data_dir, progress=tick)
+        names = [f.name for f in files]
+        running = JOBS.start(ctx.actions, store_url, paths, ctx.config.data_dir, names=names)
+    except ConflictError as exc:  # another session started one in between
+        st.error(f"Not started: {exc}.")
     except (DermkgError, PermissionError) as exc:
-        bar.empty()
         st.error(explain(exc))
-    except ImportError:
-        bar.empty()
-        st.info("Ingestion is not available yet (ingest.pipeline is not installed). Nothing was changed.")
-    else:
-        bar.progress(1.0, text="done")
-        for doc in summary.documents:
-            name = doc.path.rsplit("/", 1)[-1]
-            if doc.status == "error":
-                st.error(f"{name}: {doc.error}")
-            elif doc.status == "unchanged":
-                st.info(f"{name} was ingested before (same content); nothing changed.")
-            else:
-                proposed = ", ".join(f"{n} {kind}" for kind, n in sorted(doc.assertions_proposed.items()))
-                st.success(
-                    f"{name}: {doc.status}, {doc.pages} pages; proposed {proposed or 'no'} assertions, "
-                    f"{doc.diagnoses_proposed} new diagnoses, {doc.cases} cases."
-                )
-        st.json(summary.model_dump(mode="json"), expanded=False)
+
+
+def show_summary(summary: IngestSummary) -> None:
+    for doc in summary.documents:
+        name = doc.path.rsplit("/", 1)[-1]
+        if doc.status == "error":
+            st.error(f"{name}: {doc.error}")
+        elif doc.status == "unchanged":
+            st.info(f"{name} was ingested before (same content); nothing changed.")
+        else:
+            proposed = ", ".join(f"{n} {kind}" for kind, n in sorted(doc.assertions_proposed.items()))
+            st.success(
+                f"{name}: {doc.status}, {doc.pages} pages; proposed {proposed or 'no'} assertions, "
+                f"{doc.diagnoses_proposed} new diagnoses, {doc.cases} cases."
+            )
+    st.json(summary.model_dump(mode="json"), expanded=False)
+
+
+def job_panel(watching: str | None) -> None:
+    """The latest job on this store; a job that ends while watched reloads the page (button, list)."""
+    recent = JOBS.recent(store_url, limit=1)
+    if not recent:
+        return
+    job = recent[0]
+    if watching is not None and (job.id != watching or job.state != "running"):
+        st.rerun()
+    st.subheader(f"Ingestion of {', '.join(job.files)}")
+    st.caption(f"Started by {job.started_by} at {job.started_at:%Y-%m-%d %H:%M:%S} UTC")
+    if job.state == "running":
+        st.progress(job.progress.fraction, text=job.progress.describe())
+    elif job.state == "failed":
+        st.error(job.error or "the ingestion failed")
+    elif job.summary is not None:
+        show_summary(job.summary)
+
+
+def job_rows(jobs: list[IngestJob]) -> list[dict[str, object]]:
+    return [
+        {
+            "started": f"{j.started_at:%Y-%m-%d %H:%M:%S}",
+            "by": j.started_by,
+            "files": ", ".join(j.files),
+            "state": j.state,
+            "result": j.outcome,
+        }
+        for j in jobs
+    ]
+
+
+watched = running.id if running is not None and running.state == "running" else None
+st.fragment(job_panel, run_every=POLL_SECONDS if watched else None)(watched)
+if jobs := JOBS.recent(store_url):
+    st.subheader("Recent ingestions")
+    st.dataframe(job_rows(jobs), hide_index=True)

@@ -14,10 +14,18 @@ def test_gold_targets_are_met(bad_extraction: Extraction, artifacts_dir) -> None
     assert gold.source_sha256 == bad_extraction.source_sha256, "gold was made for another copy of the PDF"
     result = evaluate(gold, bad_extraction)
     (artifacts_dir / "ingest-bad-handbook-eval.json").write_text(json.dumps(result.model_dump(), indent=2))
-    assert result.diagnoses.recall >= 0.9, result.diagnoses.missed
-    assert result.ddx_pairs.recall >= 0.7, result.ddx_pairs.missed
-    assert result.ddx_pairs.precision >= 0.8, result.ddx_pairs.spurious
-    assert result.figures.recall >= 0.9, result.figures.missed
+    # Issue targets: diagnosis recall >= 0.9, DDx recall >= 0.7 at precision >= 0.8, figures >= 0.9.
+    # Asserted at the measured figures less a small margin (README table; measured 2026-11):
+    # diagnoses P 0.711 R 1.00 (entries only: P 0.922), DDx P 1.00 R 0.983, photos P 0.979 R 0.958.
+    entries = result.diagnoses_from_entries
+    assert entries is not None
+    assert result.diagnoses.recall >= 0.98 and entries.recall >= 0.98, result.diagnoses.missed
+    assert result.diagnoses.precision >= 0.68, result.diagnoses.spurious
+    assert entries.precision >= 0.89, entries.spurious
+    assert result.ddx_pairs.recall >= 0.96, result.ddx_pairs.missed
+    assert result.ddx_pairs.precision >= 0.95, result.ddx_pairs.spurious
+    assert result.figures.recall >= 0.94, result.figures.missed
+    assert result.figures.precision >= 0.95, result.figures.spurious
 
 
 def test_every_finding_carries_located_verbatim_evidence(bad_extraction: Extraction, bad_pdf) -> None:
