@@ -30,13 +30,12 @@ CHUNK = 5000  # rows per UNWIND statement
 RETRIES = 5
 _BOOKKEEPING = {"version", "votes", "reviewed_by", "reviewed_at"}
 
-LOCK_META = (
+LOCK_META = (  # takes the writer lock, then reads the state it guards (one round trip)
     "MERGE (m:DermkgMeta {key: 'graph'}) "
     "ON CREATE SET m.revision = 0, m.event_seq = 0, m.commits = 0, m.epoch = $epoch, m.schema_version = $v "
-    "SET m.locked = true"
+    "SET m.locked = true RETURN m.revision AS revision, m.event_seq AS seq"
 )
 SCHEMA_OF = "MATCH (m:DermkgMeta {key: 'graph'}) RETURN m.schema_version AS v"
-READ_META = "MATCH (m:DermkgMeta {key: 'graph'}) RETURN m.revision AS revision, m.event_seq AS seq"
 COMMIT_META = (
     "MATCH (m:DermkgMeta {key: 'graph'}) "
     "SET m.revision = $revision, m.event_seq = $seq, m.commits = m.commits + 1"
@@ -261,8 +260,7 @@ class Neo4jCore(GraphStore):
             )
         try:
             raw = self._session.begin_transaction()
-            raw.run(LOCK_META, epoch=uuid.uuid4().hex, v=SCHEMA_VERSION).consume()
-            meta = raw.run(READ_META).single()
+            meta = raw.run(LOCK_META, epoch=uuid.uuid4().hex, v=SCHEMA_VERSION).single()
         except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError) as exc:
             self._drop_session()
             raise _TransientStoreError(f"lost Neo4j at {target.display}: {scrub(str(exc), target)}") from None
