@@ -226,30 +226,14 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                     ctx = m.group("ctx").strip()
                     members = _names(m.group("list"))
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)
+                    target = None
                     if anchor and ctx.lower() in {"this condition", "it"}:
-                        out.extend(
-                            _pairs(
-                                members,
-                                "prose:differential",
-                                lines,
-                                source,
-                                text,
-                                context=title,
-                                anchor=anchor,
-                            )
-                        )
+                        target = anchor
                     elif is_name and not _PRESENTATION.search(ctx):
-                        out.extend(
-                            _pairs(
-                                members,
-                                "prose:differential",
-                                lines,
-                                source,
-                                text,
-                                context=title,
-                                anchor=clean_name(ctx),
-                            )
-                        )
+                        target = clean_name(ctx)
+                    if target:
+                        rule = "prose:differential"
+                        out.extend(_pairs(members, rule, lines, source, text, context=title, anchor=target))
                     else:
                         out.extend(_pairs(members, "prose:presentation", lines, source, text, context=ctx))
                     break

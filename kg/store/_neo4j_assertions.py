@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ConflictError, InputError, NotFoundError
-from kg.ids import canonical_pair
 from kg.models import Assertion, AssertionKind, AssertionQuery, Diagnosis, Page
 from kg.store import _semantics as sem
 from kg.store._batch import AssertionBatch
@@ -90,12 +89,6 @@ class AssertionsMixin(Neo4jCore):
         row = self._one("MATCH (a:Assertion {id: $id}) RETURN a.data AS data", id=id)
         return None if row is None else Assertion.model_validate_json(row["data"])
 
-    def _require_assertion(self, id: str) -> Assertion:
-        a = self.get_assertion(id)
-        if a is None:
-            raise NotFoundError(f"unknown assertion id {id!r}")
-        return a
-
     def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None:
         row = self._one("MATCH (a:Assertion {akey: $k}) RETURN a.data AS data", k=akey(kind, subject, object))
         return None if row is None else Assertion.model_validate_json(row["data"])
@@ -107,12 +100,6 @@ class AssertionsMixin(Neo4jCore):
                 a = Assertion.model_validate_json(r["data"])
                 out[akey(a.kind, a.subject, a.object)] = a
         return out
-
-    def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
-        s, o = self._resolve_id(subject), self._resolve_id(object)
-        if s is None or o is None:
-            return None
-        return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
 
     def query_assertions(self, query: AssertionQuery) -> Page:
         clause, params = self._assertion_where(query)

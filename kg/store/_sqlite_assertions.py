@@ -6,11 +6,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, InputError, NotFoundError
-from kg.ids import canonical_pair
+from kg.errors import ConflictError, InputError
 from kg.models import (
     Assertion,
-    AssertionKind,
     AssertionQuery,
     Page,
 )
@@ -120,18 +118,6 @@ class _AssertionMixin(_SQLiteCore):
     def get_assertion(self, id: str) -> Assertion | None:
         row = self._one("SELECT data FROM assertions WHERE id = ?", (id,))
         return None if row is None else Assertion.model_validate_json(row[0])
-
-    def _require_assertion(self, id: str) -> Assertion:
-        a = self.get_assertion(id)
-        if a is None:
-            raise NotFoundError(f"unknown assertion id {id!r}")
-        return a
-
-    def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
-        s, o = self._resolve_id(subject), self._resolve_id(object)
-        if s is None or o is None:
-            return None
-        return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
 
     def query_assertions(self, query: AssertionQuery) -> Page:
         clause, params = self._assertion_where(query)

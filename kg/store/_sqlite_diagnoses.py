@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
-    NameMatch,
 )
-from kg.names import fuzzy_matches, name_keys, normalize
+from kg.names import name_keys, normalize
 from kg.store import _semantics as sem
 from kg.store._sqlite_core import _SQLiteCore
 from kg.store.base import SYSTEM_USER
@@ -137,7 +136,8 @@ class _DiagnosisMixin(_SQLiteCore):
         )
         return None if row is None else self._diagnosis_row(row[0])
 
-    def _name_choices(self) -> tuple[list[str], list[str], list[str]]:
+    def _name_choices(self, key: str) -> tuple[list[str], list[str], list[str]]:
+        """Every name (the key is not needed: the whole list is cached per revision)."""
         state = self._state()
         hit = self._cache.get("names")
         if hit is not None and hit[0] == state:
@@ -147,26 +147,8 @@ class _DiagnosisMixin(_SQLiteCore):
         self._cache["names"] = (state, value)
         return value
 
-    def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
-        key = normalize(name)
-        out: list[NameMatch] = []
-        seen: set[str] = set()
-        for did, surface in self._q(
+    def _exact_names(self, key: str) -> list[tuple[str, str]]:
+        rows = self._q(
             "SELECT diagnosis, surface FROM names WHERE key = ? ORDER BY is_primary DESC, diagnosis", (key,)
-        ):
-            if did not in seen:
-                d = self._diagnosis_row(did)
-                assert d is not None
-                seen.add(did)
-                out.append(NameMatch(diagnosis=d, matched=surface, score=100.0, exact=True))
-        keys, ids, surfaces = self._name_choices()
-        for idx, score in fuzzy_matches(name, keys, limit=limit * 4 + len(seen), min_score=min_score):
-            if len(out) >= limit:
-                break
-            if ids[idx] in seen:
-                continue
-            seen.add(ids[idx])
-            d = self._diagnosis_row(ids[idx])
-            if d is not None:
-                out.append(NameMatch(diagnosis=d, matched=surfaces[idx], score=min(score, 99.9), exact=False))
-        return out[:limit]
+        )
+        return [(r[0], r[1]) for r in rows]

@@ -1,5 +1,5 @@
-"""Curation operations written once for both backends: review, edit, diagnosis updates, comments
-and revert (all but the merge revert, whose writes are backend-specific).
+"""Operations written once for both backends: review, edit, diagnosis updates, comments, revert
+(all but the merge revert, whose writes are backend-specific), assertion lookups and name suggestions.
 
 Each operation is a read-check-write sequence over a few primitives every backend provides with
 the same meaning (its transaction, record reads, version-checked writes, the audit event); the
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from kg.errors import InputError, NotFoundError
+from kg.ids import canonical_pair
 from kg.models import (
     Assertion,
     AssertionKind,
@@ -23,7 +24,9 @@ from kg.models import (
     Diagnosis,
     Evidence,
     LabelMapping,
+    NameMatch,
 )
+from kg.names import fuzzy_matches, normalize
 from kg.store import _semantics as sem
 from kg.store._revert import (
     check_revertible,
@@ -47,7 +50,8 @@ class CurationWorkflows(GraphStore):
         """Run ``fn`` in one transaction: joined when one is open (Neo4j retries transient errors)."""
 
     @abc.abstractmethod
-    def _require_assertion(self, id: str) -> Assertion: ...
+    def _resolve_id(self, id: str) -> str | None:
+        """The live diagnosis id of ``id`` (or of a diagnosis merged into it); None if unknown."""
 
     @abc.abstractmethod
     def _require_id(self, id: str, what: str = "diagnosis") -> str:
@@ -104,7 +108,27 @@ class CurationWorkflows(GraphStore):
     @abc.abstractmethod
     def _revert_merge(self, ev: CurationEvent, user: str, reason: str) -> CurationEvent: ...
 
+    @abc.abstractmethod
+    def _exact_names(self, key: str) -> list[tuple[str, str]]:
+        """(diagnosis id, surface) of every name whose normalised key is ``key``, primary names first."""
+
+    @abc.abstractmethod
+    def _name_choices(self, key: str) -> tuple[list[str], list[str], list[str]]:
+        """(keys, diagnosis ids, surfaces) to score fuzzily against ``key``: every name, or a shortlist."""
+
     # -- assertions ------------------------------------------------------------------------
+    def _require_assertion(self, id: str) -> Assertion:
+        a = self.get_assertion(id)
+        if a is None:
+            raise NotFoundError(f"unknown assertion id {id!r}")
+        return a
+
+    def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
+        s, o = self._resolve_id(subject), self._resolve_id(object)
+        if s is None or o is None:
+            return None
+        return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
+
     def _check_acyclic_assertion(self, a: Assertion, *, without: str | None) -> None:
         if a.kind == "is_a" and a.status == "accepted":
             sem.check_acyclic_add(self._accepted_parents(without=without), a.subject, a.object)
@@ -207,6 +231,28 @@ class CurationWorkflows(GraphStore):
             return added
 
         return self._atomic(run)
+
+    def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
+        out: list[NameMatch] = []
+        seen: set[str] = set()
+        key = normalize(name)
+        for did, surface in self._exact_names(key):
+            if did not in seen:
+                d = self._diagnosis_row(did)
+                assert d is not None
+                seen.add(did)
+                out.append(NameMatch(diagnosis=d, matched=surface, score=100.0, exact=True))
+        keys, ids, surfaces = self._name_choices(key)
+        for idx, score in fuzzy_matches(name, keys, limit=limit * 4 + len(seen), min_score=min_score):
+            if len(out) >= limit:
+                break
+            if ids[idx] in seen:
+                continue
+            seen.add(ids[idx])
+            d = self._diagnosis_row(ids[idx])
+            if d is not None:
+                out.append(NameMatch(diagnosis=d, matched=surfaces[idx], score=min(score, 99.9), exact=False))
+        return out[:limit]
 
     # -- audit -----------------------------------------------------------------------------
     def comment(self, target_type: str, target: str, text: str, *, user: str) -> CurationEvent:

@@ -21,10 +21,9 @@ from typing import Any
 from kg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
-    NameMatch,
     Source,
 )
-from kg.names import fuzzy_matches, name_keys, normalize
+from kg.names import name_keys, normalize
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import AssertionsMixin
 from kg.store._neo4j_bulk import BulkReadMixin
@@ -260,32 +259,13 @@ class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin
         query = _lucene_query(key)
         return columns(self._q(FULLTEXT_NAMES, q=query, n=500) if query else [])
 
-    def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
-        key = normalize(name)
-        out: list[NameMatch] = []
-        seen: set[str] = set()
-        exact = self._q(
+    def _exact_names(self, key: str) -> list[tuple[str, str]]:
+        rows = self._q(
             "MATCH (n:Name {key: $key}) RETURN n.diagnosis AS d, n.surface AS s "
             "ORDER BY n.primary DESC, n.diagnosis",
             key=key,
         )
-        for r in exact:
-            if r["d"] not in seen:
-                d = self._diagnosis_row(r["d"])
-                assert d is not None
-                seen.add(r["d"])
-                out.append(NameMatch(diagnosis=d, matched=r["s"], score=100.0, exact=True))
-        keys, ids, surfaces = self._name_choices(key)
-        for idx, score in fuzzy_matches(name, keys, limit=limit * 4 + len(seen), min_score=min_score):
-            if len(out) >= limit:
-                break
-            if ids[idx] in seen:
-                continue
-            seen.add(ids[idx])
-            d = self._diagnosis_row(ids[idx])
-            if d is not None:
-                out.append(NameMatch(diagnosis=d, matched=surfaces[idx], score=min(score, 99.9), exact=False))
-        return out[:limit]
+        return [(r["d"], r["s"]) for r in rows]
 
     # -- graph views -----------------------------------------------------------------------
     def graph_view(self, *, include_proposed: bool = False) -> Any:
