@@ -59,7 +59,7 @@ def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
 
 
 def llm_phase(graph: SynthGraph, work: Path, cases_per_dx: int) -> dict:
-    from kg.llm import LLMConfig
+    from dermkg.llm import LLMConfig
     from synth.comparators.llm import LlmComparator
     from tests.fixtures.llm_server import TINY_CHAT_DIR, _free_port, build_tiny_chat_model
 

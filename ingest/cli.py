@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors, store_from
+from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors
+from kg.cli_store import store_from
 
 ExtractorOpt = Annotated[
     str,
@@ -78,8 +79,8 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from dermkg.settings import get_settings
     from ingest.pipeline import IngestPipeline
-    from kg.settings import get_settings
 
     chosen = _extractor(extractor)
     with (

@@ -4,7 +4,7 @@ Layout, sections and figure captions come from the same code as the rules extrac
 reads text. Its answer is validated by pydantic and then *grounded*: a DDx or rationale survives only
 if its quote occurs verbatim in the section text and its names occur there too, so a model cannot
 invent evidence. Malformed answers are counted and skipped, never fatal. Calls go through
-:class:`kg.llm.LLMClient` (disk cache, bounded concurrency, retries, token accounting).
+:class:`dermkg.llm.LLMClient` (disk cache, bounded concurrency, retries, token accounting).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dermkg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured, prompt_hash
 from ingest.layout import learn_running_text
 from ingest.mentions import clean_name, make_evidence
 from ingest.rules_extractor import RulesExtractor, SectionState
@@ -27,7 +28,6 @@ from ingest.types import (
     RelationCandidate,
     Section,
 )
-from kg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured, prompt_hash
 from kg.models import Agent
 
 VERSION = "1"

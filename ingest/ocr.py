@@ -8,9 +8,9 @@ import subprocess
 from functools import lru_cache
 from typing import Any
 
+from dermkg.errors import InputError
 from ingest.pdf_loader import read_lines
 from ingest.types import Line
-from kg.errors import InputError
 
 MIN_TEXT_CHARS = 20
 

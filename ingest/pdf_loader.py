@@ -1,6 +1,6 @@
 """Open a PDF safely and read each page's text lines and placed images (PyMuPDF).
 
-Bad files are refused with an :class:`~kg.errors.InputError` naming the file (and page): not a
+Bad files are refused with an :class:`~dermkg.errors.InputError` naming the file (and page): not a
 PDF, damaged, encrypted, without pages, or with pages too large to be a book page. ``pymupdf`` is
 imported inside functions so that ``dermkg --help`` stays fast.
 """
@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dermkg.errors import InputError
 from ingest.types import ImageRef, Line
-from kg.errors import InputError
 from kg.ids import sha256_file
 
 MAX_PAGE_SIDE_PT = 14_400.0  # the PDF specification's largest page (200 inches)

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from dermkg.errors import DermkgError, InputError
 from ingest.caption_labels import label_captions
 from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
-from kg.errors import DermkgError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
 from kg.store.base import GraphStore

@@ -12,8 +12,9 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors, store_from
-from kg.errors import NotFoundError
+from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors
+from dermkg.errors import NotFoundError
+from kg.cli_store import store_from
 from kg.models import Diagnosis
 from kg.store.base import GraphStore
 

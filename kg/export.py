@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from kg.errors import InputError
-from kg.files import atomic_write_text
+from dermkg.errors import InputError
+from dermkg.files import atomic_write_text
 from kg.models import GraphExport
 from kg.store.base import GraphStore
 

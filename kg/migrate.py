@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kg.errors import DermkgError, InputError
+from dermkg.errors import DermkgError, InputError
 from kg.models import GraphExport
 from kg.store import GraphStore, make_store
 

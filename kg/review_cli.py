@@ -10,8 +10,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, emit, handle_errors
 from kg.cli import lookup_diagnosis
-from kg.cli_common import JsonOpt, StoreOpt, UserOpt, emit, handle_errors, store_from
+from kg.cli_store import store_from
 from kg.models import Assertion, AssertionQuery, EventQuery
 
 app = typer.Typer(

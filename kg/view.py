@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import NotFoundError
+from dermkg.errors import NotFoundError
 from kg.models import Malignancy
 from kg.store.base import GraphStore
 

@@ -3,7 +3,7 @@
 Pages never call a store write directly: they call a :class:`CurationActions` bound to the
 logged-in user, which checks the role server-side (:func:`studio.auth.require`), passes the user to
 the store for the audit log, and passes the version the curator saw so that a concurrent change
-raises :class:`kg.errors.ConflictError` instead of being overwritten.
+raises :class:`dermkg.errors.ConflictError` instead of being overwritten.
 
 Example:
     >>> actions = CurationActions(store, user, consensus_k=2)
@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import sha256_bytes
 from kg.models import (
     Assertion,
@@ -259,7 +259,7 @@ def run_labelstudio(actions: CurationActions, operation: str, progress: Any = No
 
     if operation not in {"push", "pull", "sync"}:
         raise InputError(f"unknown Label Studio operation {operation!r}: use push, pull or sync")
-    from kg.settings import Settings
+    from dermkg.settings import Settings
 
     settings = Settings()  # read now, not cached: the page shows the same server it syncs with
     with LabelStudioClient(settings.labelstudio_url, settings.labelstudio_token) as client:

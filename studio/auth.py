@@ -21,7 +21,7 @@ import bcrypt
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kg.errors import DermkgError, InputError
+from dermkg.errors import DermkgError, InputError
 
 Role = Literal["viewer", "curator", "admin"]
 ROLE_RANK: dict[Role, int] = {"viewer": 0, "curator": 1, "admin": 2}

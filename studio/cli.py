@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors
+from dermkg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors
 
 
 def _human(launch: Any) -> None:

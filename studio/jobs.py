@@ -24,8 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dermkg.errors import ConflictError, DermkgError, StoreUnavailableError
 from ingest.types import IngestSummary
-from kg.errors import ConflictError, DermkgError, StoreUnavailableError
 from kg.store import GraphStore, embedded_path, make_store
 from studio.actions import CurationActions, run_ingest
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kg.errors import StoreUnavailableError
-from kg.settings import Settings
+from dermkg.errors import StoreUnavailableError
+from dermkg.settings import Settings
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
 

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from kg.files import write_jsonl
+from dermkg.files import write_jsonl
 from kg.ids import sha256_file
 from synth.regeneration import MANIFEST_FILE, QUEUE_FILE, ROWS_FILE
 from synth.types import TrajectoryRow

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kg.files import atomic_dir
+from dermkg.files import atomic_dir
 from synth.comparators import Comparator, make_comparator
 from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
@@ -198,6 +198,6 @@ def _count(report: SynthReport, rows: list[TrajectoryRow], splits: dict[str, str
 
 
 def _data_dir() -> Path:
-    from kg.settings import get_settings
+    from dermkg.settings import get_settings
 
     return get_settings().data_dir

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.store.base import GraphStore
 from synth.types import SynthOptions, TrajectoryPlan, TrajectoryRow
 

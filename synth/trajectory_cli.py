@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
-from kg.errors import InputError
+from dermkg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors
+from dermkg.errors import InputError
+from kg.cli_store import store_from
 
 if TYPE_CHECKING:
     from synth.report import ExportStats

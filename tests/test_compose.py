@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kg.settings import Settings
+from dermkg.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE = REPO / "docker-compose.yml"

@@ -1,31 +1,25 @@
 """``dermkg train …`` (issue 8): thin wrappers over one library call each.
 
 torch, transformers and TRL are imported inside the commands only; ``train`` does not import ``kg``
-(it runs on a GPU box holding only the exported files), so output and errors are handled here.
+(it runs on a GPU box holding only the exported files); output and errors go through the root
+package's :mod:`dermkg.cli_common`, which imports nothing of ``kg``.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
-from train.errors import TrainError
+from dermkg.cli_common import JsonOpt, emit, handle_errors
 
 app = typer.Typer(help="LoRA SFT, GRPO with the hierarchical reward, evaluation.", no_args_is_help=True)
-console = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="YAML config (see `dermkg train show-config`).")
 ]
@@ -33,11 +27,6 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a config field, KEY=VALUE (dotted keys for sections); repeatable."),
 ]
-
-
-def _emit(result: Any, as_json: bool) -> None:
-    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    sys.stdout.write(json.dumps(data, indent=None if as_json else 2, ensure_ascii=False) + "\n")
 
 
 @contextmanager
@@ -48,22 +37,8 @@ def _logs_to_stderr() -> Iterator[None]:
         yield
 
 
-def _handle_errors(fn: F) -> F:
-    """A TrainError becomes one line on stderr and exit code 2 (no traceback)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except TrainError as exc:
-            console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 @app.command("sft")
-@_handle_errors
+@handle_errors
 def sft(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) -> None:
     """LoRA SFT on grounded trajectories (TRL SFTTrainer, loss on the target only).
 
@@ -77,11 +52,11 @@ def sft(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) -
 
     with _logs_to_stderr():
         result = SftJob(cfg).run()
-    _emit(result, as_json)
+    emit(result, as_json)
 
 
 @app.command("grpo")
-@_handle_errors
+@handle_errors
 def grpo(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) -> None:
     """GRPO from the SFT model with R_format + R_gran + R_malignancy (TRL GRPOTrainer).
 
@@ -95,11 +70,11 @@ def grpo(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) 
 
     with _logs_to_stderr():
         result = GrpoJob(cfg).run()
-    _emit(result, as_json)
+    emit(result, as_json)
 
 
 @app.command("eval")
-@_handle_errors
+@handle_errors
 def evaluate(
     model: Annotated[str, typer.Option("--model", help="Base model folder or hub id.")],
     evalset: Annotated[
@@ -139,11 +114,11 @@ def evaluate(
 
     with _logs_to_stderr():
         result = Evaluator(cfg).run()
-    _emit(result, as_json)
+    emit(result, as_json)
 
 
 @app.command("merge")
-@_handle_errors
+@handle_errors
 def merge(
     model: Annotated[str, typer.Option("--model", help="Base model folder or hub id.")],
     adapter: Annotated[str, typer.Option("--adapter", help="LoRA adapter folder.")],
@@ -156,11 +131,11 @@ def merge(
     """
     from train._modeling import merge_adapter
 
-    _emit({"merged": str(merge_adapter(model, adapter, out))}, as_json)
+    emit({"merged": str(merge_adapter(model, adapter, out))}, as_json)
 
 
 @app.command("tiny-model")
-@_handle_errors
+@handle_errors
 def tiny_model(
     out: Annotated[Path, typer.Argument(help="Folder for the checkpoint.")],
     hidden_size: Annotated[int, typer.Option("--hidden-size")] = 64,
@@ -174,7 +149,7 @@ def tiny_model(
     from train.tiny_model import TinyModelSpec, build_tiny_model
 
     spec = TinyModelSpec(hidden_size=hidden_size, intermediate_size=hidden_size * 2, num_hidden_layers=layers)
-    _emit({"model": str(build_tiny_model(out, spec)), "spec": spec.model_dump()}, as_json)
+    emit({"model": str(build_tiny_model(out, spec)), "spec": spec.model_dump()}, as_json)
 
 
 @app.command("show-config")
@@ -191,7 +166,7 @@ def show_config(stage: Literal["sft", "grpo", "eval"], as_json: JsonOpt = False)
     config_type = {"sft": SftConfig, "grpo": GrpoConfig, "eval": EvalConfig}[stage]
     rows = describe_config(config_type)
     if as_json:
-        _emit([{"field": f, "default": d, "help": h} for f, d, h in rows], True)
+        emit([{"field": f, "default": d, "help": h} for f, d, h in rows], True)
         return
     from rich.table import Table
 

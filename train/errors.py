@@ -1,13 +1,15 @@
 """Errors of the training stage; the CLI prints them as one line and exits 2.
 
-``train`` does not import ``kg`` (it runs on a GPU box that holds only the exported files), so it has
-its own small hierarchy rather than ``kg.errors``.
+They derive from :class:`dermkg.errors.DermkgError`, the root package's, so one handler serves every
+command; ``train`` still imports nothing of ``kg`` (it runs on a GPU box holding only the exported files).
 """
 
 from __future__ import annotations
 
+from dermkg.errors import DermkgError
 
-class TrainError(Exception):
+
+class TrainError(DermkgError):
     """Base class: a problem the user can fix (bad config, bad data, missing dependency)."""
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers.types import ImportReport, Vocabulary
 from kg.store.base import GraphStore
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.ids import diagnosis_id, sha256_file
 from kg.importers.types import ImportReport, Vocabulary
 from kg.models import Agent, Assertion, Diagnosis, Evidence, Source

@@ -11,7 +11,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.ids import case_id, sha256_file
 from kg.importers.types import ImportReport, SkippedItem
 from kg.models import Case, Evidence, Source

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 from kg.models import Malignancy
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 
 _SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|BROAD|NARROW|RELATED)\b')

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 from kg.models import Malignancy
 from kg.names import normalize

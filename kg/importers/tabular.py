@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 from kg.models import Malignancy
 

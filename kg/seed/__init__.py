@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers._apply import apply_vocabulary
 from kg.importers.types import ImportReport, VocabEdge, VocabTerm, Vocabulary
 from kg.models import LabelMapping

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.store.base import SYSTEM_USER, GraphStore
 
 __all__ = ["GraphStore", "SYSTEM_USER", "embedded_path", "open_store", "make_store"]
@@ -36,7 +36,7 @@ def embedded_path(url: str) -> Path | None:
 def open_store(url: str | None = None) -> GraphStore:
     """Connect to ``url`` (default: the configured ``DERMKG_STORE``)."""
     if url is None:
-        from kg.settings import get_settings
+        from dermkg.settings import get_settings
 
         url = get_settings().store_url
     return make_store(url).open()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, InputError, NotFoundError
+from dermkg.errors import ConflictError, InputError, NotFoundError
 from kg.models import Assertion, AssertionKind, AssertionQuery, Diagnosis, Page
 from kg.store import _semantics as sem
 from kg.store._batch import AssertionBatch

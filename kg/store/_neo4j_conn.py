@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from kg.errors import InputError, StoreUnavailableError
+from dermkg.errors import InputError, StoreUnavailableError
 
 SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 SCHEMA_VERSION = 1

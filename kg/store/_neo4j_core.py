@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Self, TypeVar
 
-from kg.errors import DermkgError, StoreUnavailableError
+from dermkg.errors import DermkgError, StoreUnavailableError
 from kg.models import CurationEvent, utcnow
 from kg.store import _semantics as sem
 from kg.store._neo4j_conn import SCHEMA_VERSION, StoreTarget, connect, ensure_schema, parse_store_url, scrub

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.models import CurationEvent, EventQuery, GraphExport, Page
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import INSERT_ASSERTIONS, assertion_props

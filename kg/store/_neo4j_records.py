@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kg.errors import ConflictError, NotFoundError
+from dermkg.errors import ConflictError, NotFoundError
 from kg.models import Case, CaseStatus, LabelMapping
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import AssertionsMixin

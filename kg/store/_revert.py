@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from kg.errors import ConflictError, InputError
+from dermkg.errors import ConflictError, InputError
 from kg.ids import canonical_pair
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping, utcnow
 from kg.store._semantics import merge_diagnoses_into, snapshot

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from kg.errors import ConflictError, CycleError, InputError
+from dermkg.errors import ConflictError, CycleError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, evidence_id
 from kg.models import Assertion, Case, Decision, Diagnosis, Evidence, GraphExport, Vote, utcnow
 from kg.names import normalize

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError, InputError
+from dermkg.errors import ConflictError, InputError
 from kg.models import (
     Assertion,
     AssertionQuery,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from kg.errors import InputError, StoreUnavailableError
+from dermkg.errors import InputError, StoreUnavailableError
 from kg.models import (
     CurationEvent,
     EventQuery,

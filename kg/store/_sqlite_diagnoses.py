@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.errors import ConflictError, InputError, NotFoundError
+from dermkg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConflictError
+from dermkg.errors import ConflictError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping
 from kg.names import name_keys
 from kg.store import _semantics as sem

@@ -13,7 +13,7 @@ import abc
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from kg.errors import InputError, NotFoundError
+from dermkg.errors import InputError, NotFoundError
 from kg.ids import canonical_pair
 from kg.models import (
     Assertion,

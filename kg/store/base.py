@@ -9,11 +9,11 @@ Semantics every backend must honour (tested by ``tests/kg/store/test_contract.py
 - Every curation write (review, edit, merge, case decision, label map change, revert) appends a
   :class:`CurationEvent` with the user and before / after snapshots. Events are never deleted.
 - ``expected_version`` (when given) must equal the item's current ``version`` or the write raises
-  :class:`kg.errors.ConflictError` and changes nothing; successful writes bump ``version``.
+  :class:`dermkg.errors.ConflictError` and changes nothing; successful writes bump ``version``.
 - DDx assertions are stored once in canonical direction (``kg.ids.canonical_pair``) and returned for
   either endpoint. Adding an assertion whose (kind, subject, object) exists merges its evidence (by
   evidence id) and keeps the better score instead of duplicating; status is never downgraded.
-- Accepting an is_a assertion that would close a cycle raises :class:`kg.errors.CycleError`.
+- Accepting an is_a assertion that would close a cycle raises :class:`dermkg.errors.CycleError`.
 - Ids of merged diagnoses stay valid: ``get_diagnosis(old_id)`` returns the surviving diagnosis.
 """
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kg.errors import ConflictError, InputError, NotFoundError
+from dermkg.errors import ConflictError, InputError, NotFoundError
 from kg.models import (
     Diagnosis,
     Source,

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.models import (
     Assertion,
     AssertionKind,

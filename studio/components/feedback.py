@@ -13,7 +13,14 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from kg.errors import ConflictError, CycleError, DermkgError, InputError, NotFoundError, StoreUnavailableError
+from dermkg.errors import (
+    ConflictError,
+    CycleError,
+    DermkgError,
+    InputError,
+    NotFoundError,
+    StoreUnavailableError,
+)
 from studio import state
 from studio.auth import PermissionDeniedError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio import state
 from studio.auth import authenticate, load_users
 from studio.components.session import StudioConfig, oidc_configured

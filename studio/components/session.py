@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 from pydantic import BaseModel
 
-from kg.errors import InputError, StoreUnavailableError
-from kg.settings import Settings
+from dermkg.errors import InputError, StoreUnavailableError
+from dermkg.settings import Settings
 from kg.store import GraphStore, make_store
 from studio import state
 from studio.actions import CurationActions

@@ -21,7 +21,7 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from kg.errors import DermkgError
+from dermkg.errors import DermkgError
 
 TokenKind = Literal["legacy", "pat"]
 REFRESH_PATH = "/api/token/refresh/"

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
+from dermkg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors
+from kg.cli_store import store_from
 
 app = typer.Typer(help="Two-way sync with a Label Studio server.", no_args_is_help=True)
 

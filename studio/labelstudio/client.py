@@ -54,7 +54,7 @@ class LabelStudioClient:
 
     @classmethod
     def from_settings(cls) -> LabelStudioClient:
-        from kg.settings import get_settings
+        from dermkg.settings import get_settings
 
         settings = get_settings()
         return cls(settings.labelstudio_url, settings.labelstudio_token)

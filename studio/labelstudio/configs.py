@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio.labelstudio.types import ProjectKind, ResultItem
 
 DDX_TITLE = "dermkg · DDx-edge review"

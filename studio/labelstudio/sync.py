@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DermkgError
+from dermkg.errors import DermkgError
 from kg.models import AssertionQuery, Case
 from kg.store.base import GraphStore
 from studio.labelstudio import _apply
@@ -64,7 +64,7 @@ class LabelStudioSync:
     @classmethod
     def from_settings(cls, store: GraphStore, client: LabelStudioClient | None = None) -> LabelStudioSync:
         """The configured server, user map, consensus k and data dir (what the studio button uses)."""
-        from kg.settings import get_settings
+        from dermkg.settings import get_settings
 
         settings = get_settings()
         return cls(

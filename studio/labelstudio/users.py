@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio.labelstudio.types import LsUser
 
 
@@ -69,7 +69,7 @@ class UserMap(BaseModel):
 
     @classmethod
     def from_settings(cls) -> UserMap:
-        from kg.settings import get_settings
+        from dermkg.settings import get_settings
 
         path = get_settings().labelstudio_users
         return cls.load(Path(path)) if path else cls()

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from kg.errors import DermkgError
+from dermkg.errors import DermkgError
 from studio import state
 from studio.actions import run_exports
 from studio.auth import can

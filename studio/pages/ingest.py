@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dermkg.errors import ConflictError, DermkgError
 from ingest.types import IngestSummary
-from kg.errors import ConflictError, DermkgError
 from studio import state
 from studio.actions import save_uploads
 from studio.auth import can

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kg.errors import DermkgError
+from dermkg.errors import DermkgError
 from studio import state
 from studio.actions import run_labelstudio
 from studio.auth import can
@@ -14,7 +14,7 @@ from studio.components.session import page_context
 ctx = page_context()
 st.title("Label Studio")
 try:
-    from kg.settings import Settings
+    from dermkg.settings import Settings
     from studio.labelstudio.sync import LabelStudioSync  # noqa: F401
 except ImportError:
     st.info("Label Studio sync is not available yet (studio.labelstudio.sync is not installed).")

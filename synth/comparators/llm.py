@@ -1,16 +1,16 @@
-"""The LLM comparator: ρ from an OpenAI-compatible endpoint through :mod:`kg.llm`.
+"""The LLM comparator: ρ from an OpenAI-compatible endpoint through :mod:`dermkg.llm`.
 
-Caching, bounded concurrency, retries and token accounting come from :class:`kg.llm.LLMClient`, so
+Caching, bounded concurrency, retries and token accounting come from :class:`dermkg.llm.LLMClient`, so
 a second run over the same inputs makes no calls. The output is never trusted: the groundedness
 check runs on it like on any other ρ. An endpoint that stays unreachable fails the whole run with
-:class:`kg.llm.LLMUnavailableError` (after the client's retries), naming the URL.
+:class:`dermkg.llm.LLMUnavailableError` (after the client's retries), naming the URL.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kg.llm import LLMClient, LLMConfig, LLMUnavailableError
+from dermkg.llm import LLMClient, LLMConfig, LLMUnavailableError
 from synth.comparators import Comparison
 from synth.prompts import COMPARATOR_TEMPLATE, comparator_prompt, prompt_hash
 from synth.types import ComparatorName

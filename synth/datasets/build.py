@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.store.base import GraphStore
 from synth.datasets import mcq
 from synth.datasets.adapters import ADAPTERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from kg.files import atomic_dir
+from dermkg.files import atomic_dir
 from synth.datasets.build import BuildReport
 from synth.datasets.types import McqRow
 from synth.datasets.writers import write_card, write_json, write_task

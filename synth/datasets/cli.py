@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors, store_from
+from dermkg.cli_common import JsonOpt, StoreOpt, console, emit, handle_errors
+from kg.cli_store import store_from
 
 DatasetOpt = Annotated[
     list[str],

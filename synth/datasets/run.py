@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.store.base import GraphStore
 from synth.datasets.build import EVAL_TASKS, BuildReport, DatasetSpec, eval_rows, load_samples, rl_rows
 from synth.datasets.card import write_outputs

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.files import write_jsonl
+from dermkg.files import write_jsonl
 from synth.datasets.types import McqRow
 
 SPLITS = ("train", "valid", "test")

@@ -12,7 +12,7 @@ from tests.ingest import bad_files
 
 def test_ingest_json_summary_and_exit_code(synthetic_pdf, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
-    from kg.settings import get_settings
+    from dermkg.settings import get_settings
 
     get_settings.cache_clear()
     store = f"sqlite:///{tmp_path / 'kg.db'}"

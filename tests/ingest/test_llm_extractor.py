@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from dermkg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured
 from ingest.llm_extractor import PROMPT_HASH, LlmAnswer, LlmExtractor, ground_answer
 from ingest.pdf_loader import file_sha256, open_pdf
 from ingest.types import Line
-from kg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured
 from kg.models import AssertionQuery
 
 TEXT = (

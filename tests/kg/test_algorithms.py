@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dermkg.errors import NotFoundError
 from kg import algorithms as alg
-from kg.errors import NotFoundError
 from kg.models import Assertion, Case, Diagnosis
 from kg.store import GraphStore
 from kg.view import GraphView, NodeInfo

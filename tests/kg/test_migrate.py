@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.migrate import migrate, redact_url
 from kg.models import Assertion, Case, Diagnosis, Evidence, LabelMapping, Source
 from kg.store import GraphStore, make_store

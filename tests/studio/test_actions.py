@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import ConflictError, CycleError, InputError
+from dermkg.errors import ConflictError, CycleError, InputError
 from studio.actions import CurationActions, run_exports, run_ingest, run_labelstudio, save_uploads
 from studio.auth import PermissionDeniedError, StudioUser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio.auth import (
     PERMISSIONS,
     PermissionDeniedError,

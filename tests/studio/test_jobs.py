@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConflictError
+from dermkg.errors import ConflictError
 from kg.models import AssertionQuery, EventQuery
 from kg.store.base import GraphStore
 from studio.actions import CurationActions

@@ -101,7 +101,7 @@ def test_parse_types(value: str, types: list[str]) -> None:
 def test_llm_comparator_without_an_endpoint_says_what_to_set(
     curated_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kg.settings import get_settings
+    from dermkg.settings import get_settings
 
     for var in ("DERMKG_LLM_BASE_URL", "DERMKG_LLM_MODEL"):
         monkeypatch.delenv(var, raising=False)

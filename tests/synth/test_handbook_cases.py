@@ -276,7 +276,7 @@ def test_handbook_through_the_cli(shared_data: Path, tmp_path: Path, monkeypatch
     from typer.testing import CliRunner
 
     from dermkg.cli import app
-    from kg.settings import get_settings
+    from dermkg.settings import get_settings
 
     monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DERMKG_STORE", f"sqlite:///{tmp_path / 'kg.db'}")

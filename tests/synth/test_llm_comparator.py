@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.llm import LLMConfig, LLMUnavailableError
+from dermkg.llm import LLMConfig, LLMUnavailableError
 from synth.comparators.llm import LlmComparator
 from synth.lexicon import default_lexicon
 from synth.pipeline import synthesize

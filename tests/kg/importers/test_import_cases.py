@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.ids import sha256_file
 from kg.importers import import_cases
 from kg.seed import init_store

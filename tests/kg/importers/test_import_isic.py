@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.importers import parse_vocabulary, run_import
 from kg.models import AssertionQuery
 from kg.store.base import GraphStore

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConflictError, CycleError, InputError, NotFoundError
+from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import assertion_id
 from kg.models import (
     Assertion,

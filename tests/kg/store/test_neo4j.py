@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError, StoreUnavailableError
+from dermkg.errors import InputError, StoreUnavailableError
 from kg.models import Assertion, AssertionQuery, Diagnosis, EventQuery, Evidence, LabelMapping
 from kg.store._neo4j_conn import parse_store_url
 from kg.store.neo4j import Neo4jGraphStore

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kg.errors import ConflictError
+from dermkg.errors import ConflictError
 from kg.models import Assertion, Diagnosis, EventQuery
 from kg.store import make_store
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from dermkg.errors import ConflictError, InputError
 from kg import algorithms as alg
-from kg.errors import ConflictError, InputError
 from kg.models import Assertion, Case, Diagnosis, EventQuery, Evidence, LabelMapping
 from kg.store import GraphStore
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.errors import ConflictError, CycleError, InputError, StoreUnavailableError
+from dermkg.errors import ConflictError, CycleError, InputError, StoreUnavailableError
 from kg.models import Assertion, Diagnosis
 from kg.store import _semantics as sem
 from kg.store import make_store

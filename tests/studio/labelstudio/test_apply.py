@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.models import EventQuery
 from kg.store import GraphStore
 from studio.labelstudio._apply import (

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dermkg.cli import app
-from kg.settings import get_settings
+from dermkg.settings import get_settings
 from kg.store import make_store
 from studio.labelstudio.client import LabelStudioClient
 from studio.labelstudio.configs import DDX_TITLE

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio.labelstudio.configs import CASES_CONFIG, DDX_CONFIG, answers, parse_config, validate_result
 
 DDX = parse_config(DDX_CONFIG)

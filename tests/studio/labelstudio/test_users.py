@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from studio.labelstudio.types import LsUser
 from studio.labelstudio.users import UserMap
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.errors import InputError
+from dermkg.errors import InputError
 from kg.models import Assertion
 from kg.store.base import GraphStore
 from synth.datasets.build import DatasetSpec

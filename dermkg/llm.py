@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
-from kg.errors import DermkgError
-from kg.files import atomic_write_text
+from dermkg.errors import DermkgError
+from dermkg.files import atomic_write_text
 
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
@@ -59,7 +59,7 @@ class LLMConfig(BaseModel):
     @classmethod
     def from_settings(cls, **overrides: Any) -> LLMConfig:
         """Build from DERMKG_LLM_* settings (key falls back to OPENAI_API_KEY)."""
-        from kg.settings import get_settings
+        from dermkg.settings import get_settings
 
         s = get_settings()
         key = s.llm_api_key or (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.files import atomic_dir, atomic_write_text, write_jsonl
+from dermkg.files import atomic_dir, atomic_write_text, write_jsonl
 
 
 def test_atomic_dir_replaces_the_folder_on_success(tmp_path: Path) -> None:

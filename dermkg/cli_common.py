@@ -1,11 +1,14 @@
-"""Options and output helpers shared by every ``dermkg`` sub-command."""
+"""Options and output helpers shared by every ``dermkg`` sub-command, ``train`` included.
+
+Stage-specific options live with their stage (``kg.cli_store`` opens the store); this module imports
+nothing of ours but :mod:`dermkg.errors`, so every package can use it.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
@@ -14,7 +17,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
-from kg.errors import DermkgError
+from dermkg.errors import DermkgError
 
 StoreOpt = Annotated[
     str | None, typer.Option("--store", help="Store URL (overrides DERMKG_STORE).", envvar="DERMKG_STORE")
@@ -58,25 +61,3 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def store_from(url: str | None, *, create: bool = False) -> Iterator[Any]:
-    """Open the store named by ``--store`` (or the settings) and close it afterwards.
-
-    Only commands that fill a graph (``init``, imports, ingest, ``review add``) pass ``create``: a
-    mistyped path given to any other command is an error, not a silently created empty store.
-    """
-    from kg.errors import StoreUnavailableError
-    from kg.settings import get_settings
-    from kg.store import embedded_path, open_store
-
-    url = url or get_settings().store_url
-    path = embedded_path(url)
-    if path is not None and not create and not path.exists():
-        raise StoreUnavailableError(f"no store at {path}: run `dermkg init` first, or pass --store")
-    store = open_store(url)
-    try:
-        yield store
-    finally:
-        store.close()

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from kg.llm import LLMClient, LLMConfig, LLMOutputError, LLMUnavailableError, extract_json, parse_structured
+from dermkg.llm import (
+    LLMClient,
+    LLMConfig,
+    LLMOutputError,
+    LLMUnavailableError,
+    extract_json,
+    parse_structured,
+)
 
 
 class Pair(BaseModel):
