@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_concurrency: int = 4
     llm_max_retries: int = 3
+    # hostile input limits (see dermkg.images, dermkg.jsonio, kg.names)
+    max_image_pixels: int = Field(
+        default=50_000_000, ge=1, description="largest image (width x height) read from a dataset or a PDF"
+    )
+    max_json_depth: int = Field(default=100, ge=1, description="deepest nesting of an input JSON file")
     # studio
     users_file: Path | None = Field(default=None, description="YAML of users with bcrypt hashes and roles")
     consensus_k: int = Field(default=1, ge=1, description="independent reviews before a decision is final")

@@ -11,13 +11,13 @@ Example:
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from dermkg.errors import DermkgError, InputError
+from dermkg.redact import mask_url, url_password
 from kg.models import GraphExport
 from kg.store import GraphStore, make_store
 
@@ -40,8 +40,8 @@ class MigrateReport(BaseModel):
 
 
 def redact_url(url: str) -> str:
-    """``url`` with the password (``scheme://user:password@host``) masked."""
-    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", url)
+    """``url`` with the password (``scheme://user:password@host``, any scheme) masked."""
+    return mask_url(url)
 
 
 def _first_difference(a: GraphExport, b: GraphExport) -> str | None:
@@ -89,9 +89,9 @@ def migrate(src_url: str, dst_url: str) -> MigrateReport:
     except Exception as exc:  # a driver or database error the backends do not translate
         detail = " ".join(str(exc).split()) or type(exc).__name__
         for url in (src_url, dst_url):
-            password = re.search(r"://[^/:@]*:([^/@]*)@", url)
-            if password and password.group(1):
-                detail = detail.replace(password.group(1), "***")
+            password = url_password(url)
+            if password:
+                detail = detail.replace(password, "***")
         raise MigrationError(
             f"copying {redact_url(src_url)} to {redact_url(dst_url)} failed ({type(exc).__name__}: {detail})"
         ) from None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dermkg.files import write_jsonl
+from dermkg.images import ImageRejectedError, verify_image
 from kg.ids import sha256_file
 from synth.regeneration import MANIFEST_FILE, QUEUE_FILE, ROWS_FILE
 from synth.types import TrajectoryRow
@@ -76,6 +77,11 @@ def copy_images(
                 continue
         if src is None:
             warnings.append(f"image {sha[:12]} not found at {row.image_path!r}; rows skipped")
+            continue
+        try:  # never copy a non-image (a case recorded before images were checked, a swapped file)
+            verify_image(src)
+        except ImageRejectedError as exc:
+            warnings.append(f"case image {sha[:12]} rejected: {exc}; rows skipped")
             continue
         out = dest / f"{sha}{suffix}"
         shutil.copyfile(src, out)

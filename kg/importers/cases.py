@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from dermkg.errors import InputError
+from dermkg.images import ImageRejectedError, check_dataset_image
 from kg.ids import case_id, sha256_file
 from kg.importers.types import ImportReport, SkippedItem
 from kg.models import Case, Evidence, Source
@@ -145,14 +146,14 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
     if not path.exists():
         raise InputError(f"no such file or folder: {path}")
     if fmt == "derm7pt":
-        meta, _, rows = _derm7pt_rows(path)
+        meta, root, rows = _derm7pt_rows(path)
         dataset, title, licence = (
             "derm7pt",
             "Derm7pt metadata (meta/meta.csv)",
             "MIT (metadata); images CC BY-NC-ND 4.0",
         )
     elif fmt == "csv":
-        meta, _, rows = _csv_case_rows(path)
+        meta, root, rows = _csv_case_rows(path)
         dataset, title, licence = meta.stem, f"case list {meta.name}", None
     else:
         raise InputError(f"unknown case format {fmt!r}; use derm7pt or csv")
@@ -172,16 +173,19 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
             reasons[f"{why} {label!r}"] += 1
             report.skipped.append(SkippedItem(location=loc, reason=f"{why} {label!r}"))
             continue
-        if not image.is_file():
-            reasons["image missing"] += 1
-            if reasons["image missing"] <= _MAX_LISTED:
-                report.skipped.append(SkippedItem(location=loc, reason=f"image not found: {image}"))
+        try:  # inside the dataset folder (symlinks resolved), a real image within the pixel limit
+            image = check_dataset_image(root, image)
+        except ImageRejectedError as exc:
+            why = "image missing" if "image not found" in str(exc) else "image rejected"
+            reasons[why] += 1
+            if reasons[why] <= _MAX_LISTED:
+                report.skipped.append(SkippedItem(location=loc, reason=str(exc)))
             continue
         quote = lines[line - 1] if 0 < line <= len(lines) else label
         case = Case(
             diagnosis=diagnosis,
             image_sha256=sha256_file(str(image)),
-            image_path=str(image.resolve()),
+            image_path=str(image),
             rationale=rationale,
             evidence=[Evidence(source_sha256=source.sha256, quote=quote, kind="rationale")],
             origin="import",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dermkg.errors import InputError
+from dermkg.redact import mask_url
 from kg.store.base import SYSTEM_USER, GraphStore
 
 __all__ = ["GraphStore", "SYSTEM_USER", "embedded_path", "open_store", "make_store"]
@@ -21,7 +22,9 @@ def make_store(url: str) -> GraphStore:
         from kg.store.neo4j import Neo4jGraphStore
 
         return Neo4jGraphStore(url)
-    raise InputError(f"unknown store URL scheme in {url!r}: use sqlite:///path.db or neo4j://user@host:7687")
+    raise InputError(
+        f"unknown store URL scheme {scheme!r} in {mask_url(url)!r}: use sqlite:///path.db or neo4j://user@host:7687"
+    )
 
 
 def embedded_path(url: str) -> Path | None:

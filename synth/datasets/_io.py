@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from dermkg.images import ImageRejectedError, check_dataset_image
 from synth.datasets.types import AdapterResult, Problem
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
@@ -70,6 +71,28 @@ class ImageIndex:
         if hit:
             return hit, True
         return str((self.root / name).resolve()), False
+
+    def find_checked(self, name: str, result: AdapterResult, loc: str) -> tuple[str, bool]:
+        """:meth:`find`, then the image checked (inside the root, a real image within the pixel
+        limit); a rejected one is a ``rejected_image`` Problem and counts as not existing."""
+        path, exists = self.find(name)
+        if exists:
+            return path, checked_image(self.root, path, result, loc)
+        return path, False
+
+
+def checked_image(root: Path, path: str | Path, result: AdapterResult, loc: str) -> bool:
+    """Whether ``path`` is a usable image of the dataset at ``root``; a Problem says why not."""
+    try:
+        check_dataset_image(root, path)
+    except ImageRejectedError as exc:
+        if "image not found" in str(exc):
+            return False
+        result.problems.append(
+            Problem(dataset=result.dataset, location=loc, kind="rejected_image", detail=str(exc))
+        )
+        return False
+    return True
 
 
 def first_csv(root: Path, preferred: tuple[str, ...]) -> Path | None:

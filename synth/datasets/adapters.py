@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.importers.cases import derm7pt_splits
-from synth.datasets._io import ImageIndex, first_csv, pick, read_csv, require
+from synth.datasets._io import ImageIndex, checked_image, first_csv, pick, read_csv, require
 from synth.datasets.types import AdapterResult, LesionCondition, Problem, Sample, Split
 
 _SPLIT_NAMES: dict[str, Split] = {
@@ -37,6 +37,15 @@ def _split_of(value: str) -> Split | None:
 
 def _missing(result: AdapterResult, loc: str, image: str) -> None:
     result.problems.append(Problem(dataset=result.dataset, location=loc, kind="missing_image", detail=image))
+
+
+def _rejected(result: AdapterResult, loc: str) -> bool:
+    """Whether the row at ``loc`` was just reported as a rejected image (not a missing one)."""
+    return (
+        bool(result.problems)
+        and result.problems[-1].location == loc
+        and result.problems[-1].kind == "rejected_image"
+    )
 
 
 def _no_metadata(result: AdapterResult, root: Path, expected: str) -> AdapterResult:
@@ -68,8 +77,8 @@ def _tabular(
         if not image or not label:
             require({"image": image, "label": label}, ("image", "label"), loc, result)
             continue
-        path, exists = images.find(image if Path(image).suffix else image + image_suffix)
-        if not exists:
+        path, exists = images.find_checked(image if Path(image).suffix else image + image_suffix, result, loc)
+        if not exists and not _rejected(result, loc):
             _missing(result, loc, image)
         result.samples.append(
             Sample(
@@ -153,8 +162,8 @@ def read_derm12345(root: Path) -> AdapterResult:
             if not image or not label:
                 require({"image": image, "sub_class": label}, ("image", "sub_class"), loc, result)
                 continue
-            path, exists = images.find(image if Path(image).suffix else image + ".jpg")
-            if not exists:
+            path, exists = images.find_checked(image if Path(image).suffix else image + ".jpg", result, loc)
+            if not exists and not _rejected(result, loc):
                 _missing(result, loc, image)
             result.samples.append(
                 Sample(
@@ -184,8 +193,8 @@ def read_derm7pt(root: Path) -> AdapterResult:
         if not require(row, ("diagnosis", "derm"), loc, result):
             continue
         image = root / "images" / row["derm"]
-        exists = image.is_file()
-        if not exists:
+        exists = checked_image(root, image, result, loc)
+        if not exists and not _rejected(result, loc):
             _missing(result, loc, row["derm"])
         index = line - 2
         result.samples.append(
@@ -230,6 +239,9 @@ def read_dermnet(root: Path) -> AdapterResult:
                 )
             for f in files:
                 result.rows_read += 1
+                loc = f"{base.name}/{class_dir.name}/{f.name}"
+                if not checked_image(root, f, result, loc):
+                    continue
                 result.samples.append(
                     Sample(
                         dataset="dermnet",
@@ -238,7 +250,7 @@ def read_dermnet(root: Path) -> AdapterResult:
                         label=class_dir.name,
                         group=f.stem,
                         split=split,
-                        location=f"{base.name}/{class_dir.name}/{f.name}",
+                        location=loc,
                     )
                 )
     return result

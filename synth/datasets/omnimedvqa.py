@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from dermkg.images import ImageRejectedError, check_dataset_image, verify_image
 from synth.datasets.prompts import letters, render_prompt
 from synth.datasets.splits import file_sha256
 from synth.datasets.types import McqRow, Problem
@@ -54,6 +55,7 @@ class OodReport(BaseModel):
     excluded_subsets: dict[str, int] = Field(default_factory=dict)
     excluded_images: int = 0  # the same image (hash or file stem) as a training sample
     missing_images: int = 0
+    rejected_images: int = 0  # outside the images folder, not an image, or over the pixel limit
     problems: list[Problem] = Field(default_factory=list)
 
 
@@ -163,6 +165,13 @@ def ood_rows(
             continue
         image = (images_root / item.image) if images_root else Path(item.image)
         exists = image.is_file()
+        if exists:  # inside the images folder (when given), a real image within the pixel limit
+            try:
+                image = check_dataset_image(images_root, item.image) if images_root else image
+                verify_image(image)
+            except ImageRejectedError:
+                report.rejected_images += 1
+                continue
         report.missing_images += not exists
         sha = file_sha256(str(image)) if exists else None
         if sha and sha in (training_hashes or ()):

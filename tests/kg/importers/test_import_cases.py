@@ -12,6 +12,7 @@ from kg.ids import sha256_file
 from kg.importers import import_cases
 from kg.seed import init_store
 from kg.store.base import GraphStore
+from tests.fixtures.images import write_image
 
 
 def _derm7pt_counts(root: Path) -> dict[str, int]:
@@ -58,8 +59,8 @@ def test_csv_cases_with_a_missing_image_and_an_unknown_label(
     sqlite_store: GraphStore, tmp_path: Path
 ) -> None:
     init_store(sqlite_store)
-    (tmp_path / "a.jpg").write_bytes(b"\xff\xd8 fake jpeg a")
-    (tmp_path / "b.jpg").write_bytes(b"\xff\xd8 fake jpeg b")
+    write_image(tmp_path / "a.jpg", "a")
+    write_image(tmp_path / "b.jpg", "b")
     listing = tmp_path / "cases.csv"
     listing.write_text(
         "image,diagnosis,rationale,site\n"

@@ -9,6 +9,7 @@ import pytest
 
 from kg.seed import init_store
 from kg.store.base import GraphStore
+from tests.fixtures.images import write_image as real_image
 
 
 @pytest.fixture
@@ -18,8 +19,7 @@ def seeded_store(sqlite_store: GraphStore) -> Iterator[GraphStore]:
 
 
 def write_image(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\xff\xd8\xff\xe0" + content.encode())  # JPEG magic + distinct bytes
+    real_image(path, content)  # a real image with distinct bytes (dataset images are verified)
 
 
 @pytest.fixture

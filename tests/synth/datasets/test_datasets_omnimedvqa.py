@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from synth.datasets.omnimedvqa import OodReport, infer_type, ood_rows, read_items
+from tests.fixtures.images import write_image
 
 
 def test_every_real_med_r1_item_parses(shared_data: Path) -> None:
@@ -75,9 +76,9 @@ def test_native_format_images_and_training_overlap(tmp_path: Path) -> None:
     path = tmp_path / "omni.json"
     path.write_text(json.dumps(items))
     (tmp_path / "Images" / "ISIC2020").mkdir(parents=True)
-    (tmp_path / "Images" / "ISIC2020" / "a.jpg").write_bytes(b"jpeg")
-    (tmp_path / "Images" / "ISIC2020" / "renamed.jpg").write_bytes(b"training image bytes")
-    training_hash = hashlib.sha256(b"training image bytes").hexdigest()
+    write_image(tmp_path / "Images" / "ISIC2020" / "a.jpg", "jpeg")
+    training = write_image(tmp_path / "Images" / "ISIC2020" / "renamed.jpg", "training image bytes")
+    training_hash = hashlib.sha256(training.read_bytes()).hexdigest()
     rows, report = ood_rows(
         path,
         training_sources={"pad_ufes20"},
