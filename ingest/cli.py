@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, console, emit, handle_errors
 from kg.cli_store import store_from
@@ -47,6 +48,9 @@ def _human(summary: Any) -> None:
             d.error or "",
         )
     console.print(table)
+    for d in summary.documents:
+        for warning in d.warnings:
+            console.print(f"warning: {Path(d.path).name}: {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def _extractor(name: str) -> Any:

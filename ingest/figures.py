@@ -49,6 +49,10 @@ class FigureMatch(BaseModel):
 
 def skip_reason(image: ImageRef, page_width: float, page_height: float) -> str | None:
     """Why ``image`` is not a figure (None when it may be one)."""
+    from dermkg.images import max_pixels
+
+    if image.width * image.height > max_pixels():
+        return "oversized"  # a decompression bomb, or a scan no curator needs as a case image
     w, h = image.bbox[2] - image.bbox[0], image.bbox[3] - image.bbox[1]
     if min(w, h) < MIN_SIDE_PT or min(image.width, image.height) < MIN_PIXELS:
         return "icon"

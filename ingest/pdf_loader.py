@@ -132,12 +132,29 @@ def _is_bold(span: dict[str, Any]) -> bool:
     return bool(span["flags"] & _BOLD) or "bold" in font or "black" in font or "heavy" in font
 
 
+def oversized_images(page: Any) -> list[tuple[int, int, int]]:
+    """(xref, width, height) of the page's stored images over the pixel limit, read from their
+    dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image)."""
+    from dermkg.images import max_pixels
+
+    limit = max_pixels()
+    return [
+        (int(it[0]), int(it[2]), int(it[3])) for it in page.get_images(full=True) if it[2] * it[3] > limit
+    ]
+
+
 def read_images(page: Any) -> list[ImageRef]:
     """Images placed on ``page`` with their box and a key that is the same for the same image: its
     xref (one stored object, however often placed), or for inline images an MD5 of the pixels, which
-    PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes."""
+    PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes.
+    A page holding an image over the pixel limit is never decoded (its keys are its placements)."""
     infos = _placed_images(page)
-    if infos is None:  # some placement not matched to a stored object by its bytes: decode and compare
+    if infos is None and oversized_images(page):  # hashing would decode the bomb: key by placement
+        infos = [
+            info | {"digest": f"page-{page.number + 1}-image-{i}"}
+            for i, info in enumerate(page.get_image_info(hashes=False, xrefs=False))
+        ]
+    elif infos is None:  # some placement not matched to a stored object by its bytes: decode and compare
         infos = page.get_image_info(xrefs=True)  # xrefs=True forces MD5s of the pixels, so keys exist
     number = page.number + 1
     out: list[ImageRef] = []
@@ -201,9 +218,17 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
 
 
 def image_bytes(doc: Any, image: ImageRef) -> tuple[bytes, str]:
-    """The image's stored bytes and file extension; inline images are rendered from their box."""
+    """The image's stored bytes and file extension; inline images are rendered from their box.
+    An image over the pixel limit is refused before anything decodes it."""
     import pymupdf
 
+    from dermkg.images import max_pixels
+
+    if image.width * image.height > max_pixels():
+        raise InputError(
+            f"image {image.width}x{image.height} is over the pixel limit (DERMKG_MAX_IMAGE_PIXELS)",
+            location=f"page {image.page}",
+        )
     if image.xref:
         info = doc.extract_image(image.xref)
         if info and info.get("image"):

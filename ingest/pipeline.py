@@ -121,6 +121,7 @@ class _DocumentWriter:
         a book repeating the same facts merges them in memory instead of rewriting them per page."""
         self.summary.ocr_pages += chunk.ocr_pages
         self.summary.images_skipped += chunk.images_skipped
+        self.summary.warnings.extend(chunk.warnings)
         for cand in chunk.diagnoses:
             # A plain heading attaches to a known diagnosis; only clinical sections propose new ones.
             did = self.resolve(
@@ -224,7 +225,12 @@ class _DocumentWriter:
         if did is None:
             self.summary.images_skipped += 1  # a photo no diagnosis can label
             return None
-        data, ext = image_bytes(self.doc, fig.image)
+        try:
+            data, ext = image_bytes(self.doc, fig.image)
+        except InputError as exc:  # over the pixel limit: never decoded, never stored
+            self.summary.images_skipped += 1
+            self.summary.warnings.append(f"{exc}, skipped")
+            return None
         sha = sha256_bytes(data)
         path = self.p.images_dir / sha[:2] / f"{sha}.{ext}"
         if not self.p.dry_run and not path.exists():
@@ -337,6 +343,10 @@ class IngestPipeline:
         try:
             result.sha256 = file_sha256(path)
             result.pages = doc.page_count
+            if getattr(doc, "is_repaired", False):
+                result.warnings.append(
+                    f"{path}: the PDF is damaged and was repaired on opening; check the pages read"
+                )
             if on_document is not None:
                 on_document(path, doc.page_count)
             if self.store.get_source(result.sha256) is not None and not self.dry_run:

@@ -29,6 +29,7 @@ from ingest.figures import caption_diagnosis, pair_captions, skip_reason
 from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.ocr import needs_ocr, ocr_lines
+from ingest.pdf_loader import oversized_images
 from ingest.rationales import rationale_candidates
 from ingest.sections import SectionBuilder
 from ingest.types import (
@@ -82,7 +83,11 @@ class RulesExtractor:
 
     def layout_page(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
         layout = layout_page(page, running)
-        if self.ocr and needs_ocr(page, layout.lines):
+        if self.ocr and needs_ocr(page, layout.lines) and oversized_images(page):
+            chunk.warnings.append(
+                f"page {page.number + 1}: not OCR'd, it holds an image over the pixel limit"
+            )
+        elif self.ocr and needs_ocr(page, layout.lines):
             lines = [
                 ln
                 for ln in ocr_lines(page, language=self.ocr_language)
@@ -107,8 +112,14 @@ class RulesExtractor:
         is a mention, labelled by the book's own entry or a known diagnosis when it names one."""
         photos = []
         for image in layout.images:
-            if skip_reason(image, layout.width, layout.height):
+            reason = skip_reason(image, layout.width, layout.height)
+            if reason:
                 chunk.images_skipped += 1
+                if reason == "oversized":
+                    chunk.warnings.append(
+                        f"page {image.page}: image {image.width}x{image.height} "
+                        f"({image.width * image.height / 1e6:.0f} megapixels) over the pixel limit, skipped"
+                    )
                 continue
             photos.append(image)
         if not photos:

@@ -136,6 +136,7 @@ class Extraction(_Model):
     figures: list[FigureCandidate] = Field(default_factory=list)
     images_skipped: int = 0
     ocr_pages: int = 0
+    warnings: list[str] = Field(default_factory=list)  # each names its page
 
 
 class DocumentSummary(_Model):
@@ -155,6 +156,8 @@ class DocumentSummary(_Model):
     cases: int = 0
     images_skipped: int = 0
     seconds: float = 0.0
+    # What was read despite a problem (a repaired PDF, an image over the pixel limit), each naming its page.
+    warnings: list[str] = Field(default_factory=list)
     # Proposed names that look like known diagnoses (fuzzy): for curators to merge, never applied.
     suggestions: dict[str, list[str]] = Field(default_factory=dict)
     # Proposed names the document only mentions (a list of causes, a caption), with no entry of their

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from kg.names import MAX_SYNONYMS, check_id, clean_name
 
 Malignancy = Literal["benign", "malignant", "premalignant"]
 AssertionKind = Literal["is_a", "ddx"]
@@ -88,6 +90,23 @@ class Diagnosis(_Model):
     evidence: list[Evidence] = Field(default_factory=list)  # e.g. textbook rationales
     aliases: list[str] = Field(default_factory=list)  # ids of diagnoses merged into this one
     version: int = 1  # optimistic concurrency: bumped on every change
+
+    @field_validator("name")
+    @classmethod
+    def _name_policy(cls, value: str) -> str:  # one policy for SQLite and Neo4j (kg.names)
+        return clean_name(value)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonyms_policy(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_SYNONYMS:
+            raise ValueError(f"{len(value)} synonyms is more than {MAX_SYNONYMS}")
+        return list(dict.fromkeys(clean_name(v, what="synonym") for v in value))
+
+    @field_validator("id")
+    @classmethod
+    def _id_policy(cls, value: str) -> str:
+        return check_id(value)
 
 
 class Vote(_Model):

@@ -18,7 +18,58 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-__all__ = ["normalize", "name_keys", "fuzzy_matches"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "MAX_SYNONYMS",
+    "NamePolicyError",
+    "check_id",
+    "clean_name",
+    "normalize",
+    "name_keys",
+    "fuzzy_matches",
+]
+
+# -- the name policy: one for every backend and every way a name enters ------------------------------
+MAX_NAME_LENGTH = 200  # characters, after cleaning; the longest real diagnosis name is far shorter
+MAX_ID_LENGTH = 256
+MAX_SYNONYMS = 500  # per diagnosis
+# Invisible characters that make two equal-looking names differ (zero-width) or reorder what a reader
+# sees (bidi embeddings, overrides, isolates, marks): removed, never stored.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u00ad\u180e]")
+_SPACES = re.compile(r"\s+")
+
+
+class NamePolicyError(ValueError):
+    """A name the policy refuses (empty, too long, control characters); the message says which."""
+
+
+def clean_name(text: str, *, what: str = "name", limit: int = MAX_NAME_LENGTH) -> str:
+    """``text`` as stored: NFC, invisible (zero-width, bidi) characters removed, whitespace (tabs and
+    newlines included) collapsed to single spaces. Raises :class:`NamePolicyError` for a name that is
+    empty, longer than ``limit`` characters or holds other control characters (ESC, NUL, C1)."""
+    if not isinstance(text, str):
+        raise NamePolicyError(f"{what} must be text, not {type(text).__name__}")
+    if len(text) > limit * 4:  # refuse before normalising megabytes
+        raise NamePolicyError(f"{what} of {len(text)} characters is longer than {limit}")
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text))).strip()
+    bad = next((ch for ch in text if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn"}), None)
+    if bad is not None:
+        raise NamePolicyError(f"{what} {text[:40]!r} holds the control character U+{ord(bad):04X}")
+    if not text:
+        raise NamePolicyError(f"{what} is empty")
+    if len(text) > limit:
+        raise NamePolicyError(f"{what} of {len(text)} characters is longer than {limit}: {text[:40]!r}...")
+    return text
+
+
+def check_id(value: str, *, what: str = "id") -> str:
+    """An id as given (ids are slugs or hashes): bounded, no control or invisible characters."""
+    if len(value) > MAX_ID_LENGTH:
+        raise NamePolicyError(f"{what} of {len(value)} characters is longer than {MAX_ID_LENGTH}")
+    if _INVISIBLE.search(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise NamePolicyError(f"{what} {value[:40]!r} holds control or invisible characters")
+    return value
+
 
 # Letters NFKD does not decompose into ASCII + marks.
 _LETTERS = str.maketrans(

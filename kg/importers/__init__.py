@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dermkg.errors import InputError
+from dermkg.inputs import require_file
 from kg.importers.types import ImportReport, Vocabulary
 from kg.store.base import GraphStore
 
@@ -52,9 +53,7 @@ def run_import(
     user: str = "system",
 ) -> ImportReport:
     """Import the vocabulary at ``path`` (``root`` cuts an OBO ontology to one subtree)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no such file: {path}")
+    path = require_file(path, f"{fmt} vocabulary file")
     if root and fmt != "obo":
         raise InputError("--root only applies to --format obo")
     if fmt == "graph-json":
@@ -62,6 +61,8 @@ def run_import(
     from kg.importers._apply import apply_vocabulary
 
     vocab = parse_vocabulary(fmt, path, root=root)
+    if not vocab.terms:  # an empty or truncated file is a mistake, never a source with 0 terms
+        raise InputError(f"no terms found: an empty or truncated {fmt} file", location=str(path))
     return apply_vocabulary(store, vocab, path, as_proposed=as_proposed, user=user)
 
 

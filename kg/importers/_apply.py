@@ -12,9 +12,9 @@ import networkx as nx
 
 from dermkg.errors import InputError
 from kg.ids import diagnosis_id, sha256_file
-from kg.importers.types import ImportReport, Vocabulary
+from kg.importers.types import ImportReport, VocabTerm, Vocabulary
 from kg.models import Agent, Assertion, Diagnosis, Evidence, Source
-from kg.names import normalize
+from kg.names import NamePolicyError, check_id, clean_name, normalize
 from kg.store.base import GraphStore
 
 IMPORTER_VERSION = "1"
@@ -81,6 +81,21 @@ def _find_cycle(store: GraphStore, new_edges: list[tuple[str, str]]) -> list[str
     return [u for u, _ in cycle] + [cycle[0][0]]
 
 
+def _policy(term: VocabTerm, path: Path) -> VocabTerm:
+    """``term`` with its names cleaned by the name policy (:func:`kg.names.clean_name`), checked
+    before anything is written; a refused name is an InputError naming the file and line."""
+    try:
+        return term.model_copy(
+            update={
+                "name": clean_name(term.name),
+                "synonyms": list(dict.fromkeys(clean_name(s, what="synonym") for s in term.synonyms)),
+                "id": check_id(term.id) if term.id else None,
+            }
+        )
+    except NamePolicyError as exc:
+        raise InputError(str(exc), location=f"{path}:{term.line or term.key[:40]!r}") from None
+
+
 def apply_vocabulary(
     store: GraphStore,
     vocab: Vocabulary,
@@ -100,6 +115,7 @@ def apply_vocabulary(
         status=status,
         warnings=list(vocab.notes),
     )
+    vocab = vocab.model_copy(update={"terms": [_policy(t, path) for t in vocab.terms]})
     keys = [t.key for t in vocab.terms]
     if len(set(keys)) != len(keys):
         dup = sorted({k for k in keys if keys.count(k) > 1})

@@ -73,6 +73,20 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"cannot read CSV: {exc}", location=str(path)) from None
 
 
+def _split_indexes(path: Path) -> list[int]:
+    """The ``indexes`` column of a Derm7pt split file; a missing column or a non-integer index is an
+    InputError naming the file and line (the split decides what is test data: never guessed)."""
+    indexes = []
+    for line, row in _read_csv(path):
+        if "indexes" not in row:
+            raise InputError(f"no 'indexes' column (columns: {sorted(row)[:5]})", location=f"{path}:1")
+        value = (row["indexes"] or "").strip()
+        if not value.isdigit() or len(value) > 9:
+            raise InputError(f"index {value[:20]!r} is not a row number", location=f"{path}:{line}")
+        indexes.append(int(value))
+    return indexes
+
+
 def derm7pt_splits(root: Path, variant: str = "asymmetric") -> dict[int, str]:
     """Official split (train / valid / test) of each meta.csv data row (0-based), from the split index
     files (Derm7pt+ ``splits/{variant}_*_indexes_filtered.csv``, or the original ``meta/*_indexes.csv``)."""
@@ -83,9 +97,7 @@ def derm7pt_splits(root: Path, variant: str = "asymmetric") -> dict[int, str]:
             root / "meta" / f"{name}_indexes.csv",
         ):
             if candidate.is_file():
-                with candidate.open(newline="") as fh:
-                    for row in csv.DictReader(fh):
-                        out[int(row["indexes"])] = name
+                out |= {index: name for index in _split_indexes(candidate)}
                 break
     return out
 

@@ -15,7 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from dermkg.errors import InputError
+from dermkg.inputs import load_json
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 from kg.models import Malignancy
 from kg.names import normalize
@@ -29,19 +32,29 @@ BUCKET_MALIGNANCY: dict[str, Malignancy] = {
 _SUSPICIOUS = re.compile(r"malignan|sarcoma|carcinoma|(?<!pseudo)lymphoma\b|melanoma", re.I)
 
 
+class SkinR1File(BaseModel):
+    """The file's schema, checked before anything is read from it: strict types, so an int is not a
+    name and a bucket given as one string is refused (never iterated letter by letter)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True, populate_by_name=True)
+
+    synonym_map: dict[str, str]
+    subtype_map: dict[str, list[str]]
+    buckets: dict[str, list[str]] = Field(alias=BUCKETS_KEY)
+
+
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read Skin-R1 vocabulary: {exc}", location=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", location=f"{path}:{exc.lineno}") from None
+    data = load_json(path, what="Skin-R1 vocabulary")
     if not isinstance(data, dict):
-        raise InputError("expected a JSON object", location=str(path))
-    for key, kind in (("synonym_map", dict), ("subtype_map", dict), (BUCKETS_KEY, dict)):
-        if not isinstance(data.get(key), kind):
-            raise InputError(f"missing or malformed {key!r} (expected an object)", location=str(path))
-    return data
+        raise InputError(f"expected a JSON object, found {type(data).__name__}", location=str(path))
+    try:
+        parsed = SkinR1File.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        found = type(first.get("input")).__name__
+        raise InputError(f"key {key!r}: {first['msg']} (found {found})", location=str(path)) from None
+    return {"synonym_map": parsed.synonym_map, "subtype_map": parsed.subtype_map, BUCKETS_KEY: parsed.buckets}
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -52,7 +65,7 @@ def _line_of(text: str, needle: str) -> int | None:
 def parse_skinr1(path: Path) -> Vocabulary:
     """Canonical names carry their variants as synonyms; subtype lists become is_a edges."""
     data = _load(path)
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     synonym_map: dict[str, str] = data["synonym_map"]
     subtype_map: dict[str, list[str]] = data["subtype_map"]
     buckets: dict[str, list[str]] = data[BUCKETS_KEY]

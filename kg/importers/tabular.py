@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dermkg.errors import InputError
+from dermkg.inputs import load_json
 from kg.importers.types import VocabEdge, VocabTerm, Vocabulary
 from kg.models import Malignancy
 
@@ -70,12 +71,7 @@ def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[
 
 
 def _json_rows(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str, str]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read JSON: {exc}", location=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", location=f"{path}:{exc.lineno}") from None
+    data = load_json(path, what="vocabulary JSON")
     diagnoses = (
         data if isinstance(data, list) else data.get("diagnoses", []) if isinstance(data, dict) else None
     )

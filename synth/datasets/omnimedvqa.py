@@ -9,13 +9,14 @@ files ship without them): such rows are flagged ``image_exists=False``, never a 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from dermkg.errors import InputError
 from dermkg.images import ImageRejectedError, check_dataset_image, verify_image
+from dermkg.inputs import load_json
 from synth.datasets.prompts import letters, render_prompt
 from synth.datasets.splits import file_sha256
 from synth.datasets.types import McqRow, Problem
@@ -118,8 +119,8 @@ def read_items(path: Path, report: OodReport) -> list[OodItem]:
     out: list[OodItem] = []
     for file in files:
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = load_json(file, what="OmniMedVQA JSON")
+        except InputError as exc:
             report.problems.append(
                 Problem(dataset="omnimedvqa", location=file.name, kind="unreadable", detail=str(exc))
             )
@@ -127,8 +128,10 @@ def read_items(path: Path, report: OodReport) -> list[OodItem]:
         for i, item in enumerate(data if isinstance(data, list) else []):
             loc = f"{file.name}[{i}]"
             try:
+                if not isinstance(item, dict):
+                    raise TypeError(f"expected an object, found {type(item).__name__}")
                 out.append(parse_native(item, loc) if "question_type" in item else parse_medr1(item, loc))
-            except (KeyError, ValueError, TypeError) as exc:
+            except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
                 report.problems.append(
                     Problem(dataset="omnimedvqa", location=loc, kind="malformed_row", detail=str(exc))
                 )
