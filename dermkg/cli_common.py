@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.markup import escape
 
@@ -84,6 +84,11 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(2) from None
         except OSError as exc:
             error_line(os_error_message(exc))
+            raise typer.Exit(2) from None
+        except ValidationError as exc:  # a model boundary refused a value (e.g. the name policy)
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or exc.title
+            error_line(f"{exc.title}.{where}: {first['msg']}")
             raise typer.Exit(2) from None
         except RecursionError:
             error_line("input nested too deeply to read")

@@ -30,3 +30,7 @@ class InputError(DermkgError):
 
 class StoreUnavailableError(DermkgError):
     """The store cannot be reached or refused the credentials; the message names the URL only."""
+
+
+class OutputError(DermkgError):
+    """An output could not be written (full disk, no permission); the previous output is intact."""

@@ -91,8 +91,10 @@ def verify_image(path: Path, *, limit: int | None = None) -> tuple[str, int, int
     limit = limit or configure_pillow()
     try:
         st = os.stat(path)
-    except OSError as exc:
-        raise ImageRejectedError(f"image not found: {path} ({exc.strerror})") from None
+    except FileNotFoundError:
+        raise ImageRejectedError(f"image not found: {path}") from None
+    except OSError as exc:  # a symlink loop, no permission
+        raise ImageRejectedError(f"cannot read {path} ({exc.strerror})") from None
     if not stat.S_ISREG(st.st_mode):
         raise ImageRejectedError(f"{path} is not a regular file")
     if st.st_size == 0 or st.st_size > _READ_LIMIT:
@@ -110,7 +112,11 @@ def verify_image(path: Path, *, limit: int | None = None) -> tuple[str, int, int
             img.verify()
     except ImageRejectedError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow refuses at twice the limit, before decoding
+        raise ImageRejectedError(
+            f"{path} is over the limit of {limit / 1e6:.0f} megapixels (DERMKG_MAX_IMAGE_PIXELS): {exc}"
+        ) from None
+    except UnidentifiedImageError as exc:
         raise ImageRejectedError(f"{path} is not a readable image ({exc})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:  # Pillow's damaged-file errors
         raise ImageRejectedError(f"{path} is a damaged image ({type(exc).__name__}: {exc})") from None

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from dermkg.errors import InputError
-from dermkg.files import atomic_write_text
+from dermkg.files import atomic_file, atomic_files, atomic_write_text
 from kg.models import GraphExport
 from kg.store.base import GraphStore
 
@@ -121,8 +121,8 @@ def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
             score=-1.0 if a.score is None else a.score,
             evidence=len(a.evidence),
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(g, out)
+    with atomic_file(out, "wb") as fh:  # a full disk leaves the previous file, never a truncated one
+        nx.write_graphml(g, fh)
     return out
 
 
@@ -130,7 +130,6 @@ def _write_csv(export: GraphExport, out: Path, *, names: bool) -> list[Path]:
     """``out`` is a folder, or a ``.csv`` path whose stem prefixes the table files."""
     data = export_json(export, names=names)
     folder, prefix = (out.parent, out.stem + "_") if out.suffix == ".csv" else (out, "")
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {
         "diagnoses": [
             "id",
@@ -155,15 +154,13 @@ def _write_csv(export: GraphExport, out: Path, *, names: bool) -> list[Path]:
         for owner in data[table]
         for ev in owner["evidence"]
     ]
-    written = []
-    for name, cols in tables.items():
-        path = folder / f"{prefix}{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as fh:
+    written = [folder / f"{prefix}{name}.csv" for name in tables]
+    with atomic_files(written) as handles:  # all four tables replace the old ones, or none does
+        for fh, (name, cols) in zip(handles, tables.items(), strict=True):
             writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
             writer.writeheader()
             for row in rows[name]:
                 writer.writerow({k: _cell(row.get(k)) for k in cols})
-        written.append(path)
     return written
 
 

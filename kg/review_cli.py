@@ -1,7 +1,9 @@
 """``dermkg review …``: scriptable curation — list, accept, reject, merge, add, history, revert.
 
-Every decision is recorded as a CurationEvent with ``--user``; ``--expected-version`` makes a
-script fail (ConflictError, exit 2) instead of overwriting someone else's change.
+Every decision is recorded as a CurationEvent with ``--user``. A decision carries the version read
+just before it (so two concurrent commands never both win), and never silently overturns another
+curator's final decision: that needs ``--expected-version`` (the version the curator saw). A conflict
+is one ``error:`` line naming who changed the item, how and when (exit 2, nothing written).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from typing import Annotated, Literal
 import typer
 
 from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, emit, handle_errors
+from dermkg.errors import ConflictError
 from kg.cli import lookup_diagnosis
 from kg.cli_store import store_from
 from kg.models import Assertion, AssertionQuery, EventQuery
+from kg.store.base import GraphStore
 
 app = typer.Typer(
     help="Curate assertions from scripts: list, accept, reject, merge, add.", no_args_is_help=True
@@ -24,7 +28,12 @@ Status = Literal["proposed", "accepted", "rejected", "superseded", "any"]
 Origin = Literal["import", "rules", "llm", "human"]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (required to reject).")]
 VersionOpt = Annotated[
-    int | None, typer.Option("--expected-version", help="Fail unless the item is at this version.")
+    int | None,
+    typer.Option(
+        "--expected-version",
+        help="Fail unless the item is at this version. Default: the version read just before deciding; "
+        "another curator's final decision is never overturned without it.",
+    ),
 ]
 VotesOpt = Annotated[
     int, typer.Option("--votes", help="Independent votes needed before a decision is final.")
@@ -71,6 +80,50 @@ def list_(
         emit(s.query_assertions(query), as_json, _print_assertions)
 
 
+_FINAL = {"accepted": "accept", "rejected": "reject", "superseded": "supersede"}
+
+
+def last_change(store: GraphStore, target: str) -> str:
+    """Who changed ``target`` last and how, for a conflict message: 'rejected by bob at 10:02:11 UTC
+    (reason: ...)'."""
+    page = store.list_events(EventQuery(target=target, limit=1))
+    if not page.items:
+        return "no recorded change"
+    e = page.items[0]
+    reason = f" (reason: {e.reason})" if e.reason else ""
+    return f"last change: {e.action} by {e.user} at {e.at:%Y-%m-%d %H:%M:%S} UTC{reason}"
+
+
+def _decide_one(
+    s: GraphStore,
+    id: str,
+    decision: Literal["accept", "reject", "supersede"],
+    user: str,
+    reason: str | None,
+    expected_version: int | None,
+    votes: int,
+) -> Assertion:
+    """Read, then decide with the version read. Without ``--expected-version`` a decision never
+    overturns another curator's final decision the caller may not have seen: that is a conflict."""
+    current = s.get_assertion(id)
+    if current is None:  # the store's own message names the id
+        return s.review(id, decision, user=user, reason=reason, required_votes=votes)
+    final = _FINAL.get(current.status)
+    if (
+        expected_version is None
+        and final is not None
+        and final != decision
+        and current.reviewed_by not in {None, user}
+    ):
+        raise ConflictError(
+            f"assertion {id} is already {current.status} by {current.reviewed_by}; "
+            f"read it (dermkg review history --target {id}) and pass --expected-version "
+            f"{current.version} to {decision} it anyway"
+        )
+    version = expected_version if expected_version is not None else current.version
+    return s.review(id, decision, user=user, reason=reason, expected_version=version, required_votes=votes)
+
+
 def _decide(
     ids: list[str],
     decision: Literal["accept", "reject", "supersede"],
@@ -83,13 +136,15 @@ def _decide(
 ) -> None:
     if expected_version is not None and len(ids) != 1:
         raise typer.BadParameter("--expected-version applies to a single assertion id")
-    with store_from(store) as s, s.transaction():
-        done = [
-            s.review(
-                i, decision, user=user, reason=reason, expected_version=expected_version, required_votes=votes
-            )
-            for i in ids
-        ]
+    with store_from(store) as s:
+        target = ids[0] if ids else ""
+        try:
+            with s.transaction():
+                done = []
+                for target in ids:
+                    done.append(_decide_one(s, target, decision, user, reason, expected_version, votes))
+        except ConflictError as exc:  # nothing was written; say who changed the item and how
+            raise ConflictError(f"{exc}; {last_change(s, target)}") from None
     emit(
         done,
         as_json,

@@ -214,6 +214,12 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
             "label maps or map the labels first",
             location=str(meta),
         )
+    if not cases:  # nothing usable: an error, never a source with 0 cases
+        first = "; ".join(f"{s.location}: {s.reason}" for s in report.skipped[:3])
+        raise InputError(
+            f"no case could be imported ({dict(sorted(reasons.items()))}); first rows: {first}",
+            location=str(meta),
+        )
     existing = sum(1 for cid in cases if store.get_case(cid) is not None)
     with store.transaction():
         store.upsert_source(source)
