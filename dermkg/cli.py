@@ -31,6 +31,9 @@ app.add_typer(train_app, name="train")
 
 
 def main() -> None:
+    from dermkg.redact import install_log_filter
+
+    install_log_filter()  # no log line shows a password, whatever library writes it
     app()
 
 

@@ -11,9 +11,10 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 
-__all__ = ["mask_secrets", "mask_url", "url_password"]
+__all__ = ["install_log_filter", "mask_secrets", "mask_url", "url_password"]
 
 # scheme://rest-of-token (up to whitespace or a quote): a password may hold '/', '@' or '?' unencoded
 _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<netloc>[^\s'\"<>]*)")
@@ -59,3 +60,30 @@ def url_password(url: str) -> str | None:
         return None
     userinfo = url.split("://", 1)[1].rsplit("@", 1)[0]
     return userinfo.split(":", 1)[1] or None if ":" in userinfo else None
+
+
+class _MaskingFilter(logging.Filter):
+    """Masks secrets in every record's message (drivers log their connection URLs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def install_log_filter() -> None:
+    """Mask secrets in every log record, whichever logger emits it (idempotent): a filter on each
+    handler of the root logger and on the factory of new records."""
+    old_factory = logging.getLogRecordFactory()
+    if getattr(old_factory, "_dermkg_masking", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = old_factory(*args, **kwargs)  # type: ignore[arg-type]
+        _MaskingFilter().filter(record)
+        return record
+
+    factory._dermkg_masking = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

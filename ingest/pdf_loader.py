@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dermkg.errors import InputError
+from dermkg.inputs import require_file
 from ingest.types import ImageRef, Line
 from kg.ids import sha256_file
 
@@ -25,9 +26,7 @@ def open_pdf(path: str | Path) -> Any:
     """Open ``path`` as a ``pymupdf.Document``; raise InputError saying why it cannot be ingested."""
     import pymupdf
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", location=str(path))
+    path = require_file(path, "PDF file")  # "is a directory", "no such PDF file", not a device
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
