@@ -86,3 +86,5 @@ def load_json(path: str | Path, *, max_depth: int | None = None, what: str = "JS
         raise InputError(f"invalid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
     except RecursionError:  # unreachable below the depth limit; kept for a limit set very high
         raise InputError("JSON nested too deeply to parse", location=str(path)) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"invalid JSON: {str(exc)[:200]}", location=str(path)) from None

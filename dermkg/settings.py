@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     labelstudio_users: Path | None = Field(
         default=None, description="YAML/JSON mapping Label Studio user e-mail -> dermkg user"
     )
+
+    @field_validator("llm_api_key", "labelstudio_token")
+    @classmethod
+    def _no_placeholder(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """A value copied from .env.example is refused here, not sent to a server."""
+        from dermkg.placeholders import refuse_placeholder
+
+        if value is not None:
+            refuse_placeholder(f"DERMKG_{str(info.field_name).upper()}", value.get_secret_value())
+        return value
 
     @property
     def store_url(self) -> str:

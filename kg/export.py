@@ -164,11 +164,18 @@ def _write_csv(export: GraphExport, out: Path, *, names: bool) -> list[Path]:
     return written
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula (``=HYPERLINK(...)``) is prefixed
+    with ``'`` (OWASP CSV injection), so opening the export in Excel runs nothing."""
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "|".join(value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        value = "|".join(value)
+    elif isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
     return "" if value is None else value
 
 

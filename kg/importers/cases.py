@@ -182,8 +182,9 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
         diagnosis = resolve(label)
         if diagnosis is None:
             why = "deliberately unmapped label" if label in resolve.mapped else "unknown label"
-            reasons[f"{why} {label!r}"] += 1
-            report.skipped.append(SkippedItem(location=loc, reason=f"{why} {label!r}"))
+            shown = label if len(label) <= 80 else label[:80] + "..."  # a 10 MB label is not repeated
+            reasons[f"{why} {shown!r}"] += 1
+            report.skipped.append(SkippedItem(location=loc, reason=f"{why} {shown!r}"))
             continue
         try:  # inside the dataset folder (symlinks resolved), a real image within the pixel limit
             image = check_dataset_image(root, image)

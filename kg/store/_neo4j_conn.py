@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from dermkg.errors import InputError, StoreUnavailableError
+from dermkg.placeholders import refuse_placeholder
 
 SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 SCHEMA_VERSION = 1
@@ -96,6 +97,7 @@ def parse_store_url(url: str) -> StoreTarget:
             f"no Neo4j password for {parts.scheme}://{user}@{parts.hostname}: "
             "put it in the URL or NEO4J_PASSWORD"
         )
+    refuse_placeholder("the Neo4j password (URL or NEO4J_PASSWORD)", password)
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     netloc = f"{host}:{port}" if port else host
     database = parts.path.strip("/") or "neo4j"
