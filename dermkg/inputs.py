@@ -35,7 +35,7 @@ def require_file(path: str | Path, what: str = "file") -> Path:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"no such {what}", location=str(path)) from None
+        raise InputError(f"no such file (expected a {what})", location=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror}", location=str(path)) from None
     if stat.S_ISDIR(st.st_mode):

@@ -29,6 +29,7 @@ from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
+from kg.names import NamePolicyError, clean_name
 from kg.store.base import GraphStore
 
 PageProgress = Callable[[int, int], None]
@@ -84,6 +85,13 @@ class _DocumentWriter:
             self.ids[key] = found.id
             return found.id
         if not propose:
+            return None
+        try:  # the name policy (kg.names): a 10 kB "heading" or control characters propose nothing
+            name = clean_name(name)
+            synonyms = [clean_name(s, what="synonym") for s in (synonyms or [])]
+        except NamePolicyError as exc:
+            page = f"page {evidence.page}: " if evidence is not None and evidence.page else ""
+            self.summary.warnings.append(f"{page}not proposed: {exc}")
             return None
         did = diagnosis_id(name)
         existing = self.store.get_diagnosis(did)

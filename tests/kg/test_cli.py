@@ -131,8 +131,22 @@ def test_review_list_accept_reject_and_history(graph: Run) -> None:
     assert as_json(graph("review", "list", "--status", "any", "--json"))["total"] == 6
     events = as_json(graph("review", "history", "--target", proposed["id"], "--json"))["items"]
     assert [e["action"] for e in events] == ["accept", "vote", "create"]
+    unseen = graph("review", "reject", proposed["id"], "--user", "ann", "--reason", "dup", ok=False)
+    assert unseen.exit_code == 2 and "accepted by dana" in unseen.output  # never overturned unseen
+    seen = str(done[0]["version"])
     rejected = as_json(
-        graph("review", "reject", proposed["id"], "--user", "ann", "--reason", "dup", "--json")
+        graph(
+            "review",
+            "reject",
+            proposed["id"],
+            "--user",
+            "ann",
+            "--reason",
+            "dup",
+            "--expected-version",
+            seen,
+            "--json",
+        )
     )
     assert rejected[0]["status"] == "rejected"
     reject_event = as_json(graph("review", "history", "--target", proposed["id"], "--json"))["items"][0]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dermkg.errors import OutputError
 from kg.store import GraphStore, make_store
 from synth import export as export_module
 from synth.pipeline import synthesize
@@ -133,7 +134,7 @@ def test_a_failed_run_leaves_the_previous_export_intact(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export_module, "write_hf", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match=f"cannot write {out}: No space left"):  # one line, naming the path
         synthesize(curated_store, out, SynthOptions(types=["type1", "type2"]))
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
