@@ -31,10 +31,39 @@ app.add_typer(train_app, name="train")
 
 
 def main() -> None:
-    from dermkg.redact import install_log_filter
+    """Run the command; an unexpected exception is one masked line (exit 1), its traceback only with
+    ``DERMKG_DEBUG=1``: a viewer never sees server paths or secrets from a crash."""
+    import os
+    import sys
+
+    from pydantic import ValidationError
+
+    from dermkg.errors import DermkgError
+    from dermkg.images import configure_pillow
+    from dermkg.redact import install_log_filter, mask_secrets
 
     install_log_filter()  # no log line shows a password, whatever library writes it
-    app()
+    try:
+        configure_pillow()  # Pillow's decompression-bomb limit = DERMKG_MAX_IMAGE_PIXELS, for every caller
+        app()
+    except DermkgError as exc:  # raised before a command's own handler (settings): same one line
+        sys.stderr.write(f"error: {mask_secrets(str(exc))}\n")
+        sys.exit(2)
+    except ValidationError as exc:  # a DERMKG_* setting of the wrong type
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        sys.stderr.write(f"error: {exc.title} {where}: {first['msg']}\n")
+        sys.exit(2)
+    except Exception as exc:  # the commands turn expected failures into `error:` lines themselves
+        if os.environ.get("DERMKG_DEBUG"):
+            raise
+        from dermkg.terminal import strip_controls
+
+        detail = " ".join(strip_controls(mask_secrets(str(exc))).split())[:500]
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {detail}); DERMKG_DEBUG=1 shows the traceback\n"
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

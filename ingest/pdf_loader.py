@@ -54,6 +54,11 @@ def open_pdf(path: str | Path) -> Any:
                     f"page size {rect.width:.0f}x{rect.height:.0f} pt is not a book page",
                     location=f"{path}, page {page.number + 1}",
                 )
+        from dermkg.images import max_pixels
+        from ingest.pdf_guard import defuse_inline_images
+
+        # before any page is interpreted: inline image bombs are cut out (in memory), warnings kept
+        doc.dermkg_warnings = defuse_inline_images(doc, str(path), max_pixels())
     except InputError:
         doc.close()
         raise
@@ -131,15 +136,15 @@ def _is_bold(span: dict[str, Any]) -> bool:
     return bool(span["flags"] & _BOLD) or "bold" in font or "black" in font or "heavy" in font
 
 
-def oversized_images(page: Any) -> list[tuple[int, int, int]]:
-    """(xref, width, height) of the page's stored images over the pixel limit, read from their
+def oversized_images(page: Any) -> list[tuple[int, int]]:
+    """(width, height) of the page's images over the pixel limit, stored or inline, read from their
     dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image)."""
     from dermkg.images import max_pixels
 
     limit = max_pixels()
-    return [
-        (int(it[0]), int(it[2]), int(it[3])) for it in page.get_images(full=True) if it[2] * it[3] > limit
-    ]
+    sizes = [(int(it[2]), int(it[3])) for it in page.get_images(full=True)]
+    sizes += [(int(i["width"]), int(i["height"])) for i in page.get_image_info(hashes=False, xrefs=False)]
+    return [(w, h) for w, h in sizes if w * h > limit]
 
 
 def read_images(page: Any) -> list[ImageRef]:

@@ -351,6 +351,7 @@ class IngestPipeline:
         try:
             result.sha256 = file_sha256(path)
             result.pages = doc.page_count
+            result.warnings.extend(getattr(doc, "dermkg_warnings", []))
             if getattr(doc, "is_repaired", False):
                 result.warnings.append(
                     f"{path}: the PDF is damaged and was repaired on opening; check the pages read"

@@ -8,6 +8,7 @@ from its dictionary, it is skipped with a warning naming its page, and peak RSS 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zlib
@@ -20,14 +21,20 @@ from tests.hostile.conftest import invoke, snapshot
 MAX_RSS_MB = 600
 
 
-def bomb_pdf(path: Path, side: int = 30_000) -> Path:
+def bomb_pdf(path: Path, side: int = 30_000, *, inline: bool = False) -> Path:
     """Raw PDF syntax: one page, a flate-compressed single-colour side x side grey image placed with a
-    'Figure 1. Melanoma ...' caption below it (the compressed stream is ~0.9 MB)."""
+    'Figure 1. Melanoma ...' caption below it (the compressed stream is ~0.9 MB); ``inline`` puts the
+    image in the page's content stream (BI ... ID ... EI) instead of an image XObject."""
     co = zlib.compressobj(9)
     block = b"\x80" * side * 100
     data = b"".join(co.compress(block) for _ in range(side // 100)) + co.flush()
+    placed = (
+        b"BI /W %d /H %d /CS /G /BPC 8 /F /Fl /L %d ID " % (side, side, len(data)) + data + b"\nEI"
+        if inline
+        else b"/Im1 Do"
+    )
     content = (
-        b"q 300 0 0 300 100 400 cm /Im1 Do Q\n"
+        b"q 300 0 0 300 100 400 cm " + placed + b" Q\n"
         b"BT /F1 10 Tf 100 380 Td (Figure 1. Melanoma on the back.) Tj ET\n"
     )
     image = (
@@ -72,6 +79,35 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bomb_pdf(tmp_path_factory.mktemp("bomb") / "bomb.pdf")
 
 
+@pytest.fixture(scope="module")
+def inline_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bomb_pdf(tmp_path_factory.mktemp("bomb") / "inline.pdf", inline=True)
+
+
+def test_inline_image_bomb_is_not_decoded(inline_bomb: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kg.db'}"
+    assert invoke("kg", "import", "--format", "json", str(_one(tmp_path)), store=url).exit_code == 0
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, "ingest", str(inline_bomb), "--store", url, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "DERMKG_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    peak = int(proc.stderr.rsplit("PEAK_RSS_MB=", 1)[1].split()[0])
+    assert peak < MAX_RSS_MB, f"peak RSS {peak} MB"
+    [doc] = json.loads(proc.stdout)["documents"]
+    assert doc["cases"] == 0 and any("30000x30000" in w for w in doc["warnings"]), doc
+
+
+def _one(tmp_path: Path) -> Path:
+    path = tmp_path / "v.json"
+    path.write_text(json.dumps([{"name": "Melanoma"}]))
+    return path
+
+
 def test_bomb_pdf_is_small_and_its_image_is_skipped_with_bounded_memory(
     bomb: Path, store_url: str, tmp_path: Path
 ) -> None:
@@ -83,7 +119,7 @@ def test_bomb_pdf_is_small_and_its_image_is_skipped_with_bounded_memory(
         text=True,
         timeout=300,
         cwd=tmp_path,
-        env={**__import__("os").environ, "DERMKG_DATA_DIR": str(tmp_path / "data")},
+        env={**os.environ, "DERMKG_DATA_DIR": str(tmp_path / "data")},
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     peak = int(proc.stderr.rsplit("PEAK_RSS_MB=", 1)[1].split()[0])
