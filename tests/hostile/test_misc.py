@@ -109,3 +109,21 @@ def test_graph_json_restore_of_a_directory_or_garbage(tmp_path: Path) -> None:
     garbage = tmp_path / "g.json"
     garbage.write_text("[" * 100_000)
     assert_error(invoke("kg", "import", "--format", "graph-json", str(garbage), store=url), "g.json")
+
+
+def test_a_bad_setting_is_one_error_line_from_the_real_entry_point(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DERMKG_MAX_IMAGE_PIXELS": "lots", "DERMKG_STORE": ""}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dermkg.cli", "kg", "stats", "--store", f"sqlite:///{tmp_path / 'x.db'}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()] and "max_image_pixels" in proc.stderr
