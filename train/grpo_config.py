@@ -44,6 +44,11 @@ class GrpoConfig(StageConfig):
     format_tags: list[str] = Field(
         default_factory=lambda: list(DEFAULT_FORMAT_TAGS), description="Tags R_format requires (eq. 6)."
     )
+    untagged_replies_earn_rewards: bool = Field(
+        True,
+        description="Whether a reply missing the format tags can still earn R_gran and R_malignancy "
+        "(true, the paper: eq. 5 sums independent terms; false: only R_format-valid replies score).",
+    )
     reward_weights: list[float] | None = Field(
         None, description="Weights of [format, granularity, malignancy]; None: plain sum (eq. 5)."
     )
