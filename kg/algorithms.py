@@ -253,7 +253,7 @@ class MalignancyResolution(BaseModel):
         return CONDITION_OF.get(self.value) if self.value else None
 
 
-def _intrinsic(view: GraphView, d: str) -> tuple[Malignancy | None, Rule]:
+def _intrinsic(view: GraphView, d: str, *, by_name: bool = True) -> tuple[Malignancy | None, Rule]:
     """A node's value from itself alone: curator override > in-situ policy > imported value > name."""
     info = view.nodes[d]
     if info.malignancy is not None and info.malignancy_source == "curator":
@@ -262,7 +262,7 @@ def _intrinsic(view: GraphView, d: str) -> tuple[Malignancy | None, Rule]:
         return "premalignant", "in_situ_policy"
     if info.malignancy is not None:
         return info.malignancy, "own"
-    if MALIGNANT_NAME.search(info.name) and not is_condition_class(info.name):
+    if by_name and MALIGNANT_NAME.search(info.name) and not is_condition_class(info.name):
         return "malignant", "name"
     return None, "none"
 
@@ -272,16 +272,17 @@ def malignancy(view: GraphView, d: str) -> MalignancyResolution:
 
     Order: (1) a curated value (``malignancy_source="curator"``) wins; (2) the in-situ policy
     (:data:`IN_SITU_POLICY`) makes in-situ and premalignant entities "premalignant"; (3) the node's
-    imported value; (4) a name that states malignancy (sarcoma, carcinoma, melanoma, lymphoma,
-    "malignant") makes it malignant; (5) otherwise the nearest ancestor's value by (1)-(4), over
-    all parents; at equal distance the more severe wins, then the smaller id. Every ancestor whose
+    imported value; (4) otherwise the nearest ancestor's value by (1)-(3) and (5), over all
+    parents; at equal distance the more severe wins, then the smaller id; (5) a name that states
+    malignancy (sarcoma, carcinoma, melanoma, lymphoma, "malignant") makes the node malignant when
+    (4) gives nothing or something else (cutaneous leiomyosarcoma under leiomyoma). Every ancestor whose
     value differs from the result is listed in ``conflicts``. Memoised per view.
     """
     d = view.resolve(d)
     memo = view._memo.setdefault("malignancy", {})
     if d in memo:
         return memo[d]
-    value, rule = _intrinsic(view, d)
+    value, rule = _intrinsic(view, d, by_name=False)
     ranked = _ancestors_by_distance(view, d)
     valued = [(a, dist, m) for a, dist in ranked if (m := _intrinsic(view, a)[0]) is not None]
     origin = None
@@ -290,6 +291,10 @@ def malignancy(view: GraphView, d: str) -> MalignancyResolution:
         ties = [(a, m) for a, dist, m in valued if dist == nearest]
         origin, value = min(ties, key=lambda t: (-_SEVERITY[t[1]], t[0]))
         rule = "nearest_ancestor"
+    if rule in ("nearest_ancestor", "none"):  # the name overrides an inheritance it contradicts
+        named, _ = _intrinsic(view, d)
+        if named is not None and named != value:
+            value, rule, origin = named, "name", None
     source = "none" if value is None else ("inherited" if origin else "own")
     conflicts = [MalignancyConflict(diagnosis=a, value=m) for a, _, m in valued if m != value]
     memo[d] = MalignancyResolution(

@@ -3,10 +3,11 @@
 Checks (codes): ``cycle`` (is_a cycles among accepted edges: error; closed only with proposed
 edges: warning), ``orphan`` (a diagnosis outside the taxonomy), ``malignancy_conflict`` (a benign
 child of a malignant parent: warning; a malignant child of a benign parent is legal: info),
-``sibling_malignancy`` (children of one parent resolving to different lesion-condition classes:
-error, unless a curator set one of the two values), ``name_malignancy`` (a resolved class that
-contradicts the name -- "sarcoma", "carcinoma", "melanoma", "lymphoma", "malignant", or an
-in-situ entity per ``kg.algorithms.IN_SITU_POLICY``: error),
+``sibling_malignancy`` (children of one classified parent resolving to different lesion-condition
+classes: error, unless a curator set the values; class-neutral groupings are not checked),
+``name_malignancy`` (a resolved class that contradicts the name -- "sarcoma", "carcinoma",
+"melanoma", "lymphoma", "malignant", or an in-situ entity per ``kg.algorithms.IN_SITU_POLICY``:
+error),
 ``name_collision`` (one normalised name or synonym on several diagnoses), ``ddx_ancestor``
 (a DDx edge between an ancestor and its descendant) and ``missing_evidence`` (a machine
 assertion — origin rules or llm — without evidence).
@@ -152,6 +153,8 @@ def _sibling_malignancy(view: GraphView) -> list[LintIssue]:
     """Children of one parent in different classes: one rule should classify siblings alike."""
     out: list[LintIssue] = []
     for parent in sorted(view.taxonomy):
+        if alg.malignancy(view, parent).value is None:
+            continue  # a class-neutral grouping ("melanocytic lesion") holds benign and malignant alike
         kids = sorted(view.taxonomy.predecessors(parent))
         by_class: dict[str, list[str]] = defaultdict(list)
         for k in kids:

@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 from train.config import StageConfig
 from train.rewards import DEFAULT_FORMAT_TAGS
 
-
 _LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
 
 

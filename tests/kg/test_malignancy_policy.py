@@ -143,3 +143,23 @@ def test_one_resolver_for_synthesis_and_datasets(real_store: GraphStore) -> None
     for d in view.nodes:
         assert snap.malignancy(d)[0] == alg.malignancy(space.view, d).value
         assert snap.path(d)[0] == list(reversed(alg.path(view, d)))
+
+
+def test_siblings_under_a_class_neutral_grouping_are_not_flagged(sqlite_store: GraphStore) -> None:
+    from kg.models import Assertion, Diagnosis
+
+    sqlite_store.upsert_diagnoses(
+        [
+            Diagnosis(id="group", name="Melanocytic lesion"),  # no class: holds both kinds
+            Diagnosis(id="nevus", name="Nevus", malignancy="benign"),
+            Diagnosis(id="mel", name="Melanoma", malignancy="malignant"),
+            Diagnosis(id="mel-a", name="Acral melanoma"),
+            Diagnosis(id="mis", name="Melanoma in situ"),  # policy: premalignant, under malignant melanoma
+        ]
+    )
+    edges = [("nevus", "group"), ("mel", "group"), ("mel-a", "mel"), ("mis", "mel")]
+    sqlite_store.add_assertions(
+        [Assertion(kind="is_a", subject=c, object=p, origin="import", status="accepted") for c, p in edges]
+    )
+    errors = [(i.code, i.diagnoses) for i in lint_store(sqlite_store).issues if i.severity == "error"]
+    assert errors == [("sibling_malignancy", ["mel", "mel-a", "mis"])]
