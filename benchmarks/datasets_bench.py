@@ -12,37 +12,43 @@ import os
 import random
 import time
 
+from kg import algorithms as alg
+from kg.view import GraphView, NodeInfo
 from synth.datasets.build import BuildReport, rl_rows
-from synth.datasets.taxonomy import TaxonomyIndex
+from synth.datasets.options import OptionSpace
 from synth.datasets.types import MappedSample, Sample
 
 
-def generated_taxonomy(n_leaves: int = 400, seed: int = 0) -> TaxonomyIndex:
-    """Three roots, 30 groups, ``n_leaves`` leaves, a fifth of them with a sub-leaf (depth 2-4)."""
+def generated_taxonomy(n_leaves: int = 400, seed: int = 0) -> OptionSpace:
+    """Three class roots, 30 groups, ``n_leaves`` leaves, a fifth with a sub-leaf, a tenth of the
+    leaves with a second parent (a DAG, as the real ISIC + Skin-R1 graph)."""
     rng = random.Random(seed)
-    names: dict[str, str] = {}
-    malignancy: dict[str, str | None] = {}
+    nodes: list[NodeInfo] = []
     edges: list[tuple[str, str]] = []
     for r, m in (("r0", "benign"), ("r1", "malignant"), ("r2", "premalignant")):
-        names[r], malignancy[r] = f"root {r}", m
+        nodes.append(NodeInfo(r, m.capitalize(), m, "accepted"))  # class nodes, as ISIC's roots
     for g in range(30):
-        names[f"g{g}"], malignancy[f"g{g}"] = f"group {g}", None
+        nodes.append(NodeInfo(f"g{g}", f"group {g}", None, "accepted"))
         edges.append((f"g{g}", f"r{g % 3}"))
     for leaf in range(n_leaves):
-        names[f"l{leaf}"], malignancy[f"l{leaf}"] = f"leaf {leaf}", None
+        nodes.append(NodeInfo(f"l{leaf}", f"leaf {leaf}", None, "accepted", synonyms=(f"leaf alias {leaf}",)))
         edges.append((f"l{leaf}", f"g{rng.randrange(30)}"))
+        if leaf % 10 == 0:
+            edges.append((f"l{leaf}", f"g{rng.randrange(30)}"))
         if leaf % 5 == 0:
-            names[f"s{leaf}"], malignancy[f"s{leaf}"] = f"subtype {leaf}", None
+            nodes.append(NodeInfo(f"s{leaf}", f"subtype {leaf}", None, "accepted"))
             edges.append((f"s{leaf}", f"l{leaf}"))
-    return TaxonomyIndex(names, malignancy, edges)
+    return OptionSpace(GraphView.build(nodes, edges))
 
 
-def generated_samples(taxonomy: TaxonomyIndex, n: int, seed: int = 0) -> list[MappedSample]:
+def generated_samples(taxonomy: OptionSpace, n: int, seed: int = 0) -> list[MappedSample]:
     rng = random.Random(seed)
-    targets = sorted(i for i in taxonomy.names if i[0] in "ls")
+    view = taxonomy.view
+    targets = sorted(i for i in view.nodes if i[0] in "ls")
     out = []
     for i in range(n):
         d = rng.choice(targets)
+        ids = alg.disease_path(view, d)
         out.append(
             MappedSample(
                 sample=Sample(
@@ -53,9 +59,9 @@ def generated_samples(taxonomy: TaxonomyIndex, n: int, seed: int = 0) -> list[Ma
                     location=f"meta.csv:{i + 2}",
                 ),
                 diagnosis=d,
-                path=taxonomy.path(d),
-                path_ids=taxonomy.path_ids(d),
-                lesion_condition=taxonomy.condition(d) or "benign",
+                path=[view.nodes[x].name for x in ids],
+                path_ids=ids,
+                lesion_condition=alg.malignancy(view, d).condition or "benign",  # type: ignore[arg-type]
                 split="train",
             )
         )
@@ -78,6 +84,7 @@ def main() -> None:
                 "benchmark": "datasets_rl_rows",
                 "samples": len(samples),
                 "rows": len(rows),
+                "skipped": report.skipped.get("rl", 0),
                 "seconds": round(elapsed, 3),
                 "rows_per_s": round(len(rows) / elapsed, 1),
                 "cpu_seconds": round(cpu, 3),  # wall time suffers when other processes share the cores

@@ -266,3 +266,39 @@ def export(
     files = write_export(export_, out, fmt=fmt, names=names)
     console.print(f"wrote {', '.join(map(str, files))} (revision {export_.revision})")
     emit({"files": [str(f) for f in files], "revision": export_.revision}, as_json)
+
+
+@app.command()
+@handle_errors
+def duplicates(
+    apply: Annotated[
+        str | None, typer.Option("--apply", help="Merge this proposal id (revertible: `review revert`).")
+    ] = None,
+    swap: Annotated[bool, typer.Option(help="With --apply: keep the other diagnosis.")] = False,
+    user: UserOpt = "system",
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose merges of diagnoses that name one entity (shared or inverted names, spelling and
+    plural variants, a generic word more, a distinctive shared word); --apply merges one.
+
+    Example: dermkg kg duplicates --json ; dermkg kg duplicates --apply dup-0123abcd4567 -u ann
+    """
+    from kg.duplicates import apply_proposal, find_duplicates
+
+    with store_from(store) as s:
+        if apply is not None:
+            merged = apply_proposal(s, apply, user=user, swap=swap)
+            emit(merged, as_json, lambda m: typer.echo(f"merged into {m.id}: {m.name} (aliases {m.aliases})"))
+            return
+        report = find_duplicates(s)
+
+    def human(r: Any) -> None:
+        for p in r.proposals:
+            flags = (" [is_a related]" if p.related else "") + (
+                f" [classes differ: {p.malignancy}]" if len(set(p.malignancy) - {None}) > 1 else ""
+            )
+            typer.echo(f"{p.id}  {p.rule:17} keep {p.names[0]!r} <- {p.names[1]!r}{flags}")
+        typer.echo(f"{len(r.proposals)} proposals {r.by_rule} at revision {r.revision}")
+
+    emit(report, as_json, human)

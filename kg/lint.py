@@ -3,6 +3,11 @@
 Checks (codes): ``cycle`` (is_a cycles among accepted edges: error; closed only with proposed
 edges: warning), ``orphan`` (a diagnosis outside the taxonomy), ``malignancy_conflict`` (a benign
 child of a malignant parent: warning; a malignant child of a benign parent is legal: info),
+``sibling_malignancy`` (children of one classified parent resolving to different lesion-condition
+classes: error, unless a curator set the values; class-neutral groupings are not checked),
+``name_malignancy`` (a resolved class that contradicts the name -- "sarcoma", "carcinoma",
+"melanoma", "lymphoma", "malignant", or an in-situ entity per ``kg.algorithms.IN_SITU_POLICY``:
+error),
 ``name_collision`` (one normalised name or synonym on several diagnoses), ``ddx_ancestor``
 (a DDx edge between an ancestor and its descendant) and ``missing_evidence`` (a machine
 assertion — origin rules or llm — without evidence).
@@ -20,6 +25,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from kg import algorithms as alg
 from kg.names import name_keys
 from kg.store.base import GraphStore
 from kg.view import GraphView
@@ -32,7 +38,14 @@ __all__ = ["LintIssue", "LintReport", "lint_store"]
 
 class LintIssue(BaseModel):
     code: Literal[
-        "cycle", "orphan", "malignancy_conflict", "name_collision", "ddx_ancestor", "missing_evidence"
+        "cycle",
+        "orphan",
+        "malignancy_conflict",
+        "sibling_malignancy",
+        "name_malignancy",
+        "name_collision",
+        "ddx_ancestor",
+        "missing_evidence",
     ]
     severity: Severity
     message: str
@@ -58,6 +71,8 @@ def lint_store(store: GraphStore) -> LintReport:
     issues += _cycles(store)
     issues += _orphans(view)
     issues += _malignancy_conflicts(view)
+    issues += _sibling_malignancy(view)
+    issues += _name_malignancy(view)
     issues += _name_collisions(store)
     issues += _ddx_between_ancestors(store, view)
     issues += _missing_evidence(store)
@@ -131,6 +146,59 @@ def _malignancy_conflicts(view: GraphView) -> list[LintIssue]:
                     diagnoses=[d, up],
                 )
             )
+    return out
+
+
+def _sibling_malignancy(view: GraphView) -> list[LintIssue]:
+    """Children of one parent in different classes: one rule should classify siblings alike."""
+    out: list[LintIssue] = []
+    for parent in sorted(view.taxonomy):
+        if alg.malignancy(view, parent).value is None:
+            continue  # a class-neutral grouping ("melanocytic lesion") holds benign and malignant alike
+        kids = sorted(view.taxonomy.predecessors(parent))
+        by_class: dict[str, list[str]] = defaultdict(list)
+        for k in kids:
+            res = alg.malignancy(view, k)
+            if res.value is not None:
+                by_class[res.value].append(k)
+        if len(by_class) < 2:
+            continue
+        groups = sorted(by_class.items())
+        uncurated = [
+            (cls, [k for k in ks if view.nodes[k].malignancy_source != "curator"]) for cls, ks in groups
+        ]
+        if sum(1 for _, ks in uncurated if ks) < 2:
+            continue  # every difference was set by a curator
+        listed = "; ".join(f"{cls}: {', '.join(ks)}" for cls, ks in groups)
+        out.append(
+            LintIssue(
+                code="sibling_malignancy",
+                severity="error",
+                message=f"children of {view.nodes[parent].name!r} ({parent}) resolve to different "
+                f"classes ({listed}); set a curated malignancy or move them",
+                diagnoses=[parent, *sorted(k for _, ks in groups for k in ks)],
+            )
+        )
+    return out
+
+
+def _name_malignancy(view: GraphView) -> list[LintIssue]:
+    out: list[LintIssue] = []
+    for d, info in sorted(view.nodes.items()):
+        implied = alg.name_malignancy(info.name)
+        res = alg.malignancy(view, d)
+        if implied is None or res.value is None or res.value == implied or res.rule == "curator":
+            continue
+        out.append(
+            LintIssue(
+                code="name_malignancy",
+                severity="error",
+                message=f"{info.name!r} ({d}) resolves {res.value} ({res.rule}"
+                + (f" from {res.inherited_from}" if res.inherited_from else "")
+                + f") but its name says {implied}",
+                diagnoses=[d],
+            )
+        )
     return out
 
 

@@ -28,6 +28,8 @@ class NodeInfo:
     name: str
     malignancy: Malignancy | None
     status: str
+    malignancy_source: str | None = None  # "curator" overrides the in-situ policy (kg.algorithms)
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -56,7 +58,9 @@ class GraphView:
         for d in store.list_diagnoses():
             if d.status not in statuses:
                 continue
-            nodes[d.id] = NodeInfo(d.id, d.name, d.malignancy, d.status)
+            nodes[d.id] = NodeInfo(
+                d.id, d.name, d.malignancy, d.status, d.malignancy_source, tuple(d.synonyms)
+            )
             aliases.update({alias: d.id for alias in d.aliases})
         taxonomy = nx.DiGraph()
         taxonomy.add_nodes_from(nodes)
@@ -75,6 +79,25 @@ class GraphView:
         )
         counts = {k: v for k, v in store.case_counts(status="accepted").items() if v > 0}
         return cls(revision, include_proposed, nodes, taxonomy, ddx, counts, aliases)
+
+    @classmethod
+    def build(
+        cls,
+        nodes: list[NodeInfo],
+        is_a: list[tuple[str, str]],
+        ddx: list[tuple[str, str]] | None = None,
+        *,
+        revision: int = 0,
+    ) -> GraphView:
+        """A view from plain rows (benchmarks, tests): edges whose ends are not nodes are dropped."""
+        by_id = {n.id: n for n in nodes}
+        taxonomy = nx.DiGraph()
+        taxonomy.add_nodes_from(by_id)
+        taxonomy.add_edges_from((s, o) for s, o in is_a if s in by_id and o in by_id)
+        graph = nx.Graph()
+        graph.add_nodes_from(by_id)
+        graph.add_edges_from((s, o) for s, o in ddx or [] if s in by_id and o in by_id)
+        return cls(revision, False, by_id, taxonomy, graph, {})
 
     def resolve(self, id: str) -> str:
         """The surviving id of ``id`` (merged ids are aliases); NotFoundError when not in the view."""

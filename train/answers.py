@@ -41,10 +41,14 @@ _LETTER_PHRASE = re.compile(
 _LETTER_LIST = re.compile(rf"(?<![A-Za-z])\(?({_L})\)?\s*(?:or|and|/|,|&)\s*\(?({_L})\)?(?![A-Za-z])")
 # The RL prompt asks for the lesion condition inside the answer block ("Melanoma. Lesion condition:
 # malignant", "Melanoma (malignant)"); that clause is no choice of an option such as the root "Malignant".
-_CONDITION_CLAUSE = re.compile(
-    r"\b(?:lesion\s+)?condition\s*(?:is\b|:)[^.;\n<]*"
-    r"|[,;(\u2013-]\s*(?:benign|malignant|pre-?malignant|pre-?cancerous(?:\s+in\s+situ)?)\b\)?",
-    re.I,
+_COND = r"(?:benign|malignant|pre-?malignant|pre-?cancerous(?:\s+in\s+situ)?)\b"
+_NEG = r"(?:(?:not|non|no|never)[\s-]+)?"
+_CONDITION_CLAUSE = (
+    re.compile(  # "…, malignant", " (not malignant)", " – benign or malignant", "condition: …"
+        r"\b(?:lesion\s+)?condition\s*(?:is\b|:)[^.;\n<]*"
+        rf"|[,;(\u2013\u2014-]\s*{_NEG}{_COND}(?:\s*(?:or|and|/|,)\s*{_NEG}{_COND})*\)?",
+        re.I,
+    )
 )
 
 _NEGATION = (
@@ -85,9 +89,16 @@ def clean_options(options: Mapping[str, str | None] | str | None) -> dict[str, s
 
 
 def answer_block(completion: str) -> str | None:
-    """Content of the last final-answer block (``<final diagnosis>``, ``<diagnosis>``, ``<answer>``)."""
+    """Content of the last final-answer block (``<final diagnosis>``, ``<diagnosis>``, ``<answer>``).
+
+    An unclosed block (generation cut at the token cap, or a model that never closes it) is read to
+    the next tag or the end; R_format still withholds its reward."""
     for tag in _ANSWER_TAGS:
         found = re.findall(rf"<{tag}>(.*?)</{tag}>", completion, re.S | re.I)
+        if found:
+            return found[-1].strip()
+    for tag in _ANSWER_TAGS:
+        found = re.findall(rf"<{tag}>([^<]*)", completion, re.S | re.I)
         if found:
             return found[-1].strip()
     return None
@@ -141,6 +152,11 @@ def _parse_text(text: str, options: dict[str, str]) -> tuple[str | None, str]:
         letter, rest = m["l"], m["rest"]
         if letter in options:
             named = _options_named(rest, options)
+            others = {
+                (x["l"] or x["l2"] or x["l3"] or x["l4"]).upper() for x in _LETTER_PHRASE.finditer(rest)
+            } & (set(options) - {letter})
+            if others or len(named) > 1:
+                return None, f"ambiguous: letters {sorted({letter, *others, *named})}"
             if named and letter not in named:
                 return None, f"letter {letter} contradicts the option text of {sorted(named)}"
             return letter, ""
@@ -180,7 +196,8 @@ def parse_choice(completion: str, options: Mapping[str, str | None] | None) -> C
         letter, reason = _parse_region(block, opts)
         return ChoiceParse(letter=letter, method="tag" if letter else "none", reason=reason)
     outside = _THINKING.sub(" ", completion).strip()
-    lines = [ln for ln in outside.splitlines() if ln.strip()]
+    # a line that is only the condition clause ("Lesion condition: benign") names no option
+    lines = [ln for ln in outside.splitlines() if _CONDITION_CLAUSE.sub(" ", ln).strip(" .,;:-")]
     reason = "no answer"
     for region in ([lines[-1]] if lines else []) + [outside]:
         letter, reason = _parse_region(region, opts)
@@ -226,6 +243,11 @@ def parse_condition(completion: str) -> LesionCondition | None:
     """
     block = answer_block(completion)
     if block is not None:
+        # a condition clause ("…, malignant", "(not malignant)", "lesion condition: …") decides over
+        # condition words inside the diagnosis's own name ("benign keratosis, malignant")
+        clauses = [m.group() for m in _CONDITION_CLAUSE.finditer(block)]
+        if clauses:
+            return _one_condition(_stated_conditions(" ; ".join(clauses)))
         found = _stated_conditions(block)
         if found:
             return _one_condition(found)

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -70,10 +71,26 @@ class EvalResult(BaseModel):
     results_csv: str
     plots: list[str]
     seconds: float
+    protocol: dict[str, str] = {}  # task -> how its rows were built (prompt, exclusions), from report.json
 
 
 def is_lesion_task(task: str) -> bool:
     return bool(re.search(r"lesion|condition|malignan", task, re.I))
+
+
+def read_protocol(evalset: str | Path) -> dict[str, str]:
+    """The protocol of each task as ``synth evalsets`` wrote it (``report.json`` beside the rows);
+    empty when the rows came without one (the results table then says "not stated")."""
+    path = Path(evalset)
+    for folder in (path, *path.parents[:3]):
+        report = folder / "report.json"
+        if report.is_file():
+            try:
+                found = json.loads(report.read_text(encoding="utf-8")).get("protocol") or {}
+            except (OSError, ValueError):
+                return {}
+            return {str(k): str(v) for k, v in found.items()}
+    return {}
 
 
 def load_eval_rows(cfg: EvalConfig) -> list[McqRow]:
@@ -212,6 +229,7 @@ class Evaluator:
             results_csv=str(Path(cfg.out) / "results.csv"),
             plots=plots,
             seconds=round(time.monotonic() - start, 2),
+            protocol=read_protocol(cfg.evalset),
         )
         (run_dir / "metrics.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
         write_results_table(Path(cfg.out))

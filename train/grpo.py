@@ -64,7 +64,12 @@ class GrpoJob:
         model = load_model(cfg.model, bf16=args.bf16, adapter=cfg.sft_adapter, merge=True)
         self.trainer = GRPOTrainer(
             model=model,
-            reward_funcs=[*skin_r1_rewards(cfg.format_tags), *self.extra_rewards],
+            reward_funcs=[
+                *skin_r1_rewards(
+                    cfg.format_tags, untagged_replies_earn_rewards=cfg.untagged_replies_earn_rewards
+                ),
+                *self.extra_rewards,
+            ],
             args=args,
             train_dataset=mcq_dataset(rows),
             processing_class=processor,

@@ -55,6 +55,8 @@ def write_results_table(out: Path) -> tuple[Path, Path]:
     for number, task in enumerate(tasks, start=2):
         sources = sorted({g["source"] for r in runs for g in r["groups"] if g["task"] == task})
         md += [f"## Table {number}. {_title(task)}", ""]
+        stated = next((r["protocol"][task] for r in runs if (r.get("protocol") or {}).get(task)), None)
+        md += [f"Protocol: {stated or 'not stated (rows built without a synth evalsets report.json)'}", ""]
         md.append("| Model | " + " | ".join(sources) + " | Avg | Invalid % |")
         md.append("|---|" + "---:|" * (len(sources) + 2))
         for run in runs:

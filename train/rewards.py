@@ -131,6 +131,28 @@ def make_format_reward(tags: Sequence[str]) -> RewardFunc:
     return format_reward_
 
 
-def skin_r1_rewards(format_tags: Sequence[str] = DEFAULT_FORMAT_TAGS) -> list[RewardFunc]:
-    """The three rewards of eq. 5, in TRL's order (their sum is the GRPO reward)."""
-    return [make_format_reward(format_tags), granularity_reward, malignancy_reward]
+def gated_by_format(reward: RewardFunc, tags: Sequence[str]) -> RewardFunc:
+    """``reward`` that pays 0 to a completion R_format rejects (``untagged_replies_earn_rewards: false``)."""
+
+    def gated(prompts: Sequence[Any] | None, completions: Sequence[Any], **columns: Any):
+        values = reward(prompts, completions, **columns)
+        formats = format_reward(prompts, completions, tags=tags)
+        return [v if (v is None or f) else 0.0 for v, f in zip(values, formats, strict=True)]
+
+    gated.__name__ = reward.__name__  # TRL logs rewards by function name
+    return gated
+
+
+def skin_r1_rewards(
+    format_tags: Sequence[str] = DEFAULT_FORMAT_TAGS, *, untagged_replies_earn_rewards: bool = True
+) -> list[RewardFunc]:
+    """The three rewards of eq. 5, in TRL's order (their sum is the GRPO reward).
+
+    ``untagged_replies_earn_rewards`` (default True, as the paper): eq. 5 sums three independent
+    terms, so a reply without the required tags loses R_format only and its answer is still read
+    (from its last line). False pays R_gran and R_malignancy only to replies R_format accepts.
+    """
+    gran, mal = granularity_reward, malignancy_reward
+    if not untagged_replies_earn_rewards:
+        gran, mal = gated_by_format(gran, format_tags), gated_by_format(mal, format_tags)
+    return [make_format_reward(format_tags), gran, mal]

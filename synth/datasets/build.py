@@ -14,12 +14,13 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from dermkg.errors import InputError
+from kg import algorithms as alg
 from kg.store.base import GraphStore
 from synth.datasets import mcq
 from synth.datasets.adapters import ADAPTERS
 from synth.datasets.labels import LabelReport, map_labels
+from synth.datasets.options import OptionSpace
 from synth.datasets.splits import LeakageReport, assign_splits, check_leakage, file_sha256
-from synth.datasets.taxonomy import TaxonomyIndex
 from synth.datasets.types import MappedSample, McqRow, Problem
 
 EVAL_TASKS = ("diagnosis", "lesion_condition", "ood", "hierarchical", "ddx")
@@ -60,6 +61,8 @@ class BuildReport(BaseModel):
     tasks: dict[str, dict[str, int]] = Field(default_factory=dict)
     leakage: LeakageReport = Field(default_factory=LeakageReport)
     ood: dict | None = None
+    protocol: dict[str, str] = Field(default_factory=dict)  # task -> how it was built (prompts.PROTOCOLS)
+    n_options: int = 4
     skipped: dict[str, int] = Field(default_factory=dict)  # task -> samples that could not make a row
     problems: list[Problem] = Field(default_factory=list)  # the first ones, with file and line
 
@@ -72,11 +75,12 @@ def load_samples(
     user: str = "system",
     update_label_maps: bool = True,
     progress: bool = False,
-) -> tuple[list[MappedSample], TaxonomyIndex, BuildReport]:
+) -> tuple[list[MappedSample], OptionSpace, BuildReport]:
     """Adapt, map labels through the graph, split, hash and leakage-check every dataset."""
     from tqdm import tqdm
 
-    taxonomy = TaxonomyIndex.from_store(store)
+    view = store.graph_view()
+    taxonomy = OptionSpace(view)
     report = BuildReport(out="", seed=seed, revision=store.revision())
     mapped: list[MappedSample] = []
     for spec in specs:
@@ -95,7 +99,15 @@ def load_samples(
                 continue
             if not sample.image_exists:
                 continue  # counted by the adapter as missing_image
-            condition = taxonomy.condition(diagnosis) or sample.condition_hint
+            if diagnosis not in view:
+                problems["diagnosis_not_accepted"] += 1
+                continue
+            diagnosis = view.resolve(diagnosis)
+            path_ids = alg.disease_path(view, diagnosis)
+            if not path_ids:
+                problems["label_is_a_condition_class"] += 1  # "benign" names no disease
+                continue
+            condition = alg.malignancy(view, diagnosis).condition or sample.condition_hint
             if condition is None:
                 problems["no_condition"] += 1
                 continue
@@ -103,8 +115,8 @@ def load_samples(
                 MappedSample(
                     sample=sample,
                     diagnosis=diagnosis,
-                    path=taxonomy.path(diagnosis),
-                    path_ids=taxonomy.path_ids(diagnosis),
+                    path=[view.nodes[i].name for i in path_ids],
+                    path_ids=path_ids,
                     lesion_condition=condition,
                     split=split,
                     image_sha256=file_sha256(sample.image),
@@ -132,16 +144,16 @@ def _drop_split_leaks(samples: list[MappedSample]) -> tuple[list[MappedSample], 
     return kept, len(samples) - len(kept)
 
 
-def pools(samples: list[MappedSample], taxonomy: TaxonomyIndex) -> tuple[dict[str, list[str]], list[str]]:
-    """Option pools: every path node of each dataset, and every node of the taxonomy."""
+def pools(samples: list[MappedSample], taxonomy: OptionSpace) -> tuple[dict[str, list[str]], list[str]]:
+    """Option pools: every disease-path node of each dataset, and every disease node of the taxonomy."""
     per: dict[str, set[str]] = {}
     for m in samples:
         per.setdefault(m.sample.dataset, set()).update(m.path)
-    return {k: sorted(v) for k, v in per.items()}, sorted(set(taxonomy.names.values()))
+    return {k: sorted(v) for k, v in per.items()}, taxonomy.names
 
 
 def rl_rows(
-    samples: list[MappedSample], taxonomy: TaxonomyIndex, *, n_options: int, seed: int, report: BuildReport
+    samples: list[MappedSample], taxonomy: OptionSpace, *, n_options: int, seed: int, report: BuildReport
 ) -> list[McqRow]:
     per, everything = pools(samples, taxonomy)
     rows = []
@@ -155,6 +167,8 @@ def rl_rows(
             seed=seed,
             rng=rng,
             rid=rid,
+            exclude=taxonomy.excluded(m.diagnosis),
+            key=taxonomy.key,
         )
         if row is None:
             report.skipped["rl"] = report.skipped.get("rl", 0) + 1
@@ -165,29 +179,45 @@ def rl_rows(
 
 def eval_rows(
     samples: list[MappedSample],
-    taxonomy: TaxonomyIndex,
+    taxonomy: OptionSpace,
     task: str,
     *,
     n_options: int,
     seed: int,
     report: BuildReport,
 ) -> list[McqRow]:
+    """Rows of one evaluation task from the test split; an item that cannot get ``n_options``
+    options is dropped and counted in ``report.skipped[task]``."""
     per, everything = pools(samples, taxonomy)
     rows = []
     for m in samples:
         if m.split != "test":
             continue
+        exclude, key = taxonomy.excluded(m.diagnosis), taxonomy.key
         if task == "diagnosis":
             row = mcq.diagnosis_row(
-                m, dataset_pool=per[m.sample.dataset], global_pool=everything, n_options=n_options, seed=seed
+                m,
+                dataset_pool=per[m.sample.dataset],
+                global_pool=everything,
+                n_options=n_options,
+                seed=seed,
+                exclude=exclude,
+                key=key,
             )
         elif task == "lesion_condition":
             row = mcq.condition_row(m, seed=seed)
         elif task == "hierarchical":
-            row = mcq.hierarchical_row(m, n_options=n_options, seed=seed)
+            row = mcq.hierarchical_row(
+                m,
+                n_options=n_options,
+                seed=seed,
+                pools=(per[m.sample.dataset], everything),
+                exclude=exclude,
+                key=key,
+            )
         else:
-            neighbours = [taxonomy.names[n] for n in taxonomy.ddx.get(m.diagnosis, ())]
-            row = mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed)
+            neighbours = taxonomy.ddx_names(m.diagnosis)
+            row = mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key)
         if row is None:
             report.skipped[task] = report.skipped.get(task, 0) + 1
         else:

@@ -106,15 +106,24 @@ def _sections(rows: dict[str, list[McqRow]], report: BuildReport) -> list[tuple[
             )
         return lines
 
+    def protocol() -> list[str]:
+        lines = [
+            f"Options per item: {report.n_options} (lesion condition: its 3 classes); items that "
+            "cannot get them are dropped and counted under Problems."
+        ]
+        return lines + [f"- {task}: {text}" for task, text in sorted(report.protocol.items())]
+
     def problems() -> list[str]:
         skipped = [
-            f"- {task}: {n} samples could not make a row" for task, n in sorted(report.skipped.items())
+            f"- {task}: {n} samples dropped (could not get the configured options)"
+            for task, n in sorted(report.skipped.items())
         ]
         listed = [f"- {p.dataset} {p.location}: {p.kind} {p.detail}" for p in report.problems[:50]]
         return skipped + listed or ["None."]
 
     return [
         ("Overview", overview),
+        ("Protocol", protocol),
         ("Counts per label and split", labels),
         ("Label mapping coverage", coverage),
         ("Leakage", leakage),

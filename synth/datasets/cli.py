@@ -100,12 +100,22 @@ def register(app: typer.Typer) -> None:
         seed: SeedOpt = 0,
         options: OptionsOpt = 4,
         no_label_map_update: NoUpdateOpt = False,
+        include_paper_excluded_subsets: Annotated[
+            bool,
+            typer.Option(
+                help="Keep the OmniMedVQA Fitzpatrick17k and PAD-UFES-20 subsets the paper excludes "
+                "(figures are then not comparable with its Table 4)."
+            ),
+        ] = False,
         store: StoreOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Build evaluation sets: in-distribution, lesion condition, OOD, hierarchical and DDx.
 
         Example: dermkg synth evalsets -d derm7pt=data/derm7pt --omnimedvqa data/omnimedvqa --out out/eval
+
+        OOD follows the paper: Fitzpatrick17k and PAD-UFES-20 subsets are left out unless
+        --include-paper-excluded-subsets; report.json and the card state the protocol of every task.
         """
         from synth.datasets.build import EVAL_TASKS, DatasetSpec
         from synth.datasets.run import build_evalsets
@@ -124,5 +134,6 @@ def register(app: typer.Typer) -> None:
                 n_options=options,
                 update_label_maps=not no_label_map_update,
                 progress=True,
+                include_paper_excluded=include_paper_excluded_subsets,
             )
         emit(report, json, _summary)

@@ -1,19 +1,39 @@
 """Multiple-choice rows: the RL rows of the paper's Appendix A and the evaluation tasks.
 
-RL: ``k`` options drawn from the sample's taxonomy path (``k`` uniform in 1..min(n-1, L)) and the
+RL: ``k`` options drawn from the sample's disease path (``k`` uniform in 1..min(n-1, L)) and the
 rest from other nodes of its dataset's taxonomy (then the global one); an option at depth ``d`` of
 the correct path scores ``0.75 * d / L`` (L = depth of the sample's finest label), any other 0; the
 answer is the finest correct option. Builders take the random generator of the run; callers visit
 samples sorted by row id (:func:`row_id`), so rows depend on the seed and the data, never on file order.
+
+Option score (eq. 7) -- where it differs from the reference code: depth is counted on the *disease*
+path (``kg.algorithms.disease_path``): the malignancy-class root ("Benign", "Malignant") is the
+lesion condition, graded by R_malignancy alone, so it is neither an option nor a level (the
+reference paths start with the benign/malignant bucket, which makes that bucket an option worth
+0.75/L and couples the two rewards). A leaf two levels under its class therefore scores 0.75
+(not 0.75 x 3/3 over a three-level path with the class as level 1) and its group 0.375.
+
+Every item has exactly ``n_options`` options (the lesion-condition task: its three classes) or is
+not built (``None``; callers count it under ``skipped``). Distractors never come from
+``exclude`` (name keys of the answer, its ancestors through every parent, its descendants and
+their synonyms: see :mod:`synth.datasets.options`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from synth.datasets.prompts import CONDITION_QUESTION, RL_QUESTION, letters, render_prompt
+from synth.datasets.options import name_key
+from synth.datasets.prompts import (
+    CONDITION_PROMPT,
+    CONDITION_QUESTION,
+    RL_PROMPT,
+    RL_QUESTION,
+    letters,
+    render_prompt,
+)
 from synth.datasets.types import LesionCondition, MappedSample, McqRow, Task
 
 GRANULARITY = 0.75
@@ -38,6 +58,7 @@ def _row(
     question: str,
     choices: list[tuple[str, float]],
     answer_index: int,
+    template: str = RL_PROMPT,
 ) -> McqRow:
     keys = letters(len(choices))
     options = {k: text for k, (text, _) in zip(keys, choices, strict=True)}
@@ -46,7 +67,7 @@ def _row(
     return McqRow.model_construct(
         id=rid,
         image=sample.sample.image,
-        prompt=render_prompt(question, options),
+        prompt=render_prompt(question, options, template),
         question=question,
         options=options,
         option_scores={k: round(score, 6) for k, (_, score) in zip(keys, choices, strict=True)},
@@ -64,25 +85,51 @@ def _row(
     )
 
 
-def _distractors(rng: random.Random, exclude: set[str], pools: Sequence[Sequence[str]], n: int) -> list[str]:
-    """``n`` names from the first pool, topped up from the next ones; never a name in ``exclude``.
+def _distractors(
+    rng: random.Random,
+    exclude: Collection[str],
+    pools: Sequence[Sequence[str]],
+    n: int,
+    key: Mapping[str, str] | None = None,
+) -> list[str]:
+    """``n`` names from the first pool, topped up from the next ones; never one whose name key is
+    in ``exclude``, never two with one key. Fewer than ``n`` when the pools run out.
 
     Large pools are sampled by rejection (a few draws instead of a scan of the pool per row)."""
     out: list[str] = []
+    taken: set[str] = set()
+
+    def k(name: str) -> str:
+        found = key.get(name) if key is not None else None
+        return found if found is not None else name_key(name)
+
     for pool in pools:
         if len(out) >= n:
             break
         if len(pool) > 4 * (n + len(exclude)):
-            taken = set(out)
-            while len(out) < n:
+            for _ in range(50 * n):  # bounded: a pool of near-duplicates must not loop forever
+                if len(out) >= n:
+                    break
                 pick = pool[rng.randrange(len(pool))]
-                if pick not in exclude and pick not in taken:
-                    taken.add(pick)
+                pk = k(pick)
+                if pk not in exclude and pk not in taken:
+                    taken.add(pk)
                     out.append(pick)
-            break
-        candidates = [p for p in pool if p not in exclude and p not in out]
-        out.extend(rng.sample(candidates, min(n - len(out), len(candidates))))
+            if len(out) >= n:
+                break
+        candidates = [p for p in pool if k(p) not in exclude and k(p) not in taken]
+        rng.shuffle(candidates)
+        for pick in candidates:
+            if len(out) >= n:
+                break
+            if k(pick) not in taken:
+                taken.add(k(pick))
+                out.append(pick)
     return out
+
+
+def _default_exclude(sample: MappedSample) -> frozenset[str]:
+    return frozenset(name_key(p) for p in sample.path)
 
 
 def rl_row(
@@ -94,6 +141,8 @@ def rl_row(
     seed: int,
     rng: random.Random | None = None,
     rid: str | None = None,
+    exclude: Collection[str] | None = None,
+    key: Mapping[str, str] | None = None,
 ) -> McqRow | None:
     """Appendix A: options from the path and from other taxonomy nodes, granularity scores.
 
@@ -102,10 +151,13 @@ def rl_row(
     rid = rid or row_id("rl", sample)
     rng = rng or row_rng(seed, rid)
     path, depth = sample.path, len(sample.path)
+    if depth == 0 or n_options < 2:
+        return None
     k = rng.randint(1, max(1, min(n_options - 1, depth)))
     chosen = sorted(rng.sample(range(depth), k))
-    wrong = _distractors(rng, set(path), (dataset_pool, global_pool), n_options - k)
-    if not wrong:
+    excluded = _default_exclude(sample) if exclude is None else exclude
+    wrong = _distractors(rng, excluded, (dataset_pool, global_pool), n_options - k, key)
+    if len(wrong) < n_options - k:
         return None
     choices = [(path[i], GRANULARITY * (i + 1) / depth) for i in chosen] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
@@ -120,12 +172,17 @@ def diagnosis_row(
     global_pool: Sequence[str],
     n_options: int,
     seed: int,
+    exclude: Collection[str] | None = None,
+    key: Mapping[str, str] | None = None,
 ) -> McqRow | None:
     """In-distribution diagnosis: the sample's finest label among other labels of its dataset."""
+    if not sample.path:
+        return None
     rid = row_id("diagnosis", sample)
     rng = row_rng(seed, rid)
-    wrong = _distractors(rng, set(sample.path), (dataset_pool, global_pool), n_options - 1)
-    if not wrong:
+    excluded = _default_exclude(sample) if exclude is None else exclude
+    wrong = _distractors(rng, excluded, (dataset_pool, global_pool), n_options - 1, key)
+    if len(wrong) < n_options - 1:
         return None
     choices = [(sample.path[-1], GRANULARITY)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
@@ -144,11 +201,21 @@ def condition_row(sample: MappedSample, *, seed: int) -> McqRow:
         CONDITION_QUESTION,
         choices,
         CONDITIONS.index(sample.lesion_condition),
+        CONDITION_PROMPT,
     )
 
 
-def hierarchical_row(sample: MappedSample, *, n_options: int, seed: int) -> McqRow | None:
-    """Hierarchical: the distractors are the label's own ancestors; the finest option is the answer."""
+def hierarchical_row(
+    sample: MappedSample,
+    *,
+    n_options: int,
+    seed: int,
+    pools: Sequence[Sequence[str]] = (),
+    exclude: Collection[str] | None = None,
+    key: Mapping[str, str] | None = None,
+) -> McqRow | None:
+    """Hierarchical: the label's own ancestors (partial credit) are the distractors, topped up with
+    unrelated diseases (0) when the path is shorter than ``n_options``; the finest option is the answer."""
     if len(sample.path) < 2:
         return None
     rid = row_id("hierarchical", sample)
@@ -156,6 +223,13 @@ def hierarchical_row(sample: MappedSample, *, n_options: int, seed: int) -> McqR
     depth = len(sample.path)
     ancestors = sorted(rng.sample(range(depth - 1), min(n_options - 1, depth - 1)))
     choices = [(sample.path[i], GRANULARITY * (i + 1) / depth) for i in [*ancestors, depth - 1]]
+    missing = n_options - len(choices)
+    if missing:
+        excluded = _default_exclude(sample) if exclude is None else exclude
+        wrong = _distractors(rng, excluded, pools, missing, key)
+        if len(wrong) < missing:
+            return None
+        choices += [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
     return _row(
         "hierarchical",
@@ -167,14 +241,25 @@ def hierarchical_row(sample: MappedSample, *, n_options: int, seed: int) -> McqR
     )
 
 
-def ddx_row(sample: MappedSample, neighbours: Sequence[str], *, n_options: int, seed: int) -> McqRow | None:
-    """DDx: the distractors are accepted differential-diagnosis neighbours of the label."""
-    candidates = sorted(set(neighbours) - set(sample.path))
-    if not candidates:
+def ddx_row(
+    sample: MappedSample,
+    neighbours: Sequence[str],
+    *,
+    n_options: int,
+    seed: int,
+    exclude: Collection[str] | None = None,
+    key: Mapping[str, str] | None = None,
+) -> McqRow | None:
+    """DDx: the distractors are accepted differential-diagnosis neighbours of the label (never one
+    related to it through the taxonomy); fewer than ``n_options - 1`` of them: no row."""
+    if not sample.path:
         return None
     rid = row_id("ddx", sample)
     rng = row_rng(seed, rid)
-    wrong = rng.sample(candidates, min(n_options - 1, len(candidates)))
+    excluded = _default_exclude(sample) if exclude is None else exclude
+    wrong = _distractors(rng, excluded, (sorted(set(neighbours)),), n_options - 1, key)
+    if len(wrong) < n_options - 1:
+        return None
     choices = [(sample.path[-1], GRANULARITY)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
     return _row("ddx", rid, sample, RL_QUESTION, choices, next(i for i, c in enumerate(choices) if c[1]))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from dermkg.errors import InputError
 from dermkg.images import ImageRejectedError, check_dataset_image, verify_image
 from dermkg.inputs import load_json
-from synth.datasets.prompts import letters, render_prompt
+from synth.datasets.prompts import OOD_PROMPT, letters, render_prompt
 from synth.datasets.splits import file_sha256
 from synth.datasets.types import McqRow, Problem
 
@@ -38,6 +38,14 @@ OVERLAPS: dict[str, set[str]] = {
     "pad_ufes20": {"PAD-UFES-20"},
     "fitzpatrick17k": {"Fitzpatrick 17k"},
 }
+# Subsets the paper leaves out of its OOD evaluation whatever the training sources are
+# (Fitzpatrick17k: clinical, not dermoscopic, with its own label set; PAD-UFES-20: smartphone
+# images of a training source). ``include_paper_excluded=True`` keeps them (not comparable then).
+PAPER_EXCLUDED: frozenset[str] = frozenset({"Fitzpatrick 17k", "PAD-UFES-20"})
+
+
+def _subset_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name).lower()  # "Fitzpatrick_17k" (file name) == "Fitzpatrick 17k"
 
 
 class OodItem(BaseModel):
@@ -53,6 +61,8 @@ class OodItem(BaseModel):
 class OodReport(BaseModel):
     items: int = 0
     by_type: dict[str, int] = Field(default_factory=dict)
+    protocol: str = ""
+    files: list[str] = Field(default_factory=list)
     excluded_subsets: dict[str, int] = Field(default_factory=dict)
     excluded_images: int = 0  # the same image (hash or file stem) as a training sample
     missing_images: int = 0
@@ -114,8 +124,18 @@ def parse_native(item: dict, loc: str) -> OodItem:
     )
 
 
+def _item_files(path: Path) -> list[Path]:
+    """A folder: its per-source test files (``*_filtered_test.json``, Med-R1's OOD layout) when it has
+    them, else every JSON file except training splits (never evaluate on ``*train*`` items)."""
+    if not path.is_dir():
+        return [path]
+    per_source = sorted(path.glob("*_filtered_test.json"))
+    return per_source or sorted(f for f in path.glob("*.json") if "train" not in f.name.lower())
+
+
 def read_items(path: Path, report: OodReport) -> list[OodItem]:
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    files = _item_files(path)
+    report.files = [f.name for f in files]
     out: list[OodItem] = []
     for file in files:
         try:
@@ -146,21 +166,33 @@ def ood_rows(
     training_hashes: set[str] | None = None,
     images_root: Path | None = None,
     conditions: dict[str, str] | None = None,
+    include_paper_excluded: bool = False,
 ) -> tuple[list[McqRow], OodReport]:
     """Disease-diagnosis rows from subsets that no training source overlaps, deduplicated.
 
     An item whose image is a training image (same file stem, or same bytes where the image is
-    present) is excluded as well."""
+    present) is excluded as well; so are :data:`PAPER_EXCLUDED` subsets unless
+    ``include_paper_excluded``."""
     report = OodReport()
     items = read_items(path, report)
     excluded = set().union(*(OVERLAPS.get(s, set()) for s in training_sources)) if training_sources else set()
+    if not include_paper_excluded:
+        excluded |= PAPER_EXCLUDED
+    excluded = {_subset_key(x) for x in excluded}
+    report.protocol = (
+        "paper: OOD_PROMPT; 'Disease Diagnosis' items; excluded subsets "
+        + ", ".join(sorted(PAPER_EXCLUDED))
+        + " (paper) and those overlapping training sources"
+        if not include_paper_excluded
+        else "NOT the paper's: Fitzpatrick17k and PAD-UFES-20 kept (--include-paper-excluded-subsets)"
+    )
     rows: dict[str, McqRow] = {}
     for item in items:
         report.items += 1
         report.by_type[item.question_type] = report.by_type.get(item.question_type, 0) + 1
         if item.question_type != "Disease Diagnosis":
             continue
-        if item.subset in excluded:
+        if _subset_key(item.subset) in excluded:
             report.excluded_subsets[item.subset] = report.excluded_subsets.get(item.subset, 0) + 1
             continue
         if Path(item.image).stem in training_stems:
@@ -189,7 +221,7 @@ def ood_rows(
             McqRow(
                 id=rid,
                 image=str(image),
-                prompt=render_prompt(item.question, options),
+                prompt=render_prompt(item.question, options, OOD_PROMPT),
                 question=item.question,
                 options=options,
                 option_scores={k: (1.0 if i == item.answer_index else 0.0) for i, k in enumerate(keys)},

@@ -1,5 +1,13 @@
-"""The RL / evaluation prompt of the paper's Appendix D (the fine-grained multiple-choice format
-of the released Skin-R1 code, prompt type 4), and option lettering."""
+"""The prompts of the paper's Appendix D and option lettering.
+
+- ``RL_PROMPT``: RL rows and the in-distribution, hierarchical and DDx evaluation tasks (the
+  fine-grained multiple-choice format of the released Skin-R1 code, prompt type 4).
+- ``CONDITION_PROMPT``: the lesion-condition task (benign / malignant / precancerous in situ); it
+  asks for the condition itself, not for a diagnosis plus its condition.
+- ``OOD_PROMPT``: OmniMedVQA disease diagnosis. Its options are OmniMedVQA's, not nodes of our
+  taxonomy, so it asks for the single correct option without the "most fine-grained" rule or a
+  lesion condition, in the same tags, so the same parser and R_format read it.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +31,44 @@ RL_PROMPT = (
 )
 
 
+CONDITION_PROMPT = (
+    "You are a medical vision-language assistant specializing in dermatology. "
+    "Given the dermatology image, answer: {question} {options}\n"
+    "Provide necessary reasoning and only answer the question in the following format:\n"
+    "<thinking>Describe the key clinical features and visual observations that support your "
+    "assessment.</thinking>\n"
+    "<final diagnosis>Provide only the single lesion condition option (benign, malignant or "
+    "precancerous in situ) without reasoning.</final diagnosis>\n"
+    "Ensure your response is medically accurate, concise, and strictly follows the specified format."
+)
+
+OOD_PROMPT = (
+    "You are a medical vision-language assistant specializing in dermatology. "
+    "Given the dermatology image, answer: {question} {options}\n"
+    "Provide necessary reasoning and only answer the question in the following format:\n"
+    "<thinking>Describe the key clinical features and visual observations that support your diagnosis."
+    "</thinking>\n"
+    "<final diagnosis>Provide only the single correct option without reasoning.</final diagnosis>\n"
+    "Ensure your response is medically accurate, concise, and strictly follows the specified format."
+)
+
+# What each evaluation task measures and how; written into report.json and the card, and read by
+# the evaluation report (train/report.py) so that every figure names its protocol.
+PROTOCOLS: dict[str, str] = {
+    "rl": "RL rows (Appendix A): RL_PROMPT; options from the disease path (partial credit, eq. 7) and "
+    "unrelated diseases; the lesion condition is graded by R_malignancy only.",
+    "diagnosis": "In-distribution diagnosis: RL_PROMPT; the finest label among unrelated diseases "
+    "of its dataset (no ancestor, descendant or synonym is a wrong option).",
+    "lesion_condition": "Lesion condition (paper Table 3): CONDITION_PROMPT; options A benign, "
+    "B malignant, C precancerous in situ (in-situ policy: kg.algorithms.IN_SITU_POLICY).",
+    "hierarchical": "Hierarchical diagnosis: RL_PROMPT; ancestors of the label as partial-credit "
+    "distractors, topped up with unrelated diseases.",
+    "ddx": "DDx: RL_PROMPT; accepted DDx neighbours of the label as distractors.",
+    "ood": "OOD (paper Table 4): OOD_PROMPT; OmniMedVQA 'Disease Diagnosis' items; subsets overlapping a "
+    "training source excluded, and Fitzpatrick17k and PAD-UFES-20 excluded as in the paper",
+}
+
+
 @lru_cache(maxsize=64)
 def _letters(n: int) -> tuple[str, ...]:
     out: list[str] = []
@@ -44,5 +90,5 @@ def format_options(options: dict[str, str]) -> str:
     return " ".join(f"{letter}: {text}" for letter, text in options.items())
 
 
-def render_prompt(question: str, options: dict[str, str]) -> str:
-    return RL_PROMPT.format(question=question, options=format_options(options))
+def render_prompt(question: str, options: dict[str, str], template: str = RL_PROMPT) -> str:
+    return template.format(question=question, options=format_options(options))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from dermkg.errors import InputError
+from kg.algorithms import malignancy
 from kg.store.base import GraphStore
 from synth.datasets.build import EVAL_TASKS, BuildReport, DatasetSpec, eval_rows, load_samples, rl_rows
 from synth.datasets.card import write_outputs
 from synth.datasets.omnimedvqa import ood_rows
+from synth.datasets.prompts import PROTOCOLS
 
 
 def build_datasets(
@@ -31,6 +33,7 @@ def build_datasets(
         store, specs, seed=seed, user=user, update_label_maps=update_label_maps, progress=progress
     )
     report.out = str(out)
+    report.n_options, report.protocol = n_options, {"rl": PROTOCOLS["rl"]}
     rows = {"rl": rl_rows(samples, taxonomy, n_options=n_options, seed=seed, report=report)}
     write_outputs(out, "dermkg RL multiple-choice set", rows, report)
     return report
@@ -49,6 +52,7 @@ def build_evalsets(
     user: str = "system",
     update_label_maps: bool = True,
     progress: bool = False,
+    include_paper_excluded: bool = False,
 ) -> BuildReport:
     """Evaluation sets from the test splits (and OmniMedVQA for OOD), written atomically."""
     unknown = set(tasks) - set(EVAL_TASKS)
@@ -62,6 +66,8 @@ def build_evalsets(
         store, specs, seed=seed, user=user, update_label_maps=update_label_maps, progress=progress
     )
     report.out = str(out)
+    report.n_options = n_options
+    report.protocol = {t: PROTOCOLS[t] for t in tasks}
     rows = {
         t: eval_rows(samples, taxonomy, t, n_options=n_options, seed=seed, report=report)
         for t in tasks
@@ -69,8 +75,9 @@ def build_evalsets(
     }
     if "ood" in tasks and omnimedvqa is not None:
         conditions = {}
-        for d in store.list_diagnoses():
-            cond = taxonomy.condition(d.id)
+        view = taxonomy.view
+        for d in view.nodes.values():
+            cond = malignancy(view, d.id).condition
             if cond:
                 for name in (d.name, *d.synonyms):
                     conditions[name.lower()] = cond
@@ -82,7 +89,9 @@ def build_evalsets(
             training_hashes={m.image_sha256 for m in samples if m.image_sha256},
             images_root=omnimedvqa_images,
             conditions=conditions,
+            include_paper_excluded=include_paper_excluded,
         )
+        report.protocol["ood"] = PROTOCOLS["ood"] if not include_paper_excluded else ood.protocol
         report.ood = ood.model_dump(exclude={"problems"})
         report.problems.extend(ood.problems[:50])
     write_outputs(out, "dermkg evaluation sets", rows, report)

@@ -94,8 +94,10 @@ def test_a_dag_uses_the_finest_parent_deterministically() -> None:
         ({"melanoma": "malignant", "ssm": "premalignant"}, "ssm", ("premalignant", "own", None)),
         # nearest ancestor, fine to coarse (not the coarse root)
         ({"skin-lesion": "benign", "melanoma": "malignant"}, "ssm", ("malignant", "inherited", "melanoma")),
-        # nothing anywhere
-        ({}, "ssm", (None, "none", None)),
+        # nothing anywhere (and a name that implies nothing)
+        ({}, "nevus", (None, "none", None)),
+        # nothing anywhere, but the ancestor's name says melanoma: the name rule, inherited
+        ({}, "ssm", ("malignant", "inherited", "melanoma")),
     ],
 )
 def test_malignancy_resolves_fine_to_coarse(labels: dict, query: str, expected: tuple) -> None:

@@ -34,8 +34,11 @@ def test_bundled_grpo_config_has_the_paper_defaults() -> None:
         4,
         1.0,
         1e-5,
-        16,
+        64,  # 16 prompts x K=4 per optimizer step, as the reference implementation
     )
+    assert (cfg.loss_type, cfg.scale_rewards, cfg.untagged_replies_earn_rewards) == ("grpo", "group", True)
+    defaults = GrpoConfig(model="m", data="d", output_dir="o")  # the class defaults agree with the YAML
+    assert (defaults.effective_batch_size, defaults.loss_type) == (64, "grpo")
     assert cfg.format_tags == ["<thinking>", "</thinking>", "<final diagnosis>", "</final diagnosis>"]
     assert cfg.sft_adapter == "runs/sft/adapter"
 
@@ -133,5 +136,10 @@ def test_grpo_maps_onto_trl_with_the_paper_values(tmp_path: Path) -> None:
     cfg = load_config(CONFIGS / "grpo.yaml", GrpoConfig, overrides=[f"output_dir={tmp_path}", "bf16=false"])
     trl_args = cfg.to_trl()
     assert (trl_args.num_generations, trl_args.temperature, trl_args.beta) == (4, 1.0, 0.04)
-    assert trl_args.per_device_train_batch_size * trl_args.gradient_accumulation_steps == 16
+    assert trl_args.per_device_train_batch_size * trl_args.gradient_accumulation_steps == 64
+    prompts = trl_args.per_device_train_batch_size * trl_args.gradient_accumulation_steps // 4
+    assert prompts == 16  # 16 prompts x 4 generations per optimizer step
+    # eq. 4 (per-completion length mean), not TRL's default 'dapo'; one rollout per step, used once
+    assert (trl_args.loss_type, trl_args.scale_rewards, trl_args.num_iterations) == ("grpo", "group", 1)
+    assert trl_args.generation_batch_size == 64 and trl_args.steps_per_generation == 16
     assert trl_args.remove_unused_columns is False  # the rewards read the row columns

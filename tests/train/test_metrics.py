@@ -138,3 +138,20 @@ def test_prediction_round_trips_as_json() -> None:
     dx = row("diagnosis", "A", {"A": "nevus", "B": "melanoma"})
     p = score(dx, "A")
     assert Prediction.model_validate_json(p.model_dump_json()) == p
+
+
+def test_results_table_states_the_protocol_of_each_task(tmp_path: Path) -> None:
+    from train.eval import read_protocol
+
+    evalset = tmp_path / "eval"
+    (evalset / "ood").mkdir(parents=True)
+    (evalset / "report.json").write_text(json.dumps({"protocol": {"ood": "OOD (paper Table 4): OOD_PROMPT"}}))
+    protocol = read_protocol(evalset / "ood")  # a task folder finds the report beside it
+    assert protocol == {"ood": "OOD (paper Table 4): OOD_PROMPT"}
+    group = {"task": "ood", "source": "omnimedvqa/ISIC2020", "n": 4, "accuracy": 0.5, "invalid_rate": 0.0}
+    metrics = _metrics("grpo", None, [group]) | {"protocol": protocol}
+    (tmp_path / "out" / "runs" / "grpo").mkdir(parents=True)
+    (tmp_path / "out" / "runs" / "grpo" / "metrics.json").write_text(json.dumps(metrics))
+    md = write_results_table(tmp_path / "out")[0].read_text()
+    assert "Protocol: OOD (paper Table 4): OOD_PROMPT" in md
+    assert read_protocol(tmp_path / "nowhere") == {}

@@ -144,6 +144,10 @@ def test_evalsets_with_real_omnimedvqa(seeded_store: GraphStore, shared_data: Pa
     seeded_store.add_assertion(
         Assertion(kind="ddx", subject=mel, object="clark-nevus", origin="human", status="accepted")
     )
+    for other in ("lentigo", "seborrheic-keratosis", "dermatofibroma"):
+        seeded_store.add_assertion(
+            Assertion(kind="ddx", subject=mel, object=other, origin="human", status="accepted")
+        )
     seeded_store.add_assertion(
         Assertion(kind="ddx", subject="melanoma-in-situ", object="lentigo", origin="human", status="accepted")
     )
@@ -153,7 +157,10 @@ def test_evalsets_with_real_omnimedvqa(seeded_store: GraphStore, shared_data: Pa
     ]
     omni = shared_data / "omnimedvqa-derm" / "modality_test_Dermoscopy_test.json"
     report = build_evalsets(seeded_store, specs, tmp_path / "eval", omnimedvqa=omni, seed=0)
-    assert report.ood["excluded_subsets"] == {"PAD-UFES-20": report.ood["excluded_subsets"]["PAD-UFES-20"]}
+    # the paper's protocol: Fitzpatrick17k and PAD-UFES-20 are excluded whatever the training sources
+    assert set(report.ood["excluded_subsets"]) == {"PAD-UFES-20", "Fitzpatrick 17k"}
+    assert "Fitzpatrick17k and PAD-UFES-20 excluded" in report.protocol["ood"]
+    assert "Protocol" in (tmp_path / "eval" / "README.md").read_text()
     ood = _rows(tmp_path / "eval" / "ood" / "test.jsonl")
     assert ood and all(r["task"] == "ood" and not r["image_exists"] for r in ood)  # flagged, no crash
     assert not any("PAD-UFES-20" in r["source"] for r in ood)
@@ -165,10 +172,16 @@ def test_evalsets_with_real_omnimedvqa(seeded_store: GraphStore, shared_data: Pa
     ddx = _rows(tmp_path / "eval" / "ddx" / "test.jsonl")
     assert ddx and all(
         set(r["options"].values()) - {r["answer_text"]}
-        <= {"clark nevus", "melanoma", "melanoma in situ", "lentigo"}
+        <= {"clark nevus", "lentigo", "seborrheic keratosis", "dermatofibroma"}
+        and len(r["options"]) == 4
         for r in ddx
     )
-    assert report.skipped["ddx"] > 0
+    assert report.skipped["ddx"] > 0  # labels without 3 unrelated DDx neighbours are dropped, counted
+    for task in ("diagnosis", "hierarchical", "ddx"):
+        assert all(len(r["options"]) == 4 for r in _rows(tmp_path / "eval" / task / "test.jsonl"))
+    cond = _rows(tmp_path / "eval" / "lesion_condition" / "test.jsonl")
+    assert cond and "single lesion condition option" in cond[0]["prompt"]
+    assert ood[0]["prompt"].count("single correct option") == 1
 
 
 def test_cli_json(seeded_store: GraphStore, shared_data: Path, tmp_path: Path) -> None:

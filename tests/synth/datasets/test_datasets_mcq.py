@@ -70,17 +70,20 @@ def test_many_options_are_lettered_past_d() -> None:
     assert row.answer_text == "invasive melanoma" and row.option_scores[row.answer] == 0.75
 
 
-def test_hierarchical_distractors_are_ancestors() -> None:
-    row = mcq.hierarchical_row(_sample(), n_options=4, seed=0)
-    assert row is not None and set(row.options.values()) == set(PATH)
+def test_hierarchical_distractors_are_ancestors_topped_up_to_the_configured_count() -> None:
+    row = mcq.hierarchical_row(_sample(), n_options=4, seed=0, pools=(POOL,))
+    assert row is not None and len(row.options) == 4 and set(PATH) <= set(row.options.values())
     assert row.answer_text == "invasive melanoma"
+    assert mcq.hierarchical_row(_sample(), n_options=4, seed=0) is None  # 3 levels, nothing to top up
     assert mcq.hierarchical_row(_sample(path=["melanoma"]), n_options=4, seed=0) is None  # no ancestor
 
 
 def test_ddx_distractors_are_neighbours_and_condition_options_are_fixed() -> None:
-    row = mcq.ddx_row(_sample(), ["clark nevus", "melanoma", "lentigo"], n_options=4, seed=0)
+    row = mcq.ddx_row(_sample(), ["clark nevus", "melanoma", "lentigo"], n_options=3, seed=0)
     assert row is not None and set(row.options.values()) == {"invasive melanoma", "clark nevus", "lentigo"}
-    assert mcq.ddx_row(_sample(), ["melanoma"], n_options=4, seed=0) is None  # only an ancestor
+    # an ancestor is no distractor, so 4 options cannot be filled: no row (the caller counts it)
+    assert mcq.ddx_row(_sample(), ["clark nevus", "melanoma", "lentigo"], n_options=4, seed=0) is None
+    assert mcq.ddx_row(_sample(), ["melanoma"], n_options=2, seed=0) is None  # only an ancestor
     cond = mcq.condition_row(_sample(), seed=0)
     assert (
         cond.options == {"A": "benign", "B": "malignant", "C": "precancerous in situ"} and cond.answer == "B"

@@ -95,3 +95,20 @@ def test_native_format_images_and_training_overlap(tmp_path: Path) -> None:
     assert row.lesion_condition == "malignant" and row.source == "omnimedvqa/ISIC2020"
     assert report.excluded_subsets == {"PAD-UFES-20": 1} and report.excluded_images == 2
     assert [(p.location, p.kind) for p in report.problems] == [("omni.json[5]", "malformed_row")]
+
+
+def test_the_paper_ood_protocol_on_the_per_source_files(shared_data: Path) -> None:
+    folder = shared_data / "omnimedvqa-derm"
+    rows, report = ood_rows(folder, training_sources={"derm7pt"}, training_stems=set())
+    assert report.files and all(f.endswith("_filtered_test.json") for f in report.files)  # no train items
+    assert set(report.excluded_subsets) == {"Fitzpatrick 17k", "PAD-UFES-20"}
+    assert rows and not any(("Fitzpatrick" in r.source) or ("PAD-UFES" in r.source) for r in rows)
+    assert all("single correct option" in r.prompt for r in rows) and "paper" in report.protocol
+    kept, wide = ood_rows(
+        folder, training_sources={"derm7pt"}, training_stems=set(), include_paper_excluded=True
+    )
+    assert wide.excluded_subsets == {} and "NOT the paper" in wide.protocol
+    assert {r.source for r in kept} - {r.source for r in rows} == {
+        "omnimedvqa/Fitzpatrick 17k",
+        "omnimedvqa/PAD-UFES-20",
+    }
