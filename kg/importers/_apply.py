@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import networkx as nx
-
 from dermkg.errors import InputError
 from kg.ids import diagnosis_id, sha256_file
 from kg.importers.types import ImportReport, Vocabulary
 from kg.models import Agent, Assertion, Diagnosis, Evidence, Source
 from kg.names import normalize
+from kg.store._semantics import find_cycle
 from kg.store.base import GraphStore
 
 IMPORTER_VERSION = "1"
@@ -71,14 +70,10 @@ class _Resolver:
 
 
 def _find_cycle(store: GraphStore, new_edges: list[tuple[str, str]]) -> list[str] | None:
-    graph = nx.DiGraph()
-    graph.add_edges_from(store.edges("is_a", include_proposed=True))
-    graph.add_edges_from(new_edges)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return None
-    return [u for u, _ in cycle] + [cycle[0][0]]
+    """A cycle through the graph's is_a edges (accepted and proposed) and the file's, closed (the
+    first node repeated at the end); linear whatever the depth (see ``find_cycle``)."""
+    cycle = find_cycle([*store.edges("is_a", include_proposed=True), *new_edges])
+    return None if cycle is None else [*cycle, cycle[0]]
 
 
 def apply_vocabulary(

@@ -217,6 +217,7 @@ class AssertionsMixin(Neo4jCore):
         batch = AssertionBatch(lambda k, s, o: stored.get(akey(k, s, o)), self._accepted_parents)
         for a in prepared:
             batch.add(a)
+        batch.check_cycles()
         self._insert_assertions(batch.inserts(), user)
         self._write_assertions(batch.updates())
         self._insert_events(

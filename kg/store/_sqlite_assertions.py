@@ -57,6 +57,7 @@ class _AssertionMixin(_SQLiteCore):
                     batch.add(sem.prepare_assertion(a, *self._require_ends(a.kind, a.subject, a.object)))
                 else:
                     batch.add(sem.prepare_assertion(a, resolve(a.subject), resolve(a.object)))
+            batch.check_cycles()
             inserts = [self._assertion_params(a) for a in batch.inserts()]
             updates = batch.updates()
             try:
