@@ -11,13 +11,15 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from kg.names import MAX_SYNONYMS, check_id, clean_name
 
 Malignancy = Literal["benign", "malignant", "premalignant"]
-AssertionKind = Literal["is_a", "ddx"]
-Origin = Literal["import", "rules", "llm", "human"]
+AssertionKind = Literal["is_a", "ddx", "finding"]
+Origin = Literal["import", "rules", "llm", "stats", "human"]
+FindingType = Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history"]
+FindingRelation = Literal["typical", "possible", "against"]
 AssertionStatus = Literal["proposed", "accepted", "rejected", "superseded"]
 DiagnosisStatus = Literal["proposed", "accepted", "rejected", "merged"]
 CaseStatus = Literal["proposed", "accepted", "excluded"]
@@ -34,7 +36,7 @@ EventAction = Literal[
     "vote",
     "revert",
 ]
-TargetType = Literal["diagnosis", "assertion", "case", "label_map", "source"]
+TargetType = Literal["diagnosis", "assertion", "case", "label_map", "source", "finding"]
 
 
 def utcnow() -> datetime:
@@ -66,7 +68,9 @@ class Evidence(_Model):
     quote: str
     char_span: tuple[int, int] | None = None  # span of the quote in the page text
     context: str | None = None  # e.g. the presentation heading a DDx list was grouped under
-    kind: Literal["rationale", "ddx", "taxonomy", "caption", "definition", "other"] = "other"
+    kind: Literal[
+        "rationale", "ddx", "taxonomy", "caption", "definition", "statistics", "finding", "other"
+    ] = "other"
 
 
 class Agent(_Model):
@@ -109,6 +113,32 @@ class Diagnosis(_Model):
         return check_id(value)
 
 
+class Finding(_Model):
+    """A concept findings are stated in (``atypical pigment network``, ``blue-white veil``); what a
+    ``finding`` assertion links a diagnosis to. Resolved by name and synonyms like diagnoses."""
+
+    id: str = ""  # filled by :func:`kg.ids.finding_id` when empty
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    type: FindingType
+    description: str | None = None
+    status: DiagnosisStatus = "accepted"
+    origin: Origin = "import"
+    version: int = 1
+
+    @field_validator("name")
+    @classmethod
+    def _name_policy(cls, value: str) -> str:  # the same name policy as diagnoses (kg.names)
+        return clean_name(value)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _synonyms_policy(cls, value: list[str]) -> list[str]:
+        if len(value) > MAX_SYNONYMS:
+            raise ValueError(f"{len(value)} synonyms is more than {MAX_SYNONYMS}")
+        return list(dict.fromkeys(clean_name(v, what="synonym") for v in value))
+
+
 class Vote(_Model):
     """One curator's independent review of an assertion (consensus of k votes, issue 5)."""
 
@@ -119,12 +149,14 @@ class Vote(_Model):
 
 
 class Assertion(_Model):
-    """A reified relation. DDx is symmetric: stored once with ``subject < object`` (by id)."""
+    """A reified relation. DDx is symmetric: stored once with ``subject < object`` (by id). A
+    ``finding`` assertion links a diagnosis (subject) to a finding (object) with a ``relation``."""
 
     id: str = ""  # filled by :func:`kg.ids.assertion_id` when empty
     kind: AssertionKind
     subject: str  # diagnosis id (is_a: the child)
-    object: str  # diagnosis id (is_a: the parent)
+    object: str  # diagnosis id (is_a: the parent; finding: a finding id)
+    relation: FindingRelation | None = None  # required for kind "finding", None otherwise
     origin: Origin
     agent: Agent | None = None
     score: float | None = None
@@ -136,6 +168,19 @@ class Assertion(_Model):
     votes: list[Vote] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+
+    @model_validator(mode="after")
+    def _relation_matches_kind(self) -> Assertion:
+        check_relation(self.kind, self.relation)
+        return self
+
+
+def check_relation(kind: str, relation: str | None) -> None:
+    """A finding assertion states how the finding relates to the diagnosis; other kinds have none."""
+    if kind == "finding" and relation is None:
+        raise ValueError("a finding assertion needs a relation (typical, possible or against)")
+    if kind != "finding" and relation is not None:
+        raise ValueError(f"an {kind} assertion has no relation (got {relation!r})")
 
 
 class Case(_Model):
@@ -269,6 +314,7 @@ class GraphExport(_Model):
     revision: int
     sources: list[Source] = Field(default_factory=list)
     diagnoses: list[Diagnosis] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
     assertions: list[Assertion] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
     label_maps: list[LabelMapping] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import threading
 import uuid
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from dermkg.errors import InputError, StoreUnavailableError
+from dermkg.errors import DermkgError, InputError, StoreUnavailableError
 from kg.models import (
     CurationEvent,
     EventQuery,
@@ -21,7 +22,7 @@ from kg.models import (
     utcnow,
 )
 from kg.store import _semantics as sem
-from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION
+from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION, upgrade
 from kg.store.base import GraphStore
 
 T = TypeVar("T")
@@ -65,10 +66,29 @@ def _path_of(url: str) -> str:
     return rest
 
 
+class StoreFullError(DermkgError):
+    """The disk (or the file's size limit) is full: the transaction was rolled back, nothing written."""
+
+
+def _is_full(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and (
+        getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc)
+    )
+
+
+def _no_space_left(path: str) -> bool:
+    """True when the file system of ``path`` has (almost) no free space left."""
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
 class _Tx:
     def __init__(self) -> None:
         self.graph_changed = False
         self.revision: int | None = None  # set by restore()
+        self.failed: BaseException | None = None  # a write failed after SQLite rolled the whole tx back
 
 
 class _SQLiteCore(GraphStore):
@@ -101,14 +121,20 @@ class _SQLiteCore(GraphStore):
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: big batches stay in memory until commit
             self._conn = conn
+            upgrade(conn)
             with self.transaction():
                 for stmt in SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', 0)")
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
         except (sqlite3.Error, OSError) as exc:
             self._conn = None
+            if _is_full(exc) or _no_space_left(self.path):  # a full disk reads as "disk I/O error"
+                raise StoreFullError(
+                    f"disk full opening {self.path} ({exc}): free some space and retry"
+                ) from None
             raise StoreUnavailableError(f"cannot open the store at {self.url}: {exc}") from None
         return self
 
@@ -148,10 +174,14 @@ class _SQLiteCore(GraphStore):
                         conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (tx.revision,))
                     elif tx.graph_changed:
                         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
+                    if tx.failed is not None:  # a caller swallowed the error of a rolled-back write
+                        raise self._full_error(tx.failed)
                     conn.execute("COMMIT")
-                except BaseException:
+                except BaseException as exc:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
+                    if _is_full(exc):
+                        raise self._full_error(exc) from None
                     raise
                 finally:
                     self._depth = 0
@@ -166,7 +196,14 @@ class _SQLiteCore(GraphStore):
             self._depth += 1
             try:
                 yield
-            except BaseException:
+            except BaseException as exc:
+                # on SQLITE_FULL (and a few other errors) SQLite has already rolled the whole
+                # transaction back, savepoints included: say so, never "no such savepoint"
+                if not conn.in_transaction:
+                    self._tx.failed = exc
+                    if _is_full(exc):
+                        raise self._full_error(exc) from None
+                    raise
                 conn.execute(f"ROLLBACK TO {name}")
                 conn.execute(f"RELEASE {name}")
                 self._tx.graph_changed = saved
@@ -175,6 +212,12 @@ class _SQLiteCore(GraphStore):
                 conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
+
+    def _full_error(self, exc: BaseException) -> StoreFullError:
+        return StoreFullError(
+            f"disk full writing {self.path} ({exc}): the change was rolled back, the store is unchanged; "
+            "free some space and retry"
+        )
 
     def _mark_changed(self, before: Any, after: Any) -> None:
         if self._tx is not None and _graph_changed(before, after):
