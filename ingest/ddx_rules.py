@@ -22,16 +22,18 @@ from __future__ import annotations
 import itertools
 import re
 
-from ingest.layout import is_clinical_label, label_word
-from ingest.mentions import clean_name, make_evidence, split_names
+from ingest import prose_cues as cues
+from ingest.mentions import GENERIC, clean_name, make_evidence, split_names
 from ingest.text_units import sentences, units
-from ingest.types import Line, RelationCandidate, Section, TableGrid
+from ingest.types import Line, RelationCandidate, Section
 
 DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.)\b", re.IGNORECASE)
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
-    r"although|while|that)\b|[;.:(]|,\s+(?:which|who|but|although|whereas|as)\b|$)"
+    r"although|while|that|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
+    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
+    r"also|is|are)\b|$)"
 )
 _BE = (
     r"(?:is|are|(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
@@ -128,23 +130,40 @@ FREE_LIST = re.compile(
     r"(?:\bthe\s+|^)differential(?:\s+diagnos[ie]s)?\s*(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$", re.I
 )
 _PRONOUN = re.compile(
-    r"^(it|this|this condition|this disorder|the condition|the disease|the lesion|"
-    r"the rash|the eruption|they|these)$",
+    r"^(?:(?:the|this|that)\s+)?(it|this|condition|disorder|disease|affection|malady|complaint|lesion|"
+    r"rash|eruption|they|these|one|latter)$",
     re.I,
 )
+_VARIETY = re.compile(
+    r"^(?:the\s+|a\s+|an\s+|this\s+)?(?P<adj>[a-z-]+)\s+(?:variety|form|type|variant)$", re.I
+)
+_INTERROGATIVE = re.compile(r"^(?:what|which|who|how|why|whom)\b", re.I)
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
-_TYPES_LIST = re.compile(r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>[^.;]+)", re.I)
+_TYPES_LIST = re.compile(
+    r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>(?:\be\.\s?g\.|\bi\.e\.|[^.;])+)",
+    re.I,
+)
 # Words that make a phrase a presentation ("a red swollen leg", "blisters") rather than a condition.
-_PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
+PRESENTATION_WORDS = _PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
-_CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
+_CUT = re.compile(
+    r"\s+(?:in|on|at|with|after|from|of the(?!\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|"
+    r"tongue|mouth)\b)|see)\s+(?!situ\b).*$",
+    re.I,
+)
+# ", upon the scalp," inside a list names a site, not a condition.
+_SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
 
 
 def _names(text: str) -> list[str]:
-    text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", text)
+    text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
+    text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
+    text = _SITE_ASIDE.sub(",", text)
     return [n for n in (clean_name(_CUT.sub("", p)) for p in split_names(_distribute(text))) if n]
 
 
+# "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
+_GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
 _ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
 
 
@@ -193,16 +212,30 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
     """Cue phrases in the sentences of a section; ``anchor`` stands for 'it' / 'this condition'."""
     out: list[RelationCandidate] = []
     title = section.title or None
+    asked: str | None = None  # the subject of the last question, for the list its answer gives
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
         echo = unit_index < 3 and anchor is None and _echoes(unit_sentences[0][0], section.title)
-        for text, lines in unit_sentences:
-            out.extend(_anchored(text, lines, anchor, source, title))
+        for quote, lines in unit_sentences:
+            text = cues.strip_marks(quote)
+            if asked and cues.is_answer_marker(text):
+                continue  # "A." split off as a sentence of its own: the answer is the next one
+            if asked and (listed := cues.answer_list(text)):
+                out.extend(
+                    _pairs(_names(listed), "prose:answer", lines, source, quote, context=title, anchor=asked)
+                )
+            asked = None
+            if cues.is_hedged(text):
+                continue
+            if (q := cues.question_subject(text)) is not None:
+                asked = _subject(q, anchor)
+            out.extend(_anchored(text, lines, anchor, source, title, quote))
+            out.extend(_contextual(text, lines, anchor, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
                     out.extend(
-                        _pairs(_names(m.group("list")), "prose:mutual", lines, source, text, context=title)
+                        _pairs(_names(m.group("list")), "prose:mutual", lines, source, quote, context=title)
                     )
                     break
                 if m and pattern is CAUSES:
@@ -215,7 +248,7 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                             "prose:causes",
                             lines,
                             source,
-                            text,
+                            quote,
                             context=ctx,
                             score=0.4,
                             mention=True,
@@ -233,9 +266,9 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                         target = clean_name(ctx)
                     if target:
                         rule = "prose:differential"
-                        out.extend(_pairs(members, rule, lines, source, text, context=title, anchor=target))
+                        out.extend(_pairs(members, rule, lines, source, quote, context=title, anchor=target))
                     else:
-                        out.extend(_pairs(members, "prose:presentation", lines, source, text, context=ctx))
+                        out.extend(_pairs(members, "prose:presentation", lines, source, quote, context=ctx))
                     break
             else:
                 m = FREE_LIST.search(text)
@@ -243,7 +276,7 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                     members = _names(m.group("list"))
                     out.extend(
                         _pairs(
-                            members, "prose:differential", lines, source, text, context=title, anchor=anchor
+                            members, "prose:differential", lines, source, quote, context=title, anchor=anchor
                         )
                     )
         if echo and section.title:
@@ -271,32 +304,77 @@ def _echoes(sentence: str, title: str) -> bool:
     """Does the unit open by talking about the section's subject ('A purpuric eruption can be ...')?"""
     if not title or not _ECHO_VERB.search(sentence):
         return False
-    words = {w for w in re.findall(r"[a-z]{4,}", title.lower())}
-    opening = set(re.findall(r"[a-z]{4,}", " ".join(sentence.lower().split()[:8])))
+    words = {w for w in re.findall(r"[a-z]{3,}", title.lower())} - {"the", "and", "for", "with"}
+    opening = set(re.findall(r"[a-z]{3,}", " ".join(sentence.lower().split()[:8])))
     return bool(words) and len(words & opening) >= min(2, len(words))
 
 
 def _anchored(
-    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
 ) -> list[RelationCandidate]:
     out: list[RelationCandidate] = []
     if not _CUE_WORDS.search(text):  # most sentences have no cue: skip the costly patterns
         return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
+            if cues.is_negated(text[: m.start("b")]):
+                continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
             others = _names(m.group("b"))
+            if rule in {"prose:distinguished", "prose:distinguishes", "prose:differs"}:
+                others += [n for f in cues.AND_FROM.finditer(text, m.end("b")) for n in _names(f.group("b"))]
             if subject and others:
                 out.extend(
-                    _pairs(others, rule, lines, source, text, context=context, anchor=subject, score=0.7)
+                    _pairs(others, rule, lines, source, quote, context=context, anchor=subject, score=0.7)
                 )
+    return out
+
+
+def _contextual(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+) -> list[RelationCandidate]:
+    """Cues whose subject is the section's condition or a contrast's two terms (:mod:`ingest.prose_cues`)."""
+    out: list[RelationCandidate] = []
+    if anchor and (m := cues.FROM_BY.match(text)):
+        out.extend(
+            _pairs(
+                _names(m.group("b")), "prose:from-by", lines, source, quote, context=context, anchor=anchor
+            )
+        )
+    if anchor and not text.rstrip().endswith("?") and (m := cues.EXCLUDED.search(text)):
+        if not cues.is_negated(m.group(0)):
+            names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+            out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
+    if (m := cues.CONTRAST.match(text)) is not None:
+        a, b = clean_name(m.group("a")), clean_name(m.group("b"))
+        if a and b and cues.is_condition_phrase(a) and cues.is_condition_phrase(b):
+            out.extend(
+                _pairs([b], "prose:contrast", lines, source, quote, context=context, anchor=a, score=0.6)
+            )
     return out
 
 
 def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
-    raw = re.split(r"[,;:()]|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
-    raw = re.sub(r"^(the|a|an|extensive|typical|classical|this)\s+", "", raw, flags=re.I)
+    raw = re.split(r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
+    raw = re.sub(
+        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
+        "",
+        raw,
+        flags=re.I,
+    )
+    if _INTERROGATIVE.match(raw):
+        return None
+    if (v := _VARIETY.match(raw)) and anchor:
+        return f"{v.group('adj')} {anchor}"
+    if _PRONOUN.match(raw) or not raw:
+        return anchor
+    raw = re.sub(
+        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
+        "",
+        raw,
+        flags=re.I,
+    )
     raw = _CUT.sub("", raw)
     if _PRONOUN.match(raw) or not raw:
         return anchor
@@ -311,6 +389,8 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
     out: list[RelationCandidate] = []
     for unit in units(section.lines):
         text = unit.text
+        if not unit.bullet and (len(text.split()) > 14 or re.search(r"\b(?:is|are|may|can|be|has)\b", text)):
+            continue  # a paragraph of prose: its cue phrases speak for it (prose_relations)
         head = re.split(r"\s[–—-]\s|:\s|\(", text, maxsplit=1)[0] if unit.bullet else text
         members = _names(head)
         if members:
@@ -327,54 +407,3 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
                 )
             )
     return out
-
-
-def table_relations(table: TableGrid, context: str | None, source: str) -> list[RelationCandidate]:
-    """A comparison table: condition names across the top (or down the side) are mutual differentials."""
-    members = table_members(table)
-    if len(members) < 2:
-        return []
-    line = Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
-    return _pairs(members, "table", [line], source, " | ".join(members), context=context, score=0.7)
-
-
-def table_members(table: TableGrid) -> list[str]:
-    """Names of the compared conditions, or [] when the table is not a comparison of conditions."""
-    rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
-    if len(rows) < 2:
-        return []
-    first_col = [r[0] for r in rows if r and r[0]]
-    if _distinct_labels(first_col) >= 3:
-        header_rows = []
-        for i, r in enumerate(rows):
-            if i > 0 and r[0] and is_clinical_label(r[0]):
-                break
-            header_rows.append(r)
-        return _header_names(header_rows)
-    header = rows[0]
-    if _distinct_labels([c for c in header[1:] if c]) >= 2:
-        return [n for r in rows[1:] if r[0] for n in _names(r[0])][:12]
-    return []
-
-
-def _distinct_labels(cells: list[str]) -> int:
-    """How many different clinical attributes label these cells (History, Sites, Lesion, ...)."""
-    heads = {label_word(c) for c in cells if is_clinical_label(c)}
-    return len(heads - {None})
-
-
-def _header_names(header_rows: list[list[str]]) -> list[str]:
-    if not header_rows:
-        return []
-    counts = [sum(1 for c in r if c) for r in header_rows]
-    main = counts.index(max(counts))
-    cells = list(header_rows[main])
-    for r in header_rows[main + 1 :]:  # a name wrapped onto the next grid row
-        for i, c in enumerate(r):
-            if c and i < len(cells):
-                cells[i] = (cells[i] + " " + c).strip()
-    names: list[str] = []
-    for cell in cells:
-        if cell and not is_clinical_label(cell):
-            names.extend(_names(cell))
-    return names

@@ -154,8 +154,9 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
     return running
 
 
-def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
-    """Group lines sharing a baseline (within ``tol`` points), top to bottom, each left to right."""
+def _rows(lines: list[Line], tol: float = 3.0, *, mark: bool = True) -> list[list[Line]]:
+    """Group lines sharing a baseline (within ``tol`` points), top to bottom, each left to right;
+    ``mark``: flag lines with text beside them (side heads) — never across a column gutter."""
     rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda ln: ((ln.bbox[1] + ln.bbox[3]) / 2, ln.bbox[0])):
         mid = (line.bbox[1] + line.bbox[3]) / 2
@@ -165,7 +166,7 @@ def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
             rows.append([line])
     for row in rows:
         row.sort(key=lambda ln: ln.bbox[0])
-        for left in row[:-1]:
+        for left in row[:-1] if mark else ():
             left.has_right_sibling = True
     return rows
 
@@ -214,7 +215,7 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
                     out.append(ln)
         band.clear()
 
-    for row in _rows(lines):
+    for row in _rows(lines, mark=False):
         spanning = [ln for ln in row if ln.bbox[0] < gutter - 1 and ln.bbox[2] > gutter + 1]
         if spanning:
             flush()

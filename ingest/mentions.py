@@ -98,6 +98,8 @@ GENERIC = frozenset(
     ]
 ) | {"aged skin"}
 MAX_NAME_WORDS = 7
+# Numbers, measures, links, credit lines ("Courtesy of Dr J. Smith") and questions are never names.
+_NOT_A_NAME = re.compile(r"\d{2,}|%|=|<|>|http|\bcourtesy\b|©|\bdr\.?\s|^(?:what|which|who|how|why)\b", re.I)
 _DANGLING = frozenset(
     ["in", "of", "on", "with", "and", "or", "the", "a", "an", "to", "for", "from", "by", "at", "as"]
 )
@@ -121,7 +123,7 @@ def clean_name(text: str) -> str | None:
     if not text or len(text) < 3 or not any(c.isalpha() for c in text):
         return None
     words = text.split()
-    if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or re.search(r"\d{2,}|%|=|<|>|http", text):
+    if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or _NOT_A_NAME.search(text):
         return None
     if text.lower() in GENERIC or words[-1].lower() in _DANGLING:
         return None
