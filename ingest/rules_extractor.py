@@ -257,7 +257,9 @@ def _implicit_subject(section: Section) -> str | None:
     title = section.title
     if not title or not section.lines or NOT_A_DIAGNOSIS.search(title) or is_clinical_label(title):
         return None
-    if category_name(title) or section.child_titles or PRESENTATION_WORDS.search(title):
+    last = title.split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith(("sis", "us", "ss", "ies", "pes", "xis", "'s"))
+    if plural or section.child_titles or PRESENTATION_WORDS.search(title):
         return None  # a class of conditions or a presentation ("Itchy eruption") is no subject
     names = heading_names(title)[0]
     return names[0] if len(names) == 1 else None
