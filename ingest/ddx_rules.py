@@ -146,11 +146,19 @@ _TYPES_LIST = re.compile(
 # Words that make a phrase a presentation ("a red swollen leg", "blisters") rather than a condition.
 PRESENTATION_WORDS = _PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
-_CUT = re.compile(
-    r"\s+(?:in|on|at|with|after|from|of the(?!\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|"
-    r"tongue|mouth)\b)|see)\s+(?!situ\b).*$",
+_CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
+# "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
+_ONE_WORD_SITE = re.compile(
+    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|tongue|mouth)$",
     re.I,
 )
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
+
+
 # ", upon the scalp," inside a list names a site, not a condition.
 _SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
 
@@ -159,7 +167,7 @@ def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
     text = _SITE_ASIDE.sub(",", text)
-    return [n for n in (clean_name(_CUT.sub("", p)) for p in split_names(_distribute(text))) if n]
+    return [n for n in (clean_name(_cut(p)) for p in split_names(_distribute(text))) if n]
 
 
 # "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
@@ -208,14 +216,18 @@ def _pairs(
     ]
 
 
-def prose_relations(section: Section, anchor: str | None, source: str) -> list[RelationCandidate]:
+def prose_relations(
+    section: Section, anchor: str | None, source: str, *, implicit: bool = False
+) -> list[RelationCandidate]:
     """Cue phrases in the sentences of a section; ``anchor`` stands for 'it' / 'this condition'."""
     out: list[RelationCandidate] = []
     title = section.title or None
     asked: str | None = None  # the subject of the last question, for the list its answer gives
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
-        echo = unit_index < 3 and anchor is None and _echoes(unit_sentences[0][0], section.title)
+        echo = (
+            unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
+        )
         for quote, lines in unit_sentences:
             text = cues.strip_marks(quote)
             if asked and cues.is_answer_marker(text):

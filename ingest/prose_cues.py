@@ -46,9 +46,10 @@ _HEDGE = re.compile(
 )
 _NEG = re.compile(r"\b(?:not|never|no|nor|neither|unlike)\b|n['’]t\b", re.IGNORECASE)
 # A negated difficulty or frequency states the differential: "cannot be distinguished", "not easily
-# told apart", "not infrequently mistaken for".
+# told apart", "not infrequently mistaken for"; so does a warning: "must not be confounded with", "is not to
+# be mistaken for" (old books' way of saying "take care to distinguish").
 _POSITIVE_NEG = re.compile(
-    r"\b(?:cannot|can\s+not|can['’]t)\b|\bnot\s+(?:always|easily|readily|infrequently|uncommonly|rarely|seldom|"
+    r"\b(?:cannot|can\s+not|can['’]t)\b|\b(?:must|should|ought)\s+(?:not|never)\b|\bnot\s+to\s+be\b|\bnot\s+(?:always|easily|readily|infrequently|uncommonly|rarely|seldom|"
     r"unusually|possible|easy)\b|\bno\s+means\s+easy\b",
     re.IGNORECASE,
 )
@@ -74,9 +75,9 @@ FROM_BY = re.compile(
 )
 # "..., and from pemphigus by the crusts": a further object of a distinguished/differs cue.
 AND_FROM = re.compile(
-    r"[,;]\s*(?:and|or|also|as well as)\s+(?:also\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:[,;]\s*|\s+)(?:and|or|also|as well as)\s+(?:also\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
     + _NAME.format("b")
-    + r",?\s+(?:by|in|through|owing to|because of|chiefly|mainly)\b",
+    + r"(?=,?\s+(?:by|in|through|owing to|because of|chiefly|mainly)\b|\s*[.;,]|\s*$)",
     re.IGNORECASE,
 )
 # "In psoriasis the scales are ..., whereas in chronic eczema the surface ...".

@@ -195,7 +195,7 @@ class SectionState:
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
             standalone = {"table", "prose:presentation", "prose:causes"}
             chunk.relations.extend(r for r in relations if r.rule in standalone)
-            listed = prose_relations(section, _implicit_subject(section), self.source)
+            listed = prose_relations(section, _implicit_subject(section), self.source, implicit=True)
             chunk.relations.extend(listed)
             chunk.relations.extend(self.presentations.add(section, listed))
         for table in section.tables:
