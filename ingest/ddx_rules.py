@@ -23,7 +23,8 @@ import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.mentions import GENERIC, clean_name, make_evidence, split_names
+from ingest.ddx_names import _CUT, _names
+from ingest.mentions import clean_name, make_evidence
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
 
@@ -146,48 +147,6 @@ _TYPES_LIST = re.compile(
 # Words that make a phrase a presentation ("a red swollen leg", "blisters") rather than a condition.
 PRESENTATION_WORDS = _PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
-_CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
-# "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
-_ONE_WORD_SITE = re.compile(
-    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|tongue|mouth)$",
-    re.I,
-)
-
-
-def _cut(text: str) -> str:
-    text = text.strip()
-    return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
-
-
-# ", upon the scalp," inside a list names a site, not a condition.
-_SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
-
-
-def _names(text: str) -> list[str]:
-    text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
-    text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
-    text = _SITE_ASIDE.sub(",", text)
-    return [n for n in (clean_name(_cut(p)) for p in split_names(_distribute(text))) if n]
-
-
-# "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
-_GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
-_ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
-
-
-def _distribute(text: str) -> str:
-    """'venous, arterial and neuropathic ulcers' -> 'venous ulcers, arterial ulcers and neuropathic ulcers'"""
-    parts = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", text.strip(" ."))
-    parts = [p for p in parts if p]
-    if (
-        len(parts) >= 2
-        and len(parts[-1].split()) == 2
-        and all(len(p.split()) == 1 and _ADJECTIVE.search(p) for p in parts[:-1])
-        and _ADJECTIVE.search(parts[-1].split()[0])
-    ):
-        head = parts[-1].split()[-1]
-        return ", ".join(f"{p} {head}" for p in parts[:-1]) + " and " + parts[-1]
-    return text
 
 
 def _pairs(
@@ -353,10 +312,10 @@ def _contextual(
                 _names(m.group("b")), "prose:from-by", lines, source, quote, context=context, anchor=anchor
             )
         )
-    if anchor and not text.rstrip().endswith("?") and (m := cues.EXCLUDED.search(text)):
-        if not cues.is_negated(m.group(0)):
-            names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
-            out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
+    m = cues.EXCLUDED.search(text) if anchor and not text.rstrip().endswith("?") else None
+    if m and not cues.is_negated(m.group(0)):
+        names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
     if (m := cues.CONTRAST.match(text)) is not None:
         a, b = clean_name(m.group("a")), clean_name(m.group("b"))
         if a and b and cues.is_condition_phrase(a) and cues.is_condition_phrase(b):

@@ -7,7 +7,8 @@ down its side.
 
 from __future__ import annotations
 
-from ingest.ddx_rules import _names, _pairs
+from ingest.ddx_names import _names
+from ingest.ddx_rules import _pairs
 from ingest.layout import is_clinical_label, label_word
 from ingest.types import Line, RelationCandidate, TableGrid
 

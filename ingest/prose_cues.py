@@ -104,8 +104,8 @@ def is_condition_phrase(name: str) -> bool:
 
 # "A lichenoid drug eruption must be excluded": pairs with the section's subject.
 EXCLUDED = re.compile(
-    r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+(?:always\s+|also\s+)?"
-    r"be\s+(?:excluded|ruled out|eliminated)\b",
+    r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+"
+    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated)\b",
     re.IGNORECASE,
 )
 
@@ -148,7 +148,8 @@ QUESTIONS = [
 _ANSWER = re.compile(r"^(?:a(?:ns(?:wer)?)?\.?\s*\d*[.:]\s*|answer:\s*)", re.IGNORECASE)
 _ANSWER_LEAD = re.compile(r"^(?:(?:with|by|from|chiefly|mainly|principally|yes|no)[,.]?\s+)+", re.IGNORECASE)
 _ANSWER_TAIL = re.compile(
-    r",?\s+(?:for example|for instance|e\.\s?g\.|such as|especially|particularly|as from|when|which|who)\b.*$",
+    r",?\s+(?:for example|for instance|e\.\s?g\.|such as|especially|particularly|as from|when|which|who)"
+    r"\b.*$",
     re.IGNORECASE,
 )
 

@@ -74,7 +74,9 @@ class _Pen:
         lead = size * 1.25
         for chunk in _chunks(_wrap(text, font, size, self.col_w - 12), int((self.style.height - 100) / lead)):
             self.need(lead * len(chunk) + 2)
-            rect = pymupdf.Rect(self.x(), self.y, self.x() + self.col_w, self.y + 1.3 * lead * len(chunk) + size)
+            rect = pymupdf.Rect(
+                self.x(), self.y, self.x() + self.col_w, self.y + 1.3 * lead * len(chunk) + size
+            )
             align = pymupdf.TEXT_ALIGN_CENTER if centre else pymupdf.TEXT_ALIGN_LEFT
             left = self.page.insert_textbox(
                 rect, "\n".join(chunk), **_font(font), fontsize=size, lineheight=1.25, align=align

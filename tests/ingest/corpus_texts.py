@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (book text: long string literals read better whole)
 """The development corpus: three self-written dermatology texts in styles unlike the BAD handbook.
 
 - ``OLD_PROSE``: a late-Victorian manual (one column, centred capital headings, run-in heads
@@ -54,7 +55,11 @@ OLD_PROSE: list[Block] = [
         "Psoriasis is not, as was formerly thought, a variety of leprosy, and the old name lepra ought to be "
         "abandoned. Unlike pityriasis rosea, it runs a chronic course with frequent relapses.",
     ),
-    ("fig", "Fig. 31.—Psoriasis of the elbows, showing the characteristic silvery scales.", "(Courtesy of Dr. H. Radcliffe.)"),
+    (
+        "fig",
+        "Fig. 31.—Psoriasis of the elbows, showing the characteristic silvery scales.",
+        "(Courtesy of Dr. H. Radcliffe.)",
+    ),
     ("para", "* See Lichen Planus, p. 124."),
     ("head", "PITYRIASIS ROSEA."),
     (
@@ -151,7 +156,10 @@ QUESTIONS: list[Block] = [
         "A. A chronic, often fatal disease of adults, in which flaccid bullæ arise upon apparently healthy "
         "skin and the mucous membranes, and rupture to leave painful erosions.",
     ),
-    ("para", "Q. How would you distinguish pemphigus vulgaris from bullous pemphigoid, dermatitis herpetiformis and bullous impetigo?"),
+    (
+        "para",
+        "Q. How would you distinguish pemphigus vulgaris from bullous pemphigoid, dermatitis herpetiformis and bullous impetigo?",
+    ),
     (
         "para",
         "A. In pemphigus vulgaris the bullæ are flaccid, Nikolsky's sign is present and the mouth is "
@@ -193,7 +201,10 @@ QUESTIONS: list[Block] = [
     ("para", "A. Prurigo, papular urticaria, and pediculosis."),
     ("chapter", "CHAPTER VI. DISORDERS OF PIGMENTATION"),
     ("head", "Vitiligo"),
-    ("para", "Q. How would you distinguish vitiligo from pityriasis versicolor, pityriasis alba, or post-inflammatory hypopigmentation?"),
+    (
+        "para",
+        "Q. How would you distinguish vitiligo from pityriasis versicolor, pityriasis alba, or post-inflammatory hypopigmentation?",
+    ),
     (
         "para",
         "A. Vitiligo is a complete loss of pigment with sharp, often hyperpigmented borders and it "
@@ -253,7 +264,12 @@ TWO_COLUMN: list[Block] = [
         "disease or discoid eczema. Unlike squamous cell carcinoma, basal cell carcinoma very rarely "
         "metastasises.",
     ),
-    ("figtwo", "(a) Nodular basal cell carcinoma", "(b) Superficial basal cell carcinoma", "Courtesy of Dr J. Smith"),
+    (
+        "figtwo",
+        "(a) Nodular basal cell carcinoma",
+        "(b) Superficial basal cell carcinoma",
+        "Courtesy of Dr J. Smith",
+    ),
     ("head", "Squamous cell carcinoma"),
     ("sub", "Clinical features"),
     (
