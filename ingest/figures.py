@@ -44,7 +44,7 @@ class FigureMatch(BaseModel):
 
     @property
     def credit(self) -> str | None:
-        text = " ".join(ln.text for ln in self.credit_lines).strip()
+        text = _EXAMPLE.sub("", " ".join(ln.text for ln in self.credit_lines).strip())
         return text or None
 
 
@@ -92,7 +92,7 @@ def _caption_like(line: Line, *, first: bool = True) -> bool:
         words <= 30
         and not (first and is_clinical_label(text))
         and not text.startswith(("●", "•", "-"))
-        and bool(clean_caption(text))
+        and (bool(clean_caption(text)) or bool(_CREDIT.search(text)))  # a credit line is kept apart later
     )
 
 
