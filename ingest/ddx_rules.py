@@ -32,12 +32,13 @@ DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
-    r"although|while|that|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
+    r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
     r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
     r"also|is|are)\b|$)"
 )
 _BE = (
-    r"(?:is|are|(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
+    r"(?:is|are|cannot\s+(?:always\s+|easily\s+|readily\s+)?be|"
+    r"(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
     r"(?:is|are) apt to be)"
 )
 _ADV = r"(?:(?:readily|easily|usually|often|commonly|sometimes|frequently|clinically|closely|always)\s+)?"
@@ -66,6 +67,13 @@ ANCHORED = [
         "prose:distinguished",
     ),
     (_cue(r"(?:distinguish(?:es)?|differentiates?|separates?)\s+{A}\s+from\s+{B}"), "prose:distinguishes"),
+    (  # a question: "How is X distinguished from Y?"
+        _cue(
+            r"\b(?:how|when)\s+(?:is|are|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?{A}\s+(?:be\s+)?"
+            r"(?:distinguished|differentiated|told apart|separated)\s+from\s+{B}"
+        ),
+        "prose:distinguished",
+    ),
     (
         _cue(
             r"{A}\s+"

@@ -49,7 +49,9 @@ def test_ddx_and_figures_meet_the_targets(corpus, book: str) -> None:
 def test_negations_and_hedges_give_no_pair(corpus, book: str) -> None:
     raw = yaml.safe_load((GOLD_DIR / f"{book}.yaml").read_text("utf-8"))
     forbidden = {frozenset(map(normalize, p)) for p in raw["not_ddx"]}
-    got = {frozenset(map(normalize, (r.subject, r.object))) for r in corpus[book][2].relations if r.kind == "ddx"}
+    got = {
+        frozenset(map(normalize, (r.subject, r.object))) for r in corpus[book][2].relations if r.kind == "ddx"
+    }
     assert not forbidden & got
 
 
@@ -88,6 +90,8 @@ def test_every_pair_cites_its_page_and_printed_label(corpus) -> None:
 
 def test_pairs_are_unique_per_book(corpus) -> None:
     for _, _, ex in corpus.values():
-        keys = [frozenset((normalize(r.subject), normalize(r.object))) for r in ex.relations if r.kind == "ddx"]
+        keys = [
+            frozenset((normalize(r.subject), normalize(r.object))) for r in ex.relations if r.kind == "ddx"
+        ]
         assert all(len(k) == 2 for k in keys)
         assert len(set(itertools.chain.from_iterable(keys))) >= 10
