@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one sentence per case reads better whole)
 """Prose differentials, one case per shape (ingest.prose_cues + ingest.ddx_rules): what pairs, what not.
 
 Sentences are made up for the shape they test; none is copied from a corpus book.
