@@ -345,7 +345,8 @@ def _cell_text(cell: Any, words: list[Any]) -> str:
 def layout_page(page: Any, running: RunningText) -> PageLayout:
     """One page: running text removed, tables found (their lines leave the text flow), reading order."""
     height, width = page.rect.height, page.rect.width
-    lines = [ln for ln in running.take_lines(page) if not running.is_running(ln, height)]
+    taken = running.take_lines(page)
+    lines = [ln for ln in taken if not running.is_running(ln, height)]
     tables = read_tables(page, lines)
     if tables:
         lines = [ln for ln in lines if not any(_inside(ln, t.bbox) for t in tables)]
@@ -357,7 +358,24 @@ def layout_page(page: Any, running: RunningText) -> PageLayout:
         lines=reading_order(lines, width),
         images=images,
         tables=tables,
+        label=page_label(page, taken, height),
     )
+
+
+_PRINTED_NUMBER = re.compile(r"^[\s—–\-]*(\d{1,4}|[ivxlcdm]{1,7})[\s—–\-]*$", re.IGNORECASE)
+
+
+def page_label(page: Any, lines: list[Line], height: float) -> str | None:
+    """The page number a reader would cite: the PDF's page label, else a bare number printed in the
+    top or bottom margin ("117", "— 117 —", "xii")."""
+    label = page.get_label() if hasattr(page, "get_label") else ""
+    if label:
+        return label
+    for ln in lines:
+        mid = (ln.bbox[1] + ln.bbox[3]) / 2
+        if (mid < 0.1 * height or mid > 0.9 * height) and (m := _PRINTED_NUMBER.match(ln.text)):
+            return m.group(1)
+    return None
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

@@ -63,19 +63,22 @@ class RulesExtractor:
         builder = SectionBuilder(running.body_size)
         state = SectionState(source_sha256)
         total = doc.page_count
+        labels: dict[int, str] = {}  # page -> printed page number, for every evidence record
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
             layout = self.layout_page(doc[index], running, chunk)
+            if layout.label:
+                labels[layout.number] = layout.label
             self.pair_figures(layout, running, state, chunk)
             for section in builder.add_page(layout):
                 state.process(section, chunk)
             if on_page is not None:
                 on_page(index + 1, total)
-            yield chunk
+            yield stamp_labels(chunk, labels)
         tail = Extraction(source_sha256=source_sha256, pages=0)
         for section in builder.finish():
             state.process(section, tail)
-        yield tail
+        yield stamp_labels(tail, labels)
 
     def extract(self, doc: Any, source_sha256: str) -> Extraction:
         """The whole document at once (for tests and evaluation)."""
@@ -269,6 +272,15 @@ def _table_line(table: Any) -> list:
     from ingest.types import Line
 
     return [Line(page=table.page, text=" | ".join(table_members(table)), bbox=table.bbox, size=0)]
+
+
+def stamp_labels(chunk: Extraction, labels: dict[int, str]) -> Extraction:
+    """Evidence cites the printed page number next to the PDF page index."""
+    for item in (*chunk.diagnoses, *chunk.relations, *chunk.rationales, *chunk.figures):
+        ev = item.evidence
+        if ev.page_label is None and ev.page in labels:
+            ev.page_label = labels[ev.page]
+    return chunk
 
 
 def merge_chunks(chunks: Any, source_sha256: str) -> Extraction:

@@ -60,6 +60,7 @@ class PageLayout(_Model):
     images: list[ImageRef] = Field(default_factory=list)
     tables: list[TableGrid] = Field(default_factory=list)
     ocr: bool = False
+    label: str | None = None  # the printed page number (PDF page label, else the number in the margin)
 
 
 class Section(_Model):
