@@ -340,3 +340,51 @@ TWO_COLUMN: list[Block] = [
         "growth and its symmetry, and from a giant molluscum contagiosum by its keratin plug.",
     ),
 ]
+
+# Written after the rules were tuned and never tuned on: its figures are the honest held-out check.
+HELD_OUT_STYLE = Style(header="A SYSTEM OF CUTANEOUS MEDICINE", body_size=10.5, width=420, height=600, first_label=45)
+HELD_OUT: list[Block] = [
+    ("chapter", "LECTURE IV. ON SOME NODULAR AND ULCERATING AFFECTIONS"),
+    ("head", "Lupus Vulgaris"),
+    (
+        "para",
+        "Apple-jelly nodules, seen best under diascopy, coalesce into plaques upon the face, and the disease "
+        "heals with thin, atrophic scarring in which fresh nodules reappear.",
+    ),
+    (
+        "para",
+        "The diagnosis lies chiefly between lupus vulgaris, sarcoidosis and discoid lupus erythematosus. "
+        "Confusion with tertiary syphilis is possible, but the syphilitic lesion evolves in weeks rather "
+        "than years. Lupus vulgaris is not a form of lupus erythematosus, despite the name.",
+    ),
+    ("head", "Erythema Induratum"),
+    (
+        "para",
+        "Tender, dusky nodules upon the backs of the calves of young women, which break down into "
+        "indolent ulcers. Erythema induratum closely resembles erythema nodosum, from which it differs "
+        "in its site, its chronicity and its tendency to ulcerate. Differentiation from nodular "
+        "vasculitis may need a biopsy.",
+    ),
+    ("fig", "Fig. 21. Erythema induratum (ulcerated nodules on the calf)", "Courtesy of Dr. M. Keane"),
+    ("head", "Pyoderma Gangrenosum"),
+    (
+        "para",
+        "A painful ulcer with an undermined, violaceous edge, often in a patient with ulcerative colitis. "
+        "It may closely mimic a spider bite, vasculitis, or an infected ulcer, and it should never be "
+        "debrided, although it was once regarded as a simple bacterial gangrene.",
+    ),
+    ("head", "Keratoacanthoma"),
+    (
+        "para",
+        "Q. What lesions may be confused with keratoacanthoma?",
+    ),
+    ("para", "A. Squamous cell carcinoma and a hypertrophic actinic keratosis."),
+    ("figtwo", "Fig. 22. Keratoacanthoma", "Fig. 23. Squamous cell carcinoma"),
+    ("head", "Chondrodermatitis Nodularis Helicis"),
+    (
+        "para",
+        "A painful nodule on the rim of the ear. In chondrodermatitis the nodule is tender and has a "
+        "central crust, while in basal cell carcinoma the nodule is pearly and painless. Actinic keratosis "
+        "should also be ruled out. Unlike gouty tophi, the lesion contains no urate.",
+    ),
+]
