@@ -196,7 +196,7 @@ def prose_relations(
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
         for quote, lines in unit_sentences:
-            text = cues.strip_marks(quote)
+            text = cues.unhedged(cues.strip_marks(quote))
             if asked and cues.is_answer_marker(text):
                 continue  # "A." split off as a sentence of its own: the answer is the next one
             if asked and (listed := cues.answer_list(text)):
@@ -204,8 +204,8 @@ def prose_relations(
                     _pairs(_names(listed), "prose:answer", lines, source, quote, context=title, anchor=asked)
                 )
             asked = None
-            if cues.is_hedged(text):
-                continue
+            if not text:
+                continue  # an old or disputed opinion states no relation
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, anchor, source, title, quote))

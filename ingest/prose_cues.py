@@ -60,6 +60,18 @@ def is_hedged(sentence: str) -> bool:
     return bool(_HEDGE.search(sentence))
 
 
+_CLAUSE = re.compile(r"(?=[,;]\s*(?:although|though|but|while|whereas)\b)|;\s+")
+
+
+def unhedged(sentence: str) -> str:
+    """The sentence without its hedged clauses: "It may mimic a spider bite, although it was once
+    regarded as gangrene" keeps its first clause; "It has been suggested, but never proved, that ..."
+    keeps nothing."""
+    if not is_hedged(sentence):
+        return sentence
+    return " ".join(c for c in _CLAUSE.split(sentence) if not is_hedged(c)).strip()
+
+
 def is_negated(head: str) -> bool:
     """``head``: the cue's clause up to the cue verb ('Psoriasis is not to be confounded')."""
     clause = re.split(r"[,;:]\s|\b(?:but|although|though|whereas|while)\b", head)[-1]
