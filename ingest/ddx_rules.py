@@ -324,6 +324,14 @@ def _contextual(
     if m and not cues.is_negated(m.group(0)):
         names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
+    if anchor and (m := cues.NOUN_CUE.match(text)) and not cues.is_negated(text[: m.end()]):
+        out.extend(
+            _pairs(
+                _names(m.group("b")), "prose:noun-cue", lines, source, quote, context=context, anchor=anchor
+            )
+        )
+    if (m := cues.BETWEEN.search(text)) is not None and not cues.is_negated(text[: m.start("list")]):
+        out.extend(_pairs(_names(m.group("list")), "prose:between", lines, source, quote, context=context))
     if (m := cues.CONTRAST.match(text)) is not None:
         a, b = clean_name(m.group("a")), clean_name(m.group("b"))
         if a and b and cues.is_condition_phrase(a) and cues.is_condition_phrase(b):

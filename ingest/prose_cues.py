@@ -114,6 +114,19 @@ def is_condition_phrase(name: str) -> bool:
     return not _NOT_CONDITION.match(name.strip())
 
 
+# "The diagnosis lies between X, Y and Z": the members are mutual differentials.
+BETWEEN = re.compile(
+    r"\b(?:the\s+)?(?:differential\s+)?diagnosis\s+(?:lies|rests|is)\s+(?:chiefly\s+|mainly\s+|usually\s+)?"
+    r"between\s+(?P<list>.+?)\.?$",
+    re.IGNORECASE,
+)
+# "Confusion with X is possible", "Differentiation from X may need a biopsy": X pairs with the subject.
+NOUN_CUE = re.compile(
+    r"^(?:(?:but|and|yet)\s+)?(?:confusion|differentiation|distinction)\s+(?:with|from)\s+(?:the\s+|a\s+|an\s+)?"
+    + _NAME.format("b")
+    + r"(?=\s+(?:is|are|may|can|must|should|requires?|rests?|needs?|depends?)\b)",
+    re.IGNORECASE,
+)
 # "A lichenoid drug eruption must be excluded": pairs with the section's subject.
 EXCLUDED = re.compile(
     r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+"

@@ -342,7 +342,9 @@ TWO_COLUMN: list[Block] = [
 ]
 
 # Written after the rules were tuned and never tuned on: its figures are the honest held-out check.
-HELD_OUT_STYLE = Style(header="A SYSTEM OF CUTANEOUS MEDICINE", body_size=10.5, width=420, height=600, first_label=45)
+HELD_OUT_STYLE = Style(
+    header="A SYSTEM OF CUTANEOUS MEDICINE", body_size=10.5, width=420, height=600, first_label=45
+)
 HELD_OUT: list[Block] = [
     ("chapter", "LECTURE IV. ON SOME NODULAR AND ULCERATING AFFECTIONS"),
     ("head", "Lupus Vulgaris"),

@@ -23,7 +23,12 @@ from tests.ingest import corpus_texts as T
 from tests.ingest.corpus_render import render_book
 
 GOLD_DIR = Path(__file__).with_name("gold")
-BOOKS = {"old_prose": "OLD_PROSE", "questions": "QUESTIONS", "two_column": "TWO_COLUMN"}
+BOOKS = {
+    "old_prose": "OLD_PROSE",
+    "questions": "QUESTIONS",
+    "two_column": "TWO_COLUMN",
+    "held_out": "HELD_OUT",
+}
 
 
 @pytest.fixture(scope="session")

@@ -151,6 +151,22 @@ def _p(a: str, b: str) -> frozenset[str]:
             None,
             {_p("erythema multiforme", "urticaria")},
         ),
+        # "the diagnosis lies between ...": mutual members
+        (
+            ["The diagnosis lies between lichen sclerosus, morphoea and vitiligo."],
+            None,
+            {
+                _p("lichen sclerosus", "morphoea"),
+                _p("lichen sclerosus", "vitiligo"),
+                _p("morphoea", "vitiligo"),
+            },
+        ),
+        # a noun cue whose subject is the section's condition
+        (
+            ["Distinction from sarcoidosis rests on the histology."],
+            "granuloma annulare",
+            {_p("granuloma annulare", "sarcoidosis")},
+        ),
         # "How does X differ from Y?"
         (["Q. How does lichen sclerosus differ from morphoea?"], None, {_p("lichen sclerosus", "morphoea")}),
     ],
