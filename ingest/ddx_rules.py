@@ -314,6 +314,8 @@ def _contextual(
 ) -> list[RelationCandidate]:
     """Cues whose subject is the section's condition or a contrast's two terms (:mod:`ingest.prose_cues`)."""
     out: list[RelationCandidate] = []
+    if not cues.CONTEXT_WORDS.search(text):  # most sentences hold none of these cues: skip the patterns
+        return out
     if anchor and (m := cues.FROM_BY.match(text)):
         out.extend(
             _pairs(

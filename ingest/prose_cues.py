@@ -78,6 +78,12 @@ def is_negated(head: str) -> bool:
     return bool(_NEG.search(clause)) and not _POSITIVE_NEG.search(clause)
 
 
+# A cheap gate: a sentence without any of these words has no contextual cue.
+CONTEXT_WORDS = re.compile(
+    r"^\s*(?:(?:and|or|but|yet)\s+)?(?:from|in|confusion|differentiation|distinction)\b|exclud|ruled out|"
+    r"eliminat|\bbetween\b",
+    re.IGNORECASE,
+)
 _NAME = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,60}}?)"
 # "From seborrhoeic eczema, by the greasy scales": opening a sentence under the condition it compares.
 FROM_BY = re.compile(
