@@ -45,8 +45,11 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
     if text[-1] in ",;":
         return None
     # "PSORIASIS." / "Psoriasis." set large or in capitals: older books end their titles with a stop.
+    titled = all(w[:1].isupper() or w in {"of", "the", "and", "in", "a"} for w in words)
     if text[-1] == "." and not (
-        len(words) <= 6 and text[:-1].rstrip(".") and (line.size >= body_size + 1.0 or text.isupper())
+        len(words) <= 6
+        and text[:-1].rstrip(".")
+        and (text.isupper() or (line.size >= body_size + 1.0 and titled))
     ):
         return None
     bigger = line.size >= body_size + 1.0

@@ -51,3 +51,19 @@ def _default() -> dict[str, SynonymRow]:
 def historical_synonym(name: str) -> SynonymRow | None:
     """The row for a printed name, if the table holds it."""
     return _default().get(normalize(name))
+
+
+def synonym_proposal(name: str) -> dict[str, str] | None:
+    """What the ingest summary reports for a printed historical name: current name, source, basis."""
+    row = historical_synonym(name)
+    return None if row is None else {"current": row.current, "source": row.source, "basis": row.basis}
+
+
+def with_synonym(name: str, near: list[str], proposals: dict[str, dict[str, str]]) -> list[str]:
+    """Merge suggestions for a new name: an old name's current name first (recorded in ``proposals``
+    with its source for the summary), then the fuzzy matches. Never applied, only proposed."""
+    proposal = synonym_proposal(name)
+    if proposal is None:
+        return near
+    proposals[name] = proposal
+    return [proposal["current"], *[n for n in near if n.lower() != proposal["current"].lower()]]
