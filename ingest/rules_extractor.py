@@ -29,7 +29,7 @@ from ingest.diagnoses import (
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
 from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
-from ingest.ocr import needs_ocr, ocr_lines
+from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.rationales import rationale_candidates
 from ingest.sections import SectionBuilder
 from ingest.types import (
@@ -87,11 +87,14 @@ class RulesExtractor:
     def layout_page(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
         layout = layout_page(page, running)
         if self.ocr and needs_ocr(page, layout.lines):
-            lines = [
-                ln
-                for ln in ocr_lines(page, language=self.ocr_language)
-                if not running.is_running(ln, layout.height)
-            ]
+            lines = tidy_ocr_lines(
+                [
+                    ln
+                    for ln in ocr_lines(page, language=self.ocr_language)
+                    if not running.is_running(ln, layout.height)
+                ],
+                layout.height,
+            )
             layout = layout.model_copy(
                 update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
             )
