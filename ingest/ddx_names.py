@@ -54,3 +54,44 @@ def _distribute(text: str) -> str:
         head = parts[-1].split()[-1]
         return ", ".join(f"{p} {head}" for p in parts[:-1]) + " and " + parts[-1]
     return text
+
+
+_PRONOUN = re.compile(
+    r"^(?:(?:the|this|that)\s+)?(it|this|condition|disorder|disease|affection|malady|complaint|lesion|"
+    r"rash|eruption|they|these|one|latter)$",
+    re.I,
+)
+_VARIETY = re.compile(
+    r"^(?:the\s+|a\s+|an\s+|this\s+)?(?P<adj>[a-z-]+)\s+(?:variety|form|type|variant)$", re.I
+)
+_INTERROGATIVE = re.compile(r"^(?:what|which|who|how|why|whom)\b", re.I)
+
+
+def _subject(raw: str, anchor: str | None) -> str | None:
+    """The noun phrase just before a cue: the words after the last clause break."""
+    raw = re.split(r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
+    raw = re.sub(
+        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
+        "",
+        raw,
+        flags=re.I,
+    )
+    if _INTERROGATIVE.match(raw):
+        return None
+    if (v := _VARIETY.match(raw)) and anchor:
+        return f"{v.group('adj')} {anchor}"
+    if _PRONOUN.match(raw) or not raw:
+        return anchor
+    raw = re.sub(
+        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
+        "",
+        raw,
+        flags=re.I,
+    )
+    raw = _CUT.sub("", raw)
+    if _PRONOUN.match(raw) or not raw:
+        return anchor
+    name = clean_name(raw)
+    if name and len(name.split()) <= 5:
+        return name
+    return None

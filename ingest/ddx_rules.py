@@ -23,7 +23,7 @@ import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.ddx_names import _CUT, _names
+from ingest.ddx_names import _names, _subject
 from ingest.mentions import clean_name, make_evidence
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -105,7 +105,8 @@ ANCHORED = [
     (_cue(r"{A}\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+{B}"), "prose:overlaps"),
     (
         _cue(
-            r"{A}\s+(?:should|must|may)\s+be\s+considered\s+in\s+the\s+differential(?:\s+diagnosis)?\s+of\s+{B}"
+            r"{A}\s+(?:(?:should|must|may)\s+be\s+considered\s+in|enters?\s+(?:into\s+)?)\s*the\s+differential"
+            r"(?:\s+diagnosis)?\s+of\s+{B}"
         ),
         "prose:considered",
     ),
@@ -130,23 +131,18 @@ GROUPED = [
     ),
     # "A and B are easily confused": mutual, no presentation named
     re.compile(
-        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be)\s+(?:easily\s+|often\s+)?"
-        r"(?:confused|mistaken for (?:one another|each other)|difficult to (?:distinguish|tell apart))\b",
+        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be|may|can|often)\s+"
+        r"(?:easily\s+|often\s+|closely\s+)?(?:confused|mistaken for (?:one another|each other)|"
+        r"difficult to (?:distinguish|tell apart)|look (?:alike|identical|very similar)|"
+        r"resemble each other)\b",
         re.I,
     ),
 ]
 FREE_LIST = re.compile(
-    r"(?:\bthe\s+|^)differential(?:\s+diagnos[ie]s)?\s*(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$", re.I
-)
-_PRONOUN = re.compile(
-    r"^(?:(?:the|this|that)\s+)?(it|this|condition|disorder|disease|affection|malady|complaint|lesion|"
-    r"rash|eruption|they|these|one|latter)$",
+    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important)\s+)?|^)differential(?:\s+diagnos[ie]s)?\s*"
+    r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
-_VARIETY = re.compile(
-    r"^(?:the\s+|a\s+|an\s+|this\s+)?(?P<adj>[a-z-]+)\s+(?:variety|form|type|variant)$", re.I
-)
-_INTERROGATIVE = re.compile(r"^(?:what|which|who|how|why|whom)\b", re.I)
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
 _TYPES_LIST = re.compile(
     r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>(?:\be\.\s?g\.|\bi\.e\.|[^.;])+)",
@@ -341,36 +337,6 @@ def _contextual(
                 _pairs([b], "prose:contrast", lines, source, quote, context=context, anchor=a, score=0.6)
             )
     return out
-
-
-def _subject(raw: str, anchor: str | None) -> str | None:
-    """The noun phrase just before a cue: the words after the last clause break."""
-    raw = re.split(r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
-    raw = re.sub(
-        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
-        "",
-        raw,
-        flags=re.I,
-    )
-    if _INTERROGATIVE.match(raw):
-        return None
-    if (v := _VARIETY.match(raw)) and anchor:
-        return f"{v.group('adj')} {anchor}"
-    if _PRONOUN.match(raw) or not raw:
-        return anchor
-    raw = re.sub(
-        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
-        "",
-        raw,
-        flags=re.I,
-    )
-    raw = _CUT.sub("", raw)
-    if _PRONOUN.match(raw) or not raw:
-        return anchor
-    name = clean_name(raw)
-    if name and len(name.split()) <= 5:
-        return name
-    return None
 
 
 def section_relations(section: Section, anchor: str, source: str) -> list[RelationCandidate]:

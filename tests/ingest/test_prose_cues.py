@@ -167,6 +167,26 @@ def _p(a: str, b: str) -> frozenset[str]:
             "granuloma annulare",
             {_p("granuloma annulare", "sarcoidosis")},
         ),
+        # "X enters the differential diagnosis of Y"
+        (
+            ["Granuloma annulare enters the differential diagnosis of necrobiosis lipoidica."],
+            None,
+            {_p("granuloma annulare", "necrobiosis lipoidica")},
+        ),
+        # "the main differential is ..." under the section's condition
+        (
+            ["The main differential is tinea corporis."],
+            "nummular eczema",
+            {_p("nummular eczema", "tinea corporis")},
+        ),
+        # "X and Y may look alike": mutual
+        (["Morphoea and lichen sclerosus may look alike."], None, {_p("morphoea", "lichen sclerosus")}),
+        # "misdiagnosed as"
+        (
+            ["Pityriasis rosea is often misdiagnosed as tinea corporis."],
+            None,
+            {_p("pityriasis rosea", "tinea corporis")},
+        ),
         # "How does X differ from Y?"
         (["Q. How does lichen sclerosus differ from morphoea?"], None, {_p("lichen sclerosus", "morphoea")}),
     ],
