@@ -22,19 +22,23 @@ from __future__ import annotations
 import itertools
 import re
 
-from ingest.layout import is_clinical_label, label_word
-from ingest.mentions import clean_name, make_evidence, split_names
+from ingest import prose_cues as cues
+from ingest.ddx_names import _names, _subject
+from ingest.mentions import clean_name, make_evidence
 from ingest.text_units import sentences, units
-from ingest.types import Line, RelationCandidate, Section, TableGrid
+from ingest.types import Line, RelationCandidate, Section
 
 DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.)\b", re.IGNORECASE)
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
-    r"although|while|that)\b|[;.:(]|,\s+(?:which|who|but|although|whereas|as)\b|$)"
+    r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
+    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
+    r"also|is|are)\b|$)"
 )
 _BE = (
-    r"(?:is|are|(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
+    r"(?:is|are|cannot\s+(?:always\s+|easily\s+|readily\s+)?be|"
+    r"(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
     r"(?:is|are) apt to be)"
 )
 _ADV = r"(?:(?:readily|easily|usually|often|commonly|sometimes|frequently|clinically|closely|always)\s+)?"
@@ -63,6 +67,13 @@ ANCHORED = [
         "prose:distinguished",
     ),
     (_cue(r"(?:distinguish(?:es)?|differentiates?|separates?)\s+{A}\s+from\s+{B}"), "prose:distinguishes"),
+    (  # a question: "How is X distinguished from Y?"
+        _cue(
+            r"\b(?:how|when)\s+(?:is|are|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?{A}\s+(?:be\s+)?"
+            r"(?:distinguished|differentiated|told apart|separated)\s+from\s+{B}"
+        ),
+        "prose:distinguished",
+    ),
     (
         _cue(
             r"{A}\s+"
@@ -94,7 +105,8 @@ ANCHORED = [
     (_cue(r"{A}\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+{B}"), "prose:overlaps"),
     (
         _cue(
-            r"{A}\s+(?:should|must|may)\s+be\s+considered\s+in\s+the\s+differential(?:\s+diagnosis)?\s+of\s+{B}"
+            r"{A}\s+(?:(?:should|must|may)\s+be\s+considered\s+in|enters?\s+(?:into\s+)?)\s*the\s+differential"
+            r"(?:\s+diagnosis)?\s+of\s+{B}"
         ),
         "prose:considered",
     ),
@@ -119,48 +131,26 @@ GROUPED = [
     ),
     # "A and B are easily confused": mutual, no presentation named
     re.compile(
-        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be)\s+(?:easily\s+|often\s+)?"
-        r"(?:confused|mistaken for (?:one another|each other)|difficult to (?:distinguish|tell apart))\b",
+        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be|may|can|often)\s+"
+        r"(?:easily\s+|often\s+|closely\s+)?(?:confused|mistaken for (?:one another|each other)|"
+        r"difficult to (?:distinguish|tell apart)|look (?:alike|identical|very similar)|"
+        r"resemble each other)\b",
         re.I,
     ),
 ]
 FREE_LIST = re.compile(
-    r"(?:\bthe\s+|^)differential(?:\s+diagnos[ie]s)?\s*(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$", re.I
-)
-_PRONOUN = re.compile(
-    r"^(it|this|this condition|this disorder|the condition|the disease|the lesion|"
-    r"the rash|the eruption|they|these)$",
+    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important)\s+)?|^)differential(?:\s+diagnos[ie]s)?\s*"
+    r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
-_TYPES_LIST = re.compile(r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>[^.;]+)", re.I)
+_TYPES_LIST = re.compile(
+    r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>(?:\be\.\s?g\.|\bi\.e\.|[^.;])+)",
+    re.I,
+)
 # Words that make a phrase a presentation ("a red swollen leg", "blisters") rather than a condition.
-_PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
+PRESENTATION_WORDS = _PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?|lesions?|swelling)\b", re.I)
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
-_CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
-
-
-def _names(text: str) -> list[str]:
-    text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", text)
-    return [n for n in (clean_name(_CUT.sub("", p)) for p in split_names(_distribute(text))) if n]
-
-
-_ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
-
-
-def _distribute(text: str) -> str:
-    """'venous, arterial and neuropathic ulcers' -> 'venous ulcers, arterial ulcers and neuropathic ulcers'"""
-    parts = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", text.strip(" ."))
-    parts = [p for p in parts if p]
-    if (
-        len(parts) >= 2
-        and len(parts[-1].split()) == 2
-        and all(len(p.split()) == 1 and _ADJECTIVE.search(p) for p in parts[:-1])
-        and _ADJECTIVE.search(parts[-1].split()[0])
-    ):
-        head = parts[-1].split()[-1]
-        return ", ".join(f"{p} {head}" for p in parts[:-1]) + " and " + parts[-1]
-    return text
 
 
 def _pairs(
@@ -189,20 +179,38 @@ def _pairs(
     ]
 
 
-def prose_relations(section: Section, anchor: str | None, source: str) -> list[RelationCandidate]:
+def prose_relations(
+    section: Section, anchor: str | None, source: str, *, implicit: bool = False
+) -> list[RelationCandidate]:
     """Cue phrases in the sentences of a section; ``anchor`` stands for 'it' / 'this condition'."""
     out: list[RelationCandidate] = []
     title = section.title or None
+    asked: str | None = None  # the subject of the last question, for the list its answer gives
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
-        echo = unit_index < 3 and anchor is None and _echoes(unit_sentences[0][0], section.title)
-        for text, lines in unit_sentences:
-            out.extend(_anchored(text, lines, anchor, source, title))
+        echo = (
+            unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
+        )
+        for quote, lines in unit_sentences:
+            text = cues.unhedged(cues.strip_marks(quote))
+            if asked and cues.is_answer_marker(text):
+                continue  # "A." split off as a sentence of its own: the answer is the next one
+            if asked and (listed := cues.answer_list(text)):
+                out.extend(
+                    _pairs(_names(listed), "prose:answer", lines, source, quote, context=title, anchor=asked)
+                )
+            asked = None
+            if not text:
+                continue  # an old or disputed opinion states no relation
+            if (q := cues.question_subject(text)) is not None:
+                asked = _subject(q, anchor)
+            out.extend(_anchored(text, lines, anchor, source, title, quote))
+            out.extend(_contextual(text, lines, anchor, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
                     out.extend(
-                        _pairs(_names(m.group("list")), "prose:mutual", lines, source, text, context=title)
+                        _pairs(_names(m.group("list")), "prose:mutual", lines, source, quote, context=title)
                     )
                     break
                 if m and pattern is CAUSES:
@@ -215,7 +223,7 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                             "prose:causes",
                             lines,
                             source,
-                            text,
+                            quote,
                             context=ctx,
                             score=0.4,
                             mention=True,
@@ -233,9 +241,9 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                         target = clean_name(ctx)
                     if target:
                         rule = "prose:differential"
-                        out.extend(_pairs(members, rule, lines, source, text, context=title, anchor=target))
+                        out.extend(_pairs(members, rule, lines, source, quote, context=title, anchor=target))
                     else:
-                        out.extend(_pairs(members, "prose:presentation", lines, source, text, context=ctx))
+                        out.extend(_pairs(members, "prose:presentation", lines, source, quote, context=ctx))
                     break
             else:
                 m = FREE_LIST.search(text)
@@ -243,7 +251,7 @@ def prose_relations(section: Section, anchor: str | None, source: str) -> list[R
                     members = _names(m.group("list"))
                     out.extend(
                         _pairs(
-                            members, "prose:differential", lines, source, text, context=title, anchor=anchor
+                            members, "prose:differential", lines, source, quote, context=title, anchor=anchor
                         )
                     )
         if echo and section.title:
@@ -271,39 +279,64 @@ def _echoes(sentence: str, title: str) -> bool:
     """Does the unit open by talking about the section's subject ('A purpuric eruption can be ...')?"""
     if not title or not _ECHO_VERB.search(sentence):
         return False
-    words = {w for w in re.findall(r"[a-z]{4,}", title.lower())}
-    opening = set(re.findall(r"[a-z]{4,}", " ".join(sentence.lower().split()[:8])))
+    words = {w for w in re.findall(r"[a-z]{3,}", title.lower())} - {"the", "and", "for", "with"}
+    opening = set(re.findall(r"[a-z]{3,}", " ".join(sentence.lower().split()[:8])))
     return bool(words) and len(words & opening) >= min(2, len(words))
 
 
 def _anchored(
-    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
 ) -> list[RelationCandidate]:
     out: list[RelationCandidate] = []
     if not _CUE_WORDS.search(text):  # most sentences have no cue: skip the costly patterns
         return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
+            if cues.is_negated(text[: m.start("b")]):
+                continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
             others = _names(m.group("b"))
+            if rule in {"prose:distinguished", "prose:distinguishes", "prose:differs"}:
+                others += [n for f in cues.AND_FROM.finditer(text, m.end("b")) for n in _names(f.group("b"))]
             if subject and others:
                 out.extend(
-                    _pairs(others, rule, lines, source, text, context=context, anchor=subject, score=0.7)
+                    _pairs(others, rule, lines, source, quote, context=context, anchor=subject, score=0.7)
                 )
     return out
 
 
-def _subject(raw: str, anchor: str | None) -> str | None:
-    """The noun phrase just before a cue: the words after the last clause break."""
-    raw = re.split(r"[,;:()]|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
-    raw = re.sub(r"^(the|a|an|extensive|typical|classical|this)\s+", "", raw, flags=re.I)
-    raw = _CUT.sub("", raw)
-    if _PRONOUN.match(raw) or not raw:
-        return anchor
-    name = clean_name(raw)
-    if name and len(name.split()) <= 5:
-        return name
-    return None
+def _contextual(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+) -> list[RelationCandidate]:
+    """Cues whose subject is the section's condition or a contrast's two terms (:mod:`ingest.prose_cues`)."""
+    out: list[RelationCandidate] = []
+    if not cues.CONTEXT_WORDS.search(text):  # most sentences hold none of these cues: skip the patterns
+        return out
+    if anchor and (m := cues.FROM_BY.match(text)):
+        out.extend(
+            _pairs(
+                _names(m.group("b")), "prose:from-by", lines, source, quote, context=context, anchor=anchor
+            )
+        )
+    m = cues.EXCLUDED.search(text) if anchor and not text.rstrip().endswith("?") else None
+    if m and not cues.is_negated(m.group(0)):
+        names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
+    if anchor and (m := cues.NOUN_CUE.match(text)) and not cues.is_negated(text[: m.end()]):
+        out.extend(
+            _pairs(
+                _names(m.group("b")), "prose:noun-cue", lines, source, quote, context=context, anchor=anchor
+            )
+        )
+    if (m := cues.BETWEEN.search(text)) is not None and not cues.is_negated(text[: m.start("list")]):
+        out.extend(_pairs(_names(m.group("list")), "prose:between", lines, source, quote, context=context))
+    if (m := cues.CONTRAST.match(text)) is not None:
+        a, b = clean_name(m.group("a")), clean_name(m.group("b"))
+        if a and b and cues.is_condition_phrase(a) and cues.is_condition_phrase(b):
+            out.extend(
+                _pairs([b], "prose:contrast", lines, source, quote, context=context, anchor=a, score=0.6)
+            )
+    return out
 
 
 def section_relations(section: Section, anchor: str, source: str) -> list[RelationCandidate]:
@@ -311,6 +344,8 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
     out: list[RelationCandidate] = []
     for unit in units(section.lines):
         text = unit.text
+        if not unit.bullet and (len(text.split()) > 14 or re.search(r"\b(?:is|are|may|can|be|has)\b", text)):
+            continue  # a paragraph of prose: its cue phrases speak for it (prose_relations)
         head = re.split(r"\s[–—-]\s|:\s|\(", text, maxsplit=1)[0] if unit.bullet else text
         members = _names(head)
         if members:
@@ -327,54 +362,3 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
                 )
             )
     return out
-
-
-def table_relations(table: TableGrid, context: str | None, source: str) -> list[RelationCandidate]:
-    """A comparison table: condition names across the top (or down the side) are mutual differentials."""
-    members = table_members(table)
-    if len(members) < 2:
-        return []
-    line = Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
-    return _pairs(members, "table", [line], source, " | ".join(members), context=context, score=0.7)
-
-
-def table_members(table: TableGrid) -> list[str]:
-    """Names of the compared conditions, or [] when the table is not a comparison of conditions."""
-    rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
-    if len(rows) < 2:
-        return []
-    first_col = [r[0] for r in rows if r and r[0]]
-    if _distinct_labels(first_col) >= 3:
-        header_rows = []
-        for i, r in enumerate(rows):
-            if i > 0 and r[0] and is_clinical_label(r[0]):
-                break
-            header_rows.append(r)
-        return _header_names(header_rows)
-    header = rows[0]
-    if _distinct_labels([c for c in header[1:] if c]) >= 2:
-        return [n for r in rows[1:] if r[0] for n in _names(r[0])][:12]
-    return []
-
-
-def _distinct_labels(cells: list[str]) -> int:
-    """How many different clinical attributes label these cells (History, Sites, Lesion, ...)."""
-    heads = {label_word(c) for c in cells if is_clinical_label(c)}
-    return len(heads - {None})
-
-
-def _header_names(header_rows: list[list[str]]) -> list[str]:
-    if not header_rows:
-        return []
-    counts = [sum(1 for c in r if c) for r in header_rows]
-    main = counts.index(max(counts))
-    cells = list(header_rows[main])
-    for r in header_rows[main + 1 :]:  # a name wrapped onto the next grid row
-        for i, c in enumerate(r):
-            if c and i < len(cells):
-                cells[i] = (cells[i] + " " + c).strip()
-    names: list[str] = []
-    for cell in cells:
-        if cell and not is_clinical_label(cell):
-            names.extend(_names(cell))
-    return names

@@ -24,6 +24,7 @@ _CREDIT = re.compile(
 _CREDIT_INLINE = re.compile(
     r"\(?\s*(picture source|photo(graph)? courtesy|courtesy of)[^)]*\)?", re.IGNORECASE
 )
+_REMARK = re.compile(r"^\s*(?:note|nb|n\.b\.)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"^examples?\s*:?\s*", re.IGNORECASE)
 MIN_SIDE_PT = 40.0  # smaller boxes are icons, bullets and decorations
 MIN_PIXELS = 48
@@ -43,7 +44,7 @@ class FigureMatch(BaseModel):
 
     @property
     def credit(self) -> str | None:
-        text = " ".join(ln.text for ln in self.credit_lines).strip()
+        text = _EXAMPLE.sub("", " ".join(ln.text for ln in self.credit_lines).strip())
         return text or None
 
 
@@ -63,8 +64,13 @@ def skip_reason(image: ImageRef, page_width: float, page_height: float) -> str |
     return None
 
 
+# A panel letter opening a caption: "(a) Nodular melanoma", "A. Nodular melanoma", "b) ...", "(A–C)".
+_PANEL = re.compile(r"^(?:\(\s*[a-hA-H](?:\s*[–-]\s*[a-hA-H])?\s*\)|[a-hA-H][.)])\s+(?=\S)")
+
+
 def clean_caption(text: str) -> str:
-    text = _EXAMPLE.sub("", _FIGURE.sub("", text.strip()))
+    text = _FIGURE.sub("", text.strip()).lstrip("—–-: ")
+    text = _EXAMPLE.sub("", _PANEL.sub("", text))
     text = _CREDIT_INLINE.sub("", text)
     return " ".join(text.split()).strip(" .:;-–")
 
@@ -90,7 +96,7 @@ def _caption_like(line: Line, *, first: bool = True) -> bool:
         words <= 30
         and not (first and is_clinical_label(text))
         and not text.startswith(("●", "•", "-"))
-        and bool(clean_caption(text))
+        and (bool(clean_caption(text)) or bool(_CREDIT.search(text)))  # a credit line is kept apart later
     )
 
 
@@ -107,7 +113,8 @@ def _claim(line: Line, img: ImageRef) -> tuple[float, str] | None:
             return above + 25, "above"
     mid = (lb[1] + lb[3]) / 2
     gap = min(lb[0] - ib[2] if lb[0] >= ib[2] - 3 else 1e9, ib[0] - lb[2] if lb[2] <= ib[0] + 3 else 1e9)
-    if ib[1] <= mid <= ib[3] + 12 and -3 <= gap <= 40:
+    # A short label in the column beside a photo ("Vitiligo" in a glossary's left column) may sit further off.
+    if ib[1] <= mid <= ib[3] + 12 and (-3 <= gap <= 40 or (gap <= 60 and len(line.text.split()) <= 4)):
         return gap + 30, "beside"
     return None
 
@@ -122,6 +129,8 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
             got = _claim(line, img)
             if got is None or (got[1] != "below" and not _styled(line, body_size)):
                 continue
+            if _REMARK.match(line.text):  # "Note the three colours ...": a remark, a caption only if alone
+                got = (got[0] + 100, got[1])
             if li not in claims or got[0] < claims[li][0]:
                 claims[li] = (got[0], ii, got[1])
     shared: dict[int, set[int]] = {}
@@ -140,6 +149,7 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
             key=lambda i: lines[i].bbox[1],
         )
         styled = [li for li in mine if _styled(lines[li], body_size)]
+        styled = [li for li in styled if not _REMARK.match(lines[li].text)] or styled
         if any(claims[li][2] == "below" or li in shared for li in styled):
             styled = [li for li in styled if claims[li][2] == "below" or li in shared]
         plain = [li for li in mine if claims[li][2] == "below" and claims[li][0] <= 20]
@@ -222,6 +232,7 @@ def caption_diagnosis(caption: str) -> str | None:
     m = _IN_DX.search(text)
     if m and (_SIGN.match(first) or any(_POSITION.match(n) for n in notes)):
         return clean_name(_CUT_AT.sub("", m.group("dx")))
-    if any(_POSITION.match(n) for n in notes) or re.search(r"\band\b", first):
-        return None  # several photos or several conditions under one caption: no single label
+    if re.search(r"\band\b", first) or (any(_POSITION.match(n) for n in notes) and first == text.strip()):
+        return None  # several conditions under one caption: no single label
+    # "SCC – adjacent to ear (left) and glans penis (right)": one condition, several photos.
     return clean_name(first)

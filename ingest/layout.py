@@ -154,8 +154,9 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
     return running
 
 
-def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
-    """Group lines sharing a baseline (within ``tol`` points), top to bottom, each left to right."""
+def _rows(lines: list[Line], tol: float = 3.0, *, mark: bool = True) -> list[list[Line]]:
+    """Group lines sharing a baseline (within ``tol`` points), top to bottom, each left to right;
+    ``mark``: flag lines with text beside them (side heads) — never across a column gutter."""
     rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda ln: ((ln.bbox[1] + ln.bbox[3]) / 2, ln.bbox[0])):
         mid = (line.bbox[1] + line.bbox[3]) / 2
@@ -165,7 +166,7 @@ def _rows(lines: list[Line], tol: float = 3.0) -> list[list[Line]]:
             rows.append([line])
     for row in rows:
         row.sort(key=lambda ln: ln.bbox[0])
-        for left in row[:-1]:
+        for left in row[:-1] if mark else ():
             left.has_right_sibling = True
     return rows
 
@@ -214,7 +215,7 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
                     out.append(ln)
         band.clear()
 
-    for row in _rows(lines):
+    for row in _rows(lines, mark=False):
         spanning = [ln for ln in row if ln.bbox[0] < gutter - 1 and ln.bbox[2] > gutter + 1]
         if spanning:
             flush()
@@ -344,7 +345,8 @@ def _cell_text(cell: Any, words: list[Any]) -> str:
 def layout_page(page: Any, running: RunningText) -> PageLayout:
     """One page: running text removed, tables found (their lines leave the text flow), reading order."""
     height, width = page.rect.height, page.rect.width
-    lines = [ln for ln in running.take_lines(page) if not running.is_running(ln, height)]
+    taken = running.take_lines(page)
+    lines = [ln for ln in taken if not running.is_running(ln, height)]
     tables = read_tables(page, lines)
     if tables:
         lines = [ln for ln in lines if not any(_inside(ln, t.bbox) for t in tables)]
@@ -356,7 +358,24 @@ def layout_page(page: Any, running: RunningText) -> PageLayout:
         lines=reading_order(lines, width),
         images=images,
         tables=tables,
+        label=page_label(page, taken, height),
     )
+
+
+_PRINTED_NUMBER = re.compile(r"^[\s—–\-]*(\d{1,4}|[ivxlcdm]{1,7})[\s—–\-]*$", re.IGNORECASE)
+
+
+def page_label(page: Any, lines: list[Line], height: float) -> str | None:
+    """The page number a reader would cite: the PDF's page label, else a bare number printed in the
+    top or bottom margin ("117", "— 117 —", "xii")."""
+    label = page.get_label() if hasattr(page, "get_label") else ""
+    if label:
+        return label
+    for ln in lines:
+        mid = (ln.bbox[1] + ln.bbox[3]) / 2
+        if (mid < 0.1 * height or mid > 0.9 * height) and (m := _PRINTED_NUMBER.match(ln.text)):
+            return m.group(1)
+    return None
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

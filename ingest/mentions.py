@@ -98,6 +98,14 @@ GENERIC = frozenset(
     ]
 ) | {"aged skin"}
 MAX_NAME_WORDS = 7
+# Old typography: ligatured letters are spelled out in a name ("seborrhœic" -> "seborrhoeic", "hæmorrhagica"
+# -> "haemorrhagica"); diacritics stay as printed ("Schönlein") and fold only for matching (kg.names).
+_OLD_LETTERS = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ﬁ": "fi", "ﬂ": "fl", "\u00ad": ""})
+# Cross-reference marks and a query never belong to a name: "eczema*", "ringworm†", "tinea versicolor?".
+_MARKS = re.compile(r"[*†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰]+|\s*\((?:see\s+)?pp?\.\s*\d+[^)]*\)", re.IGNORECASE)
+_STRIP = " \t.:;,-–—?!" + "'\"‘’“”`"
+# Numbers, measures, links, credit lines ("Courtesy of Dr J. Smith") and questions are never names.
+_NOT_A_NAME = re.compile(r"\d{2,}|%|=|<|>|http|\bcourtesy\b|©|\bdr\.?\s|^(?:what|which|who|how|why)\b", re.I)
 _DANGLING = frozenset(
     ["in", "of", "on", "with", "and", "or", "the", "a", "an", "to", "for", "from", "by", "at", "as"]
 )
@@ -115,13 +123,13 @@ def glosses(text: str) -> tuple[str, list[str]]:
 
 def clean_name(text: str) -> str | None:
     """A bare candidate name, or None when ``text`` cannot be a diagnosis name."""
-    text, _ = glosses(text)
-    text = text.strip(" \t.:;,-–—" + _QUOTES)
-    text = _TAIL.sub("", _LEAD.sub("", text)).strip(" .:;,-–—" + _QUOTES)
+    text, _ = glosses(_MARKS.sub("", text.translate(_OLD_LETTERS)))
+    text = text.strip(_STRIP)
+    text = _TAIL.sub("", _LEAD.sub("", text)).strip(_STRIP)
     if not text or len(text) < 3 or not any(c.isalpha() for c in text):
         return None
     words = text.split()
-    if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or re.search(r"\d{2,}|%|=|<|>|http", text):
+    if len(words) > MAX_NAME_WORDS or _VERBS.search(text) or _NOT_A_NAME.search(text):
         return None
     if text.lower() in GENERIC or words[-1].lower() in _DANGLING:
         return None

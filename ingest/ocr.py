@@ -55,3 +55,23 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int = 200) -> list[Line]
         )
     textpage = page.get_textpage_ocr(language=language, dpi=dpi, full=True, tessdata=tessdata)
     return read_lines(page, textpage=textpage)
+
+
+_MARGIN_SHARE = 0.07  # running heads and page numbers sit in the top and bottom 7% of a page
+
+
+def tidy_ocr_lines(lines: list[Line], height: float) -> list[Line]:
+    """OCR lines made comparable to a text layer's: short lines in the top and bottom margins (running
+    heads, page numbers: a scan was never sampled for them) dropped."""
+    kept = [
+        ln
+        for ln in lines
+        if not (
+            len(ln.text.split()) <= 8
+            and (
+                (ln.bbox[1] + ln.bbox[3]) / 2 < _MARGIN_SHARE * height
+                or ln.bbox[1] > (1 - _MARGIN_SHARE) * height
+            )
+        )
+    ]
+    return kept

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from dermkg.errors import DermkgError, InputError
 from ingest.caption_labels import label_captions
 from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
+from ingest.synonyms import with_synonym
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
@@ -101,9 +102,10 @@ class _DocumentWriter:
             self.names.setdefault(existing.id, existing.name)
             return existing.id
         safe_synonyms = [s for s in (synonyms or []) if self.store.resolve_name(s) is None]
-        near = self.store.suggest_names(name, limit=3, min_score=self.p.suggest_min_score)
+        found = self.store.suggest_names(name, limit=3, min_score=self.p.suggest_min_score)
+        near = with_synonym(name, [m.diagnosis.name for m in found], self.summary.synonym_proposals)
         if near:
-            self.summary.suggestions[name] = [m.diagnosis.name for m in near]
+            self.summary.suggestions[name] = near
         if not self.p.dry_run:
             self.store.upsert_diagnoses(
                 [

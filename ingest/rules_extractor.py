@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ingest.ddx_rules import DDX_TITLE, prose_relations, section_relations, table_members, table_relations
+from ingest.ddx_rules import DDX_TITLE, PRESENTATION_WORDS, prose_relations, section_relations
+from ingest.ddx_tables import table_members, table_relations
 from ingest.diagnoses import (
     NOT_A_DIAGNOSIS,
     category_name,
@@ -28,7 +29,7 @@ from ingest.diagnoses import (
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
 from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
-from ingest.ocr import needs_ocr, ocr_lines
+from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.rationales import rationale_candidates
 from ingest.sections import SectionBuilder
@@ -63,19 +64,22 @@ class RulesExtractor:
         builder = SectionBuilder(running.body_size)
         state = SectionState(source_sha256)
         total = doc.page_count
+        labels: dict[int, str] = {}  # page -> printed page number, for every evidence record
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
             layout = self.layout_page(doc[index], running, chunk)
+            if layout.label:
+                labels[layout.number] = layout.label
             self.pair_figures(layout, running, state, chunk)
             for section in builder.add_page(layout):
                 state.process(section, chunk)
             if on_page is not None:
                 on_page(index + 1, total)
-            yield chunk
+            yield stamp_labels(chunk, labels)
         tail = Extraction(source_sha256=source_sha256, pages=0)
         for section in builder.finish():
             state.process(section, tail)
-        yield tail
+        yield stamp_labels(tail, labels)
 
     def extract(self, doc: Any, source_sha256: str) -> Extraction:
         """The whole document at once (for tests and evaluation)."""
@@ -88,11 +92,14 @@ class RulesExtractor:
                 f"page {page.number + 1}: not OCR'd, it holds an image over the pixel limit"
             )
         elif self.ocr and needs_ocr(page, layout.lines):
-            lines = [
-                ln
-                for ln in ocr_lines(page, language=self.ocr_language)
-                if not running.is_running(ln, layout.height)
-            ]
+            lines = tidy_ocr_lines(
+                [
+                    ln
+                    for ln in ocr_lines(page, language=self.ocr_language)
+                    if not running.is_running(ln, layout.height)
+                ],
+                layout.height,
+            )
             layout = layout.model_copy(
                 update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
             )
@@ -152,6 +159,7 @@ class SectionState:
     def __init__(self, source: str) -> None:
         self.source = source
         self.last_category: Section | None = None
+        self.presentations = PresentationGroups(source)
         self.pending: dict[
             str, tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]
         ] = {}
@@ -204,7 +212,9 @@ class SectionState:
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
             standalone = {"table", "prose:presentation", "prose:causes"}
             chunk.relations.extend(r for r in relations if r.rule in standalone)
-            chunk.relations.extend(prose_relations(section, None, self.source))
+            listed = prose_relations(section, _implicit_subject(section), self.source, implicit=True)
+            chunk.relations.extend(listed)
+            chunk.relations.extend(self.presentations.add(section, listed))
         for table in section.tables:
             chunk.relations.extend(table_relations(table, section.title or None, self.source))
             for name in table_members(table):
@@ -212,10 +222,79 @@ class SectionState:
                 chunk.diagnoses.append(DiagnosisCandidate(name=name, role="ddx", evidence=line_ev))
 
 
+class PresentationGroups:
+    """One presentation, one group: the causes a presentation's prose lists ("Other causes include
+    vasculitic ulcers ...", "e.g. idiopathic thrombocytopenic purpura") and the conditions its
+    comparison table sets side by side are all its differentials, also when the table sits on the
+    next page under the same heading."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.members: dict[str, tuple[set[str], set[str]]] = {}  # title key -> (listed, tabled)
+
+    def add(self, section: Section, relations: list[RelationCandidate]) -> list[RelationCandidate]:
+        if not section.title:
+            return []
+        key = " ".join(section.title.lower().split())
+        listed, tabled = self.members.setdefault(key, (set(), set()))
+        new_listed = {n for r in relations if r.rule == "presentation-list" for n in (r.subject, r.object)}
+        new_tabled = {n for t in section.tables for n in table_members(t)}
+        pairs = [(a, b) for a in new_listed for b in tabled | new_tabled] + [
+            (a, b) for a in listed for b in new_tabled
+        ]
+        listed |= new_listed
+        tabled |= new_tabled
+        if not pairs:
+            return []
+        ev = make_evidence(
+            self.source,
+            _table_line(section.tables[0]) if section.tables else section.lines[:1],
+            kind="ddx",
+            context=section.title,
+        )
+        seen = {(r.subject.lower(), r.object.lower()) for r in relations}
+        return [
+            RelationCandidate(
+                kind="ddx",
+                subject=a,
+                object=b,
+                rule="presentation-group",
+                score=0.4,
+                evidence=ev,
+                mention=True,
+            )
+            for a, b in sorted(set(pairs))
+            if a.lower() != b.lower() and (a.lower(), b.lower()) not in seen
+        ]
+
+
+def _implicit_subject(section: Section) -> str | None:
+    """The condition a heading without clinical sub-sections names ("IMPETIGO CONTAGIOSA", "Bowen's
+    disease"): what 'it', 'the disease' and "From X, by ..." in its paragraphs refer to."""
+    title = section.title
+    if not title or not section.lines or NOT_A_DIAGNOSIS.search(title) or is_clinical_label(title):
+        return None
+    last = title.split()[-1].lower()
+    plural = last.endswith("s") and not last.endswith(("is", "us", "ss", "ies", "pes", "'s"))
+    if plural or section.child_titles or PRESENTATION_WORDS.search(title):
+        return None  # a class of conditions or a presentation ("Itchy eruption") is no subject
+    names = heading_names(title)[0]
+    return names[0] if len(names) == 1 else None
+
+
 def _table_line(table: Any) -> list:
     from ingest.types import Line
 
     return [Line(page=table.page, text=" | ".join(table_members(table)), bbox=table.bbox, size=0)]
+
+
+def stamp_labels(chunk: Extraction, labels: dict[int, str]) -> Extraction:
+    """Evidence cites the printed page number next to the PDF page index."""
+    for item in (*chunk.diagnoses, *chunk.relations, *chunk.rationales, *chunk.figures):
+        ev = item.evidence
+        if ev.page_label is None and ev.page in labels:
+            ev.page_label = labels[ev.page]
+    return chunk
 
 
 def merge_chunks(chunks: Any, source_sha256: str) -> Extraction:

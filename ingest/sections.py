@@ -42,7 +42,15 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
     # A run-in head ("Diagnosis." before its paragraph) is a label: lowest heading rank.
     if line.has_right_sibling and len(words) <= 3 and text.endswith((".", "—", "–")):
         return (round(line.size), 0, 0) if is_clinical_label(text.rstrip(".:—– ")) else None
-    if text[-1] in ".,;":
+    if text[-1] in ",;":
+        return None
+    # "PSORIASIS." / "Psoriasis." set large or in capitals: older books end their titles with a stop.
+    titled = all(w[:1].isupper() or w in {"of", "the", "and", "in", "a"} for w in words)
+    if text[-1] == "." and not (
+        len(words) <= 6
+        and text[:-1].rstrip(".")
+        and (text.isupper() or (line.size >= body_size + 1.0 and titled))
+    ):
         return None
     bigger = line.size >= body_size + 1.0
     if not (bigger or line.bold):
@@ -145,7 +153,10 @@ class SectionBuilder:
 
 
 def _column_left_edges(lines: list[Line]) -> dict[int, float]:
+    """Where each column's text starts; a bullet glyph hanging in the margin is not text."""
     edges: dict[int, float] = {}
     for line in lines:
+        if not any(c.isalnum() for c in line.text):
+            continue
         edges[line.column] = min(edges.get(line.column, 1e9), line.bbox[0])
     return edges

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from ingest.types import Line
 
 _BULLET = re.compile(r"^\s*(?:[●•▪◦‣∙·\-–—*]|\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[.)])(\s|$)")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bet al)(?<=[.!?])\s+(?=[A-Z(‘'\"])")
+# No break after an abbreviation's stop ("e.g. Henoch-Schönlein purpura", "Fig. 3", "Dr. Smith").
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet al\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bFig\.)"
+    r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bMr\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[A-Z(‘'\"])"
+)
 
 
 @dataclass

@@ -60,6 +60,7 @@ class PageLayout(_Model):
     images: list[ImageRef] = Field(default_factory=list)
     tables: list[TableGrid] = Field(default_factory=list)
     ocr: bool = False
+    label: str | None = None  # the printed page number (PDF page label, else the number in the margin)
 
 
 class Section(_Model):
@@ -160,6 +161,9 @@ class DocumentSummary(_Model):
     warnings: list[str] = Field(default_factory=list)
     # Proposed names that look like known diagnoses (fuzzy): for curators to merge, never applied.
     suggestions: dict[str, list[str]] = Field(default_factory=dict)
+    # Printed historical names with the current name the synonym table maps them to, and its source
+    # (ingest/historical_synonyms.yaml): merge proposals for a curator, never applied.
+    synonym_proposals: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Proposed names the document only mentions (a list of causes, a caption), with no entry of their
     # own: what curators should confirm first.
     proposed_from_mentions: list[str] = Field(default_factory=list)

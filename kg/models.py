@@ -64,6 +64,7 @@ class Evidence(_Model):
     id: str = ""  # filled by :func:`kg.ids.evidence_id` when empty
     source_sha256: str
     page: int | None = None  # 1-based page number in the PDF
+    page_label: str | None = None  # the page number as printed ("117", "xii"): what a reader cites
     bbox: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in PDF points
     quote: str
     char_span: tuple[int, int] | None = None  # span of the quote in the page text

@@ -11,7 +11,7 @@ log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
 # 1. Debian packages: a browser for the e2e tests, OCR, compose validation, PDF rendering.
 need=()
-for pkg in chromium tesseract-ocr docker-compose poppler-utils; do
+for pkg in chromium tesseract-ocr docker-compose poppler-utils fonts-liberation; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

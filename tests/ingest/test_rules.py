@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.ddx_rules import prose_relations, table_members
+from ingest.ddx_rules import prose_relations
+from ingest.ddx_tables import table_members
 from ingest.diagnoses import category_name, heading_names
 from ingest.figures import caption_diagnosis, clean_caption
 from ingest.mentions import clean_name, split_names

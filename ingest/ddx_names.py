@@ -1,0 +1,97 @@
+"""Names in a differential's list: split, distributed and cut the way books write them.
+
+"venous, arterial and neuropathic ulcers" distributes its head noun; "malignancy (e.g. squamous cell
+carcinoma)" stands for its example; ", upon the scalp," is a site, not a member; cross-reference marks
+("lichen planus*", "(p. 212)") go; a one-word head keeps its site ("ringworm of the scalp").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest import prose_cues as cues
+from ingest.mentions import GENERIC, clean_name, split_names
+
+_CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
+# "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
+_ONE_WORD_SITE = re.compile(
+    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|tongue|mouth)$",
+    re.I,
+)
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
+
+
+# ", upon the scalp," inside a list names a site, not a condition.
+_SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
+
+
+def _names(text: str) -> list[str]:
+    text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
+    text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
+    text = _SITE_ASIDE.sub(",", text)
+    return [n for n in (clean_name(_cut(p)) for p in split_names(_distribute(text))) if n]
+
+
+# "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
+_GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
+_ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
+
+
+def _distribute(text: str) -> str:
+    """'venous, arterial and neuropathic ulcers' -> 'venous ulcers, arterial ulcers and neuropathic ulcers'"""
+    parts = re.split(r"\s*(?:,|\band\b|\bor\b)\s*", text.strip(" ."))
+    parts = [p for p in parts if p]
+    if (
+        len(parts) >= 2
+        and len(parts[-1].split()) == 2
+        and all(len(p.split()) == 1 and _ADJECTIVE.search(p) for p in parts[:-1])
+        and _ADJECTIVE.search(parts[-1].split()[0])
+    ):
+        head = parts[-1].split()[-1]
+        return ", ".join(f"{p} {head}" for p in parts[:-1]) + " and " + parts[-1]
+    return text
+
+
+_PRONOUN = re.compile(
+    r"^(?:(?:the|this|that)\s+)?(it|this|condition|disorder|disease|affection|malady|complaint|lesion|"
+    r"rash|eruption|they|these|one|latter)$",
+    re.I,
+)
+_VARIETY = re.compile(
+    r"^(?:the\s+|a\s+|an\s+|this\s+)?(?P<adj>[a-z-]+)\s+(?:variety|form|type|variant)$", re.I
+)
+_INTERROGATIVE = re.compile(r"^(?:what|which|who|how|why|whom)\b", re.I)
+
+
+def _subject(raw: str, anchor: str | None) -> str | None:
+    """The noun phrase just before a cue: the words after the last clause break."""
+    raw = re.split(r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
+    raw = re.sub(
+        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
+        "",
+        raw,
+        flags=re.I,
+    )
+    if _INTERROGATIVE.match(raw):
+        return None
+    if (v := _VARIETY.match(raw)) and anchor:
+        return f"{v.group('adj')} {anchor}"
+    if _PRONOUN.match(raw) or not raw:
+        return anchor
+    raw = re.sub(
+        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
+        "",
+        raw,
+        flags=re.I,
+    )
+    raw = _CUT.sub("", raw)
+    if _PRONOUN.match(raw) or not raw:
+        return anchor
+    name = clean_name(raw)
+    if name and len(name.split()) <= 5:
+        return name
+    return None

@@ -1,0 +1,64 @@
+"""Comparison tables: the conditions a table compares are mutual differentials.
+
+A table whose first column holds clinical attributes (History, Sites, Lesion, ...) compares the
+conditions named across its top; one whose header row holds the attributes compares the conditions
+down its side.
+"""
+
+from __future__ import annotations
+
+from ingest.ddx_names import _names
+from ingest.ddx_rules import _pairs
+from ingest.layout import is_clinical_label, label_word
+from ingest.types import Line, RelationCandidate, TableGrid
+
+
+def table_relations(table: TableGrid, context: str | None, source: str) -> list[RelationCandidate]:
+    """A comparison table: condition names across the top (or down the side) are mutual differentials."""
+    members = table_members(table)
+    if len(members) < 2:
+        return []
+    line = Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
+    return _pairs(members, "table", [line], source, " | ".join(members), context=context, score=0.7)
+
+
+def table_members(table: TableGrid) -> list[str]:
+    """Names of the compared conditions, or [] when the table is not a comparison of conditions."""
+    rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        return []
+    first_col = [r[0] for r in rows if r and r[0]]
+    if _distinct_labels(first_col) >= 3:
+        header_rows = []
+        for i, r in enumerate(rows):
+            if i > 0 and r[0] and is_clinical_label(r[0]):
+                break
+            header_rows.append(r)
+        return _header_names(header_rows)
+    header = rows[0]
+    if _distinct_labels([c for c in header[1:] if c]) >= 2:
+        return [n for r in rows[1:] if r[0] for n in _names(r[0])][:12]
+    return []
+
+
+def _distinct_labels(cells: list[str]) -> int:
+    """How many different clinical attributes label these cells (History, Sites, Lesion, ...)."""
+    heads = {label_word(c) for c in cells if is_clinical_label(c)}
+    return len(heads - {None})
+
+
+def _header_names(header_rows: list[list[str]]) -> list[str]:
+    if not header_rows:
+        return []
+    counts = [sum(1 for c in r if c) for r in header_rows]
+    main = counts.index(max(counts))
+    cells = list(header_rows[main])
+    for r in header_rows[main + 1 :]:  # a name wrapped onto the next grid row
+        for i, c in enumerate(r):
+            if c and i < len(cells):
+                cells[i] = (cells[i] + " " + c).strip()
+    names: list[str] = []
+    for cell in cells:
+        if cell and not is_clinical_label(cell):
+            names.extend(_names(cell))
+    return names

@@ -1,0 +1,210 @@
+"""Differentials stated in prose the way books of every era state them, and what cancels them.
+
+:mod:`ingest.ddx_rules` holds the anchored cue verbs ("is distinguished from", "resembles", ...). This
+module adds the shapes that need the section's subject or the sentence's neighbours:
+
+- "From X, by the absence of ..." / "... and from Y by ...": X pairs with the subject of the section;
+- contrast sentences: "In X the lesions are ..., whereas (while, but; ';') in Y ..." pair X with Y;
+- "X must be excluded" / "should be ruled out": X pairs with the section's subject;
+- question-and-answer books: "How is X distinguished from Y?", "How does X differ from Y?" (the
+  anchored verbs), and questions whose answer holds the list: "With what diseases may X be confounded?
+  A. With Y, Z and W.", "What conditions simulate X?", "What is the differential diagnosis of X?",
+  "What must be excluded in X?";
+- and what cancels a cue: a negation in the cue's own clause ("is not to be confounded with") and a
+  hedge anywhere in the sentence ("formerly thought", "it has been suggested", "disputed").
+  A negated *difficulty* ("cannot be distinguished from", "not easily told apart") states a
+  differential and is kept.
+
+Every pattern is a shape of language, not one book's sentence: the development corpus
+(``tests/ingest/corpus_texts.py``) and its gold measure them together with the handbook.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Cross-reference marks and page references never belong to a name: "lichen planus*", "(p. 212)",
+# "ringworm†", "(see p. 48)", "(Fig. 3)", "(q.v.)", superscript note numbers.
+_XREF = re.compile(
+    r"\s*\((?:(?:see|cf\.?)\s+)?(?:pp?\.|page|fig(?:ure)?s?\.?|plate|chap(?:ter)?\.?|q\.\s?v\.)[^()]*\)"
+    r"|[*†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+",
+    re.IGNORECASE,
+)
+
+
+def strip_marks(text: str) -> str:
+    """'lichen planus* (p. 124)' -> 'lichen planus'."""
+    return _XREF.sub("", text)
+
+
+_HEDGE = re.compile(
+    r"\b(?:formerly|once|previously|long|erroneously|wrongly)\s+(?:been\s+)?(?:thought|believed|regarded|"
+    r"considered|classed|classified|held|supposed)\b|\bwas\s+(?:once\s+)?thought\b|"
+    r"\bit\s+has\s+been\s+(?:suggested|claimed|proposed|argued)\b|\bhave\s+suggested\b|\bnever\s+proved\b|"
+    r"\bremains?\s+disputed\b|\bis\s+disputed\b|\bso-called\b",
+    re.IGNORECASE,
+)
+_NEG = re.compile(r"\b(?:not|never|no|nor|neither|unlike)\b|n['’]t\b", re.IGNORECASE)
+# A negated difficulty or frequency states the differential: "cannot be distinguished", "not easily
+# told apart", "not infrequently mistaken for"; so does a warning: "must not be confounded with", "is not to
+# be mistaken for" (old books' way of saying "take care to distinguish").
+_POSITIVE_NEG = re.compile(
+    r"\b(?:cannot|can\s+not|can['’]t)\b|\b(?:must|should|ought)\s+(?:not|never)\b|\bnot\s+to\s+be\b|\bnot\s+(?:always|easily|readily|infrequently|uncommonly|rarely|seldom|"
+    r"unusually|possible|easy)\b|\bno\s+means\s+easy\b",
+    re.IGNORECASE,
+)
+
+
+def is_hedged(sentence: str) -> bool:
+    """The sentence reports an old or disputed opinion: it states no relation."""
+    return bool(_HEDGE.search(sentence))
+
+
+_CLAUSE = re.compile(r"(?=[,;]\s*(?:although|though|but|while|whereas)\b)|;\s+")
+
+
+def unhedged(sentence: str) -> str:
+    """The sentence without its hedged clauses: "It may mimic a spider bite, although it was once
+    regarded as gangrene" keeps its first clause; "It has been suggested, but never proved, that ..."
+    keeps nothing."""
+    if not is_hedged(sentence):
+        return sentence
+    return " ".join(c for c in _CLAUSE.split(sentence) if not is_hedged(c)).strip()
+
+
+def is_negated(head: str) -> bool:
+    """``head``: the cue's clause up to the cue verb ('Psoriasis is not to be confounded')."""
+    clause = re.split(r"[,;:]\s|\b(?:but|although|though|whereas|while)\b", head)[-1]
+    return bool(_NEG.search(clause)) and not _POSITIVE_NEG.search(clause)
+
+
+# A cheap gate: a sentence without any of these words has no contextual cue.
+CONTEXT_WORDS = re.compile(
+    r"^\s*(?:(?:and|or|but|yet)\s+)?(?:from|in|confusion|differentiation|distinction)\b|exclud|ruled out|"
+    r"eliminat|\bbetween\b",
+    re.IGNORECASE,
+)
+_NAME = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,60}}?)"
+# "From seborrhoeic eczema, by the greasy scales": opening a sentence under the condition it compares.
+FROM_BY = re.compile(
+    r"^(?:and\s+|or\s+)?from\s+(?:the\s+|a\s+|an\s+)?" + _NAME.format("b") + r",?\s+"
+    r"(?:by|in|through|owing to|because of|on account of|chiefly by|mainly by|principally by)\b",
+    re.IGNORECASE,
+)
+# "..., and from pemphigus by the crusts": a further object of a distinguished/differs cue.
+AND_FROM = re.compile(
+    r"(?:[,;]\s*|\s+)(?:and|or|also|as well as)\s+(?:also\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
+    + _NAME.format("b")
+    + r"(?=,?\s+(?:by|in|through|owing to|because of|chiefly|mainly)\b|\s*[.;,]|\s*$)",
+    re.IGNORECASE,
+)
+# "In psoriasis the scales are ..., whereas in chronic eczema the surface ...".
+_DET = r"(?=\s+(?:the|there|it|its|a|an|all|both|lesions?|bullae|bullæ|scales?|patients?|itching|pain)\b)"
+CONTRAST = re.compile(
+    r"^in\s+(?:the\s+)?"
+    + _NAME.format("a")
+    + _DET
+    + r".{5,}?(?:[,;]\s*(?:whereas|while|but)?|\s+(?:whereas|while))"
+    r"\s+in\s+(?:the\s+)?" + _NAME.format("b") + _DET,
+    re.IGNORECASE,
+)
+_NOT_CONDITION = re.compile(
+    r"^(?:children|childhood|adults?|infants?|infancy|women|men|patients?|the elderly|old age|winter|summer|"
+    r"general|practice|most|many|some|such|these|those|this|that|both|each|either|addition|particular|"
+    r"contrast|short|fact|the past|dark skin|darker skin|white skin|others?|all|which|what|whom)\b",
+    re.IGNORECASE,
+)
+
+
+def is_condition_phrase(name: str) -> bool:
+    return not _NOT_CONDITION.match(name.strip())
+
+
+# "The diagnosis lies between X, Y and Z": the members are mutual differentials.
+BETWEEN = re.compile(
+    r"\b(?:the\s+)?(?:differential\s+)?diagnosis\s+(?:lies|rests|is)\s+(?:chiefly\s+|mainly\s+|usually\s+)?"
+    r"between\s+(?P<list>.+?)\.?$",
+    re.IGNORECASE,
+)
+# "Confusion with X is possible", "Differentiation from X may need a biopsy": X pairs with the subject.
+NOUN_CUE = re.compile(
+    r"^(?:(?:but|and|yet)\s+)?(?:confusion|differentiation|distinction)\s+(?:with|from)\s+(?:the\s+|a\s+|an\s+)?"
+    + _NAME.format("b")
+    + r"(?=\s+(?:is|are|may|can|must|should|requires?|rests?|needs?|depends?)\b)",
+    re.IGNORECASE,
+)
+# "A lichenoid drug eruption must be excluded": pairs with the section's subject.
+EXCLUDED = re.compile(
+    r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+"
+    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated)\b",
+    re.IGNORECASE,
+)
+
+# Questions whose answer (the next paragraph, "A. ...") lists the differentials of X.
+_Q = r"^(?:q(?:uestion)?\.?\s*\d*[.:]?\s*)?"
+_X = r"(?P<x>[A-Za-z][\w'’\- ]{2,60}?)"
+QUESTIONS = [
+    re.compile(
+        _Q + r"(?:with|from)\s+what\s+(?:\w+\s+){0,2}?(?:may|can|might|is|are|should|must|could)\s+"
+        r"(?:the\s+)?"
+        + _X
+        + r"\s+be\s+(?:\w+\s+)?(?:confounded|confused|mistaken|distinguished|differentiated)\b"
+        r"[^?]*\?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        _Q
+        + r"what\s+(?:\w+\s+){0,2}?(?:simulates?|mimics?|resembles?|imitates?|may\s+simulate|may\s+resemble|"
+        r"may\s+mimic)\s+(?:the\s+)?" + _X + r"\s*\?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        _Q + r"what\s+(?:\w+\s+){0,2}?(?:may|can|might|is|are)\s+(?:often\s+|commonly\s+)?be\s+"
+        r"(?:mistaken|confused|confounded)\s+(?:for|with)\s+(?:the\s+)?" + _X + r"\s*\?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        _Q + r"what\s+(?:is|are)\s+the\s+(?:\w+\s+)?differential(?:\s+diagnos[ie]s)?\s+(?:of|for|in)\s+"
+        r"(?:the\s+)?" + _X + r"\s*\?",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        _Q
+        + r"what\s+(?:\w+\s+){0,2}?(?:must|should|has to|have to)\s+be\s+(?:excluded|ruled out|considered)\s+"
+        r"(?:in|before|when)\s+(?:(?:a|the)\s+)?(?:patients?\s+with\s+|(?:the\s+)?diagnosis\s+of\s+)?"
+        r"(?:a\s+|an\s+)?" + _X + r"\s*\?",
+        re.IGNORECASE,
+    ),
+]
+_ANSWER = re.compile(r"^(?:a(?:ns(?:wer)?)?\.?\s*\d*[.:]\s*|answer:\s*)", re.IGNORECASE)
+_ANSWER_LEAD = re.compile(r"^(?:(?:with|by|from|chiefly|mainly|principally|yes|no)[,.]?\s+)+", re.IGNORECASE)
+_ANSWER_TAIL = re.compile(
+    r",?\s+(?:for example|for instance|e\.\s?g\.|such as|especially|particularly|as from|when|which|who)"
+    r"\b.*$",
+    re.IGNORECASE,
+)
+
+
+def question_subject(text: str) -> str | None:
+    """The condition a question asks the differentials of, when its answer will list them."""
+    if "?" not in text:
+        return None
+    for pattern in QUESTIONS:
+        m = pattern.search(text.strip())
+        if m:
+            return m.group("x")
+    return None
+
+
+def is_answer_marker(text: str) -> bool:
+    return bool(re.fullmatch(r"(?:a|ans|answer)\.?:?", text.strip(), re.IGNORECASE))
+
+
+def answer_list(text: str) -> str | None:
+    """The sentence after a question: 'A. With scabies, bullous pemphigoid and erythema multiforme.'
+    -> the list (the 'A.' marker is optional: the sentence follows the question)."""
+    m = _ANSWER.match(text.strip())
+    rest = text.strip()[m.end() :] if m else text.strip()
+    first = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0].rstrip(".")
+    first = _ANSWER_TAIL.sub("", _ANSWER_LEAD.sub("", first))
+    return first if first and not re.search(r"\b(?:is|are|was|were|has|have|shows?)\b", first) else None
