@@ -1,0 +1,189 @@
+"""The trajectory validator: every claim a target makes must be true of the image or of the graph.
+
+It reads a row's target sentence by sentence (any wording, the templates of :mod:`synth.wording`
+and an LLM's alike) and rejects it for
+
+- **bookkeeping**: source tags, store wording, ids ("(source: isic)", "no recorded taxonomy");
+- **vocabulary**: a lesion condition outside benign / malignant / precancerous in situ;
+- **DDx wording for a non-neighbour**: "differential" on a pair with no accepted DDx edge;
+- **observation not recorded**: "this lesion shows F" where the image's findings lack F, or say
+  F was assessed and absent (inverted polarity), and the reverse for "no F";
+- **unsupported / contradicted claims**: a finding said of a diagnosis with no accepted finding
+  assertion (or one with the opposite relation), or whose assertion is not in the row's provenance.
+
+Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from synth.knowledge import FindingKnowledge
+from synth.types import TrajectoryRow
+
+_BOOKKEEPING = re.compile(
+    r"\(source:|\bsource:|curated graph|knowledge graph|\bno recorded\b|\brecorded in the\b|\brevision \d|"
+    r"\bassertion\b|\bprovenance\b|\b(?:a|c|e)-[0-9a-f]{16}\b|\bfnd-|\bdermkg\b",
+    re.IGNORECASE,
+)
+_VOCAB = re.compile(r"\bpre-?malignant\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_TAGS = re.compile(r"<thinking>(.*?)</thinking>\s*<diagnosis>(.*?)</diagnosis>", re.DOTALL)
+_OBSERVATION = re.compile(r"\b(?:this lesion|the lesion|this image|here|it is located)\b", re.IGNORECASE)
+_NOT_SEEN = re.compile(r"\b(?:is|are) not seen\b|\bnot (?:seen|present|observed)\b|\babsent\b", re.IGNORECASE)
+_NEGATED = re.compile(r"^\s*no\b|\bno\b|\bnot\b|\bwithout\b|\babsent\b", re.IGNORECASE)
+_AGAINST = re.compile(
+    r"\bargues? against\b|\bagainst\b|\bunusual (?:in|for)\b|\bnot (?:typical|expected|characteristic)\b|"
+    r"\brules? out\b|\bunlikely\b|\buncommon\b|\brare in\b|\batypical for\b",
+    re.IGNORECASE,
+)
+_COMPARATIVE = re.compile(r"\b(?:over|rather than|instead of|than)\s*$", re.IGNORECASE)
+DDX_SOURCES = {"ddx", "ddx_parent", "ddx_child"}
+
+
+class RowVerdict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    reasons: list[str] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+
+class ValidationReport(BaseModel):
+    """Counts and examples of one validation pass (the report and the dataset card show them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: int = 0
+    passed: int = 0
+    rejected: int = 0
+    reasons: dict[str, int] = Field(default_factory=dict)  # reason kind -> rows
+    examples: list[RowVerdict] = Field(default_factory=list)  # a few rejected rows with reasons
+    rows_per_second: float | None = None
+
+
+@dataclass
+class ValidationContext:
+    """What the validator checks against: accepted findings, diagnosis names, accepted DDx edges."""
+
+    knowledge: FindingKnowledge
+    names: dict[str, str]  # diagnosis id -> name
+    ddx_ids: set[str] = field(default_factory=set)  # accepted DDx assertion ids
+    _name_re: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    def name_pattern(self, ids: tuple[str, ...]) -> re.Pattern[str]:
+        if ids not in self._name_re:
+            names = sorted({self.names.get(i, i) for i in ids if i}, key=len, reverse=True)
+            alts = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+            self._name_re[ids] = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
+        return self._name_re[ids]
+
+
+def _kind(reason: str) -> str:
+    return reason.split(":", 1)[0]
+
+
+def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """Reasons to reject ``row`` ([] when every sentence checks out)."""
+    reasons: list[str] = []
+    m = _TAGS.fullmatch(row.completion.strip())
+    if m is None:
+        return ["format: target is not <thinking>…</thinking><diagnosis>…</diagnosis>"]
+    thinking, diagnosis = m.group(1), m.group(2)
+    for text in (thinking, diagnosis):
+        if hit := _BOOKKEEPING.search(text):
+            reasons.append(f"bookkeeping text: {hit.group(0)!r}")
+        if hit := _VOCAB.search(text):
+            reasons.append(f"vocabulary: {hit.group(0)!r} (use benign / malignant / precancerous in situ)")
+    if not thinking.strip():
+        reasons.append("no observation: empty thinking")
+    ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
+    names_re = ctx.name_pattern(ids)
+    by_name = {ctx.names.get(i, i).lower(): i for i in ids}
+    observed, unseen = set(row.observed), set(row.not_observed)
+    listed = set(row.provenance.assertion_ids)
+    ddx_ok = row.partner_source in DDX_SOURCES and row.ddx_assertion_id in ctx.ddx_ids
+    for sentence in _SENTENCE.split(thinking.strip()):
+        if "differential" in sentence.lower() and row.partner_diagnosis and not ddx_ok:
+            reasons.append("ddx wording for a non-neighbour: " + sentence)
+        mentions = [(mm.start(), by_name.get(mm.group(0).lower())) for mm in names_re.finditer(sentence)]
+        masked = names_re.sub(lambda mm: " " * len(mm.group(0)), sentence)
+        found = ctx.knowledge.lexicon.find(masked)
+        if not found:
+            continue
+        not_seen = bool(_NOT_SEEN.search(sentence))
+        if _OBSERVATION.search(sentence):
+            for f in found:
+                neg = f.negated or not_seen or bool(_NEGATED.match(sentence))
+                if neg and f.concept not in unseen:
+                    why = "inverted polarity" if f.concept in observed else "not recorded"
+                    reasons.append(f"observation {why}: no {f.surface}")
+                elif not neg and f.concept not in observed:
+                    why = "inverted polarity" if f.concept in unseen else "not recorded"
+                    reasons.append(f"observation {why}: {f.surface}")
+        if not mentions:
+            continue
+        for f in found:
+            after = [(p, d) for p, d in mentions if p > f.position]
+            before = [(p, d) for p, d in mentions if p <= f.position]
+            pos, dx = after[0] if after else before[-1]
+            if dx is None:
+                continue
+            lo, hi = (f.position, pos) if after else (pos, f.position)
+            between = masked[lo:hi]
+            if _COMPARATIVE.search(masked[:pos]):
+                continue  # "favours X over Y": a conclusion, not a finding of Y
+            claimed = "against" if _AGAINST.search(between) else "typical"
+            reasons += _check_claim(ctx, dx, f.concept, f.surface, claimed, listed)
+    return list(dict.fromkeys(reasons))
+
+
+def _check_claim(
+    ctx: ValidationContext, dx: str, finding: str, surface: str, claimed: str, listed: set[str]
+) -> list[str]:
+    name = ctx.names.get(dx, dx)
+    accepted = ctx.knowledge.relation(dx, finding)
+    if accepted is None:
+        return [f"unsupported claim: {surface} ({claimed}) of {name} has no accepted finding assertion"]
+    relation, aid = accepted
+    if (claimed == "against") != (relation == "against"):
+        return [f"contradicted claim: {surface} said {claimed} of {name}, accepted as {relation}"]
+    if aid not in listed:
+        return [f"claim not in provenance: {surface} of {name} ({aid})"]
+    return []
+
+
+def validate_rows(
+    rows: list[TrajectoryRow], ctx: ValidationContext, *, examples: int = 5
+) -> tuple[list[TrajectoryRow], list[tuple[TrajectoryRow, list[str]]], ValidationReport]:
+    """(passing rows, [(rejected row, reasons)], report)."""
+    import time
+
+    started = time.perf_counter()
+    ok: list[TrajectoryRow] = []
+    bad: list[tuple[TrajectoryRow, list[str]]] = []
+    kinds: Counter[str] = Counter()
+    for row in rows:
+        reasons = validate_row(row, ctx)
+        if reasons:
+            bad.append((row, reasons))
+            kinds.update({_kind(r) for r in reasons})
+        else:
+            ok.append(row)
+    seconds = time.perf_counter() - started
+    report = ValidationReport(
+        rows=len(rows),
+        passed=len(ok),
+        rejected=len(bad),
+        reasons=dict(sorted(kinds.items())),
+        examples=[RowVerdict(id=r.id, reasons=why) for r, why in bad[:examples]],
+        rows_per_second=round(len(rows) / seconds, 1) if seconds > 0 and rows else None,
+    )
+    return ok, bad, report

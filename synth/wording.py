@@ -1,0 +1,141 @@
+"""How observations and accepted claims are worded in a target — the sentences a clinician says.
+
+Observations are worded only as observations of this image ("This lesion shows …", "No … is seen");
+diagnosis-level sentences only from :class:`synth.types.Claim` (an accepted finding assertion):
+"F is typical of D." / "F can be seen in D." / "F argues against D." / "F, typical of D, is not
+seen in this lesion." The validator (:mod:`synth.validator`) reads exactly these forms back, and
+any other wording (an LLM's) through the same finding and diagnosis matchers.
+"""
+
+from __future__ import annotations
+
+from synth.knowledge import FindingKnowledge
+from synth.types import Argument, Claim
+
+# criterion-level concepts: named in "No … is seen" when the whole criterion is absent, and left out
+# of "This lesion shows …" when a specific value is listed
+GENERIC = {
+    "fnd-pigment-network": "pigment network",
+    "fnd-streaks": "streaks",
+    "fnd-blotch": "blotches",
+    "fnd-regression-structures": "regression structures",
+    "fnd-dots-and-globules": "dots and globules",
+    "fnd-blue-whitish-veil": "blue-whitish veil",
+    "fnd-vascular-structures": "vascular structures",
+}
+PHRASE = {
+    "fnd-blue-whitish-veil": "a blue-whitish veil",
+    "fnd-typical-pigment-network": "a typical pigment network",
+    "fnd-atypical-pigment-network": "an atypical pigment network",
+    "fnd-blue-areas-regression-structures": "regression structures with blue areas",
+    "fnd-white-areas-regression-structures": "regression structures with white areas",
+    "fnd-combinations-regression-structures": "regression structures with blue and white areas",
+    "fnd-within-regression-vascular-structures": "vessels within regression structures",
+    "fnd-blotch": "a blotch",
+}
+ELEVATION = {"fnd-flat": "flat", "fnd-palpable": "palpable", "fnd-nodule": "nodular"}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: list[str], conj: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} {items[-1]}"
+
+
+def noun(knowledge: FindingKnowledge, finding: str) -> str:
+    """The finding as the subject of a claim ("atypical pigment network", "a location on the back")."""
+    info = knowledge.findings.get(finding)
+    name = info.name if info else finding.removeprefix("fnd-").replace("-", " ")
+    if finding in ELEVATION:
+        return f"a {ELEVATION[finding]} lesion"
+    if info and info.type == "site":
+        return f"a location on the {name}"
+    if finding == "fnd-blue-whitish-veil":
+        return "blue-whitish veil"
+    return PHRASE.get(finding, name).removeprefix("a ").removeprefix("an ") if finding in PHRASE else name
+
+
+def _object(knowledge: FindingKnowledge, finding: str) -> str:
+    info = knowledge.findings.get(finding)
+    return PHRASE.get(finding) or (info.name if info else finding.removeprefix("fnd-").replace("-", " "))
+
+
+def observation_sentences(
+    knowledge: FindingKnowledge, observed: list[str], not_observed: list[str]
+) -> list[str]:
+    """This image's findings, as observations only."""
+    sites = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "site"]
+    elevation = [f for f in observed if f in ELEVATION]
+    specific = {f for f in observed if f not in GENERIC}
+    shown = [
+        _object(knowledge, f)
+        for f in observed
+        if f not in sites and f not in elevation and not (f in GENERIC and _has_specific(f, specific))
+    ]
+    out: list[str] = []
+    if shown:
+        out.append(f"This lesion shows {join(shown)}.")
+    absent = [GENERIC[f] for f in not_observed if f in GENERIC]
+    if absent:
+        verb = "is" if len(absent) == 1 and not absent[0].endswith("s") else "are"
+        out.append(f"No {join(absent, 'or')} {verb} seen.")
+    if elevation:
+        out.append(f"The lesion is {ELEVATION[elevation[0]]}.")
+    if sites:
+        out.append(f"It is located on the {knowledge.findings[sites[0]].name}.")
+    return out
+
+
+_SPECIFIC_OF = {
+    "fnd-pigment-network": ("fnd-typical-pigment-network", "fnd-atypical-pigment-network"),
+    "fnd-streaks": ("fnd-regular-streaks", "fnd-irregular-streaks"),
+    "fnd-dots-and-globules": ("fnd-regular-dots-and-globules", "fnd-irregular-dots-and-globules"),
+    "fnd-regression-structures": (
+        "fnd-blue-areas-regression-structures",
+        "fnd-white-areas-regression-structures",
+        "fnd-combinations-regression-structures",
+    ),
+    "fnd-blotch": (
+        "fnd-diffuse-regular-pigmentation",
+        "fnd-diffuse-irregular-pigmentation",
+        "fnd-localized-regular-pigmentation",
+        "fnd-localized-irregular-pigmentation",
+    ),
+}
+
+
+def _has_specific(generic: str, specific: set[str]) -> bool:
+    if generic == "fnd-vascular-structures":
+        return any(f.endswith("vessels") or "vascular" in f for f in specific)
+    if generic == "fnd-blue-whitish-veil":
+        return False
+    return any(s in specific for s in _SPECIFIC_OF.get(generic, ()))
+
+
+def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
+    f, d = noun(knowledge, claim.finding), names[claim.diagnosis]
+    if not claim.seen:
+        return f"{_cap(f)}, typical of {d}, is not seen in this lesion."
+    if claim.relation == "typical":
+        return f"{_cap(f)} is typical of {d}."
+    if claim.relation == "possible":
+        return f"{_cap(f)} can be seen in {d}."
+    return f"{_cap(f)} argues against {d}."
+
+
+def ddx_sentence(primary: str, partner: str) -> str:
+    return f"The differential diagnosis of {primary} includes {partner}."
+
+
+def contrast_sentence(partner: str) -> str:
+    return f"For contrast, consider {partner}."
+
+
+def reasoning(knowledge: FindingKnowledge, arg: Argument) -> str:
+    """ρ of the grounded comparator: the argument's claims, nothing else."""
+    names = {arg.favoured: arg.favoured_name, arg.other: arg.other_name}
+    return " ".join(claim_sentence(knowledge, c, names) for c in arg.claims)
