@@ -42,6 +42,7 @@ def export_store(store: GraphStore) -> GraphExport:
         revision=store.revision(),
         sources=sorted(store.list_sources(), key=lambda s: s.sha256),
         diagnoses=sorted(store.list_diagnoses(), key=lambda d: d.id),
+        findings=sorted(store.list_findings(), key=lambda f: f.id),
         assertions=sorted(store.iter_assertions(), key=lambda a: a.id),
         cases=sorted(store.list_cases(), key=lambda c: c.id),
         label_maps=sorted(store.get_label_map(), key=lambda m: (m.dataset, m.label)),
@@ -54,7 +55,8 @@ def export_json(export: GraphExport, *, names: bool = False) -> dict[str, Any]:
     diagnosis (a readable variant that does not round-trip)."""
     data = export.model_dump(mode="json")
     if names:
-        by_id = {d.id: d.name for d in export.diagnoses}
+        by_id = {f.id: f.name for f in export.findings}
+        by_id.update({d.id: d.name for d in export.diagnoses})
         for d in export.diagnoses:
             by_id.update({alias: d.name for alias in d.aliases})
         for a in data["assertions"]:
@@ -97,12 +99,24 @@ def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
     import networkx as nx
 
     g = nx.MultiDiGraph()
-    label = {d.id: d.name for d in export.diagnoses}
+    label = {f.id: f.name for f in export.findings}
+    label.update({d.id: d.name for d in export.diagnoses})
     node = (lambda i: label.get(i, i)) if names else (lambda i: i)
+    for f in export.findings:
+        g.add_node(
+            node(f.id),
+            id=f.id,
+            node_type="finding",
+            name=f.name,
+            synonyms="|".join(f.synonyms),
+            finding_type=f.type,
+            status=f.status,
+        )
     for d in export.diagnoses:
         g.add_node(
             node(d.id),
             id=d.id,
+            node_type="diagnosis",
             name=d.name,
             synonyms="|".join(d.synonyms),
             malignancy=d.malignancy or "",
@@ -116,6 +130,7 @@ def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
             key=a.id,
             id=a.id,
             kind=a.kind,
+            relation=a.relation or "",
             status=a.status,
             origin=a.origin,
             score=-1.0 if a.score is None else a.score,
@@ -142,12 +157,24 @@ def _write_csv(export: GraphExport, out: Path, *, names: bool) -> list[Path]:
             "status",
             "aliases",
         ],
-        "assertions": ["id", "kind", "subject", "object", "status", "origin", "score", "reviewed_by", "note"],
+        "findings": ["id", "name", "synonyms", "type", "description", "status", "origin"],
+        "assertions": [
+            "id",
+            "kind",
+            "subject",
+            "object",
+            "relation",
+            "status",
+            "origin",
+            "score",
+            "reviewed_by",
+            "note",
+        ],
         "cases": ["id", "diagnosis", "image_sha256", "image_path", "status", "rationale"],
         "evidence": ["owner", "id", "source_sha256", "page", "bbox", "quote"],
     }
     rows: dict[str, list[dict[str, Any]]] = {
-        name: data[name] for name in ("diagnoses", "assertions", "cases")
+        name: data[name] for name in ("diagnoses", "findings", "assertions", "cases")
     }
     rows["evidence"] = [
         {"owner": owner["id"], **ev}
@@ -181,6 +208,7 @@ class RestoreReport(BaseModel):
     format: Literal["graph-json"] = "graph-json"
     path: str
     diagnoses: int
+    findings: int
     assertions: int
     cases: int
     label_maps: int
@@ -195,6 +223,7 @@ def restore_graph_json(store: GraphStore, path: Path) -> RestoreReport:
     return RestoreReport(
         path=str(path),
         diagnoses=len(export.diagnoses),
+        findings=len(export.findings),
         assertions=len(export.assertions),
         cases=len(export.cases),
         label_maps=len(export.label_maps),

@@ -25,8 +25,13 @@ def diagnosis_id(name: str) -> str:
     return slugify(name)
 
 
+def finding_id(name: str) -> str:
+    """Finding ids live apart from diagnosis ids: 'Blue-white veil' -> 'fnd-blue-white-veil'."""
+    return "fnd-" + slugify(name)
+
+
 def canonical_pair(kind: AssertionKind, subject: str, object: str) -> tuple[str, str]:
-    """DDx is symmetric: stored once with subject < object. is_a keeps its direction."""
+    """DDx is symmetric: stored once with subject < object. is_a and finding keep their direction."""
     if kind == "ddx" and object < subject:
         return object, subject
     return subject, object

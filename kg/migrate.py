@@ -23,7 +23,7 @@ from kg.store import GraphStore, make_store
 
 __all__ = ["MigrateReport", "MigrationError", "migrate", "redact_url"]
 
-_SECTIONS = ("sources", "diagnoses", "assertions", "cases", "label_maps", "events")
+_SECTIONS = ("sources", "diagnoses", "findings", "assertions", "cases", "label_maps", "events")
 
 
 class MigrationError(DermkgError):

@@ -11,11 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 Malignancy = Literal["benign", "malignant", "premalignant"]
-AssertionKind = Literal["is_a", "ddx"]
-Origin = Literal["import", "rules", "llm", "human"]
+AssertionKind = Literal["is_a", "ddx", "finding"]
+Origin = Literal["import", "rules", "llm", "stats", "human"]
+FindingType = Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history"]
+FindingRelation = Literal["typical", "possible", "against"]
 AssertionStatus = Literal["proposed", "accepted", "rejected", "superseded"]
 DiagnosisStatus = Literal["proposed", "accepted", "rejected", "merged"]
 CaseStatus = Literal["proposed", "accepted", "excluded"]
@@ -32,7 +34,7 @@ EventAction = Literal[
     "vote",
     "revert",
 ]
-TargetType = Literal["diagnosis", "assertion", "case", "label_map", "source"]
+TargetType = Literal["diagnosis", "assertion", "case", "label_map", "source", "finding"]
 
 
 def utcnow() -> datetime:
@@ -64,7 +66,9 @@ class Evidence(_Model):
     quote: str
     char_span: tuple[int, int] | None = None  # span of the quote in the page text
     context: str | None = None  # e.g. the presentation heading a DDx list was grouped under
-    kind: Literal["rationale", "ddx", "taxonomy", "caption", "definition", "other"] = "other"
+    kind: Literal[
+        "rationale", "ddx", "taxonomy", "caption", "definition", "statistics", "finding", "other"
+    ] = "other"
 
 
 class Agent(_Model):
@@ -90,6 +94,20 @@ class Diagnosis(_Model):
     version: int = 1  # optimistic concurrency: bumped on every change
 
 
+class Finding(_Model):
+    """A concept findings are stated in (``atypical pigment network``, ``blue-white veil``); what a
+    ``finding`` assertion links a diagnosis to. Resolved by name and synonyms like diagnoses."""
+
+    id: str = ""  # filled by :func:`kg.ids.finding_id` when empty
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    type: FindingType
+    description: str | None = None
+    status: DiagnosisStatus = "accepted"
+    origin: Origin = "import"
+    version: int = 1
+
+
 class Vote(_Model):
     """One curator's independent review of an assertion (consensus of k votes, issue 5)."""
 
@@ -100,12 +118,14 @@ class Vote(_Model):
 
 
 class Assertion(_Model):
-    """A reified relation. DDx is symmetric: stored once with ``subject < object`` (by id)."""
+    """A reified relation. DDx is symmetric: stored once with ``subject < object`` (by id). A
+    ``finding`` assertion links a diagnosis (subject) to a finding (object) with a ``relation``."""
 
     id: str = ""  # filled by :func:`kg.ids.assertion_id` when empty
     kind: AssertionKind
     subject: str  # diagnosis id (is_a: the child)
-    object: str  # diagnosis id (is_a: the parent)
+    object: str  # diagnosis id (is_a: the parent; finding: a finding id)
+    relation: FindingRelation | None = None  # required for kind "finding", None otherwise
     origin: Origin
     agent: Agent | None = None
     score: float | None = None
@@ -117,6 +137,19 @@ class Assertion(_Model):
     votes: list[Vote] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+
+    @model_validator(mode="after")
+    def _relation_matches_kind(self) -> Assertion:
+        check_relation(self.kind, self.relation)
+        return self
+
+
+def check_relation(kind: str, relation: str | None) -> None:
+    """A finding assertion states how the finding relates to the diagnosis; other kinds have none."""
+    if kind == "finding" and relation is None:
+        raise ValueError("a finding assertion needs a relation (typical, possible or against)")
+    if kind != "finding" and relation is not None:
+        raise ValueError(f"an {kind} assertion has no relation (got {relation!r})")
 
 
 class Case(_Model):
@@ -250,6 +283,7 @@ class GraphExport(_Model):
     revision: int
     sources: list[Source] = Field(default_factory=list)
     diagnoses: list[Diagnosis] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
     assertions: list[Assertion] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
     label_maps: list[LabelMapping] = Field(default_factory=list)

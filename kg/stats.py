@@ -13,10 +13,11 @@ __all__ = ["GraphStats", "graph_stats"]
 
 
 class GraphStats(BaseModel):
-    """The JSON of ``dermkg kg stats``: ``{"diagnoses": n, "assertions": {"is_a": {status: n},
-    "ddx": {status: n}}, "cases": n, "revision": n}``."""
+    """The JSON of ``dermkg kg stats``: ``{"diagnoses": n, "findings": n, "assertions": {"is_a":
+    {status: n}, "ddx": {status: n}, "finding": {status: n}}, "cases": n, "revision": n}``."""
 
     diagnoses: int
+    findings: int
     assertions: dict[str, dict[str, int]]
     cases: int
     revision: int
@@ -32,6 +33,7 @@ def graph_stats(store: GraphStore) -> GraphStats:
     }
     return GraphStats(
         diagnoses=store.count_diagnoses(),
+        findings=len(store.list_findings()),
         assertions=assertions,
         cases=store.count_cases(),
         revision=store.revision(),

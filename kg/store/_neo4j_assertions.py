@@ -20,7 +20,7 @@ from kg.store.base import SYSTEM_USER
 INSERT_ASSERTIONS = "UNWIND $rows AS r CREATE (a:Assertion) SET a = r"
 PIPELINE_CHUNK = 1000  # rows per statement of a pipelined bulk insert
 ASSERTION_KEYS = ("id", "akey", "kind", "subject", "object", "status", "origin", "score", "created")
-ASSERTION_KEYS += ("version", "sources", "data")  # the keys of assertion_props
+ASSERTION_KEYS += ("relation", "version", "sources", "data")  # the keys of assertion_props
 EVENT_KEYS = ("seq", "id", "at", "user", "action", "target_type", "target", "after")  # of a create event
 
 
@@ -50,6 +50,11 @@ UPDATE_ASSERTIONS = (
 )
 
 
+def _diagnosis_ends(a: Assertion) -> tuple[str, ...]:
+    """The ends of ``a`` that name diagnoses (a finding assertion's object is a finding)."""
+    return (a.subject,) if a.kind == "finding" else (a.subject, a.object)
+
+
 def akey(kind: str, subject: str, object: str) -> str:
     return f"{kind}\x1f{subject}\x1f{object}"
 
@@ -65,6 +70,7 @@ def assertion_props(a: Assertion) -> dict[str, Any]:
         "status": a.status,
         "origin": a.origin,
         "score": a.score,
+        "relation": a.relation,
         "created": ts(a.created_at),
         "version": a.version,
         "sources": sorted({ev.source_sha256 for ev in a.evidence}),
@@ -83,6 +89,7 @@ class AssertionsMixin(Neo4jCore):
         def _write_diagnosis(self, d: Diagnosis, *, prev_version: int) -> None: ...
         def _index_names(self, d: Diagnosis) -> None: ...
         def _assertion_where(self, query: AssertionQuery) -> tuple[str, dict[str, Any]]: ...
+        def _check_finding_ends(self, pairs: list[tuple[str, str | None, str]]) -> None: ...
 
     # -- reads -----------------------------------------------------------------------------
     def get_assertion(self, id: str) -> Assertion | None:
@@ -180,14 +187,15 @@ class AssertionsMixin(Neo4jCore):
                     props = assertion_props(a)
                     event = self._event_row(user, "create", "assertion", a.id, None, None)
                     event["after"] = props["data"]  # the snapshot is the stored JSON, not a second dump
-                    groups.setdefault(a.kind if a.status == "accepted" else None, []).append(
-                        {"a": props, "e": event}
-                    )
+                    projected = a.status == "accepted" and a.kind != "finding"  # findings: at commit
+                    groups.setdefault(a.kind if projected else None, []).append({"a": props, "e": event})
                 for relationship, rows in groups.items():
                     tx.writes += 1
                     pending.append(tx.tx.run(CREATE_NEW[relationship], {"rows": rows}))
             for result in pending:
                 result.consume()
+            new_findings = [a.id for a in inserts if a.kind == "finding" and a.status == "accepted"]
+            self._touch(*new_findings, fresh=True)
         except ConstraintError as exc:
             tx.doomed = True  # the server rolled the transaction back
             raise InputError(f"an assertion id is already used by another assertion: {exc.message}") from None
@@ -197,10 +205,11 @@ class AssertionsMixin(Neo4jCore):
         return self._atomic(lambda: self._add_assertions(items, user))
 
     def _add_assertions(self, items: list[Assertion], user: str) -> list[Assertion]:
-        ids = self._resolve_ids([i for a in items for i in (a.subject, a.object)])
+        ids = self._resolve_ids([i for a in items for i in _diagnosis_ends(a)])
+        self._check_finding_ends([(a.kind, ids[a.subject], a.object) for a in items if a.kind == "finding"])
         prepared: list[Assertion] = []
         for a in items:
-            s, o = ids[a.subject], ids[a.object]
+            s, o = ids[a.subject], a.object if a.kind == "finding" else ids[a.object]
             if s is None or o is None:
                 raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
             prepared.append(sem.prepare_assertion(a, s, o))

@@ -29,6 +29,7 @@ SCHEMA = [
     "CREATE CONSTRAINT dermkg_name_id IF NOT EXISTS FOR (n:Name) REQUIRE n.uid IS UNIQUE",
     "CREATE CONSTRAINT dermkg_assertion_id IF NOT EXISTS FOR (n:Assertion) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT dermkg_assertion_key IF NOT EXISTS FOR (n:Assertion) REQUIRE n.akey IS UNIQUE",
+    "CREATE CONSTRAINT dermkg_finding_id IF NOT EXISTS FOR (n:Finding) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT dermkg_case_id IF NOT EXISTS FOR (n:Case) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT dermkg_label_map_id IF NOT EXISTS FOR (n:LabelMap) REQUIRE n.key IS UNIQUE",
     "CREATE CONSTRAINT dermkg_event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE",
@@ -49,6 +50,8 @@ SCHEMA = [
     "CREATE INDEX dermkg_event_user IF NOT EXISTS FOR (n:Event) ON (n.user)",
     "CREATE INDEX dermkg_is_a_assertion IF NOT EXISTS FOR ()-[r:IS_A]-() ON (r.assertion)",
     "CREATE INDEX dermkg_ddx_assertion IF NOT EXISTS FOR ()-[r:DDX]-() ON (r.assertion)",
+    "CREATE INDEX dermkg_has_finding_assertion IF NOT EXISTS FOR ()-[r:HAS_FINDING]-() ON (r.assertion)",
+    "CREATE INDEX dermkg_finding_type IF NOT EXISTS FOR (n:Finding) ON (n.type)",
     "CREATE FULLTEXT INDEX dermkg_names IF NOT EXISTS FOR (n:Name) ON EACH [n.key, n.surface]",
 ]
 

@@ -46,6 +46,7 @@ CREATE_EVENTS = (
 UNPROJECT = [  # one statement per type, so each uses its relationship index
     "UNWIND $ids AS id MATCH ()-[r:IS_A {assertion: id}]->() DELETE r",
     "UNWIND $ids AS id MATCH ()-[r:DDX {assertion: id}]->() DELETE r",
+    "UNWIND $ids AS id MATCH ()-[r:HAS_FINDING {assertion: id}]->() DELETE r",
 ]
 PROJECT = (
     "UNWIND $ids AS id MATCH (a:Assertion {id: id}) WHERE a.status = 'accepted' "
@@ -54,6 +55,11 @@ PROJECT = (
     "| CREATE (s)-[:IS_A {assertion: a.id}]->(o)) "
     "FOREACH (_ IN CASE WHEN a.kind = 'ddx' THEN [1] ELSE [] END "
     "| CREATE (s)-[:DDX {assertion: a.id}]->(o))"
+)
+PROJECT_FINDINGS = (  # accepted finding assertions: (:Diagnosis)-[:HAS_FINDING]->(:Finding)
+    "UNWIND $ids AS id MATCH (a:Assertion {id: id}) WHERE a.status = 'accepted' AND a.kind = 'finding' "
+    "MATCH (s:Diagnosis {id: a.subject}) MATCH (f:Finding {id: a.object}) "
+    "CREATE (s)-[:HAS_FINDING {assertion: a.id, relation: a.relation}]->(f)"
 )
 
 
@@ -277,6 +283,7 @@ class Neo4jCore(GraphStore):
                         raw.run(stmt, ids=part).consume()
                 for part in chunks(sorted(tx.touched | tx.fresh)):
                     raw.run(PROJECT, ids=part).consume()
+                    raw.run(PROJECT_FINDINGS, ids=part).consume()
                 revision = (
                     tx.revision if tx.revision is not None else tx.base_revision + int(tx.graph_changed)
                 )

@@ -13,13 +13,14 @@ from kg.models import CurationEvent, EventQuery, GraphExport, Page
 from kg.store import _semantics as sem
 from kg.store._neo4j_assertions import INSERT_ASSERTIONS, assertion_props
 from kg.store._neo4j_core import CREATE_EVENTS, event_from, ts
+from kg.store._neo4j_findings import INSERT_FINDINGS, finding_props
 from kg.store._neo4j_merge import MergeMixin
 
 _EVENT_COLS = (
     "e.seq AS seq, e.id AS id, e.at AS at, e.user AS user, e.action AS action, e.target_type AS target_type, "
     "e.target AS target, e.before AS before, e.after AS after, e.reason AS reason"
 )
-_RECORD_LABELS = ("Diagnosis", "Assertion", "Case", "Event", "Source", "LabelMap")
+_RECORD_LABELS = ("Diagnosis", "Finding", "Assertion", "Case", "Event", "Source", "LabelMap")
 
 
 class HistoryMixin(MergeMixin):
@@ -98,6 +99,7 @@ class HistoryMixin(MergeMixin):
             "UNWIND $rows AS r CREATE (a:Alias) SET a = r",
             [{"alias": a, "target": d.id} for d in export.diagnoses for a in d.aliases],
         )
+        self._w_rows(INSERT_FINDINGS, [finding_props(f) for f in export.findings])
         self._w_rows(INSERT_ASSERTIONS, [assertion_props(a) for a in export.assertions])
         self._touch(*(a.id for a in export.assertions if a.status == "accepted"), fresh=True)
         self._w_rows("UNWIND $rows AS r CREATE (c:Case) SET c = r", [case_props(c) for c in export.cases])
@@ -134,6 +136,7 @@ def _check_consistent(export: GraphExport) -> None:
     """What SQLite's keys enforce: unique ids, references to known diagnoses (or their aliases)."""
     for what, ids in (
         ("diagnosis", [d.id for d in export.diagnoses]),
+        ("finding", [f.id for f in export.findings]),
         ("assertion", [a.id for a in export.assertions]),
         ("case", [c.id for c in export.cases]),
         ("event", [e.id for e in export.events if e.id]),
@@ -142,7 +145,9 @@ def _check_consistent(export: GraphExport) -> None:
         if len(set(ids)) != len(ids):
             raise InputError(f"the export is inconsistent: duplicate {what} ids")
     live = {d.id for d in export.diagnoses}
-    refs = [(a.id, x) for a in export.assertions for x in (a.subject, a.object)]
+    sem.check_export_objects(export)
+    refs = [(a.id, a.subject) for a in export.assertions]
+    refs += [(a.id, a.object) for a in export.assertions if a.kind != "finding"]
     refs += [(c.id, c.diagnosis) for c in export.cases]
     refs += [(f"{m.dataset}:{m.label}", m.diagnosis) for m in export.label_maps if m.diagnosis is not None]
     for owner, ref in refs:

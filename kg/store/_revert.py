@@ -20,13 +20,18 @@ from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
 from kg.ids import canonical_pair
-from kg.models import Assertion, Case, CurationEvent, Diagnosis, LabelMapping, utcnow
+from kg.models import Assertion, Case, CurationEvent, Diagnosis, Finding, LabelMapping, utcnow
 from kg.store._semantics import merge_diagnoses_into, snapshot
 
 MERGE_DETAILS = ("assertions_before", "absorbed", "moved_cases", "moved_label_maps", "redirected_aliases")
-REJECTED_STATUS = {"assertion": "rejected", "diagnosis": "rejected", "case": "excluded"}
+REJECTED_STATUS = {
+    "assertion": "rejected",
+    "diagnosis": "rejected",
+    "finding": "rejected",
+    "case": "excluded",
+}
 
-R = TypeVar("R", Assertion, Case, Diagnosis)
+R = TypeVar("R", Assertion, Case, Diagnosis, Finding)
 
 
 def merge_details(
@@ -270,7 +275,7 @@ def restored_assertion(
     ev: CurationEvent,
     current: Assertion | None,
     *,
-    require_id: Callable[[str], str],
+    require_ends: Callable[[str, str, str], tuple[str, str]],
     by_key: Callable[[str, str, str], Assertion | None],
 ) -> Assertion:
     """:func:`restored_record` for an assertion, also refusing to restate a key (kind, subject,
@@ -279,8 +284,7 @@ def restored_assertion(
     assert current is not None
     key = (restored.kind, restored.subject, restored.object)
     if key != (current.kind, current.subject, current.object):
-        for i in (restored.subject, restored.object):
-            require_id(i)
+        require_ends(*key)
         other = by_key(*key)
         if other is not None:
             raise ConflictError(f"assertion {other.id} now states {key}; cannot revert event {ev.id}")

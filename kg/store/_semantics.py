@@ -12,7 +12,17 @@ from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, CycleError, InputError
 from kg.ids import assertion_id, canonical_pair, case_id, evidence_id
-from kg.models import Assertion, Case, Decision, Diagnosis, Evidence, GraphExport, Vote, utcnow
+from kg.models import (
+    Assertion,
+    Case,
+    Decision,
+    Diagnosis,
+    Evidence,
+    GraphExport,
+    Vote,
+    check_relation,
+    utcnow,
+)
 from kg.names import normalize
 
 DECISION_STATUS = {"accept": "accepted", "reject": "rejected", "supersede": "superseded"}
@@ -291,6 +301,23 @@ def check_export_acyclic(export: GraphExport) -> None:
     )
 
 
+def check_export_objects(export: GraphExport) -> None:
+    """Every assertion's object is a diagnosis (or an alias of one), a finding assertion's a
+    finding: what a foreign key cannot say once an object may be either."""
+    diagnoses = {d.id for d in export.diagnoses} | {a for d in export.diagnoses for a in d.aliases}
+    findings = {f.id for f in export.findings}
+    for a in export.assertions:
+        known, what = (findings, "finding") if a.kind == "finding" else (diagnoses, "diagnosis")
+        if a.object not in known:
+            raise InputError(f"the export is inconsistent: {a.id} refers to unknown {what} {a.object!r}")
+
+
+def check_kind_change(current: Assertion, kind: str) -> None:
+    """A finding assertion's object is a finding, other kinds' a diagnosis: no edit crosses over."""
+    if (kind == "finding") != (current.kind == "finding"):
+        raise InputError(f"cannot edit {current.id} from {current.kind} to {kind}: make a new assertion")
+
+
 def edited_assertion(
     current: Assertion,
     *,
@@ -299,17 +326,30 @@ def edited_assertion(
     object: str | None,
     note: str | None,
     by_key: Callable[[str, str, str], Assertion | None],
+    relation: str | None = None,
 ) -> Assertion:
-    """``current`` with a new kind / resolved ends / note, canonical and at version + 1; ``current``
-    itself when the edit changes nothing (so a no-op edit writes no event). Self-loops are refused,
-    and so is restating a (kind, subject, object) that ``by_key`` finds on another assertion."""
+    """``current`` with a new kind / resolved ends / relation / note, canonical and at version + 1;
+    ``current`` itself when the edit changes nothing (so a no-op edit writes no event). Self-loops
+    are refused, and so is restating a (kind, subject, object) that ``by_key`` finds on another assertion."""
     k = kind or current.kind
+    check_kind_change(current, k)
     s = subject if subject is not None else current.subject
     o = object if object is not None else current.object
     if s == o:
         raise InputError(f"{k} assertion from {s!r} to itself")
     s, o = canonical_pair(k, s, o)
-    update: dict[str, Any] = {"kind": k, "subject": s, "object": o, "version": current.version + 1}
+    rel = relation if relation is not None else (current.relation if k == "finding" else None)
+    try:
+        check_relation(k, rel)
+    except ValueError as exc:
+        raise InputError(f"cannot edit {current.id}: {exc}") from None
+    update: dict[str, Any] = {
+        "kind": k,
+        "subject": s,
+        "object": o,
+        "relation": rel,
+        "version": current.version + 1,
+    }
     if note is not None:
         update["note"] = note
     new = current.model_copy(update=update)

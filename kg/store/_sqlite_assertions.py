@@ -22,6 +22,7 @@ class _AssertionMixin(_SQLiteCore):
     if TYPE_CHECKING:  # provided by the bulk-read mixin; a stub here would shadow it at run time
 
         def _assertion_where(self, query: AssertionQuery) -> tuple[str, list[Any]]: ...
+        def _require_ends(self, kind: str, subject: str, object: str) -> tuple[str, str]: ...
 
     # -- assertions ------------------------------------------------------------------------
     def _assertion_by_key(self, kind: str, subject: str, object: str) -> Assertion | None:
@@ -52,7 +53,10 @@ class _AssertionMixin(_SQLiteCore):
 
             batch = AssertionBatch(self._assertion_by_key, self._accepted_parents)
             for a in items:
-                batch.add(sem.prepare_assertion(a, resolve(a.subject), resolve(a.object)))
+                if a.kind == "finding":
+                    batch.add(sem.prepare_assertion(a, *self._require_ends(a.kind, a.subject, a.object)))
+                else:
+                    batch.add(sem.prepare_assertion(a, resolve(a.subject), resolve(a.object)))
             inserts = [self._assertion_params(a) for a in batch.inserts()]
             updates = batch.updates()
             try:

@@ -21,7 +21,7 @@ from kg.models import (
     utcnow,
 )
 from kg.store import _semantics as sem
-from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION
+from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION, upgrade
 from kg.store.base import GraphStore
 
 T = TypeVar("T")
@@ -101,12 +101,14 @@ class _SQLiteCore(GraphStore):
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: big batches stay in memory until commit
             self._conn = conn
+            upgrade(conn)
             with self.transaction():
                 for stmt in SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', 0)")
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
         except (sqlite3.Error, OSError) as exc:
             self._conn = None
             raise StoreUnavailableError(f"cannot open the store at {self.url}: {exc}") from None

@@ -3,7 +3,9 @@ are the indexed projections that queries filter on."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+import sqlite3
+
+SCHEMA_VERSION = 2  # 2: findings; an assertion's object may be a finding
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -37,7 +39,7 @@ CREATE TABLE IF NOT EXISTS assertions (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     subject TEXT NOT NULL REFERENCES diagnoses(id),
-    object TEXT NOT NULL REFERENCES diagnoses(id),
+    object TEXT NOT NULL,
     status TEXT NOT NULL,
     origin TEXT NOT NULL,
     score REAL,
@@ -46,6 +48,21 @@ CREATE TABLE IF NOT EXISTS assertions (
     data TEXT NOT NULL,
     UNIQUE (kind, subject, object)
 );
+CREATE TABLE IF NOT EXISTS findings (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS finding_names (
+    key TEXT NOT NULL,
+    finding TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+    surface TEXT NOT NULL,
+    is_primary INTEGER NOT NULL,
+    PRIMARY KEY (key, finding)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS finding_names_finding ON finding_names(finding);
 CREATE INDEX IF NOT EXISTS assertions_subject ON assertions(subject, kind, status);
 CREATE INDEX IF NOT EXISTS assertions_object ON assertions(object, kind, status);
 CREATE INDEX IF NOT EXISTS assertions_kind_status ON assertions(kind, status);
@@ -88,3 +105,31 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_target ON events(target);
 CREATE INDEX IF NOT EXISTS events_user ON events(user);
 """
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a version-1 file up to date before the schema is applied: its ``assertions`` table
+    requires the object to be a diagnosis, which a finding assertion is not, so the table is
+    rebuilt without that key (SQLite cannot drop a constraint). Outside any transaction: foreign
+    keys are switched off for the rebuild, as SQLite's documentation prescribes."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'assertions'"
+    ).fetchone()
+    if row is None or "object TEXT NOT NULL REFERENCES" not in row[0]:
+        return
+    table = SCHEMA.split("CREATE TABLE IF NOT EXISTS assertions (")[1].split(");")[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"CREATE TABLE assertions_v2 ({table})")
+            conn.execute("INSERT INTO assertions_v2 SELECT * FROM assertions")
+            conn.execute("DROP TABLE assertions")
+            conn.execute("ALTER TABLE assertions_v2 RENAME TO assertions")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")

@@ -23,6 +23,8 @@ from kg.models import (
     Decision,
     Diagnosis,
     Evidence,
+    Finding,
+    FindingRelation,
     LabelMapping,
     NameMatch,
 )
@@ -64,7 +66,17 @@ class CurationWorkflows(GraphStore):
     def _accepted_parents(self, *, without: str | None = None) -> dict[str, set[str]]: ...
 
     @abc.abstractmethod
+    def _require_ends(self, kind: str, subject: str, object: str) -> tuple[str, str]:
+        """(subject, object) resolved to live ids for an assertion of ``kind`` (see ``_findings``)."""
+
+    @abc.abstractmethod
     def _diagnosis_row(self, id: str) -> Diagnosis | None: ...
+
+    @abc.abstractmethod
+    def _finding_row(self, id: str) -> Finding | None: ...
+
+    @abc.abstractmethod
+    def _write_finding(self, f: Finding, *, prev_version: int) -> None: ...
 
     @abc.abstractmethod
     def _label_mapping(self, dataset: str, label: str) -> LabelMapping | None: ...
@@ -124,7 +136,8 @@ class CurationWorkflows(GraphStore):
         return a
 
     def find_assertion(self, kind: AssertionKind, subject: str, object: str) -> Assertion | None:
-        s, o = self._resolve_id(subject), self._resolve_id(object)
+        s = self._resolve_id(subject)
+        o = object if kind == "finding" else self._resolve_id(object)
         if s is None or o is None:
             return None
         return self._assertion_by_key(kind, *canonical_pair(kind, s, o))
@@ -169,17 +182,24 @@ class CurationWorkflows(GraphStore):
         note: str | None = None,
         expected_version: int | None = None,
         reason: str | None = None,
+        relation: FindingRelation | None = None,
     ) -> Assertion:
         def run() -> Assertion:
             current = self._require_assertion(id)
             sem.check_version("assertion", current, expected_version)
+            s, o = subject, object
+            if kind is not None or subject is not None or object is not None:
+                k = kind or current.kind
+                sem.check_kind_change(current, k)
+                s, o = self._require_ends(k, subject or current.subject, object or current.object)
             new = sem.edited_assertion(
                 current,
                 kind=kind,
-                subject=None if subject is None else self._require_id(subject),
-                object=None if object is None else self._require_id(object),
+                subject=s,
+                object=o,
                 note=note,
                 by_key=self._assertion_by_key,
+                relation=relation,
             )
             if new is current:
                 return current
@@ -277,6 +297,7 @@ class CurationWorkflows(GraphStore):
                 restorer = {
                     "assertion": self._revert_assertion,
                     "diagnosis": self._revert_diagnosis,
+                    "finding": self._revert_finding,
                     "case": self._revert_case,
                     "label_map": self._revert_label_map,
                 }.get(ev.target_type)
@@ -300,6 +321,10 @@ class CurationWorkflows(GraphStore):
             current = self._diagnosis_row(ev.target)
             restored = rejected_copy(ev, current, user=user, reason=reason)
             self._write_diagnosis(restored, prev_version=current.version)
+        elif ev.target_type == "finding":
+            current = self._finding_row(ev.target)
+            restored = rejected_copy(ev, current, user=user, reason=reason)
+            self._write_finding(restored, prev_version=current.version)
         else:
             current = self.get_case(ev.target)
             restored = rejected_copy(ev, current, user=user, reason=reason)
@@ -308,7 +333,9 @@ class CurationWorkflows(GraphStore):
 
     def _revert_assertion(self, ev: CurationEvent) -> tuple[Assertion, Assertion]:
         current = self.get_assertion(ev.target)
-        restored = restored_assertion(ev, current, require_id=self._require_id, by_key=self._assertion_by_key)
+        restored = restored_assertion(
+            ev, current, require_ends=self._require_ends, by_key=self._assertion_by_key
+        )
         assert current is not None
         self._check_acyclic_assertion(restored, without=current.id)
         self._write_assertion(restored, prev_version=current.version)
@@ -321,6 +348,13 @@ class CurationWorkflows(GraphStore):
         self._check_name_collisions(current, restored)
         self._write_diagnosis(restored, prev_version=current.version)
         self._index_names(restored)
+        return current, restored
+
+    def _revert_finding(self, ev: CurationEvent) -> tuple[Finding, Finding]:
+        current = self._finding_row(ev.target)
+        restored = restored_record(ev, current, Finding)
+        assert current is not None
+        self._write_finding(restored, prev_version=current.version)
         return current, restored
 
     def _revert_case(self, ev: CurationEvent) -> tuple[Case, Case]:

@@ -15,6 +15,10 @@ Semantics every backend must honour (tested by ``tests/kg/store/test_contract.py
   evidence id) and keeps the better score instead of duplicating; status is never downgraded.
 - Accepting an is_a assertion that would close a cycle raises :class:`dermkg.errors.CycleError`.
 - Ids of merged diagnoses stay valid: ``get_diagnosis(old_id)`` returns the surviving diagnosis.
+- A ``finding`` assertion links a diagnosis (subject) to a :class:`Finding` (object) with a relation
+  (typical / possible / against); it is directed, one per (diagnosis, finding) pair, and otherwise
+  curated, audited, reverted, exported and migrated exactly like is_a and DDx. An unknown subject
+  or object of a finding assertion is an InputError and nothing is written.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from kg.models import (
     Diagnosis,
     EventQuery,
     Evidence,
+    Finding,
+    FindingRelation,
+    FindingType,
     GraphExport,
     LabelMapping,
     NameMatch,
@@ -126,6 +133,28 @@ class GraphStore(abc.ABC):
     def add_diagnosis_evidence(self, id: str, evidence: Iterable[Evidence]) -> int:
         """Attach evidence (e.g. textbook rationales) to a diagnosis; dedup by evidence id."""
 
+    # -- findings --------------------------------------------------------------------------
+    @abc.abstractmethod
+    def upsert_findings(self, findings: Iterable[Finding], *, user: str = SYSTEM_USER) -> int:
+        """Insert or merge by id (``kg.ids.finding_id`` of the name when empty) in one transaction:
+        synonyms unioned, type and name kept. Idempotent; records a ``create`` event per new finding
+        (``edit`` per changed one). Returns the number of new findings."""
+
+    @abc.abstractmethod
+    def get_finding(self, id: str) -> Finding | None: ...
+
+    @abc.abstractmethod
+    def list_findings(self, *, type: FindingType | None = None) -> list[Finding]:
+        """Every finding (of ``type``), ordered by id."""
+
+    @abc.abstractmethod
+    def resolve_finding(self, name: str) -> Finding | None:
+        """Exact resolution through names and synonyms (``kg.names.normalize``); never fuzzy."""
+
+    @abc.abstractmethod
+    def finding_assertions(self, *, include_proposed: bool = False) -> list[Assertion]:
+        """Accepted (optionally also proposed) finding assertions."""
+
     # -- names -----------------------------------------------------------------------------
     @abc.abstractmethod
     def resolve_name(self, name: str) -> Diagnosis | None:
@@ -203,8 +232,10 @@ class GraphStore(abc.ABC):
         note: str | None = None,
         expected_version: int | None = None,
         reason: str | None = None,
+        relation: FindingRelation | None = None,
     ) -> Assertion:
-        """Correct an assertion (e.g. the object a DDx points to). Evidence and history stay."""
+        """Correct an assertion (e.g. the object a DDx points to, the relation of a finding).
+        Evidence and history stay."""
 
     @abc.abstractmethod
     def comment(self, target_type: str, target: str, text: str, *, user: str) -> CurationEvent: ...

@@ -25,9 +25,11 @@ from kg.models import (
 )
 from kg.names import name_keys, normalize
 from kg.store import _semantics as sem
+from kg.store._findings import FindingWorkflows
 from kg.store._neo4j_assertions import AssertionsMixin
 from kg.store._neo4j_bulk import BulkReadMixin
 from kg.store._neo4j_core import chunks
+from kg.store._neo4j_findings import FindingsMixin
 from kg.store._neo4j_history import HistoryMixin
 from kg.store._neo4j_records import RecordsMixin, case_props, label_map_props
 from kg.store._workflows import CurationWorkflows
@@ -77,7 +79,15 @@ def _lucene_query(key: str) -> str:
     return " OR ".join(f"{w} OR {w}* OR {w}~1" if len(w) > 2 else w for w in words)
 
 
-class Neo4jGraphStore(RecordsMixin, HistoryMixin, AssertionsMixin, BulkReadMixin, CurationWorkflows):
+class Neo4jGraphStore(
+    RecordsMixin,
+    HistoryMixin,
+    AssertionsMixin,
+    FindingsMixin,
+    BulkReadMixin,
+    FindingWorkflows,
+    CurationWorkflows,
+):
     """A dermkg knowledge graph in a Neo4j 5 database.
 
     ``fulltext_threshold``: above this many names, fuzzy suggestions score only the candidates of

@@ -30,11 +30,13 @@ from kg.models import (
 )
 from kg.names import name_keys
 from kg.store import _semantics as sem
+from kg.store._findings import FindingWorkflows
 from kg.store._sqlite_assertions import _AssertionMixin
 from kg.store._sqlite_bulk import _BulkReadMixin
 from kg.store._sqlite_core import _SQLiteCore, _ts
 from kg.store._sqlite_curation import _CurationMixin
 from kg.store._sqlite_diagnoses import _DiagnosisMixin
+from kg.store._sqlite_findings import _FindingMixin
 from kg.store._sqlite_revert import _RevertMixin
 from kg.store._workflows import CurationWorkflows
 
@@ -43,9 +45,11 @@ class SQLiteGraphStore(
     _AssertionMixin,
     _CurationMixin,
     _DiagnosisMixin,
+    _FindingMixin,
     _RevertMixin,
     _BulkReadMixin,
     _SQLiteCore,
+    FindingWorkflows,
     CurationWorkflows,
 ):
     """A dermkg knowledge graph in one SQLite file."""
@@ -76,7 +80,7 @@ class SQLiteGraphStore(
 
     # -- whole graph -----------------------------------------------------------------------
     def _is_empty(self) -> bool:
-        for table in ("diagnoses", "assertions", "cases", "events", "sources", "label_maps"):
+        for table in ("diagnoses", "findings", "assertions", "cases", "events", "sources", "label_maps"):
             if self._one(f"SELECT 1 FROM {table} LIMIT 1") is not None:
                 return False
         return True
@@ -106,6 +110,7 @@ class SQLiteGraphStore(
                     "INSERT INTO aliases VALUES (?, ?)",
                     [(a, d.id) for d in export.diagnoses for a in d.aliases],
                 )
+                self._insert_finding_rows(export.findings)
                 c.executemany(
                     "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [self._assertion_params(a) for a in export.assertions],
@@ -143,6 +148,7 @@ class SQLiteGraphStore(
                     f"the export is inconsistent (duplicate id or unknown diagnosis): {exc}"
                 ) from None
             sem.check_export_acyclic(export)
+            sem.check_export_objects(export)
             assert self._tx is not None
             self._tx.revision = export.revision
 

@@ -79,9 +79,11 @@ def test_stats_counts_per_kind_and_status(graph: Run) -> None:
     stats = as_json(graph("kg", "stats", "--json"))
     assert stats == {
         "diagnoses": 6,
+        "findings": 0,
         "assertions": {
             "is_a": {"proposed": 0, "accepted": 4, "rejected": 0, "superseded": 0},
             "ddx": {"proposed": 1, "accepted": 1, "rejected": 0, "superseded": 0},
+            "finding": {"proposed": 0, "accepted": 0, "rejected": 0, "superseded": 0},
         },
         "cases": 0,
         "revision": 6,  # restore at 1, then one per accepted edge (5)
@@ -187,6 +189,7 @@ def test_export_graphml_csv_and_names(graph: Run, tmp_path: Path) -> None:
         "cases.csv",
         "diagnoses.csv",
         "evidence.csv",
+        "findings.csv",
     ]
     assert (tmp_path / "csv" / "diagnoses.csv").read_text().count("\n") == 7
     graph("kg", "export", "--names", str(tmp_path / "names.json"))
