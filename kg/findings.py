@@ -22,7 +22,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.ids import slugify
+from kg.ids import finding_id
 
 # lexicon category -> finding type (FINDINGS_API.md)
 TYPE_OF_CATEGORY = {
@@ -110,11 +110,6 @@ class Observations(BaseModel):
     not_observed: list[str] = Field(default_factory=list)
 
 
-def finding_id(name: str) -> str:
-    """ "fnd-" + slug of the name (the id rule of FINDINGS_API.md)."""
-    return "fnd-" + slugify(name)
-
-
 @lru_cache(maxsize=1)
 def _lexicon_data() -> dict[str, dict[str, list[str]]]:
     text = resources.files("kg.seed").joinpath("lexicon.yaml").read_text(encoding="utf-8")
@@ -197,3 +192,16 @@ def seed_findings(store: object, *, user: str = "system") -> int:
         for c in seed_concepts()
     ]
     return store.upsert_findings(findings, user=user)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def generic_of() -> dict[str, str]:
+    """Specific Derm7pt finding id -> its criterion's generic id ("atypical pigment network" ->
+    "pigment network"); the generic is implied by the specific and never repeated beside it."""
+    out: dict[str, str] = {}
+    for values in DERM7PT_CRITERIA.values():
+        generic = concept_for(values[""])
+        for value, cid in values.items():
+            if value and concept_for(cid) != generic:
+                out[concept_for(cid)] = generic
+    return out

@@ -9,8 +9,9 @@ accepted finding assertion, and only where this lesion's observations make it re
   in its own description) and f is accepted as **typical** of Y (and not of X).
 
 Findings typical of X that this lesion shows are added as support, never alone: "f is typical of
-X" says nothing about Y when the graph records nothing about f in Y. A pair with no separating
-finding is not written ("no accepted finding separates X from Y"); a lesion showing a finding
+X" says nothing about Y when the graph records nothing about f in Y. Findings the lesion shows
+that are typical of Y are stated too; when they are as many as the claims for X, the pair is
+dropped. A pair with no separating finding is not written ("no accepted finding separates X from Y"); a lesion showing a finding
 accepted as against its own diagnosis is not written either (the knowledge and the label disagree:
 a curator should look). Site and history findings take part only through accepted assertions, like
 any other finding.
@@ -18,6 +19,7 @@ any other finding.
 
 from __future__ import annotations
 
+from kg.findings import generic_of
 from synth.knowledge import FindingKnowledge
 from synth.types import Argument, Claim, Mode
 
@@ -39,7 +41,22 @@ def support(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) ->
             out.append(
                 Claim(assertion_id=found[1], diagnosis=diagnosis, finding=f, relation=found[0], seen=True)
             )  # type: ignore[arg-type]
-    return out[:MAX_CLAIMS]
+    return _without_implied(out)[:MAX_CLAIMS]
+
+
+def _without_implied(claims: list[Claim]) -> list[Claim]:
+    """One claim per Derm7pt criterion and diagnosis: seen, the specific value ("irregular streaks")
+    says more than the criterion ("streaks"); not seen, the criterion covers its values."""
+    generic = generic_of()
+    keys = {(c.diagnosis, c.finding, c.seen) for c in claims}
+    out = []
+    for c in claims:
+        if c.seen and any((c.diagnosis, s, True) in keys for s, g in generic.items() if g == c.finding):
+            continue  # a seen specific value of this criterion is stated
+        if not c.seen and (c.diagnosis, generic.get(c.finding, ""), False) in keys:
+            continue  # the whole criterion is absent and stated
+        out.append(c)
+    return out
 
 
 def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) -> list[str]:
@@ -73,6 +90,7 @@ def separate(
             used.add(f)
     if not separating:
         return []
+    separating = _without_implied(separating)
     extra = [c for c in support(knowledge, favoured, observed) if c.finding not in used]
     extra = [c for c in extra if not _shared(knowledge, other, c.finding)]
     return (separating + extra)[: MAX_CLAIMS + 1]
@@ -103,6 +121,12 @@ def build_argument(
     claims = separate(knowledge, favoured, other, observed, not_observed)
     if not claims:
         return None, f"no accepted finding separates {names[favoured]} from {names[other]}"
+    # findings this lesion shows that are typical of the other diagnosis: said, never hidden; when
+    # they weigh as much as the separating ones the pair is not a teaching example
+    for_other = support(knowledge, other, observed)
+    unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
+    if len(unshared) >= len(claims):
+        return None, "this lesion shows as many accepted findings of the other diagnosis"
     return (
         Argument(
             mode=mode,
@@ -113,7 +137,7 @@ def build_argument(
             other_name=names[other],
             observed=observed,
             not_observed=not_observed,
-            support_other=support(knowledge, other, observed) if mode == "switch" else [],
+            support_other=for_other if mode == "switch" else unshared,
             claims=claims,
             facts=_facts(knowledge, favoured, other) if with_facts else [],
         ),

@@ -242,6 +242,12 @@ class SynthGraph:
     def ddx_edge_count(self) -> int:
         return self.view.ddx.number_of_edges()
 
+    def ddx_edge_ends(self, assertion_id: str) -> tuple[str, str]:
+        """The two diagnoses of an accepted DDx assertion (a < b)."""
+        if "_ddx_ends" not in self._tax_cache:
+            self._tax_cache["_ddx_ends"] = {aid: (a, b) for aid, a, b in self.ddx_edges()}  # type: ignore[assignment]
+        return self._tax_cache["_ddx_ends"][assertion_id]  # type: ignore[return-value,index]
+
     def ddx_edges(self) -> list[tuple[str, str, str]]:
         """(assertion id, a, b) of every DDx edge in the snapshot, a < b."""
         return sorted((self.edge_ids[("ddx", a, b)], *sorted((a, b))) for a, b in self.view.ddx.edges)

@@ -82,7 +82,7 @@ class PlanLog:
     contrast: int = 0  # plans with a random partner, worded as a contrast
 
     def drop(self, reason: str) -> None:
-        self.dropped[reason.split(" separates ")[0] if " separates " in reason else reason] += 1
+        self.dropped["no accepted finding separates the pair" if " separates " in reason else reason] += 1
         if " separates " in reason:
             self.unseparated[reason] += 1
 
@@ -139,6 +139,7 @@ def _plan(
         image_path=final.image_path,
         taxonomy=graph.taxonomy(final.diagnosis),
         ddx_assertion_id=ddx_assertion,
+        ddx_edge=[graph.name(x) for x in graph.ddx_edge_ends(ddx_assertion)] if ddx_assertion else [],
         partner_source=how,
         mode=None if kind == "type1" else ("switch" if revise else "keep"),
         support=support_claims,
@@ -228,9 +229,13 @@ def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: Findin
     p, d = plan.primary_name, plan.partner_name or ""
     names = {arg.favoured: arg.favoured_name, arg.other: arg.other_name}
     parts = observation_sentences(knowledge, arg.observed, arg.not_observed)
-    parts += [claim_sentence(knowledge, c, names) for c in arg.support_other]
+    other_claims = [claim_sentence(knowledge, c, names) for c in arg.support_other]
+    if arg.mode == "switch":  # Type 3: why the first diagnosis came to mind
+        parts += other_claims
     parts.append(f"{p[:1].upper() + p[1:]} is the first diagnosis to consider.")
-    parts.append(ddx_sentence(p, d) if arg.wording == "ddx" else contrast_sentence(d))
+    parts.append(ddx_sentence(p, d, plan.ddx_edge) if arg.wording == "ddx" else contrast_sentence(d))
+    if arg.mode == "keep":  # Type 2: what speaks for the alternative, said before it is set aside
+        parts += other_claims
     if reasoning:
         parts.append(reasoning if reasoning.endswith((".", "!", "?")) else reasoning + ".")
     if arg.mode == "switch":

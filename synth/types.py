@@ -119,6 +119,7 @@ class TrajectoryPlan(_Model):
     image_path: str
     taxonomy: TaxonomyFact  # of the final diagnosis
     ddx_assertion_id: str | None = None
+    ddx_edge: list[str] = Field(default_factory=list)  # names of the accepted DDx edge's two ends
     partner_source: PartnerSource | None = None
     mode: Mode | None = None
     support: list[Claim] = Field(default_factory=list)  # type 1: accepted findings this lesion shows

@@ -109,7 +109,7 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     by_name = {ctx.names.get(i, i).lower(): i for i in ids}
     observed, unseen = set(row.observed), set(row.not_observed)
     listed = set(row.provenance.assertion_ids)
-    ddx_ok = row.partner_source in DDX_SOURCES and row.ddx_assertion_id in ctx.ddx_ids
+    ddx_ok = row.provenance.partner_source in DDX_SOURCES and row.ddx_assertion_id in ctx.ddx_ids
     for sentence in _SENTENCE.split(thinking.strip()):
         if "differential" in sentence.lower() and row.partner_diagnosis and not ddx_ok:
             reasons.append("ddx wording for a non-neighbour: " + sentence)

@@ -9,6 +9,7 @@ any other wording (an LLM's) through the same finding and diagnosis matchers.
 
 from __future__ import annotations
 
+from kg.findings import generic_of
 from synth.knowledge import FindingKnowledge
 from synth.types import Argument, Claim
 
@@ -53,7 +54,7 @@ def noun(knowledge: FindingKnowledge, finding: str) -> str:
     if finding in ELEVATION:
         return f"a {ELEVATION[finding]} lesion"
     if info and info.type == "site":
-        return f"a location on the {name}"
+        return f"a location on {_site(knowledge, finding)}"
     if finding == "fnd-blue-whitish-veil":
         return "blue-whitish veil"
     return PHRASE.get(finding, name).removeprefix("a ").removeprefix("an ") if finding in PHRASE else name
@@ -86,48 +87,52 @@ def observation_sentences(
     if elevation:
         out.append(f"The lesion is {ELEVATION[elevation[0]]}.")
     if sites:
-        out.append(f"It is located on the {knowledge.findings[sites[0]].name}.")
+        out.append(f"It is located on {_site(knowledge, sites[0])}.")
     return out
 
 
-_SPECIFIC_OF = {
-    "fnd-pigment-network": ("fnd-typical-pigment-network", "fnd-atypical-pigment-network"),
-    "fnd-streaks": ("fnd-regular-streaks", "fnd-irregular-streaks"),
-    "fnd-dots-and-globules": ("fnd-regular-dots-and-globules", "fnd-irregular-dots-and-globules"),
-    "fnd-regression-structures": (
-        "fnd-blue-areas-regression-structures",
-        "fnd-white-areas-regression-structures",
-        "fnd-combinations-regression-structures",
-    ),
-    "fnd-blotch": (
-        "fnd-diffuse-regular-pigmentation",
-        "fnd-diffuse-irregular-pigmentation",
-        "fnd-localized-regular-pigmentation",
-        "fnd-localized-irregular-pigmentation",
-    ),
-}
-
-
 def _has_specific(generic: str, specific: set[str]) -> bool:
-    if generic == "fnd-vascular-structures":
-        return any(f.endswith("vessels") or "vascular" in f for f in specific)
-    if generic == "fnd-blue-whitish-veil":
-        return False
-    return any(s in specific for s in _SPECIFIC_OF.get(generic, ()))
+    mapping = generic_of()
+    return any(mapping.get(f) == generic for f in specific)
+
+
+SITE_PHRASE = {"fnd-acral": "an acral site", "fnd-genital": "the genital area"}
+
+
+def _site(knowledge: FindingKnowledge, finding: str) -> str:
+    return SITE_PHRASE.get(finding) or f"the {knowledge.findings[finding].name}"
+
+
+def _be(noun_phrase: str) -> str:
+    """Verb agreement for a finding noun ("streaks are", "blue-whitish veil is")."""
+    last = noun_phrase.split()[-1] if noun_phrase else ""
+    return "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
 
 
 def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
     f, d = noun(knowledge, claim.finding), names[claim.diagnosis]
+    be = _be(f)
     if not claim.seen:
-        return f"{_cap(f)}, typical of {d}, is not seen in this lesion."
+        return f"{_cap(f)}, typical of {d}, {be} not seen in this lesion."
     if claim.relation == "typical":
-        return f"{_cap(f)} is typical of {d}."
+        return f"{_cap(f)} {be} typical of {d}."
     if claim.relation == "possible":
         return f"{_cap(f)} can be seen in {d}."
-    return f"{_cap(f)} argues against {d}."
+    return f"{_cap(f)} {'argue' if be == 'are' else 'argues'} against {d}."
 
 
-def ddx_sentence(primary: str, partner: str) -> str:
+def ddx_sentence(primary: str, partner: str, edge: list[str] | None = None) -> str:
+    """The pair as the accepted DDx edge states it; via a parent or child (Algorithm 4) the is_a
+    step is said too, so nothing is claimed the graph does not hold."""
+    if edge and len(edge) == 2 and set(edge) != {primary, partner}:
+        if primary in edge:  # the partner is a subtype of primary's DDx neighbour
+            via = edge[1] if edge[0] == primary else edge[0]
+            return f"The differential diagnosis of {primary} includes {via}, of which {partner} is a subtype."
+        if partner in edge:  # primary's parent has the partner as a DDx neighbour
+            via = edge[1] if edge[0] == partner else edge[0]
+            return (
+                f"The differential diagnosis of {via}, of which {primary} is a subtype, includes {partner}."
+            )
     return f"The differential diagnosis of {primary} includes {partner}."
 
 
