@@ -12,9 +12,9 @@ Findings typical of X that this lesion shows are added as support, never alone: 
 X" says nothing about Y when the graph records nothing about f in Y. Findings the lesion shows
 that are typical of Y are stated too; when they are as many as the claims for X, the pair is
 dropped. A pair with no separating finding is not written ("no accepted finding separates X
-from Y"); a lesion showing a finding accepted as against its own diagnosis is not written either (the knowledge and the label disagree:
-a curator should look). Site and history findings take part only through accepted assertions, like
-any other finding.
+from Y"); nor is a lesion showing a finding accepted as against its own diagnosis (knowledge and
+label disagree: a curator should look). Site and history findings take part only through
+accepted assertions, like any other finding.
 """
 
 from __future__ import annotations
