@@ -104,13 +104,25 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
             reasons.append(f"vocabulary: {hit.group(0)!r} (use benign / malignant / precancerous in situ)")
     if not thinking.strip():
         reasons.append("no observation: empty thinking")
+    reasons += _check_sentences(thinking, row, ctx)[0]
+    if row.type != "type1":
+        claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
+        if not claims_ok:
+            reasons.append("no claim: the reasoning states no accepted finding of either diagnosis")
+    return list(dict.fromkeys(reasons))
+
+
+def _check_sentences(text: str, row: TrajectoryRow, ctx: ValidationContext) -> tuple[list[str], int]:
+    """(reasons, number of diagnosis-level claims that check out) for the sentences of ``text``."""
+    reasons: list[str] = []
+    ok = 0
     ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
     names_re = ctx.name_pattern(ids)
     by_name = {ctx.names.get(i, i).lower(): i for i in ids}
     observed, unseen = set(row.observed), set(row.not_observed)
     listed = set(row.provenance.assertion_ids)
     ddx_ok = row.provenance.partner_source in DDX_SOURCES and row.ddx_assertion_id in ctx.ddx_ids
-    for sentence in _SENTENCE.split(thinking.strip()):
+    for sentence in _SENTENCE.split(text.strip()):
         if "differential" in sentence.lower() and row.partner_diagnosis and not ddx_ok:
             reasons.append("ddx wording for a non-neighbour: " + sentence)
         mentions = [(mm.start(), by_name.get(mm.group(0).lower())) for mm in names_re.finditer(sentence)]
@@ -141,8 +153,10 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
             if _COMPARATIVE.search(masked[:pos]):
                 continue  # "favours X over Y": a conclusion, not a finding of Y
             claimed = "against" if _AGAINST.search(between) else "typical"
-            reasons += _check_claim(ctx, dx, f.concept, f.surface, claimed, listed)
-    return list(dict.fromkeys(reasons))
+            found_reasons = _check_claim(ctx, dx, f.concept, f.surface, claimed, listed)
+            reasons += found_reasons
+            ok += not found_reasons
+    return reasons, ok
 
 
 def _check_claim(
