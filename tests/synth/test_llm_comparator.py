@@ -14,9 +14,9 @@ from synth.pipeline import synthesize
 from synth.regeneration import read_rows
 from synth.snapshot import SynthGraph
 from synth.trajectories import plan_trajectories
+from synth.types import SynthOptions
 from synth.validation_io import validation_context
 from synth.validator import validate_row
-from synth.types import SynthOptions
 from tests.fixtures.llm_server import LLMServer
 
 DIAGNOSES = ("basal-cell-carcinoma", "nevus-nos-dermal", "seborrheic-keratosis", "melanoma-invasive")

@@ -126,7 +126,8 @@ def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
     curated_graph: SynthGraph,
 ) -> None:
     target = re.compile(
-        r"^<thinking>(?:This lesion shows|No) .+</thinking><diagnosis>(?P<name>[^<]+?)\. (?P<tax>[^<]+)</diagnosis>$",
+        r"^<thinking>(?:This lesion shows|No) .+</thinking>"
+        r"<diagnosis>(?P<name>[^<]+?)\. (?P<tax>[^<]+)</diagnosis>$",
         re.S,
     )
     for p in _plans(curated_graph, 3)[:200]:
