@@ -77,6 +77,7 @@ class ValidationContext:
     names: dict[str, str]  # diagnosis id -> name
     ddx_ids: set[str] = field(default_factory=set)  # accepted DDx assertion ids
     _name_re: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _parsed: dict[tuple[str, tuple[str, ...]], _Parsed] = field(default_factory=dict, repr=False)
 
     def name_pattern(self, ids: tuple[str, ...]) -> re.Pattern[str]:
         if ids not in self._name_re:
@@ -90,6 +91,60 @@ def _kind(reason: str) -> str:
     return reason.split(":", 1)[0]
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """One sentence, read once (sentences repeat across thousands of rows: parsed per run, cached)."""
+
+    differential: bool
+    observations: tuple[tuple[str, str, bool], ...]  # (finding, surface, negated) if an observation
+    claims: tuple[tuple[str, str, str], ...]  # (diagnosis, finding, surface, claimed relation)
+    bookkeeping: str | None
+    vocabulary: str | None
+
+
+def _parse(sentence: str, ids: tuple[str, ...], ctx: ValidationContext) -> _Parsed:
+    key = (sentence, ids)
+    hit = ctx._parsed.get(key)
+    if hit is not None:
+        return hit
+    names_re = ctx.name_pattern(ids)
+    by_name = {ctx.names.get(i, i).lower(): i for i in ids}
+    lexicon = ctx.knowledge.lexicon
+    masked = names_re.sub(lambda mm: " " * len(mm.group(0)), sentence)
+    observations: list[tuple[str, str, bool]] = []
+    if _OBSERVATION.search(sentence):
+        not_seen = bool(_NOT_SEEN.search(sentence)) or bool(_NEGATED.match(sentence))
+        observations = [(f.concept, f.surface, f.negated or not_seen) for f in lexicon.find(masked)]
+    claims: list[tuple[str, str, str, str]] = []
+    mentions = list(names_re.finditer(sentence))
+    # a finding belongs to the diagnosis named after it ("F is typical of D"); findings after the
+    # last name belong to that name ("D shows F")
+    start = 0
+    for n, mm in enumerate(mentions):
+        dx = by_name.get(mm.group(0).lower())
+        segment = masked[start : mm.start()]
+        tail = masked[mm.end() : mentions[n + 1].start()] if n + 1 < len(mentions) else masked[mm.end() :]
+        start = mm.end()
+        if dx is None or _COMPARATIVE.search(segment):
+            continue  # "favours X over Y": a conclusion, not a finding of Y
+        claimed = "against" if _AGAINST.search(segment) else "typical"
+        claims += [(dx, f.concept, f.surface, claimed) for f in lexicon.find(segment)]
+        if n + 1 == len(mentions):
+            tail_claim = "against" if _AGAINST.search(tail) else "typical"
+            claims += [(dx, f.concept, f.surface, tail_claim) for f in lexicon.find(tail)]
+    book = _BOOKKEEPING.search(sentence)
+    vocab = _VOCAB.search(sentence)
+    parsed = _Parsed(
+        differential="differential" in sentence.lower(),
+        observations=tuple(observations),
+        claims=tuple(claims),  # type: ignore[arg-type]
+        bookkeeping=book.group(0) if book else None,
+        vocabulary=vocab.group(0) if vocab else None,
+    )
+    ctx._parsed[key] = parsed
+    return parsed
+
+
 def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     """Reasons to reject ``row`` ([] when every sentence checks out)."""
     reasons: list[str] = []
@@ -97,14 +152,12 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     if m is None:
         return ["format: target is not <thinking>…</thinking><diagnosis>…</diagnosis>"]
     thinking, diagnosis = m.group(1), m.group(2)
-    for text in (thinking, diagnosis):
-        if hit := _BOOKKEEPING.search(text):
-            reasons.append(f"bookkeeping text: {hit.group(0)!r}")
-        if hit := _VOCAB.search(text):
-            reasons.append(f"vocabulary: {hit.group(0)!r} (use benign / malignant / precancerous in situ)")
     if not thinking.strip():
         reasons.append("no observation: empty thinking")
     reasons += _check_sentences(thinking, row, ctx)[0]
+    # the diagnosis tag holds the name and the taxonomy sentence (is_a facts, whose ancestor names
+    # may contain finding words such as "Follicular"): only wording rules apply there
+    reasons += _check_sentences(diagnosis, row, ctx, findings=False)[0]
     if row.type != "type1":
         claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
         if not claims_ok:
@@ -112,50 +165,39 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     return list(dict.fromkeys(reasons))
 
 
-def _check_sentences(text: str, row: TrajectoryRow, ctx: ValidationContext) -> tuple[list[str], int]:
+def _check_sentences(
+    text: str, row: TrajectoryRow, ctx: ValidationContext, *, findings: bool = True
+) -> tuple[list[str], int]:
     """(reasons, number of diagnosis-level claims that check out) for the sentences of ``text``."""
     reasons: list[str] = []
     ok = 0
     ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
-    names_re = ctx.name_pattern(ids)
-    by_name = {ctx.names.get(i, i).lower(): i for i in ids}
     observed, unseen = set(row.observed), set(row.not_observed)
     listed = set(row.provenance.assertion_ids)
     ddx_ok = row.provenance.partner_source in DDX_SOURCES and row.ddx_assertion_id in ctx.ddx_ids
     for sentence in _SENTENCE.split(text.strip()):
-        if "differential" in sentence.lower() and row.partner_diagnosis and not ddx_ok:
+        parsed = _parse(sentence, ids, ctx)
+        if parsed.bookkeeping:
+            reasons.append(f"bookkeeping text: {parsed.bookkeeping!r}")
+        if parsed.vocabulary:
+            reasons.append(
+                f"vocabulary: {parsed.vocabulary!r} (use benign / malignant / precancerous in situ)"
+            )
+        if parsed.differential and row.partner_diagnosis and not ddx_ok:
             reasons.append("ddx wording for a non-neighbour: " + sentence)
-        mentions = [(mm.start(), by_name.get(mm.group(0).lower())) for mm in names_re.finditer(sentence)]
-        masked = names_re.sub(lambda mm: " " * len(mm.group(0)), sentence)
-        found = ctx.knowledge.lexicon.find(masked)
-        if not found:
+        if not findings:
             continue
-        not_seen = bool(_NOT_SEEN.search(sentence))
-        if _OBSERVATION.search(sentence):
-            for f in found:
-                neg = f.negated or not_seen or bool(_NEGATED.match(sentence))
-                if neg and f.concept not in unseen:
-                    why = "inverted polarity" if f.concept in observed else "not recorded"
-                    reasons.append(f"observation {why}: no {f.surface}")
-                elif not neg and f.concept not in observed:
-                    why = "inverted polarity" if f.concept in unseen else "not recorded"
-                    reasons.append(f"observation {why}: {f.surface}")
-        if not mentions:
-            continue
-        for f in found:
-            after = [(p, d) for p, d in mentions if p > f.position]
-            before = [(p, d) for p, d in mentions if p <= f.position]
-            pos, dx = after[0] if after else before[-1]
-            if dx is None:
-                continue
-            lo, hi = (f.position, pos) if after else (pos, f.position)
-            between = masked[lo:hi]
-            if _COMPARATIVE.search(masked[:pos]):
-                continue  # "favours X over Y": a conclusion, not a finding of Y
-            claimed = "against" if _AGAINST.search(between) else "typical"
-            found_reasons = _check_claim(ctx, dx, f.concept, f.surface, claimed, listed)
-            reasons += found_reasons
-            ok += not found_reasons
+        for concept, surface, neg in parsed.observations:
+            if neg and concept not in unseen:
+                why = "inverted polarity" if concept in observed else "not recorded"
+                reasons.append(f"observation {why}: no {surface}")
+            elif not neg and concept not in observed:
+                why = "inverted polarity" if concept in unseen else "not recorded"
+                reasons.append(f"observation {why}: {surface}")
+        for dx, concept, surface, claimed in parsed.claims:
+            found = _check_claim(ctx, dx, concept, surface, claimed, listed)
+            reasons += found
+            ok += not found
     return reasons, ok
 
 
