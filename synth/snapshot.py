@@ -54,6 +54,7 @@ class SynthGraph:
     official_splits: dict[str, str] = field(default_factory=dict)
     knowledge: FindingKnowledge = field(default_factory=seed_knowledge)  # accepted finding assertions
     _tax_cache: dict[str, TaxonomyFact] = field(default_factory=dict, repr=False)
+    argument_cache: dict[tuple, tuple] = field(default_factory=dict, repr=False)  # synth.trajectories
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -217,7 +218,7 @@ class SynthGraph:
         cases = {d: cs[:per_diagnosis] for d, cs in self.cases.items() if d in keep and per_diagnosis > 0}
         counts = {d: len(cs) for d, cs in cases.items() if cs}
         view = dataclasses.replace(self.view, case_counts=counts, _memo={})
-        return dataclasses.replace(self, view=view, cases=cases, _tax_cache={})
+        return dataclasses.replace(self, view=view, cases=cases, _tax_cache={}, argument_cache={})
 
     # -- queries ---------------------------------------------------------------------------
     def name(self, d: str) -> str:

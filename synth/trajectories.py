@@ -112,17 +112,21 @@ def _plan(
         assert partner is not None
         names[partner.diagnosis] = graph.name(partner.diagnosis)
         other = primary if revise else partner
-        arg, why = build_argument(
-            graph.knowledge,
-            mode="switch" if revise else "keep",
-            wording="ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast",
-            favoured=final.diagnosis,
-            other=other.diagnosis,
-            names=names,
-            observed=final.observed,  # Type 3 starts from this image's (x_d's) observations
-            not_observed=final.not_observed,
-            with_facts=with_facts,
-        )
+        key = (revise, how, final.diagnosis, other.diagnosis, final.id, with_facts)
+        cache = graph.argument_cache
+        if key not in cache:  # a case meets the same partner diagnosis in many slots
+            cache[key] = build_argument(
+                graph.knowledge,
+                mode="switch" if revise else "keep",
+                wording="ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast",
+                favoured=final.diagnosis,
+                other=other.diagnosis,
+                names=names,
+                observed=final.observed,  # Type 3 starts from this image's (x_d's) observations
+                not_observed=final.not_observed,
+                with_facts=with_facts,
+            )
+        arg, why = cache[key]
         if arg is None:
             return _dropped(log, why or "no argument")
     return TrajectoryPlan(
