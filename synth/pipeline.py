@@ -253,7 +253,7 @@ def _features(row: TrajectoryRow) -> list[str]:
 
 def _no_taxonomy(row: TrajectoryRow) -> bool:
     inner = row.completion.split("<diagnosis>", 1)[1].split("</diagnosis>", 1)[0]
-    return inner.strip() == f"{row.diagnosis_name}."
+    return inner.strip().lower() == f"{row.diagnosis_name}.".lower()
 
 
 def _count(report: SynthReport, rows: list[TrajectoryRow], splits: dict[str, str]) -> None:

@@ -22,6 +22,7 @@ from synth.knowledge import FindingInfo, FindingKnowledge, case_observations, se
 from synth.types import CaseRef, PartnerSource, TaxonomyFact
 
 # one lesion-condition vocabulary across SFT, RL and eval (synth.datasets.taxonomy.CONDITION)
+_CONDITION_NODES = {"benign", "malignant", "indeterminate", "premalignant", "precancerous"}
 _MALIGNANCY_TEXT = {"benign": "benign", "malignant": "malignant", "premalignant": "precancerous in situ"}
 
 
@@ -311,7 +312,8 @@ def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | N
     says; where it came from stays in the provenance. "" when the graph knows neither."""
     del source  # provenance, never target text
     subject = names[0][:1].upper() + names[0][1:]
-    ancestors = names[1:]
+    # ISIC roots "Benign" / "Malignant" / "Indeterminate" are lesion conditions, not a disease family
+    ancestors = [n for n in names[1:] if n.strip().lower() not in _CONDITION_NODES]
     if len(ancestors) == 1:
         text = f"{subject} is a subtype of {ancestors[0]}"
     elif ancestors:

@@ -223,7 +223,8 @@ def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: Findin
     else a neutral contrast), the checked reasoning ρ, or the taxonomy sentence (graph facts).
     """
     tax = plan.taxonomy.sentence
-    diagnosis = f"<diagnosis>{plan.final_name}." + (f" {tax}" if tax else "") + "</diagnosis>"
+    name = plan.final_name[:1].upper() + plan.final_name[1:]
+    diagnosis = f"<diagnosis>{name}." + (f" {tax}" if tax else "") + "</diagnosis>"
     if plan.type == "type1" or plan.argument is None:
         names = {plan.final_diagnosis: plan.final_name}
         parts = observation_sentences(knowledge, plan.primary.observed, plan.primary.not_observed)

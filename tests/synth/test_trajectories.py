@@ -134,7 +134,7 @@ def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
         text = format_target(p, "", curated_graph.knowledge)
         m = target.match(text)
         assert m, text
-        assert m["name"] == p.final_name
+        assert m["name"].lower() == p.final_name.lower()
         assert m["tax"] == p.taxonomy.sentence
         assert "(source:" not in text and "curated graph" not in text
         if p.type != "type1":
@@ -161,6 +161,10 @@ def test_one_lesion_condition_vocabulary_and_no_empty_taxonomy_sentence() -> Non
     # the RL / eval wording (synth.datasets.taxonomy.CONDITION), never "premalignant"
     assert _taxonomy_sentence(["Actinic keratosis"], "premalignant", "seed").endswith(
         "generally classified as precancerous in situ."
+    )
+    # lesion-condition roots (ISIC "Malignant") are not a disease family
+    assert _taxonomy_sentence(["BCC", "Adnexal", "Malignant"], "malignant", "isic") == (
+        "BCC is a subtype of Adnexal, and is generally classified as malignant."
     )
     # nothing known: no sentence at all (never "no recorded taxonomy ... in the curated graph")
     assert _taxonomy_sentence(["Lentigo"], None, None) == ""
