@@ -72,10 +72,14 @@ def observation_sentences(
     sites = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "site"]
     elevation = [f for f in observed if f in ELEVATION]
     specific = {f for f in observed if f not in GENERIC}
+    history = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "history"]
     shown = [
         _object(knowledge, f)
         for f in observed
-        if f not in sites and f not in elevation and not (f in GENERIC and _has_specific(f, specific))
+        if f not in sites
+        and f not in elevation
+        and f not in history
+        and not (f in GENERIC and _has_specific(f, specific))
     ]
     out: list[str] = []
     if shown:
@@ -88,6 +92,8 @@ def observation_sentences(
         out.append(f"The lesion is {ELEVATION[elevation[0]]}.")
     if sites:
         out.append(f"It is located on {_site(knowledge, sites[0])}.")
+    if history:  # course and symptoms: "The lesion is chronic and itchy."
+        out.append(f"The lesion is {join([knowledge.findings[f].name for f in history])}.")
     return out
 
 
