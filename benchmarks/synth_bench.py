@@ -39,9 +39,9 @@ DATA = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data"
 
 def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
     options = SynthOptions(types=["type1", "type2", "type3"], per_case=per_case, seed=0, fallback="contrast")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     jsonl = synthesize(store, work / "jsonl-only", options, hf=False)
-    jsonl_s = time.perf_counter() - t
+    jsonl_s, jsonl_cpu = time.perf_counter() - t, time.process_time() - cpu
     t = time.perf_counter()
     synthesize(store, work / "full", options, hf=True)
     full_s = time.perf_counter() - t
@@ -69,6 +69,8 @@ def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
         "queued_for_review": jsonl.queued_for_review,
         "counts_by_type": jsonl.counts_by_type,
         "seconds_jsonl_and_images": round(jsonl_s, 2),
+        "cpu_seconds_jsonl_and_images": round(jsonl_cpu, 2),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "seconds_with_hf_dataset": round(full_s, 2),
         "rows_per_second": round(jsonl.total / jsonl_s, 1),
         "target_seconds": 20,

@@ -25,7 +25,13 @@ from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
 from synth.types import CaseRef, PartnerSource, TrajectoryPlan, TrajectoryType
-from synth.wording import claim_sentence, contrast_sentence, ddx_sentence, observation_sentences
+from synth.wording import (
+    WORDING_VERSION,
+    claim_sentence,
+    contrast_sentence,
+    ddx_sentence,
+    observation_sentences,
+)
 
 PAIRED: tuple[TrajectoryType, ...] = ("type2", "type3")
 CONTROLS: tuple[TrajectoryType, ...] = ("control2", "control3")
@@ -68,6 +74,7 @@ def input_hash(plan: TrajectoryPlan, comparator_identity: str | None) -> str:
     not invalidate it)."""
     payload = plan.model_dump(mode="json", exclude={"input_hash"})
     payload["comparator"] = comparator_identity
+    payload["wording"] = WORDING_VERSION  # the target's template sentences (synth.wording)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:24]
 

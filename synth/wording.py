@@ -13,6 +13,9 @@ from kg.findings import generic_of
 from synth.knowledge import FindingKnowledge
 from synth.types import Argument, Claim
 
+# bump when a template sentence changes: rows of earlier exports are then rebuilt, not reused
+WORDING_VERSION = 2
+
 # criterion-level concepts: named in "No … is seen" when the whole criterion is absent, and left out
 # of "This lesion shows …" when a specific value is listed
 GENERIC = {
@@ -60,9 +63,70 @@ def noun(knowledge: FindingKnowledge, finding: str) -> str:
     return PHRASE.get(finding, name).removeprefix("a ").removeprefix("an ") if finding in PHRASE else name
 
 
+# free-text morphology nouns take an article ("a bulla"); other non-dermoscopy names are adjectives
+NOUNS = {
+    "macule",
+    "papule",
+    "plaque",
+    "nodule",
+    "vesicle",
+    "bulla",
+    "pustule",
+    "wheal",
+    "cyst",
+    "tumour",
+    "ulcer",
+    "erosion",
+    "scar",
+    "burrow",
+    "fissure",
+    "crust",
+    "scale",
+    "comedo",
+    "cutaneous horn",
+    "target lesion",
+    "petechia",
+    "purpura",
+    "telangiectasia",
+    "lichenification",
+    "excoriation",
+    "atrophy",
+    "rolled edge",
+    "central umbilication",
+    "dimple sign",
+    "silvery scale",
+    "skin tag",
+    "stuck on",
+}
+NOUNS |= {"asymmetry", "symmetry", "irregular border", "regular border", "diameter greater than 6 mm"}
+_MASS = {
+    "lichenification",
+    "purpura",
+    "atrophy",
+    "telangiectasia",
+    "silvery scale",
+    "scale",
+    "crust",
+    "asymmetry",
+    "symmetry",
+}
+
+
+def _adjective(knowledge: FindingKnowledge, finding: str) -> bool:
+    info = knowledge.findings.get(finding)
+    if info is None or info.type in ("dermoscopy", "site", "history") or finding in GENERIC:
+        return False
+    return info.name not in NOUNS
+
+
 def _object(knowledge: FindingKnowledge, finding: str) -> str:
     info = knowledge.findings.get(finding)
-    return PHRASE.get(finding) or (info.name if info else finding.removeprefix("fnd-").replace("-", " "))
+    if finding in PHRASE:
+        return PHRASE[finding]
+    name = info.name if info else finding.removeprefix("fnd-").replace("-", " ")
+    if info and info.type != "dermoscopy" and name in NOUNS and name not in _MASS:
+        return ("an " if name[0] in "aeiou" else "a ") + name
+    return name
 
 
 def observation_sentences(
@@ -73,12 +137,15 @@ def observation_sentences(
     elevation = [f for f in observed if f in ELEVATION]
     specific = {f for f in observed if f not in GENERIC}
     history = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "history"]
+    # free-text findings that are adjectives ("pigmented", "scaly", "annular") read "The lesion is …"
+    adjectives = [f for f in observed if _adjective(knowledge, f) and f not in elevation]
     shown = [
         _object(knowledge, f)
         for f in observed
         if f not in sites
         and f not in elevation
         and f not in history
+        and f not in adjectives
         and not (f in GENERIC and _has_specific(f, specific))
     ]
     out: list[str] = []
@@ -88,8 +155,11 @@ def observation_sentences(
     if absent:
         verb = "is" if len(absent) == 1 and not absent[0].endswith("s") else "are"
         out.append(f"No {join(absent, 'or')} {verb} seen.")
-    if elevation:
-        out.append(f"The lesion is {ELEVATION[elevation[0]]}.")
+    if elevation or adjectives:
+        words = ([ELEVATION[elevation[0]]] if elevation else []) + [
+            knowledge.findings[f].name for f in adjectives
+        ]
+        out.append(f"The lesion is {join(words)}.")
     if sites:
         out.append(f"It is located on {_site(knowledge, sites[0])}.")
     if history:  # course and symptoms: "The lesion is chronic and itchy."
