@@ -150,6 +150,9 @@ def test_reasoning_without_any_accepted_claim_fails(
 
 
 def test_validator_speed(rows: list[TrajectoryRow], ctx: ValidationContext) -> None:
+    import time
+
     many = (rows * (5000 // len(rows) + 1))[:5000]
+    cpu = time.process_time()  # CPU time: the 2 shared cores make wall-clock rates swing 3x
     _, _, report = validate_rows(many, ctx)
-    assert report.rows_per_second and report.rows_per_second > 5000
+    assert report.rows == 5000 and 5000 / (time.process_time() - cpu) > 5000
