@@ -158,3 +158,16 @@ def test_review_add_finding_needs_a_relation_and_resolves_names(seeded: str) -> 
     )
     listed = review("list", "--kind", "finding", "--status", "accepted")
     assert "(typical)" in listed.output
+
+
+def test_propose_findings_on_every_backend(any_store, shared_data: Path) -> None:
+    """The same proposals, idempotently, on SQLite and Neo4j (the store contract carries the kind)."""
+    from kg.propose_findings import propose_findings
+
+    init_store(any_store)
+    first = propose_findings(any_store, [("derm7pt", shared_data / "derm7pt-subset")])
+    again = propose_findings(any_store, [("derm7pt", shared_data / "derm7pt-subset")])
+    assert first.created == len(first.proposed) > 20 and again.created == 0
+    assert again.revision == first.revision
+    found = any_store.find_assertion("finding", "basal-cell-carcinoma", "fnd-arborizing-vessels")
+    assert found is not None and found.relation == "typical" and found.origin == "stats"
