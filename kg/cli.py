@@ -91,6 +91,55 @@ def import_cases(
         emit(run(s, fmt, path, user=user), as_json)
 
 
+@app.command("propose-findings")
+@handle_errors
+def propose_findings_(
+    from_cases: Annotated[
+        bool, typer.Option("--from-cases", help="Statistics over labelled cases (the only source so far).")
+    ] = True,
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option("--dataset", "-d", help="NAME=PATH of a dataset with findings (derm7pt=…); repeatable."),
+    ] = None,
+    user: UserOpt = "system",
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose diagnosis-level findings (typical / against) that pass an enrichment test over
+    labelled cases; every proposal waits for a curator (dermkg review list --kind finding).
+
+    Without --dataset the accepted Derm7pt cases in the store are used (only those with images);
+    with it every meta row with findings counts. Re-running adds nothing new.
+
+    Example: dermkg kg propose-findings --from-cases --dataset derm7pt=../shared/data/derm7pt-subset --json
+    """
+    from dermkg.errors import InputError
+    from kg.propose_findings import propose_findings
+
+    if not from_cases:
+        raise InputError("only --from-cases is supported: textbook findings come from ingestion")
+    pairs: list[tuple[str, Path]] = []
+    for item in dataset or []:
+        name, sep, path = item.partition("=")
+        if not sep:
+            name, path = "derm7pt", item
+        pairs.append((name.strip().lower(), Path(path)))
+    with store_from(store) as s:
+        emit(propose_findings(s, pairs, user=user), as_json, _print_proposals)
+
+
+def _print_proposals(report: Any) -> None:
+    console.print(f"rows used: {report.datasets}; tests: {report.tests}; threshold: {report.threshold}")
+    for p in report.proposed:
+        console.print(
+            f"{p.id}  {p.status:9} {p.relation:8} {p.diagnosis} -> {p.finding}  "
+            f"{p.support}/{p.cases} ({p.rate:.0%} vs {p.others_rate:.0%}, p={p.p_value:.2g})"
+        )
+    console.print(
+        f"{len(report.proposed)} pass the threshold, {report.created} new (revision {report.revision})"
+    )
+
+
 @app.command()
 @handle_errors
 def migrate(

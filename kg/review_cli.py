@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import typer
 
 from dermkg.cli_common import JsonOpt, StoreOpt, UserOpt, emit, handle_errors
-from dermkg.errors import ConflictError
+from dermkg.errors import ConflictError, InputError, NotFoundError
 from kg.cli import lookup_diagnosis
 from kg.cli_store import store_from
 from kg.models import Assertion, AssertionQuery, EventQuery
@@ -23,9 +23,10 @@ app = typer.Typer(
     help="Curate assertions from scripts: list, accept, reject, merge, add.", no_args_is_help=True
 )
 
-Kind = Literal["is_a", "ddx"]
+Kind = Literal["is_a", "ddx", "finding"]
+Relation = Literal["typical", "possible", "against"]
 Status = Literal["proposed", "accepted", "rejected", "superseded", "any"]
-Origin = Literal["import", "rules", "llm", "human"]
+Origin = Literal["import", "rules", "llm", "stats", "human"]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (required to reject).")]
 VersionOpt = Annotated[
     int | None,
@@ -43,14 +44,15 @@ VotesOpt = Annotated[
 def _print_assertions(page: object) -> None:
     for a in page.items:  # type: ignore[attr-defined]
         score = "" if a.score is None else f" {a.score:.2f}"
-        typer.echo(f"{a.id}  {a.status:10} {a.kind:4} {a.subject} -> {a.object}  [{a.origin}{score}]")
+        rel = f" ({a.relation})" if getattr(a, "relation", None) else ""
+        typer.echo(f"{a.id}  {a.status:10} {a.kind:4} {a.subject} -> {a.object}{rel}  [{a.origin}{score}]")
     typer.echo(f"{len(page.items)} of {page.total}")  # type: ignore[attr-defined]
 
 
 @app.command("list")
 @handle_errors
 def list_(
-    kind: Annotated[Kind | None, typer.Option(help="is_a or ddx.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="is_a, ddx or finding.")] = None,
     status: Annotated[Status, typer.Option(help="Review state, or any.")] = "proposed",
     origin: Annotated[Origin | None, typer.Option(help="Who made it.")] = None,
     diagnosis: Annotated[str | None, typer.Option(help="Name or id at either end.")] = None,
@@ -227,10 +229,17 @@ def merge(
 @app.command()
 @handle_errors
 def add(
-    subject: Annotated[str, typer.Argument(help="Subject name or id (is_a: the child).")],
-    object: Annotated[str, typer.Argument(help="Object name or id (is_a: the parent).")],
-    kind: Annotated[Kind, typer.Option(help="is_a or ddx.")],
+    subject: Annotated[
+        str, typer.Argument(help="Subject name or id (is_a: the child; finding: the diagnosis).")
+    ],
+    object: Annotated[
+        str, typer.Argument(help="Object name or id (is_a: the parent; finding: the finding).")
+    ],
+    kind: Annotated[Kind, typer.Option(help="is_a, ddx or finding.")],
     user: UserOpt,
+    relation: Annotated[
+        Relation | None, typer.Option(help="finding only: typical, possible or against.")
+    ] = None,
     accept_: Annotated[
         bool, typer.Option("--accept", help="Accept it at once (recorded as a review).")
     ] = False,
@@ -238,18 +247,39 @@ def add(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a curator's assertion between two existing diagnoses (origin human).
+    """Add a curator's assertion (origin human): between two diagnoses, or a diagnosis's finding.
 
-    Example: dermkg review add --kind ddx melanoma "seborrhoeic keratosis" --user ann --accept
+    Example: dermkg review add --kind finding "basal cell carcinoma" "arborizing vessels" --relation typical
+    -u ann --accept
     """
+    if kind == "finding" and relation is None:
+        raise InputError("--kind finding needs --relation typical|possible|against")
+    if kind != "finding" and relation is not None:
+        raise InputError("--relation is only for --kind finding")
     with store_from(store, create=True) as s, s.transaction():
-        sub, obj = lookup_diagnosis(s, subject), lookup_diagnosis(s, object)
+        sub = lookup_diagnosis(s, subject)
+        obj_id = _lookup_finding(s, object) if kind == "finding" else lookup_diagnosis(s, object).id
         stored = s.add_assertion(
-            Assertion(kind=kind, subject=sub.id, object=obj.id, origin="human", note=note), user=user
+            Assertion(kind=kind, subject=sub.id, object=obj_id, relation=relation, origin="human", note=note),
+            user=user,
         )
+        if kind == "finding" and stored.relation != relation:
+            stored = s.edit_assertion(stored.id, user=user, relation=relation)
         if accept_ and stored.status != "accepted":
             stored = s.review(stored.id, "accept", user=user)
     emit(stored, as_json, lambda a: typer.echo(f"{a.id}  {a.status}  {a.kind} {a.subject} -> {a.object}"))
+
+
+def _lookup_finding(store: object, name: str) -> str:
+    """A finding by id or by name / synonym (case-insensitive); unknown names list close ones."""
+    found = store.get_finding(name) or store.resolve_finding(name)  # type: ignore[attr-defined]
+    if found is not None:
+        return found.id
+    import difflib
+
+    names = [f.name for f in store.list_findings()]  # type: ignore[attr-defined]
+    hints = ", ".join(repr(n) for n in difflib.get_close_matches(name, names, n=3))
+    raise NotFoundError(f"unknown finding {name!r}" + (f"; did you mean {hints}?" if hints else ""))
 
 
 @app.command()

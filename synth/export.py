@@ -202,11 +202,9 @@ def dataset_card(
         "|---|---|",
         *[f"| {d} | {n} |" for d, n in sorted(by_dx.items(), key=lambda kv: (-kv[1], kv[0]))],
         "",
-        "## Groundedness",
+        "## Validation",
         "",
-        f"{manifest['report']['grounded_passed']} differential reasonings passed the check, "
-        f"{manifest['report']['grounded_failed']} failed ({manifest['report']['queued_for_review']} queued "
-        f"for review, {manifest['report']['dropped']} dropped).",
+        *validation_lines(manifest["report"]),
         "",
         "## Sources and licences",
         "",
@@ -218,6 +216,38 @@ def dataset_card(
         "",
     ]
     return "\n".join(lines)
+
+
+def validation_lines(report: dict[str, Any]) -> list[str]:
+    """The validator's figures for the card: rows checked, passed, rejected by reason, examples,
+    and what planning could not write honestly (pairs no accepted finding separates)."""
+    v = report.get("validation", {})
+    reasons = {k: n for k, n in v.items() if k not in ("rows", "passed", "rejected")}
+    lines = [
+        "Every diagnosis-level sentence of a target is an accepted finding assertion listed in the row's "
+        "provenance; observations are the image's own; random partners are never called differentials.",
+        "",
+        f"{v.get('passed', 0)} of {v.get('rows', 0)} rows passed the validator; {v.get('rejected', 0)} were "
+        f"rejected ({report.get('queued_for_review', 0)} listed in rejected.jsonl with their reasons, "
+        f"{report.get('dropped', 0)} dropped).",
+    ]
+    if reasons:
+        lines += [
+            "",
+            "| rejection reason | rows |",
+            "|---|---|",
+            *[f"| {k} | {n} |" for k, n in sorted(reasons.items())],
+        ]
+    for example in report.get("validation_examples", [])[:3]:
+        lines.append(f"- `{example}`")
+    planned = report.get("dropped_reasons", {})
+    if planned or report.get("skipped_random_pairs"):
+        lines += ["", "Not written at planning (nothing true could be said):", ""]
+        lines += [f"- {reason}: {n}" for reason, n in sorted(planned.items())]
+        if report.get("skipped_random_pairs"):
+            lines.append(f"- no DDx neighbour (--fallback skip): {report['skipped_random_pairs']}")
+        lines.append(f"- rows without a taxonomy sentence: {report.get('without_taxonomy', 0)}")
+    return lines
 
 
 def write_export(

@@ -131,6 +131,6 @@ def load_lexicon_data(data: dict[str, dict[str, list[str]]]) -> Lexicon:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The lexicon shipped in ``synth/lexicon.yaml``."""
-    text = resources.files("synth").joinpath("lexicon.yaml").read_text(encoding="utf-8")
+    """The lexicon shipped in ``kg/seed/lexicon.yaml`` (the finding concepts are seeded from it too)."""
+    text = resources.files("kg.seed").joinpath("lexicon.yaml").read_text(encoding="utf-8")
     return load_lexicon_data(yaml.safe_load(text))

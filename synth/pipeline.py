@@ -16,9 +16,18 @@ from synth.comparators import Comparator, make_comparator
 from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
 from synth.snapshot import SynthGraph
-from synth.steps import Draft, FormatStep, GroundStep, ReasonStep, run_steps
-from synth.trajectories import CONTROLS, PAIRED, plan_trajectories
-from synth.types import RegenerationStats, SynthOptions, SynthReport, TrajectoryRow
+from synth.steps import Draft, FormatStep, ReasonStep, run_steps
+from synth.trajectories import CONTROLS, PAIRED, PlanLog, plan_trajectories
+from synth.types import (
+    GroundednessResult,
+    RegenerationStats,
+    SynthOptions,
+    SynthReport,
+    TrajectoryPlan,
+    TrajectoryRow,
+)
+from synth.validation_io import knowledge_manifest, validation_context
+from synth.validator import validate_rows
 
 FORMAT = "dermkg-trajectories"
 
@@ -41,8 +50,13 @@ def _missing(graph: SynthGraph, options: SynthOptions, report: SynthReport) -> N
         report.missing.append("only one diagnosis has cases: Types 2/3 need a second diagnosis with cases")
     if set(options.types) & set(PAIRED) and graph.ddx_edge_count() == 0:
         report.missing.append(
-            "no accepted DDx edges: Types 2/3 fall back to a random partner (the paper's fallback of "
-            "ResolveDDXNeighbor); accept DDx assertions in the studio for DDx-informed pairs"
+            "no accepted DDx edges: Types 2/3 have no differential (with --fallback contrast a random "
+            "partner gives a neutral contrast row); accept DDx assertions in the studio"
+        )
+    if wants_pairs and not graph.knowledge.relations:
+        report.missing.append(
+            "no accepted finding assertions: no pair can be separated, so no Type 2/3 row is written "
+            "(propose: dermkg kg propose-findings --from-cases; review: dermkg review list --kind finding)"
         )
 
 
@@ -89,26 +103,30 @@ def synthesize(
     graph = (
         source
         if isinstance(source, SynthGraph)
-        else SynthGraph.from_store(source, include_proposed=options.include_proposed)
+        else SynthGraph.from_store(
+            source,
+            include_proposed_cases=options.include_proposed_cases,
+            include_proposed_assertions=options.include_proposed_assertions,
+        )
     )
     report = SynthReport(out=str(out), revision=graph.revision)
     _missing(graph, options, report)
     comparator = comparator or make_comparator(options.comparator)
     wants_text = bool(set(options.types) - {"type1"})
     identity = comparator.identity() if wants_text else None
+    log = PlanLog()
     plans = list(
         plan_trajectories(
-            graph, options.types, seed=options.seed, per_case=options.per_case, comparator_identity=identity
+            graph,
+            options.types,
+            seed=options.seed,
+            per_case=options.per_case,
+            comparator_identity=identity,
+            fallback=options.fallback,
+            log=log,
         )
     )
-    report.random_fallbacks = sum(
-        1 for p in plans if p.type == "type2" and p.partner_source == "random_fallback"
-    )
-    if report.random_fallbacks:
-        report.warnings.append(
-            f"{report.random_fallbacks} Type 2/3 pairs used a random partner: no DDx neighbour with cases "
-            "(ResolveDDXNeighbor found none; paper's seeded random fallback)"
-        )
+    _plan_figures(report, log, plans)
     previous = previous_rows(out)
     diff = diff_plans(plans, previous)
     reused_ids = set(diff.reused)
@@ -118,25 +136,35 @@ def synthesize(
         else Draft(plan=p)
         for p in plans
     )
-    reason = ReasonStep(comparator)
-    steps = [reason, GroundStep(), FormatStep(comparator, graph.revision)]
-    rows: list[TrajectoryRow] = []
+    reason = ReasonStep(comparator, graph.knowledge)
+    steps = [reason, FormatStep(comparator, graph.revision, graph.knowledge)]
+    built = [
+        d.row
+        for d in tqdm(run_steps(drafts, steps), total=len(plans), disable=not progress, desc="trajectories")
+    ]
+    ctx = validation_context(graph)
+    rows, bad, verdict = validate_rows([r for r in built if r is not None], ctx)
+    report.validation = {
+        "rows": verdict.rows,
+        "passed": verdict.passed,
+        "rejected": verdict.rejected,
+        **verdict.reasons,
+    }
+    report.validation_examples = [f"{v.id}: {'; '.join(v.reasons)}" for v in verdict.examples]
+    for row in rows:
+        if row.type != "type1":
+            row.grounded = GroundednessResult(passed=True, features=_features(row))
     queued: list[TrajectoryRow] = []
-    for draft in tqdm(run_steps(drafts, steps), total=len(plans), disable=not progress, desc="trajectories"):
-        row = draft.row
-        assert row is not None
-        if row.grounded is not None:
-            if row.grounded.passed:
-                report.grounded_passed += 1
-            else:
-                report.grounded_failed += 1
-                if options.on_ungrounded == "queue":
-                    queued.append(row)
-                else:
-                    report.dropped += 1
-                continue
-        rows.append(row)
-    report.queued_for_review = len(queued)
+    for row, why in bad:
+        row.grounded = GroundednessResult(passed=False, features=_features(row), reasons=why)
+        if options.on_ungrounded == "queue":
+            queued.append(row)
+        else:
+            report.dropped += 1
+    report.grounded_passed = sum(1 for r in rows if r.grounded is not None)
+    report.grounded_failed = len(bad)
+    report.without_taxonomy = sum(1 for r in rows if "</diagnosis>" in r.completion and _no_taxonomy(r))
+    report.queued_for_review = len(queued)  # written to rejected.jsonl with their reasons
     report.comparator_calls = reason.calls
     report.regeneration = RegenerationStats(
         reused=len(diff.reused),
@@ -176,8 +204,17 @@ def synthesize(
             "ddx_edges": graph.ddx_edges(),
             "names": {
                 d: graph.name(d)
-                for d in sorted({r.diagnosis for r in rows} | {n for e in graph.ddx_edges() for n in e[1:]})
+                for d in sorted(
+                    {
+                        x
+                        for r in rows + queued
+                        for x in (r.diagnosis, r.primary_diagnosis, r.partner_diagnosis)
+                        if x
+                    }
+                    | {n for e in graph.ddx_edges() for n in e[1:]}
+                )
             },
+            "findings": knowledge_manifest(graph.knowledge),
             "report": report.model_dump(mode="json"),
         }
         write_export(
@@ -185,6 +222,38 @@ def synthesize(
         )
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _plan_figures(report: SynthReport, log: PlanLog, plans: list[TrajectoryPlan]) -> None:
+    """Counts of what planning left out, and the knowledge curators could add."""
+    report.random_fallbacks = sum(
+        1 for p in plans if p.type == "type2" and p.partner_source == "random_fallback"
+    )
+    report.skipped_random_pairs = log.skipped_random
+    report.contrast_rows = log.contrast
+    report.dropped_reasons = dict(sorted(log.dropped.items()))
+    report.unseparated = dict(sorted(log.unseparated.items(), key=lambda kv: (-kv[1], kv[0])))
+    if log.skipped_random:
+        report.warnings.append(
+            f"{log.skipped_random} Type 2/3 rows not written: no DDx neighbour with cases (--fallback skip; "
+            "--fallback contrast writes them as neutral contrasts)"
+        )
+    if report.random_fallbacks:
+        report.warnings.append(
+            f"{report.random_fallbacks} Type 2/3 pairs used a random partner, worded as a contrast, never "
+            "as a differential"
+        )
+    for reason, n in list(report.unseparated.items())[:20]:
+        report.missing.append(f"{reason} ({n} pairs)")
+
+
+def _features(row: TrajectoryRow) -> list[str]:
+    return sorted(set(row.observed))
+
+
+def _no_taxonomy(row: TrajectoryRow) -> bool:
+    inner = row.completion.split("<diagnosis>", 1)[1].split("</diagnosis>", 1)[0]
+    return inner.strip().lower() == f"{row.diagnosis_name}.".lower()
 
 
 def _count(report: SynthReport, rows: list[TrajectoryRow], splits: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from synth.types import Mode, TrajectoryType
+from synth.types import TrajectoryType
 
 TYPE1_PROMPT = (
     "You are a medical vision-language assistant specializing in dermatology. \n"
@@ -44,29 +44,17 @@ TYPE23_PROMPT = (
 
 REASONING_TAG = "differential diagnosis reasoning"
 
-_COMPARATOR_TASK = {
-    "keep": (
-        "Determine why the FIRST rule better explains the case and supports keeping the primary diagnosis. "
-        "Name the clinical features of the first rule that are present, and the key features of the "
-        "second rule that are absent or inconsistent with the case."
-    ),
-    "switch": (
-        "Determine why the SECOND rule better explains the case and supports replacing the primary "
-        "diagnosis with the differential diagnosis. Name the clinical features of the second rule that "
-        "are present, and the key features of the first rule that are absent or inconsistent."
-    ),
-}
-
 COMPARATOR_TEMPLATE = (
-    "You are a dermatology expert. You are given two clinical diagnostic rules from a dermatology "
-    "source, each describing a possible diagnosis of a skin lesion.\n"
-    "Compare them using ONLY the clinical features written in the two rules; never add a feature that "
-    "neither rule states, and ignore histology and laboratory findings.\n"
-    "{task}\n"
-    "Answer in one or two sentences, in this format:\n"
-    "<differential diagnosis reasoning>...</differential diagnosis reasoning>\n\n"
-    "primary diagnosis (Diagnosis: {primary_name}): {primary_rule}\n"
-    "differential diagnosis (Diagnosis: {partner_name}): {partner_rule}\n"
+    "You are a dermatology expert writing one step of a diagnostic reasoning about a skin lesion.\n"
+    "Recorded observations of THIS lesion: {observations}\n"
+    "Accepted knowledge about the diagnoses (the only statements about a diagnosis you may make):\n"
+    "{facts}\n"
+    "Explain in two or three sentences why this lesion favours {favoured} over {other}. Describe the "
+    "lesion only with its recorded observations; state a finding of a diagnosis only as the accepted "
+    "knowledge states it; never infer a diagnosis's findings from this one lesion; {pair_rule} Do not "
+    "mention sources, ids or databases.\n"
+    "Answer in this format:\n"
+    "<differential diagnosis reasoning>...</differential diagnosis reasoning>\n"
 )
 
 
@@ -75,15 +63,18 @@ def instruction_prompt(kind: TrajectoryType) -> str:
     return TYPE1_PROMPT if kind == "type1" else TYPE23_PROMPT
 
 
-def comparator_prompt(
-    mode: Mode, primary_name: str, primary_rule: str, partner_name: str, partner_rule: str
-) -> str:
+def comparator_prompt(observations: str, facts: list[str], favoured: str, other: str, ddx: bool) -> str:
+    pair_rule = (
+        f"{other} is an accepted differential diagnosis of {favoured}."
+        if ddx
+        else f"{other} is NOT a differential diagnosis of {favoured}: never call it one."
+    )
     return COMPARATOR_TEMPLATE.format(
-        task=_COMPARATOR_TASK[mode],
-        primary_name=primary_name,
-        primary_rule=primary_rule,
-        partner_name=partner_name,
-        partner_rule=partner_rule,
+        observations=observations or "none recorded",
+        facts="\n".join(f"- {f}" for f in facts) or "- none",
+        favoured=favoured,
+        other=other,
+        pair_rule=pair_rule,
     )
 
 

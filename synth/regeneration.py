@@ -17,7 +17,7 @@ from kg.store.base import GraphStore
 from synth.types import SynthOptions, TrajectoryPlan, TrajectoryRow
 
 ROWS_FILE = "trajectories.jsonl"
-QUEUE_FILE = "review_queue.jsonl"
+QUEUE_FILE = "rejected.jsonl"  # rows the validator rejected, with their reasons (grounded.reasons)
 MANIFEST_FILE = "manifest.json"
 
 
@@ -107,7 +107,11 @@ def list_stale_rows(export_dir: str | Path, store: GraphStore) -> StaleReport:
     export = Path(export_dir)
     manifest = read_manifest(export)
     options = SynthOptions.model_validate(manifest["options"])
-    graph = SynthGraph.from_store(store, include_proposed=options.include_proposed)
+    graph = SynthGraph.from_store(
+        store,
+        include_proposed_cases=options.include_proposed_cases,
+        include_proposed_assertions=options.include_proposed_assertions,
+    )
     plans = list(
         plan_trajectories(
             graph,
@@ -115,6 +119,7 @@ def list_stale_rows(export_dir: str | Path, store: GraphStore) -> StaleReport:
             seed=options.seed,
             per_case=options.per_case,
             comparator_identity=manifest.get("comparator_identity"),
+            fallback=options.fallback,
         )
     )
     diff = diff_plans(plans, previous_rows(export))

@@ -11,15 +11,19 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kg import algorithms
 from kg.models import Assertion, Case, Diagnosis, GraphExport, Source
 from kg.store.base import GraphStore
 from kg.view import GraphView, NodeInfo
-from synth.case_rationale import book_rationale
+from synth.case_rationale import book_rationale, caption_adds
+from synth.knowledge import FindingInfo, FindingKnowledge, case_observations, seed_knowledge
 from synth.types import CaseRef, PartnerSource, TaxonomyFact
 
-_MALIGNANCY_TEXT = {"benign": "benign", "malignant": "malignant", "premalignant": "premalignant"}
+# one lesion-condition vocabulary across SFT, RL and eval (synth.datasets.taxonomy.CONDITION)
+_CONDITION_NODES = {"benign", "malignant", "indeterminate", "premalignant", "precancerous"}
+_MALIGNANCY_TEXT = {"benign": "benign", "malignant": "malignant", "premalignant": "precancerous in situ"}
 
 
 _BRANCH: dict[str, PartnerSource] = {
@@ -49,7 +53,9 @@ class SynthGraph:
     # image sha256 -> the dataset's official split (Case.meta["split"]); the export honours it so an
     # image that an eval set tests on never lands in the SFT train split
     official_splits: dict[str, str] = field(default_factory=dict)
+    knowledge: FindingKnowledge = field(default_factory=seed_knowledge)  # accepted finding assertions
     _tax_cache: dict[str, TaxonomyFact] = field(default_factory=dict, repr=False)
+    argument_cache: dict[tuple, tuple] = field(default_factory=dict, repr=False)  # synth.trajectories
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -61,12 +67,24 @@ class SynthGraph:
         assertions: Iterable[Assertion],
         cases: Iterable[Case],
         sources: Iterable[Source] = (),
+        findings: Iterable[Any] = (),
         include_proposed: bool = False,
+        include_proposed_cases: bool = False,
+        include_proposed_assertions: bool = False,
     ) -> SynthGraph:
+        """``include_proposed`` sets both flags: proposed cases and proposed assertions are separate
+        choices (a proposed figure case is not a proposed medical fact)."""
         import networkx as nx
 
+        proposed_cases = include_proposed or include_proposed_cases
+        proposed_assertions = include_proposed or include_proposed_assertions
+        include_proposed = proposed_cases or proposed_assertions
         ok_status = {"accepted", "proposed"} if include_proposed else {"accepted"}
+        case_status = {"accepted", "proposed"} if proposed_cases else {"accepted"}
+        assertion_status = {"accepted", "proposed"} if proposed_assertions else {"accepted"}
         dx = {d.id: d for d in diagnoses if d.status in ok_status}
+        assertions = list(assertions)
+        knowledge = _knowledge(findings, assertions, dx, assertion_status)
         aliases = {alias: d.id for d in dx.values() for alias in d.aliases}
         taxonomy, ddx = nx.DiGraph(), nx.Graph()
         taxonomy.add_nodes_from(dx)
@@ -76,7 +94,11 @@ class SynthGraph:
         usable = [
             a
             for a in assertions
-            if a.status in ok_status and a.subject in dx and a.object in dx and a.subject != a.object
+            if a.kind in ("is_a", "ddx")
+            and a.status in assertion_status
+            and a.subject in dx
+            and a.object in dx
+            and a.subject != a.object
         ]
         # accepted edges first; a proposed is_a that would close a cycle is skipped (as GraphView does)
         for a in sorted(usable, key=lambda a: (a.status != "accepted", a.id)):
@@ -96,7 +118,7 @@ class SynthGraph:
         official_sources: set[str | None] = set()
         unlisted: dict[str, str | None] = {}  # image -> source, for cases without an official split
         for c in cases:
-            if c.status not in ok_status or c.diagnosis not in dx:  # excluded cases never
+            if c.status not in case_status or c.diagnosis not in dx:  # excluded cases never
                 continue
             if isinstance(c.meta.get("split"), str):
                 official[c.image_sha256] = c.meta["split"]
@@ -104,11 +126,17 @@ class SynthGraph:
             else:
                 unlisted[c.image_sha256] = c.source
             text = (c.rationale or c.caption or "").strip()
+            own = text  # what describes *this* image
             case_evidence = [e.id for e in c.evidence if e.id]
             described = book_rationale(c, dx[c.diagnosis])
             if described is not None:  # a textbook figure: the book's description of d is r
                 text, used = described
                 case_evidence += [e.id for e in used if e.id]
+                # only the caption describes the figure; the book's text describes the diagnosis
+                adds = c.caption and caption_adds(c.caption, dx[c.diagnosis])
+                own = c.caption if adds else ""
+            names = [dx[c.diagnosis].name, *dx[c.diagnosis].synonyms]
+            obs = case_observations(c.meta, own, knowledge, names)
             if not text:
                 skipped.append(c.id)
                 continue
@@ -122,6 +150,8 @@ class SynthGraph:
                     evidence_ids=sorted(set(case_evidence)),
                     source=c.source,
                     source_sha256=next((e.source_sha256 for e in c.evidence), None),
+                    observed=obs.observed,
+                    not_observed=obs.not_observed,
                 )
             )
         # A dataset with official splits that leaves some rows out (Derm7pt+ filters some): the RL /
@@ -141,22 +171,32 @@ class SynthGraph:
             sources={s.sha256: s for s in sources},
             skipped_cases=sorted(skipped),
             official_splits=official,
+            knowledge=knowledge,
         )
 
     @classmethod
-    def from_export(cls, export: GraphExport, *, include_proposed: bool = False) -> SynthGraph:
+    def from_export(cls, export: GraphExport, **flags: bool) -> SynthGraph:
         return cls.from_parts(
             revision=export.revision,
             diagnoses=export.diagnoses,
             assertions=export.assertions,
             cases=export.cases,
             sources=export.sources,
-            include_proposed=include_proposed,
+            findings=getattr(export, "findings", []),
+            **flags,
         )
 
     @classmethod
-    def from_store(cls, store: GraphStore, *, include_proposed: bool = False) -> SynthGraph:
+    def from_store(
+        cls,
+        store: GraphStore,
+        *,
+        include_proposed: bool = False,
+        include_proposed_cases: bool = False,
+        include_proposed_assertions: bool = False,
+    ) -> SynthGraph:
         """Read one consistent snapshot through the :class:`kg.store.base.GraphStore` interface."""
+        proposed_cases = include_proposed or include_proposed_cases
         with store.transaction():
             revision = store.revision()
             return cls.from_parts(
@@ -164,9 +204,12 @@ class SynthGraph:
                 diagnoses=store.list_diagnoses(),
                 assertions=list(store.iter_assertions()),
                 cases=store.list_cases(status="accepted")
-                + (store.list_cases(status="proposed") if include_proposed else []),
+                + (store.list_cases(status="proposed") if proposed_cases else []),
                 sources=store.list_sources(),
+                findings=store.list_findings() if hasattr(store, "list_findings") else [],
                 include_proposed=include_proposed,
+                include_proposed_cases=include_proposed_cases,
+                include_proposed_assertions=include_proposed_assertions,
             )
 
     def subset(self, per_diagnosis: int, diagnoses: Iterable[str] | None = None) -> SynthGraph:
@@ -176,7 +219,7 @@ class SynthGraph:
         cases = {d: cs[:per_diagnosis] for d, cs in self.cases.items() if d in keep and per_diagnosis > 0}
         counts = {d: len(cs) for d, cs in cases.items() if cs}
         view = dataclasses.replace(self.view, case_counts=counts, _memo={})
-        return dataclasses.replace(self, view=view, cases=cases, _tax_cache={})
+        return dataclasses.replace(self, view=view, cases=cases, _tax_cache={}, argument_cache={})
 
     # -- queries ---------------------------------------------------------------------------
     def name(self, d: str) -> str:
@@ -200,6 +243,12 @@ class SynthGraph:
 
     def ddx_edge_count(self) -> int:
         return self.view.ddx.number_of_edges()
+
+    def ddx_edge_ends(self, assertion_id: str) -> tuple[str, str]:
+        """The two diagnoses of an accepted DDx assertion (a < b)."""
+        if "_ddx_ends" not in self._tax_cache:
+            self._tax_cache["_ddx_ends"] = {aid: (a, b) for aid, a, b in self.ddx_edges()}  # type: ignore[assignment]
+        return self._tax_cache["_ddx_ends"][assertion_id]  # type: ignore[return-value,index]
 
     def ddx_edges(self) -> list[tuple[str, str, str]]:
         """(assertion id, a, b) of every DDx edge in the snapshot, a < b."""
@@ -259,19 +308,37 @@ class SynthGraph:
 
 
 def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | None) -> str:
-    """'X is a subtype of P, G, and R, and is generally classified as malignant (source: S).'"""
+    """'X is a subtype of P and R, and is generally classified as malignant.' — what a clinician
+    says; where it came from stays in the provenance. "" when the graph knows neither."""
+    del source  # provenance, never target text
     subject = names[0][:1].upper() + names[0][1:]
-    ancestors = names[1:]
+    # ISIC roots "Benign" / "Malignant" / "Indeterminate" are lesion conditions, not a disease family
+    ancestors = [n for n in names[1:] if n.strip().lower() not in _CONDITION_NODES]
     if len(ancestors) == 1:
         text = f"{subject} is a subtype of {ancestors[0]}"
     elif ancestors:
-        text = f"{subject} is a subtype of " + ", ".join(ancestors[:-1]) + f", and {ancestors[-1]}"
-    else:
+        text = f"{subject} is a subtype of " + ", ".join(ancestors[:-1]) + f" and {ancestors[-1]}"
+    elif malignancy:
         text = subject
+    else:
+        return ""
     if malignancy:
         label = _MALIGNANCY_TEXT.get(malignancy, malignancy)
         joint = ", and is" if ancestors else " is"
-        text += f"{joint} generally classified as {label} (source: {source})"
-    elif not ancestors:
-        text += " has no recorded taxonomy or malignancy in the curated graph"
+        text += f"{joint} generally classified as {label}"
     return text + "."
+
+
+def _knowledge(
+    findings: Iterable[Any], assertions: list[Assertion], dx: dict[str, Diagnosis], status: set[str]
+) -> FindingKnowledge:
+    """Finding concepts (the seed when the graph has none) and the usable finding assertions."""
+    infos = [FindingInfo(f.id, f.name, f.type, tuple(f.synonyms)) for f in findings]
+    if not infos:
+        return seed_knowledge()
+    rows = [
+        (a.id, a.subject, a.object, a.relation)
+        for a in assertions
+        if a.kind == "finding" and a.status in status and a.subject in dx and getattr(a, "relation", None)
+    ]
+    return FindingKnowledge.build(infos, rows)

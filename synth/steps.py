@@ -1,8 +1,9 @@
 """Synthesis steps, distilabel-style: each declares the columns it reads and writes and turns a
 batch of typed rows into a batch of typed rows.
 
-plan (Algorithms 1-3) -> reuse (targeted regeneration) -> reason (comparator ρ)
--> ground (groundedness check) -> format (target text + provenance)
+plan (Algorithms 1-3 + the accepted claims, synth.argument) -> reuse (targeted regeneration)
+-> reason (comparator ρ) -> format (target text + provenance) -> validate (synth.validator, in the
+pipeline: a row that fails is not written)
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from synth.comparators import Comparator, Comparison
-from synth.groundedness import check_groundedness, clean_reasoning
-from synth.lexicon import Lexicon, default_lexicon
+from synth.comparators import Comparator
+from synth.groundedness import clean_reasoning
+from synth.knowledge import FindingKnowledge
 from synth.trajectories import format_target, plan_prompt_hash
 from synth.types import GroundednessResult, Provenance, TrajectoryPlan, TrajectoryRow
 
@@ -55,77 +56,61 @@ def check_columns(steps: list[Step]) -> None:
 class ReasonStep(Step):
     """Ask the comparator for ρ of every paired draft that was not reused."""
 
-    inputs = ("plan.mode", "plan.primary.rationale", "plan.partner.rationale", "plan.primary_name", "row")
+    inputs = ("plan.argument", "row")
     outputs = ("reasoning",)
 
-    def __init__(self, comparator: Comparator) -> None:
+    def __init__(self, comparator: Comparator, knowledge: FindingKnowledge) -> None:
         self.comparator = comparator
+        self.knowledge = knowledge
         self.calls = 0
 
     def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
-        todo = [d for d in batch if d.row is None and d.plan.mode is not None]
-        items = [
-            Comparison(
-                mode=d.plan.mode,  # type: ignore[arg-type]
-                primary_name=d.plan.primary_name,
-                primary_rule=d.plan.primary.rationale,
-                partner_name=d.plan.partner_name or "",
-                partner_rule=d.plan.partner.rationale if d.plan.partner else "",
-            )
-            for d in todo
-        ]
-        if items:
-            self.calls += len(items)
-            for draft, text in zip(todo, self.comparator.compare_many(items), strict=True):
+        todo = [d for d in batch if d.row is None and d.plan.argument is not None]
+        if todo:
+            self.calls += len(todo)
+            items = [d.plan.argument for d in todo]
+            texts = self.comparator.compare_many(items, self.knowledge)  # type: ignore[arg-type]
+            for draft, text in zip(todo, texts, strict=True):
                 draft.reasoning = clean_reasoning(text)
-        yield batch
-
-
-class GroundStep(Step):
-    """Check that every feature ρ names occurs in r_p or r_d."""
-
-    inputs = ("reasoning", "plan.primary.rationale", "plan.partner.rationale", "row")
-    outputs = ("grounded",)
-
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
-        self.lexicon = lexicon or default_lexicon()
-
-    def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
-        for d in batch:
-            if d.row is None and d.plan.mode is not None:
-                d.grounded = check_groundedness(
-                    d.reasoning or "",
-                    d.plan.primary.rationale,
-                    d.plan.partner.rationale if d.plan.partner else "",
-                    names=[d.plan.primary_name, d.plan.partner_name or ""],
-                    lexicon=self.lexicon,
-                )
         yield batch
 
 
 class FormatStep(Step):
     """Write the target text and the provenance of each new row."""
 
-    inputs = ("plan", "reasoning", "grounded")
+    inputs = ("plan", "reasoning")
     outputs = ("row",)
 
-    def __init__(self, comparator: Comparator, revision: int) -> None:
+    def __init__(self, comparator: Comparator, revision: int, knowledge: FindingKnowledge) -> None:
         self.comparator = comparator
         self.revision = revision
+        self.knowledge = knowledge
 
     def process(self, batch: list[Draft]) -> Iterator[list[Draft]]:
         for d in batch:
             if d.row is None:
-                d.row = build_row(d, self.comparator, self.revision)
+                d.row = build_row(d, self.comparator, self.revision, self.knowledge)
         yield batch
 
 
-def build_row(draft: Draft, comparator: Comparator, revision: int) -> TrajectoryRow:
+def finding_assertions(plan: TrajectoryPlan) -> list[str]:
+    """Ids of the accepted finding assertions a row states (its diagnosis-level sentences)."""
+    claims = list(plan.support)
+    if plan.argument is not None:
+        claims += plan.argument.support_other + plan.argument.claims + plan.argument.facts
+    return list(dict.fromkeys(c.assertion_id for c in claims))
+
+
+def build_row(
+    draft: Draft, comparator: Comparator, revision: int, knowledge: FindingKnowledge
+) -> TrajectoryRow:
     plan = draft.plan
     paired = plan.mode is not None
     cases = [plan.primary] + ([plan.partner] if plan.partner else [])
-    assertions = list(plan.taxonomy.assertion_ids) + (
-        [plan.ddx_assertion_id] if plan.ddx_assertion_id else []
+    assertions = (
+        list(plan.taxonomy.assertion_ids)
+        + ([plan.ddx_assertion_id] if plan.ddx_assertion_id else [])
+        + finding_assertions(plan)
     )
     evidence = sorted({e for c in cases for e in c.evidence_ids} | set(plan.taxonomy.evidence_ids))
     provenance = Provenance(
@@ -139,6 +124,7 @@ def build_row(draft: Draft, comparator: Comparator, revision: int) -> Trajectory
         partner_source=plan.partner_source,
         input_hash=plan.input_hash,
     )
+    image_case = plan.partner if plan.mode == "switch" and plan.partner else plan.primary
     return TrajectoryRow(
         id=plan.id,
         type=plan.type,
@@ -151,8 +137,9 @@ def build_row(draft: Draft, comparator: Comparator, revision: int) -> Trajectory
         ddx_assertion_id=plan.ddx_assertion_id,
         prompt=plan.prompt,
         reasoning=draft.reasoning if paired else None,
-        completion=format_target(plan, draft.reasoning),
-        grounded=draft.grounded,
+        completion=format_target(plan, draft.reasoning, knowledge),
+        observed=image_case.observed,
+        not_observed=image_case.not_observed,
         provenance=provenance,
     )
 

@@ -1,9 +1,10 @@
 """Algorithms 1-3 of Skin-R1 (Appendix B): which cases a trajectory pairs, and its target text.
 
 Type 1 (direct): the case's rationale r, then d with its taxonomy sentence.
-Type 2 (DDx considered, primary kept): start from (x_p, r_p, d_p), find a differential d_d with
-ResolveDDXNeighbor (Algorithm 4; seeded random fallback), compare r_p with r_d, keep d_p; image x_p.
-Type 3 (reflective revision): the same pair, but the reasoning revises to d_d; image x_d.
+Type 2 (DDx considered, primary kept): start from x_p's observations, find a differential d_d with
+ResolveDDXNeighbor (Algorithm 4), separate d_p from d_d with accepted findings, keep d_p; image x_p.
+Type 3 (reflective revision): the same pair from x_d's observations, revising to d_d; image x_d.
+No DDx neighbour: no pair (``fallback="skip"``) or a neutral contrast row (``"contrast"``).
 Controls (ablations, the paper's random-DDx types): as 2/3 with a random non-DDx partner.
 
 Every random choice uses a generator seeded by (seed, case, slot), never a global one: the same seed
@@ -15,11 +16,22 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from synth.argument import build_argument, support
+from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
 from synth.types import CaseRef, PartnerSource, TrajectoryPlan, TrajectoryType
+from synth.wording import (
+    WORDING_VERSION,
+    claim_sentence,
+    contrast_sentence,
+    ddx_sentence,
+    observation_sentences,
+)
 
 PAIRED: tuple[TrajectoryType, ...] = ("type2", "type3")
 CONTROLS: tuple[TrajectoryType, ...] = ("control2", "control3")
@@ -37,14 +49,15 @@ def _pick_case(graph: SynthGraph, d: str, rng: random.Random, avoid_image: str) 
 
 
 def choose_partner(
-    graph: SynthGraph, d_p: str, rng: random.Random
+    graph: SynthGraph, d_p: str, rng: random.Random, fallback: str = "skip"
 ) -> tuple[str, str | None, PartnerSource] | None:
-    """d_d for Types 2/3: ResolveDDXNeighbor, else a random diagnosis with cases (paper's fallback)."""
+    """d_d for Types 2/3: ResolveDDXNeighbor; else, with ``fallback="contrast"``, a random diagnosis
+    with cases (the paper's fallback — worded as a contrast, never as a differential)."""
     found = graph.resolve_ddx_neighbor(d_p, rng)
     if found is not None:
         return found
     pool = [d for d in graph.with_cases() if d != d_p]
-    if not pool:
+    if not pool or fallback != "contrast":
         return None
     return rng.choice(pool), None, "random_fallback"
 
@@ -61,8 +74,24 @@ def input_hash(plan: TrajectoryPlan, comparator_identity: str | None) -> str:
     not invalidate it)."""
     payload = plan.model_dump(mode="json", exclude={"input_hash"})
     payload["comparator"] = comparator_identity
+    payload["wording"] = WORDING_VERSION  # the target's template sentences (synth.wording)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:24]
+
+
+@dataclass
+class PlanLog:
+    """What planning left out, and why (the run report's figures)."""
+
+    dropped: Counter[str] = field(default_factory=Counter)  # reason -> plans
+    unseparated: Counter[str] = field(default_factory=Counter)  # "no accepted finding separates A from B"
+    skipped_random: int = 0  # --fallback skip: pairs with no DDx neighbour, not written
+    contrast: int = 0  # plans with a random partner, worded as a contrast
+
+    def drop(self, reason: str) -> None:
+        self.dropped["no accepted finding separates the pair" if " separates " in reason else reason] += 1
+        if " separates " in reason:
+            self.unseparated[reason] += 1
 
 
 def _plan(
@@ -73,9 +102,40 @@ def _plan(
     partner: CaseRef | None = None,
     ddx_assertion: str | None = None,
     how: PartnerSource | None = None,
-) -> TrajectoryPlan:
+    log: PlanLog | None = None,
+    with_facts: bool = False,
+) -> TrajectoryPlan | None:
+    """A plan, or None (counted in ``log``) when no honest row can be written for it."""
     revise = kind in ("type3", "control3")
     final = partner if revise and partner is not None else primary
+    names = {primary.diagnosis: graph.name(primary.diagnosis)}
+    support_claims: list = []
+    arg = None
+    if kind == "type1":
+        if not primary.observed:
+            return _dropped(log, "no observation of this image recorded")
+        support_claims = support(graph.knowledge, primary.diagnosis, primary.observed)
+    else:
+        assert partner is not None
+        names[partner.diagnosis] = graph.name(partner.diagnosis)
+        other = primary if revise else partner
+        key = (revise, how, final.diagnosis, other.diagnosis, final.id, with_facts)
+        cache = graph.argument_cache
+        if key not in cache:  # a case meets the same partner diagnosis in many slots
+            cache[key] = build_argument(
+                graph.knowledge,
+                mode="switch" if revise else "keep",
+                wording="ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast",
+                favoured=final.diagnosis,
+                other=other.diagnosis,
+                names=names,
+                observed=final.observed,  # Type 3 starts from this image's (x_d's) observations
+                not_observed=final.not_observed,
+                with_facts=with_facts,
+            )
+        arg, why = cache[key]
+        if arg is None:
+            return _dropped(log, why or "no argument")
     return TrajectoryPlan(
         id=f"{kind}-{primary.id}-{slot}",
         type=kind,
@@ -90,10 +150,19 @@ def _plan(
         image_path=final.image_path,
         taxonomy=graph.taxonomy(final.diagnosis),
         ddx_assertion_id=ddx_assertion,
+        ddx_edge=[graph.name(x) for x in graph.ddx_edge_ends(ddx_assertion)] if ddx_assertion else [],
         partner_source=how,
         mode=None if kind == "type1" else ("switch" if revise else "keep"),
+        support=support_claims,
+        argument=arg,
         prompt=instruction_prompt(kind),
     )
+
+
+def _dropped(log: PlanLog | None, reason: str) -> None:
+    if log is not None:
+        log.drop(reason)
+    return None
 
 
 def plan_trajectories(
@@ -103,24 +172,32 @@ def plan_trajectories(
     seed: int = 0,
     per_case: int = 1,
     comparator_identity: str | None = None,
+    fallback: str = "skip",
+    log: PlanLog | None = None,
 ) -> Iterator[TrajectoryPlan]:
-    """Yield plans for every accepted case with a rationale, in a deterministic order."""
+    """Yield plans for every accepted case with a rationale, in a deterministic order; what cannot
+    be written honestly is counted in ``log``."""
     wanted = set(types)
+    log = log if log is not None else PlanLog()
+    facts = bool(comparator_identity and comparator_identity.startswith("llm"))
     for d in graph.with_cases():
         for case in graph.cases[d]:
             if "type1" in wanted:
-                yield _finish(_plan(graph, "type1", 0, case), None)
+                yield from _finished(_plan(graph, "type1", 0, case, log=log), None)
             for slot in range(per_case):
                 if wanted & set(PAIRED):
                     rng = _rng(seed, "pair", case.id, slot)
-                    chosen = choose_partner(graph, d, rng)
-                    if chosen is not None:
+                    chosen = choose_partner(graph, d, rng, fallback)
+                    if chosen is None:
+                        log.skipped_random += sum(1 for k in PAIRED if k in wanted)
+                    else:
                         d_d, aid, how = chosen
                         partner = _pick_case(graph, d_d, rng, case.image_sha256)
                         for kind in PAIRED:
                             if kind in wanted:
-                                plan = _plan(graph, kind, slot, case, partner, aid, how)
-                                yield _finish(plan, comparator_identity)
+                                plan = _plan(graph, kind, slot, case, partner, aid, how, log, facts)
+                                log.contrast += plan is not None and how == "random_fallback"
+                                yield from _finished(plan, comparator_identity)
                 if wanted & set(CONTROLS):
                     rng = _rng(seed, "control", case.id, slot)
                     d_c = choose_control_partner(graph, d, rng)
@@ -128,8 +205,16 @@ def plan_trajectories(
                         partner = _pick_case(graph, d_c, rng, case.image_sha256)
                         for kind in CONTROLS:
                             if kind in wanted:
-                                plan = _plan(graph, kind, slot, case, partner, None, "random_control")
-                                yield _finish(plan, comparator_identity)
+                                plan = _plan(
+                                    graph, kind, slot, case, partner, None, "random_control", log, facts
+                                )
+                                log.contrast += plan is not None
+                                yield from _finished(plan, comparator_identity)
+
+
+def _finished(plan: TrajectoryPlan | None, comparator_identity: str | None) -> Iterator[TrajectoryPlan]:
+    if plan is not None:
+        yield _finish(plan, comparator_identity)
 
 
 def _finish(plan: TrajectoryPlan, comparator_identity: str | None) -> TrajectoryPlan:
@@ -137,39 +222,38 @@ def _finish(plan: TrajectoryPlan, comparator_identity: str | None) -> Trajectory
     return plan
 
 
-def _sentence(text: str) -> str:
-    text = " ".join(text.split())
-    return text if text.endswith((".", "!", "?")) else text + "."
+def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: FindingKnowledge) -> str:
+    """The ``<thinking>…</thinking><diagnosis>…</diagnosis>`` target.
 
-
-def format_target(plan: TrajectoryPlan, reasoning: str | None) -> str:
-    """The ``<thinking>…</thinking><diagnosis>…</diagnosis>`` target of the paper's examples.
-
-    Every sentence is either a case rationale (textbook / dataset evidence), a template sentence
-    naming graph diagnoses, the checked reasoning ρ, or the taxonomy sentence (graph facts).
+    Every sentence is an observation of this image, a claim from an accepted finding assertion
+    (listed in the provenance), a sentence naming the pair (DDx only for an accepted DDx edge,
+    else a neutral contrast), the checked reasoning ρ, or the taxonomy sentence (graph facts).
     """
-    diagnosis = f"<diagnosis>{plan.final_name}. {plan.taxonomy.sentence}</diagnosis>"
-    if plan.type == "type1":
-        return f"<thinking>{_sentence(plan.primary.rationale)}</thinking>{diagnosis}"
-    assert plan.partner is not None and plan.partner_name is not None
-    p, d = plan.primary_name, plan.partner_name
-    if plan.type in PAIRED:
-        consider = (
-            f"Considering the differential diagnosis for {p}, namely {d}, "
-            f"we compare against the diagnostic rule for {d}: {_sentence(plan.partner.rationale)}"
-        )
-    else:
-        consider = (
-            f"To enhance the diagnostic reasoning, compare the primary diagnosis {p} "
-            f"with the diagnostic rule of {d}: {_sentence(plan.partner.rationale)}"
-        )
-    thinking = (
-        f"Based on the rule: {_sentence(plan.primary.rationale)} "
-        f"We can give a primary diagnosis that {p}. {consider} "
-        f"{_sentence(reasoning or '')} "
-        f'Therefore, the most likely condition corresponds to "{plan.final_name}".'
-    )
-    return f"<thinking>{thinking}</thinking>{diagnosis}"
+    tax = plan.taxonomy.sentence
+    name = plan.final_name[:1].upper() + plan.final_name[1:]
+    diagnosis = f"<diagnosis>{name}." + (f" {tax}" if tax else "") + "</diagnosis>"
+    if plan.type == "type1" or plan.argument is None:
+        names = {plan.final_diagnosis: plan.final_name}
+        parts = observation_sentences(knowledge, plan.primary.observed, plan.primary.not_observed)
+        parts += [claim_sentence(knowledge, c, names) for c in plan.support]
+        return f"<thinking>{' '.join(parts)}</thinking>{diagnosis}"
+    arg = plan.argument
+    p, d = plan.primary_name, plan.partner_name or ""
+    names = {arg.favoured: arg.favoured_name, arg.other: arg.other_name}
+    parts = observation_sentences(knowledge, arg.observed, arg.not_observed)
+    other_claims = [claim_sentence(knowledge, c, names) for c in arg.support_other]
+    if arg.mode == "switch":  # Type 3: why the first diagnosis came to mind
+        parts += other_claims
+    parts.append(f"{p[:1].upper() + p[1:]} is the first diagnosis to consider.")
+    parts.append(ddx_sentence(p, d, plan.ddx_edge) if arg.wording == "ddx" else contrast_sentence(d))
+    if arg.mode == "keep":  # Type 2: what speaks for the alternative, said before it is set aside
+        parts += other_claims
+    if reasoning:
+        parts.append(reasoning if reasoning.endswith((".", "!", "?")) else reasoning + ".")
+    if arg.mode == "switch":
+        parts.append(f"On reflection, the findings favour {plan.final_name} over {p}.")
+    parts.append(f"Therefore, the most likely diagnosis is {plan.final_name}.")
+    return f"<thinking>{' '.join(parts)}</thinking>{diagnosis}"
 
 
 def plan_prompt_hash(plan: TrajectoryPlan, comparator_prompt_hash: str | None) -> str:

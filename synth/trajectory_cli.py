@@ -41,12 +41,27 @@ def trajectories(
     types: TypesOpt = "1,2,3",
     comparator: Annotated[str, typer.Option("--comparator", help="grounded (offline) or llm.")] = "grounded",
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
-    include_proposed: Annotated[
-        bool, typer.Option("--include-proposed", help="Also use proposed assertions, diagnoses and cases.")
+    include_proposed_cases: Annotated[
+        bool,
+        typer.Option("--include-proposed-cases", help="Also use proposed cases (e.g. textbook figures)."),
     ] = False,
+    include_proposed_assertions: Annotated[
+        bool,
+        typer.Option(
+            "--include-proposed-assertions",
+            help="Also use proposed is_a / DDx / finding assertions (machine output, not curated).",
+        ),
+    ] = False,
+    fallback: Annotated[
+        str,
+        typer.Option(
+            "--fallback",
+            help="No DDx neighbour: skip (no row) or contrast (a random partner, worded as a contrast).",
+        ),
+    ] = "skip",
     per_case: Annotated[int, typer.Option("--per-case", help="Type 2/3 pairs per primary case.")] = 1,
     on_ungrounded: Annotated[
-        str, typer.Option("--on-ungrounded", help="queue (review_queue.jsonl) or drop.")
+        str, typer.Option("--on-validation-fail", "--on-ungrounded", help="queue (rejected.jsonl) or drop.")
     ] = "queue",
     no_hf: Annotated[bool, typer.Option("--no-hf", help="Skip the Hugging Face datasets folder.")] = False,
     store: StoreOpt = None,
@@ -63,13 +78,17 @@ def trajectories(
 
     if comparator not in ("grounded", "llm"):
         raise InputError(f"--comparator: {comparator!r} is not one of grounded, llm")
+    if fallback not in ("skip", "contrast"):
+        raise InputError(f"--fallback: {fallback!r} is not one of skip, contrast")
     if on_ungrounded not in ("queue", "drop"):
         raise InputError(f"--on-ungrounded: {on_ungrounded!r} is not one of queue, drop")
     options = SynthOptions(
         types=parse_types(types),  # type: ignore[arg-type]
         comparator=comparator,  # type: ignore[arg-type]
         seed=seed,
-        include_proposed=include_proposed,
+        include_proposed_cases=include_proposed_cases,
+        include_proposed_assertions=include_proposed_assertions,
+        fallback=fallback,  # type: ignore[arg-type]
         per_case=per_case,
         on_ungrounded=on_ungrounded,  # type: ignore[arg-type]
     )
@@ -85,10 +104,16 @@ def _print_synth(report: SynthReport) -> None:
     console.print("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts_by_type.items())))
     r = report.regeneration
     console.print(f"reused {r.reused}, regenerated {r.regenerated}, new {r.new}, removed {r.removed}")
+    v = report.validation
     console.print(
-        f"groundedness: {report.grounded_passed} passed, {report.grounded_failed} failed "
-        f"({report.queued_for_review} queued for review, {report.dropped} dropped)"
+        f"validator: {v.get('passed', 0)} of {v.get('rows', 0)} rows pass; {v.get('rejected', 0)} rejected "
+        f"({report.queued_for_review} in rejected.jsonl, {report.dropped} dropped)"
     )
+    console.print(
+        f"not planned: {report.dropped_reasons}; random partners skipped: {report.skipped_random_pairs}"
+    )
+    for line in report.validation_examples:
+        console.print(f"[yellow]rejected:[/] {line}")
     for line in report.missing:
         console.print(f"[yellow]missing:[/] {line}")
     for line in report.warnings:
@@ -123,7 +148,43 @@ def _print_report(stats: ExportStats) -> None:
         console.print(f"plot: {p}")
 
 
+def validate(
+    export_dir: Annotated[Path, typer.Argument(help="An export folder written by synth trajectories.")],
+    against_store: Annotated[
+        bool, typer.Option("--against-store", help="Check against the store's current accepted findings.")
+    ] = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate every row of an export: each diagnosis-level claim must be an accepted finding
+    listed in the row's provenance; observations must be this image's; no bookkeeping text; no DDx
+    wording for a non-neighbour. Exit 1 when a row fails. Every export runs it before writing.
+
+    Example: dermkg synth validate exports/sft --json
+    """
+    from synth.validation_io import validate_export
+
+    if against_store:
+        with store_from(store) as st:
+            result = validate_export(export_dir, st)
+    else:
+        result = validate_export(export_dir)
+    emit(result, as_json, _print_validation)
+    if result.rejected:
+        raise typer.Exit(1)
+
+
+def _print_validation(result: object) -> None:
+    r = result  # a synth.validator.ValidationReport
+    console.print(f"{r.passed} of {r.rows} rows pass; {r.rejected} rejected")  # type: ignore[attr-defined]
+    for kind, n in r.reasons.items():  # type: ignore[attr-defined]
+        console.print(f"  {kind}: {n}")
+    for ex in r.examples:  # type: ignore[attr-defined]
+        console.print(f"[yellow]{ex.id}[/]: {'; '.join(ex.reasons)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``dermkg synth``."""
     app.command("trajectories")(handle_errors(trajectories))
     app.command("report")(handle_errors(report))
+    app.command("validate")(handle_errors(validate))

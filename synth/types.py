@@ -36,6 +36,43 @@ class CaseRef(_Model):
     evidence_ids: list[str] = Field(default_factory=list)
     source: str | None = None  # dataset name (Case.source)
     source_sha256: str | None = None  # the Source its evidence quotes (for the licence)
+    # this lesion's own findings (finding ids): Derm7pt criteria, a caption or a curator's rationale;
+    # never a textbook's description of the diagnosis
+    observed: list[str] = Field(default_factory=list)
+    not_observed: list[str] = Field(default_factory=list)
+
+
+FindingRelation = Literal["typical", "possible", "against"]
+
+
+class Claim(_Model):
+    """A diagnosis-level statement backed by one accepted finding assertion.
+
+    ``seen``: True when this lesion shows the finding, False when it was assessed and not seen.
+    """
+
+    assertion_id: str
+    diagnosis: str
+    finding: str
+    relation: FindingRelation
+    seen: bool
+
+
+class Argument(_Model):
+    """What a comparison may say: this lesion's observations and the accepted claims that favour
+    ``favoured`` over ``other`` (:mod:`synth.argument`). Comparators only word it."""
+
+    mode: Mode
+    wording: Literal["ddx", "contrast"]  # contrast: a random partner, never called a differential
+    favoured: str  # diagnosis id
+    other: str
+    favoured_name: str
+    other_name: str
+    observed: list[str]
+    not_observed: list[str]
+    support_other: list[Claim] = Field(default_factory=list)  # type 3: why `other` came to mind
+    claims: list[Claim]  # discriminating (and supporting) claims, in wording order
+    facts: list[Claim] = Field(default_factory=list)  # LLM comparator only: every accepted finding of both
 
 
 class TaxonomyFact(_Model):
@@ -82,8 +119,11 @@ class TrajectoryPlan(_Model):
     image_path: str
     taxonomy: TaxonomyFact  # of the final diagnosis
     ddx_assertion_id: str | None = None
+    ddx_edge: list[str] = Field(default_factory=list)  # names of the accepted DDx edge's two ends
     partner_source: PartnerSource | None = None
     mode: Mode | None = None
+    support: list[Claim] = Field(default_factory=list)  # type 1: accepted findings this lesion shows
+    argument: Argument | None = None  # types 2/3 and controls
     prompt: str
     input_hash: str = ""
 
@@ -113,6 +153,8 @@ class TrajectoryRow(_Model):
     reasoning: str | None = None  # ρ (types 2/3 and controls)
     completion: str  # <thinking>...</thinking><diagnosis>...</diagnosis>
     grounded: GroundednessResult | None = None
+    observed: list[str] = Field(default_factory=list)  # finding ids this lesion shows
+    not_observed: list[str] = Field(default_factory=list)  # assessed and not seen
     provenance: Provenance
     split: str | None = None  # train / validation / test, set at export
 
@@ -130,7 +172,9 @@ class SynthOptions(_Model):
     types: list[TrajectoryType] = Field(default_factory=lambda: ["type1", "type2", "type3"])
     comparator: ComparatorName = "grounded"
     seed: int = 0
-    include_proposed: bool = False
+    include_proposed_cases: bool = False
+    include_proposed_assertions: bool = False
+    fallback: Literal["skip", "contrast"] = "skip"  # a random partner: no row, or a neutral contrast row
     per_case: int = Field(default=1, ge=1, description="type 2/3 trajectories per primary case")
     on_ungrounded: Literal["drop", "queue"] = "queue"
     test_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
@@ -151,6 +195,17 @@ class SynthReport(_Model):
     dropped: int = 0
     queued_for_review: int = 0
     random_fallbacks: int = 0
+    skipped_random_pairs: int = 0  # --fallback skip: random partners not written
+    contrast_rows: int = 0  # rows with a random partner, worded as a contrast (never a differential)
+    unseparated: dict[str, int] = Field(
+        default_factory=dict
+    )  # "no accepted finding separates A from B" -> pairs
+    dropped_reasons: dict[str, int] = Field(default_factory=dict)  # planning drops by reason
+    without_taxonomy: int = 0  # rows whose diagnosis has no taxonomy or lesion condition in the graph
+    validation: dict[str, int] = Field(
+        default_factory=dict
+    )  # validator: rows checked / passed / rejected by reason
+    validation_examples: list[str] = Field(default_factory=list)  # a few rejected rows with their reasons
     comparator_calls: int = 0
     missing: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

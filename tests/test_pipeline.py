@@ -118,6 +118,14 @@ def flow(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Flow:
     picks.append(next(a for a in proposed if a["id"] != picks[0]["id"]))
     r["accept"] = dermkg("review", "accept", *[a["id"] for a in picks], "-u", "bob", *store)
     f.accepted_ddx += r["accept"]
+    # diagnosis-level findings from the Derm7pt statistics, reviewed: body sites are not criteria
+    from kg.findings import seed_concepts
+
+    sites = {c.id for c in seed_concepts() if c.type == "site"}
+    derm7pt_dir = f"derm7pt={shared_data / 'derm7pt-subset'}"
+    r["findings"] = dermkg("kg", "propose-findings", "--from-cases", "--dataset", derm7pt_dir, *store)
+    keep = [p["id"] for p in r["findings"]["proposed"] if p["finding"] not in sites]
+    dermkg("review", "accept", *keep, "-u", "ann", *store)
     r["stats"] = dermkg("kg", "stats", *store)
 
     sft_dir, rl_dir, eval_dir = work / "sft", work / "rl", work / "eval"
@@ -283,16 +291,23 @@ def test_curation_regenerates_exactly_the_affected_rows(flow: Flow) -> None:
     affected = {i for i, row in before.items() if row["ddx_assertion_id"] == flow.rejected}
     assert affected
     again = flow.reports["trajectories_again"]
-    assert again["regeneration"] == {
+    changed = {i for i in before if i not in after or after[i] != before[i]}
+    # every row built on the withdrawn edge is rebuilt (a new partner) or removed (no accepted finding
+    # separates the new pair); no other row changes by a byte
+    assert changed == affected
+    removed, new = set(before) - set(after), set(after) - set(before)
+    regen = again["regeneration"]
+    assert regen == {
         "reused": len(before) - len(affected),
-        "regenerated": len(affected),
-        "new": 0,
-        "removed": 0,
+        "regenerated": len(affected) - len(removed),
+        "new": len(new),
+        "removed": len(removed),
     }
+    # new rows: plans of the edge's neighbourhood that had no honest row before (no accepted finding
+    # separated the old pair) and have one with the new partner
     assert again["revision"] > flow.reports["trajectories"]["revision"]  # the rejection is a new revision
-    assert set(after) == set(before)
     for i, row in after.items():
-        if i in affected:
+        if i in affected or i in new:
             assert row["ddx_assertion_id"] != flow.rejected
             assert row["provenance"]["revision"] == again["revision"]
         else:

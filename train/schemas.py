@@ -281,7 +281,8 @@ def data_files(path: str | Path, split: str | None = None) -> list[Path]:
         return [p / "hf"]
     if split and (found := sorted(p.rglob(f"{split}.jsonl"))):
         return found
-    found = sorted(f for f in p.rglob("*.jsonl") if f.name != "review_queue.jsonl")
+    # rows the synth validator rejected (rejected.jsonl; review_queue.jsonl in older exports) never train
+    found = sorted(f for f in p.rglob("*.jsonl") if f.name not in ("review_queue.jsonl", "rejected.jsonl"))
     if found:
         return found
     folders = sorted(d for d in p.rglob("*") if d.is_dir() and _is_datasets_folder(d))

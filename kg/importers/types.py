@@ -71,6 +71,7 @@ class ImportReport(_Model):
     cases: int = 0
     cases_created: int = 0
     label_mappings: int = 0
+    finding_concepts: int = 0  # finding concepts seeded (dermkg init)
     status: str = "accepted"
     merged_onto: dict[str, str] = Field(default_factory=dict)  # file name -> existing diagnosis id
     skipped: list[SkippedItem] = Field(default_factory=list)

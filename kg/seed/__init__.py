@@ -81,6 +81,10 @@ def init_store(store: GraphStore, *, user: str = "system") -> ImportReport:
                     mappings.append(mapping)
         if mappings:
             store.set_label_mappings(mappings, user=user)
+        from kg.findings import seed_concepts, seed_findings
+
+        seed_findings(store, user=user)
+        report.finding_concepts = len(seed_concepts())
     report.format = "seed"
     report.label_mappings = sum(len(v) for v in data["label_maps"].values())
     report.revision = store.revision()

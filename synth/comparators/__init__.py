@@ -1,28 +1,16 @@
-"""Comparators write the differential reasoning ρ of Types 2/3 from the two rationales.
+"""Comparators write the differential reasoning ρ of Types 2/3 from an :class:`~synth.types.Argument`.
 
-``grounded`` (default) is offline and deterministic; ``llm`` asks an OpenAI-compatible endpoint.
-Both are checked by :mod:`synth.groundedness` afterwards.
+``grounded`` (default) is offline and deterministic: it words the argument's accepted claims.
+``llm`` asks an OpenAI-compatible endpoint, giving it this lesion's observations and the accepted
+findings of both diagnoses. Either way the row then passes :mod:`synth.validator`.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
-
-from synth.types import ComparatorName, Mode
-
-
-class Comparison(BaseModel):
-    """One request for ρ: the case's rule, the other rule and which diagnosis the text must favour."""
-
-    model_config = ConfigDict(frozen=True)
-
-    mode: Mode  # keep: favour the primary (Type 2); switch: favour the partner (Type 3)
-    primary_name: str
-    primary_rule: str
-    partner_name: str
-    partner_rule: str
+from synth.knowledge import FindingKnowledge
+from synth.types import Argument, ComparatorName
 
 
 class Comparator(Protocol):
@@ -35,8 +23,8 @@ class Comparator(Protocol):
 
     def prompt_hash(self) -> str: ...
 
-    def compare_many(self, items: list[Comparison]) -> list[str]:
-        """ρ for each item ("" when nothing can be said); same order as ``items``."""
+    def compare_many(self, items: list[Argument], knowledge: FindingKnowledge) -> list[str]:
+        """ρ for each argument ("" when nothing can be said); same order as ``items``."""
         ...
 
 
@@ -51,4 +39,4 @@ def make_comparator(name: ComparatorName, **kwargs: object) -> Comparator:
     return LlmComparator(**kwargs)  # type: ignore[arg-type]
 
 
-__all__ = ["Comparator", "Comparison", "make_comparator"]
+__all__ = ["Comparator", "make_comparator"]

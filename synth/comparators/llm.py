@@ -1,9 +1,10 @@
 """The LLM comparator: ρ from an OpenAI-compatible endpoint through :mod:`dermkg.llm`.
 
 Caching, bounded concurrency, retries and token accounting come from :class:`dermkg.llm.LLMClient`, so
-a second run over the same inputs makes no calls. The output is never trusted: the groundedness
-check runs on it like on any other ρ. An endpoint that stays unreachable fails the whole run with
-:class:`dermkg.llm.LLMUnavailableError` (after the client's retries), naming the URL.
+a second run over the same inputs makes no calls. The prompt gives the lesion's observations
+and the accepted findings of both diagnoses; the output is never trusted: the row then passes the
+same validator as every other row (:mod:`synth.validator`). An endpoint that stays unreachable
+fails the whole run with :class:`dermkg.llm.LLMUnavailableError` (after the client's retries), naming the URL.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from dermkg.llm import LLMClient, LLMConfig, LLMUnavailableError
-from synth.comparators import Comparison
+from synth.knowledge import FindingKnowledge
 from synth.prompts import COMPARATOR_TEMPLATE, comparator_prompt, prompt_hash
-from synth.types import ComparatorName
+from synth.types import Argument, ComparatorName
+from synth.wording import claim_sentence, observation_sentences
 
 SYSTEM = "You are a concise, professional dermatology assistant."
 
@@ -48,14 +50,17 @@ class LlmComparator:
     def prompt_hash(self) -> str:
         return prompt_hash(SYSTEM, COMPARATOR_TEMPLATE)
 
-    def messages(self, item: Comparison) -> list[dict[str, str]]:
+    def messages(self, item: Argument, knowledge: FindingKnowledge) -> list[dict[str, str]]:
+        names = {item.favoured: item.favoured_name, item.other: item.other_name}
+        observations = " ".join(observation_sentences(knowledge, item.observed, item.not_observed))
+        facts = [claim_sentence(knowledge, c.model_copy(update={"seen": True}), names) for c in item.facts]
         user = comparator_prompt(
-            item.mode, item.primary_name, item.primary_rule, item.partner_name, item.partner_rule
+            observations, facts, item.favoured_name, item.other_name, item.wording == "ddx"
         )
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
-    def compare_many(self, items: list[Comparison]) -> list[str]:
-        answers = self.client.map([self.messages(i) for i in items])
+    def compare_many(self, items: list[Argument], knowledge: FindingKnowledge) -> list[str]:
+        answers = self.client.map([self.messages(i, knowledge) for i in items])
         out: list[str] = []
         for answer in answers:
             if isinstance(answer, LLMUnavailableError):

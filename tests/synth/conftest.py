@@ -34,7 +34,32 @@ DDX_EDGES = [
 # no DDx edge at all: dermatofibroma, melanosis, vascular-lesion (random fallback)
 
 
-def build_graph(store: GraphStore, data: Path, *, ddx: bool = True) -> None:
+# a dermatologist's review of the statistics proposals (kg propose-findings over Derm7pt): body
+# sites are epidemiology, not diagnostic criteria; superficial BCC is flat; regular streaks are no
+# criterion of melanosis. Everything else the statistics propose is accepted.
+REJECTED_FINDINGS = {("basal-cell-carcinoma", "fnd-flat"), ("melanosis", "fnd-regular-streaks")}
+
+
+def curate_findings(store: GraphStore, data: Path) -> dict[str, int]:
+    """Propose findings from the Derm7pt meta rows and review them as above; returns counts."""
+    from kg.models import AssertionQuery
+    from kg.propose_findings import propose_findings
+
+    propose_findings(store, [("derm7pt", data / "derm7pt-subset")])
+    counts = {"accepted": 0, "rejected": 0}
+    query = AssertionQuery(kind="finding", status="proposed", limit=None)
+    for a in store.query_assertions(query).items:
+        finding = store.get_finding(a.object)
+        if (a.subject, a.object) in REJECTED_FINDINGS or (finding and finding.type == "site"):
+            store.review(a.id, "reject", user=CURATOR, reason="not a diagnostic criterion")
+            counts["rejected"] += 1
+        else:
+            store.review(a.id, "accept", user=CURATOR)
+            counts["accepted"] += 1
+    return counts
+
+
+def build_graph(store: GraphStore, data: Path, *, ddx: bool = True, findings: bool = True) -> None:
     from kg.importers import import_cases, run_import
     from kg.seed import init_store
 
@@ -44,6 +69,8 @@ def build_graph(store: GraphStore, data: Path, *, ddx: bool = True) -> None:
     import_cases(store, "derm7pt", data / "derm7pt-subset")
     if ddx:
         add_ddx(store, DDX_EDGES)
+    if findings:
+        curate_findings(store, data)
 
 
 def add_ddx(store: GraphStore, edges: list[tuple[str, str]]) -> list[str]:

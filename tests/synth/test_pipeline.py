@@ -14,7 +14,7 @@ from synth.pipeline import synthesize
 from synth.regeneration import read_rows
 from synth.types import SynthOptions
 
-ALL = SynthOptions(types=["type1", "type2", "type3", "control2", "control3"], seed=7)
+ALL = SynthOptions(types=["type1", "type2", "type3", "control2", "control3"], seed=7, fallback="contrast")
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,7 @@ def test_every_row_carries_its_provenance(exported, curated_db: Path) -> None:
             assert p.revision == revision and p.input_hash and p.prompt_hash
             assert all(store.get_case(c) is not None for c in p.case_ids)
             assert all(store.get_assertion(a).status == "accepted" for a in p.assertion_ids)
+            assert row.observed or row.not_observed  # the image's own findings travel with the row
             assert p.evidence_ids  # every case quotes its source
             if row.type == "type1":
                 assert p.comparator is None and len(p.case_ids) == 1
@@ -48,14 +49,17 @@ def test_every_row_carries_its_provenance(exported, curated_db: Path) -> None:
 def test_report_counts_and_fallbacks(exported) -> None:
     _, report = exported
     assert set(report.counts_by_type) == {"type1", "type2", "type3", "control2", "control3"}
-    assert (
-        report.grounded_passed > 0
-        and report.comparator_calls == report.grounded_passed + report.grounded_failed
-    )
-    # dermatofibroma, melanosis and vascular lesion have no DDx edge: the paper's random fallback
-    assert report.random_fallbacks >= 3 * 12
+    assert report.grounded_passed > 0 and report.grounded_failed == 0
+    assert report.validation["rows"] == report.validation["passed"] == report.total
+    # dermatofibroma, melanosis and vascular lesion have no DDx edge: with --fallback contrast a
+    # random partner, worded as a contrast
+    assert report.random_fallbacks > 0 and report.contrast_rows >= report.random_fallbacks
     assert any("random partner" in w for w in report.warnings)
-    assert report.missing == []
+    # pairs the accepted findings cannot separate are listed with the missing knowledge
+    assert report.unseparated and all(
+        k.startswith("no accepted finding separates ") for k in report.unseparated
+    )
+    assert all(m.startswith("no accepted finding separates ") for m in report.missing)
 
 
 def test_split_by_image_never_shares_an_image(exported) -> None:
@@ -114,13 +118,20 @@ def test_no_cases_reports_what_is_missing_and_writes_nothing(tmp_path: Path, sha
     assert not out.exists()
 
 
-def test_no_ddx_edges_fall_back_to_random_partners_and_say_so(bare_db: Path, tmp_path: Path) -> None:
+def test_no_ddx_edges_skip_or_contrast_never_a_differential(bare_db: Path, tmp_path: Path) -> None:
     with make_store(f"sqlite:///{bare_db}") as store:
-        report = synthesize(store, tmp_path / "sft", SynthOptions(types=["type2", "type3"]))
+        skipped = synthesize(store, tmp_path / "skip", SynthOptions(types=["type2", "type3"]))
+        contrast = synthesize(
+            store, tmp_path / "sft", SynthOptions(types=["type2", "type3"], fallback="contrast")
+        )
+    assert skipped.total == 0 and skipped.skipped_random_pairs > 0
     rows = read_rows(tmp_path / "sft" / "trajectories.jsonl")
     assert rows and all(r.provenance.partner_source == "random_fallback" for r in rows)
-    assert any("no accepted DDx edges" in m and "random partner" in m for m in report.missing)
-    assert report.random_fallbacks == report.counts_by_type["type2"]
+    assert all(
+        "differential" not in r.completion.lower() and "For contrast, consider" in r.completion for r in rows
+    )
+    assert any("no accepted DDx edges" in m and "contrast" in m for m in contrast.missing)
+    assert contrast.contrast_rows == contrast.total
 
 
 def test_a_failed_run_leaves_the_previous_export_intact(
@@ -141,9 +152,11 @@ def test_a_failed_run_leaves_the_previous_export_intact(
     assert not any(p.name.startswith(".sft.") for p in tmp_path.iterdir())  # no staging left behind
 
 
-def test_ungrounded_rows_are_queued_or_dropped(curated_store: GraphStore, tmp_path: Path) -> None:
+def test_rows_failing_the_validator_are_queued_with_reasons_or_dropped(
+    curated_store: GraphStore, tmp_path: Path
+) -> None:
     class Inventing:
-        """A comparator that makes up a feature neither rationale states."""
+        """A comparator that generalises from one lesion, as the old offline one did."""
 
         name = "grounded"
         model = None
@@ -154,23 +167,38 @@ def test_ungrounded_rows_are_queued_or_dropped(curated_store: GraphStore, tmp_pa
         def prompt_hash(self) -> str:
             return "inventing"
 
-        def compare_many(self, items: list) -> list[str]:
-            return ["The lesion shows ulceration and silvery scale." for _ in items]
+        def compare_many(self, items: list, knowledge: object) -> list[str]:
+            return [f"Atypical pigment network is expected in {a.other_name}." for a in items]
 
     queued = synthesize(
         curated_store, tmp_path / "q", SynthOptions(types=["type1", "type2"]), comparator=Inventing()
     )
-    assert queued.grounded_failed == queued.queued_for_review == queued.counts_by_type["type1"]
-    lines = (tmp_path / "q" / "review_queue.jsonl").read_text().splitlines()
+    assert queued.grounded_failed == queued.queued_for_review == queued.validation["rejected"] > 0
+    # true only where the graph says so: kept exactly for partners with atypical network accepted as typical
+    from synth.snapshot import SynthGraph
+
+    knowledge = SynthGraph.from_store(curated_store).knowledge
+    typical = {
+        d
+        for (d, f), (rel, _) in knowledge.relations.items()
+        if f == "fnd-atypical-pigment-network" and rel == "typical"
+    }
+    kept = read_rows(tmp_path / "q" / "trajectories.jsonl")
+    assert {r.partner_diagnosis for r in kept if r.type == "type2"} <= typical
+    assert {r.partner_diagnosis for r in read_rows(tmp_path / "q" / "rejected.jsonl")}.isdisjoint(typical)
+    lines = (tmp_path / "q" / "rejected.jsonl").read_text().splitlines()
     assert len(lines) == queued.queued_for_review
-    assert "ulcer" in json.loads(lines[0])["grounded"]["ungrounded"]
+    reasons = json.loads(lines[0])["grounded"]["reasons"]
+    assert any(r.startswith(("unsupported claim", "contradicted claim")) for r in reasons)
+    card = (tmp_path / "q" / "README.md").read_text()
+    assert "## Validation" in card and "unsupported claim" in card
     dropped = synthesize(
         curated_store,
         tmp_path / "d",
         SynthOptions(types=["type2"], on_ungrounded="drop"),
         comparator=Inventing(),
     )
-    assert dropped.dropped > 0 and dropped.total == 0 and not (tmp_path / "d").exists()
+    assert dropped.dropped > 0 and not (tmp_path / "d" / "rejected.jsonl").read_text().strip()
 
 
 def test_proposed_ddx_edges_count_only_with_include_proposed(
@@ -184,7 +212,7 @@ def test_proposed_ddx_edges_count_only_with_include_proposed(
     assert proposed.status == "proposed"
 
     def partners(include: bool) -> set[tuple[str | None, str | None]]:
-        options = SynthOptions(types=["type2"], include_proposed=include)
+        options = SynthOptions(types=["type2"], include_proposed_assertions=include, fallback="contrast")
         synthesize(curated_store, tmp_path / f"sft-{include}", options, hf=False)
         rows = read_rows(tmp_path / f"sft-{include}" / "trajectories.jsonl")
         return {
@@ -193,7 +221,7 @@ def test_proposed_ddx_edges_count_only_with_include_proposed(
             if r.primary_diagnosis == "dermatofibroma"
         }
 
-    assert partners(False) == {("random_fallback", None)}
+    assert partners(False) <= {("random_fallback", None)}
     assert partners(True) == {("ddx", proposed.id)}
 
 

@@ -44,11 +44,13 @@ def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     after = _rows(out)
 
     regenerated = set(stale.stale)
+    removed = set(stale.removed)  # a new partner no accepted finding separates: no row
     assert report.regeneration.regenerated == len(regenerated) > 0
-    assert stale.removed == [] and report.regeneration.removed == 0
-    # every row that cited the rejected edge was rebuilt, and none cites it any more
+    assert report.regeneration.removed == len(removed)
+    # every row that cited the rejected edge was rebuilt or removed, and none cites it any more
     citing = {i for i, r in old_rows.items() if edge.id in r.provenance.assertion_ids}
-    assert citing and citing <= regenerated
+    assert citing and citing <= regenerated | removed
+    regenerated |= removed
     assert not any(edge.id in r.provenance.assertion_ids for r in read_rows(out / "trajectories.jsonl"))
     # only pairs starting from the two diagnoses whose DDx neighbourhood changed were touched
     assert {old_rows[i].primary_diagnosis for i in regenerated} <= {
@@ -59,6 +61,33 @@ def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     # the rest is byte-identical
     assert all(after[i] == before[i] for i in before if i not in regenerated)
     assert report.regeneration.reused == len(before) - len(regenerated)
+
+
+def test_rejecting_a_finding_rebuilds_exactly_the_rows_that_state_it(
+    curated_store: GraphStore, tmp_path: Path
+) -> None:
+    """Issue 12: a row depends on a finding assertion iff its provenance lists it."""
+    out = tmp_path / "sft"
+    synthesize(curated_store, out, OPTIONS)
+    before = _rows(out)
+    old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    finding = curated_store.find_assertion("finding", "basal-cell-carcinoma", "fnd-arborizing-vessels")
+    citing = {i for i, r in old_rows.items() if finding.id in r.provenance.assertion_ids}
+    assert citing
+    curated_store.review(finding.id, "reject", user=CURATOR, reason="test: withdraw it")
+    stale = list_stale_rows(out, curated_store)
+    report = synthesize(curated_store, out, OPTIONS)
+    assert set(stale.stale) | set(stale.removed) == citing  # exactly those rows
+    assert report.regeneration.reused == len(before) - len(citing)
+    after = read_rows(out / "trajectories.jsonl")
+    assert not any(finding.id in r.provenance.assertion_ids for r in after)
+    assert not any(
+        "Arborizing vessels" in r.completion
+        and "Basal cell carcinoma" in r.completion
+        and "typical of Basal cell carcinoma" in r.completion
+        for r in after
+    )
+    assert all(_rows(out)[i] == before[i] for i in before if i not in citing)
 
 
 def test_excluding_a_case_removes_its_rows_and_rebuilds_its_partners(
@@ -74,9 +103,9 @@ def test_excluding_a_case_removes_its_rows_and_rebuilds_its_partners(
     report = synthesize(curated_store, out, OPTIONS)
     own = {i for i, r in old_rows.items() if r.provenance.case_ids[0] == case.id}
     as_partner = {i for i, r in old_rows.items() if case.id in r.provenance.case_ids[1:]}
-    assert own and set(stale.removed) == own
-    assert as_partner <= set(stale.stale)
-    assert report.regeneration.removed == len(own)
+    assert own and own <= set(stale.removed)
+    assert as_partner <= set(stale.stale) | set(stale.removed)
+    assert report.regeneration.removed == len(stale.removed)
     assert report.regeneration.regenerated == len(stale.stale)
     assert not any(case.id in r.provenance.case_ids for r in read_rows(out / "trajectories.jsonl"))
 

@@ -10,16 +10,18 @@ from hypothesis import strategies as st
 
 from synth.comparators.grounded import GroundedComparator
 from synth.snapshot import SynthGraph
-from synth.steps import Draft, FormatStep, GroundStep, ReasonStep, run_steps
+from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import format_target, plan_trajectories
 
 TYPES = ["type1", "type2", "type3", "control2", "control3"]
 PROPS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _plans(graph: SynthGraph, seed: int, per_case: int = 1) -> list:
+def _plans(graph: SynthGraph, seed: int, per_case: int = 1, fallback: str = "contrast") -> list:
     return list(
-        plan_trajectories(graph, TYPES, seed=seed, per_case=per_case, comparator_identity="grounded:x")
+        plan_trajectories(
+            graph, TYPES, seed=seed, per_case=per_case, comparator_identity="grounded:x", fallback=fallback
+        )
     )
 
 
@@ -43,8 +45,8 @@ def test_type2_keeps_the_primary_and_type3_ends_at_the_differential(
             assert p.partner is not None
             assert p.final_diagnosis == p.partner.diagnosis != p.primary.diagnosis
             assert p.image_sha256 == p.partner.image_sha256  # Type 3 shows x_d
-        if p.type == "type3":
-            # Types 2 and 3 come from the same pair (x_p, r_p, d_p) / (x_d, r_d, d_d)
+        if p.type == "type3" and (p.primary.id, p.slot) in pairs:
+            # Types 2 and 3 come from the same pair (x_p, d_p) / (x_d, d_d)
             twin = pairs[(p.primary.id, p.slot)]
             assert twin.partner == p.partner and twin.ddx_assertion_id == p.ddx_assertion_id
 
@@ -79,7 +81,8 @@ def test_controls_never_pair_ddx_neighbours(curated_graph: SynthGraph, seed: int
 def test_same_seed_same_bytes(curated_graph: SynthGraph, seed: int) -> None:
     def run() -> bytes:
         comparator = GroundedComparator()
-        steps = [ReasonStep(comparator), GroundStep(), FormatStep(comparator, curated_graph.revision)]
+        k = curated_graph.knowledge
+        steps = [ReasonStep(comparator, k), FormatStep(comparator, curated_graph.revision, k)]
         drafts = (Draft(plan=p) for p in _plans(curated_graph, seed, per_case=2))
         return "\n".join(d.row.model_dump_json() for d in run_steps(drafts, steps)).encode()  # type: ignore[union-attr]
 
@@ -113,22 +116,29 @@ def test_random_fallback_is_used_and_recorded(curated_graph: SynthGraph) -> None
         p for p in _plans(curated_graph, 0) if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"
     ]
     assert plans and all(p.partner_source == "random_fallback" and p.ddx_assertion_id is None for p in plans)
+    assert all(p.argument.wording == "contrast" for p in plans)  # never called a differential
+    # the default (--fallback skip) writes no pair at all for them
+    skipped = _plans(curated_graph, 0, fallback="skip")
+    assert not [p for p in skipped if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"]
 
 
 def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
     curated_graph: SynthGraph,
 ) -> None:
     target = re.compile(
-        r"^<thinking>.+</thinking><diagnosis>(?P<name>[^<]+?)\. (?P<tax>[^<]+)</diagnosis>$", re.S
+        r"^<thinking>(?:This lesion shows|No) .+</thinking>"
+        r"<diagnosis>(?P<name>[^<]+?)\. (?P<tax>[^<]+)</diagnosis>$",
+        re.S,
     )
     for p in _plans(curated_graph, 3)[:200]:
-        text = format_target(p, "The lesion shows irregular streaks.")
+        text = format_target(p, "", curated_graph.knowledge)
         m = target.match(text)
         assert m, text
-        assert m["name"] == p.final_name
+        assert m["name"].lower() == p.final_name.lower()
         assert m["tax"] == p.taxonomy.sentence
+        assert "(source:" not in text and "curated graph" not in text
         if p.type != "type1":
-            assert f'the most likely condition corresponds to "{p.final_name}"' in text
+            assert text.count(f"the most likely diagnosis is {p.final_name}.") == 1
 
 
 def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph: SynthGraph) -> None:
@@ -136,9 +146,25 @@ def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph:
     assert fact.path[0] == "Basal cell carcinoma" and len(fact.path) >= 3
     assert fact.malignancy == "malignant"
     assert fact.sentence.startswith("Basal cell carcinoma is a subtype of ")
-    assert "generally classified as malignant (source: " in fact.sentence
+    assert fact.sentence.endswith("generally classified as malignant.")  # provenance stays in columns
+    assert fact.malignancy_source and "source" not in fact.sentence
     assert len(fact.assertion_ids) == len(fact.path) - 1
-    # inherited malignancy names where it came from (fine-to-coarse, DESIGN.md)
+    # inherited malignancy records where it came from (fine-to-coarse, DESIGN.md), in the provenance
     inherited = curated_graph.taxonomy("dysplastic-nevus")
     assert inherited.malignancy == "benign" and inherited.malignancy_from != "dysplastic-nevus"
-    assert "inherited from" in inherited.sentence
+    assert "inherited from" in (inherited.malignancy_source or "") and "inherited" not in inherited.sentence
+
+
+def test_one_lesion_condition_vocabulary_and_no_empty_taxonomy_sentence() -> None:
+    from synth.snapshot import _taxonomy_sentence
+
+    # the RL / eval wording (synth.datasets.taxonomy.CONDITION), never "premalignant"
+    assert _taxonomy_sentence(["Actinic keratosis"], "premalignant", "seed").endswith(
+        "generally classified as precancerous in situ."
+    )
+    # lesion-condition roots (ISIC "Malignant") are not a disease family
+    assert _taxonomy_sentence(["BCC", "Adnexal", "Malignant"], "malignant", "isic") == (
+        "BCC is a subtype of Adnexal, and is generally classified as malignant."
+    )
+    # nothing known: no sentence at all (never "no recorded taxonomy ... in the curated graph")
+    assert _taxonomy_sentence(["Lentigo"], None, None) == ""

@@ -7,8 +7,24 @@ from tests.studio.conftest import open_app
 
 
 def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_store):
+    from kg.findings import seed_findings
+    from kg.models import Assertion
+
+    # issue 12: a row needs an observation of its image and, for a pair, an accepted finding
+    seen = {"melanoma": "blue-whitish veil", "naevus": "typical pigment network", "bcc": "arborizing vessels"}
     for case in read_store.list_cases():
-        read_store.update_case(case.id, {"status": "accepted"}, user="cleo")
+        caption = f"Dermoscopy of {case.diagnosis}: {seen[case.diagnosis]}"
+        read_store.update_case(case.id, {"status": "accepted", "caption": caption}, user="cleo")
+    seed_findings(read_store)
+    for dx, finding, relation in [
+        ("melanoma", "fnd-blue-whitish-veil", "typical"),
+        ("naevus", "fnd-blue-whitish-veil", "against"),
+    ]:
+        a = read_store.add_assertion(
+            Assertion(kind="finding", subject=dx, object=finding, relation=relation, origin="human"),
+            user="cleo",
+        )
+        read_store.review(a.id, "accept", user="cleo")
     out = studio_env["tmp"] / "data" / "exports" / "sft-v1"
     at = open_app("cleo", "pages/exports.py")
     at.text_input(key=state.E_DIR).input("sft-v1").run()

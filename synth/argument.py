@@ -1,0 +1,154 @@
+"""Which accepted findings a trajectory may state, chosen before any text is written.
+
+One lesion's findings are not a disease's findings: a statement about a diagnosis comes only from an
+accepted finding assertion, and only where this lesion's observations make it relevant. For a pair
+(favoured X, other Y) a finding *separates* them when
+
+- this lesion shows f and f is accepted as **against** Y (and not against X), or
+- this lesion was assessed without f (a Derm7pt criterion recorded absent, or a negated finding
+  in its own description) and f is accepted as **typical** of Y (and not of X).
+
+Findings typical of X that this lesion shows are added as support, never alone: "f is typical of
+X" says nothing about Y when the graph records nothing about f in Y. Findings the lesion shows
+that are typical of Y are stated too; when they are as many as the claims for X, the pair is
+dropped. A pair with no separating finding is not written ("no accepted finding separates X
+from Y"); nor is a lesion showing a finding accepted as against its own diagnosis (knowledge and
+label disagree: a curator should look). Site and history findings take part only through
+accepted assertions, like any other finding.
+"""
+
+from __future__ import annotations
+
+from kg.findings import generic_of
+from synth.knowledge import FindingKnowledge
+from synth.types import Argument, Claim, Mode
+
+MAX_CLAIMS = 4
+_TYPE_ORDER = {"dermoscopy": 0, "morphology": 1, "colour": 2, "distribution": 3, "site": 4, "history": 5}
+
+
+def _order(knowledge: FindingKnowledge, finding: str) -> tuple[int, str]:
+    info = knowledge.findings.get(finding)
+    return (_TYPE_ORDER.get(info.type, 9) if info else 9, finding)
+
+
+def support(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) -> list[Claim]:
+    """Accepted typical / possible findings of ``diagnosis`` that this lesion shows."""
+    out: list[Claim] = []
+    for f in sorted(observed, key=lambda f: _order(knowledge, f)):
+        found = knowledge.relation(diagnosis, f)
+        if found and found[0] in ("typical", "possible"):
+            out.append(
+                Claim(assertion_id=found[1], diagnosis=diagnosis, finding=f, relation=found[0], seen=True)
+            )  # type: ignore[arg-type]
+    return _without_implied(out)[:MAX_CLAIMS]
+
+
+def _without_implied(claims: list[Claim]) -> list[Claim]:
+    """One claim per Derm7pt criterion and diagnosis: seen, the specific value ("irregular streaks")
+    says more than the criterion ("streaks"); not seen, the criterion covers its values."""
+    generic = generic_of()
+    keys = {(c.diagnosis, c.finding, c.seen) for c in claims}
+    out = []
+    for c in claims:
+        if c.seen and any((c.diagnosis, s, True) in keys for s, g in generic.items() if g == c.finding):
+            continue  # a seen specific value of this criterion is stated
+        if not c.seen and (c.diagnosis, generic.get(c.finding, ""), False) in keys:
+            continue  # the whole criterion is absent and stated
+        out.append(c)
+    return out
+
+
+def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) -> list[str]:
+    """Findings this lesion shows that an accepted assertion says argue against its own diagnosis."""
+    return [f for f in observed if (r := knowledge.relation(diagnosis, f)) and r[0] == "against"]
+
+
+def separate(
+    knowledge: FindingKnowledge, favoured: str, other: str, observed: list[str], not_observed: list[str]
+) -> list[Claim]:
+    """Separating claims (see the module docstring), then support for ``favoured``; [] when none."""
+    separating: list[Claim] = []
+    used: set[str] = set()
+    for f in sorted(observed, key=lambda f: _order(knowledge, f)):
+        theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
+        if theirs and theirs[0] == "against" and not (ours and ours[0] == "against"):
+            if ours and ours[0] in ("typical", "possible"):
+                separating.append(
+                    Claim(assertion_id=ours[1], diagnosis=favoured, finding=f, relation=ours[0], seen=True)
+                )  # type: ignore[arg-type]
+            separating.append(
+                Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="against", seen=True)
+            )
+            used.add(f)
+    for f in sorted(not_observed, key=lambda f: _order(knowledge, f)):
+        theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
+        if theirs and theirs[0] == "typical" and not (ours and ours[0] in ("typical", "possible")):
+            separating.append(
+                Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="typical", seen=False)
+            )
+            used.add(f)
+    if not separating:
+        return []
+    separating = _without_implied(separating)
+    extra = [c for c in support(knowledge, favoured, observed) if c.finding not in used]
+    extra = [c for c in extra if not _shared(knowledge, other, c.finding)]
+    return (separating + extra)[: MAX_CLAIMS + 1]
+
+
+def _shared(knowledge: FindingKnowledge, other: str, finding: str) -> bool:
+    r = knowledge.relation(other, finding)
+    return bool(r and r[0] in ("typical", "possible"))
+
+
+def build_argument(
+    knowledge: FindingKnowledge,
+    *,
+    mode: Mode,
+    wording: str,
+    favoured: str,
+    other: str,
+    names: dict[str, str],
+    observed: list[str],
+    not_observed: list[str],
+    with_facts: bool = False,
+) -> tuple[Argument | None, str | None]:
+    """(argument, None) or (None, why no honest row can be written for this pair)."""
+    if not observed:
+        return None, "no observation of this image recorded"
+    if conflicts(knowledge, favoured, observed):
+        return None, "this lesion shows a finding accepted as against its diagnosis"
+    claims = separate(knowledge, favoured, other, observed, not_observed)
+    if not claims:
+        return None, f"no accepted finding separates {names[favoured]} from {names[other]}"
+    # findings this lesion shows that are typical of the other diagnosis: said, never hidden; when
+    # they weigh as much as the separating ones the pair is not a teaching example
+    for_other = support(knowledge, other, observed)
+    unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
+    if len(unshared) >= len(claims):
+        return None, "this lesion shows as many accepted findings of the other diagnosis"
+    return (
+        Argument(
+            mode=mode,
+            wording=wording,  # type: ignore[arg-type]
+            favoured=favoured,
+            other=other,
+            favoured_name=names[favoured],
+            other_name=names[other],
+            observed=observed,
+            not_observed=not_observed,
+            support_other=for_other if mode == "switch" else unshared,
+            claims=claims,
+            facts=_facts(knowledge, favoured, other) if with_facts else [],
+        ),
+        None,
+    )
+
+
+def _facts(knowledge: FindingKnowledge, *diagnoses: str) -> list[Claim]:
+    """Every accepted finding of the diagnoses (what the LLM comparator may state)."""
+    return [
+        Claim(assertion_id=aid, diagnosis=d, finding=f, relation=rel, seen=True)  # type: ignore[arg-type]
+        for d in diagnoses
+        for f, (rel, aid) in sorted(knowledge.of(d).items())
+    ]

@@ -1,0 +1,222 @@
+"""How observations and accepted claims are worded in a target — the sentences a clinician says.
+
+Observations are worded only as observations of this image ("This lesion shows …", "No … is seen");
+diagnosis-level sentences only from :class:`synth.types.Claim` (an accepted finding assertion):
+"F is typical of D." / "F can be seen in D." / "F argues against D." / "F, typical of D, is not
+seen in this lesion." The validator (:mod:`synth.validator`) reads exactly these forms back, and
+any other wording (an LLM's) through the same finding and diagnosis matchers.
+"""
+
+from __future__ import annotations
+
+from kg.findings import generic_of
+from synth.knowledge import FindingKnowledge
+from synth.types import Argument, Claim
+
+# bump when a template sentence changes: rows of earlier exports are then rebuilt, not reused
+WORDING_VERSION = 2
+
+# criterion-level concepts: named in "No … is seen" when the whole criterion is absent, and left out
+# of "This lesion shows …" when a specific value is listed
+GENERIC = {
+    "fnd-pigment-network": "pigment network",
+    "fnd-streaks": "streaks",
+    "fnd-blotch": "blotches",
+    "fnd-regression-structures": "regression structures",
+    "fnd-dots-and-globules": "dots and globules",
+    "fnd-blue-whitish-veil": "blue-whitish veil",
+    "fnd-vascular-structures": "vascular structures",
+}
+PHRASE = {
+    "fnd-blue-whitish-veil": "a blue-whitish veil",
+    "fnd-typical-pigment-network": "a typical pigment network",
+    "fnd-atypical-pigment-network": "an atypical pigment network",
+    "fnd-blue-areas-regression-structures": "regression structures with blue areas",
+    "fnd-white-areas-regression-structures": "regression structures with white areas",
+    "fnd-combinations-regression-structures": "regression structures with blue and white areas",
+    "fnd-within-regression-vascular-structures": "vessels within regression structures",
+    "fnd-blotch": "a blotch",
+}
+ELEVATION = {"fnd-flat": "flat", "fnd-palpable": "palpable", "fnd-nodule": "nodular"}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: list[str], conj: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} {items[-1]}"
+
+
+def noun(knowledge: FindingKnowledge, finding: str) -> str:
+    """The finding as the subject of a claim ("atypical pigment network", "a location on the back")."""
+    info = knowledge.findings.get(finding)
+    name = info.name if info else finding.removeprefix("fnd-").replace("-", " ")
+    if finding in ELEVATION:
+        return f"a {ELEVATION[finding]} lesion"
+    if info and info.type == "site":
+        return f"a location on {_site(knowledge, finding)}"
+    if finding == "fnd-blue-whitish-veil":
+        return "blue-whitish veil"
+    return PHRASE.get(finding, name).removeprefix("a ").removeprefix("an ") if finding in PHRASE else name
+
+
+# free-text morphology nouns take an article ("a bulla"); other non-dermoscopy names are adjectives
+NOUNS = {
+    "macule",
+    "papule",
+    "plaque",
+    "nodule",
+    "vesicle",
+    "bulla",
+    "pustule",
+    "wheal",
+    "cyst",
+    "tumour",
+    "ulcer",
+    "erosion",
+    "scar",
+    "burrow",
+    "fissure",
+    "crust",
+    "scale",
+    "comedo",
+    "cutaneous horn",
+    "target lesion",
+    "petechia",
+    "purpura",
+    "telangiectasia",
+    "lichenification",
+    "excoriation",
+    "atrophy",
+    "rolled edge",
+    "central umbilication",
+    "dimple sign",
+    "silvery scale",
+    "skin tag",
+    "stuck on",
+}
+NOUNS |= {"asymmetry", "symmetry", "irregular border", "regular border", "diameter greater than 6 mm"}
+_MASS = {
+    "lichenification",
+    "purpura",
+    "atrophy",
+    "telangiectasia",
+    "silvery scale",
+    "scale",
+    "crust",
+    "asymmetry",
+    "symmetry",
+}
+
+
+def _adjective(knowledge: FindingKnowledge, finding: str) -> bool:
+    info = knowledge.findings.get(finding)
+    if info is None or info.type in ("dermoscopy", "site", "history") or finding in GENERIC:
+        return False
+    return info.name not in NOUNS
+
+
+def _object(knowledge: FindingKnowledge, finding: str) -> str:
+    info = knowledge.findings.get(finding)
+    if finding in PHRASE:
+        return PHRASE[finding]
+    name = info.name if info else finding.removeprefix("fnd-").replace("-", " ")
+    if info and info.type != "dermoscopy" and name in NOUNS and name not in _MASS:
+        return ("an " if name[0] in "aeiou" else "a ") + name
+    return name
+
+
+def observation_sentences(
+    knowledge: FindingKnowledge, observed: list[str], not_observed: list[str]
+) -> list[str]:
+    """This image's findings, as observations only."""
+    sites = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "site"]
+    elevation = [f for f in observed if f in ELEVATION]
+    specific = {f for f in observed if f not in GENERIC}
+    history = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "history"]
+    # free-text findings that are adjectives ("pigmented", "scaly", "annular") read "The lesion is …"
+    adjectives = [f for f in observed if _adjective(knowledge, f) and f not in elevation]
+    shown = [
+        _object(knowledge, f)
+        for f in observed
+        if f not in sites
+        and f not in elevation
+        and f not in history
+        and f not in adjectives
+        and not (f in GENERIC and _has_specific(f, specific))
+    ]
+    out: list[str] = []
+    if shown:
+        out.append(f"This lesion shows {join(shown)}.")
+    absent = [GENERIC[f] for f in not_observed if f in GENERIC]
+    if absent:
+        verb = "is" if len(absent) == 1 and not absent[0].endswith("s") else "are"
+        out.append(f"No {join(absent, 'or')} {verb} seen.")
+    if elevation or adjectives:
+        words = ([ELEVATION[elevation[0]]] if elevation else []) + [
+            knowledge.findings[f].name for f in adjectives
+        ]
+        out.append(f"The lesion is {join(words)}.")
+    if sites:
+        out.append(f"It is located on {_site(knowledge, sites[0])}.")
+    if history:  # course and symptoms: "The lesion is chronic and itchy."
+        out.append(f"The lesion is {join([knowledge.findings[f].name for f in history])}.")
+    return out
+
+
+def _has_specific(generic: str, specific: set[str]) -> bool:
+    mapping = generic_of()
+    return any(mapping.get(f) == generic for f in specific)
+
+
+SITE_PHRASE = {"fnd-acral": "an acral site", "fnd-genital": "the genital area"}
+
+
+def _site(knowledge: FindingKnowledge, finding: str) -> str:
+    return SITE_PHRASE.get(finding) or f"the {knowledge.findings[finding].name}"
+
+
+def _be(noun_phrase: str) -> str:
+    """Verb agreement for a finding noun ("streaks are", "blue-whitish veil is")."""
+    last = noun_phrase.split()[-1] if noun_phrase else ""
+    return "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
+
+
+def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
+    f, d = noun(knowledge, claim.finding), names[claim.diagnosis]
+    be = _be(f)
+    if not claim.seen:
+        return f"{_cap(f)}, typical of {d}, {be} not seen in this lesion."
+    if claim.relation == "typical":
+        return f"{_cap(f)} {be} typical of {d}."
+    if claim.relation == "possible":
+        return f"{_cap(f)} can be seen in {d}."
+    return f"{_cap(f)} {'argue' if be == 'are' else 'argues'} against {d}."
+
+
+def ddx_sentence(primary: str, partner: str, edge: list[str] | None = None) -> str:
+    """The pair as the accepted DDx edge states it; via a parent or child (Algorithm 4) the is_a
+    step is said too, so nothing is claimed the graph does not hold."""
+    if edge and len(edge) == 2 and set(edge) != {primary, partner}:
+        if primary in edge:  # the partner is a subtype of primary's DDx neighbour
+            via = edge[1] if edge[0] == primary else edge[0]
+            return f"The differential diagnosis of {primary} includes {via}, of which {partner} is a subtype."
+        if partner in edge:  # primary's parent has the partner as a DDx neighbour
+            via = edge[1] if edge[0] == partner else edge[0]
+            return (
+                f"The differential diagnosis of {via}, of which {primary} is a subtype, includes {partner}."
+            )
+    return f"The differential diagnosis of {primary} includes {partner}."
+
+
+def contrast_sentence(partner: str) -> str:
+    return f"For contrast, consider {partner}."
+
+
+def reasoning(knowledge: FindingKnowledge, arg: Argument) -> str:
+    """ρ of the grounded comparator: the argument's claims, nothing else."""
+    names = {arg.favoured: arg.favoured_name, arg.other: arg.other_name}
+    return " ".join(claim_sentence(knowledge, c, names) for c in arg.claims)

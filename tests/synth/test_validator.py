@@ -1,0 +1,158 @@
+"""The validator, adversarially: the failures of the old comparator must each be caught (issue 12).
+
+Rows come from the real curated graph (Derm7pt cases, curated DDx edges, the statistics proposals a
+dermatologist accepted); each test then corrupts one sentence the way the old offline comparator
+or a careless LLM did.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.comparators.grounded import GroundedComparator
+from synth.snapshot import SynthGraph
+from synth.steps import Draft, FormatStep, ReasonStep, run_steps
+from synth.trajectories import plan_trajectories
+from synth.types import TrajectoryRow
+from synth.validation_io import validation_context
+from synth.validator import ValidationContext, validate_row, validate_rows
+
+TYPES = ["type1", "type2", "type3", "control2", "control3"]
+
+
+@pytest.fixture(scope="module")
+def rows(curated_graph: SynthGraph) -> list[TrajectoryRow]:
+    comparator, k = GroundedComparator(), curated_graph.knowledge
+    plans = plan_trajectories(
+        curated_graph, TYPES, seed=5, comparator_identity="grounded:x", fallback="contrast"
+    )
+    steps = [ReasonStep(comparator, k), FormatStep(comparator, curated_graph.revision, k)]
+    return [d.row for d in run_steps((Draft(plan=p) for p in plans), steps)]  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def ctx(curated_graph: SynthGraph) -> ValidationContext:
+    return validation_context(curated_graph)
+
+
+def _pick(rows: list[TrajectoryRow], **where: object) -> TrajectoryRow:
+    for r in rows:
+        if all(getattr(r, k) == v or getattr(r.provenance, k, None) == v for k, v in where.items()):
+            return r
+    raise AssertionError(f"no row with {where}")
+
+
+def _with(row: TrajectoryRow, old: str, new: str) -> TrajectoryRow:
+    assert old in row.completion, row.completion
+    return row.model_copy(update={"completion": row.completion.replace(old, new, 1)})
+
+
+def _kinds(reasons: list[str]) -> set[str]:
+    return {r.split(":", 1)[0] for r in reasons}
+
+
+def test_every_generated_row_passes_and_every_claim_is_in_its_provenance(
+    rows: list[TrajectoryRow], ctx: ValidationContext, curated_graph: SynthGraph
+) -> None:
+    ok, bad, report = validate_rows(rows, ctx)
+    assert bad == [] and report.passed == len(rows) > 300
+    accepted = {aid for _, aid in curated_graph.knowledge.relations.values()}
+    for row in rows:
+        listed = set(row.provenance.assertion_ids)
+        stated = [a for a in listed if a in accepted]
+        # each "… typical of / argues against D" sentence is one accepted finding listed in provenance
+        claims = row.completion.count(" typical of ") + row.completion.count(" against ")
+        claims += row.completion.count(" can be seen in ")
+        assert claims <= len(stated) + row.completion.count("argue against"), row.completion
+
+
+def test_inverted_polarity_is_caught(rows: list[TrajectoryRow], ctx: ValidationContext) -> None:
+    row = _pick(
+        rows, type="type2", primary_diagnosis="melanoma-invasive", partner_diagnosis="dysplastic-nevus"
+    )
+    # the old comparator: "typical pigment network … expected in invasive melanoma"
+    bad = _with(row, "Therefore,", "Typical pigment network is typical of Melanoma Invasive. Therefore,")
+    assert "contradicted claim" in _kinds(validate_row(bad, ctx)) or "unsupported claim" in _kinds(
+        validate_row(bad, ctx)
+    )
+    # "atypical pigment network … expected in seborrheic keratosis": nothing accepted says so
+    sk = _pick(rows, type="type2", primary_diagnosis="seborrheic-keratosis")
+    bad = _with(sk, "Therefore,", "Atypical pigment network is expected in Seborrheic keratosis. Therefore,")
+    assert "unsupported claim" in _kinds(validate_row(bad, ctx))
+    # an accepted "against" said as "typical"
+    bad = _with(
+        row,
+        "Blue-whitish veil argues against dysplastic nevus.",
+        "Blue-whitish veil is typical of dysplastic nevus.",
+    )
+    assert "contradicted claim" in _kinds(validate_row(bad, ctx))
+
+
+def test_an_observation_the_image_does_not_have_is_caught(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    row = _pick(rows, type="type1", diagnosis="basal-cell-carcinoma")
+    assert "fnd-pigment-network" in row.not_observed
+    # the Derm7pt value was "absent": saying the lesion shows it inverts the observation
+    bad = _with(row, "This lesion shows ", "This lesion shows a pigment network, ")
+    assert any(r.startswith("observation inverted polarity") for r in validate_row(bad, ctx))
+    # checklist text (the handbook's ABCDE list) read as an observation of this image
+    bad = _with(row, "</thinking>", " The lesion shows bleeding and asymmetry.</thinking>")
+    assert any(r.startswith("observation not recorded") for r in validate_row(bad, ctx))
+
+
+def test_absent_means_not_observed_never_the_opposite_finding(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    row = _pick(rows, type="type1", diagnosis="basal-cell-carcinoma")
+    # "pigmentation: absent" is no blotch, not "a non-pigmented lesion" / "hypopigmented"
+    bad = _with(row, "</thinking>", " This lesion is hypopigmented.</thinking>")
+    assert any(r.startswith("observation not recorded") for r in validate_row(bad, ctx))
+    assert "hypopigment" not in " ".join(r.completion for r in rows).lower()
+
+
+def test_random_partners_are_never_called_differentials(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    contrast = [r for r in rows if r.provenance.partner_source in ("random_fallback", "random_control")]
+    assert contrast and all("differential" not in r.completion.lower() for r in contrast)
+    row = contrast[0]
+    bad = _with(row, "For contrast, consider", "Considering the differential diagnosis, namely")
+    assert "ddx wording for a non-neighbour" in _kinds(validate_row(bad, ctx))
+
+
+def test_bookkeeping_and_vocabulary_are_rejected(rows: list[TrajectoryRow], ctx: ValidationContext) -> None:
+    row = _pick(rows, type="type1", diagnosis="basal-cell-carcinoma")
+    for text in (" (source: isic)", " It has no recorded taxonomy or malignancy in the curated graph."):
+        assert "bookkeeping text" in _kinds(
+            validate_row(_with(row, ".</diagnosis>", f".{text}</diagnosis>"), ctx)
+        )
+    bad = _with(row, "classified as malignant", "classified as premalignant")
+    assert "vocabulary" in _kinds(validate_row(bad, ctx))
+
+
+def test_a_claim_whose_assertion_is_not_in_the_provenance_fails(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    row = next(r for r in rows if r.type == "type2" and " typical of " in (r.reasoning or ""))
+    stripped = row.provenance.model_copy(update={"assertion_ids": row.provenance.assertion_ids[:1]})
+    assert "claim not in provenance" in _kinds(
+        validate_row(row.model_copy(update={"provenance": stripped}), ctx)
+    )
+
+
+def test_reasoning_without_any_accepted_claim_fails(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    row = next(r for r in rows if r.type == "type2" and r.reasoning)
+    bad = row.model_copy(update={"reasoning": "lesion condition benign Option A B C."})
+    assert "no claim" in _kinds(validate_row(bad, ctx))
+
+
+def test_validator_speed(rows: list[TrajectoryRow], ctx: ValidationContext) -> None:
+    import time
+
+    many = (rows * (5000 // len(rows) + 1))[:5000]
+    cpu = time.process_time()  # CPU time: the 2 shared cores make wall-clock rates swing 3x
+    _, _, report = validate_rows(many, ctx)
+    assert report.rows == 5000 and 5000 / (time.process_time() - cpu) > 5000
