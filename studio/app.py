@@ -9,7 +9,9 @@ import streamlit as st
 
 from studio import state
 from studio.auth import can
+from studio.components.errors import show_failure
 from studio.components.login import logout
+from studio.components.safe import md
 from studio.components.session import page_context
 
 st.set_page_config(page_title="dermkg studio", page_icon=":material/dermatology:", layout="wide")
@@ -37,11 +39,14 @@ if can(user, "users"):
 page = st.navigation(pages)
 
 with st.sidebar:
-    st.markdown(f"**{user.display_name}** · {user.role}")
+    st.markdown(f"**{md(user.display_name)}** · {md(user.role)}")
     try:
         st.caption(f"Store revision {ctx.store.revision()} · consensus k = {ctx.config.consensus_k}")
     except Exception as exc:  # the store went away after login
-        st.error(f"The graph store cannot be reached: {exc}")
+        st.error(md(f"The graph store cannot be reached: {exc}"))
     st.button("Log out", key=state.LOGOUT, icon=":material/logout:", on_click=logout)
 
-page.run()
+try:
+    page.run()
+except Exception as exc:  # st.stop / st.rerun are BaseExceptions and pass through
+    show_failure(page.title, exc)

@@ -120,6 +120,8 @@ def streamlit_command(launch: StudioLaunch) -> list[str]:
         "500",
         "--client.toolbarMode",
         "viewer",
+        "--client.showErrorDetails",
+        "none",  # a failure the pages did not catch still shows no traceback or server path
     ]
 
 

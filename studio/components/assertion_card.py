@@ -12,26 +12,30 @@ from studio import state
 from studio.components import facts
 from studio.components.evidence import show_evidence
 from studio.components.feedback import action_button
+from studio.components.safe import md
+from studio.components.wording import provenance
 
 
 def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str]) -> None:
     """Name, taxonomy path and existing DDx neighbours: what a curator needs to judge an edge."""
     d = store.get_diagnosis(diagnosis_id)
     if d is None:
-        st.error(f"Diagnosis {diagnosis_id} no longer exists.")
+        st.error(f"Diagnosis {md(diagnosis_id)} no longer exists.")
         return
-    st.markdown(f"#### {d.name}")
-    st.caption(f"`{d.id}` · {d.status}" + (f" · also: {' · '.join(d.synonyms[:4])}" if d.synonyms else ""))
+    st.markdown(f"#### {md(d.name)}")
+    st.caption(md(d.status) + (f" · also: {md(' · '.join(d.synonyms[:4]))}" if d.synonyms else ""))
     path = facts.taxonomy_path(store, d.id)
     if path is None:
         st.caption("Taxonomy path: not available (graph algorithms not installed yet).")
     else:
-        st.markdown("**Path:** " + (" › ".join(names.get(p, p) for p in path) if path else "_no parent yet_"))
+        st.markdown(
+            "**Path:** " + (md(" › ".join(names.get(p, p) for p in path)) if path else "_no parent yet_")
+        )
     ddx = facts.ddx_neighbours(store, d.id)
     if ddx is None:
         st.caption("DDx neighbours: not available.")
     else:
-        listed = ", ".join(names.get(n, n) for n in ddx[:12]) or "_none accepted yet_"
+        listed = md(", ".join(names.get(n, n) for n in ddx[:12])) or "_none accepted yet_"
         more = f" (+{len(ddx) - 12} more)" if len(ddx) > 12 else ""
         st.markdown(f"**DDx neighbours:** {listed}{more}")
 
@@ -39,12 +43,10 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
 def show_assertion_header(a: Assertion, names: dict[str, str]) -> None:
     """The relation in words and its provenance, above the decision buttons."""
     arrow = "is in the differential of" if a.kind == "ddx" else "is a kind of"
-    st.subheader(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}")
-    meta = [f"status **{a.status}**", f"origin {a.origin}", f"version {a.version}"]
-    if a.score is not None:
-        meta.append(f"score {a.score:.2f}")
-    if a.agent:
-        meta.append(f"by {a.agent.name} {a.agent.version}" + (f" ({a.agent.model})" if a.agent.model else ""))
+    st.subheader(md(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}"))
+    meta = [f"**{md(a.status)}**", md(provenance(a)), f"version {a.version}"]
+    if a.agent and a.agent.model and a.origin != "llm":
+        meta.append(md(a.agent.model))
     st.caption(" · ".join(meta))
 
 
@@ -65,15 +67,21 @@ def show_assertion(
     elif a.votes:
         st.markdown(
             "**Votes:** "
-            + "; ".join(f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes)
+            + md(
+                "; ".join(
+                    f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes
+                )
+            )
         )
     if a.note:
-        st.markdown(f"**Note:** {a.note}")
+        st.markdown(f"**Note:** {md(a.note)}")
     st.markdown(f"**Evidence** ({len(a.evidence)})")
     show_evidence(store, a.evidence)
     comments = store.list_events(EventQuery(target=a.id, action="comment", limit=20)).items
     for ev in comments:
-        st.caption(f"💬 {ev.user}, {ev.at:%Y-%m-%d %H:%M}: {ev.reason or (ev.after or {}).get('text', '')}")
+        st.caption(
+            md(f"💬 {ev.user}, {ev.at:%Y-%m-%d %H:%M}: {ev.reason or (ev.after or {}).get('text', '')}")
+        )
 
 
 def _typed(key: str) -> str | None:

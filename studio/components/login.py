@@ -6,7 +6,9 @@ import streamlit as st
 
 from dermkg.errors import InputError
 from studio import state
-from studio.auth import authenticate, load_users
+from studio.accounts import log_in
+from studio.auth import PASSWORD_RULES
+from studio.components.safe import md
 from studio.components.session import StudioConfig, oidc_configured
 
 
@@ -19,25 +21,23 @@ def show_login(config: StudioConfig) -> None:
             st.login()
         st.divider()
     if not config.users_file.exists():
-        st.info(
-            f"No local accounts yet ({config.users_file}). "
-            "Start the studio with `dermkg studio` to create one."
-        )
+        st.info("No local accounts yet. Start the studio with `dermkg studio` to create one.")
         return
     with st.form("login_form"):
         username = st.text_input("Username", key=state.LOGIN_USER, autocomplete="username")
         password = st.text_input("Password", type="password", key=state.LOGIN_PASSWORD)
         submitted = st.form_submit_button("Log in", key=state.LOGIN_SUBMIT, type="primary")
+    st.caption(PASSWORD_RULES)
     if submitted:
         try:
-            user = authenticate(load_users(config.users_file), username or "", password or "")
+            result = log_in(config.users_file, username or "", password or "")
         except InputError as exc:
-            st.error(f"The users file is broken: {exc}")
+            st.error(md(f"The users file is broken: {exc}"))
             return
-        if user is None:
-            st.error("Unknown username or wrong password.")
+        if result.user is None:
+            st.error(result.message)
             return
-        st.session_state[state.USERNAME] = user.username
+        st.session_state[state.USERNAME] = result.user.username
         st.rerun()
 
 

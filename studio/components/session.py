@@ -18,6 +18,7 @@ from kg.store import GraphStore, make_store
 from studio import state
 from studio.actions import CurationActions
 from studio.auth import StudioUser, load_users, oidc_user
+from studio.components.safe import md
 
 CONTEXT = "dermkg_context"
 
@@ -91,8 +92,10 @@ def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
         store = get_store(config.store_url)
     except StoreUnavailableError as exc:
         st.error(
-            f"The graph store cannot be reached: {exc}. Check that it is running and that "
-            "DERMKG_STORE / --store names it, then reload this page.",
+            md(
+                f"The graph store cannot be reached: {exc}. Check that it is running and that "
+                "DERMKG_STORE / --store names it, then reload this page."
+            ),
             icon=":material/cloud_off:",
         )
         st.stop()
@@ -117,7 +120,7 @@ def page_context(*, messages: bool = True) -> StudioContext:
     try:
         user = current_user(config)
     except (InputError, PermissionError) as exc:
-        st.error(f"Cannot check your account: {exc}")
+        st.error(md(f"Cannot check your account: {exc}"))
         st.stop()
     if user is None:
         show_login(config)

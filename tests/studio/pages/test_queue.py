@@ -23,7 +23,9 @@ def test_queue_opens_the_highest_impact_item_with_paths_neighbours_and_the_highl
     assert "**Path:** Skin lesion › Melanocytic lesion › Melanoma" in text
     assert "**Path:** Skin lesion › Melanocytic lesion › Melanocytic naevus" in text
     assert "A changing pigmented lesion" in text
-    assert any("page 63 (quote highlighted)" in c for img in at.image for c in img.captions)
+    captions = [c for img in at.image for c in img.captions]
+    assert any("PDF page 63 (printed 62) (quote highlighted)" in c for c in captions), captions
+    assert any("A changing pigmented lesion" in m.value for m in at.markdown)
 
 
 def test_accepting_records_the_user_and_moves_to_the_next_item(studio_env, read_store):
