@@ -77,7 +77,7 @@ def test_a_real_image_becomes_a_small_jpeg(shared_data):
     assert MAX_PIXELS >= 40_000_000  # dermoscopy photographs stay displayable
 
 
-def test_cases_and_diagnosis_pages_survive_hostile_case_files(studio_env, hostile_files):
+def test_cases_and_diagnosis_pages_survive_hostile_case_files(studio_env, hostile_files):  # noqa: F811
     with make_store(str(studio_env["url"])) as store:
         store.add_cases(
             Case(
