@@ -14,16 +14,23 @@ import re
 # ([ ] — so "(" and "!" can never form a link), code, HTML and entities (< > &), tables (|),
 # LaTeX ($), strikethrough (~), escapes (\).
 _ANYWHERE = re.compile(r"([\\`*_{}\[\]<>&|$~#])")
-# A colon that could open a directive or shortcode (:red[..], :material/x:, :smile:, http://).
+# A colon that could open a directive or shortcode (:red[..], :material/x:, :smile:, http://):
+# shortcodes and icons are found in the text after parsing, so a backslash would not stop them; a
+# word joiner after the colon does, and is invisible.
+_JOINER = "\u2060"
 _COLON = re.compile(r":(?=\S)")
+# Bare URLs, www. names and e-mail addresses become links after parsing (GFM autolinks), whatever
+# the escapes: a word joiner (invisible, zero-width) breaks the pattern without changing the text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])|(?<=\w)(@)(?=\w)")
 # Block markers that only count at the start of a line: lists, quotes, headings, rules, setext.
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def md(text: object) -> str:
     """``text`` escaped for ``st.markdown`` / ``st.caption`` / alerts / labels: markup shows literally."""
-    s = _ANYWHERE.sub(r"\\\1", str(text))
-    s = _COLON.sub(r"\\:", s)
+    s = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + _JOINER, str(text))
+    s = _ANYWHERE.sub(r"\\\1", s)
+    s = _COLON.sub(":" + _JOINER, s)
     s = _LINE_START.sub(
         lambda m: (
             m.group(1) + "\\" + m.group(2)

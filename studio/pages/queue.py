@@ -10,7 +10,7 @@ from studio.components import facts
 from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
 from studio.components.feedback import show_flash
 from studio.components.session import page_context
-from studio.queue import QueueFilters, load_page
+from studio.queue import ORDER_WORDS, QueueFilters, load_page
 
 ctx = page_context(messages=False)  # shown beside the decision buttons instead
 store = ctx.store
@@ -40,12 +40,7 @@ with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
         key=state.Q_ORIGIN,
         format_func=lambda v: v or "any",
     )
-    order = c4.selectbox(
-        "Order",
-        ["impact", "score", "oldest"],
-        key=state.Q_ORDER,
-        format_func={"impact": "impact, then score", "score": "score", "oldest": "oldest first"}.get,
-    )
+    order = c4.selectbox("Order", list(ORDER_WORDS), key=state.Q_ORDER, format_func=ORDER_WORDS.get)
     c5, c6, c7 = st.columns([2, 2, 1])
     sources = {s.sha256: s.title for s in store.list_sources()}
     source = c5.selectbox(
@@ -94,7 +89,7 @@ nav[0].button(
     args=(-1,),
 )
 nav[1].markdown(
-    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {order}",
+    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {ORDER_WORDS[order]}",
     help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
 )
 nav[2].button(
@@ -117,7 +112,7 @@ st.dataframe(
             "kind": "DDx ↔" if a.kind == "ddx" else "is a →",
             "object": names.get(a.object, a.object),
             "impact": page.impact.get(a.id, 0),
-            "score": a.score,
+            "confidence": a.score,
             "origin": a.origin,
             "status": a.status,
             "votes": len(a.votes)

@@ -133,7 +133,7 @@ def read_store(studio_env: dict[str, object]) -> Iterator[GraphStore]:
 
 def plain(text: str) -> str:
     """Markdown as the viewer reads it: the escapes of ``studio.components.safe.md`` removed."""
-    return re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def open_app(username: str | None, page: str | None = None) -> AppTest:
