@@ -45,7 +45,8 @@ Q_EDIT_OBJECT = "queue_edit_object"
 Q_EDIT = "queue_edit"
 Q_COMMENT_TEXT = "queue_comment_text"
 Q_COMMENT = "queue_comment"
-Q_MERGE_DROP = "queue_merge_drop"
+Q_MERGE_DROP = "queue_merge_drop"  # the survivor of a merge (radio)
+Q_MERGE_CONFIRM = "queue_merge_confirm"
 Q_MERGE = "queue_merge"
 
 # -- diagnosis page ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from dermkg.errors import DermkgError
 from kg.models import Assertion, EventQuery
 from kg.store.base import GraphStore
 from studio import state
@@ -14,6 +15,7 @@ from studio.components.evidence import show_evidence
 from studio.components.feedback import action_button
 from studio.components.safe import md
 from studio.components.wording import provenance
+from studio.merging import plan_merge
 
 
 def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str]) -> None:
@@ -97,7 +99,7 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
     actions = ctx.actions
     reason_key = state.per(state.Q_REASON, a.id)  # per-item widgets: another item starts afresh
     kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
-    drop_key, comment_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_COMMENT_TEXT, a.id)
+    comment_key = state.per(state.Q_COMMENT_TEXT, a.id)
     label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
 
     def decided(verb: str) -> Any:
@@ -155,21 +157,8 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
         action_button(
             "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
         )
-    with st.expander("Merge duplicate diagnoses (both ends are the same disease)", icon=":material/merge:"):
-        st.selectbox(
-            "Fold this one into the other",
-            [a.object, a.subject],
-            key=drop_key,
-            format_func=lambda d: names.get(d, d),
-        )
-        st.caption("The folded diagnosis becomes a synonym; its assertions and cases move over.")
-
-        def merge() -> Any:
-            drop = _typed(drop_key) or a.object
-            keep = a.subject if drop == a.object else a.object
-            return actions.merge_diagnoses(keep, drop, reason=_typed(reason_key))
-
-        action_button("Merge", key=state.Q_MERGE, action=merge, success=lambda d: f"Merged into {d.name}.")
+    if a.kind != "is_a":  # the ends of an is-a differ by definition: never a merge
+        show_merge(ctx, a, reason_key)
     with st.expander("Comment", icon=":material/chat:"):
         st.text_area("Comment", key=comment_key, label_visibility="collapsed")
         action_button(
@@ -177,4 +166,36 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
             key=state.Q_COMMENT,
             action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
             success="Comment added.",
+        )
+
+
+def show_merge(ctx: Any, a: Assertion, reason_key: str) -> None:
+    """Merge the two ends: the survivor chosen explicitly (default: the established term), a
+    preview of what moves, and a confirmation before the button works."""
+    keep_key, confirm_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_MERGE_CONFIRM, a.id)
+    with st.expander("Merge: both ends are the same disease", icon=":material/merge:"):
+        try:
+            default = plan_merge(ctx.store, a.subject, a.object)
+        except DermkgError as exc:
+            st.caption(md(str(exc)))
+            return
+        sides = {default.keep.id: default.keep.name, default.drop.id: default.drop.name}
+        keep = st.radio(
+            "Which name survives?",
+            [default.keep.id, default.drop.id],
+            key=keep_key,
+            format_func=lambda d: md(sides[d]) + (" (suggested)" if d == default.keep.id else ""),
+        )
+        plan = plan_merge(ctx.store, a.subject, a.object, keep=keep)
+        st.caption(md(f"Suggested because {default.reason}."))
+        st.markdown("  \n".join(md(line) for line in plan.preview()))
+        confirmed = st.checkbox(
+            md(f"Yes, {plan.drop.name} is the same disease as {plan.keep.name}"), key=confirm_key
+        )
+        action_button(
+            md(f"Merge into {plan.keep.name}"),
+            key=state.Q_MERGE,
+            disabled=not confirmed,
+            action=lambda: ctx.actions.merge_diagnoses(plan.keep.id, plan.drop.id, reason=_typed(reason_key)),
+            success=lambda d: f"Merged {plan.drop.name} into {d.name}.",
         )

@@ -20,7 +20,10 @@ ORIGIN_WORDS = {
 # Fields whose values are diagnosis ids: shown by name.
 _ID_FIELDS = frozenset({"subject", "object", "diagnosis", "parent", "keep", "drop", "merged_into"})
 # Bookkeeping that says nothing to a curator.
-_HIDDEN = frozenset({"version", "id", "updated_at", "created_at", "seq", "evidence_ids"})
+_HIDDEN = frozenset(
+    {"version", "id", "updated_at", "created_at", "seq", "evidence_ids", "image_sha256", "source_sha256"}
+)
+_EMPTY = (None, "", [], {})
 
 
 def confidence(score: float | None) -> str | None:
@@ -73,7 +76,7 @@ def event_changes(event: CurationEvent, names: Mapping[str, str]) -> list[str]:
         if field in _HIDDEN or field.startswith("_"):
             continue
         old, new = before.get(field), after.get(field)
-        if old == new:
+        if old == new or (old in _EMPTY and new in _EMPTY):
             continue
         if isinstance(old, list | dict) or isinstance(new, list | dict):
             if (
