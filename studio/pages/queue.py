@@ -10,6 +10,7 @@ from studio.components import facts
 from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
 from studio.components.feedback import show_flash
 from studio.components.session import page_context
+from studio.components.url_state import keep_in_url, restore_from_url
 from studio.queue import ORDER_WORDS, QueueFilters, load_page
 
 ctx = page_context(messages=False)  # shown beside the decision buttons instead
@@ -17,6 +18,7 @@ store = ctx.store
 st.title("Review queue")
 
 names = facts.diagnosis_names(store)
+restore_from_url()  # a deep link or a reload: filters, page and open item come from the address
 mode = st.radio(
     "Queue",
     ["proposed", "disagreements"],
@@ -69,6 +71,12 @@ filters = QueueFilters(
 )
 entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
 page_size = 20
+wanted = st.session_state.pop(state.Q_URL_ITEM, None)
+if wanted:  # a linked item: open the page it is on
+    at = next((i for i, e in enumerate(entries) if e.id == wanted), None)
+    if at is not None:
+        st.session_state[state.QUEUE_PAGE] = at // page_size
+        st.session_state[state.Q_ITEM] = wanted
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
 page = load_page(store, entries, page_no, page_size, filters)
 total = facts.queue_total(store, filters) if filters.mode == "proposed" else page.total
@@ -141,6 +149,7 @@ selected = st.selectbox(
     ),
 )
 item = by_id[selected]
+keep_in_url(page.page, selected)
 st.divider()
 show_assertion_header(item, names)
 show_flash()  # the outcome of the last action, next to the buttons the curator just used
