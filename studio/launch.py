@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from dermkg.errors import StoreUnavailableError
+from dermkg.errors import InputError, StoreUnavailableError
 from dermkg.settings import Settings
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
@@ -46,6 +47,20 @@ def public(launch: StudioLaunch) -> StudioLaunch:
     return launch.model_copy(update={"store_url": redact_url(launch.store_url)})
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Fail before anything starts when the address is taken (else Streamlit prints "open http://…"
+    and then exits): one clear error naming the port and how to choose another."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError(
+                f"port {port} on {host} is busy ({exc.strerror or exc}); another program (or another "
+                "studio) is serving there. Choose a free port: dermkg studio --port 8600, "
+                "make run PORT=8600, or STREAMLIT_SERVER_PORT=8600"
+            ) from None
+
+
 def seed_if_empty(store_url: str, data_dir: Path) -> int | None:
     """Load the bundled vocabularies into an empty store (the first start); None when not empty.
 
@@ -74,6 +89,7 @@ def prepare_launch(
     seed: bool = True,
 ) -> StudioLaunch:
     """Check the store (seeding an empty one), and create the users file with a first admin."""
+    check_port_free(host, port)
     settings = Settings()
     url = store_url or settings.store_url
     data_dir = settings.data_dir
