@@ -21,7 +21,7 @@ from dermkg.settings import Settings
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
 
-APP = Path(__file__).with_name("app.py")
+APP = Path(__file__).with_name("server.py")  # app.py's pages plus the session-cookie routes
 
 
 class StudioLaunch(BaseModel):
@@ -147,6 +147,7 @@ def streamlit_env(launch: StudioLaunch) -> dict[str, str]:
     env["DERMKG_STORE"] = launch.store_url
     env["DERMKG_USERS_FILE"] = str(launch.users_file.resolve())
     env["DERMKG_DATA_DIR"] = str(launch.data_dir.resolve())
+    env["DERMKG_SESSION_ROUTES"] = "1"  # studio/server.py serves /_dermkg/session
     return env
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
 from dermkg.errors import InputError
-from studio import state
+from studio import session_cookie, state
 from studio.accounts import log_in
 from studio.auth import PASSWORD_RULES
 from studio.components.safe import md
 from studio.components.session import StudioConfig, oidc_configured
+
+LOGOUT_REDIRECT = "dermkg_logout_redirect"
 
 
 def show_login(config: StudioConfig) -> None:
@@ -38,14 +44,35 @@ def show_login(config: StudioConfig) -> None:
             st.error(result.message)
             return
         st.session_state[state.USERNAME] = result.user.username
+        if session_cookie.routes_enabled():  # let the server set the HttpOnly cookie, then come back
+            here = urlsplit(str(st.context.url or "/"))
+            target = here.path + (f"?{here.query}" if here.query else "")
+            ticket = session_cookie.issue_ticket(result.user.username)
+            go = f"/_dermkg/session?{urlencode({'ticket': ticket, 'next': session_cookie.safe_next(target)})}"
+            _navigate(go)
         st.rerun()
 
 
+def _navigate(path: str) -> None:
+    """Send the browser to ``path`` on this server (a fixed script; ``path`` is JSON-quoted)."""
+    st.html(f"<script>window.location.replace({json.dumps(path)})</script>", unsafe_allow_javascript=True)
+    st.stop()
+
+
+def finish_logout() -> None:
+    """After a logout click: clear the HttpOnly cookie through the server route."""
+    if st.session_state.pop(LOGOUT_REDIRECT, False) and session_cookie.routes_enabled():
+        _navigate("/_dermkg/logout")
+
+
 def logout() -> None:
-    """End the session: forget the user and the context built for them."""
+    """End the session: forget the user and the context built for them; revoke the cookie."""
     from studio.components.session import CONTEXT
 
     st.session_state.pop(state.USERNAME, None)
     st.session_state.pop(CONTEXT, None)
+    with contextlib.suppress(Exception):  # no browser context (tests)
+        session_cookie.revoke(st.context.cookies.get(session_cookie.COOKIE))
+    st.session_state[LOGOUT_REDIRECT] = True
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()

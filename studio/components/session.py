@@ -78,12 +78,28 @@ def current_user(config: StudioConfig) -> StudioUser | None:
         return oidc_user(users or UsersFile(), str(st.user.get("email", "")), st.user.get("name"))
     username = st.session_state.get(state.USERNAME)
     if not username:
-        return None
+        username = cookie_user(config)
+        if not username:
+            return None
+        st.session_state[state.USERNAME] = username
     user = load_users(config.users_file).get(username)
     if user is None or user.disabled:
         st.session_state.pop(state.USERNAME, None)
         return None
     return user
+
+
+def cookie_user(config: StudioConfig) -> str | None:
+    """The user of a valid session cookie (a reload, a new tab), if persistent sessions are on."""
+    from studio import session_cookie
+
+    if not session_cookie.routes_enabled():
+        return None
+    try:
+        token = st.context.cookies.get(session_cookie.COOKIE)
+    except Exception:  # no browser context (tests, bare mode)
+        return None
+    return session_cookie.read_token(token, config.data_dir)
 
 
 def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
@@ -117,6 +133,9 @@ def page_context(*, messages: bool = True) -> StudioContext:
     from studio.components.login import show_login
 
     config = StudioConfig.from_env()
+    from studio.components.login import finish_logout
+
+    finish_logout()
     try:
         user = current_user(config)
     except (InputError, PermissionError) as exc:
