@@ -13,7 +13,8 @@ from starlette.routing import Route
 from dermkg.settings import Settings
 from studio import session_cookie as sc
 
-APP = Path(__file__).with_name("app.py")
+# not app.py itself: see studio/entry/main.py
+ENTRY = Path(__file__).with_name("entry") / "main.py"
 
 
 def _data_dir() -> Path:
@@ -47,6 +48,6 @@ async def logout_route(request: Request) -> RedirectResponse:
 
 
 app = st.App(
-    str(APP),
+    str(ENTRY),
     routes=[Route("/_dermkg/session", session_route), Route("/_dermkg/logout", logout_route)],
 )

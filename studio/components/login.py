@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -45,17 +44,18 @@ def show_login(config: StudioConfig) -> None:
             return
         st.session_state[state.USERNAME] = result.user.username
         if session_cookie.routes_enabled():  # let the server set the HttpOnly cookie, then come back
-            here = urlsplit(str(st.context.url or "/"))
-            target = here.path + (f"?{here.query}" if here.query else "")
             ticket = session_cookie.issue_ticket(result.user.username)
-            go = f"/_dermkg/session?{urlencode({'ticket': ticket, 'next': session_cookie.safe_next(target)})}"
-            _navigate(go)
+            _navigate(f"/_dermkg/session?ticket={ticket}&next=", back_here=True)
         st.rerun()
 
 
-def _navigate(path: str) -> None:
-    """Send the browser to ``path`` on this server (a fixed script; ``path`` is JSON-quoted)."""
-    st.html(f"<script>window.location.replace({json.dumps(path)})</script>", unsafe_allow_javascript=True)
+def _navigate(path: str, *, back_here: bool = False) -> None:
+    """Send the browser to ``path`` on this server (a fixed script; ``path`` is JSON-quoted); with
+    ``back_here`` the current address (the deep link, filters and item) is appended, encoded."""
+    here = " + encodeURIComponent(window.location.pathname + window.location.search)" if back_here else ""
+    st.html(
+        f"<script>window.location.replace({json.dumps(path)}{here})</script>", unsafe_allow_javascript=True
+    )
     st.stop()
 
 
