@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import streamlit
 from pydantic import BaseModel
 
 from dermkg.errors import InputError, StoreUnavailableError
@@ -21,7 +22,9 @@ from dermkg.settings import Settings
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
 
-APP = Path(__file__).with_name("server.py")  # app.py's pages plus the session-cookie routes
+# app.py's pages plus the session-cookie routes (st.App, Streamlit >= 1.5x); older: app.py alone
+SESSION_ROUTES = hasattr(streamlit, "App")
+APP = Path(__file__).with_name("server.py" if SESSION_ROUTES else "app.py")
 
 
 class StudioLaunch(BaseModel):
@@ -147,7 +150,8 @@ def streamlit_env(launch: StudioLaunch) -> dict[str, str]:
     env["DERMKG_STORE"] = launch.store_url
     env["DERMKG_USERS_FILE"] = str(launch.users_file.resolve())
     env["DERMKG_DATA_DIR"] = str(launch.data_dir.resolve())
-    env["DERMKG_SESSION_ROUTES"] = "1"  # studio/server.py serves /_dermkg/session
+    if SESSION_ROUTES:
+        env["DERMKG_SESSION_ROUTES"] = "1"  # studio/server.py serves /_dermkg/session
     return env
 
 
