@@ -43,6 +43,7 @@ if not cases:
 
 
 editable = can(ctx.user, "case")
+titles = {src.sha256: src.title for src in store.list_sources()}  # a book's title, never its hash
 options = sorted(names, key=lambda i: names[i].lower())
 cols = st.columns(4)
 for i, case in enumerate(cases):
@@ -51,7 +52,7 @@ for i, case in enumerate(cases):
         st.markdown(f"**{md(names.get(case.diagnosis, case.diagnosis))}** · {md(case.status)}")
         if case.caption:
             st.caption(md(case.caption[:300]))
-        st.caption(f"{md(case.source or case.origin)}")
+        st.caption(md(titles.get(case.source or "", case.source or case.origin)))
         if not editable:
             continue
         b1, b2 = st.columns(2)
