@@ -5,13 +5,18 @@ CACHE := $(DERMKG_CACHE)
 VENV  := $(CACHE)/venv
 BIN   := $(VENV)/bin
 
-.PHONY: setup run test test-fast lint bench
+.PHONY: setup setup-studio run test test-fast lint bench
 
 setup:
 	bash scripts/bootstrap.sh
 
-run: setup
-	$(BIN)/dermkg studio
+# The studio alone needs only the package's own dependencies (no torch, Label Studio, browser or
+# test tools): `make run` installs those; `make test` adds the rest. `make run PORT=8600`.
+setup-studio:
+	bash scripts/bootstrap.sh studio
+
+run: setup-studio
+	$(BIN)/dermkg studio $(if $(PORT),--port $(PORT))
 
 test: setup
 	$(BIN)/python -m pytest

@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs, installed idempotently. Caches live outside the clone
 # (DERMKG_CACHE, default ~/.cache/dermkg) so a second run takes seconds.
+#   bash scripts/bootstrap.sh          everything: tests, training, Label Studio, Neo4j jars
+#   bash scripts/bootstrap.sh studio   only what `dermkg studio` needs (`make run`): the package
+#                                      and its own dependencies, CPU only, no system packages
 set -euo pipefail
+MODE="${1:-full}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${DERMKG_CACHE:-$HOME/.cache/dermkg}"
 PY="${DERMKG_PYTHON:-python3.11}"
 mkdir -p "$CACHE"
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
+
+if [ "$MODE" = "studio" ]; then
+  VENV="$CACHE/venv"
+  [ -x "$VENV/bin/python" ] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
+  stamp="$VENV/.dermkg-stamp"
+  base="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16) $ROOT"
+  case "$(cat "$stamp" 2>/dev/null)" in
+    "$base"|"$base studio") ;;  # the full install includes the studio's
+    *)
+      log "installing dermkg (studio only) into $VENV"
+      "$VENV/bin/pip" install -q -U pip wheel
+      "$VENV/bin/pip" install -q -e "$ROOT"
+      echo "$base studio" > "$stamp"
+      ;;
+  esac
+  log "ready: $VENV (studio only; \`make test\` installs the test and training tools)"
+  exit 0
+fi
 
 # 1. Debian packages: a browser for the e2e tests, OCR, compose validation, PDF rendering.
 need=()

@@ -140,6 +140,12 @@ class CurationActions:
         self.check("merge")
         if keep == drop:
             raise InputError("pick two different diagnoses to merge")
+        linked = self.store.query_assertions(_query(kind="is_a", status="accepted", diagnosis=keep)).items
+        if any({x.subject, x.object} == {keep, drop} for x in linked):
+            raise InputError(
+                "one of these diagnoses is an accepted kind of the other, so they are different "
+                "diagnoses by definition; reject that is-a first if they really are duplicates"
+            )
         return self.store.merge_diagnoses(keep, drop, user=self.username, reason=reason)
 
     def update_diagnosis(

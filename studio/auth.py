@@ -11,9 +11,15 @@ Example:
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import os
+import re
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -62,10 +68,30 @@ class StudioUser(BaseModel):
     role: Role = "viewer"
     password_hash: str | None = None
     disabled: bool = False
+    # login throttling (see studio.throttle): consecutive failures, the last one, and a lockout
+    # that only an admin lifts
+    failed_logins: int = 0
+    last_failed_at: datetime | None = None
+    locked: bool = False
 
     @property
     def display_name(self) -> str:
         return self.name or self.username
+
+
+class AccountEvent(BaseModel):
+    """One change to an account, kept in the users file: who did what to whom, when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime
+    by: str  # the acting admin, "cli" for the local operator, "system" for an automatic lockout
+    action: Literal["create", "update", "disable", "enable", "reset_password", "unlock", "lock"]
+    username: str
+    detail: str | None = None
+
+
+AUDIT_KEEP = 2000  # the newest account events kept in the file
 
 
 class UsersFile(BaseModel):
@@ -74,6 +100,16 @@ class UsersFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     users: list[StudioUser] = Field(default_factory=list)
+    audit: list[AccountEvent] = Field(default_factory=list)
+
+    def record(self, by: str, action: str, username: str, detail: str | None = None) -> None:
+        self.audit.append(
+            AccountEvent(at=datetime.now(UTC), by=by, action=action, username=username, detail=detail)  # type: ignore[arg-type]
+        )
+        del self.audit[:-AUDIT_KEEP]
+
+    def replace(self, user: StudioUser) -> None:
+        self.users = [user if u.username == user.username else u for u in self.users]
 
     def get(self, username: str) -> StudioUser | None:
         return next((u for u in self.users if u.username == username), None)
@@ -92,21 +128,74 @@ class FirstAdmin(BaseModel):
     password: str | None = None
 
 
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt reads at most 72 bytes; longer passwords are refused, not cut
+PASSWORD_RULES = (
+    f"Passwords need at least {MIN_PASSWORD_CHARS} characters and at most {MAX_PASSWORD_BYTES} bytes "
+    "(bcrypt's limit: 72 plain letters, fewer with accents or other non-ASCII characters)."
+)
+DEFAULT_COST = 12
+
+
+def check_password_rules(password: str) -> None:
+    """Raise InputError stating the rule a password breaks."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InputError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    size = len(password.encode("utf-8"))
+    if size > MAX_PASSWORD_BYTES:
+        raise InputError(
+            f"a password may have at most {MAX_PASSWORD_BYTES} bytes (bcrypt's limit); this one has {size}"
+        )
+
+
 def hash_password(password: str) -> str:
-    if len(password) < 8:
-        raise InputError("a password needs at least 8 characters")
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    check_password_rules(password)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(DEFAULT_COST)).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
+    """Constant work for any input: an over-long password is checked (cut) then refused, so its
+    answer takes as long as any other."""
+    raw = password.encode("utf-8")
     try:
-        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+        ok = bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES], password_hash.encode("ascii"))
     except ValueError:  # malformed hash in the file: never a match
         return False
+    return ok and len(raw) <= MAX_PASSWORD_BYTES
 
 
-# A real hash to compare against for unknown users, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=4)).decode("ascii")
+_COST = re.compile(r"^\$2[abxy]?\$(\d\d)\$")
+
+
+def hash_cost(password_hash: str | None) -> int | None:
+    m = _COST.match(password_hash or "")
+    return int(m.group(1)) if m else None
+
+
+@functools.lru_cache(maxsize=8)
+def dummy_hash(cost: int) -> str:
+    """A real hash of the same cost as the accounts' hashes, checked for unknown users so a wrong
+    name costs exactly as long as a wrong password."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(cost)).decode("ascii")
+
+
+def users_cost(users: UsersFile) -> int:
+    """The bcrypt cost of the accounts (the most common one)."""
+    costs = [c for u in users.users if (c := hash_cost(u.password_hash)) is not None]
+    return max(set(costs), key=costs.count) if costs else DEFAULT_COST
+
+
+@contextmanager
+def users_lock(path: Path) -> Iterator[None]:
+    """Serialise read-modify-write of the users file across threads and processes (CLI + server)."""
+    lock = Path(path).with_name(Path(path).name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def load_users(path: Path) -> UsersFile:
@@ -151,9 +240,9 @@ def authenticate(users: UsersFile, username: str, password: str) -> StudioUser |
     """The user when the password matches and the account is enabled, else None."""
     user = users.get(username.strip())
     if user is None or not user.password_hash:
-        verify_password(password, _DUMMY_HASH)
+        verify_password(password, dummy_hash(users_cost(users)))
         return None
-    if not verify_password(password, user.password_hash) or user.disabled:
+    if not verify_password(password, user.password_hash) or user.disabled or user.locked:
         return None
     return user
 
@@ -200,10 +289,14 @@ def ensure_users_file(path: Path, *, password: str | None = None) -> FirstAdmin:
         return FirstAdmin(created=False, path=path)
     given = password or os.environ.get(ADMIN_PASSWORD_ENV)
     chosen = given or secrets.token_urlsafe(12)
-    admin = StudioUser(
-        username=FIRST_ADMIN, name="Administrator", role="admin", password_hash=hash_password(chosen)
-    )
-    save_users(path, UsersFile(users=[admin]))
+    try:
+        hashed = hash_password(chosen)
+    except InputError as exc:
+        raise InputError(f"{ADMIN_PASSWORD_ENV}: {exc}. {PASSWORD_RULES}") from None
+    admin = StudioUser(username=FIRST_ADMIN, name="Administrator", role="admin", password_hash=hashed)
+    users = UsersFile(users=[admin])
+    users.record("system", "create", FIRST_ADMIN, "first admin")
+    save_users(path, users)
     return FirstAdmin(created=True, path=path, password=None if given else chosen)
 
 
@@ -220,6 +313,20 @@ def upsert_user(
     """Add or change an account. Only admins may (``acting``); None means the local CLI operator."""
     if acting is not None:
         require(acting, "users")
+    with users_lock(path):
+        return _upsert(path, username, role=role, password=password, name=name, email=email, acting=acting)
+
+
+def _upsert(
+    path: Path,
+    username: str,
+    *,
+    role: Role,
+    password: str | None,
+    name: str | None,
+    email: str | None,
+    acting: StudioUser | None,
+) -> StudioUser:
     users = load_users(path) if Path(path).exists() else UsersFile()
     existing = users.get(username)
     changes: dict[str, object] = {"role": role}
@@ -237,10 +344,14 @@ def upsert_user(
         except ValidationError:
             raise InputError(f"invalid username {username!r}: use letters, digits and . _ @ -") from None
         users.users.append(user)
+        users.record(acting.username if acting else "cli", "create", user.username, f"role {role}")
     else:
         if acting is not None and existing.username == acting.username and role != "admin":
             raise InputError("you cannot remove your own admin role; ask another admin")
         user = StudioUser.model_validate({**existing.model_dump(), **changes})
-        users.users = [user if u.username == username else u for u in users.users]
+        users.replace(user)
+        said = [f"role {existing.role} → {role}"] if role != existing.role else []
+        said += ["password set"] if password else []
+        users.record(acting.username if acting else "cli", "update", user.username, "; ".join(said) or None)
     save_users(path, users)
     return user

@@ -27,7 +27,16 @@ def _human(launch: Any) -> None:
 @handle_errors
 def studio(
     store: StoreOpt = None,
-    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8501,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port",
+            min=1,
+            max=65535,
+            help="Port to serve on (also DERMKG_PORT or STREAMLIT_SERVER_PORT).",
+            envvar=["DERMKG_PORT", "STREAMLIT_SERVER_PORT"],
+        ),
+    ] = 8501,
     host: Annotated[str, typer.Option("--host", help="Address to bind (0.0.0.0 to share on a network).")] = (
         "127.0.0.1"
     ),

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import streamlit
 from pydantic import BaseModel
 
-from dermkg.errors import StoreUnavailableError
+from dermkg.errors import InputError, StoreUnavailableError
 from dermkg.settings import Settings
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
 
-APP = Path(__file__).with_name("app.py")
+# app.py's pages plus the session-cookie routes (st.App, Streamlit >= 1.5x); older: app.py alone
+SESSION_ROUTES = hasattr(streamlit, "App")
+APP = Path(__file__).with_name("server.py" if SESSION_ROUTES else "app.py")
 
 
 class StudioLaunch(BaseModel):
@@ -44,6 +48,20 @@ def redact_url(url: str) -> str:
 def public(launch: StudioLaunch) -> StudioLaunch:
     """The launch as it may be printed (``--json`` or human): no store password."""
     return launch.model_copy(update={"store_url": redact_url(launch.store_url)})
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail before anything starts when the address is taken (else Streamlit prints "open http://…"
+    and then exits): one clear error naming the port and how to choose another."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError(
+                f"port {port} on {host} is busy ({exc.strerror or exc}); another program (or another "
+                "studio) is serving there. Choose a free port: dermkg studio --port 8600, "
+                "make run PORT=8600, or STREAMLIT_SERVER_PORT=8600"
+            ) from None
 
 
 def seed_if_empty(store_url: str, data_dir: Path) -> int | None:
@@ -74,6 +92,7 @@ def prepare_launch(
     seed: bool = True,
 ) -> StudioLaunch:
     """Check the store (seeding an empty one), and create the users file with a first admin."""
+    check_port_free(host, port)
     settings = Settings()
     url = store_url or settings.store_url
     data_dir = settings.data_dir
@@ -120,6 +139,8 @@ def streamlit_command(launch: StudioLaunch) -> list[str]:
         "500",
         "--client.toolbarMode",
         "viewer",
+        "--client.showErrorDetails",
+        "none",  # a failure the pages did not catch still shows no traceback or server path
     ]
 
 
@@ -129,6 +150,8 @@ def streamlit_env(launch: StudioLaunch) -> dict[str, str]:
     env["DERMKG_STORE"] = launch.store_url
     env["DERMKG_USERS_FILE"] = str(launch.users_file.resolve())
     env["DERMKG_DATA_DIR"] = str(launch.data_dir.resolve())
+    if SESSION_ROUTES:
+        env["DERMKG_SESSION_ROUTES"] = "1"  # studio/server.py serves /_dermkg/session
     return env
 
 

@@ -31,7 +31,15 @@ from kg.models import (
 )
 from kg.store.base import GraphStore
 
-Order = Literal["impact", "score", "oldest"]
+Order = Literal["score", "impact", "source", "oldest"]
+# "source": the most trusted origins first, then by score
+ORIGIN_RANK = {"import": 0, "human": 1, "llm": 2, "stats": 3, "rules": 4}
+ORDER_WORDS = {
+    "score": "confidence (highest first)",
+    "impact": "impact (cases and exported rows), then confidence",
+    "source": "source (vocabulary, curator, model, statistics, rules), then confidence",
+    "oldest": "oldest first",
+}
 Mode = Literal["proposed", "disagreements"]
 
 
@@ -47,7 +55,7 @@ class QueueFilters(BaseModel):
     source_sha256: str | None = None
     diagnosis: str | None = None
     min_score: float | None = None
-    order: Order = "impact"
+    order: Order = "score"  # confidence first: an explicit 0.7 differential before a 0.4 list pair
 
     def query(self, *, offset: int = 0, limit: int | None = None) -> AssertionQuery:
         status = "proposed" if self.mode == "disagreements" else self.status
@@ -106,7 +114,7 @@ def queue_key(store: GraphStore, filters: QueueFilters) -> tuple[object, ...]:
     counts (impact), and for the disagreements queue every vote. Decisions alone do not: decided
     items are skipped when a page loads."""
     total = store.count_assertions(AssertionQuery())
-    cases = hash(tuple(sorted(case_impact(store).items()))) if filters.order == "impact" else 0
+    cases = hash(tuple(sorted(case_impact(store).items())))
     votes = store_token(store) if filters.mode == "disagreements" else ()
     return (total, cases, votes)
 
@@ -130,6 +138,7 @@ def order_entries(
 ) -> list[QueueEntry]:
     """Impact = cases + exported rows of the subject plus those of the object (each end once)."""
     weight = {d: cases.get(d, 0) + rows.get(d, 0) for d in cases.keys() | rows.keys()}
+    origin = {a.id: ORIGIN_RANK.get(a.origin, 9) for a in assertions}
     entries = [
         QueueEntry(
             a.id,
@@ -141,7 +150,9 @@ def order_entries(
     if order == "impact":
         entries.sort(key=lambda e: (-e.impact, -(e.score or 0.0), e.id))
     elif order == "score":
-        entries.sort(key=lambda e: (-(e.score or 0.0), e.id))
+        entries.sort(key=lambda e: (-(e.score or 0.0), -e.impact, e.id))
+    elif order == "source":
+        entries.sort(key=lambda e: (origin[e.id], -(e.score or 0.0), e.id))
     return entries  # "oldest": the store's own (created_at, id) order
 
 
@@ -158,8 +169,8 @@ def build_queue(
         assertions = [a for a in full if is_disagreement(a)]
     else:
         assertions = store.summarize_assertions(filters.query(limit=None))
-    cases = case_impact(store) if filters.order == "impact" else {}
-    rows = exported_rows() if (exported_rows and filters.order == "impact") else {}
+    cases = case_impact(store)  # impact is shown in every order, so always computed
+    rows = exported_rows() if exported_rows else {}
     return order_entries(assertions, filters.order, cases, rows)
 
 

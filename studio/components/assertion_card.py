@@ -6,32 +6,38 @@ from typing import Any
 
 import streamlit as st
 
+from dermkg.errors import DermkgError
 from kg.models import Assertion, EventQuery
 from kg.store.base import GraphStore
 from studio import state
 from studio.components import facts
 from studio.components.evidence import show_evidence
 from studio.components.feedback import action_button
+from studio.components.safe import md
+from studio.components.wording import provenance
+from studio.merging import plan_merge
 
 
 def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str]) -> None:
     """Name, taxonomy path and existing DDx neighbours: what a curator needs to judge an edge."""
     d = store.get_diagnosis(diagnosis_id)
     if d is None:
-        st.error(f"Diagnosis {diagnosis_id} no longer exists.")
+        st.error(f"Diagnosis {md(diagnosis_id)} no longer exists.")
         return
-    st.markdown(f"#### {d.name}")
-    st.caption(f"`{d.id}` · {d.status}" + (f" · also: {' · '.join(d.synonyms[:4])}" if d.synonyms else ""))
+    st.markdown(f"#### {md(d.name)}")
+    st.caption(md(d.status) + (f" · also: {md(' · '.join(d.synonyms[:4]))}" if d.synonyms else ""))
     path = facts.taxonomy_path(store, d.id)
     if path is None:
         st.caption("Taxonomy path: not available (graph algorithms not installed yet).")
     else:
-        st.markdown("**Path:** " + (" › ".join(names.get(p, p) for p in path) if path else "_no parent yet_"))
+        st.markdown(
+            "**Path:** " + (md(" › ".join(names.get(p, p) for p in path)) if path else "_no parent yet_")
+        )
     ddx = facts.ddx_neighbours(store, d.id)
     if ddx is None:
         st.caption("DDx neighbours: not available.")
     else:
-        listed = ", ".join(names.get(n, n) for n in ddx[:12]) or "_none accepted yet_"
+        listed = md(", ".join(names.get(n, n) for n in ddx[:12])) or "_none accepted yet_"
         more = f" (+{len(ddx) - 12} more)" if len(ddx) > 12 else ""
         st.markdown(f"**DDx neighbours:** {listed}{more}")
 
@@ -39,12 +45,10 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
 def show_assertion_header(a: Assertion, names: dict[str, str]) -> None:
     """The relation in words and its provenance, above the decision buttons."""
     arrow = "is in the differential of" if a.kind == "ddx" else "is a kind of"
-    st.subheader(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}")
-    meta = [f"status **{a.status}**", f"origin {a.origin}", f"version {a.version}"]
-    if a.score is not None:
-        meta.append(f"score {a.score:.2f}")
-    if a.agent:
-        meta.append(f"by {a.agent.name} {a.agent.version}" + (f" ({a.agent.model})" if a.agent.model else ""))
+    st.subheader(md(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}"))
+    meta = [f"**{md(a.status)}**", md(provenance(a)), f"version {a.version}"]
+    if a.agent and a.agent.model and a.origin != "llm":
+        meta.append(md(a.agent.model))
     st.caption(" · ".join(meta))
 
 
@@ -65,15 +69,21 @@ def show_assertion(
     elif a.votes:
         st.markdown(
             "**Votes:** "
-            + "; ".join(f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes)
+            + md(
+                "; ".join(
+                    f"{v.user} → {v.decision}" + (f" ({v.reason})" if v.reason else "") for v in a.votes
+                )
+            )
         )
     if a.note:
-        st.markdown(f"**Note:** {a.note}")
+        st.markdown(f"**Note:** {md(a.note)}")
     st.markdown(f"**Evidence** ({len(a.evidence)})")
     show_evidence(store, a.evidence)
     comments = store.list_events(EventQuery(target=a.id, action="comment", limit=20)).items
     for ev in comments:
-        st.caption(f"💬 {ev.user}, {ev.at:%Y-%m-%d %H:%M}: {ev.reason or (ev.after or {}).get('text', '')}")
+        st.caption(
+            md(f"💬 {ev.user}, {ev.at:%Y-%m-%d %H:%M}: {ev.reason or (ev.after or {}).get('text', '')}")
+        )
 
 
 def _typed(key: str) -> str | None:
@@ -89,7 +99,7 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
     actions = ctx.actions
     reason_key = state.per(state.Q_REASON, a.id)  # per-item widgets: another item starts afresh
     kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
-    drop_key, comment_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_COMMENT_TEXT, a.id)
+    comment_key = state.per(state.Q_COMMENT_TEXT, a.id)
     label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
 
     def decided(verb: str) -> Any:
@@ -147,21 +157,8 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
         action_button(
             "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
         )
-    with st.expander("Merge duplicate diagnoses (both ends are the same disease)", icon=":material/merge:"):
-        st.selectbox(
-            "Fold this one into the other",
-            [a.object, a.subject],
-            key=drop_key,
-            format_func=lambda d: names.get(d, d),
-        )
-        st.caption("The folded diagnosis becomes a synonym; its assertions and cases move over.")
-
-        def merge() -> Any:
-            drop = _typed(drop_key) or a.object
-            keep = a.subject if drop == a.object else a.object
-            return actions.merge_diagnoses(keep, drop, reason=_typed(reason_key))
-
-        action_button("Merge", key=state.Q_MERGE, action=merge, success=lambda d: f"Merged into {d.name}.")
+    if a.kind != "is_a":  # the ends of an is-a differ by definition: never a merge
+        show_merge(ctx, a, reason_key)
     with st.expander("Comment", icon=":material/chat:"):
         st.text_area("Comment", key=comment_key, label_visibility="collapsed")
         action_button(
@@ -169,4 +166,36 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
             key=state.Q_COMMENT,
             action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
             success="Comment added.",
+        )
+
+
+def show_merge(ctx: Any, a: Assertion, reason_key: str) -> None:
+    """Merge the two ends: the survivor chosen explicitly (default: the established term), a
+    preview of what moves, and a confirmation before the button works."""
+    keep_key, confirm_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_MERGE_CONFIRM, a.id)
+    with st.expander("Merge: both ends are the same disease", icon=":material/merge:"):
+        try:
+            default = plan_merge(ctx.store, a.subject, a.object)
+        except DermkgError as exc:
+            st.caption(md(str(exc)))
+            return
+        sides = {default.keep.id: default.keep.name, default.drop.id: default.drop.name}
+        keep = st.radio(
+            "Which name survives?",
+            [default.keep.id, default.drop.id],
+            key=keep_key,
+            format_func=lambda d: md(sides[d]) + (" (suggested)" if d == default.keep.id else ""),
+        )
+        plan = plan_merge(ctx.store, a.subject, a.object, keep=keep)
+        st.caption(md(f"Suggested because {default.reason}."))
+        st.markdown("  \n".join(md(line) for line in plan.preview()))
+        confirmed = st.checkbox(
+            md(f"Yes, {plan.drop.name} is the same disease as {plan.keep.name}"), key=confirm_key
+        )
+        action_button(
+            md(f"Merge into {plan.keep.name}"),
+            key=state.Q_MERGE,
+            disabled=not confirmed,
+            action=lambda: ctx.actions.merge_diagnoses(plan.keep.id, plan.drop.id, reason=_typed(reason_key)),
+            success=lambda d: f"Merged {plan.drop.name} into {d.name}.",
         )

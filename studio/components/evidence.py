@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
 from kg.models import Evidence, Source
 from kg.store.base import GraphStore
+from studio.components.safe import md
+
+log = logging.getLogger(__name__)
 
 HIGHLIGHT_FILL = (1.0, 0.85, 0.0)
 HIGHLIGHT_STROKE = (0.9, 0.35, 0.0)
@@ -57,6 +61,54 @@ def _pdf_path(source: Source | None) -> Path | None:
     return path if path.suffix.lower() == ".pdf" and path.is_file() else None
 
 
+def _printed_label(pdf_path: str, page: int) -> str | None:
+    """The page number printed on the page (its PDF label, else a lone number in the header or
+    footer), which books cite and which often differs from the PDF index."""
+    import pymupdf
+
+    with pymupdf.open(pdf_path) as doc:
+        if not 1 <= page <= doc.page_count:
+            return None
+        pg = doc[page - 1]
+        label = pg.get_label() if hasattr(pg, "get_label") else ""
+        if label:
+            return str(label)
+        height = pg.rect.height
+        for _x0, y0, _x1, y1, text, *_ in pg.get_text("blocks"):
+            if y1 < 0.12 * height or y0 > 0.85 * height:
+                for line in str(text).splitlines():
+                    word = line.strip()
+                    if word.isdigit() and len(word) <= 4:
+                        return word
+    return None
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def printed_page(pdf_path: str, mtime: float, page: int) -> str | None:
+    try:
+        return _printed_label(pdf_path, page)
+    except Exception:  # a damaged PDF: the PDF index is still shown
+        return None
+
+
+def page_words(pdf: Path | None, page: int | None) -> str:
+    """ "PDF page 61 (printed 60)": both numbers, so a curator finds the quote in the paper book."""
+    if page is None:
+        return ""
+    printed = printed_page(str(pdf), pdf.stat().st_mtime, page) if pdf is not None else None
+    return f"PDF page {page}" + (f" (printed {printed})" if printed and printed != str(page) else "")
+
+
+KIND_WORDS = {
+    "ddx": "differential list",
+    "taxonomy": "classification",
+    "caption": "figure caption",
+    "rationale": "explanation",
+    "definition": "definition",
+    "other": "text",
+}
+
+
 def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: bool = True) -> None:
     """Every quote with its source and page; page images for PDF evidence (cached per page + box)."""
     if not evidence:
@@ -67,19 +119,21 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
         if ev.source_sha256 not in sources:
             sources[ev.source_sha256] = store.get_source(ev.source_sha256)
         source = sources[ev.source_sha256]
-        title = source.title if source else ev.source_sha256[:12]
-        where = f"{title}, p. {ev.page}" if ev.page else title
-        context = f" — under *{ev.context}*" if ev.context else ""
-        st.markdown(f"> {ev.quote}\n\n<small>{where}{context} · {ev.kind}</small>", unsafe_allow_html=True)
+        title = source.title if source else "an unknown source"
         pdf = _pdf_path(source)
+        where = ", ".join(x for x in (title, page_words(pdf, ev.page)) if x)
+        context = f" — under “{ev.context}”" if ev.context else ""
+        st.markdown("> " + md(ev.quote))
+        st.caption(md(f"{where}{context} · {KIND_WORDS.get(ev.kind, ev.kind)}"))
         if not render_pages or ev.page is None:
             continue
         if pdf is None:
-            st.caption(f"Page image unavailable: the source PDF of {title!r} is not at its recorded path.")
+            st.caption(md(f"Page image unavailable: the PDF of {title} is not at its recorded place."))
             continue
         try:
             png = _cached_page(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
-        except Exception as exc:  # a damaged PDF must not take the queue down
-            st.warning(f"Cannot render {pdf.name} p. {ev.page}: {exc}")
+        except Exception:  # a damaged PDF must not take the queue down
+            log.warning("cannot render %s page %s", pdf, ev.page, exc_info=True)
+            st.warning(md(f"Cannot render page {ev.page} of {title}."))
             continue
-        st.image(png, caption=f"{pdf.name} — page {ev.page} (quote highlighted)", width=760)
+        st.image(png, caption=md(f"{title} — {page_words(pdf, ev.page)} (quote highlighted)"), width=760)

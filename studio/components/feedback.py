@@ -23,6 +23,8 @@ from dermkg.errors import (
 )
 from studio import state
 from studio.auth import PermissionDeniedError
+from studio.components.errors import log_failure
+from studio.components.safe import md
 
 Level = Literal["success", "info", "warning", "error"]
 
@@ -36,7 +38,7 @@ def show_flash() -> None:
     item = st.session_state.pop(state.FLASH, None)
     if item:
         level, message = item
-        getattr(st, level)(message)
+        getattr(st, level)(md(message))  # messages quote names and typed text: shown literally
 
 
 def explain(exc: Exception) -> str:
@@ -67,6 +69,10 @@ def _apply(action: Callable[[], Any], success: str | Callable[[Any], str], input
         if isinstance(exc, ConflictError) and typed:  # the item may have left the queue: echo the input
             message += " What you typed, to reuse: " + " / ".join(f"“{t}”" for t in typed)
         flash("error", message)
+        return
+    except Exception as exc:  # a bug or a broken file: a reference id, never a traceback
+        ref = log_failure("action", exc)
+        flash("error", f"The action failed unexpectedly and was not completed (reference {ref}).")
         return
     flash("success", success(result) if callable(success) else success)
 

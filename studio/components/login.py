@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 import streamlit as st
 
 from dermkg.errors import InputError
-from studio import state
-from studio.auth import authenticate, load_users
+from studio import session_cookie, state
+from studio.accounts import log_in
+from studio.auth import PASSWORD_RULES
+from studio.components.safe import md
 from studio.components.session import StudioConfig, oidc_configured
+
+LOGOUT_REDIRECT = "dermkg_logout_redirect"
 
 
 def show_login(config: StudioConfig) -> None:
@@ -19,33 +26,53 @@ def show_login(config: StudioConfig) -> None:
             st.login()
         st.divider()
     if not config.users_file.exists():
-        st.info(
-            f"No local accounts yet ({config.users_file}). "
-            "Start the studio with `dermkg studio` to create one."
-        )
+        st.info("No local accounts yet. Start the studio with `dermkg studio` to create one.")
         return
     with st.form("login_form"):
         username = st.text_input("Username", key=state.LOGIN_USER, autocomplete="username")
         password = st.text_input("Password", type="password", key=state.LOGIN_PASSWORD)
         submitted = st.form_submit_button("Log in", key=state.LOGIN_SUBMIT, type="primary")
+    st.caption(PASSWORD_RULES)
     if submitted:
         try:
-            user = authenticate(load_users(config.users_file), username or "", password or "")
+            result = log_in(config.users_file, username or "", password or "")
         except InputError as exc:
-            st.error(f"The users file is broken: {exc}")
+            st.error(md(f"The users file is broken: {exc}"))
             return
-        if user is None:
-            st.error("Unknown username or wrong password.")
+        if result.user is None:
+            st.error(result.message)
             return
-        st.session_state[state.USERNAME] = user.username
+        st.session_state[state.USERNAME] = result.user.username
+        if session_cookie.routes_enabled():  # let the server set the HttpOnly cookie, then come back
+            ticket = session_cookie.issue_ticket(result.user.username)
+            _navigate(f"/_dermkg/session?ticket={ticket}&next=", back_here=True)
         st.rerun()
 
 
+def _navigate(path: str, *, back_here: bool = False) -> None:
+    """Send the browser to ``path`` on this server (a fixed script; ``path`` is JSON-quoted); with
+    ``back_here`` the current address (the deep link, filters and item) is appended, encoded."""
+    here = " + encodeURIComponent(window.location.pathname + window.location.search)" if back_here else ""
+    st.html(
+        f"<script>window.location.replace({json.dumps(path)}{here})</script>", unsafe_allow_javascript=True
+    )
+    st.stop()
+
+
+def finish_logout() -> None:
+    """After a logout click: clear the HttpOnly cookie through the server route."""
+    if st.session_state.pop(LOGOUT_REDIRECT, False) and session_cookie.routes_enabled():
+        _navigate("/_dermkg/logout")
+
+
 def logout() -> None:
-    """End the session: forget the user and the context built for them."""
+    """End the session: forget the user and the context built for them; revoke the cookie."""
     from studio.components.session import CONTEXT
 
     st.session_state.pop(state.USERNAME, None)
     st.session_state.pop(CONTEXT, None)
+    with contextlib.suppress(Exception):  # no browser context (tests)
+        session_cookie.revoke(st.context.cookies.get(session_cookie.COOKIE))
+    st.session_state[LOGOUT_REDIRECT] = True
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()

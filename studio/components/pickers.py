@@ -15,6 +15,6 @@ def pick_diagnosis(names: dict[str, str], *, key: str, label: str = "Diagnosis")
     wanted = st.session_state.get(state.DIAGNOSIS)
     if st.session_state.get(key) not in names:
         st.session_state[key] = wanted if wanted in names else options[0]
-    chosen = st.selectbox(label, options, key=key, format_func=lambda i: f"{names[i]}  ·  {i}")
+    chosen = st.selectbox(label, options, key=key, format_func=lambda i: names[i])
     st.session_state[state.DIAGNOSIS] = chosen
     return chosen

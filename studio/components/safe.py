@@ -10,14 +10,36 @@ from __future__ import annotations
 import html
 import re
 
-# Characters that start Markdown or Streamlit markup: emphasis, links/images, code, headings,
-# lists, tables, directives (:red[..], :material/..:), LaTeX ($), HTML (<), escapes (\).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~>])")
+# Characters that start Markdown or Streamlit markup anywhere on a line: emphasis, links and images
+# ([ ] — so "(" and "!" can never form a link), code, HTML and entities (< > &), tables (|),
+# LaTeX ($), strikethrough (~), escapes (\).
+_ANYWHERE = re.compile(r"([\\`*_{}\[\]<>&|$~#])")
+# A colon that could open a directive or shortcode (:red[..], :material/x:, :smile:, http://):
+# shortcodes and icons are found in the text after parsing, so a backslash would not stop them; a
+# word joiner after the colon does, and is invisible.
+_JOINER = "\u2060"
+_COLON = re.compile(r":(?=\S)")
+# Bare URLs, www. names and e-mail addresses become links after parsing (GFM autolinks), whatever
+# the escapes: a word joiner (invisible, zero-width) breaks the pattern without changing the text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|xmpp)(?=[:.])|(?<=\w)(@)(?=\w)")
+# Block markers that only count at the start of a line: lists, quotes, headings, rules, setext.
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 
 
 def md(text: object) -> str:
-    """``text`` escaped for ``st.markdown`` / ``st.caption`` / labels: every markup character literal."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    """``text`` escaped for ``st.markdown`` / ``st.caption`` / alerts / labels: markup shows literally."""
+    s = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + _JOINER, str(text))
+    s = _ANYWHERE.sub(r"\\\1", s)
+    s = _COLON.sub(":" + _JOINER, s)
+    s = _LINE_START.sub(
+        lambda m: (
+            m.group(1) + "\\" + m.group(2)
+            if not m.group(2)[0].isdigit()
+            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1]
+        ),
+        s,
+    )
+    return s.replace("\r", "").replace("\n", "  \n")
 
 
 def html_text(text: object) -> str:

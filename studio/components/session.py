@@ -18,6 +18,7 @@ from kg.store import GraphStore, make_store
 from studio import state
 from studio.actions import CurationActions
 from studio.auth import StudioUser, load_users, oidc_user
+from studio.components.safe import md
 
 CONTEXT = "dermkg_context"
 
@@ -77,12 +78,28 @@ def current_user(config: StudioConfig) -> StudioUser | None:
         return oidc_user(users or UsersFile(), str(st.user.get("email", "")), st.user.get("name"))
     username = st.session_state.get(state.USERNAME)
     if not username:
-        return None
+        username = cookie_user(config)
+        if not username:
+            return None
+        st.session_state[state.USERNAME] = username
     user = load_users(config.users_file).get(username)
     if user is None or user.disabled:
         st.session_state.pop(state.USERNAME, None)
         return None
     return user
+
+
+def cookie_user(config: StudioConfig) -> str | None:
+    """The user of a valid session cookie (a reload, a new tab), if persistent sessions are on."""
+    from studio import session_cookie
+
+    if not session_cookie.routes_enabled():
+        return None
+    try:
+        token = st.context.cookies.get(session_cookie.COOKIE)
+    except Exception:  # no browser context (tests, bare mode)
+        return None
+    return session_cookie.read_token(token, config.data_dir)
 
 
 def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
@@ -91,8 +108,10 @@ def build_context(config: StudioConfig, user: StudioUser) -> StudioContext:
         store = get_store(config.store_url)
     except StoreUnavailableError as exc:
         st.error(
-            f"The graph store cannot be reached: {exc}. Check that it is running and that "
-            "DERMKG_STORE / --store names it, then reload this page.",
+            md(
+                f"The graph store cannot be reached: {exc}. Check that it is running and that "
+                "DERMKG_STORE / --store names it, then reload this page."
+            ),
             icon=":material/cloud_off:",
         )
         st.stop()
@@ -114,10 +133,13 @@ def page_context(*, messages: bool = True) -> StudioContext:
     from studio.components.login import show_login
 
     config = StudioConfig.from_env()
+    from studio.components.login import finish_logout
+
+    finish_logout()
     try:
         user = current_user(config)
     except (InputError, PermissionError) as exc:
-        st.error(f"Cannot check your account: {exc}")
+        st.error(md(f"Cannot check your account: {exc}"))
         st.stop()
     if user is None:
         show_login(config)

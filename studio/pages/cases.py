@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from studio import state
 from studio.auth import can
 from studio.components import facts
 from studio.components.feedback import action_button
+from studio.components.images import show_case_image
+from studio.components.safe import md
 from studio.components.session import page_context
 
 PER_PAGE = 12
@@ -42,28 +42,17 @@ if not cases:
     st.stop()
 
 
-def image_file(path: str) -> Path | None:
-    p = Path(path)
-    for candidate in (p, ctx.config.data_dir / p):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 editable = can(ctx.user, "case")
+titles = {src.sha256: src.title for src in store.list_sources()}  # a book's title, never its hash
 options = sorted(names, key=lambda i: names[i].lower())
 cols = st.columns(4)
 for i, case in enumerate(cases):
     with cols[i % 4], st.container(border=True):
-        img = image_file(case.image_path)
-        if img is None:
-            st.warning(f"Image missing: {case.image_path}")
-        else:
-            st.image(str(img), width="stretch")
-        st.markdown(f"**{names.get(case.diagnosis, case.diagnosis)}** · {case.status}")
+        show_case_image(case.image_path, ctx.config.data_dir)
+        st.markdown(f"**{md(names.get(case.diagnosis, case.diagnosis))}** · {md(case.status)}")
         if case.caption:
-            st.caption(case.caption[:300])
-        st.caption(f"`{case.id}` · {case.source or case.origin}")
+            st.caption(md(case.caption[:300]))
+        st.caption(md(titles.get(case.source or "", case.source or case.origin)))
         if not editable:
             continue
         b1, b2 = st.columns(2)

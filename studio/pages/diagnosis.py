@@ -9,8 +9,11 @@ from studio import state
 from studio.auth import can
 from studio.components import facts
 from studio.components.feedback import action_button
+from studio.components.images import show_case_image
 from studio.components.pickers import pick_diagnosis
+from studio.components.safe import md
 from studio.components.session import page_context
+from studio.components.wording import origin_words
 
 ctx = page_context()
 store = ctx.store
@@ -25,17 +28,17 @@ if d is None:
 
 
 def linked(ids: list[str]) -> str:
-    return ", ".join(names.get(i, i) for i in ids) or "_none_"
+    return md(", ".join(names.get(i, i) for i in ids)) or "_none_"
 
 
-st.header(d.name)
-st.caption(f"`{d.id}` · {d.status} · origin {d.origin} · version {d.version}")
+st.header(md(d.name))
+st.caption(md(f"{d.status} · {origin_words(d.origin)} · version {d.version}"))
 left, right = st.columns(2)
 with left:
     path = facts.taxonomy_path(store, d.id)
     st.markdown(
         "**Taxonomy path:** "
-        + (" › ".join(names.get(p, p) for p in path) if path is not None else "not available")
+        + (md(" › ".join(names.get(p, p) for p in path)) if path is not None else "not available")
     )
     kids = facts.children(store, d.id)
     st.markdown("**Children:** " + (linked(kids) if kids is not None else "not available"))
@@ -46,16 +49,16 @@ with left:
 with right:
     resolved = facts.malignancy(store, d.id)
     if resolved is None:
-        st.markdown(f"**Malignancy:** {d.malignancy or 'unset'} (own value; resolution not available)")
+        st.markdown(f"**Malignancy:** {md(d.malignancy or 'unset')} (own value; resolution not available)")
     else:
-        st.markdown(f"**Malignancy:** {facts.describe_malignancy(store, resolved, names)}")
-    st.markdown("**Synonyms:** " + (" · ".join(d.synonyms) or "_none_"))
+        st.markdown(f"**Malignancy:** {md(facts.describe_malignancy(store, resolved, names))}")
+    st.markdown("**Synonyms:** " + (md(" · ".join(d.synonyms)) or "_none_"))
     if d.codes:
-        st.markdown("**Codes:** " + ", ".join(f"{k}: {v}" for k, v in sorted(d.codes.items())))
+        st.markdown("**Codes:** " + md(", ".join(f"{k}: {v}" for k, v in sorted(d.codes.items()))))
     n_cases = store.case_counts(status=None).get(d.id, 0)
     st.markdown(f"**Cases:** {n_cases}")
     for case in store.list_cases(diagnosis=d.id, limit=4):
-        st.image(case.image_path, caption=case.caption or case.id, width=160)
+        show_case_image(case.image_path, ctx.config.data_dir, caption=case.caption, width=160)
 
 if not can(ctx.user, "edit"):
     st.info(f"You are logged in as a {ctx.user.role}: editing needs the curator role.")

@@ -10,7 +10,9 @@ from dermkg.errors import DermkgError
 from studio import state
 from studio.actions import run_exports
 from studio.auth import can
+from studio.components.export_reasons import empty_export_reasons
 from studio.components.feedback import explain
+from studio.components.safe import md
 from studio.components.session import page_context
 
 ctx = page_context()
@@ -31,12 +33,12 @@ out = root / name
 
 st.subheader("Stale rows")
 if not (out / MANIFEST_FILE).exists():
-    st.caption(f"No export in {out} yet.")
+    st.caption(md(f"No export named {out.name} yet."))
 else:
     try:
         report = list_stale_rows(out, ctx.store)
     except DermkgError as exc:
-        st.error(explain(exc))
+        st.error(md(explain(exc)))
     else:
         m = st.columns(5)
         m[0].metric("Exported at revision", report.exported_revision)
@@ -76,11 +78,17 @@ if st.button("Run export", key=state.E_RUN, type="primary", disabled=not types):
             result = run_exports(ctx.actions, str(out), SynthOptions(types=types))
         except (DermkgError, PermissionError) as exc:
             status.update(label="Export refused", state="error")
-            st.error(explain(exc))
+            st.error(md(explain(exc)))
         else:
             status.update(
                 label=f"Exported {result.total} rows at revision {result.revision}", state="complete"
             )
             st.json(result.model_dump(mode="json"), expanded=False)
             for warning in result.warnings:
-                st.warning(warning)
+                st.warning(md(warning))
+            if result.total == 0:
+                st.info(
+                    "Nothing was exported. "
+                    + " ".join(md(r) for r in empty_export_reasons(ctx.store, types)),
+                    icon=":material/info:",
+                )

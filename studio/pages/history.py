@@ -11,12 +11,16 @@ import streamlit as st
 from kg.models import EventAction, EventQuery
 from studio import state
 from studio.auth import can
+from studio.components import facts
 from studio.components.feedback import action_button
+from studio.components.safe import md
 from studio.components.session import page_context
+from studio.components.wording import event_changes, event_target
 
 PER_PAGE = 50
 ctx = page_context()
 store = ctx.store
+names = facts.diagnosis_names(store)
 st.title("History")
 
 f1, f2, f3, f4, f5 = st.columns([2, 2, 2, 2, 1])
@@ -45,7 +49,7 @@ st.dataframe(
             "when (UTC)": e.at.strftime("%Y-%m-%d %H:%M:%S"),
             "user": e.user,
             "action": e.action,
-            "target": f"{e.target_type}:{e.target}",
+            "target": event_target(e, names),
             "reason": e.reason or "",
         }
         for e in events
@@ -62,14 +66,28 @@ chosen = st.selectbox(
     "Event",
     list(by_id),
     key=state.H_EVENT,
-    format_func=lambda i: f"#{by_id[i].seq} {by_id[i].action} {by_id[i].target} by {by_id[i].user}",
+    format_func=lambda i: (
+        f"#{by_id[i].seq} {by_id[i].action} {event_target(by_id[i], names)} by {by_id[i].user}"
+    ),
 )
 event = by_id[chosen]
-b, a = st.columns(2)
-b.markdown("**Before**")
-b.code(json.dumps(event.before, indent=1, ensure_ascii=False) if event.before else "—", language="json")
-a.markdown("**After**")
-a.code(json.dumps(event.after, indent=1, ensure_ascii=False) if event.after else "—", language="json")
+changes = event_changes(event, names)
+if event.reason:
+    st.markdown(f"**Reason:** {md(event.reason)}")
+if changes:
+    st.markdown("**Changes**  \n" + "  \n".join(md(line) for line in changes))
+elif event.action not in ("comment",):
+    st.caption("No field changed.")
+with st.expander("Raw record (before / after)", icon=":material/data_object:"):
+    b, a = st.columns(2)
+    b.code(
+        json.dumps(event.before, indent=1, ensure_ascii=False)[:20_000] if event.before else "—",
+        language="json",
+    )
+    a.code(
+        json.dumps(event.after, indent=1, ensure_ascii=False)[:20_000] if event.after else "—",
+        language="json",
+    )
 
 if can(ctx.user, "revert"):
     revertible = event.before is not None and event.action not in ("comment", "create")

@@ -14,6 +14,7 @@ from studio import state
 from studio.actions import save_uploads
 from studio.auth import can
 from studio.components.feedback import explain
+from studio.components.safe import md
 from studio.components.session import page_context
 from studio.jobs import JOBS, IngestJob
 
@@ -34,36 +35,40 @@ store_url = ctx.config.store_url
 running = JOBS.running(store_url)
 files = st.file_uploader("Textbook PDFs", type=["pdf"], accept_multiple_files=True, key=state.I_UPLOAD)
 if running is not None:
-    st.caption(f"An ingestion started by {running.started_by} is running; start another once it has ended.")
+    st.caption(
+        md(f"An ingestion started by {running.started_by} is running; start another once it has ended.")
+    )
 if st.button("Run ingestion", key=state.I_RUN, type="primary", disabled=not files or running is not None):
     try:
         paths = save_uploads(
             ctx.actions, [(f.name, f.getvalue()) for f in files], ctx.config.data_dir / "uploads"
         )
     except (DermkgError, PermissionError) as exc:
-        st.error(explain(exc) + " Nothing was ingested.")
+        st.error(md(explain(exc) + " Nothing was ingested."))
         st.stop()
     try:
         names = [f.name for f in files]
         running = JOBS.start(ctx.actions, store_url, paths, ctx.config.data_dir, names=names)
     except ConflictError as exc:  # another session started one in between
-        st.error(f"Not started: {exc}.")
+        st.error(md(f"Not started: {exc}."))
     except (DermkgError, PermissionError) as exc:
-        st.error(explain(exc))
+        st.error(md(explain(exc)))
 
 
 def show_summary(summary: IngestSummary) -> None:
     for doc in summary.documents:
         name = doc.path.rsplit("/", 1)[-1]
         if doc.status == "error":
-            st.error(f"{name}: {doc.error}")
+            st.error(md(f"{name}: {doc.error}"))
         elif doc.status == "unchanged":
-            st.info(f"{name} was ingested before (same content); nothing changed.")
+            st.info(md(f"{name} was ingested before (same content); nothing changed."))
         else:
             proposed = ", ".join(f"{n} {kind}" for kind, n in sorted(doc.assertions_proposed.items()))
             st.success(
-                f"{name}: {doc.status}, {doc.pages} pages; proposed {proposed or 'no'} assertions, "
-                f"{doc.diagnoses_proposed} new diagnoses, {doc.cases} cases."
+                md(
+                    f"{name}: {doc.status}, {doc.pages} pages; proposed {proposed or 'no'} assertions, "
+                    f"{doc.diagnoses_proposed} new diagnoses, {doc.cases} cases."
+                )
             )
     st.json(summary.model_dump(mode="json"), expanded=False)
 
@@ -76,12 +81,12 @@ def job_panel(watching: str | None) -> None:
     job = recent[0]
     if watching is not None and (job.id != watching or job.state != "running"):
         st.rerun()
-    st.subheader(f"Ingestion of {', '.join(job.files)}")
-    st.caption(f"Started by {job.started_by} at {job.started_at:%Y-%m-%d %H:%M:%S} UTC")
+    st.subheader(md(f"Ingestion of {', '.join(job.files)}"))
+    st.caption(md(f"Started by {job.started_by} at {job.started_at:%Y-%m-%d %H:%M:%S} UTC"))
     if job.state == "running":
         st.progress(job.progress.fraction, text=job.progress.describe())
     elif job.state == "failed":
-        st.error(job.error or "the ingestion failed")
+        st.error(md(job.error or "the ingestion failed"))
     elif job.summary is not None:
         show_summary(job.summary)
 

@@ -9,6 +9,7 @@ from studio import state
 from studio.actions import run_labelstudio
 from studio.auth import can
 from studio.components.feedback import explain
+from studio.components.safe import md
 from studio.components.session import page_context
 
 ctx = page_context()
@@ -54,18 +55,20 @@ if operation:
         report = run_labelstudio(ctx.actions, operation, progress=tick)
     except (DermkgError, PermissionError) as exc:
         bar.empty()
-        st.error(explain(exc) + " Nothing was changed in the graph.")
+        st.error(md(explain(exc) + " Nothing was changed in the graph."))
     else:
         bar.progress(1.0, text="done")
         for push in report.push:
             st.success(
-                f"Pushed {push.project} (project {push.project_id}): {push.tasks_created} new, "
-                f"{push.tasks_updated} updated, {push.tasks_unchanged} unchanged tasks."
+                md(
+                    f"Pushed {push.project} (project {push.project_id}): {push.tasks_created} new, "
+                    f"{push.tasks_updated} updated, {push.tasks_unchanged} unchanged tasks."
+                )
             )
         for pull in report.pull:
             summary = pull.summary()
             counts = ", ".join(f"{k} {v}" for k, v in summary.items() if v) or "nothing new"
-            st.info(f"Pulled {pull.project}: {counts}")
+            st.info(md(f"Pulled {pull.project}: {counts}"))
             problems = [
                 o for o in pull.outcomes if o.status in ("invalid", "conflict", "failed", "unmapped_user")
             ]

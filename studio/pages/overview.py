@@ -7,6 +7,7 @@ import streamlit as st
 from kg.models import AssertionQuery, EventQuery
 from studio.components import facts
 from studio.components.session import page_context
+from studio.components.wording import event_target
 
 ctx = page_context()
 store = ctx.store
@@ -52,7 +53,12 @@ with right:
         st.caption("No curation yet.")
     st.dataframe(
         [
-            {"when": e.at.strftime("%Y-%m-%d %H:%M"), "user": e.user, "action": e.action, "target": e.target}
+            {
+                "when": e.at.strftime("%Y-%m-%d %H:%M"),
+                "user": e.user,
+                "action": e.action,
+                "target": event_target(e, facts.diagnosis_names(store)),
+            }
             for e in recent
         ],
         hide_index=True,

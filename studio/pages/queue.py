@@ -10,13 +10,15 @@ from studio.components import facts
 from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
 from studio.components.feedback import show_flash
 from studio.components.session import page_context
-from studio.queue import QueueFilters, load_page
+from studio.components.url_state import keep_in_url, restore_from_url
+from studio.queue import ORDER_WORDS, QueueFilters, load_page
 
 ctx = page_context(messages=False)  # shown beside the decision buttons instead
 store = ctx.store
 st.title("Review queue")
 
 names = facts.diagnosis_names(store)
+restore_from_url()  # a deep link or a reload: filters, page and open item come from the address
 mode = st.radio(
     "Queue",
     ["proposed", "disagreements"],
@@ -40,12 +42,7 @@ with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
         key=state.Q_ORIGIN,
         format_func=lambda v: v or "any",
     )
-    order = c4.selectbox(
-        "Order",
-        ["impact", "score", "oldest"],
-        key=state.Q_ORDER,
-        format_func={"impact": "impact, then score", "score": "score", "oldest": "oldest first"}.get,
-    )
+    order = c4.selectbox("Order", list(ORDER_WORDS), key=state.Q_ORDER, format_func=ORDER_WORDS.get)
     c5, c6, c7 = st.columns([2, 2, 1])
     sources = {s.sha256: s.title for s in store.list_sources()}
     source = c5.selectbox(
@@ -74,6 +71,12 @@ filters = QueueFilters(
 )
 entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
 page_size = 20
+wanted = st.session_state.pop(state.Q_URL_ITEM, None)
+if wanted:  # a linked item: open the page it is on
+    at = next((i for i, e in enumerate(entries) if e.id == wanted), None)
+    if at is not None:
+        st.session_state[state.QUEUE_PAGE] = at // page_size
+        st.session_state[state.Q_ITEM] = wanted
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
 page = load_page(store, entries, page_no, page_size, filters)
 total = facts.queue_total(store, filters) if filters.mode == "proposed" else page.total
@@ -94,7 +97,7 @@ nav[0].button(
     args=(-1,),
 )
 nav[1].markdown(
-    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {order}",
+    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {ORDER_WORDS[order]}",
     help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
 )
 nav[2].button(
@@ -117,7 +120,7 @@ st.dataframe(
             "kind": "DDx ↔" if a.kind == "ddx" else "is a →",
             "object": names.get(a.object, a.object),
             "impact": page.impact.get(a.id, 0),
-            "score": a.score,
+            "confidence": a.score,
             "origin": a.origin,
             "status": a.status,
             "votes": len(a.votes)
@@ -146,6 +149,7 @@ selected = st.selectbox(
     ),
 )
 item = by_id[selected]
+keep_in_url(page.page, selected)
 st.divider()
 show_assertion_header(item, names)
 show_flash()  # the outcome of the last action, next to the buttons the curator just used

@@ -3,6 +3,7 @@ BAD handbook PDF, real Derm7pt images as cases, and a users file with one accoun
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +129,11 @@ def read_store(studio_env: dict[str, object]) -> Iterator[GraphStore]:
     """A second connection to the studio's store, to check what the UI really wrote."""
     with make_store(str(studio_env["url"])) as store:
         yield store
+
+
+def plain(text: str) -> str:
+    """Markdown as the viewer reads it: the escapes of ``studio.components.safe.md`` removed."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def open_app(username: str | None, page: str | None = None) -> AppTest:

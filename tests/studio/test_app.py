@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from studio import state
-from tests.studio.conftest import APP, PASSWORDS, open_app
+from tests.studio.conftest import APP, PASSWORDS, open_app, plain
 
 
 def login(at: AppTest, username: str, password: str) -> AppTest:
@@ -64,7 +64,7 @@ def test_an_unreachable_store_gives_a_clear_message(studio_env, monkeypatch, tmp
     blocker.write_text("a file where the store's folder should be")
     monkeypatch.setenv("DERMKG_STORE", f"sqlite:///{blocker}/kg.db")
     at = open_app("cleo")
-    errors = " ".join(e.value for e in at.error)
+    errors = plain(" ".join(e.value for e in at.error))
     assert "graph store cannot be reached" in errors and str(blocker) in errors
 
 

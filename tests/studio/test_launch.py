@@ -68,3 +68,58 @@ def test_the_cli_reports_the_launch_as_json_before_serving(tmp_path, monkeypatch
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["url"] == "http://127.0.0.1:9001" and report["admin"]["created"] is True
     assert report["admin"]["password"] is None  # it came from the environment: never echoed
+
+
+def test_a_busy_port_is_one_clear_error_before_anything_starts(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+    started = []
+    monkeypatch.setattr(studio.launch, "run_streamlit", lambda launch: started.append(launch) or 0)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["studio", "--port", str(port), "--no-seed"])
+    assert result.exit_code == 2, result.output
+    assert f"port {port} on 127.0.0.1 is busy" in result.output and "PORT=" in result.output
+    assert "Traceback" not in result.output and "open http" not in result.output
+    assert not started and not (tmp_path / "data" / "users.yaml").exists()  # nothing created
+
+
+@pytest.mark.parametrize("variable", ["STREAMLIT_SERVER_PORT", "DERMKG_PORT"])
+def test_the_port_comes_from_the_environment(tmp_path, monkeypatch, variable):
+    import socket
+
+    monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DERMKG_ADMIN_PASSWORD", "admin-password-1")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv(variable, str(port))
+    started = []
+    monkeypatch.setattr(studio.launch, "run_streamlit", lambda launch: started.append(launch) or 0)
+    result = CliRunner().invoke(app, ["studio", "--no-seed", "--json"])
+    assert result.exit_code == 0, result.output
+    assert started[0].port == port and json.loads(result.output)["url"].endswith(f":{port}")
+
+
+def test_make_run_installs_the_studio_only_and_passes_the_port():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8642"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert "bootstrap.sh studio" in dry and "dermkg studio --port 8642" in dry
+    assert (
+        "bootstrap.sh studio"
+        not in subprocess.run(
+            ["make", "-n", "test"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    script = (root / "scripts" / "bootstrap.sh").read_text()
+    studio_part = script.split('if [ "$MODE" = "studio" ]')[1].split("fi\n\n# 1.")[0]
+    assert 'pip" install -q -e "$ROOT"' in studio_part  # no extras: no torch, test or dev tools
+    assert "apt-get" not in studio_part and "label-studio" not in studio_part

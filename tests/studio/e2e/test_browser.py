@@ -79,7 +79,7 @@ def test_log_in_accept_an_item_see_it_in_history_and_in_the_store(studio_server,
     open_page(page, "History")
     page.screenshot(path=artifacts_dir / "studio-e2e-history.png", full_page=True)
     event = page.get_by_role("combobox", name="Event")
-    expect(event).to_have_value(f"#{newest_seq(studio_server)} accept {a.id} by cleo")
+    expect(event).to_have_value(f"#{newest_seq(studio_server)} accept Melanoma ↔ Melanocytic naevus by cleo")
 
 
 def test_screenshots_of_every_page(studio_server, page, artifacts_dir):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studio import state
-from tests.studio.conftest import open_app
+from tests.studio.conftest import open_app, plain
 
 
 def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_store):
@@ -28,7 +28,7 @@ def test_run_the_export_then_see_stale_rows_after_curation(studio_env, read_stor
     out = studio_env["tmp"] / "data" / "exports" / "sft-v1"
     at = open_app("cleo", "pages/exports.py")
     at.text_input(key=state.E_DIR).input("sft-v1").run()
-    assert any("No export in" in c.value for c in at.caption)
+    assert any("No export named" in c.value for c in at.caption)
     at.button(key=state.E_RUN).click().run(timeout=240)
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert (out / "trajectories.jsonl").exists()
@@ -54,3 +54,15 @@ def test_viewers_see_staleness_but_cannot_run_exports(studio_env):
     at = open_app("vic", "pages/exports.py")
     assert not [b for b in at.button if b.key == state.E_RUN]
     assert any("curator role" in i.value for i in at.info)
+
+
+def test_an_empty_export_says_why(studio_env):
+    # the fixture's cases are all proposed and no DDx is accepted: nothing can be exported
+    at = open_app("cleo", "pages/exports.py")
+    at.text_input(key=state.E_DIR).input("empty").run()
+    at.button(key=state.E_RUN).click().run(timeout=240)
+    assert not at.exception
+    said = plain(" ".join(i.value for i in at.info))
+    assert "Nothing was exported" in said
+    assert "No case is accepted yet (3 proposed)" in said and "Accept cases on the Cases page" in said
+    assert "No differential (DDx) is accepted yet (3 proposed wait in the review queue)" in said

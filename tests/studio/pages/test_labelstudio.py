@@ -9,7 +9,7 @@ import pytest
 
 from studio import state
 from studio.labelstudio.configs import TITLES
-from tests.studio.conftest import open_app
+from tests.studio.conftest import open_app, plain
 
 
 def closed_port() -> int:
@@ -27,7 +27,7 @@ def test_an_unreachable_label_studio_gives_a_clear_message_and_changes_nothing(
     events = read_store.list_events().total
     at = open_app("cleo", "pages/labelstudio.py")
     at.button(key=state.LS_SYNC).click().run()
-    errors = " ".join(e.value for e in at.error)
+    errors = plain(" ".join(e.value for e in at.error))
     assert url in errors and "Nothing was changed" in errors
     assert "token-for-nowhere" not in errors
     assert read_store.list_events().total == events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kg.models import EventQuery
 from studio import state
-from tests.studio.conftest import open_app
+from tests.studio.conftest import open_app, plain
 
 QUEUE = "pages/queue.py"
 
@@ -23,7 +23,9 @@ def test_queue_opens_the_highest_impact_item_with_paths_neighbours_and_the_highl
     assert "**Path:** Skin lesion › Melanocytic lesion › Melanoma" in text
     assert "**Path:** Skin lesion › Melanocytic lesion › Melanocytic naevus" in text
     assert "A changing pigmented lesion" in text
-    assert any("page 63 (quote highlighted)" in c for img in at.image for c in img.captions)
+    captions = [c for img in at.image for c in img.captions]
+    assert any("PDF page 63 (printed 62) (quote highlighted)" in c for c in captions), captions
+    assert any("A changing pigmented lesion" in m.value for m in at.markdown)
 
 
 def test_accepting_records_the_user_and_moves_to_the_next_item(studio_env, read_store):
@@ -86,15 +88,40 @@ def test_edit_object_and_comment(studio_env, read_store):
     assert [(e.user, e.reason) for e in events] == [("cleo", "check the 4th edition")]
 
 
-def test_merge_duplicate_diagnoses(studio_env, read_store):
+def test_merge_keeps_the_established_term_previews_and_needs_a_confirmation(studio_env, read_store):
     at = open_app("cleo", QUEUE)
     target = studio_env["ids"]["melanoma-seb-k"]
     at.selectbox(key=state.Q_ITEM).set_value(target).run()
-    at.selectbox(key=state.per(state.Q_MERGE_DROP, target)).set_value("seb-k").run()
+    survivor = at.radio(key=state.per(state.Q_MERGE_DROP, target))
+    assert survivor.value == "melanoma"  # more cases and assertions: the established term
+    preview = plain(" ".join(m.value for m in at.markdown))
+    assert "New synonyms of Melanoma: Seborrhoeic keratosis, Seborrhoeic wart." in preview
+    assert "Cases moving over: 0." in preview and "Assertions moving over: 2." in preview
+    assert at.button(key=state.Q_MERGE).disabled  # nothing happens before the confirmation
+    at.checkbox(key=state.per(state.Q_MERGE_CONFIRM, target)).check().run()
     at.button(key=state.Q_MERGE).click().run()
     assert not at.error, [e.value for e in at.error]
     assert read_store.get_diagnosis("seb-k").id == "melanoma"
     assert "Seborrhoeic keratosis" in read_store.get_diagnosis("melanoma").synonyms
+
+
+def test_the_curator_may_choose_the_other_survivor(studio_env, read_store):
+    at = open_app("cleo", QUEUE)
+    target = studio_env["ids"]["melanoma-seb-k"]
+    at.selectbox(key=state.Q_ITEM).set_value(target).run()
+    at.radio(key=state.per(state.Q_MERGE_DROP, target)).set_value("seb-k").run()
+    assert "Cases moving over: 1." in plain(" ".join(m.value for m in at.markdown))  # melanoma's case
+    at.checkbox(key=state.per(state.Q_MERGE_CONFIRM, target)).check().run()
+    at.button(key=state.Q_MERGE).click().run()
+    assert read_store.get_diagnosis("melanoma").id == "seb-k"
+
+
+def test_is_a_items_offer_no_merge(studio_env):
+    at = open_app("cleo", QUEUE)
+    at.selectbox(key=state.Q_KIND).set_value("is_a").run()
+    at.selectbox(key=state.Q_STATUS).set_value("accepted").run()
+    assert "is a kind of" in " ".join(h.value for h in at.subheader)
+    assert not [b for b in at.button if b.key == state.Q_MERGE]
 
 
 def test_filters_narrow_the_queue(studio_env):

@@ -1,0 +1,78 @@
+"""Human wording: provenance in words, history as a readable diff with names, not ids or JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.models import Agent, Assertion, CurationEvent, Evidence
+from studio.components.wording import confidence, event_changes, event_target, provenance
+
+NAMES = {"eczema": "Eczema", "varicella": "Varicella", "ecz-herp": "Eczema herpeticum"}
+EV = Evidence(source_sha256="0" * 64, quote="q", kind="ddx", context="Causes of blisters")
+
+
+@pytest.mark.parametrize(
+    ("assertion", "words"),
+    [
+        # a pair from a book's cause list, scored low: what the curator must know, in words
+        (
+            Assertion(kind="ddx", subject="a", object="b", origin="rules", score=0.4, evidence=[EV]),
+            "found in a list of causes (low confidence)",
+        ),
+        (
+            Assertion(
+                kind="ddx",
+                subject="a",
+                object="b",
+                origin="llm",
+                score=0.9,
+                agent=Agent(name="x", model="qwen"),
+            ),
+            "suggested by a language model (qwen) (high confidence)",
+        ),
+        (Assertion(kind="is_a", subject="a", object="b", origin="import"), "imported from a vocabulary"),
+        (
+            Assertion(kind="ddx", subject="a", object="b", origin="human", score=0.5),
+            "added by a curator (medium confidence)",
+        ),
+    ],
+)
+def test_provenance_in_words(assertion, words):
+    assert provenance(assertion) == words
+
+
+def test_confidence_bands():
+    assert [confidence(s) for s in (None, 0.2, 0.5, 0.69, 0.7)] == [None, "low", "medium", "medium", "high"]
+
+
+def test_an_edit_reads_as_a_diff_with_names():
+    event = CurationEvent(
+        user="cleo",
+        action="edit",
+        target_type="assertion",
+        target="a-1",
+        before={"subject": "eczema", "object": "varicella", "kind": "ddx", "version": 1, "synonyms": ["a"]},
+        after={
+            "subject": "eczema",
+            "object": "ecz-herp",
+            "kind": "ddx",
+            "version": 2,
+            "synonyms": ["a", "b"],
+        },
+    )
+    assert event_changes(event, NAMES) == ["object: Varicella → Eczema herpeticum", "synonyms: added b"]
+    assert event_target(event, NAMES) == "Eczema ↔ Eczema herpeticum"
+
+
+def test_a_huge_merge_event_stays_a_few_lines():
+    cases = [{"id": f"c{i}", "diagnosis": "varicella"} for i in range(5000)]
+    event = CurationEvent(
+        user="cleo",
+        action="merge",
+        target_type="diagnosis",
+        target="varicella",
+        before={"name": "Varicella", "cases": cases},
+        after={"name": "Varicella", "cases": [], "merged_into": "eczema"},
+    )
+    lines = event_changes(event, NAMES)
+    assert lines == ["cases: 5000 → 0 entries", "merged into: Eczema"]
