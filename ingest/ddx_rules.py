@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ingest.layout import is_clinical_label, label_word
+from ingest.labels import is_clinical_label, label_word
 from ingest.mentions import clean_name, make_evidence, split_names
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section, TableGrid

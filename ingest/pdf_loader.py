@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dermkg.errors import InputError
+from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 from kg.ids import sha256_file
 
@@ -113,8 +114,6 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
 def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split a run-in head ("**Clinical features.** The eruption ...") off the text it opens, so it
     reads as a side head; a line without one comes back whole as ``([], spans)``."""
-    from ingest.layout import is_clinical_label
-
     styled = [
         i for i, s in enumerate(spans) if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC)
     ]

@@ -26,7 +26,8 @@ from ingest.diagnoses import (
     subtypes,
 )
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
-from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
+from ingest.labels import is_clinical_label
+from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.ocr import needs_ocr, ocr_lines
 from ingest.rationales import rationale_candidates

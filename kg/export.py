@@ -14,14 +14,16 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from dermkg.errors import InputError
 from dermkg.files import atomic_write_text
 from kg.models import GraphExport
-from kg.store.base import GraphStore
+
+if TYPE_CHECKING:  # the store imports this module; at run time a store is passed in
+    from kg.store.base import GraphStore
 
 ExportFormat = Literal["json", "graphml", "csv"]
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from train.answers import LESION_CONDITIONS, condition_of_text, parse_choice, parse_condition
 from train.eval_config import EvalConfig
-from train.metrics import accuracy, macro_f1
+from train.metrics import accuracy, is_lesion_task, macro_f1
 from train.rewards import format_reward, granularity_reward, malignancy_reward
 from train.schemas import McqRow, load_all, open_image
 
@@ -70,10 +70,6 @@ class EvalResult(BaseModel):
     results_csv: str
     plots: list[str]
     seconds: float
-
-
-def is_lesion_task(task: str) -> bool:
-    return bool(re.search(r"lesion|condition|malignan", task, re.I))
 
 
 def load_eval_rows(cfg: EvalConfig) -> list[McqRow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from synth.comparators import Comparison
+from synth.comparators.base import Comparison
 from synth.groundedness import mask_names
 from synth.lexicon import Feature, Lexicon, default_lexicon
 from synth.types import ComparatorName

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dermkg.llm import LLMClient, LLMConfig, LLMUnavailableError
-from synth.comparators import Comparison
+from synth.comparators.base import Comparison
 from synth.prompts import COMPARATOR_TEMPLATE, comparator_prompt, prompt_hash
 from synth.types import ComparatorName
 
