@@ -79,7 +79,7 @@ def ingest(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from dermkg.settings import get_settings
+    from dermkg.settings import path_settings
     from ingest.pipeline import IngestPipeline
 
     chosen = _extractor(extractor)
@@ -107,7 +107,7 @@ def ingest(
                 progress.advance(docs)
 
         pipeline = IngestPipeline(
-            graph, data_dir=get_settings().data_dir, extractor=chosen, dry_run=dry_run, user=user
+            graph, data_dir=path_settings().data_dir, extractor=chosen, dry_run=dry_run, user=user
         )
         summary = pipeline.run(pdfs, on_document=on_document, on_page=on_page)
         progress.update(docs, completed=len(pdfs))  # files that failed to open never reach on_page

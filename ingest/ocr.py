@@ -30,8 +30,10 @@ def needs_ocr(page: Any, lines: list[Line]) -> bool:
 @lru_cache(maxsize=1)
 def tessdata_dir() -> str | None:
     """Where Tesseract's language files are (TESSDATA_PREFIX wins), or None when it is not installed."""
-    if os.environ.get("TESSDATA_PREFIX"):
-        return os.environ["TESSDATA_PREFIX"]
+    from dermkg.settings import path_settings
+
+    if path_settings().tessdata_prefix:
+        return str(path_settings().tessdata_prefix)
     exe = shutil.which("tesseract")
     if exe is None:
         return None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dermkg.errors import StoreUnavailableError
-from dermkg.settings import get_settings
+from dermkg.settings import store_settings
 from kg.store import embedded_path, open_store
 from kg.store.base import GraphStore
 
@@ -18,7 +18,7 @@ def store_from(url: str | None, *, create: bool = False) -> Iterator[GraphStore]
     Only commands that fill a graph (``init``, imports, ingest, ``review add``) pass ``create``: a
     mistyped path given to any other command is an error, not a silently created empty store.
     """
-    url = url or get_settings().store_url
+    url = url or store_settings().store_url
     path = embedded_path(url)
     if path is not None and not create and not path.exists():
         raise StoreUnavailableError(f"no store at {path}: run `dermkg init` first, or pass --store")

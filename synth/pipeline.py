@@ -198,6 +198,6 @@ def _count(report: SynthReport, rows: list[TrajectoryRow], splits: dict[str, str
 
 
 def _data_dir() -> Path:
-    from dermkg.settings import get_settings
+    from dermkg.settings import path_settings
 
-    return get_settings().data_dir
+    return path_settings().data_dir

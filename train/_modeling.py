@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from train.config import LoraSettings
+from train.config import LaunchEnv, LoraSettings
 from train.errors import TrainError
 from train.schemas import McqRow, SftRow, as_image_cell
 
@@ -96,9 +96,7 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
 
 
 def _distributed() -> bool:
-    import os
-
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    return LaunchEnv().world_size > 1
 
 
 def lora_config(settings: LoraSettings):  # -> peft.LoraConfig

@@ -84,9 +84,7 @@ def test_unreachable_endpoint_is_retried_then_fails_clearly() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once the socket closes
-    client = LLMClient(
-        LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=2, backoff_s=0.01)
-    )
+    client = LLMClient(LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=2))
     with pytest.raises(LLMUnavailableError, match=f"127.0.0.1:{port}.*3 attempts"):
         client.complete([{"role": "user", "content": "hi"}])
     assert client.usage.retries == 2 and client.usage.failures == 1

@@ -18,6 +18,11 @@ def test_arguments_parse_into_the_typed_model(tmp_path: Path) -> None:
         parse_args(["--hidden-size", "wide"])
 
 
+def test_options_come_from_the_environment_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERMKG_GPU_CHECK_LAYERS", "3")
+    assert (parse_args([]).layers, parse_args(["--layers", "5"]).layers) == (3, 5)
+
+
 def test_refuses_cpu_without_the_flag(tmp_path: Path) -> None:
     import torch
 
