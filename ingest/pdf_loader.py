@@ -8,6 +8,7 @@ imported inside functions so that ``dermkg --help`` stays fast.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from dermkg.errors import InputError
 from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 from kg.ids import sha256_file
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE_SIDE_PT = 14_400.0  # the PDF specification's largest page (200 inches)
 MAX_PAGES = 20_000
@@ -171,6 +174,7 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
         try:
             raw = doc.xref_stream_raw(item[0]) if item[0] else None
         except RuntimeError:  # a damaged image object: PyMuPDF's own way reports or skips it
+            log.info("page %d: a damaged image object; PyMuPDF's image list is used", page.number + 1)
             return None
         if raw is not None:
             by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,6 +42,8 @@ from ingest.types import (
     RelationCandidate,
     Section,
 )
+
+log = logging.getLogger(__name__)
 
 VERSION = "1"
 PageHook = Callable[[int, int], None]
@@ -108,8 +111,9 @@ class RulesExtractor:
         is a mention, labelled by the book's own entry or a known diagnosis when it names one."""
         photos = []
         for image in layout.images:
-            if skip_reason(image, layout.width, layout.height):
+            if why := skip_reason(image, layout.width, layout.height):
                 chunk.images_skipped += 1
+                log.debug("page %d: image skipped (%s)", layout.page, why)
                 continue
             photos.append(image)
         if not photos:
@@ -119,6 +123,7 @@ class RulesExtractor:
             caption = match.caption
             if not caption:
                 chunk.images_skipped += 1  # a photo without a caption cannot be labelled
+                log.debug("page %d: photo skipped, no caption", layout.page)
                 continue
             lines = match.caption_lines + match.credit_lines
             used.update(id(ln) for ln in lines)

@@ -6,6 +6,7 @@ snapshot -> plan (Algorithms 1-3) -> reuse unchanged rows -> ρ (comparator) -> 
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ from synth.steps import Draft, FormatStep, GroundStep, ReasonStep, run_steps
 from synth.trajectories import CONTROLS, PAIRED, plan_trajectories
 from synth.types import RegenerationStats, SynthOptions, SynthReport, TrajectoryRow
 
+log = logging.getLogger(__name__)
+
 FORMAT = "dermkg-trajectories"
 
 
@@ -32,6 +35,7 @@ def _missing(graph: SynthGraph, options: SynthOptions, report: SynthReport) -> N
             "no accepted cases with a rationale (bring some in: dermkg kg import-cases --format derm7pt PATH)"
         )
     if graph.skipped_cases:
+        log.info("cases skipped (no rationale): %s", ", ".join(graph.skipped_cases))
         report.warnings.append(
             f"{len(graph.skipped_cases)} accepted cases have no rationale and were skipped (a figure "
             "caption that only names its diagnosis counts as none when the book does not describe it)"

@@ -6,6 +6,7 @@ deterministic ids and the store's evidence merge make a re-import a no-op.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +17,8 @@ from kg.importers.types import ImportReport, Vocabulary
 from kg.models import Agent, Assertion, Diagnosis, Evidence, Source
 from kg.names import normalize
 from kg.store.base import GraphStore
+
+log = logging.getLogger(__name__)
 
 IMPORTER_VERSION = "1"
 
@@ -177,6 +180,7 @@ def apply_vocabulary(
                 f"{path.name}:{edge.line}: {edge.child!r} is_a {edge.parent!r} names one "
                 "diagnosis twice after synonym resolution; skipped"
             )
+            log.info("%s: skipped %s", path.name, report.warnings[-1])
             continue
         evidence = Evidence(source_sha256=source.sha256, page=None, quote=edge.quote, kind="taxonomy")
         if (child, parent) in edges:

@@ -8,6 +8,7 @@ through the dataset's label map in the graph first, then by name.
 from __future__ import annotations
 
 import csv
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -26,6 +27,8 @@ CHECKLIST = (
     "blue_whitish_veil",
     "vascular_structures",
 )
+
+log = logging.getLogger(__name__)
 _MAX_LISTED = 50
 
 
@@ -171,9 +174,11 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
             why = "deliberately unmapped label" if label in resolve.mapped else "unknown label"
             reasons[f"{why} {label!r}"] += 1
             report.skipped.append(SkippedItem(location=loc, reason=f"{why} {label!r}"))
+            log.info("%s: skipped, %s %r", loc, why, label)
             continue
         if not image.is_file():
             reasons["image missing"] += 1
+            log.info("%s: skipped, image not found: %s", loc, image)
             if reasons["image missing"] <= _MAX_LISTED:
                 report.skipped.append(SkippedItem(location=loc, reason=f"image not found: {image}"))
             continue
@@ -191,6 +196,7 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
         case.id = case_id(case.image_sha256, diagnosis)
         cases.setdefault(case.id, case)
     report.cases = len(cases)
+    log.info("%s: %d cases read, %d rows skipped", meta, len(cases), sum(reasons.values()))
     report.skipped_counts = dict(sorted(reasons.items()))
     if not cases and any(r.startswith("unknown label") for r in reasons):
         raise InputError(
