@@ -95,6 +95,7 @@ def test_accumulation_keeps_the_effective_batch_over_gpus() -> None:
         cfg.gradient_accumulation_steps(world_size=3)
 
 
+@pytest.mark.torch
 def test_bf16_is_off_on_cpu_and_refused_when_forced() -> None:
     import torch
 
