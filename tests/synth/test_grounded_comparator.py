@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from synth.comparators import Comparison
 from synth.comparators.grounded import GroundedComparator
 from synth.groundedness import check_groundedness
-from synth.lexicon import default_lexicon
+from synth.lexicon import Lexicon, default_lexicon
 
 BCC = (
     "pigment network: absent; vascular structures: arborizing; blue whitish veil: absent. location: head neck"
@@ -55,7 +55,13 @@ def test_identical_profiles_give_no_reasoning() -> None:
 
 
 def test_deterministic_identity_tracks_the_lexicon() -> None:
-    assert GroundedComparator().identity() == GroundedComparator().identity()
+    """Two builds agree (the row input hash is stable); one more synonym changes the identity."""
+    concepts = list(default_lexicon().concepts.values())
+    first, rest = concepts[0], concepts[1:]
+    widened = first.model_copy(update={"synonyms": (*first.synonyms, "zz-new-synonym")})
+    same = GroundedComparator(Lexicon(concepts)).identity()
+    assert same == GroundedComparator().identity()
+    assert GroundedComparator(Lexicon([widened, *rest])).identity() != same
 
 
 _SYNONYMS = sorted({s for c in default_lexicon().concepts.values() for s in c.synonyms})
