@@ -42,6 +42,8 @@ def _imports(module: str, path: Path, known: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
     found: set[str] = set()
+    if "import_module" in ast.unparse(tree):  # lazy exports name their modules in strings: edges too
+        found |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in known}
     for node in ast.walk(tree):
         if id(node) in skip:
             continue
@@ -90,6 +92,7 @@ def test_the_checker_sees_function_level_imports() -> None:
     """Guards the checker itself: dermkg.cli imports kg.cli inside a function and at the top."""
     assert GRAPH.number_of_nodes() > 100
     assert ("dermkg.cli", "kg.cli") in GRAPH.edges
+    assert ("synth", "synth.pipeline") in GRAPH.edges  # a lazy export (import_module) is an edge too
 
 
 def test_no_import_cycles() -> None:
@@ -126,3 +129,14 @@ def test_dependency_direction(package: str, allowed: set[str], exempt: set[str])
 def test_train_does_not_import_the_cli() -> None:
     """train runs on a GPU box with only the dataset; the dermkg CLI pulls in every stage."""
     assert [(a, b) for a, b in GRAPH.edges if a.startswith("train") and b == "dermkg.cli"] == []
+
+
+def test_the_checker_finds_a_cycle_through_a_function_level_import(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def f():\n    from pkg import b\n")
+    (tmp_path / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nimport pkg.a\nif TYPE_CHECKING:\n    import pkg.c\n"
+    )
+    (tmp_path / "c.py").write_text("from . import a\n")
+    known = {"pkg.a": tmp_path / "a.py", "pkg.b": tmp_path / "b.py", "pkg.c": tmp_path / "c.py"}
+    edges = {(m, d) for m, p in known.items() for d in _imports(m, p, known)}
+    assert edges == {("pkg.a", "pkg.b"), ("pkg.b", "pkg.a"), ("pkg.c", "pkg.a")}  # TYPE_CHECKING is no edge
