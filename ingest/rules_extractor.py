@@ -113,7 +113,7 @@ class RulesExtractor:
         for image in layout.images:
             if why := skip_reason(image, layout.width, layout.height):
                 chunk.images_skipped += 1
-                log.debug("page %d: image skipped (%s)", layout.page, why)
+                log.debug("page %d: image skipped (%s)", layout.number, why)
                 continue
             photos.append(image)
         if not photos:
@@ -123,7 +123,7 @@ class RulesExtractor:
             caption = match.caption
             if not caption:
                 chunk.images_skipped += 1  # a photo without a caption cannot be labelled
-                log.debug("page %d: photo skipped, no caption", layout.page)
+                log.debug("page %d: photo skipped, no caption", layout.number)
                 continue
             lines = match.caption_lines + match.credit_lines
             used.update(id(ln) for ln in lines)
