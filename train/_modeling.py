@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from train.config import LaunchEnv, LoraSettings
 from train.errors import TrainError
 from train.schemas import McqRow, SftRow, as_image_cell
+
+log = logging.getLogger(__name__)
 
 
 def check_model_ref(model: str) -> None:
@@ -75,6 +78,7 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
     from transformers import AutoModelForImageTextToText
 
     check_model_ref(model)
+    log.info("loading %s%s (bf16=%s)", model, f" with adapter {adapter}" if adapter else "", bf16)
     device_map = "auto" if torch.cuda.is_available() and not _distributed() else None
     try:
         base = AutoModelForImageTextToText.from_pretrained(
