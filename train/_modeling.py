@@ -164,6 +164,9 @@ def mcq_dataset(rows: list[McqRow]):  # -> datasets.Dataset
 
 def merge_adapter(model: str, adapter: str, out: str | Path) -> Path:
     """Merge ``adapter`` into ``model`` and save the full checkpoint with its processor to ``out``."""
+    check_model_ref(model)  # bad input fails before torch and transformers load (seconds)
+    if adapter.startswith(("/", ".", "~")) and not Path(adapter).expanduser().exists():
+        raise TrainError(f"{adapter}: no such adapter folder")
     from transformers import AutoProcessor
 
     merged = load_model(model, bf16=False, adapter=adapter, merge=True)
