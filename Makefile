@@ -21,8 +21,11 @@ run: setup-studio
 test: setup
 	$(BIN)/python -m pytest
 
+# No service, no browser, no model, no torch, no OCR: under 3 minutes (tests/conftest.py fails a test
+# that loads torch without the `torch` marker, so this stays light).
+FAST := not neo4j and not labelstudio and not e2e and not train and not llm and not torch and not ocr and not slow
 test-fast: setup
-	$(BIN)/python -m pytest -m "not neo4j and not labelstudio and not e2e and not train"
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 lint: setup
 	$(BIN)/ruff check .

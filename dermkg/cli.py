@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import typer
 
+from dermkg.cli_common import handle_errors
+from dermkg.errors import InputError
+from dermkg.log import configure
 from ingest.cli import ingest as ingest_command
 from kg.cli import app as kg_app
 from kg.cli import init as init_command
@@ -20,6 +23,22 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+@handle_errors
+def _root(
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="Log more: -v INFO, -vv DEBUG (default: DERMKG_LOG_LEVEL)."
+    ),
+) -> None:
+    """Knowledge-graph data studio for dermatological clinical reasoning (Skin-R1 pipeline)."""
+    try:
+        configure(verbose)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
 app.command("init")(init_command)
 app.add_typer(kg_app, name="kg")
 app.add_typer(review_app, name="review")

@@ -43,9 +43,9 @@ class ImageRejectedError(InputError):
 
 def max_pixels() -> int:
     """The pixel limit of one image (width × height), from the settings."""
-    from dermkg.settings import get_settings
+    from dermkg.settings import limit_settings
 
-    return get_settings().max_image_pixels
+    return limit_settings().max_image_pixels
 
 
 def configure_pillow() -> int:

@@ -71,9 +71,9 @@ def json_depth(text: str) -> int:
 def load_json(path: str | Path, *, max_depth: int | None = None, what: str = "JSON file") -> Any:
     """Parse the JSON file ``path`` after checking its raw nesting depth (default: the settings)."""
     if max_depth is None:
-        from dermkg.settings import get_settings
+        from dermkg.settings import limit_settings
 
-        max_depth = get_settings().max_json_depth
+        max_depth = limit_settings().max_json_depth
     text = read_input_text(path, what)
     depth = json_depth(text)
     if depth > max_depth:

@@ -2,7 +2,8 @@
 
 Shared by the LLM DDx extractor (ingest) and the LLM differential comparator (synth), so both get the
 same guarantees: an on-disk cache keyed by (model, messages, parameters) so a re-run makes no calls,
-bounded concurrency, retries with exponential back-off, token accounting, and structured output
+bounded concurrency, the openai client's own retries (with back-off; each one logged and counted), token
+accounting, and structured output
 validated by pydantic. The API key comes from the environment and never reaches a log or a cache file.
 
 Example:
@@ -14,10 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import logging
 import re
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError
 from dermkg.errors import DermkgError
 from dermkg.files import atomic_write_text
 
+log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 Message = dict[str, str]
 
@@ -49,8 +50,7 @@ class LLMConfig(BaseModel):
     model: str
     api_key: SecretStr | None = None
     concurrency: int = Field(default=4, ge=1)
-    max_retries: int = Field(default=3, ge=0)
-    backoff_s: float = Field(default=0.5, ge=0, description="first retry delay; doubles each retry")
+    max_retries: int = Field(default=3, ge=0, description="the openai client's retries (its own back-off)")
     timeout_s: float = Field(default=60.0, gt=0)
     temperature: float = 0.0
     max_tokens: int = 1024
@@ -59,19 +59,16 @@ class LLMConfig(BaseModel):
     @classmethod
     def from_settings(cls, **overrides: Any) -> LLMConfig:
         """Build from DERMKG_LLM_* settings (key falls back to OPENAI_API_KEY)."""
-        from dermkg.settings import get_settings
+        from dermkg.settings import llm_settings, path_settings
 
-        s = get_settings()
-        key = s.llm_api_key or (
-            SecretStr(os.environ["OPENAI_API_KEY"]) if "OPENAI_API_KEY" in os.environ else None
-        )
+        s = llm_settings()
         values: dict[str, Any] = {
-            "base_url": s.llm_base_url,
-            "model": s.llm_model,
-            "api_key": key,
-            "concurrency": s.llm_concurrency,
-            "max_retries": s.llm_max_retries,
-            "cache_dir": s.data_dir / "llm-cache",
+            "base_url": s.base_url,
+            "model": s.model,
+            "api_key": s.api_key,
+            "concurrency": s.concurrency,
+            "max_retries": s.max_retries,
+            "cache_dir": path_settings().data_dir / "llm-cache",
         }
         values.update(overrides)
         if not values.get("base_url") or not values.get("model"):
@@ -134,6 +131,7 @@ class LLMClient:
         self.usage = LLMUsage()
         self._lock = threading.Lock()
         self._client: Any = None
+        self._attempts = threading.local()  # HTTP attempts of the call running on this thread
 
     # -- cache -------------------------------------------------------------------------------
     def cache_key(self, messages: Sequence[Message], params: dict[str, Any]) -> str:
@@ -165,13 +163,29 @@ class LLMClient:
     # -- calls -------------------------------------------------------------------------------
     def _openai(self) -> Any:
         if self._client is None:
-            from openai import OpenAI
+            from openai import DefaultHttpxClient, OpenAI
 
             key = self.config.api_key.get_secret_value() if self.config.api_key else "not-needed"
             self._client = OpenAI(
-                base_url=self.config.base_url, api_key=key, timeout=self.config.timeout_s, max_retries=0
+                base_url=self.config.base_url,
+                api_key=key,
+                timeout=self.config.timeout_s,
+                max_retries=self.config.max_retries,
+                http_client=DefaultHttpxClient(event_hooks={"request": [self._on_request]}),
             )
         return self._client
+
+    def _on_request(self, request: Any) -> None:
+        """Count every HTTP attempt; the second and later are the openai client's retries."""
+        self._attempts.n = getattr(self._attempts, "n", 0) + 1
+        if self._attempts.n > 1:
+            log.warning(
+                "LLM retry %d/%d: %s %s",
+                self._attempts.n - 1,
+                self.config.max_retries,
+                request.method,
+                request.url.copy_with(query=None),  # the URL only; the key travels in a header
+            )
 
     def complete(self, messages: Sequence[Message], **params: Any) -> str:
         """The assistant's text for ``messages``; cached; retried on transport and server errors."""
@@ -184,42 +198,40 @@ class LLMClient:
             with self._lock:
                 self.usage.cache_hits += 1
             return cached
-        delay = self.config.backoff_s
-        last: Exception | None = None
-        for attempt in range(self.config.max_retries + 1):
-            if attempt:
-                with self._lock:
-                    self.usage.retries += 1
-                time.sleep(delay)
-                delay *= 2
-            try:
-                resp = self._openai().chat.completions.create(
-                    model=self.config.model, messages=list(messages), **params
-                )
-            except (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError) as exc:
-                last = exc
-                continue
-            except openai.APIStatusError as exc:
-                if exc.status_code >= 500:
-                    last = exc
-                    continue
-                raise LLMUnavailableError(
-                    f"LLM endpoint {self.config.base_url} refused the request: HTTP {exc.status_code}"
-                ) from exc
-            content = resp.choices[0].message.content or ""
-            with self._lock:
-                self.usage.calls += 1
-                if resp.usage is not None:
-                    self.usage.prompt_tokens += resp.usage.prompt_tokens or 0
-                    self.usage.completion_tokens += resp.usage.completion_tokens or 0
-            self._cache_put(key, content)
-            return content
+        self._attempts.n = 0
+        try:
+            resp = self._openai().chat.completions.create(
+                model=self.config.model, messages=list(messages), **params
+            )
+        except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError) as exc:
+            self._count(failed=True)
+            log.error(
+                "LLM endpoint %s failed after %d attempts: %s", self.config.base_url, self._attempts.n, exc
+            )
+            raise LLMUnavailableError(
+                f"LLM endpoint {self.config.base_url} failed after {self._attempts.n} attempts: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        except openai.APIStatusError as exc:
+            self._count(failed=True)
+            raise LLMUnavailableError(
+                f"LLM endpoint {self.config.base_url} refused the request: HTTP {exc.status_code}"
+            ) from exc
+        content = resp.choices[0].message.content or ""
+        self._count(usage=resp.usage)
+        self._cache_put(key, content)
+        return content
+
+    def _count(self, *, failed: bool = False, usage: Any = None) -> None:
         with self._lock:
-            self.usage.failures += 1
-        raise LLMUnavailableError(
-            f"LLM endpoint {self.config.base_url} failed after {self.config.max_retries + 1} attempts: "
-            f"{type(last).__name__}: {last}"
-        )
+            self.usage.retries += max(0, getattr(self._attempts, "n", 1) - 1)
+            if failed:
+                self.usage.failures += 1
+                return
+            self.usage.calls += 1
+            if usage is not None:
+                self.usage.prompt_tokens += usage.prompt_tokens or 0
+                self.usage.completion_tokens += usage.completion_tokens or 0
 
     def complete_structured(self, messages: Sequence[Message], model: type[T], **params: Any) -> T:
         """Complete and validate; raises LLMOutputError (with ``raw``) on malformed output."""

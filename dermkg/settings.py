@@ -1,60 +1,226 @@
-"""Settings from the environment / `.env` (prefix ``DERMKG_``). Secrets never reach logs."""
+"""Settings from the environment / `.env`, one class per concern (prefix ``DERMKG_``).
+
+Every setting of the code base is read here, through pydantic-settings, and nowhere else (no raw
+``os.environ``). The ``get`` helpers cache; the classes read afresh when a caller must see a change
+(the studio re-reads the Label Studio settings per page). Secrets are ``SecretStr``: never in logs.
+Variable names are the historic ones (``DERMKG_LLM_BASE_URL``, ``DERMKG_LABELSTUDIO_TOKEN``, …).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DERMKG_", env_file=".env", extra="ignore")
+def _config(prefix: str = "DERMKG_") -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
+
+
+def _no_placeholder(variable: str, value: SecretStr | None) -> SecretStr | None:
+    """A secret copied from .env.example is refused here, not sent to a server."""
+    from dermkg.placeholders import refuse_placeholder
+
+    if value is not None:
+        refuse_placeholder(variable, value.get_secret_value())
+    return value
+
+
+class PathSettings(BaseSettings):
+    """Where files live."""
+
+    model_config = _config()
 
     data_dir: Path = Field(
         default=Path("data"), description="where the embedded store, images and caches live"
     )
-    store: str | None = Field(
-        default=None,
-        description="store URL: sqlite:///path.db (default <data dir>/dermkg.db) or neo4j://user@host:7687",
+    cache: Path = Field(
+        default=Path.home() / ".cache" / "dermkg",
+        description="the virtualenvs, Neo4j jars and built test models (DERMKG_CACHE)",
     )
-    # LLM endpoint (any OpenAI-compatible server); key from DERMKG_LLM_API_KEY or OPENAI_API_KEY
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_concurrency: int = 4
-    llm_max_retries: int = 3
-    # hostile input limits (see dermkg.images, dermkg.jsonio, kg.names)
+    tessdata_prefix: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DERMKG_TESSDATA_PREFIX", "TESSDATA_PREFIX"),
+        description="Tesseract's language data (default: where the tesseract binary finds it)",
+    )
+
+
+class LimitSettings(BaseSettings):
+    """Hostile-input limits (see dermkg.images, dermkg.inputs, kg.names)."""
+
+    model_config = _config()
+
     max_image_pixels: int = Field(
         default=50_000_000, ge=1, description="largest image (width x height) read from a dataset or a PDF"
     )
     max_json_depth: int = Field(default=100, ge=1, description="deepest nesting of an input JSON file")
-    # studio
-    users_file: Path | None = Field(default=None, description="YAML of users with bcrypt hashes and roles")
-    consensus_k: int = Field(default=1, ge=1, description="independent reviews before a decision is final")
-    # Label Studio
-    labelstudio_url: str = "http://127.0.0.1:8080"
-    labelstudio_token: SecretStr | None = None
-    labelstudio_users: Path | None = Field(
-        default=None, description="YAML/JSON mapping Label Studio user e-mail -> dermkg user"
+
+
+class StoreSettings(BaseSettings):
+    """Which graph store, and the Neo4j password kept out of store URLs."""
+
+    model_config = _config()
+
+    data_dir: Path = Field(default=Path("data"), description="the embedded store's folder (DERMKG_DATA_DIR)")
+    store: str | None = Field(
+        default=None,
+        description="store URL: sqlite:///path.db (default <data dir>/dermkg.db) or neo4j://user@host:7687",
     )
-
-    @field_validator("llm_api_key", "labelstudio_token")
-    @classmethod
-    def _no_placeholder(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
-        """A value copied from .env.example is refused here, not sent to a server."""
-        from dermkg.placeholders import refuse_placeholder
-
-        if value is not None:
-            refuse_placeholder(f"DERMKG_{str(info.field_name).upper()}", value.get_secret_value())
-        return value
+    neo4j_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DERMKG_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
+        description="password of neo4j:// store URLs without one (docker compose's NEO4J_PASSWORD)",
+    )
 
     @property
     def store_url(self) -> str:
         return self.store or f"sqlite:///{(self.data_dir / 'dermkg.db').as_posix()}"
 
 
+class LLMSettings(BaseSettings):
+    """The OpenAI-compatible endpoint of the LLM extractor and comparator (``DERMKG_LLM_*``)."""
+
+    model_config = _config("DERMKG_LLM_")
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DERMKG_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    concurrency: int = Field(default=4, ge=1)
+    max_retries: int = Field(default=3, ge=0)
+
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _no_placeholder("DERMKG_LLM_API_KEY", value)
+
+
+class StudioSettings(BaseSettings):
+    """Users and review rules of the Streamlit studio."""
+
+    model_config = _config()
+
+    users_file: Path | None = Field(default=None, description="YAML of users with bcrypt hashes and roles")
+    consensus_k: int = Field(default=1, ge=1, description="independent reviews before a decision is final")
+    admin_password: SecretStr | None = Field(
+        default=None, description="password of the first admin user (else one is generated and printed once)"
+    )
+
+
+class LabelStudioSettings(BaseSettings):
+    """The Label Studio server the studio syncs with (``DERMKG_LABELSTUDIO_*``)."""
+
+    model_config = _config("DERMKG_LABELSTUDIO_")
+
+    url: str = "http://127.0.0.1:8080"
+    token: SecretStr | None = None
+    users: Path | None = Field(
+        default=None, description="YAML/JSON mapping Label Studio user e-mail -> dermkg user"
+    )
+    venv: Path | None = Field(default=None, description="Label Studio's own virtualenv (tests, dev)")
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _no_placeholder("DERMKG_LABELSTUDIO_TOKEN", value)
+
+
+class LogSettings(BaseSettings):
+    """Logging of every ``dermkg`` command (``--verbose`` wins)."""
+
+    model_config = _config()
+
+    log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING or ERROR (DERMKG_LOG_LEVEL)")
+
+
+class Settings(BaseSettings):
+    """Every concern in one flat object, under the historic attribute names.
+
+    Kept for callers not yet moved to the per-concern classes (the studio); new code reads the one
+    concern it needs (``store_settings()``, ``llm_settings()``, …).
+    """
+
+    model_config = _config()
+
+    data_dir: Path = Path("data")
+    store: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DERMKG_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_concurrency: int = 4
+    llm_max_retries: int = 3
+    users_file: Path | None = None
+    consensus_k: int = Field(default=1, ge=1)
+    labelstudio_url: str = "http://127.0.0.1:8080"
+    labelstudio_token: SecretStr | None = None
+    labelstudio_users: Path | None = None
+    max_image_pixels: int = Field(default=50_000_000, ge=1)
+    max_json_depth: int = Field(default=100, ge=1)
+
+    @field_validator("llm_api_key")
+    @classmethod
+    def _llm_api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _no_placeholder("DERMKG_LLM_API_KEY", value)
+
+    @field_validator("labelstudio_token")
+    @classmethod
+    def _labelstudio_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _no_placeholder("DERMKG_LABELSTUDIO_TOKEN", value)
+
+    @property
+    def store_url(self) -> str:
+        return StoreSettings(data_dir=self.data_dir, store=self.store).store_url
+
+
+@lru_cache(maxsize=1)
+def path_settings() -> PathSettings:
+    return PathSettings()
+
+
+@lru_cache(maxsize=1)
+def limit_settings() -> LimitSettings:
+    return LimitSettings()
+
+
+@lru_cache(maxsize=1)
+def store_settings() -> StoreSettings:
+    return StoreSettings()
+
+
+@lru_cache(maxsize=1)
+def llm_settings() -> LLMSettings:
+    return LLMSettings()
+
+
+@lru_cache(maxsize=1)
+def studio_settings() -> StudioSettings:
+    return StudioSettings()
+
+
+@lru_cache(maxsize=1)
+def labelstudio_settings() -> LabelStudioSettings:
+    return LabelStudioSettings()
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def clear_cache() -> None:
+    """Forget cached settings (tests, and a CLI option that changes the environment)."""
+    for get in (
+        path_settings,
+        limit_settings,
+        store_settings,
+        llm_settings,
+        studio_settings,
+        labelstudio_settings,
+        get_settings,
+    ):
+        get.cache_clear()

@@ -81,40 +81,35 @@ def ingest(
 
     Example: dermkg ingest books/*.pdf --json
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from tqdm import tqdm
 
-    from dermkg.settings import get_settings
+    from dermkg.settings import path_settings
     from ingest.pipeline import IngestPipeline
 
     chosen = _extractor(extractor)
+    quiet = as_json and not console.is_terminal
     with (
         store_from(store, create=not dry_run) as graph,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=as_json,
-            disable=as_json and not console.is_terminal,
-        ) as progress,
+        tqdm(total=len(pdfs), desc="documents", unit="pdf", disable=quiet, leave=not as_json) as docs,
+        tqdm(total=None, desc="pages", unit="page", disable=quiet, leave=not as_json) as pages,
     ):
-        docs = progress.add_task("documents", total=len(pdfs))
-        pages = progress.add_task("pages", total=None)
 
         def on_document(path: Path, n: int) -> None:
-            progress.update(pages, description=f"pages of {path.name}", total=n, completed=0)
+            pages.reset(total=n)
+            pages.set_description(f"pages of {path.name}")
 
         def on_page(done: int, total: int) -> None:
-            progress.update(pages, completed=done, total=total)
+            pages.total, pages.n = total, done
+            pages.refresh()
             if done == total:
-                progress.advance(docs)
+                docs.update(1)
 
         pipeline = IngestPipeline(
-            graph, data_dir=get_settings().data_dir, extractor=chosen, dry_run=dry_run, user=user
+            graph, data_dir=path_settings().data_dir, extractor=chosen, dry_run=dry_run, user=user
         )
         summary = pipeline.run(pdfs, on_document=on_document, on_page=on_page)
-        progress.update(docs, completed=len(pdfs))  # files that failed to open never reach on_page
+        docs.n = len(pdfs)  # files that failed to open never reach on_page
+        docs.refresh()
     result = {**summary.model_dump(mode="json"), "totals": summary.totals(), "errors": summary.errors}
     emit(result, as_json, lambda _: _human(summary))
     if summary.errors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ingest.ddx_names import _names
 from ingest.ddx_rules import _pairs
-from ingest.layout import is_clinical_label, label_word
+from ingest.labels import is_clinical_label, label_word
 from ingest.types import Line, RelationCandidate, TableGrid
 
 

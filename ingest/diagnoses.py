@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.layout import is_clinical_label
+from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, glosses, is_synonym_gloss, make_evidence, split_names
 from ingest.text_units import units
 from ingest.types import DiagnosisCandidate, RelationCandidate, Section

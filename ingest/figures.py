@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel
 
-from ingest.layout import is_clinical_label
+from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 
 _FIGURE = re.compile(r"^(fig(ure)?|plate|photo)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from ingest.labels import is_clinical_label, label_word
 from ingest.pdf_loader import read_images, read_lines
 from ingest.types import Line, PageLayout, TableGrid
 
@@ -21,65 +22,6 @@ MARGIN = 0.085  # share of the page height at top and bottom where running text 
 _DIGITS = re.compile(r"\d+")
 _PREFIX = re.compile(r"^(.{4,80}?)\s+[–—:|-]\s+")
 _PAGE_NO = re.compile(r"^(page\s+)?[\divxlcIVXLC]{1,6}(\s*(/|of)\s*\d+)?$", re.IGNORECASE)
-# Words of the row / column labels of comparison tables and of a condition's sub-headings.
-_LABEL_WORDS = frozenset(
-    [
-        "history",
-        "presentation",
-        "features",
-        "sites",
-        "site",
-        "distribution",
-        "lesion",
-        "lesions",
-        "morphology",
-        "examination",
-        "signs",
-        "symptoms",
-        "investigations",
-        "investigation",
-        "management",
-        "treatment",
-        "therapy",
-        "diagnosis",
-        "differential",
-        "causes",
-        "aetiology",
-        "etiology",
-        "pathogenesis",
-        "pathology",
-        "histology",
-        "histopathology",
-        "epidemiology",
-        "prognosis",
-        "complications",
-        "course",
-        "description",
-        "definition",
-        "onset",
-        "types",
-        "subtypes",
-        "variants",
-        "varieties",
-        "forms",
-        "classification",
-    ]
-)
-
-
-def label_word(text: str) -> str | None:
-    """The clinical attribute a label names: 'Possible investigations' -> 'investigations'."""
-    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
-    return next((w for w in reversed(words) if w in _LABEL_WORDS), None)
-
-
-def is_clinical_label(text: str) -> bool:
-    """'Presentation', 'Possible investigations', 'Clinical features:' -> True;
-    'A changing pigmented lesion' (a presentation) -> False."""
-    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
-    if not 0 < len(words) <= 4 or words[0] in {"a", "an", "the"}:
-        return False
-    return words[0] in _LABEL_WORDS or words[-1] in _LABEL_WORDS
 
 
 class RunningText(BaseModel):

@@ -9,6 +9,7 @@ invent evidence. Malformed answers are counted and skipped, never fatal. Calls g
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +31,8 @@ from ingest.types import (
 )
 from kg.models import Agent
 
+log = logging.getLogger(__name__)
+
 VERSION = "1"
 SYSTEM_PROMPT = (
     "You extract dermatology knowledge from textbook text. Answer with one JSON object only, no prose:\n"
@@ -42,6 +45,7 @@ SYSTEM_PROMPT = (
     "rationales: sentences describing how a condition looks or presents.\n"
     "Every quote must be copied verbatim from the text. Use names exactly as written in the text."
 )
+
 USER_TEMPLATE = "Section path: {path}\n\nText:\n{text}"
 PROMPT_HASH = prompt_hash(SYSTEM_PROMPT, USER_TEMPLATE)
 
@@ -180,11 +184,13 @@ class LlmExtractor:
         for (_, text, lines), answer in zip(requests, answers, strict=True):
             if isinstance(answer, Exception):
                 self.malformed += 1
+                log.warning("section skipped, the LLM call failed: %s", answer)
                 continue
             try:
                 parsed = parse_structured(answer, LlmAnswer)
-            except LLMOutputError:
+            except LLMOutputError as exc:
                 self.malformed += 1
+                log.warning("section skipped, malformed LLM answer: %s", exc)
                 continue
             found = ground_answer(parsed, text, lines, chunk.source_sha256)
             chunk.diagnoses.extend(found.diagnoses)

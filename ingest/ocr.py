@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from typing import Any
 from dermkg.errors import InputError
 from ingest.pdf_loader import read_lines
 from ingest.types import Line
+
+log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20
 
@@ -30,8 +33,10 @@ def needs_ocr(page: Any, lines: list[Line]) -> bool:
 @lru_cache(maxsize=1)
 def tessdata_dir() -> str | None:
     """Where Tesseract's language files are (TESSDATA_PREFIX wins), or None when it is not installed."""
-    if os.environ.get("TESSDATA_PREFIX"):
-        return os.environ["TESSDATA_PREFIX"]
+    from dermkg.settings import path_settings
+
+    if path_settings().tessdata_prefix:
+        return str(path_settings().tessdata_prefix)
     exe = shutil.which("tesseract")
     if exe is None:
         return None
@@ -53,6 +58,7 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int = 200) -> list[Line]
             "page has no text layer and Tesseract is not installed (apt install tesseract-ocr)",
             location=f"page {page.number + 1}",
         )
+    log.info("page %d has no text layer: OCR with Tesseract (%s, %d dpi)", page.number + 1, language, dpi)
     textpage = page.get_textpage_ocr(language=language, dpi=dpi, full=True, tessdata=tessdata)
     return read_lines(page, textpage=textpage)
 

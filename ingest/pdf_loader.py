@@ -8,14 +8,18 @@ imported inside functions so that ``dermkg --help`` stays fast.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from dermkg.errors import InputError
 from dermkg.inputs import require_file
+from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 from kg.ids import sha256_file
+
+log = logging.getLogger(__name__)
 
 MAX_PAGE_SIDE_PT = 14_400.0  # the PDF specification's largest page (200 inches)
 MAX_PAGES = 20_000
@@ -124,8 +128,6 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
 def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split a run-in head ("**Clinical features.** The eruption ...") off the text it opens, so it
     reads as a side head; a line without one comes back whole as ``([], spans)``."""
-    from ingest.layout import is_clinical_label
-
     styled = [
         i for i, s in enumerate(spans) if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC)
     ]
@@ -200,6 +202,7 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
         try:
             raw = doc.xref_stream_raw(item[0]) if item[0] else None
         except RuntimeError:  # a damaged image object: PyMuPDF's own way reports or skips it
+            log.info("page %d: a damaged image object; PyMuPDF's image list is used", page.number + 1)
             return None
         if raw is not None:
             by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +33,8 @@ from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_b
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
 from kg.names import NamePolicyError, clean_name
 from kg.store.base import GraphStore
+
+log = logging.getLogger(__name__)
 
 PageProgress = Callable[[int, int], None]
 FLUSH_PAGES = 50
@@ -229,11 +232,13 @@ class _DocumentWriter:
         """The photo as a case of ``did`` (or, for a proposing caption, of the name it reads)."""
         if not fig.diagnosis:
             self.summary.images_skipped += 1
+            log.debug("page %s: photo skipped, its caption names no diagnosis", fig.evidence.page)
             return None
         if did is None and not fig.mention:
             did = self.resolve(fig.diagnosis, fig.evidence)
         if did is None:
             self.summary.images_skipped += 1  # a photo no diagnosis can label
+            log.debug("page %s: photo skipped, %r resolves to no diagnosis", fig.evidence.page, fig.diagnosis)
             return None
         try:
             data, ext = image_bytes(self.doc, fig.image)

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,7 +28,8 @@ from ingest.diagnoses import (
     subtypes,
 )
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
-from ingest.layout import RunningText, is_clinical_label, layout_page, learn_running_text, reading_order
+from ingest.labels import is_clinical_label
+from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
@@ -42,6 +44,8 @@ from ingest.types import (
     RelationCandidate,
     Section,
 )
+
+log = logging.getLogger(__name__)
 
 VERSION = "1"
 PageHook = Callable[[int, int], None]
@@ -122,6 +126,7 @@ class RulesExtractor:
             reason = skip_reason(image, layout.width, layout.height)
             if reason:
                 chunk.images_skipped += 1
+                log.debug("page %d: image skipped (%s)", layout.number, reason)
                 if reason == "oversized":
                     chunk.warnings.append(
                         f"page {image.page}: image {image.width}x{image.height} "
@@ -136,6 +141,7 @@ class RulesExtractor:
             caption = match.caption
             if not caption:
                 chunk.images_skipped += 1  # a photo without a caption cannot be labelled
+                log.debug("page %d: photo skipped, no caption", layout.number)
                 continue
             lines = match.caption_lines + match.credit_lines
             used.update(id(ln) for ln in lines)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ingest.layout import is_clinical_label
+from ingest.labels import is_clinical_label
 from ingest.types import Line, PageLayout, Section, TableGrid
 
 _BULLET = re.compile(r"^\s*([●•▪◦‣∙·\-–—*]|\(?[a-z0-9]{1,3}[.)])\s")

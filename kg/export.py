@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from dermkg.errors import InputError
 from dermkg.files import atomic_file, atomic_files, atomic_write_text
 from kg.models import GraphExport
-from kg.store.base import GraphStore
+
+if TYPE_CHECKING:  # the store imports this module; at run time a store is passed in
+    from kg.store.base import GraphStore
+
+log = logging.getLogger(__name__)
 
 ExportFormat = Literal["json", "graphml", "csv"]
 
@@ -85,6 +90,13 @@ def write_export(
 ) -> list[Path]:
     """Write ``export`` as ``fmt``; returns the files written (CSV writes one file per table)."""
     out = Path(out)
+    log.info(
+        "exporting %d diagnoses, %d assertions as %s to %s",
+        len(export.diagnoses),
+        len(export.assertions),
+        fmt,
+        out,
+    )
     if fmt == "json":
         text = json.dumps(export_json(export, names=names), ensure_ascii=False, indent=1, sort_keys=True)
         return [atomic_write_text(out, text + "\n")]
@@ -223,6 +235,7 @@ class RestoreReport(BaseModel):
 def restore_graph_json(store: GraphStore, path: Path) -> RestoreReport:
     """Restore a canonical export into an empty ``store`` (one transaction; InputError if not empty)."""
     export = read_graph_json(path)
+    log.info("restoring %s: %d diagnoses, %d assertions", path, len(export.diagnoses), len(export.assertions))
     store.restore(export)
     return RestoreReport(
         path=str(path),

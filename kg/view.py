@@ -11,13 +11,15 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from dermkg.errors import NotFoundError
 from kg.models import Malignancy
-from kg.store.base import GraphStore
+
+if TYPE_CHECKING:  # the store imports this module; at run time a store is passed in
+    from kg.store.base import GraphStore
 
 __all__ = ["GraphView", "NodeInfo"]
 

@@ -8,6 +8,7 @@ previous export intact (and never a half-written one).
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -22,6 +23,8 @@ from synth.types import TrajectoryRow
 HF_DIR = "hf"
 IMAGES_DIR = "images"
 SPLITS = ("train", "validation", "test")
+
+log = logging.getLogger(__name__)
 
 
 _OFFICIAL = {"train": "train", "valid": "validation", "validation": "validation", "test": "test"}
@@ -74,9 +77,11 @@ def copy_images(
             src = resolve_image(row.image_path, roots)
             if src is not None and sha256_file(str(src)) != sha:
                 warnings.append(f"image {src} does not match its recorded sha256 {sha[:12]}; rows skipped")
+                log.warning(warnings[-1])
                 continue
         if src is None:
             warnings.append(f"image {sha[:12]} not found at {row.image_path!r}; rows skipped")
+            log.warning(warnings[-1])
             continue
         try:  # never copy a non-image (a case recorded before images were checked, a swapped file)
             verify_image(src)

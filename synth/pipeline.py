@@ -6,6 +6,7 @@ snapshot -> plan (Algorithms 1-3) -> reuse unchanged rows -> ρ (comparator) -> 
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ from synth.types import (
 from synth.validation_io import knowledge_manifest, validation_context
 from synth.validator import validate_rows
 
+log = logging.getLogger(__name__)
+
 FORMAT = "dermkg-trajectories"
 
 
@@ -41,6 +44,7 @@ def _missing(graph: SynthGraph, options: SynthOptions, report: SynthReport) -> N
             "no accepted cases with a rationale (bring some in: dermkg kg import-cases --format derm7pt PATH)"
         )
     if graph.skipped_cases:
+        log.info("cases skipped (no rationale): %s", ", ".join(graph.skipped_cases))
         report.warnings.append(
             f"{len(graph.skipped_cases)} accepted cases have no rationale and were skipped (a figure "
             "caption that only names its diagnosis counts as none when the book does not describe it)"
@@ -267,6 +271,6 @@ def _count(report: SynthReport, rows: list[TrajectoryRow], splits: dict[str, str
 
 
 def _data_dir() -> Path:
-    from dermkg.settings import get_settings
+    from dermkg.settings import path_settings
 
-    return get_settings().data_dir
+    return path_settings().data_dir

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,3 +59,28 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphS
         yield store
     finally:
         store.close()
+
+
+# -- markers that say what a test needs -------------------------------------------------------------
+LLM_FIXTURES = {"openai_server", "tiny_chat_model"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Needs that follow from fixtures and other markers, so no test can forget them."""
+    for item in items:
+        if LLM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.llm)
+            item.add_marker(pytest.mark.torch)  # the served checkpoint is built with torch
+        if item.get_closest_marker("train"):
+            item.add_marker(pytest.mark.torch)
+
+
+@pytest.fixture(autouse=True)
+def _torch_only_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the `torch` marker honest: a test (or its fixtures) that first loads torch must carry it,
+    so `-m "not torch"` really stays light. Complete in such a run; best effort in a full one."""
+    before = "torch" in sys.modules
+    yield
+    if not before and "torch" in sys.modules and request.node.get_closest_marker("torch") is None:
+        pytest.fail(f"{request.node.nodeid} imports torch but is not marked `torch`", pytrace=False)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from train.config import LoraSettings
+from train.config import LaunchEnv, LoraSettings
 from train.errors import TrainError
 from train.schemas import McqRow, SftRow, as_image_cell
+
+log = logging.getLogger(__name__)
 
 
 def check_model_ref(model: str) -> None:
@@ -75,6 +78,7 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
     from transformers import AutoModelForImageTextToText
 
     check_model_ref(model)
+    log.info("loading %s%s (bf16=%s)", model, f" with adapter {adapter}" if adapter else "", bf16)
     device_map = "auto" if torch.cuda.is_available() and not _distributed() else None
     try:
         base = AutoModelForImageTextToText.from_pretrained(
@@ -96,9 +100,7 @@ def load_model(model: str, bf16: bool, adapter: str | None = None, merge: bool =
 
 
 def _distributed() -> bool:
-    import os
-
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    return LaunchEnv().world_size > 1
 
 
 def lora_config(settings: LoraSettings):  # -> peft.LoraConfig
@@ -162,6 +164,9 @@ def mcq_dataset(rows: list[McqRow]):  # -> datasets.Dataset
 
 def merge_adapter(model: str, adapter: str, out: str | Path) -> Path:
     """Merge ``adapter`` into ``model`` and save the full checkpoint with its processor to ``out``."""
+    check_model_ref(model)  # bad input fails before torch and transformers load (seconds)
+    if adapter.startswith(("/", ".", "~")) and not Path(adapter).expanduser().exists():
+        raise TrainError(f"{adapter}: no such adapter folder")
     from transformers import AutoProcessor
 
     merged = load_model(model, bf16=False, adapter=adapter, merge=True)

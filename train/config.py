@@ -11,12 +11,12 @@ Example:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from train.errors import TrainConfigError
 
@@ -24,6 +24,14 @@ from train.errors import TrainConfigError
 # projections, so the pattern is anchored on "language_model" (DESIGN.md: known pitfalls).
 LM_PROJECTIONS_REGEX = r".*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)$"
 PAPER_MAX_PIXELS = 448 * 448
+
+
+class LaunchEnv(BaseSettings):
+    """What ``accelerate launch`` / ``torchrun`` tell each process through the environment."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    world_size: int = Field(default=1, ge=1, validation_alias="WORLD_SIZE")
 
 
 class LoraSettings(BaseModel):
@@ -86,7 +94,7 @@ class StageConfig(BaseModel):
 
     def gradient_accumulation_steps(self, world_size: int | None = None) -> int:
         """Accumulation that keeps the effective batch constant however many GPUs ``accelerate`` gives."""
-        world = world_size or int(os.environ.get("WORLD_SIZE", "1"))
+        world = world_size or LaunchEnv().world_size
         per_step = self.per_device_batch_size * world
         if self.effective_batch_size % per_step:
             raise TrainConfigError(

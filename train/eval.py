@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -22,9 +23,11 @@ from pydantic import BaseModel
 
 from train.answers import LESION_CONDITIONS, condition_of_text, parse_choice, parse_condition
 from train.eval_config import EvalConfig
-from train.metrics import accuracy, macro_f1
+from train.metrics import accuracy, is_lesion_task, macro_f1
 from train.rewards import format_reward, granularity_reward, malignancy_reward
 from train.schemas import McqRow, load_all, open_image
+
+log = logging.getLogger(__name__)
 
 
 class Prediction(BaseModel):
@@ -72,10 +75,6 @@ class EvalResult(BaseModel):
     plots: list[str]
     seconds: float
     protocol: dict[str, str] = {}  # task -> how its rows were built (prompt, exclusions), from report.json
-
-
-def is_lesion_task(task: str) -> bool:
-    return bool(re.search(r"lesion|condition|malignan", task, re.I))
 
 
 def read_protocol(evalset: str | Path) -> dict[str, str]:
@@ -196,6 +195,7 @@ class Evaluator:
         start = time.monotonic()
         cfg = self.config
         rows = load_eval_rows(cfg)  # bad rows fail here, before the model loads
+        log.info("evaluating %s on %d rows of %s", cfg.model, len(rows), cfg.evalset)
         bf16 = cfg.bf16 if cfg.bf16 is not None else _bf16_available()
         processor = load_processor(cfg.model, cfg.max_pixels, padding_side="left")
         model = load_model(cfg.model, bf16=bf16, adapter=cfg.adapter)
@@ -210,11 +210,12 @@ class Evaluator:
             for p in predictions:
                 fh.write(p.model_dump_json() + "\n")
         plots = plot_confusions(predictions, run_dir)
+        log.info("predictions and plots written to %s", run_dir)
         if cfg.adapter:
             from train.logs import LOG_FILE, plot_reward_curves
 
-            log = Path(cfg.adapter).parent / LOG_FILE
-            png = plot_reward_curves(log, run_dir / "reward_curves.png") if log.is_file() else None
+            curves = Path(cfg.adapter).parent / LOG_FILE
+            png = plot_reward_curves(curves, run_dir / "reward_curves.png") if curves.is_file() else None
             plots += [str(png)] if png else []
         result = EvalResult(
             name=name,

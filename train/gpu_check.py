@@ -11,20 +11,27 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+from pydantic_settings import BaseSettings, CliApp, SettingsConfigDict
 
 
-class GpuCheckArgs(BaseModel):
-    """Arguments of the check (also its argparse options)."""
+class GpuCheckArgs(BaseSettings):
+    """Arguments of the check: command-line options (``--hidden-size``) or ``DERMKG_GPU_CHECK_*``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="DERMKG_GPU_CHECK_",
+        extra="forbid",
+        cli_prog_name="python -m train.gpu_check",
+        cli_kebab_case=True,
+        cli_implicit_flags=True,
+        cli_exit_on_error=False,
+    )
 
     work: Path = Field(Path("gpu-check"), description="Scratch folder for the model, data and runs.")
     hidden_size: int = Field(1024, description="Language-model width of the built model.")
@@ -41,15 +48,8 @@ class GpuCheckArgs(BaseModel):
 
 
 def parse_args(argv: list[str] | None = None) -> GpuCheckArgs:
-    parser = argparse.ArgumentParser(prog="python -m train.gpu_check", description=__doc__.splitlines()[0])
-    for name, field in GpuCheckArgs.model_fields.items():
-        flag = "--" + name.replace("_", "-")
-        if field.annotation is bool:
-            parser.add_argument(flag, action="store_true", help=field.description)
-        else:
-            parser.add_argument(flag, default=None, help=f"{field.description} (default: {field.default})")
-    given = {k: v for k, v in vars(parser.parse_args(argv)).items() if v not in (None, False)}
-    return GpuCheckArgs.model_validate(given)
+    """Options from ``argv`` (default: ``sys.argv``), then the environment, then the defaults."""
+    return CliApp.run(GpuCheckArgs, cli_args=sys.argv[1:] if argv is None else argv)
 
 
 def _images(args: GpuCheckArgs, n: int) -> list[Path]:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 INVALID = "(invalid)"
+
+
+def is_lesion_task(task: str) -> bool:
+    """A lesion-condition (benign / malignant) question, scored per condition rather than per diagnosis."""
+    return bool(re.search(r"lesion|condition|malignan", task, re.I))
 
 
 def accuracy(correct: Sequence[bool]) -> float:

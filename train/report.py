@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from train.metrics import confusion
+from train.metrics import confusion, is_lesion_task
 
 # Evaluation tasks of the datasets issue, in the paper's table order; unknown tasks follow, titled by name.
 _TABLES = [
@@ -112,8 +112,6 @@ def plot_confusions(predictions: list[Any], run_dir: Path) -> list[str]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from train.eval import is_lesion_task
 
     paths: list[str] = []
     for task in sorted({p.task for p in predictions}):

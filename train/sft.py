@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from train.sft_config import SftConfig
+
+log = logging.getLogger(__name__)
 
 
 class SftResult(BaseModel):
@@ -78,10 +81,12 @@ class SftJob:
         cfg = self.config
         trainer = self.trainer or self.build_trainer()
         resume = cfg.resume_path()
+        log.info("SFT on %d rows%s", self._train_rows, f", resuming from {resume}" if resume else "")
         output = trainer.train(resume_from_checkpoint=resume)
         out = Path(cfg.output_dir)
         adapter_dir = out / "adapter"
         trainer.save_model(str(adapter_dir))
+        log.info("SFT adapter saved to %s", adapter_dir)
         trainer.processing_class.save_pretrained(str(adapter_dir))
         merged_dir = None
         if cfg.merge_adapter:

@@ -6,6 +6,7 @@ deterministic ids and the store's evidence merge make a re-import a no-op.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from dermkg.errors import InputError
@@ -15,6 +16,8 @@ from kg.models import Agent, Assertion, AssertionQuery, Diagnosis, Evidence, Sou
 from kg.names import NamePolicyError, check_id, clean_name, normalize
 from kg.store._semantics import find_cycle
 from kg.store.base import GraphStore
+
+log = logging.getLogger(__name__)
 
 IMPORTER_VERSION = "1"
 
@@ -188,6 +191,7 @@ def apply_vocabulary(
                 f"{path.name}:{edge.line}: {edge.child!r} is_a {edge.parent!r} names one "
                 "diagnosis twice after synonym resolution; skipped"
             )
+            log.info("%s: skipped %s", path.name, report.warnings[-1])
             continue
         evidence = Evidence(source_sha256=source.sha256, page=None, quote=edge.quote, kind="taxonomy")
         if (child, parent) in edges:

@@ -8,6 +8,7 @@ through the dataset's label map in the graph first, then by name.
 from __future__ import annotations
 
 import csv
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,8 @@ CHECKLIST = (
     "blue_whitish_veil",
     "vascular_structures",
 )
+
+log = logging.getLogger(__name__)
 _MAX_LISTED = 50
 
 
@@ -185,12 +188,14 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
             shown = label if len(label) <= 80 else label[:80] + "..."  # a 10 MB label is not repeated
             reasons[f"{why} {shown!r}"] += 1
             report.skipped.append(SkippedItem(location=loc, reason=f"{why} {shown!r}"))
+            log.info("%s: skipped, %s %r", loc, why, shown)
             continue
         try:  # inside the dataset folder (symlinks resolved), a real image within the pixel limit
             image = check_dataset_image(root, image)
         except ImageRejectedError as exc:
             why = "image missing" if "image not found" in str(exc) else "image rejected"
             reasons[why] += 1
+            log.info("%s: skipped, %s", loc, exc)
             if reasons[why] <= _MAX_LISTED:
                 report.skipped.append(SkippedItem(location=loc, reason=str(exc)))
             continue
@@ -208,6 +213,7 @@ def import_cases(store: GraphStore, fmt: str, path: str | Path, *, user: str = "
         case.id = case_id(case.image_sha256, diagnosis)
         cases.setdefault(case.id, case)
     report.cases = len(cases)
+    log.info("%s: %d cases read, %d rows skipped", meta, len(cases), sum(reasons.values()))
     report.skipped_counts = dict(sorted(reasons.items()))
     if not cases and any(r.startswith("unknown label") for r in reasons):
         raise InputError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import networkx as nx
 from pydantic import BaseModel, Field
 
 from dermkg.errors import InputError
@@ -112,18 +113,12 @@ def subtree(terms: dict[str, OboTerm], root: str) -> set[str]:
     """``root`` and every non-obsolete term below it through is_a."""
     if root not in terms or terms[root].obsolete:
         raise InputError(f"root {root} is not a (non-obsolete) term of the ontology")
-    children: dict[str, list[str]] = {}
-    for term in terms.values():
-        if not term.obsolete:
-            for parent, _ in term.parents:
-                children.setdefault(parent, []).append(term.id)
-    keep, stack = {root}, [root]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in keep:
-                keep.add(child)
-                stack.append(child)
-    return keep
+    graph = nx.DiGraph()  # parent -> child, non-obsolete terms only
+    graph.add_node(root)
+    graph.add_edges_from(
+        (parent, term.id) for term in terms.values() if not term.obsolete for parent, _ in term.parents
+    )
+    return {root} | nx.descendants(graph, root)
 
 
 def _codes(term: OboTerm) -> dict[str, str]:

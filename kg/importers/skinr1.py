@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dermkg.errors import InputError
@@ -135,20 +136,15 @@ def find_defects(
 ) -> list[str]:
     """The known defect classes of the file, stated per instance (reported, never adopted)."""
     notes: list[str] = []
-    parents: dict[str, list[str]] = defaultdict(list)
-    for parent, children in subtype_map.items():
-        for child in children:
-            parents[child].append(parent)
+    tree = nx.DiGraph((parent, child) for parent, children in subtype_map.items() for child in children)
     canonical_of = {normalize(v): c for v, c in synonym_map.items()}
 
     def ancestors(name: str) -> list[str]:
-        out, stack = [], list(parents.get(name, ()))
-        while stack:
-            node = stack.pop()
-            if node not in out:
-                out.append(node)
-                stack.extend(parents.get(node, ()))
-        return out
+        """Nearest first, so the last one is the coarsest (the bucket Skin-R1 files it under)."""
+        if name not in tree:
+            return []
+        depth = nx.single_source_shortest_path_length(tree.reverse(copy=False), name)
+        return sorted((a for a in depth if a != name), key=lambda a: (depth[a], a))
 
     nodes = set(subtype_map) | {c for cs in subtype_map.values() for c in cs}
     for name in sorted(nodes | set(synonym_map.values())):
@@ -171,7 +167,7 @@ def find_defects(
         canonical = canonical_of.get(normalize(name))
         if canonical and canonical != name:
             notes.append(f"bucket spelling: {name!r} is a synonym of canonical {canonical!r}")
-    for child, ps in sorted(parents.items()):
-        if len(ps) > 1:
-            notes.append(f"several parents: {child!r} is a subtype of {sorted(ps)}")
+    for child in sorted(tree):
+        if tree.in_degree(child) > 1:
+            notes.append(f"several parents: {child!r} is a subtype of {sorted(tree.predecessors(child))}")
     return notes

@@ -80,16 +80,16 @@ def test_map_runs_requests_concurrently_and_keeps_order(openai_server) -> None:
     assert client.usage.calls == 6
 
 
-def test_unreachable_endpoint_is_retried_then_fails_clearly() -> None:
+def test_unreachable_endpoint_is_retried_then_fails_clearly(caplog: pytest.LogCaptureFixture) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens here once the socket closes
-    client = LLMClient(
-        LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=2, backoff_s=0.01)
-    )
+    client = LLMClient(LLMConfig(base_url=f"http://127.0.0.1:{port}/v1", model="m", max_retries=2))
     with pytest.raises(LLMUnavailableError, match=f"127.0.0.1:{port}.*3 attempts"):
         client.complete([{"role": "user", "content": "hi"}])
     assert client.usage.retries == 2 and client.usage.failures == 1
+    retries = [r.getMessage() for r in caplog.records if r.name == "dermkg.llm" and "retry" in r.getMessage()]
+    assert len(retries) == 2 and "retry 2/2" in retries[-1]  # the openai client's retries, each logged
 
 
 def test_api_key_never_reaches_the_cache(openai_server, tmp_path: Path) -> None:

@@ -193,18 +193,18 @@ def test_check_dataset_image_refuses(tmp_path: Path, name: str) -> None:
 def test_pillow_limit_matches_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import Image
 
-    from dermkg.settings import get_settings
+    from dermkg.settings import clear_cache
 
     image = write_image(tmp_path / "big.png", size=(100, 100))
     monkeypatch.setenv("DERMKG_MAX_IMAGE_PIXELS", "5000")
-    get_settings.cache_clear()
+    clear_cache()
     try:
         with pytest.raises(ImageRejectedError, match="megapixels"):
             verify_image(image)
         assert Image.MAX_IMAGE_PIXELS == 5000
     finally:
         monkeypatch.delenv("DERMKG_MAX_IMAGE_PIXELS")
-        get_settings.cache_clear()
+        clear_cache()
     assert verify_image(image) == ("PNG", 100, 100)
 
 

@@ -12,9 +12,9 @@ from tests.ingest import bad_files
 
 def test_ingest_json_summary_and_exit_code(synthetic_pdf, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
-    from dermkg.settings import get_settings
+    from dermkg.settings import clear_cache
 
-    get_settings.cache_clear()
+    clear_cache()
     store = f"sqlite:///{tmp_path / 'kg.db'}"
     bad = bad_files.not_a_pdf(tmp_path / "bad.pdf")
     result = CliRunner().invoke(app, ["ingest", str(synthetic_pdf), str(bad), "--store", store, "--json"])
@@ -27,7 +27,7 @@ def test_ingest_json_summary_and_exit_code(synthetic_pdf, tmp_path, monkeypatch)
     assert (tmp_path / "data" / "images").is_dir()
     again = CliRunner().invoke(app, ["ingest", str(synthetic_pdf), "--store", store, "--json", "--dry-run"])
     assert again.exit_code == 0 and json.loads(again.stdout)["documents"][0]["status"] == "dry-run"
-    get_settings.cache_clear()
+    clear_cache()
 
 
 def test_unknown_extractor_is_refused(synthetic_pdf, tmp_path) -> None:

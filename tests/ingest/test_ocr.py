@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.pdf_loader import open_pdf
 from ingest.rules_extractor import RulesExtractor
+
+pytestmark = pytest.mark.ocr  # runs the tesseract binary
 
 
 def _scanned_book(path: Path) -> Path:

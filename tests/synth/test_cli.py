@@ -101,14 +101,14 @@ def test_parse_types(value: str, types: list[str]) -> None:
 def test_llm_comparator_without_an_endpoint_says_what_to_set(
     curated_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dermkg.settings import get_settings
+    from dermkg.settings import clear_cache
 
     for var in ("DERMKG_LLM_BASE_URL", "DERMKG_LLM_MODEL"):
         monkeypatch.delenv(var, raising=False)
-    get_settings.cache_clear()
+    clear_cache()
     args = ["synth", "trajectories", "--store", f"sqlite:///{curated_db}", "--out", str(tmp_path / "sft")]
     result = runner.invoke(app, [*args, "--comparator", "llm", "--no-hf"])
-    get_settings.cache_clear()
+    clear_cache()
     assert result.exit_code == 2
     assert "DERMKG_LLM_BASE_URL" in result.output
     assert not (tmp_path / "sft").exists()

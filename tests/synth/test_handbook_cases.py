@@ -290,11 +290,11 @@ def test_handbook_through_the_cli(shared_data: Path, tmp_path: Path, monkeypatch
     from typer.testing import CliRunner
 
     from dermkg.cli import app
-    from dermkg.settings import get_settings
+    from dermkg.settings import clear_cache
 
     monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DERMKG_STORE", f"sqlite:///{tmp_path / 'kg.db'}")
-    get_settings.cache_clear()
+    clear_cache()
     runner = CliRunner()
 
     def call(*args: str) -> dict | list:
@@ -324,4 +324,4 @@ def test_handbook_through_the_cli(shared_data: Path, tmp_path: Path, monkeypatch
         ddx_rows = [r for r in rows if r.ddx_assertion_id]
         assert {r.ddx_assertion_id for r in ddx_rows} <= {i["id"] for i in items}
     finally:
-        get_settings.cache_clear()
+        clear_cache()

@@ -92,9 +92,7 @@ def test_unreachable_endpoint_is_retried_then_fails_clearly(
     synthesize(graph, out, SynthOptions(types=["type1"]), hf=False)
     before = (out / "trajectories.jsonl").read_bytes()
     url = f"http://127.0.0.1:{_closed_port()}/v1"
-    comparator = LlmComparator(
-        LLMConfig(base_url=url, model="m", max_retries=2, backoff_s=0.01, timeout_s=2, cache_dir=None)
-    )
+    comparator = LlmComparator(LLMConfig(base_url=url, model="m", max_retries=2, timeout_s=2, cache_dir=None))
     with pytest.raises(LLMUnavailableError, match=r"127\.0\.0\.1.*failed after 3 attempts"):
         synthesize(
             graph, out, SynthOptions(types=["type1", "type2"], comparator="llm"), comparator=comparator

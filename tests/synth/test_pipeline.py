@@ -81,6 +81,7 @@ def test_images_are_stored_by_content_hash(exported) -> None:
         assert f.stem == sha256_file(str(f))
 
 
+@pytest.mark.torch  # trl imports torch
 def test_hf_folder_is_trl_vision_language_sft(exported) -> None:
     import datasets
     from trl.data_utils import is_conversational

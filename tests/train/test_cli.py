@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from train.cli import app
@@ -49,6 +50,7 @@ def test_eval_on_a_missing_evalset_is_one_line(tmp_path: Path) -> None:
     assert "no such file or folder" in result.output
 
 
+@pytest.mark.torch  # builds the checkpoint with torch
 def test_tiny_model_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["tiny-model", str(tmp_path / "m"), "--hidden-size", "32", "--json"])
     assert result.exit_code == 0, result.output

@@ -98,6 +98,7 @@ def test_accumulation_keeps_the_effective_batch_over_gpus() -> None:
         cfg.gradient_accumulation_steps(world_size=3)
 
 
+@pytest.mark.torch
 def test_bf16_is_off_on_cpu_and_refused_when_forced() -> None:
     import torch
 
@@ -108,6 +109,7 @@ def test_bf16_is_off_on_cpu_and_refused_when_forced() -> None:
         SftConfig(model="m", data="d", output_dir="o", bf16=True).resolve_bf16()
 
 
+@pytest.mark.torch  # transformers.trainer_utils finds the last checkpoint
 def test_resume_last_without_checkpoint_starts_fresh(tmp_path: Path) -> None:
     cfg = SftConfig(model="m", data="d", output_dir=str(tmp_path), resume_from_checkpoint="last")
     assert cfg.resume_path() is None
@@ -122,6 +124,7 @@ def test_every_field_documents_itself() -> None:
         assert undocumented == []
 
 
+@pytest.mark.torch  # builds the TRL config
 def test_vllm_is_optional_and_refused_when_missing() -> None:
     import importlib.util
 
@@ -132,6 +135,7 @@ def test_vllm_is_optional_and_refused_when_missing() -> None:
         cfg.to_trl()
 
 
+@pytest.mark.torch  # builds the TRL config
 def test_grpo_maps_onto_trl_with_the_paper_values(tmp_path: Path) -> None:
     cfg = load_config(CONFIGS / "grpo.yaml", GrpoConfig, overrides=[f"output_dir={tmp_path}", "bf16=false"])
     trl_args = cfg.to_trl()

@@ -18,6 +18,12 @@ def test_arguments_parse_into_the_typed_model(tmp_path: Path) -> None:
         parse_args(["--hidden-size", "wide"])
 
 
+def test_options_come_from_the_environment_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERMKG_GPU_CHECK_LAYERS", "3")
+    assert (parse_args([]).layers, parse_args(["--layers", "5"]).layers) == (3, 5)
+
+
+@pytest.mark.torch
 def test_refuses_cpu_without_the_flag(tmp_path: Path) -> None:
     import torch
 
@@ -28,6 +34,7 @@ def test_refuses_cpu_without_the_flag(tmp_path: Path) -> None:
 
 
 @pytest.mark.train
+@pytest.mark.slow
 def test_cpu_dry_run_prints_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(
         [

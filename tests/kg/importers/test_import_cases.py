@@ -56,8 +56,9 @@ def test_without_label_maps_nothing_is_imported(sqlite_store: GraphStore, derm7p
 
 
 def test_csv_cases_with_a_missing_image_and_an_unknown_label(
-    sqlite_store: GraphStore, tmp_path: Path
+    sqlite_store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level("INFO", logger="kg.importers")
     init_store(sqlite_store)
     write_image(tmp_path / "a.jpg", "a")
     write_image(tmp_path / "b.jpg", "b")
@@ -73,5 +74,10 @@ def test_csv_cases_with_a_missing_image_and_an_unknown_label(
     assert report.cases_created == 2
     assert report.skipped_counts == {"image missing": 1, "unknown label 'unicorn rash'": 1}
     assert [s.location for s in report.skipped] == ["cases.csv:4", "cases.csv:5"]
+    skips = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert skips[:2] == [
+        f"cases.csv:4: skipped, image not found: {tmp_path / 'c.jpg'}",
+        "cases.csv:5: skipped, unknown label 'unicorn rash'",
+    ]
     [mel] = sqlite_store.list_cases(diagnosis="melanoma")
     assert mel.rationale == "Asymmetric lesion with blue-white veil." and mel.meta["site"] == "back"

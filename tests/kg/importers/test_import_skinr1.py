@@ -95,3 +95,15 @@ def test_lint_shows_the_defects_instead_of_hiding_them(
     conflicts = [i for i in lint_store(sqlite_store).issues if i.code == "malignancy_conflict"]
     mpnst = next(i for i in conflicts if "malignant-peripheral-nerve-sheath-tumor" in i.diagnoses)
     assert "neurofibroma" in mpnst.diagnoses  # malignant subtype under Skin-R1's benign neurofibroma
+
+
+def test_defects_name_the_coarsest_bucket_and_every_second_parent() -> None:
+    from kg.importers.skinr1 import find_defects
+
+    subtypes = {"benign": ["tumour"], "tumour": ["odd sarcoma"], "other": ["odd sarcoma"]}
+    notes = find_defects({}, subtypes, {"benign": "benign", "tumour": "benign", "odd sarcoma": "malignant"})
+    assert (
+        "coarse-first malignancy: 'odd sarcoma' is malignant but Skin-R1 files it benign (from 'benign')"
+        in notes
+    )
+    assert "several parents: 'odd sarcoma' is a subtype of ['other', 'tumour']" in notes

@@ -142,10 +142,14 @@ def open_page(page, name: str, heading: str | None = None) -> None:
 
 
 def wait_idle(page) -> None:
-    """Wait until the script run finished and every element has arrived (no loading skeletons)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
+    """Wait on conditions, not time: the script run finished, no element is stale (left from the run
+    before) or a loading skeleton, and every image has loaded."""
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=60_000
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app?.getAttribute("data-test-script-state") === "notRunning"
+                && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')
+                && [...document.images].every((img) => img.complete);
+        }""",
+        timeout=60_000,
     )
-    page.wait_for_timeout(500)  # images and charts paint after their elements arrive

@@ -108,7 +108,7 @@ def start_studio_default(env: dict[str, str], log: Path):
 def shot(page, artifacts_dir: Path, name: str) -> None:
     """Save to the test artifacts; with DERMKG_UPDATE_DOCS=1 also refresh the README screenshot."""
     page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => (document.querySelector('[data-testid=\"stMain\"]')?.scrollTop ?? 0) === 0")
     content = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
     size = page.viewport_size
     height = min(size["height"], int(content["y"] + content["height"]) + 24) if content else size["height"]

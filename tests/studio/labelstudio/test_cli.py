@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dermkg.cli import app
-from dermkg.settings import get_settings
+from dermkg.settings import clear_cache
 from kg.store import make_store
 from studio.labelstudio.client import LabelStudioClient
 from studio.labelstudio.configs import DDX_TITLE
@@ -29,9 +29,9 @@ def settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[py
     monkeypatch.chdir(tmp_path)
     for name in ("DERMKG_LABELSTUDIO_URL", "DERMKG_LABELSTUDIO_TOKEN", "DERMKG_LABELSTUDIO_USERS"):
         monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
+    clear_cache()
     yield monkeypatch
-    get_settings.cache_clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+"""The words of a clinical sub-heading ("Presentation", "Possible investigations"): shared by the
+PDF reader (run-in heads) and the layout (running headers), so neither imports the other."""
+
+from __future__ import annotations
+
+import re
+
+# Words of the row / column labels of comparison tables and of a condition's sub-headings.
+_LABEL_WORDS = frozenset(
+    [
+        "history",
+        "presentation",
+        "features",
+        "sites",
+        "site",
+        "distribution",
+        "lesion",
+        "lesions",
+        "morphology",
+        "examination",
+        "signs",
+        "symptoms",
+        "investigations",
+        "investigation",
+        "management",
+        "treatment",
+        "therapy",
+        "diagnosis",
+        "differential",
+        "causes",
+        "aetiology",
+        "etiology",
+        "pathogenesis",
+        "pathology",
+        "histology",
+        "histopathology",
+        "epidemiology",
+        "prognosis",
+        "complications",
+        "course",
+        "description",
+        "definition",
+        "onset",
+        "types",
+        "subtypes",
+        "variants",
+        "varieties",
+        "forms",
+        "classification",
+    ]
+)
+
+
+def label_word(text: str) -> str | None:
+    """The clinical attribute a label names: 'Possible investigations' -> 'investigations'."""
+    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
+    return next((w for w in reversed(words) if w in _LABEL_WORDS), None)
+
+
+def is_clinical_label(text: str) -> bool:
+    """'Presentation', 'Possible investigations', 'Clinical features:' -> True;
+    'A changing pigmented lesion' (a presentation) -> False."""
+    words = re.sub(r"[^a-z ]", " ", text.lower()).split()
+    if not 0 < len(words) <= 4 or words[0] in {"a", "an", "the"}:
+        return False
+    return words[0] in _LABEL_WORDS or words[-1] in _LABEL_WORDS
+
+
+__all__ = ["is_clinical_label", "label_word"]
