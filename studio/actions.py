@@ -28,6 +28,7 @@ from kg.models import (
     Decision,
     Diagnosis,
     EventQuery,
+    FindingRelation,
     Malignancy,
 )
 from kg.store.base import GraphStore
@@ -116,9 +117,15 @@ class CurationActions:
         object: str | None = None,
         reason: str | None = None,
         expected_version: int | None = None,
+        relation: FindingRelation | None = None,
     ) -> Assertion:
+        """Change the kind / object (or, for a finding, the relation / finding); history is kept."""
         self.check("edit")
-        if object is not None and self.store.get_diagnosis(object) is None:
+        current = self.store.get_assertion(assertion_id)
+        is_finding = (kind or (current.kind if current else None)) == "finding"
+        if object is not None and is_finding and self.store.get_finding(object) is None:
+            raise NotFoundError(f"no finding {object!r}: pick the new finding from the list")
+        if object is not None and not is_finding and self.store.get_diagnosis(object) is None:
             raise NotFoundError(f"no diagnosis {object!r}: pick the new object from the list")
         return self.store.edit_assertion(
             assertion_id,
@@ -127,6 +134,7 @@ class CurationActions:
             object=object,
             reason=reason,
             expected_version=expected_version,
+            relation=relation,
         )
 
     def comment(self, target_type: str, target: str, text: str) -> CurationEvent:

@@ -44,6 +44,7 @@ Q_REJECT = "queue_reject"
 Q_REASON = "queue_reason"
 Q_EDIT_KIND = "queue_edit_kind"
 Q_EDIT_OBJECT = "queue_edit_object"
+Q_EDIT_RELATION = "queue_edit_relation"  # typical / possible / against, finding items only
 Q_EDIT = "queue_edit"
 Q_COMMENT_TEXT = "queue_comment_text"
 Q_COMMENT = "queue_comment"

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from dermkg.errors import DermkgError
-from kg.models import Assertion, EventQuery
+from kg.models import Assertion, EventQuery, Finding
 from kg.store.base import GraphStore
 from studio import state
 from studio.components import facts
 from studio.components.evidence import show_evidence
 from studio.components.feedback import action_button
 from studio.components.safe import md
-from studio.components.wording import provenance
+from studio.components.wording import FINDING_TYPE_WORDS, assertion_words, provenance, relation_words
 from studio.merging import plan_merge
 
 
@@ -42,10 +43,32 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
         st.markdown(f"**DDx neighbours:** {listed}{more}")
 
 
-def show_assertion_header(a: Assertion, names: dict[str, str]) -> None:
-    """The relation in words and its provenance, above the decision buttons."""
-    arrow = "is in the differential of" if a.kind == "ddx" else "is a kind of"
-    st.subheader(md(f"{names.get(a.subject, a.subject)} — {arrow} — {names.get(a.object, a.object)}"))
+def finding_summary(finding: Finding | None, finding_id: str) -> None:
+    """Name, type, synonyms and description of the finding concept a finding assertion names."""
+    if finding is None:
+        st.error(f"Finding {md(finding_id)} no longer exists.")
+        return
+    st.markdown(f"#### {md(finding.name)}")
+    st.caption(
+        md(f"finding · {FINDING_TYPE_WORDS.get(finding.type, finding.type)} · {finding.status}")
+        + (f" · also: {md(' · '.join(finding.synonyms[:4]))}" if finding.synonyms else "")
+    )
+    if finding.description:
+        st.markdown(md(finding.description))
+
+
+def show_assertion_header(
+    a: Assertion, names: dict[str, str], findings: Mapping[str, Finding] | None = None
+) -> None:
+    """The relation in words and its provenance, above the decision buttons. A finding item reads
+    "Melanoma — typical finding: Atypical pigment network (dermoscopic structure)"."""
+    found = (findings or {}).get(a.object) if a.kind == "finding" else None
+    line = assertion_words(
+        a.kind, a.subject, a.object, a.relation, names, {a.object: found.name} if found else None
+    )
+    if found is not None:
+        line += f" ({FINDING_TYPE_WORDS.get(found.type, found.type)})"
+    st.subheader(md(line))
     meta = [f"**{md(a.status)}**", md(provenance(a)), f"version {a.version}"]
     if a.agent and a.agent.model and a.origin != "llm":
         meta.append(md(a.agent.model))
@@ -53,9 +76,15 @@ def show_assertion_header(a: Assertion, names: dict[str, str]) -> None:
 
 
 def show_assertion(
-    store: GraphStore, a: Assertion, names: dict[str, str], *, blind_for: str | None = None
+    store: GraphStore,
+    a: Assertion,
+    names: dict[str, str],
+    *,
+    blind_for: str | None = None,
+    findings: Mapping[str, Finding] | None = None,
 ) -> None:
-    """Both diagnoses in context, the votes so far, and every evidence quote with its page.
+    """Both ends in context (a diagnosis, or for a finding item the finding concept), the votes so
+    far, and every evidence quote with its page.
 
     ``blind_for``: under consensus, a curator who has not voted yet does not see the others' votes,
     so the k reviews stay independent."""
@@ -63,7 +92,11 @@ def show_assertion(
     with left, st.container(border=True):
         diagnosis_summary(store, a.subject, names)
     with right, st.container(border=True):
-        diagnosis_summary(store, a.object, names)
+        if a.kind == "finding":
+            found = (findings or {}).get(a.object) or store.get_finding(a.object)
+            finding_summary(found, a.object)
+        else:
+            diagnosis_summary(store, a.object, names)
     if a.votes and blind_for and a.status == "proposed" and blind_for not in {v.user for v in a.votes}:
         st.caption(f"{len(a.votes)} independent vote(s) recorded; shown after you vote (blind review).")
     elif a.votes:
@@ -92,15 +125,21 @@ def _typed(key: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else value
 
 
-def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
-    """Accept, reject (a reason is required), edit kind / object, merge duplicates, comment.
+def show_review_actions(
+    ctx: Any, a: Assertion, names: dict[str, str], findings: Mapping[str, Finding] | None = None
+) -> None:
+    """Accept, reject (a reason is required), edit kind / object (a finding: relation / finding),
+    merge duplicates (DDx only), comment.
 
     Every action passes the version shown on screen, so a concurrent change is refused, not lost."""
     actions = ctx.actions
     reason_key = state.per(state.Q_REASON, a.id)  # per-item widgets: another item starts afresh
-    kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
     comment_key = state.per(state.Q_COMMENT_TEXT, a.id)
-    label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
+    if a.kind == "finding":
+        found = (findings or {}).get(a.object)
+        label = f"{names.get(a.subject, a.subject)} / {found.name if found else a.object}"
+    else:
+        label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
 
     def decided(verb: str) -> Any:
         return lambda r: (
@@ -132,6 +171,64 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
         key=reason_key,
         placeholder="e.g. not a differential in this context",
     )
+    if a.kind == "finding":
+        show_finding_edit(ctx, a, findings or {}, reason_key)
+    else:
+        show_edge_edit(ctx, a, names, reason_key)
+    if a.kind == "ddx":  # is-a ends differ by definition; a finding's ends are different things
+        show_merge(ctx, a, reason_key)
+    with st.expander("Comment", icon=":material/chat:"):
+        st.text_area("Comment", key=comment_key, label_visibility="collapsed")
+        action_button(
+            "Add comment",
+            key=state.Q_COMMENT,
+            action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
+            success="Comment added.",
+        )
+
+
+def show_finding_edit(ctx: Any, a: Assertion, findings: Mapping[str, Finding], reason_key: str) -> None:
+    """A finding item stays a finding: the relation (typical / possible / against) and the finding
+    concept change, never the kind."""
+    relation_key = state.per(state.Q_EDIT_RELATION, a.id)
+    object_key = state.per(state.Q_EDIT_OBJECT, a.id)
+    relations = ["typical", "possible", "against"]
+    options = sorted(findings, key=lambda f: findings[f].name.lower())
+    with st.expander("Edit: change the relation or the finding", icon=":material/edit:"):
+        e1, e2 = st.columns([1, 3])
+        e1.selectbox(
+            "Relation",
+            relations,
+            index=relations.index(a.relation) if a.relation in relations else 0,
+            key=relation_key,
+            format_func=relation_words,
+        )
+        e2.selectbox(
+            "Finding",
+            options,
+            index=options.index(a.object) if a.object in options else None,
+            key=object_key,
+            format_func=lambda f: md(findings[f].name) if f in findings else md(f),
+        )
+
+        def edit() -> Assertion:
+            relation, obj = _typed(relation_key), _typed(object_key)
+            return ctx.actions.edit_assertion(
+                a.id,
+                relation=relation if relation != a.relation else None,
+                object=obj if obj and obj != a.object else None,
+                reason=_typed(reason_key),
+                expected_version=a.version,
+            )
+
+        action_button(
+            "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
+        )
+
+
+def show_edge_edit(ctx: Any, a: Assertion, names: dict[str, str], reason_key: str) -> None:
+    """A DDx or is-a item: change the kind between the two, or the object diagnosis."""
+    kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
     options = sorted(names, key=lambda d: names[d].lower())
     with st.expander("Edit: change the object or the kind", icon=":material/edit:"):
         e1, e2 = st.columns([1, 3])
@@ -146,7 +243,7 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
 
         def edit() -> Assertion:
             kind, obj = _typed(kind_key), _typed(object_key)
-            return actions.edit_assertion(
+            return ctx.actions.edit_assertion(
                 a.id,
                 kind=kind if kind != a.kind else None,
                 object=obj if obj != a.object else None,
@@ -156,16 +253,6 @@ def show_review_actions(ctx: Any, a: Assertion, names: dict[str, str]) -> None:
 
         action_button(
             "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
-        )
-    if a.kind != "is_a":  # the ends of an is-a differ by definition: never a merge
-        show_merge(ctx, a, reason_key)
-    with st.expander("Comment", icon=":material/chat:"):
-        st.text_area("Comment", key=comment_key, label_visibility="collapsed")
-        action_button(
-            "Add comment",
-            key=state.Q_COMMENT,
-            action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
-            success="Comment added.",
         )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from kg.models import Assertion, AssertionQuery, Finding
 from kg.store.base import GraphStore
 from studio.consensus import PairAgreement, pairwise_agreement
 from studio.queue import QueueEntry, QueueFilters, build_queue, queue_key, store_token
@@ -30,6 +31,31 @@ def _names(_store: GraphStore, token: tuple[str, int, int]) -> dict[str, str]:
 def diagnosis_names(store: GraphStore) -> dict[str, str]:
     """id -> name of every (unmerged) diagnosis."""
     return _names(store, _token(store))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _findings(_store: GraphStore, token: tuple[str, int, int]) -> list[Finding]:
+    return _store.list_findings()
+
+
+def findings(store: GraphStore) -> dict[str, Finding]:
+    """id -> finding concept (what a ``finding`` assertion's object names)."""
+    return {f.id: f for f in _findings(store, _token(store))}
+
+
+def finding_names(store: GraphStore) -> dict[str, str]:
+    """id -> name of every finding concept."""
+    return {i: f.name for i, f in findings(store).items()}
+
+
+def accepted_findings(store: GraphStore, diagnosis_id: str) -> dict[str, list[Assertion]]:
+    """The accepted finding assertions of a diagnosis, by relation (typical, possible, against)."""
+    grouped: dict[str, list[Assertion]] = {"typical": [], "possible": [], "against": []}
+    query = AssertionQuery(kind="finding", status="accepted", diagnosis=diagnosis_id, limit=None)
+    for a in store.query_assertions(query).items:
+        if a.subject == diagnosis_id:
+            grouped.setdefault(a.relation or "possible", []).append(a)
+    return grouped
 
 
 # cache_resource, not cache_data: the ordered list is shared read-only, and unpickling a copy of

@@ -42,7 +42,8 @@ def neighbourhood(
     statuses: tuple[AssertionStatus, ...] = ("accepted", "proposed"),
     max_nodes: int = 60,
 ) -> Neighbourhood:
-    """Diagnoses within ``depth`` assertions of ``center`` (any kind), plus its whole parent chain."""
+    """Diagnoses within ``depth`` is-a / DDx assertions of ``center``, plus its whole parent chain.
+    Finding assertions link to finding concepts, not diagnoses: the Diagnosis page lists them."""
     seen, frontier, edges = {center}, [center], {}
     truncated = False
     for _ in range(depth):
@@ -51,6 +52,8 @@ def neighbourhood(
             for a in store.query_assertions(
                 AssertionQuery(diagnosis=node, status=list(statuses), limit=None)
             ).items:
+                if a.kind == "finding":  # diagnosis -> finding concept: not a diagnosis-graph edge
+                    continue
                 edges[a.id] = GraphEdge(
                     kind=a.kind, subject=a.subject, object=a.object, status=a.status, score=a.score
                 )

@@ -10,8 +10,8 @@ from studio import state
 
 CHOICES: dict[str, tuple[str, tuple[str | None, ...]]] = {
     "order": (state.Q_ORDER, ("score", "impact", "source", "oldest")),
-    "kind": (state.Q_KIND, ("ddx", "is_a")),
-    "origin": (state.Q_ORIGIN, ("llm", "rules", "import", "human")),
+    "kind": (state.Q_KIND, ("ddx", "is_a", "finding")),
+    "origin": (state.Q_ORIGIN, ("llm", "rules", "stats", "import", "human")),
     "status": (state.Q_STATUS, ("proposed", "accepted", "rejected", "superseded")),
     "mode": (state.Q_MODE, ("proposed", "disagreements")),
 }

@@ -24,6 +24,20 @@ _HIDDEN = frozenset(
     {"version", "id", "updated_at", "created_at", "seq", "evidence_ids", "image_sha256", "source_sha256"}
 )
 _EMPTY = (None, "", [], {})
+RELATION_WORDS = {"typical": "typical finding", "possible": "possible finding", "against": "finding against"}
+RELATION_HEADINGS = {
+    "typical": "Typical findings",
+    "possible": "Possible findings",
+    "against": "Findings against",
+}
+FINDING_TYPE_WORDS = {
+    "dermoscopy": "dermoscopic structure",
+    "morphology": "morphology",
+    "colour": "colour",
+    "distribution": "distribution",
+    "site": "body site",
+    "history": "history",
+}
 
 
 def confidence(score: float | None) -> str | None:
@@ -50,6 +64,35 @@ def provenance(a: Assertion) -> str:
         words = origin_words(a.origin)
     level = confidence(a.score)
     return f"{words} ({level} confidence)" if level else words
+
+
+def relation_words(relation: str | None) -> str:
+    """``typical`` -> "typical finding"; an unknown relation is shown as it is."""
+    return RELATION_WORDS.get(relation or "", f"{relation or 'unstated'} finding")
+
+
+def arrow(kind: str, relation: str | None = None) -> str:
+    """The short link between the two ends in lists: ``↔`` DDx, ``→`` is-a, ``— typical →``."""
+    if kind == "finding":
+        return f"— {relation or '?'} →"
+    return "↔" if kind == "ddx" else "→"
+
+
+def assertion_words(
+    kind: str,
+    subject: str,
+    object: str,
+    relation: str | None,
+    names: Mapping[str, str],
+    findings: Mapping[str, str] | None = None,
+) -> str:
+    """The relation as a sentence: "Melanoma — typical finding: Atypical pigment network",
+    "Melanoma — is a kind of — Melanocytic lesion". Finding objects are named from ``findings``."""
+    s = names.get(subject, subject)
+    if kind == "finding":
+        return f"{s} — {relation_words(relation)}: {(findings or {}).get(object, object)}"
+    verb = "is in the differential of" if kind == "ddx" else "is a kind of"
+    return f"{s} — {verb} — {names.get(object, object)}"
 
 
 def _value(field: str, value: Any, names: Mapping[str, str]) -> str:
@@ -116,9 +159,9 @@ def event_target(event: CurationEvent, names: Mapping[str, str]) -> str:
             event.target, snap.get("name", event.target) if isinstance(snap, dict) else event.target
         )
     if event.target_type == "assertion" and isinstance(snap, dict) and "subject" in snap:
-        arrow = "↔" if snap.get("kind") == "ddx" else "→"
+        link = arrow(str(snap.get("kind")), snap.get("relation"))
         s, o = snap.get("subject", ""), snap.get("object", "")
-        return f"{names.get(s, s)} {arrow} {names.get(o, o)}"
+        return f"{names.get(s, s)} {link} {names.get(o, o)}"
     if event.target_type == "case" and isinstance(snap, dict) and "diagnosis" in snap:
         d = snap["diagnosis"]
         return f"case of {names.get(d, d)}"

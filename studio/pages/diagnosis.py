@@ -13,7 +13,7 @@ from studio.components.images import show_case_image
 from studio.components.pickers import pick_diagnosis
 from studio.components.safe import md
 from studio.components.session import page_context
-from studio.components.wording import origin_words
+from studio.components.wording import RELATION_HEADINGS, origin_words
 
 ctx = page_context()
 store = ctx.store
@@ -46,6 +46,12 @@ with left:
     st.markdown("**DDx neighbours (accepted):** " + (linked(ddx) if ddx is not None else "not available"))
     pending = store.count_assertions(AssertionQuery(kind="ddx", status="proposed", diagnosis=d.id))
     st.caption(f"{pending} proposed DDx assertions await review in the queue.")
+    finding_names = facts.finding_names(store)
+    for relation, found in facts.accepted_findings(store, d.id).items():  # typical, possible, against
+        listed = md(", ".join(sorted(finding_names.get(a.object, a.object) for a in found))) or "_none_"
+        st.markdown(f"**{RELATION_HEADINGS.get(relation, relation)} (accepted):** {listed}")
+    pending = store.count_assertions(AssertionQuery(kind="finding", status="proposed", diagnosis=d.id))
+    st.caption(f"{pending} proposed finding assertions await review in the queue.")
 with right:
     resolved = facts.malignancy(store, d.id)
     if resolved is None:

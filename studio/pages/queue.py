@@ -9,8 +9,10 @@ from studio.auth import can
 from studio.components import facts
 from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
 from studio.components.feedback import show_flash
+from studio.components.finding_stats import show_statistics, statistics_of
 from studio.components.session import page_context
 from studio.components.url_state import keep_in_url, restore_from_url
+from studio.components.wording import arrow
 from studio.queue import ORDER_WORDS, QueueFilters, load_page
 
 ctx = page_context(messages=False)  # shown beside the decision buttons instead
@@ -18,6 +20,8 @@ store = ctx.store
 st.title("Review queue")
 
 names = facts.diagnosis_names(store)
+findings = facts.findings(store)  # a finding item's object is a finding concept, not a diagnosis
+finding_names = {i: f.name for i, f in findings.items()}
 restore_from_url()  # a deep link or a reload: filters, page and open item come from the address
 mode = st.radio(
     "Queue",
@@ -28,7 +32,9 @@ mode = st.radio(
 )
 with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
     c1, c2, c3, c4 = st.columns(4)
-    kind = c1.selectbox("Kind", [None, "ddx", "is_a"], key=state.Q_KIND, format_func=lambda v: v or "any")
+    kind = c1.selectbox(
+        "Kind", [None, "ddx", "is_a", "finding"], key=state.Q_KIND, format_func=lambda v: v or "any"
+    )
     status = c2.selectbox(
         "Status",
         ["proposed", "accepted", "rejected", "superseded", None],
@@ -38,7 +44,7 @@ with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
     )
     origin = c3.selectbox(
         "Origin",
-        [None, "llm", "rules", "import", "human"],
+        [None, "llm", "rules", "stats", "import", "human"],
         key=state.Q_ORIGIN,
         format_func=lambda v: v or "any",
     )
@@ -117,8 +123,8 @@ st.dataframe(
     [
         {
             "subject": names.get(a.subject, a.subject),
-            "kind": "DDx ↔" if a.kind == "ddx" else "is a →",
-            "object": names.get(a.object, a.object),
+            "kind": {"ddx": "DDx ↔", "is_a": "is a →"}.get(a.kind, f"{a.relation} finding →"),
+            "object": (finding_names if a.kind == "finding" else names).get(a.object, a.object),
             "impact": page.impact.get(a.id, 0),
             "confidence": a.score,
             "origin": a.origin,
@@ -144,18 +150,26 @@ selected = st.selectbox(
     ids,
     key=state.Q_ITEM,
     format_func=lambda i: (
-        f"{names.get(by_id[i].subject, '?')} {'↔' if by_id[i].kind == 'ddx' else '→'} "
-        f"{names.get(by_id[i].object, '?')}"
+        f"{names.get(by_id[i].subject, '?')} {arrow(by_id[i].kind, by_id[i].relation)} "
+        f"{(finding_names if by_id[i].kind == 'finding' else names).get(by_id[i].object, '?')}"
     ),
 )
 item = by_id[selected]
 keep_in_url(page.page, selected)
 st.divider()
-show_assertion_header(item, names)
+show_assertion_header(item, names, findings)
 show_flash()  # the outcome of the last action, next to the buttons the curator just used
-if can(ctx.user, "review"):
-    show_review_actions(ctx, item, names)
-else:
-    st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")
+stats = statistics_of(item.evidence) if item.kind == "finding" else None
+decide, beside = st.columns([3, 2]) if stats else (st.container(), None)
+with decide:
+    if can(ctx.user, "review"):
+        show_review_actions(ctx, item, names, findings)
+    else:
+        st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")
+if stats and beside is not None:
+    with beside:  # the counts the proposal rests on, beside the decision
+        show_statistics(
+            stats, names.get(item.subject, item.subject), finding_names.get(item.object, item.object)
+        )
 blind = ctx.user.username if ctx.config.consensus_k > 1 else None
-show_assertion(store, item, names, blind_for=blind)
+show_assertion(store, item, names, blind_for=blind, findings=findings)
