@@ -20,7 +20,7 @@ from studio.components.wording import event_changes, event_target
 PER_PAGE = 50
 ctx = page_context()
 store = ctx.store
-names = facts.diagnosis_names(store)
+names = {**facts.finding_names(store), **facts.diagnosis_names(store)}  # events name both kinds
 st.title("History")
 
 f1, f2, f3, f4, f5 = st.columns([2, 2, 2, 2, 1])

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kg.models import Agent, Assertion, CurationEvent, Evidence
-from studio.components.wording import confidence, event_changes, event_target, provenance
+from studio.components.wording import (
+    arrow,
+    assertion_words,
+    confidence,
+    event_changes,
+    event_target,
+    provenance,
+)
 
 NAMES = {"eczema": "Eczema", "varicella": "Varicella", "ecz-herp": "Eczema herpeticum"}
 EV = Evidence(source_sha256="0" * 64, quote="q", kind="ddx", context="Causes of blisters")
@@ -76,3 +83,38 @@ def test_a_huge_merge_event_stays_a_few_lines():
     )
     lines = event_changes(event, NAMES)
     assert lines == ["cases: 5000 → 0 entries", "merged into: Eczema"]
+
+
+DX_NAMES = {"mel": "Melanoma", "nev": "Melanocytic naevus"}
+FINDING_NAMES = {"fnd-apn": "Atypical pigment network"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "obj", "relation", "words"),
+    [
+        # a finding reads as the relation in words and the finding's name, never "is a kind of"
+        ("finding", "fnd-apn", "typical", "Melanoma — typical finding: Atypical pigment network"),
+        ("finding", "fnd-apn", "possible", "Melanoma — possible finding: Atypical pigment network"),
+        ("finding", "fnd-apn", "against", "Melanoma — finding against: Atypical pigment network"),
+        # an unknown finding id is shown as it is rather than looked up among diagnoses
+        ("finding", "fnd-gone", "typical", "Melanoma — typical finding: fnd-gone"),
+        ("ddx", "nev", None, "Melanoma — is in the differential of — Melanocytic naevus"),
+        ("is_a", "nev", None, "Melanoma — is a kind of — Melanocytic naevus"),
+    ],
+)
+def test_assertion_words(kind, obj, relation, words):
+    assert assertion_words(kind, "mel", obj, relation, DX_NAMES, FINDING_NAMES) == words
+
+
+def test_arrows_and_a_finding_event_target():
+    assert (arrow("ddx"), arrow("is_a"), arrow("finding", "against")) == ("↔", "→", "— against →")
+    event = CurationEvent(
+        seq=1,
+        user="cleo",
+        action="edit",
+        target_type="assertion",
+        target="a-1",
+        after={"kind": "finding", "subject": "mel", "object": "fnd-apn", "relation": "typical"},
+    )
+    target = event_target(event, {**DX_NAMES, **FINDING_NAMES})
+    assert target == "Melanoma — typical → Atypical pigment network"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kg.models import Assertion, Diagnosis
 from studio import state
-from tests.studio.conftest import open_app
+from tests.studio.conftest import open_app, plain
+from tests.studio.findings_graph import add_findings
 
 
 def open_diagnosis(username: str, diagnosis: str):
@@ -85,3 +86,18 @@ def test_the_edit_form_shows_the_facts_of_the_diagnosis_now_open(studio_env):
     assert at.text_area(key=state.per(state.D_SYNONYMS, "melanoma")).value == "Malignant melanoma"
     assert at.selectbox(key=state.per(state.D_MALIGNANCY, "melanoma")).value == "malignant"
     assert at.selectbox(key=state.per(state.D_PARENT, "melanoma")).value == "melanocytic"
+
+
+def test_accepted_findings_are_listed_by_relation(studio_env, read_store):
+    ids = add_findings(read_store)
+    at = open_diagnosis("vic", "melanoma")
+    text = plain(text_of(at))
+    assert "**Typical findings (accepted):** Blue-white veil" in text  # the stats proposal is not listed
+    assert "**Possible findings (accepted):** Regression structures" in text
+    assert "**Findings against (accepted):** _none_" in text
+    assert "1 proposed finding assertions await review" in " ".join(c.value for c in at.caption)
+    read_store.review(ids["stats"], "accept", user="cleo")
+    at.selectbox(key=state.D_PICK).set_value("naevus").run()
+    assert "**Findings against (accepted):** Atypical pigment network" in plain(text_of(at))
+    at.selectbox(key=state.D_PICK).set_value("melanoma").run()
+    assert "**Typical findings (accepted):** Atypical pigment network, Blue-white veil" in plain(text_of(at))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from studio import state
 from studio.components.graph import STATUS_STYLE, neighbourhood, to_dot
 from tests.studio.conftest import open_app
+from tests.studio.findings_graph import add_findings
 
 
 def test_the_neighbourhood_shows_parents_children_and_ddx_by_status(studio_env, read_store):
@@ -39,3 +40,14 @@ def test_graph_page_renders_the_chart_for_the_chosen_diagnosis(studio_env):
     assert '"melanoma" -> "melanocytic"' in chart.proto.spec
     at.toggle(key=state.G_PROPOSED).set_value(False).run()
     assert '"seb-k"' not in at.get("graphviz_chart")[0].proto.spec
+
+
+def test_finding_edges_stay_out_of_the_diagnosis_graph(studio_env, read_store):
+    add_findings(read_store)
+    nb = neighbourhood(read_store, "melanoma", depth=2, statuses=("accepted", "proposed"))
+    assert not [e for e in nb.edges if e.kind == "finding"]
+    assert not [n for n in nb.nodes if n.startswith("fnd-")]
+    at = open_app("vic", "pages/graph.py")
+    at.selectbox(key=state.G_PICK).set_value("melanoma").run()
+    assert not at.exception
+    assert "fnd-" not in at.get("graphviz_chart")[0].proto.spec
