@@ -208,7 +208,7 @@ def show_finding_edit(ctx: Any, a: Assertion, findings: Mapping[str, Finding], r
             options,
             index=options.index(a.object) if a.object in options else None,
             key=object_key,
-            format_func=lambda f: md(findings[f].name) if f in findings else md(f),
+            format_func=lambda f: findings[f].name if f in findings else f,  # options are plain text
         )
 
         def edit() -> Assertion:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dermkg.errors import ConflictError, CycleError, InputError
+from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from studio.actions import CurationActions, run_exports, run_ingest, run_labelstudio, save_uploads
 from studio.auth import PermissionDeniedError, StudioUser
+from tests.studio.findings_graph import add_findings
 
 
 def as_(store, role: str, k: int = 1) -> CurationActions:
@@ -119,3 +120,19 @@ def test_under_consensus_a_vote_in_between_is_not_a_conflict_but_a_decision_is(s
     as_(store, "admin").edit_assertion(other, object="seb-k", expected_version=seen)  # a real change
     with pytest.raises(ConflictError):
         cleo.reject(other, "not this pair", expected_version=seen)
+
+
+def test_a_finding_edit_takes_a_finding_as_object_and_keeps_the_kind(store):
+    ids = add_findings(store)
+    actions = as_(store, "curator")
+    with pytest.raises(NotFoundError, match="no finding 'bcc'"):  # a diagnosis is not a finding
+        actions.edit_assertion(ids["stats"], object="bcc")
+    with pytest.raises(NotFoundError, match="no finding"):
+        actions.edit_assertion(ids["stats"], object="fnd-nothing-like-this")
+    assert store.get_assertion(ids["stats"]).version == 1  # nothing written
+    edited = actions.edit_assertion(ids["stats"], relation="against", object="fnd-typical-pigment-network")
+    assert (edited.kind, edited.relation) == ("finding", "against")
+    assert edited.object == "fnd-typical-pigment-network"
+    with pytest.raises(NotFoundError, match="no diagnosis"):  # and a DDx still takes a diagnosis
+        ddx = store.find_assertion("ddx", "melanoma", "naevus").id
+        actions.edit_assertion(ddx, object="fnd-blue-white-veil")
