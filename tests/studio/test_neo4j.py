@@ -37,3 +37,36 @@ def test_queue_accept_and_reject_on_neo4j(neo4j_url, shared_data, users_template
         assert store.get_assertion(target).status == "proposed"
     finally:
         store.close()
+
+
+def test_a_finding_item_on_neo4j_shows_its_statistics_and_edits_its_relation(
+    neo4j_url, shared_data, users_template, tmp_path, monkeypatch
+):
+    from tests.fixtures.neo4j_server import fresh_neo4j_store
+    from tests.studio.conftest import table_with
+    from tests.studio.findings_graph import add_findings
+
+    store = fresh_neo4j_store(neo4j_url)
+    try:
+        build_graph(store, shared_data)
+        ids = add_findings(store)
+        users = tmp_path / "users.yaml"
+        shutil.copy(users_template, users)
+        monkeypatch.setenv("DERMKG_STORE", neo4j_url)
+        monkeypatch.setenv("DERMKG_USERS_FILE", str(users))
+        monkeypatch.setenv("DERMKG_DATA_DIR", str(tmp_path / "data"))
+        at = open_app("cleo", "pages/queue.py")
+        at.selectbox(key=state.Q_KIND).set_value("finding").run()
+        assert at.selectbox(key=state.Q_ITEM).value == ids["stats"]
+        assert [r["with finding"] for r in table_with(at, "with finding")] == [30, 40]
+        at.selectbox(key=state.per(state.Q_EDIT_RELATION, ids["stats"])).set_value("possible")
+        at.button(key=state.Q_EDIT).click().run()
+        assert not at.error, [e.value for e in at.error]
+        edited = store.get_assertion(ids["stats"])
+        assert (edited.kind, edited.relation, edited.object) == (
+            "finding",
+            "possible",
+            "fnd-atypical-pigment-network",
+        )
+    finally:
+        store.close()
