@@ -14,7 +14,7 @@ store = ctx.store
 st.title("Overview")
 
 counts: dict[str, dict[str, int]] = {}
-for kind in ("ddx", "is_a"):
+for kind in ("ddx", "is_a", "finding"):
     counts[kind] = {
         status: store.count_assertions(AssertionQuery(kind=kind, status=status))
         for status in ("proposed", "accepted", "rejected", "superseded")

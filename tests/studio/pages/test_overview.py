@@ -11,6 +11,7 @@ def test_overview_counts_assertions_by_kind_and_status(studio_env):
     assert metrics["Proposed DDx"] == "3" and metrics["Diagnoses"] == "7" and metrics["Cases"] == "3"
     table = {row["kind"]: row for row in table_with(at, "superseded")}
     assert table["is_a"]["accepted"] == 6 and table["ddx"]["proposed"] == 3
+    assert table["finding"]["total"] == 0  # a row for findings even before any is proposed
 
 
 def test_overview_shows_lint_warnings_and_recent_activity(studio_env, read_store):
