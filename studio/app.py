@@ -32,7 +32,8 @@ pages = {
     ],
     "Audit": [st.Page(PAGES / "history.py", title="History", icon=":material/history:")],
     "Data": [
-        st.Page(PAGES / "ingest.py", title="Ingest", icon=":material/upload_file:"),
+        # ingestion.py, not ingest.py: run as a script, a page named ingest would shadow the package
+        st.Page(PAGES / "ingestion.py", title="Ingest", icon=":material/upload_file:", url_path="ingest"),
         st.Page(PAGES / "exports.py", title="Exports", icon=":material/output:"),
         st.Page(PAGES / "labelstudio.py", title="Label Studio", icon=":material/sync:"),
     ],

@@ -63,7 +63,7 @@ def handbook_excerpt(shared_data) -> bytes:
 
 def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_changes(studio_env, read_store):
     before = counts(read_store)
-    at = open_app("ada", "pages/ingest.py")
+    at = open_app("ada", "pages/ingestion.py")
     at.file_uploader(key=state.I_UPLOAD).upload(
         "chapter.pdf", b"just some notes, renamed", "application/pdf"
     ).run()
@@ -77,7 +77,7 @@ def test_ingesting_real_textbook_pages_proposes_assertions_as_the_admin(
     studio_env, read_store, handbook_excerpt
 ):
     before = read_store.query_assertions(AssertionQuery(status="proposed", limit=0)).total
-    at = open_app("ada", "pages/ingest.py")
+    at = open_app("ada", "pages/ingestion.py")
     at.file_uploader(key=state.I_UPLOAD).upload("bad-p61-64.pdf", handbook_excerpt, "application/pdf").run()
     at.button(key=state.I_RUN).click().run(timeout=WAIT_S)
     job = finish_job(at, studio_env["url"])
@@ -102,8 +102,8 @@ def test_the_page_returns_while_the_job_runs_and_other_admin_sessions_see_it(
     studio_env, read_store, handbook_excerpt
 ):
     url = str(studio_env["url"])
-    at = open_app("ada", "pages/ingest.py")
-    other = open_app("ada", "pages/ingest.py")  # the same admin in a second browser tab
+    at = open_app("ada", "pages/ingestion.py")
+    other = open_app("ada", "pages/ingestion.py")  # the same admin in a second browser tab
     for session in (at, other):
         session.file_uploader(key=state.I_UPLOAD).upload(
             "bad-p61-64.pdf", handbook_excerpt, "application/pdf"
@@ -128,5 +128,5 @@ def test_the_page_returns_while_the_job_runs_and_other_admin_sessions_see_it(
 
 
 def test_only_admins_ingest(studio_env):
-    at = open_app("cleo", "pages/ingest.py")
+    at = open_app("cleo", "pages/ingestion.py")
     assert not at.file_uploader and any("admin role" in i.value for i in at.info)
