@@ -84,3 +84,14 @@ def _torch_only_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if not before and "torch" in sys.modules and request.node.get_closest_marker("torch") is None:
         pytest.fail(f"{request.node.nodeid} imports torch but is not marked `torch`", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Streamlit's AppTest runs a page as ``sys.modules["__main__"]`` and leaves it there; a later test
+    that spawns processes would then make every child re-run that page (multiprocessing's spawn
+    re-imports ``__main__`` from its file). Put the real one back after every test."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
