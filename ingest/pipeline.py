@@ -31,7 +31,7 @@ from ingest.synonyms import with_synonym
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
 from kg.ids import assertion_id, canonical_pair, case_id, diagnosis_id, sha256_bytes
 from kg.models import Agent, Assertion, AssertionQuery, Case, Diagnosis, Evidence, Source
-from kg.names import NamePolicyError, clean_name
+from kg.names import NamePolicyError, clean_name, normalize
 from kg.store.base import GraphStore
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class _DocumentWriter:
         self.unlabelled: set[str] = set()
         self.from_entries: set[str] = set()  # ids a heading, a table or a described relation names
         self.names: dict[str, str] = {}  # proposed id -> name
+        self.proposed_keys: dict[str, str] = {}  # store name key of a proposal -> its id
 
     # -- names -------------------------------------------------------------------------------
     def resolve(
@@ -85,9 +86,15 @@ class _DocumentWriter:
             return self.ids[key]
         found = self.store.resolve_name(name)
         if found is not None:
-            self.matched.add(found.id)
+            if found.id not in self.proposed:  # an earlier proposal of this document is no match
+                self.matched.add(found.id)
             self.ids[key] = found.id
             return found.id
+        # A dry run writes nothing, so the store cannot resolve this document's own proposals: look
+        # them up by the store's name key ("Arterial ulcer" is the "arterial ulcers" proposed before).
+        if (did := self.proposed_keys.get(normalize(name) or key)) is not None:
+            self.ids[key] = did
+            return did
         if not propose:
             return None
         try:  # the name policy (kg.names): a 10 kB "heading" or control characters propose nothing
@@ -125,6 +132,8 @@ class _DocumentWriter:
             )
         self.proposed.add(did)
         self.names.setdefault(did, name)
+        for alias in (name, *safe_synonyms):
+            self.proposed_keys.setdefault(normalize(alias), did)
         self.ids[key] = did
         return did
 
