@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from kg.names import MAX_SYNONYMS, check_id, clean_name
 
@@ -37,6 +45,17 @@ EventAction = Literal[
     "revert",
 ]
 TargetType = Literal["diagnosis", "assertion", "case", "label_map", "source", "finding"]
+
+
+def _policy_synonyms(value: list[str]) -> list[str]:
+    if len(value) > MAX_SYNONYMS:
+        raise ValueError(f"{len(value)} synonyms is more than {MAX_SYNONYMS}")
+    return list(dict.fromkeys(clean_name(v, what="synonym") for v in value))
+
+
+# One name policy for SQLite and Neo4j (kg.names), on every named thing of the graph.
+PolicyName = Annotated[str, AfterValidator(clean_name)]
+PolicySynonyms = Annotated[list[str], AfterValidator(_policy_synonyms)]
 
 
 def utcnow() -> datetime:
@@ -85,8 +104,8 @@ class Agent(_Model):
 
 class Diagnosis(_Model):
     id: str
-    name: str
-    synonyms: list[str] = Field(default_factory=list)
+    name: PolicyName
+    synonyms: PolicySynonyms = Field(default_factory=list)
     malignancy: Malignancy | None = None
     malignancy_source: str | None = None  # where the own value came from (vocabulary, curator, ...)
     codes: dict[str, str] = Field(default_factory=dict)  # isic, doid, icd10, umls, ...
@@ -95,18 +114,6 @@ class Diagnosis(_Model):
     evidence: list[Evidence] = Field(default_factory=list)  # e.g. textbook rationales
     aliases: list[str] = Field(default_factory=list)  # ids of diagnoses merged into this one
     version: int = 1  # optimistic concurrency: bumped on every change
-
-    @field_validator("name")
-    @classmethod
-    def _name_policy(cls, value: str) -> str:  # one policy for SQLite and Neo4j (kg.names)
-        return clean_name(value)
-
-    @field_validator("synonyms")
-    @classmethod
-    def _synonyms_policy(cls, value: list[str]) -> list[str]:
-        if len(value) > MAX_SYNONYMS:
-            raise ValueError(f"{len(value)} synonyms is more than {MAX_SYNONYMS}")
-        return list(dict.fromkeys(clean_name(v, what="synonym") for v in value))
 
     @field_validator("id")
     @classmethod
@@ -119,25 +126,13 @@ class Finding(_Model):
     ``finding`` assertion links a diagnosis to. Resolved by name and synonyms like diagnoses."""
 
     id: str = ""  # filled by :func:`kg.ids.finding_id` when empty
-    name: str
-    synonyms: list[str] = Field(default_factory=list)
+    name: PolicyName
+    synonyms: PolicySynonyms = Field(default_factory=list)
     type: FindingType
     description: str | None = None
     status: DiagnosisStatus = "accepted"
     origin: Origin = "import"
     version: int = 1
-
-    @field_validator("name")
-    @classmethod
-    def _name_policy(cls, value: str) -> str:  # the same name policy as diagnoses (kg.names)
-        return clean_name(value)
-
-    @field_validator("synonyms")
-    @classmethod
-    def _synonyms_policy(cls, value: list[str]) -> list[str]:
-        if len(value) > MAX_SYNONYMS:
-            raise ValueError(f"{len(value)} synonyms is more than {MAX_SYNONYMS}")
-        return list(dict.fromkeys(clean_name(v, what="synonym") for v in value))
 
 
 class Vote(_Model):
