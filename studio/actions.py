@@ -12,11 +12,10 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import sha256_bytes
@@ -33,10 +32,6 @@ from kg.models import (
 )
 from kg.store.base import GraphStore
 from studio.auth import Permission, PermissionDeniedError, StudioUser, load_users, require
-
-if TYPE_CHECKING:
-    from ingest.types import IngestSummary
-    from studio.jobs import IngestProgress
 
 
 @dataclass(frozen=True)
@@ -308,53 +303,3 @@ def save_uploads(actions: CurationActions, files: list[tuple[str, bytes]], folde
             tmp.replace(path)
         paths.append(path)
     return paths
-
-
-def run_ingest(
-    actions: CurationActions,
-    paths: list[Path],
-    data_dir: Path,
-    progress: Callable[[IngestProgress], None] | None = None,
-) -> IngestSummary:
-    """Run the ingestion pipeline over saved PDFs; proposals are written as the acting user.
-
-    The pipeline reads each document with no transaction open, then writes it in its own
-    transaction, so other curators' writes wait only for the short write, never for the reading.
-    ``progress`` gets an :class:`IngestProgress` per phase and page."""
-    actions.check("ingest")
-    from ingest.pipeline import IngestPipeline
-    from ingest.types import IngestSummary
-
-    pipeline = IngestPipeline(actions.store, data_dir=data_dir, user=actions.username)
-    summary = IngestSummary(extractor=pipeline.origin)  # type: ignore[arg-type]
-    for number, path in enumerate(paths, start=1):
-        tick = _ticker(progress, Path(path).name, number, len(paths))
-        tick("reading", 0, None)
-        part = pipeline.run(
-            [Path(path)], on_page=partial(tick, "reading"), on_page_written=partial(tick, "writing")
-        )
-        summary.documents.extend(part.documents)
-        summary.llm_usage = part.llm_usage
-    return summary
-
-
-def _ticker(
-    progress: Callable[[IngestProgress], None] | None, document: str, number: int, documents: int
-) -> Callable[[str, int, int | None], None]:
-    """``tick(phase, done, total)`` reporting one document's progress as an IngestProgress."""
-    from studio.jobs import IngestProgress
-
-    def tick(phase: str, done: int, total: int | None) -> None:
-        if progress is not None:
-            progress(
-                IngestProgress(
-                    phase=phase,  # type: ignore[arg-type]
-                    document=document,
-                    document_number=number,
-                    documents=documents,
-                    done=done,
-                    total=total,
-                )
-            )
-
-    return tick

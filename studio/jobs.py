@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dermkg.errors import ConflictError, DermkgError, StoreUnavailableError
 from ingest.types import IngestSummary
 from kg.store import GraphStore, embedded_path, make_store
-from studio.actions import CurationActions, run_ingest
+from studio.actions import CurationActions
 
 JobState = Literal["running", "done", "failed"]
 KEEP_FINISHED = 20  # finished jobs kept per registry for the recent-jobs list
@@ -59,6 +60,54 @@ class IngestProgress(BaseModel):
             return "starting…"
         pages = f", page {self.done}/{self.total}" if self.total else ""
         return f"{self.phase} {self.document} ({self.document_number}/{self.documents}){pages}"
+
+
+def run_ingest(
+    actions: CurationActions,
+    paths: list[Path],
+    data_dir: Path,
+    progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestSummary:
+    """Run the ingestion pipeline over saved PDFs; proposals are written as the acting user.
+
+    The pipeline reads each document with no transaction open, then writes it in its own
+    transaction, so other curators' writes wait only for the short write, never for the reading.
+    ``progress`` gets an :class:`IngestProgress` per phase and page."""
+    actions.check("ingest")
+    from ingest.pipeline import IngestPipeline
+
+    pipeline = IngestPipeline(actions.store, data_dir=data_dir, user=actions.username)
+    summary = IngestSummary(extractor=pipeline.origin)  # type: ignore[arg-type]
+    for number, path in enumerate(paths, start=1):
+        tick = _ticker(progress, Path(path).name, number, len(paths))
+        tick("reading", 0, None)
+        part = pipeline.run(
+            [Path(path)], on_page=partial(tick, "reading"), on_page_written=partial(tick, "writing")
+        )
+        summary.documents.extend(part.documents)
+        summary.llm_usage = part.llm_usage
+    return summary
+
+
+def _ticker(
+    progress: Callable[[IngestProgress], None] | None, document: str, number: int, documents: int
+) -> Callable[[str, int, int | None], None]:
+    """``tick(phase, done, total)`` reporting one document's progress as an IngestProgress."""
+
+    def tick(phase: str, done: int, total: int | None) -> None:
+        if progress is not None:
+            progress(
+                IngestProgress(
+                    phase=phase,  # type: ignore[arg-type]
+                    document=document,
+                    document_number=number,
+                    documents=documents,
+                    done=done,
+                    total=total,
+                )
+            )
+
+    return tick
 
 
 class IngestJob(BaseModel):

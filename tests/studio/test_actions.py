@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
-from studio.actions import CurationActions, run_exports, run_ingest, run_labelstudio, save_uploads
+from studio.actions import CurationActions, run_exports, run_labelstudio, save_uploads
 from studio.auth import PermissionDeniedError, StudioUser
+from studio.jobs import run_ingest
 from tests.studio.findings_graph import add_findings
 
 
