@@ -24,6 +24,7 @@ import re
 
 from ingest import prose_cues as cues
 from ingest.ddx_names import _names, _subject
+from ingest.framing import is_presentation
 from ingest.mentions import clean_name, make_evidence
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -215,8 +216,8 @@ def prose_relations(
                     break
                 if m and pattern is CAUSES:
                     ctx = m.group("ctx").strip()
-                    if clean_name(ctx) and not _PRESENTATION.search(ctx):
-                        break  # causes of a condition: aetiology, not differentials
+                    if clean_name(ctx) and not is_presentation(ctx):
+                        break  # causes of a condition: aetiology, nothing (ingest.framing)
                     out.extend(
                         _pairs(
                             _names(m.group("list")),

@@ -33,6 +33,14 @@ class GoldDdxGroup(BaseModel):
     members: list[str]
 
 
+class GoldPresentation(BaseModel):
+    """A presentation the book lists causes of, and its member diagnoses (not DDx pairs)."""
+
+    name: str
+    also: list[str] = Field(default_factory=list)
+    members: list[str]
+
+
 class GoldDiagnosis(BaseModel):
     name: str
     also: list[str] = Field(default_factory=list)
@@ -45,6 +53,7 @@ class Gold(BaseModel):
     ddx_pairs: list[tuple[str, str]] = Field(default_factory=list)
     equivalent: list[list[str]] = Field(default_factory=list)
     figures: list[GoldFigure] = Field(default_factory=list)
+    presentations: list[GoldPresentation] = Field(default_factory=list)
     ambiguous: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -67,6 +76,7 @@ class Evaluation(BaseModel):
     ddx_pairs: Score
     figures: Score
     diagnoses_from_entries: Score | None = None  # the proposals not resting on mentions only
+    presentation_members: Score | None = None  # (presentation, member) pairs
 
 
 def _score(gold: set[Any], predicted: set[Any], show: int = 40) -> Score:
@@ -97,6 +107,7 @@ def predicted_names(ex: Extraction) -> set[str]:
     the entries, the names of lists (``mention=True``, proposed so that their pairs land), and the
     captions :func:`~ingest.caption_labels.label_captions` cannot label with any of those."""
     keys = entry_names(ex) | {normalize(n) for r in ex.relations if r.mention for n in (r.subject, r.object)}
+    keys |= {normalize(m) for p in ex.presentations for m in p.members}
 
     def propose(name: str) -> str:
         keys.add(normalize(name))
@@ -159,6 +170,23 @@ def score_ddx(gold: Gold, ex: Extraction) -> Score:
     return _score(wanted, got)
 
 
+def score_presentations(gold: Gold, ex: Extraction) -> Score:
+    """(presentation, member) pairs; a presentation counts under any of its gold names."""
+    canon = _canon(gold)
+    names = {normalize(a): normalize(g.name) for g in gold.presentations for a in [g.name, *g.also]}
+
+    def member(m: str) -> str:
+        return canon.get(normalize(m), normalize(m))
+
+    wanted = {(normalize(g.name), member(m)) for g in gold.presentations for m in g.members}
+    got = {
+        (names.get(normalize(p.name), normalize(p.name)), member(m))
+        for p in ex.presentations
+        for m in p.members
+    }
+    return _score(wanted, got)
+
+
 def _caption_key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
@@ -192,6 +220,7 @@ def evaluate(gold: Gold, ex: Extraction) -> Evaluation:
         ddx_pairs=score_ddx(gold, ex),
         figures=score_figures(gold, ex),
         diagnoses_from_entries=score_entry_diagnoses(gold, ex),
+        presentation_members=score_presentations(gold, ex) if gold.presentations else None,
     )
 
 

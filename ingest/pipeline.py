@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from dermkg.errors import DermkgError, InputError
 from ingest.caption_labels import label_captions
+from ingest.knowledge_writer import KnowledgeWriter
 from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
 from ingest.synonyms import with_synonym
 from ingest.types import DocumentSummary, Extraction, FigureCandidate, IngestSummary, RelationCandidate
@@ -75,6 +76,7 @@ class _DocumentWriter:
         self.from_entries: set[str] = set()  # ids a heading, a table or a described relation names
         self.names: dict[str, str] = {}  # proposed id -> name
         self.proposed_keys: dict[str, str] = {}  # store name key of a proposal -> its id
+        self.knowledge = KnowledgeWriter(self)  # presentations and findings (ingest.knowledge_writer)
 
     # -- names -------------------------------------------------------------------------------
     def resolve(
@@ -155,6 +157,7 @@ class _DocumentWriter:
                 self.evidence.setdefault(did, {})[cand.evidence.id] = cand.evidence
         for rel in chunk.relations:
             self._add_relation(rel)
+        self.knowledge.write(chunk)
         for rat in chunk.rationales:
             did = self.ids.get(" ".join(rat.diagnosis.lower().split()))
             if did is None:
@@ -186,6 +189,7 @@ class _DocumentWriter:
                 self.unlabelled.add(fig.diagnosis or "")
             self._add_case(self._case(fig, did))
         self.captions = []
+        self.knowledge.finish()
         self.summary.unlabelled_captions = sorted(self.unlabelled)
         self.summary.proposed_from_mentions = sorted(
             self.names[d] for d in self.proposed - self.from_entries if d in self.names

@@ -28,12 +28,14 @@ from ingest.diagnoses import (
     subtypes,
 )
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
+from ingest.findings import section_findings, table_findings
 from ingest.labels import is_clinical_label
 from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
-from ingest.rationales import rationale_candidates
+from ingest.presentations import PresentationTables, cause_sentences, split_presentations
+from ingest.rationales import RATIONALE_TITLE, rationale_candidates
 from ingest.sections import SectionBuilder
 from ingest.types import (
     DiagnosisCandidate,
@@ -79,11 +81,11 @@ class RulesExtractor:
                 state.process(section, chunk)
             if on_page is not None:
                 on_page(index + 1, total)
-            yield stamp_labels(chunk, labels)
+            yield stamp_labels(split_presentations(chunk), labels)
         tail = Extraction(source_sha256=source_sha256, pages=0)
         for section in builder.finish():
             state.process(section, tail)
-        yield stamp_labels(tail, labels)
+        yield stamp_labels(split_presentations(tail), labels)
 
     def extract(self, doc: Any, source_sha256: str) -> Extraction:
         """The whole document at once (for tests and evaluation)."""
@@ -165,7 +167,7 @@ class SectionState:
     def __init__(self, source: str) -> None:
         self.source = source
         self.last_category: Section | None = None
-        self.presentations = PresentationGroups(source)
+        self.presentations = PresentationTables(source)
         self.pending: dict[
             str, tuple[list[RationaleCandidate], list[RelationCandidate], list[DiagnosisCandidate]]
         ] = {}
@@ -189,8 +191,11 @@ class SectionState:
                 dx.extend(sub_dx)
                 relations.extend(sub_rel)
             relations.extend(prose_relations(section, anchor, self.source))
+            described = bool(RATIONALE_TITLE.match(section.title))
+            chunk.findings.extend(section_findings(section, anchor, self.source, implicit=described))
             for table in section.tables:
                 relations.extend(table_relations(table, parent, self.source))
+                chunk.findings.extend(table_findings(table, table_members(table), self.source, parent))
             return
         rationales, relations, dx = self.pending.pop(section.title, ([], [], []))
         if is_diagnosis_section(section):
@@ -202,6 +207,8 @@ class SectionState:
             chunk.relations.extend(relations)
             chunk.relations.extend(heading_is_a(section, names, self.source, self.last_category))
             chunk.relations.extend(prose_relations(section, names[0] if names else None, self.source))
+            anchor = names[0] if names else None
+            chunk.findings.extend(section_findings(section, anchor, self.source, implicit=True))
         else:
             if category_name(section.title):
                 self.last_category = section
@@ -218,60 +225,20 @@ class SectionState:
             # Not a condition: keep only what stands on its own (tables, grouped lists, cue phrases).
             standalone = {"table", "prose:presentation", "prose:causes"}
             chunk.relations.extend(r for r in relations if r.rule in standalone)
-            listed = prose_relations(section, _implicit_subject(section), self.source, implicit=True)
+            subject = _implicit_subject(section)
+            chunk.findings.extend(
+                section_findings(section, subject, self.source, implicit=subject is not None)
+            )
+            listed = prose_relations(section, subject, self.source, implicit=True)
             chunk.relations.extend(listed)
-            chunk.relations.extend(self.presentations.add(section, listed))
+            chunk.presentations.extend(self.presentations.add(section, table_members))
+            chunk.presentations.extend(cause_sentences(section, self.source))
         for table in section.tables:
             chunk.relations.extend(table_relations(table, section.title or None, self.source))
+            chunk.findings.extend(table_findings(table, table_members(table), self.source, section.title))
             for name in table_members(table):
                 line_ev = make_evidence(self.source, _table_line(table), kind="ddx", context=section.title)
                 chunk.diagnoses.append(DiagnosisCandidate(name=name, role="ddx", evidence=line_ev))
-
-
-class PresentationGroups:
-    """One presentation, one group: the causes a presentation's prose lists ("Other causes include
-    vasculitic ulcers ...", "e.g. idiopathic thrombocytopenic purpura") and the conditions its
-    comparison table sets side by side are all its differentials, also when the table sits on the
-    next page under the same heading."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.members: dict[str, tuple[set[str], set[str]]] = {}  # title key -> (listed, tabled)
-
-    def add(self, section: Section, relations: list[RelationCandidate]) -> list[RelationCandidate]:
-        if not section.title:
-            return []
-        key = " ".join(section.title.lower().split())
-        listed, tabled = self.members.setdefault(key, (set(), set()))
-        new_listed = {n for r in relations if r.rule == "presentation-list" for n in (r.subject, r.object)}
-        new_tabled = {n for t in section.tables for n in table_members(t)}
-        pairs = [(a, b) for a in new_listed for b in tabled | new_tabled] + [
-            (a, b) for a in listed for b in new_tabled
-        ]
-        listed |= new_listed
-        tabled |= new_tabled
-        if not pairs:
-            return []
-        ev = make_evidence(
-            self.source,
-            _table_line(section.tables[0]) if section.tables else section.lines[:1],
-            kind="ddx",
-            context=section.title,
-        )
-        seen = {(r.subject.lower(), r.object.lower()) for r in relations}
-        return [
-            RelationCandidate(
-                kind="ddx",
-                subject=a,
-                object=b,
-                rule="presentation-group",
-                score=0.4,
-                evidence=ev,
-                mention=True,
-            )
-            for a, b in sorted(set(pairs))
-            if a.lower() != b.lower() and (a.lower(), b.lower()) not in seen
-        ]
 
 
 def _implicit_subject(section: Section) -> str | None:
@@ -296,7 +263,14 @@ def _table_line(table: Any) -> list:
 
 def stamp_labels(chunk: Extraction, labels: dict[int, str]) -> Extraction:
     """Evidence cites the printed page number next to the PDF page index."""
-    for item in (*chunk.diagnoses, *chunk.relations, *chunk.rationales, *chunk.figures):
+    for item in (
+        *chunk.diagnoses,
+        *chunk.relations,
+        *chunk.rationales,
+        *chunk.figures,
+        *chunk.presentations,
+        *chunk.findings,
+    ):
         ev = item.evidence
         if ev.page_label is None and ev.page in labels:
             ev.page_label = labels[ev.page]
@@ -311,6 +285,8 @@ def merge_chunks(chunks: Any, source_sha256: str) -> Extraction:
         out.relations.extend(c.relations)
         out.rationales.extend(c.rationales)
         out.figures.extend(c.figures)
+        out.presentations.extend(c.presentations)
+        out.findings.extend(c.findings)
         out.images_skipped += c.images_skipped
         out.ocr_pages += c.ocr_pages
     return out

@@ -104,6 +104,29 @@ class RelationCandidate(_Model):
     mention: bool = False
 
 
+class PresentationCandidate(_Model):
+    """A presentation the book lists causes of ("causes of blisters", "an itchy eruption can be caused
+    by ...", a "Causes of leg ulcers" table): its members are possible causes, not mutual DDx."""
+
+    name: str  # as printed, normalised: "itchy eruption", "blisters"
+    members: list[str]
+    rule: str  # which shape framed it: "prose:causes", "presentation-list", "table:causes", ...
+    evidence: Evidence
+
+
+class FindingCandidate(_Model):
+    """A diagnosis-level finding the text states ("In lichen planus the papules are violaceous")."""
+
+    diagnosis: str  # the name as printed
+    finding: str  # the concept's name (a lexicon concept's preferred name, else the phrase as printed)
+    type: Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history"]
+    synonyms: list[str] = Field(default_factory=list)  # a lexicon concept's synonyms
+    relation: Literal["typical", "possible", "against"]
+    known: bool = True  # a lexicon concept (False: a new phrase, proposed as a new finding)
+    rule: str  # "rationale", "table:lesion", "prose:in-x", "checklist", ...
+    evidence: Evidence
+
+
 class RationaleCandidate(_Model):
     """Sentences describing how a diagnosis looks and presents (the r of (I, r, d))."""
 
@@ -135,6 +158,8 @@ class Extraction(_Model):
     relations: list[RelationCandidate] = Field(default_factory=list)
     rationales: list[RationaleCandidate] = Field(default_factory=list)
     figures: list[FigureCandidate] = Field(default_factory=list)
+    presentations: list[PresentationCandidate] = Field(default_factory=list)
+    findings: list[FindingCandidate] = Field(default_factory=list)
     images_skipped: int = 0
     ocr_pages: int = 0
     warnings: list[str] = Field(default_factory=list)  # each names its page
@@ -155,6 +180,10 @@ class DocumentSummary(_Model):
     assertions_superseded: int = 0
     rationales: int = 0
     cases: int = 0
+    # Presentations named (new or known) and their members; finding concepts newly proposed.
+    presentations: int = 0
+    presentation_members: int = 0
+    findings_proposed: int = 0
     images_skipped: int = 0
     seconds: float = 0.0
     # What was read despite a problem (a repaired PDF, an image over the pixel limit), each naming its page.

@@ -1,0 +1,147 @@
+"""Presentations: a book's lists of the causes of what a patient shows, kept as lists, not as DDx pairs.
+
+:mod:`ingest.framing` decides which groups are causes; this module turns them into
+:class:`~ingest.types.PresentationCandidate` records:
+
+- the cause lists the cue modules found (``prose:causes``, ``presentation-list``) leave the DDx
+  relations and become one presentation each, with the list's own evidence;
+- the cause sentences they do not cover: "an itchy eruption can be caused by ...", "Other causes
+  include ..." under a presentation heading, "X is usually due to ...";
+- the conditions a comparison table under a presentation heading sets side by side join that
+  presentation too (they also stay DDx: the book compares them to tell them apart), also when the
+  table sits on the next page under the same heading.
+
+Example:
+    >>> chunk = split_presentations(chunk)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.ddx_names import _names
+from ingest.framing import DIFFERENTIAL_WORDS, frames_causes, presentation_name
+from ingest.mentions import make_evidence
+from ingest.prose_cues import strip_marks
+from ingest.text_units import sentences, units
+from ingest.types import Extraction, Line, PresentationCandidate, RelationCandidate, Section, TableGrid
+
+# "X can be caused by A, B or C", "X is usually due to A", "X may result from A".
+_CAUSED_BY = re.compile(
+    r"^(?P<p>[A-Za-z][\w'’ ()-]{2,60}?)\s+(?:can|may|might|could)\s+(?:\w+\s+)?"
+    r"(?:be\s+)?(?:caused\s+by|due\s+to|result\s+from|the\s+result\s+of)\s+(?P<list>.+)$",
+    re.IGNORECASE,
+)
+_CLAUSE_WORDS = re.compile(r"\b(?:which|that|who|whom|when|where|in|on|of|with)\b", re.IGNORECASE)
+# "Other causes include A, B and C", "Rarer causes are A and B": causes of the section's presentation.
+_OTHER_CAUSES = re.compile(
+    r"\b(?:other|further|rarer|less common|uncommon|additional)\s+causes\s+(?:include|are|comprise)\s*:?\s+"
+    r"(?P<list>.+)$",
+    re.IGNORECASE,
+)
+# "an inflammatory condition (e.g. eczema)": a category stands for its examples.
+_CATEGORY_EG = re.compile(
+    r"(?:\b(?!and\b|or\b)[\w-]+\s+){0,3}\b(?!and\b|or\b)[\w-]+\s*"
+    r"\((?:e\.\s?g\.?|such as|for example),?\s*(?:some\s+cases\s+of\s+)?"
+    r"(?P<ex>[^()]+)\)",
+    re.IGNORECASE,
+)
+_NOT_A_MEMBER = re.compile(
+    r"\b(?:cause|causes|factors?|reactions?|conditions?|disorders?|diseases?|infections?|infestations?|"
+    r"unknown|autoimmune|drugs?|trauma|skin|age)$",
+    re.IGNORECASE,
+)
+
+
+def cause_members(listed: str) -> list[str]:
+    """The conditions of a cause list: 'an inflammatory condition (e.g. eczema), infection (e.g.
+    varicella) or an unknown cause' -> eczema, varicella; categories and bare causes are no members."""
+    text = _CATEGORY_EG.sub(lambda m: m.group("ex"), listed)
+    return [n for n in _names(text) if not _NOT_A_MEMBER.search(n)]
+
+
+def split_presentations(chunk: Extraction) -> Extraction:
+    """Move the cause lists out of ``chunk.relations`` into ``chunk.presentations`` (one per list)."""
+    keep: list[RelationCandidate] = []
+    groups: dict[str, tuple[list[str], RelationCandidate]] = {}
+    for rel in chunk.relations:
+        ev = rel.evidence
+        if rel.kind != "ddx" or not frames_causes(rel.rule, ev.quote, ev.context):
+            keep.append(rel)
+            continue
+        members, _ = groups.setdefault(ev.id, ([], rel))
+        for name in (rel.subject, rel.object):
+            if name.lower() not in {m.lower() for m in members}:
+                members.append(name)
+    chunk.relations = keep
+    for members, rel in groups.values():
+        name = presentation_name(rel.evidence.context or "")
+        if name and members:
+            chunk.presentations.append(
+                PresentationCandidate(name=name, members=members, rule=rel.rule, evidence=rel.evidence)
+            )
+    chunk.presentations = _dedup(chunk.presentations)
+    return chunk
+
+
+def cause_sentences(section: Section, source: str) -> list[PresentationCandidate]:
+    """Cause sentences the cue modules leave: "X can be caused by ...", "Other causes include ..."."""
+    title_name = presentation_name(section.title or "")
+    out: list[PresentationCandidate] = []
+    for unit in units(section.lines):
+        for quote, lines in sentences(unit):
+            text = strip_marks(quote).strip()
+            if DIFFERENTIAL_WORDS.search(text):
+                continue  # framed as a differential: the DDx cues speak for it
+            name, listed, rule = None, None, ""
+            m = _CAUSED_BY.match(text)
+            if m and not _CLAUSE_WORDS.search(m.group("p")) and (name := presentation_name(m.group("p"))):
+                listed, rule = m.group("list"), "prose:caused-by"
+            elif (m := _OTHER_CAUSES.search(text)) and title_name:
+                name, listed, rule = title_name, m.group("list"), "prose:other-causes"
+            if not name or not listed:
+                continue
+            members = cause_members(listed)
+            if members:
+                ev = make_evidence(source, lines, quote, kind="ddx", context=section.title or name)
+                out.append(PresentationCandidate(name=name, members=members, rule=rule, evidence=ev))
+    return out
+
+
+class PresentationTables:
+    """The conditions a comparison table under a presentation heading compares join the presentation,
+    also when the table sits on the next page under the same heading."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def add(self, section: Section, members_of: object) -> list[PresentationCandidate]:
+        name = presentation_name(section.title or "")
+        if not name:
+            return []
+        out: list[PresentationCandidate] = []
+        for table in section.tables:
+            members = members_of(table)  # type: ignore[operator]
+            if len(members) < 2:
+                continue
+            ev = make_evidence(self.source, [table_line(table, members)], kind="ddx", context=section.title)
+            out.append(PresentationCandidate(name=name, members=members, rule="table", evidence=ev))
+        return out
+
+
+def table_line(table: TableGrid, members: list[str]) -> Line:
+    return Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
+
+
+def _dedup(items: list[PresentationCandidate]) -> list[PresentationCandidate]:
+    """One candidate per (presentation, evidence): a sentence the cue modules and the cause-sentence
+    scan both read gives its members once."""
+    out: dict[tuple[str, str], PresentationCandidate] = {}
+    for p in items:
+        key = (p.name, p.evidence.id)
+        if key in out:
+            have = out[key]
+            have.members += [m for m in p.members if m.lower() not in {x.lower() for x in have.members}]
+        else:
+            out[key] = p
+    return list(out.values())
