@@ -233,7 +233,9 @@ def prose_relations(
                     break
                 if m:
                     ctx = m.group("ctx").strip()
-                    members = _names(m.group("list"))
+                    members = _names(
+                        re.split("[;\u037e]", m.group("list"))[0]
+                    )  # a new statement follows a ";"
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)
                     target = None
                     if anchor and ctx.lower() in {"this condition", "it"}:
@@ -249,7 +251,7 @@ def prose_relations(
             else:
                 m = FREE_LIST.search(text)
                 if m:
-                    members = _names(m.group("list"))
+                    members = _names(re.split("[;\u037e]", m.group("list"))[0])
                     out.extend(
                         _pairs(
                             members, "prose:differential", lines, source, quote, context=title, anchor=anchor

@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import re
 
-# Nouns that make a phrase a presentation (what the patient shows) rather than a condition.
+# Nouns that make a phrase a presentation (what the patient shows) rather than a condition. Not the
+# words that head condition names ("erythema multiforme", "Mongolian spots").
 PRESENTATION_NOUNS = re.compile(
     r"\b(?:legs?|rash(?:es)?|eruptions?|blisters?|blistering|lesions?|swellings?|itch(?:ing|iness)?|pruritus|"
     r"ulcers?|ulceration|purpura|bullae|vesicles|pustules|nodules|papules|plaques|hair loss|redness|"
-    r"flushing|pigmentation|hyperpigmentation|hypopigmentation|depigmentation|scaling|erythema|"
-    r"photosensitivity|spots|patches|lumps?)\b",
+    r"flushing|pigmentation|hyperpigmentation|hypopigmentation|depigmentation|scaling|"
+    r"photosensitivity|patches|lumps?)\b"
+    # "a red face", "sore mouth", "scaly scalp": a symptom adjective on a body part
+    r"|\b(?:red|white|brown|dark|itchy|scaly|painful|swollen|pigmented|sore|dry|sweaty)\s+"
+    r"(?:face|skin|legs?|hands?|feet|scalp|mouth|lips?|nails?|eyes?|genitals?|groin)\b",
+    re.IGNORECASE,
+)
+# A population or extent qualifier is no part of the presentation: "blisters in children".
+_QUALIFIER = re.compile(
+    r"\s+(?:in|among|of)\s+(?:the\s+)?(?:children|childhood|adults?|infants?|infancy|elderly|aged|old age|"
+    r"women|men|pregnancy|whole\s+(?:surface|body|skin))\b.*$",
     re.IGNORECASE,
 )
 # Words that frame a list as a differential, whatever else the sentence says.
@@ -59,6 +69,7 @@ def presentation_name(phrase: str) -> str | None:
     if m := CAUSES_TITLE.match(text.strip()):
         text = m.group("p")
     text = _LEAD.sub("", " ".join(text.lower().replace("’", "'").split())).strip(" .,:;-–")
+    text = _QUALIFIER.sub("", text)
     return text if text and len(text.split()) <= 6 and is_presentation(text) else None
 
 

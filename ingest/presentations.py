@@ -22,7 +22,7 @@ import re
 from ingest.ddx_names import _names
 from ingest.framing import DIFFERENTIAL_WORDS, frames_causes, presentation_name
 from ingest.mentions import make_evidence
-from ingest.prose_cues import strip_marks
+from ingest.prose_cues import answer_list, is_answer_marker, strip_marks
 from ingest.text_units import sentences, units
 from ingest.types import Extraction, Line, PresentationCandidate, RelationCandidate, Section, TableGrid
 
@@ -32,7 +32,13 @@ _CAUSED_BY = re.compile(
     r"(?:be\s+)?(?:caused\s+by|due\s+to|result\s+from|the\s+result\s+of)\s+(?P<list>.+)$",
     re.IGNORECASE,
 )
-_CLAUSE_WORDS = re.compile(r"\b(?:which|that|who|whom|when|where|in|on|of|with)\b", re.IGNORECASE)
+_CLAUSE_WORDS = re.compile(r"\b(?:which|that|who|whom|when|where|with)\b", re.IGNORECASE)
+# A question asking the causes of a presentation; its answer (the next sentence) lists them.
+_CAUSE_QUESTION = re.compile(
+    r"what\s+(?:are|is)\s+the\s+(?:\w+\s+)?causes?\s+of\s+(?P<p>[^?]{3,60})\?", re.IGNORECASE
+)
+_RUN_IN = re.compile(r"^[A-Z][a-z]+(?:\s[a-z]+){0,2}\s*[.:]?\s*[—–]\s*")  # "Causes.—Itching ..."
+_BY = re.compile(r"(^|,|;|\bor\b|\band\b)\s*(?:by|to|from)\s+(?:the\s+)?", re.IGNORECASE)
 # "Other causes include A, B and C", "Rarer causes are A and B": causes of the section's presentation.
 _OTHER_CAUSES = re.compile(
     r"\b(?:other|further|rarer|less common|uncommon|additional)\s+causes\s+(?:include|are|comprise)\s*:?\s+"
@@ -46,9 +52,11 @@ _CATEGORY_EG = re.compile(
     r"(?P<ex>[^()]+)\)",
     re.IGNORECASE,
 )
+# A category or a bare cause is no member: "skin disease", "an unknown cause", "allergic reaction".
 _NOT_A_MEMBER = re.compile(
-    r"\b(?:cause|causes|factors?|reactions?|conditions?|disorders?|diseases?|infections?|infestations?|"
-    r"unknown|autoimmune|drugs?|trauma|skin|age)$",
+    r"^(?:(?:an?|the|some|other|skin|systemic|unknown|inflammatory|allergic|metabolic|internal|possibly)\s+)*"
+    r"(?:causes?|factors?|reactions?|conditions?|disorders?|diseases?|infections?|infestations?|autoimmune|"
+    r"drugs?|trauma|skin|age|aged skin)$",
     re.IGNORECASE,
 )
 
@@ -56,8 +64,9 @@ _NOT_A_MEMBER = re.compile(
 def cause_members(listed: str) -> list[str]:
     """The conditions of a cause list: 'an inflammatory condition (e.g. eczema), infection (e.g.
     varicella) or an unknown cause' -> eczema, varicella; categories and bare causes are no members."""
-    text = _CATEGORY_EG.sub(lambda m: m.group("ex"), listed)
-    return [n for n in _names(text) if not _NOT_A_MEMBER.search(n)]
+    listed = re.split("[;\u037e]", listed)[0]  # what follows a semicolon is a new statement
+    text = _BY.sub(lambda m: m.group(1) + " ", _CATEGORY_EG.sub(lambda m: m.group("ex"), listed))
+    return [n for n in _names(text) if not _NOT_A_MEMBER.match(n)]
 
 
 def split_presentations(chunk: Extraction) -> Extraction:
@@ -84,28 +93,42 @@ def split_presentations(chunk: Extraction) -> Extraction:
     return chunk
 
 
-def cause_sentences(section: Section, source: str) -> list[PresentationCandidate]:
-    """Cause sentences the cue modules leave: "X can be caused by ...", "Other causes include ..."."""
-    title_name = presentation_name(section.title or "")
+def cause_sentences(
+    section: Section, source: str, *, title: str | None = None
+) -> list[PresentationCandidate]:
+    """Cause sentences the cue modules leave: "X can be caused by ...", "Other causes include ...",
+    "What are the causes of X? A. ...". ``title``: the heading "Other causes" refer to (default: the
+    section's own)."""
+    title_name = presentation_name(title or section.title or "")
     out: list[PresentationCandidate] = []
+    asked: str | None = None  # the presentation a question asked the causes of
     for unit in units(section.lines):
         for quote, lines in sentences(unit):
-            text = strip_marks(quote).strip()
-            if DIFFERENTIAL_WORDS.search(text):
-                continue  # framed as a differential: the DDx cues speak for it
-            name, listed, rule = None, None, ""
-            m = _CAUSED_BY.match(text)
-            if m and not _CLAUSE_WORDS.search(m.group("p")) and (name := presentation_name(m.group("p"))):
-                listed, rule = m.group("list"), "prose:caused-by"
-            elif (m := _OTHER_CAUSES.search(text)) and title_name:
-                name, listed, rule = title_name, m.group("list"), "prose:other-causes"
-            if not name or not listed:
+            text = _RUN_IN.sub("", strip_marks(quote).strip())
+            if is_answer_marker(text):
                 continue
-            members = cause_members(listed)
-            if members:
+            q = _CAUSE_QUESTION.search(text)
+            found = _cause_list(text, asked, title_name) if not DIFFERENTIAL_WORDS.search(text) else None
+            asked = presentation_name(q.group("p")) if q else None
+            if found is None:
+                continue
+            name, listed, rule = found
+            if members := cause_members(listed):
                 ev = make_evidence(source, lines, quote, kind="ddx", context=section.title or name)
                 out.append(PresentationCandidate(name=name, members=members, rule=rule, evidence=ev))
     return out
+
+
+def _cause_list(text: str, asked: str | None, title_name: str | None) -> tuple[str, str, str] | None:
+    """(presentation, list text, rule) when the sentence lists the causes of a presentation."""
+    if asked and "?" not in text and (answer := answer_list(text)):
+        return asked, answer, "prose:answer"
+    m = _CAUSED_BY.match(text)
+    if m and not _CLAUSE_WORDS.search(m.group("p")) and (name := presentation_name(m.group("p"))):
+        return name, m.group("list"), "prose:caused-by"
+    if (m := _OTHER_CAUSES.search(text)) and title_name:
+        return title_name, m.group("list"), "prose:other-causes"
+    return None
 
 
 class PresentationTables:

@@ -191,6 +191,7 @@ class SectionState:
                 dx.extend(sub_dx)
                 relations.extend(sub_rel)
             relations.extend(prose_relations(section, anchor, self.source))
+            chunk.presentations.extend(cause_sentences(section, self.source, title=parent))
             described = bool(RATIONALE_TITLE.match(section.title))
             chunk.findings.extend(section_findings(section, anchor, self.source, implicit=described))
             for table in section.tables:
@@ -209,6 +210,7 @@ class SectionState:
             chunk.relations.extend(prose_relations(section, names[0] if names else None, self.source))
             anchor = names[0] if names else None
             chunk.findings.extend(section_findings(section, anchor, self.source, implicit=True))
+            chunk.presentations.extend(cause_sentences(section, self.source))
         else:
             if category_name(section.title):
                 self.last_category = section

@@ -144,6 +144,23 @@ OLD_PROSE: list[Block] = [
         "the lesions remain fixed for days. It may be mistaken for purpura hæmorrhagica when the lesions "
         "are livid.",
     ),
+    # Presentations (issue 14 point 3), added after the presentation rules' design, before their tuning:
+    ("head", "PRURITUS."),
+    (
+        "para",
+        "Definition.—Itching of the skin without any primary eruption, the lesions present being those of "
+        "scratching only.",
+    ),
+    (
+        "para",
+        "Causes.—Itching of the whole surface may be caused by jaundice, by diabetes, by Hodgkin's disease, "
+        "or by the bites of fleas. In the aged it is common without evident cause.",
+    ),
+    (
+        "para",
+        "Diagnosis.—Pruritus is to be distinguished from scabies by the absence of burrows, and from "
+        "pediculosis by the absence of lice and nits.",
+    ),
 ]
 
 QUESTIONS_STYLE = Style(header="QUIZ-COMPEND OF DERMATOLOGY", body_size=10.5, width=400, height=600)
@@ -229,6 +246,16 @@ QUESTIONS: list[Block] = [
     ("head", "Erythema Ab Igne"),
     ("para", "Q. What must be excluded in a patient with erythema ab igne?"),
     ("para", "A. Livedo reticularis and cutis marmorata."),
+    # Presentations (issue 14 point 3), added after the presentation rules' design, before their tuning:
+    ("head", "Ulcers of the Leg"),
+    ("para", "Q. What are the causes of ulceration of the leg?"),
+    (
+        "para",
+        "A. Venous insufficiency, arterial disease, neuropathy and vasculitis; a long-standing ulcer that will "
+        "not heal may be a squamous cell carcinoma.",
+    ),
+    ("para", "Q. With what may a venous ulcer be confounded?"),
+    ("para", "A. With an arterial ulcer, a neuropathic ulcer and pyoderma gangrenosum."),
 ]
 
 TWO_COLUMN_STYLE = Style(
@@ -338,6 +365,18 @@ TWO_COLUMN: list[Block] = [
         "A rapidly growing, dome-shaped nodule with a central keratin plug that may resolve spontaneously "
         "over months. Keratoacanthoma is distinguished from squamous cell carcinoma chiefly by its rapid "
         "growth and its symmetry, and from a giant molluscum contagiosum by its keratin plug.",
+    ),
+    # Presentations (issue 14 point 3), added after the presentation rules' design, before their tuning:
+    ("head", "The red face"),
+    (
+        "para",
+        "A red face can be caused by rosacea, seborrhoeic dermatitis, lupus erythematosus or contact "
+        "dermatitis. Other causes include dermatomyositis and the carcinoid syndrome.",
+    ),
+    (
+        "para",
+        "The differential diagnosis of rosacea includes acne vulgaris and perioral dermatitis; unlike acne, "
+        "rosacea has no comedones.",
     ),
 ]
 

@@ -88,13 +88,18 @@ def _keys(*names: str) -> set[str]:
     return {normalize(n) for n in names}
 
 
-def test_causes_of_a_presentation_are_mutual_differentials_flagged_as_mentions(extraction) -> None:
-    causes = _ddx(extraction, "prose:causes")
-    assert (normalize("bullous impetigo"), normalize("insect bites")) in causes
-    assert len(causes) == 6 and all(causes.values())  # 4 causes, every pair, each a mention
-    rels = [r for r in extraction.relations if r.rule == "prose:causes"]
-    assert {r.evidence.context for r in rels} == {"blisters in children"} and {r.score for r in rels} == {0.4}
-    # proposed (so that the pairs can land), but apart from the book's entries
+def _presentations(ex: Extraction) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for p in ex.presentations:
+        out.setdefault(p.name, set()).update(normalize(m) for m in p.members)
+    return out
+
+
+def test_causes_of_a_presentation_are_a_presentation_not_ddx_pairs(extraction) -> None:
+    assert _ddx(extraction, "prose:causes") == {}  # no member pairs (issue 14 point 3)
+    members = _presentations(extraction)["blisters"]  # "in children" qualifies, it is no part of it
+    assert members == _keys("bullous impetigo", "friction", "insect bites", "thermal burns")
+    # proposed (so that the memberships can land), but apart from the book's entries
     assert _keys("friction", "thermal burns") <= mentioned_names(extraction)
     assert not _keys("friction", "thermal burns") & entry_names(extraction)
 
@@ -104,9 +109,12 @@ def test_causes_of_a_condition_are_its_aetiology_not_differentials(extraction) -
     assert not _keys("mycoplasma infection", "herpes simplex") & names
 
 
-def test_a_presentations_examples_are_mentions(extraction) -> None:
-    examples = _ddx(extraction, "presentation-list")
-    assert (normalize("cholestasis"), normalize("scabies")) in examples and all(examples.values())
+def test_a_presentations_examples_are_its_members_and_mentions(extraction) -> None:
+    assert _ddx(extraction, "presentation-list") == {}
+    members = _presentations(extraction)["generalised itching"]
+    assert members == _keys(
+        "scabies", "urticaria", "dermatitis herpetiformis", "iron deficiency", "cholestasis"
+    )
     assert normalize("scabies") in mentioned_names(extraction)
     assert normalize("dermatitis herpetiformis") in entry_names(extraction)  # it has its own entry too
 
@@ -182,5 +190,10 @@ def test_pipeline_proposes_entries_labels_photos_and_reports_mentions_apart(
     cases = {c.caption: c.diagnosis for c in sqlite_store.list_cases()}
     assert cases == {"Childhood dermatitis herpetiformis": dh.id, "Pemphigus foliaceus": pf.id}
     bi, ib = sqlite_store.resolve_name("Bullous impetigo").id, sqlite_store.resolve_name("Insect bites").id
-    pair = sqlite_store.find_assertion("ddx", *sorted((bi, ib)))
-    assert pair is not None and pair.score == 0.4 and pair.note == "prose:causes | blisters in children"
+    assert sqlite_store.find_assertion("ddx", bi, ib) is None  # members of a presentation, not a DDx pair
+    (blisters,) = [f for f in sqlite_store.list_findings(type="presentation") if f.name == "blisters"]
+    assert blisters.status == "proposed" and blisters.origin == "rules"
+    for member in (bi, ib):
+        link = sqlite_store.find_assertion("finding", member, blisters.id)
+        assert link is not None and link.relation == "possible" and link.status == "proposed"
+        assert link.evidence[0].quote.startswith("The usual causes of blisters in children include")
