@@ -81,6 +81,10 @@ _HEDGE = re.compile(
     r"in some|not always)\b",
     re.I,
 )
+# "the oral mucosa may show ...": a hedge right after the term's phrase (not "a nodule which may ulcerate").
+_HEDGE_AFTER = re.compile(
+    r"^\s*(?:(?!which\b|that\b|who\b)[\w-]+\s+){0,2}(?:may|might|can|could|sometimes|occasionally)\b", re.I
+)
 _KINDS = re.compile(r"\b(?:types?|forms?|variants?|varieties)\b", re.I)
 _CLAUSE = re.compile(
     r";|:\s|\.\s+|\s+and\s+(?=(?:has|have|is|are|shows?|may|can|it|its)\b)|"
@@ -120,6 +124,12 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[str, str, tuple[str,
     parts = sorted(table, key=len, reverse=True)
     alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
     return re.compile(r"(?<![\w-])(?:" + alternation + r")(?![\w-])", re.I), table
+
+
+def is_finding_phrase(text: str) -> bool:
+    """'the oral mucosa', 'Papules': a finding (or a site), not a condition a sentence can be about."""
+    words = re.sub(r"^(?:the|a|an|its|their)\s+", "", _key(text))
+    return bool(words) and _vocabulary()[0].fullmatch(words) is not None
 
 
 def _key(text: str) -> str:
@@ -162,7 +172,7 @@ def polarity(clause: str, start: int, end: int) -> Relation | None:
         return "against"
     if _WEAK.search(clause):
         return None
-    if _HEDGE.search(before) or _KINDS.search(before):
+    if _HEDGE.search(before) or _KINDS.search(before) or _HEDGE_AFTER.match(after):
         return (
             "possible"  # "may be annular", "types include ... keratotic"; not "a nodule which may ulcerate"
         )
@@ -210,10 +220,7 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
             taken.append((start, end))
             if (rel := polarity(clause, start, end)) is not None:
                 out.append(Term(name, type_, (), False, rel, offset + start))
-    best: dict[str, Term] = {}
-    for t in sorted(out, key=lambda t: t.start):
-        best.setdefault(t.name.lower(), t)
-    return list(best.values())
+    return sorted(out, key=lambda t: t.start)
 
 
 def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ingest.ddx_names import _names, _subject
-from ingest.finding_terms import Term, clauses, terms
+from ingest.finding_terms import Term, clauses, is_finding_phrase, terms
 from ingest.labels import label_word
 from ingest.mentions import make_evidence
 from ingest.prose_cues import is_answer_marker, strip_marks
@@ -148,11 +148,16 @@ def section_findings(
 def _sentence_subject(text: str, implicit: str | None, asked: str | None) -> tuple[str | None, str]:
     for pattern, rule in ((_IN_X, "prose:in-x"), (_X_SHOWS, "prose:x-shows"), (_X_DASH, "prose:x-dash")):
         m = pattern.match(text)
-        if m and not _PREPOSITION.match(m.group("x")) and (name := _subject(m.group("x"), implicit)):
+        if m and _condition(m.group("x")) and (name := _subject(m.group("x"), implicit)):
             return name, rule
     if asked:
         return asked, "answer"
     return implicit, "rationale"
+
+
+def _condition(phrase: str) -> bool:
+    """Can the phrase before a verb be a condition ('lichen planus'), not 'in darker skin', 'the papules'?"""
+    return not _PREPOSITION.match(phrase) and not is_finding_phrase(phrase)
 
 
 def _names_in(text: str) -> tuple[str, ...]:
@@ -169,7 +174,7 @@ def _switches(text: str) -> list[tuple[int, str]]:
             continue  # the sentence's own subject
         c = clause.strip()
         m = _IN_X.match(c) or _X_SHOWS.match(c) or _CLAUSE_SUBJECT.match(c)
-        if m and not _PREPOSITION.match(m.group("x")) and (name := _subject(m.group("x"), None)):
+        if m and _condition(m.group("x")) and (name := _subject(m.group("x"), None)):
             out.append((offset, name))
     return out
 
@@ -194,7 +199,11 @@ def _candidates(
         for start, name in switches:
             if t.start >= start:
                 who = _subject(name, None) or ""
-        if who and (types is None or t.type in types):
+        if (
+            who
+            and (types is None or t.type in types)
+            and (who, t.name) not in {(w, x.name) for w, x in found}
+        ):
             found.append((who, t))
     if not found:
         return []
