@@ -85,7 +85,7 @@ _HEDGE = re.compile(
 _HEDGE_AFTER = re.compile(
     r"^\s*(?:(?!which\b|that\b|who\b)[\w-]+\s+){0,2}(?:may|might|can|could|sometimes|occasionally)\b", re.I
 )
-_KINDS = re.compile(r"\b(?:types?|forms?|variants?|varieties)\b", re.I)
+_KINDS = re.compile(r"\b(?:types?|forms?|variants?|varieties)\s*(?:include|includes|including|are|:)", re.I)
 _CLAUSE = re.compile(
     r";|:\s|\.\s+|\s+and\s+(?=(?:has|have|is|are|shows?|may|can|it|its)\b)|"
     r",\s+and\s+(?=(?:the|in)\b)|"

@@ -47,8 +47,6 @@ _NO_FINDINGS = {
     "epidemiology",
     "prognosis",
     "complications",
-    "differential",
-    "diagnosis",
 }
 # Which finding types a comparison-table row label can state.
 _ROW_TYPES = {
@@ -84,7 +82,7 @@ _X_SHOWS = re.compile(
     r"commonly|always|may|can|sometimes|occasionally|never|does\s+not|rarely)\s+)?"
     r"(?:shows?|presents?\s+(?:with|as)|is\s+characteri[sz]ed\s+by|has|have|displays?|appears?\s+as|"
     r"consists?\s+of|begins?\s+(?:as|with)|is\s+marked\s+by|is\s+seen\s+as|occurs?|arises?|affects?|"
-    r"is\s+an?)\b",
+    r"is\s+an?|(?:is|are|can\s+be|may\s+be)\s+(?:\w+\s+)?(?:distinguished|differentiated)|differs?)\b",
     re.I,
 )
 # A clause after a ";" that names its own subject: "pityriasis alba is ill-defined and scaly".

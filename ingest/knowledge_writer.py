@@ -50,18 +50,28 @@ class KnowledgeWriter:
 
     def finish(self) -> None:
         for cand in self.waiting:
-            did = self.w.resolve(cand.diagnosis, None, propose=False)
+            did, relation = self.w.resolve(cand.diagnosis, None, propose=False), cand.relation
+            if did is None and (did := self._parent(cand.diagnosis)) is not None and relation == "typical":
+                relation = "possible"  # typical of a subtype ("nodular basal cell carcinoma"): possible in it
             if did is None:
                 continue  # a finding of something that is no diagnosis here (a glossary term, a sign)
             fid = self._finding(cand.finding, cand.type, cand.synonyms)
             if fid is not None:
                 score = _SCORE.get(cand.rule.split(":")[0], 0.5)
-                self._assert(did, fid, cand.relation, cand.evidence, cand.rule, score)
+                self._assert(did, fid, relation, cand.evidence, cand.rule, score)
         self.waiting = []
         s = self.w.summary
         s.presentations = len(self.presentations)
         s.presentation_members = len(self.members)
         s.findings_proposed = len(self.proposed)
+
+    def _parent(self, name: str) -> str | None:
+        """A known diagnosis the name qualifies: 'Nodular basal cell carcinoma' -> basal cell carcinoma."""
+        words = name.split()
+        for i in range(1, min(len(words), 3)):
+            if did := self.w.resolve(" ".join(words[i:]), None, propose=False):
+                return did
+        return None
 
     # -- presentations ---------------------------------------------------------------------
     def _presentation(self, p: PresentationCandidate) -> None:
@@ -122,8 +132,10 @@ class KnowledgeWriter:
             have = batch[aid]
             if ev.id not in {e.id for e in have.evidence}:
                 have.evidence.append(ev)
-            if have.relation != relation and "also read as" not in (have.note or ""):
-                have.note = f"{have.note} | also read as {relation}: {ev.quote[:120]}"
+            if {have.relation, relation} == {"possible", "typical"}:
+                have.relation = "typical"  # the book states it as typical somewhere: that is the claim
+            elif have.relation != relation and "also read as" not in (have.note or ""):
+                have.note = f"{have.note} | also read as {relation}: {ev.quote[:120]}"  # a conflict to review
             return aid
         batch[aid] = Assertion(
             id=aid,

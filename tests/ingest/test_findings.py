@@ -40,7 +40,8 @@ def _facts(found: list[FindingCandidate]) -> set[tuple[str, str, str]]:
         ),
         # old prose: "In X the ..., whereas in Y the ..." splits the subjects
         (
-            "In psoriasis the scales are silvery and the itching slight, whereas in chronic eczema the surface "
+            "In psoriasis the scales are silvery and the itching slight, whereas in chronic eczema the "
+            "surface "
             "weeps and itching is severe.",
             False,
             {

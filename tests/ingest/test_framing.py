@@ -1,4 +1,4 @@
-"""The one framing decision: a group of conditions is a differential, a presentation's causes, or aetiology."""
+"""The one framing decision: a group of conditions is a differential, a presentation's causes or aetiology."""
 
 from __future__ import annotations
 
@@ -111,7 +111,8 @@ def _section(title: str, *paragraphs: str) -> Section:
         ),
         (
             "Hair loss",
-            "Q. What are the causes of patchy hair loss? A. Alopecia areata, tinea capitis and trichotillomania.",
+            "Q. What are the causes of patchy hair loss? "
+            "A. Alopecia areata, tinea capitis and trichotillomania.",
             "patchy hair loss",
             {"Alopecia areata", "tinea capitis", "trichotillomania"},
         ),
@@ -126,7 +127,8 @@ def test_cause_sentences_in_several_styles(title: str, text: str, name: str, mem
 @pytest.mark.parametrize(
     "text",
     [
-        "The differential diagnosis of leg ulcers includes pyoderma gangrenosum and vasculitis.",  # a differential
+        # a differential
+        "The differential diagnosis of leg ulcers includes pyoderma gangrenosum and vasculitis.",
         "Urticaria can be caused by drugs, foods and infections.",  # aetiology of a condition
         "Hyperpigmentation in darker skin which can be caused by melasma.",  # a clause, not a presentation
     ],
