@@ -57,6 +57,8 @@ _NEEDS = {
     "elevated": re.compile(r"\belevated\s+(?:border|edge|margin|plaques?|papules?|lesions?|nodules?)", re.I),
     "back": re.compile(r"\b(?:the|upper|lower|on|over|of)\s+back\b", re.I),
     "head": re.compile(r"\bhead\s+and\s+neck\b|\b(?:the|on)\s+head\b", re.I),
+    "tumour": re.compile(r"(?<!malignant )(?<!benign )(?<!skin )(?<!common )\btumou?r\b", re.I),
+    "tumor": re.compile(r"(?<!malignant )(?<!benign )(?<!skin )(?<!common )\btumou?r\b", re.I),
     "red": re.compile(r"\bred(?!\s+(?:blood|cells?|flags?))\b", re.I),
 }
 # A skin word that qualifies another organ or the patient's skin type states no finding of the lesion:
@@ -89,7 +91,8 @@ _KINDS = re.compile(r"\b(?:types?|forms?|variants?|varieties)\s*(?:include|inclu
 _CLAUSE = re.compile(
     r";|:\s|\.\s+|\s+and\s+(?=(?:has|have|is|are|shows?|may|can|it|its)\b)|"
     r",\s+and\s+(?=(?:the|in)\b)|"
-    r",?\s+(?=(?:but|whereas|while|although|though|except|unlike|however|instead|rather than|apart from)\b)"
+    r",?\s+(?=(?:but|whereas|while|although|though|except|unlike|however|instead|rather than|apart from|"
+    r"if|unless)\b)"
 )
 
 _HEADS = (

@@ -91,7 +91,7 @@ _CLAUSE_SUBJECT = re.compile(
     re.I,
 )
 # "Candidiasis (candidal skin infection) – white plaques ...": an item of a list of subtypes.
-_X_DASH = re.compile(r"^" + _NAME + r"\s*(?:\([^()]*\))?\s+[–—]\s+(?=\S)", re.I)
+_X_DASH = re.compile(r"^" + _NAME.replace("\\- ", "\\-/ ") + r"\s*(?:\([^()]*\))?\s+[–—]\s+(?=\S)", re.I)
 _QUESTION = re.compile(
     r"what\s+(?:are|is)\s+the\s+(?:\w+\s+){0,2}?(?:symptoms|features|signs|appearances?|lesions?|"
     r"characteristics|findings|morphology)\s+of\s+(?:the\s+)?" + _NAME + r"\s*\?",
@@ -251,7 +251,11 @@ def table_findings(
             line = Line(page=table.page, text=item, bbox=table.bbox, size=0)
             where = f"{context or 'table'} – {name} – {label}"
             rule = f"table:{label_word(label)}"
-            out.extend(_candidates(name, item, [line], source, where, rule, types=types))
+            own, how = _sentence_subject(item, name, None)  # "Compound naevi are usually raised ..."
+            if how == "rationale":
+                m = _CLAUSE_SUBJECT.match(item)
+                own = _subject(m.group("x"), name) if m and _condition(m.group("x")) else name
+            out.extend(_candidates(own or name, item, [line], source, where, rule, types=types))
     return out
 
 

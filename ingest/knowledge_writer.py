@@ -51,8 +51,9 @@ class KnowledgeWriter:
     def finish(self) -> None:
         for cand in self.waiting:
             did, relation = self.w.resolve(cand.diagnosis, None, propose=False), cand.relation
-            if did is None and (did := self._parent(cand.diagnosis)) is not None and relation == "typical":
-                relation = "possible"  # typical of a subtype ("nodular basal cell carcinoma"): possible in it
+            subtype = "/" not in cand.diagnosis.split()[0]  # "Pityriasis/Tinea versicolor" names, no subtype
+            if did is None and (did := self._parent(cand.diagnosis)) is not None and subtype:
+                relation = "possible" if relation == "typical" else relation  # a subtype's typical: possible
             if did is None:
                 continue  # a finding of something that is no diagnosis here (a glossary term, a sign)
             fid = self._finding(cand.finding, cand.type, cand.synonyms)
@@ -68,6 +69,10 @@ class KnowledgeWriter:
     def _parent(self, name: str) -> str | None:
         """A known diagnosis the name qualifies: 'Nodular basal cell carcinoma' -> basal cell carcinoma."""
         words = name.split()
+        if "/" in words[0]:  # "Pityriasis/Tinea versicolor": either printed name
+            for alt in words[0].split("/"):
+                if did := self.w.resolve(" ".join([alt, *words[1:]]), None, propose=False):
+                    return did
         for i in range(1, min(len(words), 3)):
             if did := self.w.resolve(" ".join(words[i:]), None, propose=False):
                 return did
