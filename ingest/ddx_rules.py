@@ -10,9 +10,9 @@ Three shapes of evidence, one output (a :class:`RelationCandidate` of kind ``ddx
 
 A list of *causes* of a presentation ("causes of blisters are impetigo, insect bites, burns") and a
 presentation's examples ("can be ... e.g. A, B") name conditions without describing them: their
-relations carry ``mention=True`` and a lower score: the names are still proposed, so that the pairs can
-land (for a presentation, its causes *are* its differentials), and the pipeline reports the names
-that have no entry of their own apart, for curators to confirm first.
+relations carry ``mention=True``; :mod:`ingest.framing` then decides what the group is, and the
+extractor turns the causes of a presentation into a presentation (:mod:`ingest.presentations`)
+instead of DDx pairs.
 A list of causes of a *condition* ("causes of urticaria include drugs ...") is its aetiology, not a
 differential: it gives no DDx at all.
 """

@@ -56,6 +56,7 @@ _NEEDS = {
     "raised": re.compile(r"\braised\s+(?:border|edge|margin|plaques?|papules?|lesions?|nodules?)", re.I),
     "elevated": re.compile(r"\belevated\s+(?:border|edge|margin|plaques?|papules?|lesions?|nodules?)", re.I),
     "back": re.compile(r"\b(?:the|upper|lower|on|over|of)\s+back\b", re.I),
+    "neck": re.compile(r"\bneck\b(?!\s+(?:stiffness|pain))", re.I),
     "head": re.compile(r"\bhead\s+and\s+neck\b|\b(?:the|on)\s+head\b", re.I),
     "tumour": re.compile(r"(?<!malignant )(?<!benign )(?<!skin )(?<!common )\btumou?r\b", re.I),
     "tumor": re.compile(r"(?<!malignant )(?<!benign )(?<!skin )(?<!common )\btumou?r\b", re.I),

@@ -98,7 +98,10 @@ _QUESTION = re.compile(
     re.I,
 )
 _ANSWER = re.compile(r"^(?:a(?:ns(?:wer)?)?\.?\s*\d*[.:]\s+|answer:\s*)(?=[A-Z])")
-_PREPOSITION = re.compile(r"^(?:in|on|with|for|at|of|from|by|after|before|during)\s", re.I)
+_PREPOSITION = re.compile(
+    r"^(?:in|on|with|for|at|of|from|by|after|before|during)\s|^(?:general|practice|addition|particular|short)$",
+    re.I,
+)
 _CHECKLIST = re.compile(
     r"\b(?:ABCDE|checklist|check-list|rule|criteria|warning signs|suspicious features|red flags|"
     r"seven-point|7-point)\b",
@@ -197,6 +200,8 @@ def _candidates(
         for start, name in switches:
             if t.start >= start:
                 who = _subject(name, None) or ""
+        if t.name.lower() in who.lower():
+            continue  # "ulcer" of an ulcer, "purpura" of actinic purpura: the name, not a finding
         if (
             who
             and (types is None or t.type in types)
