@@ -74,7 +74,8 @@ def ingest(
     user: UserOpt = "system",
     as_json: JsonOpt = False,
 ) -> None:
-    """Parse textbook PDFs into proposed diagnoses, is_a / DDx assertions, rationales and figure cases.
+    """Parse textbook PDFs into proposed diagnoses, is_a / DDx / finding assertions (presentations and the
+    findings the text states), rationales and figure cases.
 
     Every proposal carries evidence (source sha256, page, box, verbatim quote). A bad file is
     reported and the others go on; the exit code is 1 when any file failed.

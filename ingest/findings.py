@@ -103,7 +103,8 @@ _PREPOSITION = re.compile(
     re.I,
 )
 _CHECKLIST = re.compile(
-    r"\b(?:ABCDE|checklist|check-list|rule|criteria|warning signs|suspicious features|red flags|"
+    r"\b(?:ABCDE|checklist|check-list|(?<!as a )rule(?!\s+(?:out|of thumb))|criteria|warning signs|"
+    r"suspicious features|red flags|"
     r"seven-point|7-point)\b",
     re.I,
 )
@@ -139,10 +140,22 @@ def section_findings(
             if checklist:
                 if implicit and anchor:
                     out.extend(
-                        _candidates(anchor, text, lines, source, section.title, "checklist", force="possible")
+                        _candidates(
+                            anchor,
+                            text,
+                            lines,
+                            source,
+                            section.title,
+                            "checklist",
+                            force="possible",
+                            quote=quote,
+                        )
                     )
                 continue
-            out.extend(_candidates(subject, text, lines, source, section.title, rule, masked=_names_in(text)))
+            masked = _names_in(text)
+            out.extend(
+                _candidates(subject, text, lines, source, section.title, rule, masked=masked, quote=quote)
+            )
     return out
 
 
@@ -191,6 +204,7 @@ def _candidates(
     masked: tuple[str, ...] = (),
     types: set[str] | None = None,
     force: str | None = None,
+    quote: str | None = None,
 ) -> list[FindingCandidate]:
     """One candidate per finding term; a "whereas in Y ..." clause speaks of Y."""
     switches = _switches(text)
@@ -210,7 +224,7 @@ def _candidates(
             found.append((who, t))
     if not found:
         return []
-    ev = make_evidence(source, lines, text, kind="finding", context=context)
+    ev = make_evidence(source, lines, quote or text, kind="finding", context=context)  # verbatim
     return [
         FindingCandidate(
             diagnosis=who,

@@ -213,7 +213,10 @@ class IngestSummary(_Model):
     def totals(self) -> dict[str, int]:
         out: dict[str, int] = {"pages": 0, "ocr_pages": 0, "diagnoses_matched": 0, "diagnoses_proposed": 0}
         out |= {"cases": 0, "images_skipped": 0, "rationales": 0, "errors": 0}
+        out |= {"presentations": 0, "presentation_members": 0, "findings_proposed": 0}
         for d in self.documents:
+            for key in ("presentations", "presentation_members", "findings_proposed"):
+                out[key] += getattr(d, key)
             for key in ("pages", "ocr_pages", "diagnoses_matched", "diagnoses_proposed", "cases"):
                 out[key] += getattr(d, key)
             out["images_skipped"] += d.images_skipped

@@ -109,6 +109,14 @@ def test_a_checklist_under_a_diagnosis_is_a_rule_of_possible_findings() -> None:
     assert all(f.evidence.page == 2 and f.evidence.quote for f in found)
 
 
+def test_as_a_rule_is_no_checklist() -> None:
+    section = _section("Clinical features", "As a rule, the plaques are not itchy.", "Scalp and nails")
+    found = {
+        (f.finding, f.relation, f.rule) for f in section_findings(section, "Psoriasis", "sha", implicit=True)
+    }
+    assert ("itchy", "against", "rationale") in found and ("scalp", "typical", "rationale") in found
+
+
 def test_a_checklist_outside_a_diagnosis_is_never_an_observation() -> None:
     section = _section("Examining the skin", "Remember ABCDE:", "Asymmetry", "Irregular border", "Bleeding")
     assert section_findings(section, None, "sha", implicit=False) == []
