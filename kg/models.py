@@ -26,7 +26,7 @@ from kg.names import MAX_SYNONYMS, check_id, clean_name
 Malignancy = Literal["benign", "malignant", "premalignant"]
 AssertionKind = Literal["is_a", "ddx", "finding"]
 Origin = Literal["import", "rules", "llm", "stats", "human"]
-FindingType = Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history"]
+FindingType = Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history", "presentation"]
 FindingRelation = Literal["typical", "possible", "against"]
 AssertionStatus = Literal["proposed", "accepted", "rejected", "superseded"]
 DiagnosisStatus = Literal["proposed", "accepted", "rejected", "merged"]

@@ -1,0 +1,97 @@
+"""The duplicates queue: pairs of diagnoses that probably name one entity (``kg.duplicates``), each
+merged safely (survivor chosen explicitly, preview, confirmation) or dismissed as not duplicates.
+
+``kg.duplicates`` proposes but records nothing, so a "not duplicates" decision is stored as an audit
+comment on the pair's first diagnosis, text ``[not-duplicate dup-…] A / B: reason``; the queue
+leaves out every pair with such a comment. The pair id is a hash of both diagnosis ids, so it stays
+stable across revisions.
+
+Example:
+    >>> pending = pending_duplicates(store)
+    >>> dismiss_duplicate(actions, pending[0], "different genus, different disease")
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from dermkg.errors import InputError, NotFoundError
+from kg.duplicates import DuplicateProposal, find_duplicates
+from kg.models import CurationEvent, Diagnosis, EventQuery
+from kg.store.base import GraphStore
+from studio.actions import CurationActions
+from studio.merging import MergePlan, plan_merge
+
+_DISMISSED = re.compile(r"^\[not-duplicate (dup-[0-9a-f]+)\]")
+RULE_WORDS = {
+    "shared_name": "they share a name or synonym",
+    "inverted_name": "the same words in another order",
+    "spelling_variant": "a spelling or plural variant",
+    "generic_word": "one adds only a generic word (infection, disease, …)",
+    "distinctive_word": "only these two use their distinctive last word (weaker evidence)",
+}
+
+
+class DuplicateItem(BaseModel):
+    """One pending pair as the queue shows it."""
+
+    proposal: DuplicateProposal
+    plan: MergePlan  # the default plan: the established term survives
+
+    @property
+    def why(self) -> str:
+        return RULE_WORDS.get(self.proposal.rule, self.proposal.reason)
+
+
+def dismissed_pairs(store: GraphStore) -> set[str]:
+    """Ids of the pairs a curator decided are not duplicates (from the audit log's comments)."""
+    events = store.list_events(EventQuery(action="comment", limit=None)).items
+    return {m.group(1) for e in events if (m := _DISMISSED.match(e.reason or ""))}
+
+
+def pending_duplicates(store: GraphStore, *, limit: int = 200) -> list[DuplicateItem]:
+    """Undecided pairs, best evidence first, each with its default merge plan."""
+    gone = dismissed_pairs(store)
+    out: list[DuplicateItem] = []
+    for p in find_duplicates(store).proposals:
+        if p.id in gone:
+            continue
+        out.append(DuplicateItem(proposal=p, plan=plan_merge(store, p.keep, p.drop)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def merge_duplicate(actions: CurationActions, item: DuplicateItem, keep: str, reason: str) -> Diagnosis:
+    """Fold the other diagnosis into ``keep`` (revertible from History); the reason names the pair."""
+    ids = {item.proposal.keep, item.proposal.drop}
+    if keep not in ids:
+        raise InputError(f"choose the surviving name among {' and '.join(item.proposal.names)}")
+    actions.check("merge")
+    (drop,) = ids - {keep}
+    why = f"duplicate pair {item.proposal.id} ({item.why})" + (
+        f": {reason.strip()}" if reason.strip() else ""
+    )
+    for d in ids:
+        current = actions.store.get_diagnosis(d)
+        if current is None or current.id != d:  # merged meanwhile: its id now resolves to another
+            raise NotFoundError(f"{d} was merged meanwhile; the queue now shows the current pairs")
+    return actions.merge_diagnoses(keep, drop, reason=why)
+
+
+def dismiss_duplicate(actions: CurationActions, item: DuplicateItem, reason: str) -> CurationEvent:
+    """Record "not duplicates" so the pair stops showing; a reason is required, as for a reject."""
+    if not reason.strip():
+        raise InputError("say why these are different diagnoses, so the next curator knows")
+    a, b = item.proposal.names
+    text = f"[not-duplicate {item.proposal.id}] {a} / {b}: {reason.strip()}"
+    return actions.comment("diagnosis", item.proposal.keep, text)
+
+
+def preview(store: GraphStore, item: DuplicateItem, keep: str) -> MergePlan:
+    """The plan for the survivor the curator picked (the default one when it is the default)."""
+    if keep == item.plan.keep.id:
+        return item.plan
+    return plan_merge(store, item.plan.keep.id, item.plan.drop.id, keep=keep)
