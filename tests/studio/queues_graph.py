@@ -17,7 +17,13 @@ BLISTER_QUOTE = (
 
 
 def build_queues_graph(store: GraphStore, shared_data: Path) -> dict[str, str]:
-    ids = build_graph(store, shared_data)
+    """The studio's base graph plus the queue items."""
+    return {**build_graph(store, shared_data), **add_queue_items(store, shared_data)}
+
+
+def add_queue_items(store: GraphStore, shared_data: Path) -> dict[str, str]:
+    """Duplicates, proposed diagnoses and a presentation, added to a store holding the base graph."""
+    ids: dict[str, str] = {}
     sha = sha256_file(str(shared_data / PDF))
     book = Evidence(source_sha256=sha, page=61, page_label="60", quote=BLISTER_QUOTE, kind="finding")
     store.upsert_diagnoses(
