@@ -44,7 +44,7 @@ pages = {
 }
 if can(user, "users"):
     pages["Admin"] = [st.Page(PAGES / "users.py", title="Users", icon=":material/group:")]
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # 15 pages: none hidden behind "View more"
 
 with st.sidebar:
     st.markdown(f"**{md(user.display_name)}** · {md(user.role)}")
