@@ -35,10 +35,9 @@ RULE_WORDS = {
 
 
 class DuplicateItem(BaseModel):
-    """One pending pair as the queue shows it."""
+    """One pending pair as the queue shows it (the merge plan is read only for the opened pair)."""
 
     proposal: DuplicateProposal
-    plan: MergePlan  # the default plan: the established term survives
 
     @property
     def why(self) -> str:
@@ -51,17 +50,11 @@ def dismissed_pairs(store: GraphStore) -> set[str]:
     return {m.group(1) for e in events if (m := _DISMISSED.match(e.reason or ""))}
 
 
-def pending_duplicates(store: GraphStore, *, limit: int = 200) -> list[DuplicateItem]:
-    """Undecided pairs, best evidence first, each with its default merge plan."""
+def pending_duplicates(store: GraphStore, *, limit: int | None = None) -> list[DuplicateItem]:
+    """Undecided pairs, best evidence first."""
     gone = dismissed_pairs(store)
-    out: list[DuplicateItem] = []
-    for p in find_duplicates(store).proposals:
-        if p.id in gone:
-            continue
-        out.append(DuplicateItem(proposal=p, plan=plan_merge(store, p.keep, p.drop)))
-        if len(out) >= limit:
-            break
-    return out
+    out = [DuplicateItem(proposal=p) for p in find_duplicates(store).proposals if p.id not in gone]
+    return out[:limit]
 
 
 def merge_duplicate(actions: CurationActions, item: DuplicateItem, keep: str, reason: str) -> Diagnosis:
@@ -90,8 +83,11 @@ def dismiss_duplicate(actions: CurationActions, item: DuplicateItem, reason: str
     return actions.comment("diagnosis", item.proposal.keep, text)
 
 
+def default_plan(store: GraphStore, item: DuplicateItem) -> MergePlan:
+    """The plan that keeps the established term (``studio.merging``'s rule, one rule everywhere)."""
+    return plan_merge(store, item.proposal.keep, item.proposal.drop)
+
+
 def preview(store: GraphStore, item: DuplicateItem, keep: str) -> MergePlan:
-    """The plan for the survivor the curator picked (the default one when it is the default)."""
-    if keep == item.plan.keep.id:
-        return item.plan
-    return plan_merge(store, item.plan.keep.id, item.plan.drop.id, keep=keep)
+    """The plan for the survivor the curator picked."""
+    return plan_merge(store, item.proposal.keep, item.proposal.drop, keep=keep)

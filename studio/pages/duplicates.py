@@ -13,7 +13,7 @@ from studio.auth import can
 from studio.components.feedback import action_button
 from studio.components.safe import md
 from studio.components.session import page_context
-from studio.duplicates import dismiss_duplicate, merge_duplicate, pending_duplicates, preview
+from studio.duplicates import default_plan, dismiss_duplicate, merge_duplicate, pending_duplicates, preview
 
 ctx = page_context()
 store = ctx.store
@@ -48,7 +48,8 @@ pick = st.selectbox(
     format_func=lambda i: " / ".join(by_id[i].proposal.names),
 )
 item = by_id[pick]
-sides = {item.plan.keep.id: item.plan.keep, item.plan.drop.id: item.plan.drop}
+default = default_plan(store, item)
+sides = {default.keep.id: default.keep, default.drop.id: default.drop}
 cols = st.columns(2)
 for col, side in zip(cols, sides.values(), strict=True):
     with col:
@@ -59,7 +60,7 @@ for col, side in zip(cols, sides.values(), strict=True):
                 + (", ".join(side.synonyms) or "none")
             )
         )
-st.caption(md(f"Why proposed: {item.why}. Default survivor: {item.plan.keep.name} ({item.plan.reason})."))
+st.caption(md(f"Why proposed: {item.why}. Default survivor: {default.keep.name} ({default.reason})."))
 if not can(ctx.user, "merge"):
     st.info("Viewers see the queue; curators decide.")
     st.stop()
@@ -68,7 +69,7 @@ keep = st.radio(
     "Keep which name?",
     list(sides),
     key=state.per(state.DUP_KEEP, pick),
-    format_func=lambda i: sides[i].name + (" (established term)" if i == item.plan.keep.id else ""),
+    format_func=lambda i: sides[i].name + (" (established term)" if i == default.keep.id else ""),
     horizontal=True,
 )
 plan = preview(store, item, keep)
