@@ -61,6 +61,11 @@ for col, side in zip(cols, sides.values(), strict=True):
             )
         )
 st.caption(md(f"Why proposed: {item.why}. Default survivor: {default.keep.name} ({default.reason})."))
+if item.proposal.related:
+    st.warning(
+        "One of these is recorded as a kind of the other. A merge drops that is-a link; an accepted one "
+        "must be rejected first (a subtype is not a duplicate)."
+    )
 if not can(ctx.user, "merge"):
     st.info("Viewers see the queue; curators decide.")
     st.stop()

@@ -64,3 +64,13 @@ def test_reject_accept_and_merge_are_audited(queues_env, read_store):
     ]
     assert next(e for e in mine if e.target == "itchy-rash").reason == "a symptom"
     assert [r["name"] for r in table_with(at, "nearest existing")] == ["Herpes simplex infection"]
+
+
+def test_a_viewer_sees_the_queues_without_decision_buttons(queues_env):
+    for page, prefix in (
+        ("pages/proposed.py", state.PD_ACCEPT),
+        ("pages/presentations.py", state.PR_ACCEPT_PAIRS),
+    ):
+        at = open_app("vic", page)
+        assert any("curators decide" in i.value for i in at.info), page
+        assert not [b for b in at.button if str(b.key).startswith(prefix)], page
