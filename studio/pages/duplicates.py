@@ -11,14 +11,15 @@ from dermkg.errors import InputError
 from studio import state
 from studio.auth import can
 from studio.components.feedback import action_button
+from studio.components.queue_facts import duplicates
 from studio.components.safe import md
 from studio.components.session import page_context
-from studio.duplicates import default_plan, dismiss_duplicate, merge_duplicate, pending_duplicates, preview
+from studio.duplicates import default_plan, dismiss_duplicate, merge_duplicate, preview
 
 ctx = page_context()
 store = ctx.store
 st.title("Duplicate diagnoses")
-items = pending_duplicates(store)
+items = duplicates(store)
 if not items:
     st.success("No probable duplicates left: every pair found was merged or dismissed.")
     st.stop()

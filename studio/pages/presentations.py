@@ -8,17 +8,18 @@ import streamlit as st
 from studio import state
 from studio.auth import can
 from studio.components.feedback import action_button
+from studio.components.queue_facts import presentations
 from studio.components.safe import md
 from studio.components.session import page_context
 from studio.components.where import show_quotes
-from studio.presentations import accept_pairs, decide_membership, list_presentations, member_pairs
+from studio.presentations import accept_pairs, decide_membership, member_pairs
 
 STATUS_WORDS = {"proposed": "to review", "accepted": "member", "rejected": "not a member"}
 
 ctx = page_context()
 store = ctx.store
 st.title("Presentations")
-found = list_presentations(store)
+found = presentations(store)
 if not found:
     st.info(
         "No presentations yet. Ingesting a book turns its lists of causes (“causes of blisters”) into "

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio.components.queue_facts import duplicates, presentations, progress_report
 from studio.components.session import page_context
-from studio.duplicates import pending_duplicates
-from studio.presentations import list_presentations
-from studio.progress import progress
 
 ctx = page_context()
 store = ctx.store
 st.title("Progress")
-report = progress(store)
+report = progress_report(store)
 mine = next((c for c in report.curators if c.user == ctx.user.username), None)
 m = st.columns(4)
 m[0].metric("Proposed assertions left", f"{report.proposed:,}")
@@ -63,8 +61,8 @@ else:
 st.subheader("Other queues")
 q = st.columns(3)
 q[0].metric("Proposed diagnoses", f"{len(store.list_diagnoses(status='proposed')):,}")
-q[1].metric("Probable duplicates", f"{len(pending_duplicates(store)):,}")
+q[1].metric("Probable duplicates", f"{len(duplicates(store)):,}")
 q[2].metric(
     "Presentation members to review",
-    sum(m.assertion.status == "proposed" for p in list_presentations(store) for m in p.members),
+    sum(m.assertion.status == "proposed" for p in presentations(store) for m in p.members),
 )

@@ -10,15 +10,16 @@ from studio import state
 from studio.auth import can
 from studio.components import facts
 from studio.components.feedback import action_button
+from studio.components.queue_facts import proposed
 from studio.components.safe import md
 from studio.components.session import page_context
 from studio.components.where import show_quotes
-from studio.proposed import accept_proposed, merge_proposed, proposed_diagnoses, reject_proposed
+from studio.proposed import accept_proposed, merge_proposed, reject_proposed
 
 ctx = page_context()
 store = ctx.store
 st.title("Proposed diagnoses")
-items = proposed_diagnoses(store)
+items = proposed(store)
 if not items:
     st.success("No proposed diagnoses wait for a decision.")
     st.stop()
