@@ -48,17 +48,17 @@ def suggestions_for(store: GraphStore, d: Diagnosis, *, limit: int = 3) -> list[
 
 
 def proposed_diagnoses(store: GraphStore, *, limit: int = 200) -> list[ProposedItem]:
-    """Proposed diagnoses, the most mentioned first (deciding those unblocks the most assertions)."""
-    items = [
-        ProposedItem(
-            diagnosis=d,
-            assertions=store.count_assertions(AssertionQuery(diagnosis=d.id)),
-            suggestions=suggestions_for(store, d),
-        )
+    """Proposed diagnoses, the most mentioned first (deciding those unblocks the most assertions);
+    the fuzzy suggestions are computed for the ``limit`` shown only."""
+    counted = [
+        (store.count_assertions(AssertionQuery(diagnosis=d.id)), d)
         for d in store.list_diagnoses(status="proposed")
     ]
-    items.sort(key=lambda i: (-i.assertions, i.diagnosis.name.lower()))
-    return items[:limit]
+    counted.sort(key=lambda x: (-x[0], x[1].name.lower()))
+    return [
+        ProposedItem(diagnosis=d, assertions=n, suggestions=suggestions_for(store, d))
+        for n, d in counted[:limit]
+    ]
 
 
 def _current(actions: CurationActions, diagnosis_id: str) -> Diagnosis:
