@@ -51,14 +51,18 @@ def test_a_duplicate_pair_is_merged_only_after_confirming(queues_server, page, a
 
     log_in(page, queues_server.url, "cleo")
     open_page(page, "Duplicates", "Duplicate diagnoses")
-    expect(page.get_by_text("New synonyms of Herpes simplex: Herpes simplex infection.")).to_be_visible()
+    expect(page.get_by_text("New synonyms of Herpes simplex: Herpes simplex infection.")).to_be_visible(
+        timeout=30_000
+    )
     merge = page.get_by_role("button", name="Merge")
     expect(merge).to_be_disabled()
     page.screenshot(path=artifacts_dir / "studio-duplicates.png", full_page=True)
     page.get_by_text("Yes, fold Herpes simplex infection into Herpes simplex").click()
     wait_idle(page)
     merge.click()
-    expect(page.get_by_text("Merged: Herpes simplex now carries Herpes simplex infection")).to_be_visible()
+    expect(page.get_by_text("Merged: Herpes simplex now carries Herpes simplex infection")).to_be_visible(
+        timeout=30_000
+    )
     (event,) = events(queues_server, "merge")
     assert (event.user, event.target) == ("cleo", "herpes-simplex")
 
@@ -68,7 +72,7 @@ def test_presentation_pairs_are_accepted_in_bulk_and_progress_counts_them(queues
 
     log_in(page, queues_server.url, "cara")
     open_page(page, "Presentations")
-    expect(page.get_by_text("p. 60 (PDF page 61)").first).to_be_visible()
+    expect(page.get_by_text("p. 60 (PDF page 61)").first).to_be_visible(timeout=30_000)
     box = page.get_by_role("combobox", name="Pairs to accept")
     for pair in (
         "Bullous pemphigoid ↔ Dermatitis herpetiformis",
@@ -81,12 +85,27 @@ def test_presentation_pairs_are_accepted_in_bulk_and_progress_counts_them(queues
     wait_idle(page)
     page.screenshot(path=artifacts_dir / "studio-presentations.png", full_page=True)
     page.get_by_role("button", name="Accept selected pairs").click()
-    expect(page.get_by_text("Differentials from Causes of blisters: 2 accepted.")).to_be_visible()
+    expect(page.get_by_text("Differentials from Causes of blisters: 2 accepted.")).to_be_visible(
+        timeout=30_000
+    )
     accepts = [e for e in events(queues_server, "accept") if e.user == "cara"]
     assert len(accepts) == 2
     open_page(page, "Progress")
-    expect(page.get_by_test_id("stMetric").filter(has_text="You decided today")).to_contain_text("2")
+    expect(page.get_by_test_id("stMetric").filter(has_text="You decided today")).to_contain_text(
+        "2", timeout=30_000
+    )
     page.screenshot(path=artifacts_dir / "studio-progress.png", full_page=True)
+
+
+def choose_account(page, username: str) -> None:
+    """Pick the account and wait until the page shows it (acting before the rerun would act on
+    the previous account)."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("combobox", name="Account").click()
+    page.get_by_role("option", name=username, exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text(f"{username}: ")).to_be_visible(timeout=30_000)
 
 
 def test_an_admin_disables_an_account_and_resets_a_password(queues_server, page, browser):
@@ -94,17 +113,13 @@ def test_an_admin_disables_an_account_and_resets_a_password(queues_server, page,
 
     log_in(page, queues_server.url, "ada")
     open_page(page, "Users")
-    page.get_by_role("combobox", name="Account").click()
-    page.get_by_role("option", name="vic").click()
-    wait_idle(page)
+    choose_account(page, "vic")
     page.get_by_role("button", name="Disable").click()
-    expect(page.get_by_text("Disabled vic")).to_be_visible()
-    page.get_by_role("combobox", name="Account").click()
-    page.get_by_role("option", name="cleo").click()
-    wait_idle(page)
+    expect(page.get_by_text("Disabled vic")).to_be_visible(timeout=30_000)
+    choose_account(page, "cleo")
     page.get_by_role("textbox", name="New password").fill("cleo-new-strong-pw")
     page.get_by_role("button", name="Reset password").click()
-    expect(page.get_by_text("New password set for cleo.")).to_be_visible()
+    expect(page.get_by_text("New password set for cleo.")).to_be_visible(timeout=30_000)
     users = load_users(queues_server.users_file)
     assert users.get("vic").disabled
     assert authenticate(users, "cleo", "cleo-new-strong-pw").username == "cleo"
