@@ -64,9 +64,9 @@ def merge_duplicate(actions: CurationActions, item: DuplicateItem, keep: str, re
         raise InputError(f"choose the surviving name among {' and '.join(item.proposal.names)}")
     actions.check("merge")
     (drop,) = ids - {keep}
-    why = f"duplicate pair {item.proposal.id} ({item.why})" + (
-        f": {reason.strip()}" if reason.strip() else ""
-    )
+    a, b = item.proposal.names
+    said = f": {reason.strip()}" if reason.strip() else ""
+    why = f"{a} and {b} are one diagnosis ({item.why}){said} [{item.proposal.id}]"
     for d in ids:
         current = actions.store.get_diagnosis(d)
         if current is None or current.id != d:  # merged meanwhile: its id now resolves to another
