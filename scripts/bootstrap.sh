@@ -23,7 +23,9 @@ if [ "$MODE" = "studio" ]; then
     *)
       log "installing dermkg (studio only) into $VENV"
       "$VENV/bin/pip" install -q -U pip wheel
-      "$VENV/bin/pip" install -q -e "$ROOT"
+      # --no-compile: Python compiles what the studio imports on first use, instead of pip byte-compiling
+      # every module of every dependency: 173 s -> 83 s to a serving studio on two busy cores (README)
+      "$VENV/bin/pip" install -q --no-compile -e "$ROOT"
       echo "$base studio" > "$stamp"
       ;;
   esac

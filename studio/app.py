@@ -29,6 +29,10 @@ pages = {
         st.Page(PAGES / "diagnosis.py", title="Diagnosis", icon=":material/medical_information:"),
         st.Page(PAGES / "graph.py", title="Graph", icon=":material/hub:"),
         st.Page(PAGES / "cases.py", title="Cases", icon=":material/photo_library:"),
+        st.Page(PAGES / "proposed.py", title="Proposed diagnoses", icon=":material/new_label:"),
+        st.Page(PAGES / "duplicates.py", title="Duplicates", icon=":material/join:"),
+        st.Page(PAGES / "presentations.py", title="Presentations", icon=":material/list_alt:"),
+        st.Page(PAGES / "progress.py", title="Progress", icon=":material/trending_up:"),
     ],
     "Audit": [st.Page(PAGES / "history.py", title="History", icon=":material/history:")],
     "Data": [
@@ -40,7 +44,7 @@ pages = {
 }
 if can(user, "users"):
     pages["Admin"] = [st.Page(PAGES / "users.py", title="Users", icon=":material/group:")]
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # 15 pages: none hidden behind "View more"
 
 with st.sidebar:
     st.markdown(f"**{md(user.display_name)}** · {md(user.role)}")

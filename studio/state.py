@@ -74,6 +74,29 @@ C_EXCLUDE = "case_exclude_"  # + case id
 C_RELABEL_TO = "case_relabel_to_"  # + case id
 C_RELABEL = "case_relabel_"  # + case id
 
+# -- duplicates / proposed diagnoses / presentations / progress (issue 15.3, 15.7, 14.3) -----
+DUP_PICK = "dup_pick"  # the open pair (its id)
+DUP_KEEP = "dup_keep"  # the survivor (radio), + pair id
+DUP_REASON = "dup_reason"  # + pair id
+DUP_CONFIRM = "dup_confirm"  # + pair id
+DUP_MERGE = "dup_merge"  # + pair id
+DUP_DISMISS = "dup_dismiss"  # + pair id
+PD_PICK = "proposed_pick"
+PD_REASON = "proposed_reason"  # + diagnosis id
+PD_ACCEPT = "proposed_accept"  # + diagnosis id
+PD_REJECT = "proposed_reject"  # + diagnosis id
+PD_INTO = "proposed_into"  # the diagnosis to merge into, + diagnosis id
+PD_CONFIRM = "proposed_confirm"  # + diagnosis id
+PD_MERGE = "proposed_merge"  # + diagnosis id
+PR_PICK = "presentation_pick"
+PR_PAIRS = "presentation_pairs"  # the pair table with its selection, + presentation id
+PR_NOTE = "presentation_note"  # + presentation id
+PR_ACCEPT_PAIRS = "presentation_accept_pairs"  # + presentation id
+PR_MEMBER = "presentation_member"  # + presentation id
+PR_MEMBER_REASON = "presentation_member_reason"  # + presentation id
+PR_MEMBER_ACCEPT = "presentation_member_accept"  # + presentation id
+PR_MEMBER_REJECT = "presentation_member_reject"  # + presentation id
+
 # -- history ----------------------------------------------------------------------------------
 H_USER = "history_user"
 H_ACTION = "history_action"

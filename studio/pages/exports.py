@@ -72,6 +72,8 @@ if not can(ctx.user, "export"):
     st.info(f"You are logged in as a {ctx.user.role}: running exports needs the curator role.")
     st.stop()
 types = st.multiselect("Trajectory types", list(ALL_TYPES), ["type1", "type2", "type3"], key="exports_types")
+if not types:
+    st.caption("Choose at least one trajectory type: with none, there is nothing to export.")
 if st.button("Run export", key=state.E_RUN, type="primary", disabled=not types):
     with st.status(f"Synthesising into {out}…", expanded=True) as status:
         try:

@@ -53,7 +53,8 @@ def test_a_user_removed_from_the_users_file_is_logged_out(studio_env):
 
 
 def test_every_page_runs_on_its_own_behind_the_login(studio_env):
-    for page in ("overview", "queue", "diagnosis", "graph", "cases", "history", "ingestion", "exports"):
+    pages = ("overview", "queue", "diagnosis", "graph", "cases", "history", "ingestion", "exports")
+    for page in (*pages, "proposed", "duplicates", "presentations", "progress"):
         at = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60).run()
         assert [t.value for t in at.title] == ["dermkg studio"], page  # the login screen
         assert not at.exception

@@ -121,5 +121,6 @@ def test_make_run_installs_the_studio_only_and_passes_the_port():
     )
     script = (root / "scripts" / "bootstrap.sh").read_text()
     studio_part = script.split('if [ "$MODE" = "studio" ]')[1].split("fi\n\n# 1.")[0]
-    assert 'pip" install -q -e "$ROOT"' in studio_part  # no extras: no torch, test or dev tools
+    # no extras (no torch, test or dev tools), and no byte-compiling of every dependency (README)
+    assert 'pip" install -q --no-compile -e "$ROOT"' in studio_part
     assert "apt-get" not in studio_part and "label-studio" not in studio_part
