@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,8 @@ from kg.models import (
 )
 from kg.store.base import GraphStore
 from studio.auth import Permission, PermissionDeniedError, StudioUser, load_users, require
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,11 @@ class CurationActions:
                 user = fresh
             elif user.password_hash is not None:  # a local account that was removed
                 raise PermissionDeniedError(f"account {user.username} no longer exists")
-        return require(user, permission)
+        try:
+            return require(user, permission)
+        except PermissionDeniedError:
+            log.info("%s (%s) refused %r", user.username, user.role, permission)
+            raise
 
     # -- assertions ----------------------------------------------------------------------
     def accept(self, assertion_id: str, *, expected_version: int | None = None) -> Assertion:

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +139,14 @@ def open_page(page, name: str, heading: str | None = None) -> None:
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=heading or name).first).to_be_visible()
     wait_idle(page)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll a condition the page cannot report itself (e.g. an HttpOnly cookie) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"condition not met within {timeout:.0f} s"
+        time.sleep(0.1)
 
 
 def wait_idle(page) -> None:
