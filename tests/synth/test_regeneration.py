@@ -18,11 +18,12 @@ def _rows(out: Path) -> dict[str, str]:
     return {r.id: r.model_dump_json() for r in read_rows(out / "trajectories.jsonl")}
 
 
-def _first_export(store: GraphStore, out: Path) -> tuple[dict[str, str], dict[str, TrajectoryRow]]:
-    """Synthesise into ``out``; its rows as JSON and as models, by id."""
+def _first_export(store: GraphStore, tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, TrajectoryRow]]:
+    """Synthesise into a fresh folder: the folder, its rows as JSON and as models, by id."""
+    out = tmp_path / "sft"
     synthesize(store, out, OPTIONS)
     rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
-    return {i: r.model_dump_json() for i, r in rows.items()}, rows
+    return out, {i: r.model_dump_json() for i, r in rows.items()}, rows
 
 
 def test_rerun_without_curation_reuses_everything(curated_store: GraphStore, tmp_path: Path) -> None:
@@ -39,8 +40,7 @@ def test_rerun_without_curation_reuses_everything(curated_store: GraphStore, tmp
 def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     curated_store: GraphStore, tmp_path: Path
 ) -> None:
-    out = tmp_path / "sft"
-    before, old_rows = _first_export(curated_store, out)
+    out, before, old_rows = _first_export(curated_store, tmp_path)
     edge = curated_store.find_assertion("ddx", "basal-cell-carcinoma", "nevus-nos-dermal")
     curated_store.review(edge.id, "reject", user=CURATOR, reason="not a differential in dermoscopy")
 
@@ -72,8 +72,7 @@ def test_rejecting_a_finding_rebuilds_exactly_the_rows_that_state_it(
     curated_store: GraphStore, tmp_path: Path
 ) -> None:
     """Issue 12: a row depends on a finding assertion iff its provenance lists it."""
-    out = tmp_path / "sft"
-    before, old_rows = _first_export(curated_store, out)
+    out, before, old_rows = _first_export(curated_store, tmp_path)
     finding = curated_store.find_assertion("finding", "basal-cell-carcinoma", "fnd-arborizing-vessels")
     citing = {i for i, r in old_rows.items() if finding.id in r.provenance.assertion_ids}
     assert citing
