@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import sha256_bytes
@@ -265,7 +265,9 @@ def run_exports(actions: CurationActions, out: str, options: Any) -> Any:
     return synthesize(actions.store, out, options, progress=False)
 
 
-def run_labelstudio(actions: CurationActions, operation: str, progress: Any = None) -> Any:
+def run_labelstudio(
+    actions: CurationActions, operation: Literal["push", "pull", "sync"], progress: Any = None
+) -> Any:
     """Push, pull or sync with the configured Label Studio server (annotations are applied as the
     mapped Label Studio users; the acting studio user must be allowed to start a sync)."""
     actions.check("labelstudio")
@@ -285,8 +287,11 @@ def run_labelstudio(actions: CurationActions, operation: str, progress: Any = No
         if operation == "sync":
             return sync.sync()
         report = SyncReport()
-        for kind in PROJECT_KINDS:
-            getattr(report, operation).append(getattr(sync, operation)(kind))
+        for kind in PROJECT_KINDS:  # called by reference, not looked up by the operation's name
+            if operation == "push":
+                report.push.append(sync.push(kind))
+            else:
+                report.pull.append(sync.pull(kind))
         return report
 
 
