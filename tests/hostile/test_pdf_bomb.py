@@ -85,6 +85,7 @@ def inline_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bomb_pdf(tmp_path_factory.mktemp("bomb") / "inline.pdf", inline=True)
 
 
+@pytest.mark.slow  # a child process ingests a PDF built around a 900-megapixel image
 def test_inline_image_bomb_is_not_decoded(inline_bomb: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'kg.db'}"
     assert invoke("kg", "import", "--format", "json", str(_one(tmp_path)), store=url).exit_code == 0
@@ -115,6 +116,7 @@ def _one(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a child process ingests a PDF built around a 900-megapixel image
 def test_bomb_pdf_is_small_and_its_image_is_skipped_with_bounded_memory(
     bomb: Path, store_url: str, tmp_path: Path
 ) -> None:
