@@ -1,7 +1,6 @@
 """Read-side facts the pages show, from the ``kg`` / ``synth`` libraries, cached per store state.
 
-Caches are keyed by the store's token (revision + newest
-event), so a curation is visible on the next run.
+Caches are keyed by the store's token (revision + newest event), so a curation is visible on the next run.
 """
 
 from __future__ import annotations
@@ -100,10 +99,6 @@ def queue_total(store: GraphStore, filters: QueueFilters) -> int:
     total = store.count_assertions(filters.query())
     _COUNTED[key] = (token, total)
     return total
-
-
-def graph_view(store: GraphStore, *, include_proposed: bool = False) -> GraphView:
-    return store.graph_view(include_proposed=include_proposed)
 
 
 def _in_accepted_graph(
