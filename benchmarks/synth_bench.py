@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -84,50 +83,18 @@ def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
 def llm_phase(graph: SynthGraph, work: Path, cases_per_dx: int) -> dict:
     from dermkg.llm import LLMConfig
     from synth.comparators.llm import LlmComparator
-    from tests.fixtures.llm_server import TINY_CHAT_DIR, _free_port, build_tiny_chat_model
+    from tests.fixtures.llm_server import TINY_CHAT_DIR, build_tiny_chat_model, serve
 
     if not (TINY_CHAT_DIR / "config.json").exists():
         build_tiny_chat_model(TINY_CHAT_DIR)
-    port = _free_port()
-    exe = Path(sys.executable).with_name("transformers")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    log = (work / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(exe),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--device",
-            "cpu",
-            str(TINY_CHAT_DIR),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"transformers serve did not start; see {work / 'serve.log'}")
-            time.sleep(0.3)
+    with serve(TINY_CHAT_DIR, work / "serve.log") as base:
         subset = graph.subset(cases_per_dx)
         options = SynthOptions(types=["type1", "type2", "type3"], comparator="llm")
         cache = work / "llm-cache"
         runs = []
         for folder in ("llm-a", "llm-b", "llm-b"):
             config = LLMConfig(
-                base_url=f"http://127.0.0.1:{port}/v1",
+                base_url=f"{base}/v1",
                 model=str(TINY_CHAT_DIR),
                 cache_dir=cache,
                 max_tokens=32,
@@ -156,13 +123,6 @@ def llm_phase(graph: SynthGraph, work: Path, cases_per_dx: int) -> dict:
             "third_run_same_folder": runs[2],
             "second_run_zero_calls": runs[1]["http_calls"] == 0 and runs[2]["http_calls"] == 0,
         }
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def main() -> None:

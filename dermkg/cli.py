@@ -52,7 +52,6 @@ app.add_typer(train_app, name="train")
 def main() -> None:
     """Run the command; an unexpected exception is one masked line (exit 1), its traceback only with
     ``DERMKG_DEBUG=1``: a viewer never sees server paths or secrets from a crash."""
-    import os
     import sys
 
     from pydantic import ValidationError
@@ -74,7 +73,9 @@ def main() -> None:
         sys.stderr.write(f"error: {exc.title} {where}: {first['msg']}\n")
         sys.exit(2)
     except Exception as exc:  # the commands turn expected failures into `error:` lines themselves
-        if os.environ.get("DERMKG_DEBUG"):
+        from dermkg.settings import LogSettings
+
+        if LogSettings().debug:
             raise
         from dermkg.terminal import strip_controls
 

@@ -8,10 +8,12 @@ Variable names are the historic ones (``DERMKG_LLM_BASE_URL``, ``DERMKG_LABELSTU
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Annotated, TypeVar
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +28,13 @@ def _no_placeholder(variable: str, value: SecretStr | None) -> SecretStr | None:
     if value is not None:
         refuse_placeholder(variable, value.get_secret_value())
     return value
+
+
+# Secrets a copy of .env.example would fill with its placeholder, refused by name.
+LlmApiKey = Annotated[SecretStr | None, AfterValidator(partial(_no_placeholder, "DERMKG_LLM_API_KEY"))]
+LabelStudioToken = Annotated[
+    SecretStr | None, AfterValidator(partial(_no_placeholder, "DERMKG_LABELSTUDIO_TOKEN"))
+]
 
 
 class PathSettings(BaseSettings):
@@ -86,16 +95,11 @@ class LLMSettings(BaseSettings):
 
     base_url: str | None = None
     model: str | None = None
-    api_key: SecretStr | None = Field(
+    api_key: LlmApiKey = Field(
         default=None, validation_alias=AliasChoices("DERMKG_LLM_API_KEY", "OPENAI_API_KEY")
     )
     concurrency: int = Field(default=4, ge=1)
     max_retries: int = Field(default=3, ge=0)
-
-    @field_validator("api_key")
-    @classmethod
-    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
-        return _no_placeholder("DERMKG_LLM_API_KEY", value)
 
 
 class StudioSettings(BaseSettings):
@@ -110,22 +114,43 @@ class StudioSettings(BaseSettings):
     )
 
 
+class LoginSettings(BaseSettings):
+    """How hard the studio throttles repeated failed logins (``DERMKG_LOGIN_*``)."""
+
+    model_config = _config("DERMKG_LOGIN_")
+
+    max_failures: int = Field(default=10, ge=1, description="failures in a row that lock an account")
+    backoff_after: int = Field(default=3, ge=0, description="failures before each try must wait")
+    backoff_base_s: float = Field(
+        default=1.0,
+        ge=0,
+        validation_alias=AliasChoices("DERMKG_LOGIN_BACKOFF_S"),
+        description="first wait, doubled per further failure",
+    )
+    backoff_max_s: float = Field(default=300.0, ge=0, description="longest wait between tries")
+
+
+class SessionSettings(BaseSettings):
+    """The studio's persistent login cookie (``DERMKG_SESSION_*``)."""
+
+    model_config = _config("DERMKG_SESSION_")
+
+    routes: bool = Field(default=False, description="set by `dermkg studio`: its server sets the cookie")
+    hours: float = Field(default=8.0, ge=0, description="how long a login lasts (0: no persistent login)")
+    secret: SecretStr | None = Field(default=None, description="signing key (else <data dir>/session.key)")
+
+
 class LabelStudioSettings(BaseSettings):
     """The Label Studio server the studio syncs with (``DERMKG_LABELSTUDIO_*``)."""
 
     model_config = _config("DERMKG_LABELSTUDIO_")
 
     url: str = "http://127.0.0.1:8080"
-    token: SecretStr | None = None
+    token: LabelStudioToken = None
     users: Path | None = Field(
         default=None, description="YAML/JSON mapping Label Studio user e-mail -> dermkg user"
     )
     venv: Path | None = Field(default=None, description="Label Studio's own virtualenv (tests, dev)")
-
-    @field_validator("token")
-    @classmethod
-    def _token(cls, value: SecretStr | None) -> SecretStr | None:
-        return _no_placeholder("DERMKG_LABELSTUDIO_TOKEN", value)
 
 
 class LogSettings(BaseSettings):
@@ -134,6 +159,7 @@ class LogSettings(BaseSettings):
     model_config = _config()
 
     log_level: str = Field(default="WARNING", description="DEBUG, INFO, WARNING or ERROR (DERMKG_LOG_LEVEL)")
+    debug: bool = Field(default=False, description="show the traceback of an internal error (DERMKG_DEBUG)")
 
 
 class Settings(BaseSettings):
@@ -149,7 +175,7 @@ class Settings(BaseSettings):
     store: str | None = None
     llm_base_url: str | None = None
     llm_model: str | None = None
-    llm_api_key: SecretStr | None = Field(
+    llm_api_key: LlmApiKey = Field(
         default=None, validation_alias=AliasChoices("DERMKG_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_concurrency: int = 4
@@ -157,70 +183,37 @@ class Settings(BaseSettings):
     users_file: Path | None = None
     consensus_k: int = Field(default=1, ge=1)
     labelstudio_url: str = "http://127.0.0.1:8080"
-    labelstudio_token: SecretStr | None = None
+    labelstudio_token: LabelStudioToken = None
     labelstudio_users: Path | None = None
     max_image_pixels: int = Field(default=50_000_000, ge=1)
     max_json_depth: int = Field(default=100, ge=1)
-
-    @field_validator("llm_api_key")
-    @classmethod
-    def _llm_api_key(cls, value: SecretStr | None) -> SecretStr | None:
-        return _no_placeholder("DERMKG_LLM_API_KEY", value)
-
-    @field_validator("labelstudio_token")
-    @classmethod
-    def _labelstudio_token(cls, value: SecretStr | None) -> SecretStr | None:
-        return _no_placeholder("DERMKG_LABELSTUDIO_TOKEN", value)
 
     @property
     def store_url(self) -> str:
         return StoreSettings(data_dir=self.data_dir, store=self.store).store_url
 
 
-@lru_cache(maxsize=1)
-def path_settings() -> PathSettings:
-    return PathSettings()
+_Concern = TypeVar("_Concern", bound=BaseSettings)
+_CACHED: list[Callable[[], BaseSettings]] = []
 
 
-@lru_cache(maxsize=1)
-def limit_settings() -> LimitSettings:
-    return LimitSettings()
+def _cached(concern: type[_Concern]) -> Callable[[], _Concern]:
+    """A getter reading ``concern`` once per process (until :func:`clear_cache`)."""
+    getter = lru_cache(maxsize=1)(concern)
+    _CACHED.append(getter)
+    return getter
 
 
-@lru_cache(maxsize=1)
-def store_settings() -> StoreSettings:
-    return StoreSettings()
-
-
-@lru_cache(maxsize=1)
-def llm_settings() -> LLMSettings:
-    return LLMSettings()
-
-
-@lru_cache(maxsize=1)
-def studio_settings() -> StudioSettings:
-    return StudioSettings()
-
-
-@lru_cache(maxsize=1)
-def labelstudio_settings() -> LabelStudioSettings:
-    return LabelStudioSettings()
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+path_settings = _cached(PathSettings)
+limit_settings = _cached(LimitSettings)
+store_settings = _cached(StoreSettings)
+llm_settings = _cached(LLMSettings)
+studio_settings = _cached(StudioSettings)
+labelstudio_settings = _cached(LabelStudioSettings)
+get_settings = _cached(Settings)
 
 
 def clear_cache() -> None:
     """Forget cached settings (tests, and a CLI option that changes the environment)."""
-    for get in (
-        path_settings,
-        limit_settings,
-        store_settings,
-        llm_settings,
-        studio_settings,
-        labelstudio_settings,
-        get_settings,
-    ):
-        get.cache_clear()
+    for get in _CACHED:
+        get.cache_clear()  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from dermkg.errors import InputError
 from dermkg.files import atomic_file, atomic_files, atomic_write_text
-from kg.models import GraphExport
+from kg.models import Diagnosis, Finding, GraphExport
 
 if TYPE_CHECKING:  # the store imports this module; at run time a store is passed in
     from kg.store.base import GraphStore
@@ -107,6 +107,17 @@ def write_export(
     raise InputError(f"unknown export format {fmt!r}: use json, graphml or csv")
 
 
+def _concept_attrs(node_type: str, concept: Diagnosis | Finding) -> dict[str, str]:
+    """The GraphML attributes diagnoses and findings share (synonyms joined by '|')."""
+    return {
+        "id": concept.id,
+        "node_type": node_type,
+        "name": concept.name,
+        "synonyms": "|".join(concept.synonyms),
+        "status": concept.status,
+    }
+
+
 def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
     import networkx as nx
 
@@ -115,26 +126,10 @@ def _write_graphml(export: GraphExport, out: Path, *, names: bool) -> Path:
     label.update({d.id: d.name for d in export.diagnoses})
     node = (lambda i: label.get(i, i)) if names else (lambda i: i)
     for f in export.findings:
-        g.add_node(
-            node(f.id),
-            id=f.id,
-            node_type="finding",
-            name=f.name,
-            synonyms="|".join(f.synonyms),
-            finding_type=f.type,
-            status=f.status,
-        )
+        g.add_node(node(f.id), **_concept_attrs("finding", f), finding_type=f.type)
     for d in export.diagnoses:
-        g.add_node(
-            node(d.id),
-            id=d.id,
-            node_type="diagnosis",
-            name=d.name,
-            synonyms="|".join(d.synonyms),
-            malignancy=d.malignancy or "",
-            status=d.status,
-            codes=json.dumps(d.codes, sort_keys=True),
-        )
+        codes = json.dumps(d.codes, sort_keys=True)
+        g.add_node(node(d.id), **_concept_attrs("diagnosis", d), malignancy=d.malignancy or "", codes=codes)
     for a in export.assertions:
         g.add_edge(
             node(a.subject),

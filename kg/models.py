@@ -261,16 +261,8 @@ class AssertionSummary(_Model):
 
     @classmethod
     def of(cls, a: Assertion) -> AssertionSummary:
-        return cls(
-            id=a.id,
-            kind=a.kind,
-            subject=a.subject,
-            object=a.object,
-            status=a.status,
-            origin=a.origin,
-            score=a.score,
-            created_at=a.created_at,
-        )
+        """The summary's fields, taken from the full assertion."""
+        return cls.model_validate({f: getattr(a, f) for f in _SUMMARY_FIELDS})
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]]) -> list[AssertionSummary]:

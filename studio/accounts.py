@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-import os
+import logging
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from dermkg.errors import InputError, NotFoundError
+from dermkg.settings import LoginSettings
 from studio.auth import (
     StudioUser,
     UsersFile,
@@ -38,6 +39,8 @@ from studio.auth import (
     verify_password,
 )
 
+log = logging.getLogger(__name__)
+
 
 class LoginPolicy(BaseModel):
     """How hard repeated failures are throttled (``DERMKG_LOGIN_*`` environment variables)."""
@@ -49,13 +52,7 @@ class LoginPolicy(BaseModel):
 
     @classmethod
     def from_env(cls) -> LoginPolicy:
-        env = os.environ
-        return cls(
-            max_failures=int(env.get("DERMKG_LOGIN_MAX_FAILURES", 10)),
-            backoff_after=int(env.get("DERMKG_LOGIN_BACKOFF_AFTER", 3)),
-            backoff_base_s=float(env.get("DERMKG_LOGIN_BACKOFF_S", 1.0)),
-            backoff_max_s=float(env.get("DERMKG_LOGIN_BACKOFF_MAX_S", 300.0)),
-        )
+        return cls(**LoginSettings().model_dump())
 
     def delay(self, failures: int) -> float:
         """Seconds to wait after ``failures`` consecutive failures before the next check."""
@@ -120,6 +117,7 @@ def log_in(
         failures, last = _unknown_state(name)
         locked = failures >= policy.max_failures
     if locked:
+        log.info("login refused for %r: locked", name)
         return LoginResult(outcome="locked")
     wait = policy.delay(failures)
     if last is not None and wait > 0 and now < last + timedelta(seconds=wait):
@@ -149,6 +147,7 @@ def log_in(
         )
         if lock and not fresh.locked:
             users.record("system", "lock", name, f"{count} failed logins in a row")
+            log.warning("account %r locked after %d failed logins", name, count)
         save_users(path, users)
     return LoginResult(outcome="locked" if lock else "wrong")
 

@@ -12,10 +12,11 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dermkg.errors import ConflictError, CycleError, InputError, NotFoundError
 from kg.ids import sha256_bytes
@@ -32,6 +33,8 @@ from kg.models import (
 )
 from kg.store.base import GraphStore
 from studio.auth import Permission, PermissionDeniedError, StudioUser, load_users, require
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,11 @@ class CurationActions:
                 user = fresh
             elif user.password_hash is not None:  # a local account that was removed
                 raise PermissionDeniedError(f"account {user.username} no longer exists")
-        return require(user, permission)
+        try:
+            return require(user, permission)
+        except PermissionDeniedError:
+            log.info("%s (%s) refused %r", user.username, user.role, permission)
+            raise
 
     # -- assertions ----------------------------------------------------------------------
     def accept(self, assertion_id: str, *, expected_version: int | None = None) -> Assertion:
@@ -258,7 +265,9 @@ def run_exports(actions: CurationActions, out: str, options: Any) -> Any:
     return synthesize(actions.store, out, options, progress=False)
 
 
-def run_labelstudio(actions: CurationActions, operation: str, progress: Any = None) -> Any:
+def run_labelstudio(
+    actions: CurationActions, operation: Literal["push", "pull", "sync"], progress: Any = None
+) -> Any:
     """Push, pull or sync with the configured Label Studio server (annotations are applied as the
     mapped Label Studio users; the acting studio user must be allowed to start a sync)."""
     actions.check("labelstudio")
@@ -278,8 +287,11 @@ def run_labelstudio(actions: CurationActions, operation: str, progress: Any = No
         if operation == "sync":
             return sync.sync()
         report = SyncReport()
-        for kind in PROJECT_KINDS:
-            getattr(report, operation).append(getattr(sync, operation)(kind))
+        for kind in PROJECT_KINDS:  # called by reference, not looked up by the operation's name
+            if operation == "push":
+                report.push.append(sync.push(kind))
+            else:
+                report.pull.append(sync.pull(kind))
         return report
 
 

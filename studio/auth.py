@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dermkg.errors import DermkgError, InputError
+from dermkg.settings import StudioSettings
 
 Role = Literal["viewer", "curator", "admin"]
 ROLE_RANK: dict[Role, int] = {"viewer": 0, "curator": 1, "admin": 2}
@@ -287,7 +288,8 @@ def ensure_users_file(path: Path, *, password: str | None = None) -> FirstAdmin:
     if path.exists():
         load_users(path)  # fail now, with the file named, rather than at the first login
         return FirstAdmin(created=False, path=path)
-    given = password or os.environ.get(ADMIN_PASSWORD_ENV)
+    stored = StudioSettings().admin_password
+    given = password or (stored.get_secret_value() if stored is not None else None)
     chosen = given or secrets.token_urlsafe(12)
     try:
         hashed = hash_password(chosen)

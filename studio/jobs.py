@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from dermkg.errors import ConflictError, DermkgError, StoreUnavailableError
 from ingest.types import IngestSummary
 from kg.store import GraphStore, embedded_path, make_store
 from studio.actions import CurationActions
+
+log = logging.getLogger(__name__)
 
 JobState = Literal["running", "done", "failed"]
 KEEP_FINISHED = 20  # finished jobs kept per registry for the recent-jobs list
@@ -193,6 +196,7 @@ class IngestJobRegistry:
             )
             self._threads[job.id] = thread
             self._forget_old()
+        log.info("ingestion job %s started by %s: %d file(s)", job.id, actions.username, len(paths))
         try:
             thread.start()
         except RuntimeError as exc:  # no thread to be had: the job must not stay "running" forever
@@ -247,17 +251,20 @@ class IngestJobRegistry:
                 summary = run_ingest(own, paths, data_dir, progress=on_progress)
             finally:
                 store.close()
-        except ImportError as exc:
-            self._finish(job_id, listener, error=f"Ingestion is not available ({exc}). Nothing was changed.")
         except (DermkgError, PermissionError) as exc:
             self._finish(job_id, listener, error=_describe(exc))
         except Exception as exc:  # a bug must still end the job visibly, not leave it "running"
+            log.exception("ingestion job %s crashed", job_id)
             self._finish(job_id, listener, error=f"Ingestion failed: {type(exc).__name__}: {exc}")
         else:
             self._finish(job_id, listener, summary=summary)
 
     def _finish(self, job_id: str, listener: JobListener | None, **outcome: object) -> None:
         state: JobState = "failed" if outcome.get("error") else "done"
+        if state == "failed":
+            log.warning("ingestion job %s failed: %s", job_id, outcome["error"])
+        else:
+            log.info("ingestion job %s done", job_id)
         self._update(job_id, listener, state=state, finished_at=datetime.now(UTC), **outcome)
         with self._lock:
             self._threads.pop(job_id, None)

@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -19,8 +20,11 @@ from pydantic import BaseModel
 
 from dermkg.errors import InputError, StoreUnavailableError
 from dermkg.settings import Settings
+from kg.seed import init_store
 from kg.store import make_store
 from studio.auth import FirstAdmin, ensure_users_file
+
+log = logging.getLogger(__name__)
 
 # app.py's pages plus the session-cookie routes (st.App, Streamlit >= 1.5x); older: app.py alone
 SESSION_ROUTES = hasattr(streamlit, "App")
@@ -73,11 +77,8 @@ def seed_if_empty(store_url: str, data_dir: Path) -> int | None:
     try:
         if store.count_diagnoses() > 0:
             return None
-        try:
-            from kg.seed import init_store
-        except ImportError:
-            return None
         init_store(store)
+        log.info("empty store %s seeded with the bundled vocabularies", redact_url(store_url))
         return store.count_diagnoses()
     finally:
         store.close()

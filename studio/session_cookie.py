@@ -16,12 +16,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from dermkg.settings import SessionSettings
+
+log = logging.getLogger(__name__)
 
 COOKIE = "dermkg_session"
 TICKET_SECONDS = 60
@@ -32,20 +37,18 @@ _lock = threading.Lock()
 
 def routes_enabled() -> bool:
     """Whether the server runs studio/server.py (``dermkg studio``), whose routes set the cookie."""
-    return os.environ.get("DERMKG_SESSION_ROUTES") == "1" and session_hours() > 0
+    settings = SessionSettings()
+    return settings.routes and settings.hours > 0
 
 
 def session_hours() -> float:
-    try:
-        return max(0.0, float(os.environ.get("DERMKG_SESSION_HOURS", "8")))
-    except ValueError:
-        return 8.0
+    return SessionSettings().hours
 
 
 def _secret(data_dir: Path) -> bytes:
-    given = os.environ.get("DERMKG_SESSION_SECRET")
-    if given:
-        return given.encode()
+    given = SessionSettings().secret
+    if given is not None and given.get_secret_value():
+        return given.get_secret_value().encode()
     path = Path(data_dir) / "session.key"
     try:
         return bytes.fromhex(path.read_text().strip())
@@ -77,12 +80,18 @@ def read_token(token: str | None, data_dir: Path, *, now: float | None = None) -
         username, expires, sig = base64.urlsafe_b64decode(token.encode()).decode().rsplit("|", 2)
         expiry = int(expires)
     except (ValueError, UnicodeDecodeError):
+        log.info("session cookie refused: malformed")
         return None
     good = _sign(_secret(data_dir), f"{username}|{expires}")
-    if not hmac.compare_digest(sig, good) or expiry < (now or time.time()):
+    if not hmac.compare_digest(sig, good):
+        log.warning("session cookie refused: bad signature (forged, or signed with another secret)")
+        return None
+    if expiry < (now or time.time()):
+        log.info("session cookie of %r refused: expired", username)
         return None
     with _lock:
         if sig in _revoked:
+            log.info("session cookie of %r refused: revoked at logout", username)
             return None
     return username
 

@@ -13,6 +13,7 @@ def per(key: str, item_id: str) -> str:
 
 # -- session ----------------------------------------------------------------------------------
 USERNAME = "dermkg_username"  # the logged-in local user (set only by a successful login)
+CONTEXT = "dermkg_context"  # the session's StudioContext (studio.components.session), dropped at logout
 FLASH = "dermkg_flash"  # (level, message) shown once at the top of the next run
 DIAGNOSIS = "dermkg_diagnosis"  # diagnosis id the Diagnosis / Graph pages show
 QUEUE_PAGE = "dermkg_queue_page"  # 0-based page number of the review queue

@@ -165,6 +165,7 @@ def synthesize(
             queued.append(row)
         else:
             report.dropped += 1
+    _log_ungrounded(len(bad), options.on_ungrounded)
     report.grounded_passed = sum(1 for r in rows if r.grounded is not None)
     report.grounded_failed = len(bad)
     report.without_taxonomy = sum(1 for r in rows if "</diagnosis>" in r.completion and _no_taxonomy(r))
@@ -226,6 +227,12 @@ def synthesize(
         )
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _log_ungrounded(count: int, action: str) -> None:
+    """Rows the grounding validator refused are logged, never dropped silently (the report counts them)."""
+    if count:
+        log.info("%d rows failed the grounding validator (--on-ungrounded %s)", count, action)
 
 
 def _plan_figures(report: SynthReport, log: PlanLog, plans: list[TrajectoryPlan]) -> None:

@@ -63,6 +63,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphS
 
 # -- markers that say what a test needs -------------------------------------------------------------
 LLM_FIXTURES = {"openai_server", "tiny_chat_model"}
+TORCH_FIXTURES = {"tiny_model"}  # the locally built Qwen2.5-VL checkpoint: built and saved with torch
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects
@@ -72,15 +73,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if LLM_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.llm)
             item.add_marker(pytest.mark.torch)  # the served checkpoint is built with torch
-        if item.get_closest_marker("train"):
+        if item.get_closest_marker("train") or TORCH_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.torch)
+
+
+_TORCH_BEFORE = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note whether torch is loaded before *any* fixture of the test is set up: a session- or
+    module-scoped fixture that loads it is set up before the function-scoped check below."""
+    item.stash[_TORCH_BEFORE] = "torch" in sys.modules
 
 
 @pytest.fixture(autouse=True)
 def _torch_only_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
     """Keep the `torch` marker honest: a test (or its fixtures) that first loads torch must carry it,
     so `-m "not torch"` really stays light. Complete in such a run; best effort in a full one."""
-    before = "torch" in sys.modules
+    before = request.node.stash.get(_TORCH_BEFORE, "torch" in sys.modules)
     yield
     if not before and "torch" in sys.modules and request.node.get_closest_marker("torch") is None:
         pytest.fail(f"{request.node.nodeid} imports torch but is not marked `torch`", pytrace=False)

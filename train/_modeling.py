@@ -175,3 +175,24 @@ def merge_adapter(model: str, adapter: str, out: str | Path) -> Path:
     processor_source = adapter if (Path(adapter) / "tokenizer_config.json").is_file() else model
     AutoProcessor.from_pretrained(processor_source).save_pretrained(out)
     return out
+
+
+def train_and_save(trainer: Any, stage: str, rows: int, config: Any) -> tuple[Any, Path, str | None]:
+    """Train (from the configured checkpoint when resuming, logged), then save the adapter and the
+    processor beside it in ``config.output_dir``.
+
+    Returns the trainer's output, the adapter folder and the checkpoint resumed from."""
+    resume = config.resume_path()
+    log.info("%s on %d rows%s", stage, rows, f", resuming from {resume}" if resume else "")
+    output = trainer.train(resume_from_checkpoint=resume)
+    adapter_dir = Path(config.output_dir) / "adapter"
+    trainer.save_model(str(adapter_dir))
+    trainer.processing_class.save_pretrained(str(adapter_dir))
+    log.info("%s adapter saved to %s", stage, adapter_dir)
+    return output, adapter_dir, resume
+
+
+def write_run_record(output_dir: str | Path, stage: str, config: Any, result: Any) -> None:
+    """``run.json``: the stage, its full config and its result, so a run can be read back and repeated."""
+    record = {"stage": stage, "config": config.model_dump(), "result": result.model_dump()}
+    (Path(output_dir) / "run.json").write_text(json.dumps(record, indent=2), encoding="utf-8")

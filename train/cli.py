@@ -8,12 +8,12 @@ package's :mod:`dermkg.cli_common`, which imports nothing of ``kg``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
@@ -29,12 +29,19 @@ SetOpt = Annotated[
 ]
 
 
-@contextmanager
-def _logs_to_stderr() -> Iterator[None]:
+ModelOpt = Annotated[str, typer.Option("--model", help="Base model folder or hub id.")]
+
+
+class _Job(Protocol):
+    def run(self) -> BaseModel: ...
+
+
+def _run_and_emit(job: _Job, as_json: bool) -> None:
     """Trainers print their log dicts (``{'loss': ...}``) to stdout; keep stdout for the result alone,
     so ``--json`` output parses."""
     with redirect_stdout(sys.stderr):
-        yield
+        result = job.run()
+    emit(result, as_json)
 
 
 @app.command("sft")
@@ -50,9 +57,7 @@ def sft(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) -
     cfg = load_config(config, SftConfig, overrides)  # refused here, before torch loads
     from train.sft import SftJob
 
-    with _logs_to_stderr():
-        result = SftJob(cfg).run()
-    emit(result, as_json)
+    _run_and_emit(SftJob(cfg), as_json)
 
 
 @app.command("grpo")
@@ -68,15 +73,13 @@ def grpo(config: ConfigOpt, overrides: SetOpt = None, as_json: JsonOpt = False) 
     cfg = load_config(config, GrpoConfig, overrides)
     from train.grpo import GrpoJob
 
-    with _logs_to_stderr():
-        result = GrpoJob(cfg).run()
-    emit(result, as_json)
+    _run_and_emit(GrpoJob(cfg), as_json)
 
 
 @app.command("eval")
 @handle_errors
 def evaluate(
-    model: Annotated[str, typer.Option("--model", help="Base model folder or hub id.")],
+    model: ModelOpt,
     evalset: Annotated[
         str, typer.Option("--evalset", help="Evaluation JSONL / datasets folder / folder of them.")
     ],
@@ -112,15 +115,13 @@ def evaluate(
     )
     from train.eval import Evaluator
 
-    with _logs_to_stderr():
-        result = Evaluator(cfg).run()
-    emit(result, as_json)
+    _run_and_emit(Evaluator(cfg), as_json)
 
 
 @app.command("merge")
 @handle_errors
 def merge(
-    model: Annotated[str, typer.Option("--model", help="Base model folder or hub id.")],
+    model: ModelOpt,
     adapter: Annotated[str, typer.Option("--adapter", help="LoRA adapter folder.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the merged checkpoint.")],
     as_json: JsonOpt = False,

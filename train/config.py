@@ -85,12 +85,14 @@ class StageConfig(BaseModel):
 
     @model_validator(mode="after")
     def _batch_divides(self) -> StageConfig:
-        if self.effective_batch_size % self.per_device_batch_size:
-            raise ValueError(
-                f"effective_batch_size {self.effective_batch_size} is not a multiple of "
-                f"per_device_batch_size {self.per_device_batch_size}"
-            )
+        self.require_multiple_of("per_device_batch_size")
         return self
+
+    def require_multiple_of(self, field: str, why: str = "") -> None:
+        """Refuse an ``effective_batch_size`` that ``field``'s value does not divide, naming both."""
+        size, unit = self.effective_batch_size, getattr(self, field)
+        if size % unit:
+            raise ValueError(f"effective_batch_size {size} is not a multiple of {field} {unit}{why}")
 
     def gradient_accumulation_steps(self, world_size: int | None = None) -> int:
         """Accumulation that keeps the effective batch constant however many GPUs ``accelerate`` gives."""

@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -82,18 +81,14 @@ class GrpoJob:
 
     def run(self) -> GrpoResult:
         """Train (resuming when configured), save the adapter, plot the reward curves."""
-        from train._modeling import write_adapter_stack
+        from train._modeling import train_and_save, write_adapter_stack, write_run_record
         from train.logs import LOG_FILE, plot_reward_curves, read_log
 
         start = time.monotonic()
         cfg = self.config
         trainer = self.trainer or self.build_trainer()
-        resume = cfg.resume_path()
-        trainer.train(resume_from_checkpoint=resume)
+        _, adapter_dir, resume = train_and_save(trainer, "GRPO", self._train_rows, cfg)
         out = Path(cfg.output_dir)
-        adapter_dir = out / "adapter"
-        trainer.save_model(str(adapter_dir))
-        trainer.processing_class.save_pretrained(str(adapter_dir))
         write_adapter_stack(adapter_dir, cfg.sft_adapter)  # the policy is base + SFT (merged) + this
         log_csv = out / LOG_FILE
         rewards = read_log(log_csv).get("reward", []) if log_csv.is_file() else []
@@ -108,6 +103,5 @@ class GrpoJob:
             resumed_from=resume,
             seconds=round(time.monotonic() - start, 2),
         )
-        record = {"stage": "grpo", "config": cfg.model_dump(), "result": result.model_dump()}
-        (out / "run.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+        write_run_record(out, "grpo", cfg, result)
         return result

@@ -10,6 +10,18 @@ from train.config import StageConfig
 from train.rewards import DEFAULT_FORMAT_TAGS
 
 _LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo")
+# Our fields that TRL's GRPOConfig takes under the same name and meaning.
+_PASSED_TO_TRL = {
+    "num_generations",
+    "temperature",
+    "max_completion_length",
+    "beta",
+    "loss_type",
+    "scale_rewards",
+    "use_vllm",
+    "vllm_mode",
+    "vllm_gpu_memory_utilization",
+}
 
 
 class GrpoConfig(StageConfig):
@@ -80,11 +92,7 @@ class GrpoConfig(StageConfig):
 
     @model_validator(mode="after")
     def _groups_fit(self) -> GrpoConfig:
-        if self.effective_batch_size % self.num_generations:
-            raise ValueError(
-                f"effective_batch_size {self.effective_batch_size} must be a multiple of num_generations "
-                f"{self.num_generations} (whole groups per step)"
-            )
+        self.require_multiple_of("num_generations", " (whole groups per step)")
         if self.loss_type not in _LOSS_TYPES:
             raise ValueError(f"loss_type {self.loss_type!r}: choose one of {', '.join(_LOSS_TYPES)}")
         if self.scale_rewards not in ("group", "batch", "none"):
@@ -106,12 +114,7 @@ class GrpoConfig(StageConfig):
                 raise TrainConfigError("use_vllm: true but vLLM is not installed; pip install vllm") from None
         return TrlGrpoConfig(
             **self.trainer_args(),
-            num_generations=self.num_generations,
-            temperature=self.temperature,
-            max_completion_length=self.max_completion_length,
-            beta=self.beta,
-            loss_type=self.loss_type,
-            scale_rewards=self.scale_rewards,
+            **self.model_dump(include=_PASSED_TO_TRL),
             # one rollout of generation_batch_size = effective_batch_size completions per optimizer
             # step (TRL: steps_per_generation defaults to gradient_accumulation_steps), used once
             # (num_iterations=1): on-policy, as the reference.
@@ -119,9 +122,6 @@ class GrpoConfig(StageConfig):
             reward_weights=None
             if self.reward_weights is None
             else [*self.reward_weights] + [1.0] * n_extra_rewards,
-            use_vllm=self.use_vllm,
-            vllm_mode=self.vllm_mode,
-            vllm_gpu_memory_utilization=self.vllm_gpu_memory_utilization,
             remove_unused_columns=False,  # the rewards read options / option_scores / lesion_condition
             log_completions=False,
             **extra,

@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -77,17 +76,13 @@ class SftJob:
 
     def run(self) -> SftResult:
         """Train (resuming when configured), then save the adapter, the processor and a run record."""
+        from train._modeling import train_and_save, write_run_record
+
         start = time.monotonic()
         cfg = self.config
         trainer = self.trainer or self.build_trainer()
-        resume = cfg.resume_path()
-        log.info("SFT on %d rows%s", self._train_rows, f", resuming from {resume}" if resume else "")
-        output = trainer.train(resume_from_checkpoint=resume)
+        output, adapter_dir, resume = train_and_save(trainer, "SFT", self._train_rows, cfg)
         out = Path(cfg.output_dir)
-        adapter_dir = out / "adapter"
-        trainer.save_model(str(adapter_dir))
-        log.info("SFT adapter saved to %s", adapter_dir)
-        trainer.processing_class.save_pretrained(str(adapter_dir))
         merged_dir = None
         if cfg.merge_adapter:
             merged_dir = out / "merged"
@@ -104,6 +99,5 @@ class SftJob:
             resumed_from=resume,
             seconds=round(time.monotonic() - start, 2),
         )
-        record = {"stage": "sft", "config": cfg.model_dump(), "result": result.model_dump()}
-        (out / "run.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+        write_run_record(out, "sft", cfg, result)
         return result

@@ -28,19 +28,11 @@ def diagnosis_summary(store: GraphStore, diagnosis_id: str, names: dict[str, str
     st.markdown(f"#### {md(d.name)}")
     st.caption(md(d.status) + (f" · also: {md(' · '.join(d.synonyms[:4]))}" if d.synonyms else ""))
     path = facts.taxonomy_path(store, d.id)
-    if path is None:
-        st.caption("Taxonomy path: not available (graph algorithms not installed yet).")
-    else:
-        st.markdown(
-            "**Path:** " + (md(" › ".join(names.get(p, p) for p in path)) if path else "_no parent yet_")
-        )
+    st.markdown("**Path:** " + (md(" › ".join(names.get(p, p) for p in path)) if path else "_no parent yet_"))
     ddx = facts.ddx_neighbours(store, d.id)
-    if ddx is None:
-        st.caption("DDx neighbours: not available.")
-    else:
-        listed = md(", ".join(names.get(n, n) for n in ddx[:12])) or "_none accepted yet_"
-        more = f" (+{len(ddx) - 12} more)" if len(ddx) > 12 else ""
-        st.markdown(f"**DDx neighbours:** {listed}{more}")
+    listed = md(", ".join(names.get(n, n) for n in ddx[:12])) or "_none accepted yet_"
+    more = f" (+{len(ddx) - 12} more)" if len(ddx) > 12 else ""
+    st.markdown(f"**DDx neighbours:** {listed}{more}")
 
 
 def finding_summary(finding: Finding | None, finding_id: str) -> None:

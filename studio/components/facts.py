@@ -1,22 +1,25 @@
 """Read-side facts the pages show, from the ``kg`` / ``synth`` libraries, cached per store state.
 
-Each function returns ``None`` when the library part it needs is not installed yet, so a page can
-say "not available" instead of failing. Caches are keyed by the store's token (revision + newest
-event), so a curation is visible on the next run.
+Caches are keyed by the store's token (revision + newest event), so a curation is visible on the next run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from kg import algorithms
+from kg.algorithms import MalignancyResolution
+from kg.lint import LintReport, lint_store
 from kg.models import Assertion, AssertionQuery, Finding
 from kg.store.base import GraphStore
+from kg.view import GraphView
 from studio.consensus import PairAgreement, pairwise_agreement
 from studio.queue import QueueEntry, QueueFilters, build_queue, queue_key, store_token
+from synth.regeneration import read_rows
 
 
 def _token(store: GraphStore) -> tuple[str, int, int]:
@@ -67,7 +70,7 @@ def _queue(
     counted_at = _token(_store)
 
     def rows() -> Mapping[str, int]:
-        return exported_rows_by_diagnosis(export_root) or {}
+        return exported_rows_by_diagnosis(export_root)
 
     entries = build_queue(_store, filters, exported_rows=rows)
     if filters.mode == "proposed":  # a fresh ordering has just counted the matches
@@ -98,63 +101,41 @@ def queue_total(store: GraphStore, filters: QueueFilters) -> int:
     return total
 
 
-def _algorithms() -> Any | None:
-    try:
-        import kg.algorithms as algorithms
-    except ImportError:
-        return None
-    return algorithms
+def _in_accepted_graph(
+    store: GraphStore, diagnosis_id: str, algorithm: Callable[[GraphView, str], list[str]]
+) -> list[str]:
+    """``algorithm(view, id)`` on the accepted graph; [] for a diagnosis outside it (e.g. proposed)."""
+    view = store.graph_view()
+    return list(algorithm(view, diagnosis_id)) if diagnosis_id in view else []
 
 
-def graph_view(store: GraphStore, *, include_proposed: bool = False) -> Any | None:
-    try:
-        return store.graph_view(include_proposed=include_proposed)
-    except ImportError:
-        return None
-
-
-def _ask(store: GraphStore, function: str, diagnosis_id: str) -> Any | None:
-    """``kg.algorithms.<function>(view, id)``; None when the algorithms are not installed."""
-    algorithms, view = _algorithms(), graph_view(store)
-    if algorithms is None or view is None:
-        return None
-    if diagnosis_id not in view:  # e.g. a proposed diagnosis outside the accepted graph
-        return [] if function != "malignancy" else None
-    return getattr(algorithms, function)(view, diagnosis_id)
-
-
-def taxonomy_path(store: GraphStore, diagnosis_id: str) -> list[str] | None:
+def taxonomy_path(store: GraphStore, diagnosis_id: str) -> list[str]:
     """Ids from the root down to ``diagnosis_id`` (accepted is_a only)."""
-    found = _ask(store, "path", diagnosis_id)
-    return None if found is None else list(found)
+    return _in_accepted_graph(store, diagnosis_id, algorithms.path)
 
 
-def children(store: GraphStore, diagnosis_id: str) -> list[str] | None:
-    found = _ask(store, "children", diagnosis_id)
-    return None if found is None else list(found)
+def children(store: GraphStore, diagnosis_id: str) -> list[str]:
+    return _in_accepted_graph(store, diagnosis_id, algorithms.children)
 
 
-def ddx_neighbours(store: GraphStore, diagnosis_id: str) -> list[str] | None:
+def ddx_neighbours(store: GraphStore, diagnosis_id: str) -> list[str]:
     """Accepted DDx neighbours (both directions)."""
-    found = _ask(store, "ddx_neighbours", diagnosis_id)
-    return None if found is None else list(found)
+    return _in_accepted_graph(store, diagnosis_id, algorithms.ddx_neighbours)
 
 
-def malignancy(store: GraphStore, diagnosis_id: str) -> Any | None:
-    """The resolved malignancy with where it comes from (own value or nearest ancestor)."""
-    return _ask(store, "malignancy", diagnosis_id)
+def malignancy(store: GraphStore, diagnosis_id: str) -> MalignancyResolution | None:
+    """The resolved malignancy with where it comes from (own value or nearest ancestor); None for a
+    diagnosis outside the accepted graph."""
+    view = store.graph_view()
+    return algorithms.malignancy(view, diagnosis_id) if diagnosis_id in view else None
 
 
 @st.cache_data(max_entries=4, show_spinner="Linting the graph…")
-def _lint(_store: GraphStore, token: tuple[str, int, int]) -> list[Any] | None:
-    try:
-        from kg.lint import lint_store
-    except ImportError:
-        return None
+def _lint(_store: GraphStore, token: tuple[str, int, int]) -> LintReport:
     return lint_store(_store)
 
 
-def lint_warnings(store: GraphStore) -> Any | None:
+def lint_warnings(store: GraphStore) -> LintReport:
     return _lint(store, _token(store))
 
 
@@ -164,8 +145,6 @@ def _export_files(export_root: Path) -> tuple[tuple[str, float], ...]:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _rows_by_diagnosis(files: tuple[tuple[str, float], ...]) -> dict[str, int]:
-    from synth.regeneration import read_rows
-
     counts: dict[str, int] = {}
     for path, _ in files:
         for row in read_rows(Path(path)):
@@ -174,16 +153,12 @@ def _rows_by_diagnosis(files: tuple[tuple[str, float], ...]) -> dict[str, int]:
     return counts
 
 
-def exported_rows_by_diagnosis(export_root: Path) -> Mapping[str, int] | None:
-    """How many exported rows each diagnosis appears in (for impact ordering); None without synth."""
-    try:
-        import synth.regeneration  # noqa: F401
-    except ImportError:
-        return None
+def exported_rows_by_diagnosis(export_root: Path) -> Mapping[str, int]:
+    """How many exported rows each diagnosis appears in (for impact ordering)."""
     return _rows_by_diagnosis(_export_files(export_root))
 
 
-def lint_rows(report: Any) -> list[dict[str, Any]]:
+def lint_rows(report: LintReport) -> list[dict[str, Any]]:
     """A ``kg.lint.LintReport`` as table rows, errors first."""
     return [
         {"severity": i.severity, "check": i.code, "message": i.message, "diagnoses": ", ".join(i.diagnoses)}
@@ -201,7 +176,7 @@ def agreement(store: GraphStore) -> list[PairAgreement]:
     return _agreement(store, _token(store))
 
 
-def describe_malignancy(store: GraphStore, resolved: Any, names: Mapping[str, str]) -> str:
+def describe_malignancy(store: GraphStore, resolved: MalignancyResolution, names: Mapping[str, str]) -> str:
     """'malignant — inherited from Melanoma (source: isic)' from a ``MalignancyResolution``."""
     if resolved is None or resolved.value is None:
         return "unknown (no value on the diagnosis or any ancestor)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -12,9 +13,19 @@ from studio import session_cookie, state
 from studio.accounts import log_in
 from studio.auth import PASSWORD_RULES
 from studio.components.safe import md
-from studio.components.session import StudioConfig, oidc_configured
+
+if TYPE_CHECKING:  # the session module shows this screen; at runtime only it imports us
+    from studio.components.session import StudioConfig
 
 LOGOUT_REDIRECT = "dermkg_logout_redirect"
+
+
+def oidc_configured() -> bool:
+    """Whether secrets configure an OIDC provider for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all
+        return False
 
 
 def show_login(config: StudioConfig) -> None:
@@ -67,10 +78,8 @@ def finish_logout() -> None:
 
 def logout() -> None:
     """End the session: forget the user and the context built for them; revoke the cookie."""
-    from studio.components.session import CONTEXT
-
     st.session_state.pop(state.USERNAME, None)
-    st.session_state.pop(CONTEXT, None)
+    st.session_state.pop(state.CONTEXT, None)
     with contextlib.suppress(Exception):  # no browser context (tests)
         session_cookie.revoke(st.context.cookies.get(session_cookie.COOKIE))
     st.session_state[LOGOUT_REDIRECT] = True

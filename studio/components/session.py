@@ -18,9 +18,11 @@ from kg.store import GraphStore, make_store
 from studio import state
 from studio.actions import CurationActions
 from studio.auth import StudioUser, load_users, oidc_user
+from studio.components.feedback import show_flash
+from studio.components.login import finish_logout, oidc_configured, show_login
 from studio.components.safe import md
 
-CONTEXT = "dermkg_context"
+CONTEXT = state.CONTEXT
 
 
 class StudioConfig(BaseModel):
@@ -60,13 +62,6 @@ def _shared_store(url: str) -> GraphStore:
 def get_store(url: str) -> GraphStore:
     """The process-wide store for ``url``; a failed connection is retried on the next run."""
     return _shared_store(url)
-
-
-def oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets.toml at all
-        return False
 
 
 def current_user(config: StudioConfig) -> StudioUser | None:
@@ -129,12 +124,7 @@ def page_context(*, messages: bool = True) -> StudioContext:
     """The session's context, checked afresh on every run (a removed user or a changed role applies
     at once), after showing the outcome of the action the curator just took. Without a logged-in
     user it shows the login screen and stops, so no page renders for an anonymous session."""
-    from studio.components.feedback import show_flash
-    from studio.components.login import show_login
-
     config = StudioConfig.from_env()
-    from studio.components.login import finish_logout
-
     finish_logout()
     try:
         user = current_user(config)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,40 +38,37 @@ UsersOpt = Annotated[
 ]
 
 
-def _kinds(project: ProjectChoice | None) -> list[Any]:
-    return [project.value] if project else ["ddx", "cases"]
+@contextmanager
+def _progress_bars() -> Iterator[Callable[[str, int, int | None], None]]:
+    """One tqdm bar per sync phase on stderr, on a terminal only (``disable=None``), cleared at the end."""
+    from tqdm import tqdm
 
-
-def _options(url: str | None, users: Path | None = None) -> dict[str, Any]:
-    from rich.progress import Progress
-
-    from studio.labelstudio.users import UserMap
-
-    options: dict[str, Any] = {"url": url}
-    if users is not None:
-        options["user_map"] = UserMap.load(users)
-    progress = Progress(console=console, transient=True)
-    tasks: dict[str, Any] = {}
+    bars: dict[str, Any] = {}
 
     def tick(phase: str, done: int, total: int | None) -> None:
-        progress.start()
-        if phase not in tasks:
-            tasks[phase] = progress.add_task(phase, total=total)
-        progress.update(tasks[phase], completed=done, total=total)
+        if phase not in bars:
+            bars[phase] = tqdm(total=total, desc=phase, unit="item", leave=False, disable=None)
+        bar = bars[phase]
+        bar.total = total
+        bar.update(done - bar.n)
 
-    options["progress"] = tick
-    options["_progress"] = progress
-    return options
-
-
-def _run(fn: Any, store: str | None, kinds: list[Any], options: dict[str, Any]) -> Any:
-    progress = options.pop("_progress")
     try:
-        with store_from(store) as graph:
-            return fn(graph, kinds, **options)
+        yield tick
     finally:
-        if progress.live.is_started:  # stopping a bar never started prints a stray blank line
-            progress.stop()
+        for bar in bars.values():
+            bar.close()
+
+
+def _run(
+    fn: Any, store: str | None, project: ProjectChoice | None, url: str | None, users: Path | None
+) -> Any:
+    """``fn(graph, kinds, ...)`` of :mod:`studio.labelstudio.sync` on the store, with progress bars."""
+    from studio.labelstudio.users import UserMap
+
+    user_map = UserMap.load(users) if users is not None else None
+    kinds = [project.value] if project else ["ddx", "cases"]
+    with _progress_bars() as tick, store_from(store) as graph:
+        return fn(graph, kinds, url=url, user_map=user_map, progress=tick)
 
 
 def _print_push(reports: list[Any]) -> None:
@@ -108,7 +107,7 @@ def push_command(
     """
     from studio.labelstudio.sync import push
 
-    reports = _run(push, store, _kinds(project), _options(url))
+    reports = _run(push, store, project, url, None)
     emit(reports, as_json, _print_push)
 
 
@@ -127,7 +126,7 @@ def pull_command(
     """
     from studio.labelstudio.sync import pull
 
-    reports = _run(pull, store, _kinds(project), _options(url, users))
+    reports = _run(pull, store, project, url, users)
     emit(reports, as_json, _print_pull)
 
 
@@ -146,7 +145,7 @@ def sync_command(
     """
     from studio.labelstudio.sync import sync
 
-    report = _run(sync, store, _kinds(project), _options(url, users))
+    report = _run(sync, store, project, url, users)
 
     def human(r: Any) -> None:
         _print_push(r.push)

@@ -7,6 +7,7 @@ for short-lived access tokens, refreshed on expiry) or a legacy API token (``Aut
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal, Self
 
 import httpx
@@ -22,6 +23,8 @@ from studio.labelstudio.auth import (
     token_kind,
 )
 from studio.labelstudio.types import LsProject, LsTask, LsUser
+
+log = logging.getLogger(__name__)
 
 __all__ = ["LabelStudioAuthError", "LabelStudioClient", "LabelStudioError"]
 
@@ -115,6 +118,7 @@ class LabelStudioClient:
         assert self._http is not None
         try:
             response = self._http.request(method, path, **kwargs)
+            log.debug("%s %s -> HTTP %d", method, path, response.status_code)
         except httpx.TransportError as exc:
             raise LabelStudioError(
                 f"Label Studio at {self.url} is unreachable ({type(exc).__name__}: {exc}); "

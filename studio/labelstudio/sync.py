@@ -9,6 +9,7 @@ transaction; its marker in the events' reason makes a second pull apply nothing 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from studio.labelstudio.types import (
     SyncReport,
 )
 from studio.labelstudio.users import UserMap
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]  # (phase, done, total)
 IMPORT_BATCH = 200
@@ -164,9 +167,17 @@ class LabelStudioSync:
             for annotation in sorted(task.annotations, key=lambda a: a.id):
                 if annotation.was_cancelled:
                     continue  # a skipped task is no decision
-                report.outcomes.append(
-                    self._pull_one(kind, project.id, schema, missing, task, annotation, users)
-                )
+                outcome = self._pull_one(kind, project.id, schema, missing, task, annotation, users)
+                if outcome.status not in ("applied", "already_applied"):
+                    log.warning(
+                        "pull %s: task %s annotation %s not applied (%s): %s",
+                        kind,
+                        task.id,
+                        annotation.id,
+                        outcome.status,
+                        "; ".join(outcome.errors),
+                    )
+                report.outcomes.append(outcome)
             self._tick(f"pull {kind}", index + 1, len(tasks))
         return report
 

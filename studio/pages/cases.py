@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from studio import state
@@ -13,6 +15,7 @@ from studio.components.safe import md
 from studio.components.session import page_context
 
 PER_PAGE = 12
+DECISIONS = [("Accept", state.C_ACCEPT, "accepted"), ("Exclude", state.C_EXCLUDE, "excluded")]
 ctx = page_context()
 store = ctx.store
 names = facts.diagnosis_names(store)
@@ -55,23 +58,15 @@ for i, case in enumerate(cases):
         st.caption(md(titles.get(case.source or "", case.source or case.origin)))
         if not editable:
             continue
-        b1, b2 = st.columns(2)
-        with b1:
-            action_button(
-                "Accept",
-                key=state.C_ACCEPT + case.id,
-                disabled=case.status == "accepted",
-                action=lambda c=case: ctx.actions.decide_case(c.id, "accepted", expected_version=c.version),
-                success="Case accepted.",
-            )
-        with b2:
-            action_button(
-                "Exclude",
-                key=state.C_EXCLUDE + case.id,
-                disabled=case.status == "excluded",
-                action=lambda c=case: ctx.actions.decide_case(c.id, "excluded", expected_version=c.version),
-                success="Case excluded.",
-            )
+        for column, (label, key, decided) in zip(st.columns(2), DECISIONS, strict=True):
+            with column:
+                action_button(
+                    label,
+                    key=key + case.id,
+                    disabled=case.status == decided,
+                    action=partial(ctx.actions.decide_case, case.id, decided, expected_version=case.version),
+                    success=f"Case {decided}.",
+                )
         new = st.selectbox(
             "Relabel as",
             options,

@@ -36,14 +36,9 @@ st.caption(md(f"{d.status} · {origin_words(d.origin)} · version {d.version}"))
 left, right = st.columns(2)
 with left:
     path = facts.taxonomy_path(store, d.id)
-    st.markdown(
-        "**Taxonomy path:** "
-        + (md(" › ".join(names.get(p, p) for p in path)) if path is not None else "not available")
-    )
-    kids = facts.children(store, d.id)
-    st.markdown("**Children:** " + (linked(kids) if kids is not None else "not available"))
-    ddx = facts.ddx_neighbours(store, d.id)
-    st.markdown("**DDx neighbours (accepted):** " + (linked(ddx) if ddx is not None else "not available"))
+    st.markdown("**Taxonomy path:** " + md(" › ".join(names.get(p, p) for p in path)))
+    st.markdown("**Children:** " + linked(facts.children(store, d.id)))
+    st.markdown("**DDx neighbours (accepted):** " + linked(facts.ddx_neighbours(store, d.id)))
     pending = store.count_assertions(AssertionQuery(kind="ddx", status="proposed", diagnosis=d.id))
     st.caption(f"{pending} proposed DDx assertions await review in the queue.")
     finding_names = facts.finding_names(store)
@@ -55,7 +50,7 @@ with left:
 with right:
     resolved = facts.malignancy(store, d.id)
     if resolved is None:
-        st.markdown(f"**Malignancy:** {md(d.malignancy or 'unset')} (own value; resolution not available)")
+        st.markdown(f"**Malignancy:** {md(d.malignancy or 'unset')} (own value; not in the accepted graph)")
     else:
         st.markdown(f"**Malignancy:** {md(facts.describe_malignancy(store, resolved, names))}")
     st.markdown("**Synonyms:** " + (md(" · ".join(d.synonyms)) or "_none_"))

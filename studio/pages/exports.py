@@ -14,15 +14,11 @@ from studio.components.export_reasons import empty_export_reasons
 from studio.components.feedback import explain
 from studio.components.safe import md
 from studio.components.session import page_context
+from synth.regeneration import MANIFEST_FILE, list_stale_rows, read_rows
+from synth.types import ALL_TYPES, SynthOptions
 
 ctx = page_context()
 st.title("Exports")
-try:
-    from synth.regeneration import MANIFEST_FILE, list_stale_rows, read_rows
-    from synth.types import ALL_TYPES, SynthOptions
-except ImportError:
-    st.info("Exports are not available yet: the synth package is not installed.")
-    st.stop()
 
 root = ctx.config.data_dir / "exports"
 name = st.text_input("Export name", "sft", key=state.E_DIR, help=f"a folder under {root}").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dermkg.errors import DermkgError
+from dermkg.settings import Settings
 from studio import state
 from studio.actions import run_labelstudio
 from studio.auth import can
@@ -14,12 +15,6 @@ from studio.components.session import page_context
 
 ctx = page_context()
 st.title("Label Studio")
-try:
-    from dermkg.settings import Settings
-    from studio.labelstudio.sync import LabelStudioSync  # noqa: F401
-except ImportError:
-    st.info("Label Studio sync is not available yet (studio.labelstudio.sync is not installed).")
-    st.stop()
 
 settings = Settings()
 st.caption(

@@ -36,16 +36,12 @@ st.dataframe(
 left, right = st.columns(2)
 with left:
     st.subheader("Lint warnings")
-    issues = facts.lint_warnings(store)
-    if issues is None:
-        st.info("Lint is not available yet (kg.lint is not installed).")
+    rows = facts.lint_rows(facts.lint_warnings(store))
+    if not rows:
+        st.success("No lint warnings.")
     else:
-        rows = facts.lint_rows(issues)
-        if not rows:
-            st.success("No lint warnings.")
-        else:
-            st.caption(f"{len(rows):,} warnings")
-            st.dataframe(rows[:500], hide_index=True, width="stretch", height=300)
+        st.caption(f"{len(rows):,} warnings")
+        st.dataframe(rows[:500], hide_index=True, width="stretch", height=300)
 with right:
     st.subheader("Recent activity")
     recent = store.list_events(EventQuery(limit=15)).items

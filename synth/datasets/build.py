@@ -7,8 +7,10 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import random
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,6 +25,7 @@ from synth.datasets.options import OptionSpace
 from synth.datasets.splits import LeakageReport, assign_splits, check_leakage, file_sha256
 from synth.datasets.types import MappedSample, McqRow, Problem
 
+log = logging.getLogger(__name__)
 EVAL_TASKS = ("diagnosis", "lesion_condition", "ood", "hierarchical", "ddx")
 _LISTED = 200
 
@@ -156,10 +159,9 @@ def rl_rows(
     samples: list[MappedSample], taxonomy: OptionSpace, *, n_options: int, seed: int, report: BuildReport
 ) -> list[McqRow]:
     per, everything = pools(samples, taxonomy)
-    rows = []
     rng = random.Random(seed)
-    for rid, m in sorted(((mcq.row_id("rl", m), m) for m in samples), key=lambda pair: pair[0]):
-        row = mcq.rl_row(
+    built = (
+        mcq.rl_row(
             m,
             dataset_pool=per[m.sample.dataset],
             global_pool=everything,
@@ -170,11 +172,9 @@ def rl_rows(
             exclude=taxonomy.excluded(m.diagnosis),
             key=taxonomy.key,
         )
-        if row is None:
-            report.skipped["rl"] = report.skipped.get("rl", 0) + 1
-        else:
-            rows.append(row)
-    return rows
+        for rid, m in sorted(((mcq.row_id("rl", m), m) for m in samples), key=lambda pair: pair[0])
+    )
+    return _kept(built, "rl", report)
 
 
 def eval_rows(
@@ -189,37 +189,54 @@ def eval_rows(
     """Rows of one evaluation task from the test split; an item that cannot get ``n_options``
     options is dropped and counted in ``report.skipped[task]``."""
     per, everything = pools(samples, taxonomy)
-    rows = []
-    for m in samples:
-        if m.split != "test":
-            continue
-        exclude, key = taxonomy.excluded(m.diagnosis), taxonomy.key
-        if task == "diagnosis":
-            row = mcq.diagnosis_row(
-                m,
-                dataset_pool=per[m.sample.dataset],
-                global_pool=everything,
-                n_options=n_options,
-                seed=seed,
-                exclude=exclude,
-                key=key,
-            )
-        elif task == "lesion_condition":
-            row = mcq.condition_row(m, seed=seed)
-        elif task == "hierarchical":
-            row = mcq.hierarchical_row(
-                m,
-                n_options=n_options,
-                seed=seed,
-                pools=(per[m.sample.dataset], everything),
-                exclude=exclude,
-                key=key,
-            )
-        else:
-            neighbours = taxonomy.ddx_names(m.diagnosis)
-            row = mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key)
+    built = (
+        _eval_row(m, task, (per[m.sample.dataset], everything), taxonomy, n_options=n_options, seed=seed)
+        for m in samples
+        if m.split == "test"
+    )
+    return _kept(built, task, report)
+
+
+def _eval_row(
+    m: MappedSample,
+    task: str,
+    option_pools: tuple[list[str], list[str]],
+    taxonomy: OptionSpace,
+    *,
+    n_options: int,
+    seed: int,
+) -> McqRow | None:
+    exclude, key = taxonomy.excluded(m.diagnosis), taxonomy.key
+    if task == "diagnosis":
+        dataset_pool, global_pool = option_pools
+        return mcq.diagnosis_row(
+            m,
+            dataset_pool=dataset_pool,
+            global_pool=global_pool,
+            n_options=n_options,
+            seed=seed,
+            exclude=exclude,
+            key=key,
+        )
+    if task == "lesion_condition":
+        return mcq.condition_row(m, seed=seed)
+    if task == "hierarchical":
+        return mcq.hierarchical_row(
+            m, n_options=n_options, seed=seed, pools=option_pools, exclude=exclude, key=key
+        )
+    neighbours = taxonomy.ddx_names(m.diagnosis)
+    return mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key)
+
+
+def _kept(built: Iterable[McqRow | None], task: str, report: BuildReport) -> list[McqRow]:
+    """The rows built; a sample that could not get its options (None) is counted and logged as skipped."""
+    rows, skipped = [], 0
+    for row in built:
         if row is None:
-            report.skipped[task] = report.skipped.get(task, 0) + 1
+            skipped += 1
         else:
             rows.append(row)
+    if skipped:
+        report.skipped[task] = report.skipped.get(task, 0) + skipped
+        log.info("%s: %d samples skipped, they could not get the configured options", task, skipped)
     return rows

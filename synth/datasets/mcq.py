@@ -176,19 +176,7 @@ def diagnosis_row(
     key: Mapping[str, str] | None = None,
 ) -> McqRow | None:
     """In-distribution diagnosis: the sample's finest label among other labels of its dataset."""
-    if not sample.path:
-        return None
-    rid = row_id("diagnosis", sample)
-    rng = row_rng(seed, rid)
-    excluded = _default_exclude(sample) if exclude is None else exclude
-    wrong = _distractors(rng, excluded, (dataset_pool, global_pool), n_options - 1, key)
-    if len(wrong) < n_options - 1:
-        return None
-    choices = [(sample.path[-1], GRANULARITY)] + [(w, 0.0) for w in wrong]
-    rng.shuffle(choices)
-    return _row(
-        "diagnosis", rid, sample, RL_QUESTION, choices, next(i for i, c in enumerate(choices) if c[1])
-    )
+    return _finest_label_row("diagnosis", sample, (dataset_pool, global_pool), n_options, seed, exclude, key)
 
 
 def condition_row(sample: MappedSample, *, seed: int) -> McqRow:
@@ -252,14 +240,28 @@ def ddx_row(
 ) -> McqRow | None:
     """DDx: the distractors are accepted differential-diagnosis neighbours of the label (never one
     related to it through the taxonomy); fewer than ``n_options - 1`` of them: no row."""
+    return _finest_label_row("ddx", sample, (sorted(set(neighbours)),), n_options, seed, exclude, key)
+
+
+def _finest_label_row(
+    task: Task,
+    sample: MappedSample,
+    pools: Sequence[Sequence[str]],
+    n_options: int,
+    seed: int,
+    exclude: Collection[str] | None,
+    key: Mapping[str, str] | None,
+) -> McqRow | None:
+    """The sample's finest label (full credit) among ``n_options - 1`` distractors drawn from ``pools``;
+    None without a label or without enough distractors."""
     if not sample.path:
         return None
-    rid = row_id("ddx", sample)
+    rid = row_id(task, sample)
     rng = row_rng(seed, rid)
     excluded = _default_exclude(sample) if exclude is None else exclude
-    wrong = _distractors(rng, excluded, (sorted(set(neighbours)),), n_options - 1, key)
+    wrong = _distractors(rng, excluded, pools, n_options - 1, key)
     if len(wrong) < n_options - 1:
         return None
     choices = [(sample.path[-1], GRANULARITY)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
-    return _row("ddx", rid, sample, RL_QUESTION, choices, next(i for i, c in enumerate(choices) if c[1]))
+    return _row(task, rid, sample, RL_QUESTION, choices, next(i for i, c in enumerate(choices) if c[1]))

@@ -31,6 +31,7 @@ def chain_csv(path: Path, levels: int, *, close_at: int | None = None) -> Path:
     return path
 
 
+@pytest.mark.slow  # a wall-clock bound on a long chain: meaningful on a quiet machine only
 def test_cycle_search_is_linear_on_a_long_chain() -> None:
     chain = [(f"n{i}", f"n{i + 1}") for i in range(200_000)]
     started = time.perf_counter()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import struct
-import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,24 +19,8 @@ import pytest
 from dermkg.images import ImageRejectedError, check_dataset_image, verify_image
 from synth.datasets.adapters import read_derm7pt, read_dermnet
 from synth.export import copy_images
-from tests.fixtures.images import write_image
+from tests.fixtures.images import png_header_only, write_image
 from tests.hostile.conftest import assert_error, invoke, snapshot
-
-
-def png_header_bomb(path: Path, side: int = 60_000) -> Path:
-    """A valid PNG signature and IHDR claiming side x side pixels, with a tiny IDAT."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 10))
-        + chunk(b"IEND", b"")
-    )
-    return path
 
 
 def hostile_dataset(root: Path) -> tuple[Path, dict[int, str]]:
@@ -53,7 +35,7 @@ def hostile_dataset(root: Path) -> tuple[Path, dict[int, str]]:
         '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     )
     (images / "folder.jpg").mkdir()
-    png_header_bomb(images / "bomb.png")
+    png_header_only(images / "bomb.png", 60_000, 60_000)
     (images / "empty.jpg").write_bytes(b"")
     names = [
         "images/good.jpg",

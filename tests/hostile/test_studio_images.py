@@ -3,8 +3,6 @@ image must leave the Cases and Diagnosis pages working, with a plain note and no
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,24 +11,8 @@ from kg.ids import sha256_file
 from kg.models import Case
 from kg.store import make_store
 from studio.components.images import MAX_PIXELS, load_thumbnail
+from tests.fixtures.images import png_header_only
 from tests.studio.conftest import open_app, plain, studio_env, users_template  # noqa: F401  (fixtures)
-
-
-def png_header_only(path: Path, width: int, height: int) -> Path:
-    """A PNG whose header announces ``width × height`` grey pixels, with a few bytes of data: what a
-    bomb looks like before decoding (a real 30000×30000 one is 0.9 GB once decoded)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-    return path
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from typer.testing import Result
+
 from tests.hostile.conftest import assert_error, invoke, snapshot
 
 
@@ -25,6 +27,23 @@ def _proposed(store_url: str) -> dict:
     return json.loads(result.stdout)
 
 
+def _carol_rejects(store_url: str, assertion_id: str, seen_version: int, *extra: str) -> Result:
+    """Carol rejects the assertion, stating the version she read."""
+    return invoke(
+        "review",
+        "reject",
+        assertion_id,
+        "--user",
+        "carol",
+        "--reason",
+        "not a ddx",
+        "--expected-version",
+        str(seen_version),
+        *extra,
+        store=store_url,
+    )
+
+
 def test_second_curator_cannot_silently_overturn_a_decision(store_url: str) -> None:
     a = _proposed(store_url)
     ok = invoke("review", "accept", a["id"], "--user", "bob", "--json", store=store_url)
@@ -38,20 +57,7 @@ def test_second_curator_cannot_silently_overturn_a_decision(store_url: str) -> N
     assert "UTC" in line
     assert snapshot(store_url) == before
     # having read it, carol overrides with the version she saw
-    seen = str(accepted["version"])
-    done = invoke(
-        "review",
-        "reject",
-        a["id"],
-        "--user",
-        "carol",
-        "--reason",
-        "not a ddx",
-        "--expected-version",
-        seen,
-        "--json",
-        store=store_url,
-    )
+    done = _carol_rejects(store_url, a["id"], accepted["version"], "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)[0]["status"] == "rejected"
 
@@ -60,18 +66,7 @@ def test_a_stale_expected_version_names_who_changed_the_item(store_url: str) -> 
     a = _proposed(store_url)
     assert invoke("review", "accept", a["id"], "--user", "bob", store=store_url).exit_code == 0
     before = snapshot(store_url)
-    stale = invoke(
-        "review",
-        "reject",
-        a["id"],
-        "--user",
-        "carol",
-        "--reason",
-        "x",
-        "--expected-version",
-        str(a["version"]),
-        store=store_url,
-    )
+    stale = _carol_rejects(store_url, a["id"], a["version"])
     assert_error(stale, f"not {a['version']}", "last change: accept by bob")
     assert snapshot(store_url) == before
 

@@ -8,14 +8,13 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from ingest.ocr import tessdata_dir
 from ingest.pdf_loader import open_pdf
 from ingest.rules_extractor import RulesExtractor
 from kg.names import normalize
 from tests.ingest import corpus_texts as T
 from tests.ingest.corpus_render import render_book
 
-pytestmark = pytest.mark.skipif(tessdata_dir() is None, reason="Tesseract is not installed")
+pytestmark = pytest.mark.ocr  # reads the scans with the tesseract binary (fails, not skips, without it)
 
 
 def scan_copy(src: Path, out: Path, dpi: int = 200) -> Path:

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from kg.cli import app as kg_app
 from kg.finding_stats import fisher_one_sided, wilson
@@ -119,36 +119,17 @@ def test_propose_findings_uses_every_meta_row_and_is_idempotent(seeded: str, sha
 
 
 def test_review_add_finding_needs_a_relation_and_resolves_names(seeded: str) -> None:
-    def review(*args: str) -> object:
+    def review(*args: str) -> Result:
         return runner.invoke(review_app, [*args, "--store", seeded], env={"DERMKG_STORE": ""})
 
-    missing = review("add", "--kind", "finding", "basal cell carcinoma", "arborizing vessels", "-u", "ann")
+    def add_to_bcc(finding: str, *options: str) -> Result:
+        return review("add", "--kind", "finding", "basal cell carcinoma", finding, "-u", "ann", *options)
+
+    missing = add_to_bcc("arborizing vessels")
     assert missing.exit_code == 2 and "--relation" in missing.output
-    unknown = review(
-        "add",
-        "--kind",
-        "finding",
-        "basal cell carcinoma",
-        "arborising vesels",
-        "--relation",
-        "typical",
-        "-u",
-        "ann",
-    )
+    unknown = add_to_bcc("arborising vesels", "--relation", "typical")
     assert unknown.exit_code == 2 and "unknown finding" in unknown.output
-    ok = review(
-        "add",
-        "--kind",
-        "finding",
-        "basal cell carcinoma",
-        "arborising vessels",
-        "--relation",
-        "typical",
-        "-u",
-        "ann",
-        "--accept",
-        "--json",
-    )
+    ok = add_to_bcc("arborising vessels", "--relation", "typical", "--accept", "--json")  # spelling variant
     assert ok.exit_code == 0, ok.output
     stored = json.loads(ok.stdout)
     assert (stored["object"], stored["relation"], stored["status"]) == (

@@ -4,8 +4,8 @@ for typical / possible / against."""
 
 from __future__ import annotations
 
-from kg.finding_stats import FindingStat, evidence_sentence
-from kg.models import Assertion, Evidence, Finding, Source
+from kg.finding_stats import evidence_sentence, finding_stats
+from kg.models import Assertion, Evidence, Finding, FindingRelation, Source
 from kg.store import GraphStore
 
 DATASET_SHA = "d" * 64
@@ -15,22 +15,18 @@ FINDINGS = [
     Finding(name="Blue-white veil", type="dermoscopy"),
     Finding(name="Regression structures", type="dermoscopy"),
 ]
-# melanoma vs the rest: 30 of 60 melanomas show an atypical network, 40 of 400 other lesions do
-STAT = FindingStat(
-    diagnosis="melanoma",
-    finding="fnd-atypical-pigment-network",
-    support=30,
-    cases=60,
-    others_support=40,
-    others=400,
-    rate=0.5,
-    others_rate=0.1,
-    wilson_lower=0.377,
-    wilson_upper=0.623,
-    p_enriched=3.2e-12,
-    p_depleted=1.0,
-    relation="typical",
-)
+# melanoma vs the rest: 30 of 60 melanomas show an atypical network, 40 of 400 other lesions do; the
+# statistics computed by kg.finding_stats itself (Wilson lower bound 0.377, p 3.2e-12: typical)
+_LESIONS = [("melanoma", {"fnd-atypical-pigment-network"})] * 30 + [("melanoma", set())] * 30
+_LESIONS += [("naevus", {"fnd-atypical-pigment-network"})] * 40 + [("naevus", set())] * 360
+[STAT] = [s for s in finding_stats(_LESIONS) if s.diagnosis == "melanoma" and s.support]
+
+
+def _curated(subject: str, finding: str, relation: FindingRelation) -> Assertion:
+    """A finding a curator entered and accepted."""
+    return Assertion(
+        kind="finding", subject=subject, object=finding, relation=relation, origin="human", status="accepted"
+    )
 
 
 def add_findings(store: GraphStore) -> dict[str, str]:
@@ -46,33 +42,12 @@ def add_findings(store: GraphStore) -> dict[str, str]:
                 object="fnd-atypical-pigment-network",
                 relation="typical",
                 origin="stats",
-                score=0.377,
+                score=STAT.wilson_lower,
                 evidence=[Evidence(kind="statistics", source_sha256=DATASET_SHA, quote=quote)],
             ),
-            Assertion(
-                kind="finding",
-                subject="melanoma",
-                object="fnd-blue-white-veil",
-                relation="typical",
-                origin="human",
-                status="accepted",
-            ),
-            Assertion(
-                kind="finding",
-                subject="melanoma",
-                object="fnd-regression-structures",
-                relation="possible",
-                origin="human",
-                status="accepted",
-            ),
-            Assertion(
-                kind="finding",
-                subject="naevus",
-                object="fnd-atypical-pigment-network",
-                relation="against",
-                origin="human",
-                status="accepted",
-            ),
+            _curated("melanoma", "fnd-blue-white-veil", "typical"),
+            _curated("melanoma", "fnd-regression-structures", "possible"),
+            _curated("naevus", "fnd-atypical-pigment-network", "against"),
         ]
     )
     return {"stats": stats.id, "typical": typical.id, "possible": possible.id, "against": against.id}

@@ -111,6 +111,7 @@ def median_seconds(users, name: str, n: int = 5) -> float:
     return statistics.median(times)
 
 
+@pytest.mark.slow  # times many bcrypt checks: ~10 s of one core, and only meaningful on a quiet one
 def test_an_unknown_user_costs_as_long_as_a_known_one(users):
     """Issue 17: unknown 1 ms vs known 300 ms revealed which names exist."""
     assert hash_cost(load_users(users).get("alice").password_hash) == 12

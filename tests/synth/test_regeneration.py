@@ -7,7 +7,7 @@ from pathlib import Path
 from kg.store import GraphStore
 from synth.pipeline import synthesize
 from synth.regeneration import list_stale_rows, read_rows
-from synth.types import SynthOptions
+from synth.types import SynthOptions, TrajectoryRow
 
 from .conftest import CURATOR
 
@@ -16,6 +16,14 @@ OPTIONS = SynthOptions(types=["type1", "type2", "type3", "control2", "control3"]
 
 def _rows(out: Path) -> dict[str, str]:
     return {r.id: r.model_dump_json() for r in read_rows(out / "trajectories.jsonl")}
+
+
+def _first_export(store: GraphStore, tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, TrajectoryRow]]:
+    """Synthesise into a fresh folder: the folder, its rows as JSON and as models, by id."""
+    out = tmp_path / "sft"
+    synthesize(store, out, OPTIONS)
+    rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    return out, {i: r.model_dump_json() for i, r in rows.items()}, rows
 
 
 def test_rerun_without_curation_reuses_everything(curated_store: GraphStore, tmp_path: Path) -> None:
@@ -32,10 +40,7 @@ def test_rerun_without_curation_reuses_everything(curated_store: GraphStore, tmp
 def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     curated_store: GraphStore, tmp_path: Path
 ) -> None:
-    out = tmp_path / "sft"
-    synthesize(curated_store, out, OPTIONS)
-    before = _rows(out)
-    old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    out, before, old_rows = _first_export(curated_store, tmp_path)
     edge = curated_store.find_assertion("ddx", "basal-cell-carcinoma", "nevus-nos-dermal")
     curated_store.review(edge.id, "reject", user=CURATOR, reason="not a differential in dermoscopy")
 
@@ -67,10 +72,7 @@ def test_rejecting_a_finding_rebuilds_exactly_the_rows_that_state_it(
     curated_store: GraphStore, tmp_path: Path
 ) -> None:
     """Issue 12: a row depends on a finding assertion iff its provenance lists it."""
-    out = tmp_path / "sft"
-    synthesize(curated_store, out, OPTIONS)
-    before = _rows(out)
-    old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
+    out, before, old_rows = _first_export(curated_store, tmp_path)
     finding = curated_store.find_assertion("finding", "basal-cell-carcinoma", "fnd-arborizing-vessels")
     citing = {i for i, r in old_rows.items() if finding.id in r.provenance.assertion_ids}
     assert citing
@@ -87,7 +89,8 @@ def test_rejecting_a_finding_rebuilds_exactly_the_rows_that_state_it(
         and "typical of Basal cell carcinoma" in r.completion
         for r in after
     )
-    assert all(_rows(out)[i] == before[i] for i in before if i not in citing)
+    rewritten = _rows(out)  # read once: re-reading the file per row made this test take a minute
+    assert all(rewritten[i] == before[i] for i in before if i not in citing)
 
 
 def test_excluding_a_case_removes_its_rows_and_rebuilds_its_partners(

@@ -87,6 +87,7 @@ def replies(draw: st.DrawFn) -> tuple[str, dict[str, str], str, str | None]:
     return text, options, letter, (condition if stated else None)
 
 
+@pytest.mark.slow  # 1,500 generated replies: ~10 s of one core
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(replies())
 def test_the_chosen_letter_is_read_in_every_form(case: tuple[str, dict[str, str], str, str | None]) -> None:
@@ -94,6 +95,7 @@ def test_the_chosen_letter_is_read_in_every_form(case: tuple[str, dict[str, str]
     assert parse_choice(text, options).letter == letter, text
 
 
+@pytest.mark.slow  # 1,500 generated replies: ~10 s of one core
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(replies())
 def test_the_stated_condition_is_read_and_a_negated_one_is_none(

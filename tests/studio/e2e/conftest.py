@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +130,9 @@ def log_in(page, url: str, username: str, password: str | None = None) -> None:
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or PASSWORDS[username])
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    # the first run after a login opens the store and lints the graph: seconds on a busy machine, so
+    # the condition gets more than expect's default 5 s (it still ends as soon as the page is there)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
 
 
 def open_page(page, name: str, heading: str | None = None) -> None:
@@ -139,6 +141,14 @@ def open_page(page, name: str, heading: str | None = None) -> None:
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=heading or name).first).to_be_visible()
     wait_idle(page)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll a condition the page cannot report itself (e.g. an HttpOnly cookie) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"condition not met within {timeout:.0f} s"
+        time.sleep(0.1)
 
 
 def wait_idle(page) -> None:

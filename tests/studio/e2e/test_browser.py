@@ -33,6 +33,17 @@ def newest_seq(server) -> int:
         return store.list_events().items[0].seq
 
 
+def open_first_item_as_cleo(page, url: str) -> None:
+    """Log in as the curator and open the queue on its first item (the highest-scored DDx)."""
+    from playwright.sync_api import expect
+
+    log_in(page, url, "cleo")
+    open_page(page, "Review queue")
+    expect(
+        page.get_by_role("heading", name="Melanoma — is in the differential of — Melanocytic naevus")
+    ).to_be_visible()
+
+
 def test_a_viewer_cannot_accept(studio_server, page, artifacts_dir):
     from playwright.sync_api import expect
 
@@ -47,11 +58,7 @@ def test_a_viewer_cannot_accept(studio_server, page, artifacts_dir):
 def test_reject_without_a_reason_is_refused(studio_server, page, artifacts_dir):
     from playwright.sync_api import expect
 
-    log_in(page, studio_server.url, "cleo")
-    open_page(page, "Review queue")
-    expect(
-        page.get_by_role("heading", name="Melanoma — is in the differential of — Melanocytic naevus")
-    ).to_be_visible()
+    open_first_item_as_cleo(page, studio_server.url)
     page.get_by_role("button", name="Reject").click()
     refusal = page.get_by_text("rejecting needs a reason")
     expect(refusal).to_be_visible()
@@ -65,11 +72,7 @@ def test_reject_without_a_reason_is_refused(studio_server, page, artifacts_dir):
 def test_log_in_accept_an_item_see_it_in_history_and_in_the_store(studio_server, page, artifacts_dir):
     from playwright.sync_api import expect
 
-    log_in(page, studio_server.url, "cleo")
-    open_page(page, "Review queue")
-    expect(
-        page.get_by_role("heading", name="Melanoma — is in the differential of — Melanocytic naevus")
-    ).to_be_visible()
+    open_first_item_as_cleo(page, studio_server.url)
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_text("Accepted Melanoma / Melanocytic naevus.")).to_be_visible()
     wait_idle(page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from studio.session_cookie import COOKIE
-from tests.studio.e2e.conftest import log_in, wait_idle
+from tests.studio.e2e.conftest import log_in, wait_idle, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,7 @@ def test_a_reload_keeps_the_login_and_logout_ends_it(studio_server, page, artifa
     wait_idle(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    page.wait_for_timeout(1500)
-    assert not [c for c in page.context.cookies() if c["name"] == COOKIE]
+    wait_until(lambda: not [c for c in page.context.cookies() if c["name"] == COOKIE])  # HttpOnly: not in JS
     page.reload()
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,12 @@ def test_only_existing_pdf_sources_are_rendered(shared_data: Path, tmp_path: Pat
 
 def test_image_names_are_stable_and_distinguish_quotes() -> None:
     source = Source(sha256="ab" * 32, title="t")
-    assert page_image_name(source, evidence()) == page_image_name(source, evidence())
-    assert page_image_name(source, evidence()) != page_image_name(source, evidence(quote="other"))
+    name = page_image_name(source, evidence())
+    assert re.fullmatch(r"page-abababababababab-p67-[0-9a-f]{10}\.png", name), name
+    assert page_image_name(source, evidence(id="ev-other")) == name  # the id is no part of the image
+    assert page_image_name(source, evidence(quote="other")) != name
+    assert page_image_name(source, evidence(bbox=(1.0, 2.0, 3.0, 4.0))) != name
+    assert page_image_name(Source(sha256="cd" * 32, title="t"), evidence()) != name
 
 
 def test_placeholder_is_a_png() -> None:

@@ -24,10 +24,35 @@ def text(name: str, to: str, value: str) -> dict[str, object]:
     return {"from_name": name, "to_name": to, "type": "textarea", "value": {"text": [value]}}
 
 
+REJECT = [choice("decision", "evidence", "reject"), text("reason", "evidence", "no")]
+CORRECTION = [
+    choice("decision", "evidence", "accept"),
+    text("correction", "evidence", "erysipelas"),
+]
+RELABEL_AS_ERYSIPELAS = [choice("decision", "image", "relabel"), choice("diagnosis", "image", "Erysipelas")]
+TITLES = {"ddx": DDX_TITLE, "cases": CASES_TITLE}
+
+
 def task_of(client: LabelStudioClient, title: str, dermkg_id: str) -> int:
     project = client.find_project(title)
     assert project is not None
     return next(t.id for t in client.export_tasks(project.id) if t.dermkg_id == dermkg_id)
+
+
+def annotate(
+    syncer: LabelStudioSync, client: LabelStudioClient, kind: str, dermkg_id: str, *results: dict[str, object]
+) -> int:
+    """Push ``kind``, then let ``client`` annotate the task of ``dermkg_id`` with ``results``; the task."""
+    syncer.push(kind)  # type: ignore[arg-type]
+    task = task_of(client, TITLES[kind], dermkg_id)
+    client.create_annotation(task, list(results))
+    return task
+
+
+def status(store: GraphStore, assertion_id: str) -> str:
+    found = store.get_assertion(assertion_id)
+    assert found is not None
+    return found.status
 
 
 def test_push_creates_both_projects_with_one_task_per_proposed_item(syncer: LabelStudioSync) -> None:
@@ -91,9 +116,7 @@ def test_annotation_is_pulled_as_a_curation_event_by_the_mapped_user(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
-    curator.create_annotation(task, [choice("decision", "evidence", "accept")])
+    annotate(syncer, curator, "ddx", ids["thrombosis"], choice("decision", "evidence", "accept"))
 
     report = syncer.pull("ddx")
 
@@ -104,18 +127,14 @@ def test_annotation_is_pulled_as_a_curation_event_by_the_mapped_user(
     assert assertion is not None and (assertion.status, assertion.reviewed_by) == ("accepted", "alice")
     [event] = store.list_events(EventQuery(target=ids["thrombosis"], action="accept")).items
     assert event.user == "alice" and "Label Studio" in (event.reason or "")
-    assert store.get_assertion(ids["insufficiency"]).status == "proposed"  # type: ignore[union-attr]
+    assert status(store, ids["insufficiency"]) == "proposed"
 
 
 def test_second_pull_applies_nothing(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    task = task_of(curator, DDX_TITLE, ids["insufficiency"])
-    curator.create_annotation(
-        task, [choice("decision", "evidence", "reject"), text("reason", "evidence", "no")]
-    )
+    annotate(syncer, curator, "ddx", ids["insufficiency"], *REJECT)
     assert syncer.pull("ddx").summary()["applied"] == 1
     events_before, revision_before = store.list_events().total, store.revision()
 
@@ -123,16 +142,14 @@ def test_second_pull_applies_nothing(
 
     assert again.summary()["applied"] == 0 and again.summary()["already_applied"] == 1
     assert (store.list_events().total, store.revision()) == (events_before, revision_before)
-    assert store.get_assertion(ids["insufficiency"]).status == "rejected"  # type: ignore[union-attr]
+    assert status(store, ids["insufficiency"]) == "rejected"
 
 
 def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
-    curator.create_annotation(task, [choice("decision", "evidence", "probably")])  # Label Studio stores it
+    task = annotate(syncer, curator, "ddx", ids["thrombosis"], choice("decision", "evidence", "probably"))
     curator.create_annotation(task, [choice("verdict", "evidence", "accept")])
     curator.create_annotation(task, [choice("decision", "evidence", "reject")])  # no reason
     events_before = store.list_events().total
@@ -146,34 +163,27 @@ def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(
     assert any("required control 'decision'" in e for e in errors[1])
     assert errors[2] == ["a rejection needs a reason (fill in 'Reason')"]
     assert store.list_events().total == events_before
-    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+    assert status(store, ids["thrombosis"]) == "proposed"
 
 
 def test_unmapped_annotator_is_reported_and_not_applied(
     syncer: LabelStudioSync, stranger: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    stranger.create_annotation(
-        task_of(stranger, DDX_TITLE, ids["thrombosis"]), [choice("decision", "evidence", "accept")]
-    )
+    annotate(syncer, stranger, "ddx", ids["thrombosis"], choice("decision", "evidence", "accept"))
 
     report = syncer.pull("ddx")
 
     assert report.summary()["unmapped_user"] == 1
     assert report.unmapped_users == ["stranger@dermkg.local"]
-    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+    assert status(store, ids["thrombosis"]) == "proposed"
 
 
 def test_correction_edits_the_pair_then_accepts_it(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
-    curator.create_annotation(
-        task, [choice("decision", "evidence", "accept"), text("correction", "evidence", "erysipelas")]
-    )
+    annotate(syncer, curator, "ddx", ids["thrombosis"], *CORRECTION)
 
     [outcome] = syncer.pull("ddx").outcomes
 
@@ -190,28 +200,20 @@ def test_decision_made_in_dermkg_meanwhile_is_a_conflict(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("ddx")
-    store.review(ids["thrombosis"], "accept", user="bob")
-    task = task_of(curator, DDX_TITLE, ids["thrombosis"])
-    curator.create_annotation(
-        task, [choice("decision", "evidence", "reject"), text("reason", "evidence", "no")]
-    )
+    annotate(syncer, curator, "ddx", ids["thrombosis"], *REJECT)
+    store.review(ids["thrombosis"], "accept", user="bob")  # after the annotation, before the pull
 
     [outcome] = syncer.pull("ddx").outcomes
 
     assert outcome.status == "conflict" and "already accepted by bob" in outcome.errors[0]
-    assert store.get_assertion(ids["thrombosis"]).status == "accepted"  # type: ignore[union-attr]
+    assert status(store, ids["thrombosis"]) == "accepted"
 
 
 def test_case_relabel_is_pulled_with_a_diagnosis_from_the_graph(
     syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
 ) -> None:
     store, ids = graph
-    syncer.push("cases")
-    task = task_of(curator, CASES_TITLE, ids["case"])
-    curator.create_annotation(
-        task, [choice("decision", "image", "relabel"), choice("diagnosis", "image", "Erysipelas")]
-    )
+    annotate(syncer, curator, "cases", ids["case"], *RELABEL_AS_ERYSIPELAS)
 
     [outcome] = syncer.pull("cases").outcomes
 
@@ -243,7 +245,7 @@ def test_sync_is_push_then_pull(
 
     assert [p.tasks_created for p in second.push] == [0, 0]
     assert second.pull[0].outcomes[0].actions == ["comment"]
-    assert store.get_assertion(ids["thrombosis"]).status == "proposed"  # type: ignore[union-attr]
+    assert status(store, ids["thrombosis"]) == "proposed"
 
 
 def test_pull_before_any_push_says_so_and_changes_nothing(syncer: LabelStudioSync) -> None:
