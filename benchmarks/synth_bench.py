@@ -2,7 +2,10 @@
 
 1. 10,000+ trajectories (Types 1-3) with the grounded comparator from the real curated graph
    (ISIC + Skin-R1 vocabulary + seed label maps, Derm7pt subset cases, curator-accepted DDx edges
-   and the finding statistics a curator accepted); target < 20 s. Timed with and without the Hugging
+   and the finding statistics a curator accepted); target < 20 s. The 203 Derm7pt images give a few
+   hundred distinct rows (repeats of one image and target are not written), so each image-bearing
+   meta row is imported ``--copies`` more times with a byte-distinct copy of its image (same
+   checklist): 10,000+ distinct rows, one image file each, as a larger dataset would have. Timed with and without the Hugging
    Face folder, plus a re-run (everything reused). Every export runs the validator; its speed is
    measured alone too (target >= 5,000 rows/s).
 2. The LLM comparator against a real ``transformers serve`` (tiny local model): a first run makes
@@ -35,6 +38,33 @@ from synth.validator import validate_rows  # noqa: E402
 from tests.synth.conftest import build_graph  # noqa: E402
 
 DATA = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def scaled_derm7pt(src: Path, dest: Path, copies: int) -> Path:
+    """A Derm7pt-shaped folder whose image-bearing rows are repeated ``copies`` times, each repeat
+    with its own image file (the original bytes plus a distinct trailer: a new content hash)."""
+    import csv
+
+    with (src / "meta" / "meta.csv").open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames or [], list(reader)
+    out: list[dict] = []
+    for n, row in enumerate(rows):
+        image = src / "images" / row["derm"]
+        if not image.is_file():
+            continue
+        data = image.read_bytes()
+        for k in range(copies + 1):
+            name = f"bench/{n}-{k}{image.suffix}"
+            (dest / "images" / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / "images" / name).write_bytes(data + f"\n{n}-{k}".encode() * (k > 0))
+            out.append(row | {"derm": name})
+    (dest / "meta").mkdir(parents=True, exist_ok=True)
+    with (dest / "meta" / "meta.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(out)
+    return dest
 
 
 def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
@@ -167,8 +197,12 @@ def llm_phase(graph: SynthGraph, work: Path, cases_per_dx: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-case", type=int, default=3, help="Type 2/3 pairs per case")
     parser.add_argument(
-        "--per-case", type=int, default=50, help="Type 2/3 pairs per case (50 -> 10,000+ rows)"
+        "--copies",
+        type=int,
+        default=14,
+        help="extra byte-distinct copies of each Derm7pt image (14 -> 10,000+ rows)",
     )
     parser.add_argument("--llm-cases", type=int, default=3, help="cases per diagnosis in the LLM phase")
     parser.add_argument("--no-llm", action="store_true", help="skip the LLM phase")
@@ -178,6 +212,12 @@ def main() -> None:
         t = time.perf_counter()
         with make_store(f"sqlite:///{work / 'kg.db'}") as store:
             build_graph(store, DATA)
+            if args.copies:
+                from kg.importers import import_cases
+
+                import_cases(
+                    store, "derm7pt", scaled_derm7pt(DATA / "derm7pt-subset", work / "d7", args.copies)
+                )
             build_s = time.perf_counter() - t
             t = time.perf_counter()
             graph = SynthGraph.from_store(store)

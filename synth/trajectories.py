@@ -45,6 +45,9 @@ def _rng(seed: int, purpose: str, case_id: str, slot: int) -> random.Random:
 def _pick_case(graph: SynthGraph, d: str, rng: random.Random, avoid_image: str) -> CaseRef:
     """A case of d, preferring another image than the primary's (a pair shows two lesions)."""
     cases = graph.cases[d]
+    pick = rng.choice(cases)
+    if pick.image_sha256 != avoid_image or len(cases) == 1:
+        return pick  # the common case, without scanning thousands of cases
     others = [c for c in cases if c.image_sha256 != avoid_image]
     return rng.choice(others or cases)
 
@@ -133,13 +136,17 @@ def _plan(
         assert partner is not None
         names[partner.diagnosis] = _name(graph, partner.diagnosis)
         other = primary if revise else partner
-        key = (revise, how, final.diagnosis, other.diagnosis, final.id, with_facts)
+        wording = "ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast"
+        # the argument depends on the pair and this lesion's findings only: lesions recorded alike
+        # (a checklist repeats across a dataset) and slots meeting the same partner share one
+        obs = (tuple(final.observed), tuple(final.not_observed))
+        key = (revise, wording, final.diagnosis, other.diagnosis, obs, with_facts)
         cache = graph.argument_cache
-        if key not in cache:  # a case meets the same partner diagnosis in many slots
+        if key not in cache:
             cache[key] = build_argument(
                 graph.knowledge,
                 mode="switch" if revise else "keep",
-                wording="ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast",
+                wording=wording,
                 favoured=final.diagnosis,
                 other=other.diagnosis,
                 names=names,

@@ -9,6 +9,7 @@ any other wording (an LLM's) through the same finding and diagnosis matchers.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kg.findings import generic_of
@@ -97,6 +98,7 @@ EPONYMS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def clinical_name(name: str) -> str:
     """A diagnosis or group name as running text: capitalised common words lowered ("Benign
     melanocytic proliferations (Melanoma)" -> "benign melanocytic proliferations (melanoma)"),
