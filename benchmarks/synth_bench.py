@@ -1,12 +1,12 @@
 """Trajectory synthesis benchmark (issue 6); prints one JSON object.
 
-1. 10,000+ trajectories (Types 1-3) with the grounded comparator from the real curated graph
+1. 10,000+ trajectories (Types 1-3), grounded comparator, real curated graph
    (ISIC + Skin-R1 vocabulary + seed label maps, Derm7pt subset cases, curator-accepted DDx edges
    and the finding statistics a curator accepted); target < 20 s. The 203 Derm7pt images give a few
    hundred distinct rows (repeats of one image and target are not written), so each image-bearing
    meta row is imported ``--copies`` more times with a byte-distinct copy of its image (same
-   checklist): 10,000+ distinct rows, one image file each, as a larger dataset would have. Timed with and without the Hugging
-   Face folder, plus a re-run (everything reused). Every export runs the validator; its speed is
+   checklist): 10,000+ distinct rows, one image file each, as a larger dataset would have. Timed
+   with and without the Hugging Face folder, plus a re-run (everything reused). Every export runs the validator; its speed is
    measured alone too (target >= 5,000 rows/s).
 2. The LLM comparator against a real ``transformers serve`` (tiny local model): a first run makes
    the calls, a second run into a fresh folder makes zero (on-disk cache), a re-run reuses all rows.
