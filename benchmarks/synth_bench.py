@@ -6,8 +6,8 @@
    hundred distinct rows (repeats of one image and target are not written), so each image-bearing
    meta row is imported ``--copies`` more times with a byte-distinct copy of its image (same
    checklist): 10,000+ distinct rows, one image file each, as a larger dataset would have. Timed
-   with and without the Hugging Face folder, plus a re-run (everything reused). Every export runs the validator; its speed is
-   measured alone too (target >= 5,000 rows/s).
+   with and without the Hugging Face folder, plus a re-run (everything reused). Every export runs
+   the validator; its speed is measured alone too (target >= 5,000 rows/s).
 2. The LLM comparator against a real ``transformers serve`` (tiny local model): a first run makes
    the calls, a second run into a fresh folder makes zero (on-disk cache), a re-run reuses all rows.
 
