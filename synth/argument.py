@@ -139,11 +139,13 @@ def build_argument(
     if len(unshared) >= len(claims):
         return None, "this lesion shows as many accepted findings of the other diagnosis"
     # absences rule out; they do not establish. A revision (Type 3) needs a finding this lesion
-    # shows that speaks for the new diagnosis, and wherever the lesion shows findings typical of
+    # shows that is typical of the new diagnosis, and wherever the lesion shows findings typical of
     # the other diagnosis, more shown findings must speak for the favoured one (an atypical network
     # is not outweighed by streaks that are missing)
     shown = [c for c in claims if c.seen]
-    if mode == "switch" and not shown:
+    # a finding against the first diagnosis does not point to the new one (a veil argues against a
+    # naevus, towards melanoma, not towards a keratosis): a revision names a shown finding of its own
+    if mode == "switch" and not any(c.diagnosis == favoured for c in shown):
         return None, f"no finding this lesion shows speaks for {names[favoured]} over {names[other]}"
     if unshared and len(shown) <= len(unshared):
         return None, "this lesion shows as many accepted findings of the other diagnosis"

@@ -10,7 +10,8 @@ and an LLM's alike) and rejects it for
   F was assessed and absent (inverted polarity), and the reverse for "no F";
 - **unsupported / contradicted claims**: a finding said of a diagnosis with no accepted finding
   assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
-- **revision without a shown finding**: a Type 3 that reaches its diagnosis from absent findings only.
+- **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
+  the diagnosis it revises to (absent findings, or findings against the first diagnosis, only).
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -208,13 +209,13 @@ def _check_sentences(
 
 
 def _speaks_for_revision(row: TrajectoryRow, ctx: ValidationContext) -> bool:
-    """A revision (Type 3) names a finding this lesion shows that is typical of the new diagnosis or
-    argues against the first: absences rule a diagnosis out, they never establish another."""
+    """A revision (Type 3) names a finding this lesion shows that is typical of the new diagnosis:
+    absences, and findings against the first diagnosis, rule it out; they never establish another."""
     ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
     observed = set(row.observed)
     for sentence in _SENTENCE.split((row.reasoning or "").strip()):
         for dx, concept, _surface, claimed in _parse(sentence, ids, ctx).claims:
-            if concept in observed and (claimed == "against") == (dx != row.diagnosis):
+            if concept in observed and dx == row.diagnosis and claimed != "against":
                 return True
     return False
 

@@ -63,6 +63,13 @@ def test_a_revision_is_never_made_from_absent_findings_alone() -> None:
     # before: "Blue-whitish veil, typical of combined nevus, is not seen … the findings favour melanoma"
     arg, why = _argue(MIS, "switch", "mel", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
     assert arg is None and "speaks for melanoma over combined nevus" in (why or "")
+    # before: "This lesion shows irregular streaks … a blue-whitish veil … A blue-whitish veil argues
+    # against Clark nevus … the findings favour seborrheic keratosis": against a naevus is not for SK
+    veil = _knowledge(("clark", "fnd-blue-whitish-veil", "against"))
+    arg, why = _argue(veil, "switch", "sk", "clark", ["fnd-blue-whitish-veil"], [])
+    assert arg is None and "speaks for seborrheic keratosis over clark nevus" in (why or "")
+    arg, _ = _argue(veil, "keep", "sk", "clark", ["fnd-blue-whitish-veil"], [])
+    assert arg is not None  # as an exclusion beside the labelled diagnosis it is fair
     # keeping the labelled diagnosis, an absent hallmark of the alternative is a fair exclusion
     arg, _ = _argue(MIS, "keep", "mel", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
     assert arg is not None and [c.seen for c in arg.claims] == [False]

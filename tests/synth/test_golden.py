@@ -1,7 +1,7 @@
 """A reviewed golden set (tests/synth/golden/golden.jsonl), judged as a dermatologist would.
 
-44 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
-why, in clinical terms), and 20 pairs of a lesion's Derm7pt findings with the outcome synthesis must
+45 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
+why, in clinical terms), and 21 pairs of a lesion's Derm7pt findings with the outcome synthesis must
 reach, kept (Type 2) or revised to (Type 3) — including pairs the curated knowledge cannot separate
 and revisions that only absent findings would support, where the only honest row is none.
 """
