@@ -1,10 +1,10 @@
 """Finding concepts and finding assertions added to the studio fixture graph: one statistics
-proposal written exactly as ``kg propose-findings`` writes it, one accepted curator finding each
-for typical / possible / against."""
+proposal written exactly as ``kg propose-findings`` writes it (sentence and structured stats), one
+accepted curator finding each for typical / possible / against."""
 
 from __future__ import annotations
 
-from kg.finding_stats import FindingStat, evidence_sentence
+from kg.finding_stats import FindingStat, evidence_sentence, evidence_stats
 from kg.models import Assertion, Evidence, Finding, Source
 from kg.store import GraphStore
 
@@ -47,7 +47,14 @@ def add_findings(store: GraphStore) -> dict[str, str]:
                 relation="typical",
                 origin="stats",
                 score=0.377,
-                evidence=[Evidence(kind="statistics", source_sha256=DATASET_SHA, quote=quote)],
+                evidence=[
+                    Evidence(
+                        kind="statistics",
+                        source_sha256=DATASET_SHA,
+                        quote=quote,
+                        stats=evidence_stats(STAT, "derm7pt"),
+                    )
+                ],
             ),
             Assertion(
                 kind="finding",
