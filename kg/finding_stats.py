@@ -152,3 +152,22 @@ def evidence_sentence(s: FindingStat, dx_name: str, finding_name: str, dataset: 
         f"vs {s.others_support} of {s.others} cases of other diagnoses ({s.others_rate:.0%}); one-sided "
         f"Fisher exact {test} p = {p:.2g}. Threshold: {THRESHOLD_TEXT}."
     )
+
+
+def evidence_stats(s: FindingStat, dataset: str) -> dict[str, float | int | str]:
+    """The structured numbers stored beside :func:`evidence_sentence` (``Evidence.stats``): the
+    2x2 table, the bound and the test the sentence states, unrounded."""
+    typical = s.relation == "typical"
+    return {
+        "dataset": dataset,
+        "support": s.support,
+        "cases": s.cases,
+        "others_support": s.others_support,
+        "others": s.others,
+        "rate": s.rate,
+        "others_rate": s.others_rate,
+        "bound_side": "lower" if typical else "upper",
+        "bound": s.wilson_lower if typical else s.wilson_upper,
+        "test": "enrichment" if typical else "depletion",
+        "p": s.p_enriched if typical else s.p_depleted,
+    }

@@ -91,6 +91,9 @@ class Evidence(_Model):
     kind: Literal[
         "rationale", "ddx", "taxonomy", "caption", "definition", "statistics", "finding", "other"
     ] = "other"
+    # the numbers behind a "statistics" quote (kg.finding_stats.evidence_stats), so readers never
+    # parse them back out of the sentence; None for quotes from text and for older evidence
+    stats: dict[str, float | int | str] | None = None
 
 
 class Agent(_Model):

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from dermkg.errors import InputError
-from kg.finding_stats import THRESHOLD_TEXT, FindingStat, evidence_sentence, finding_stats
+from kg.finding_stats import THRESHOLD_TEXT, FindingStat, evidence_sentence, evidence_stats, finding_stats
 from kg.findings import derm7pt_observations, is_derm7pt_row
 from kg.ids import sha256_file
 from kg.models import Agent, Assertion, Evidence, Source
@@ -191,5 +191,9 @@ def _assertion(store: GraphStore, s: FindingStat, dataset: str, source_sha: str)
         agent=AGENT,
         score=round(score, 4),
         status="proposed",
-        evidence=[Evidence(kind="statistics", source_sha256=source_sha, quote=quote)],
+        evidence=[
+            Evidence(
+                kind="statistics", source_sha256=source_sha, quote=quote, stats=evidence_stats(s, dataset)
+            )
+        ],
     )

@@ -35,13 +35,23 @@ def _order(knowledge: FindingKnowledge, finding: str) -> tuple[int, str]:
 def support(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) -> list[Claim]:
     """Accepted typical / possible findings of ``diagnosis`` that this lesion shows."""
     out: list[Claim] = []
+    valued = _valued_criteria(observed)
     for f in sorted(observed, key=lambda f: _order(knowledge, f)):
         found = knowledge.relation(diagnosis, f)
-        if found and found[0] in ("typical", "possible"):
+        if found and found[0] in ("typical", "possible") and f not in valued:
             out.append(
                 Claim(assertion_id=found[1], diagnosis=diagnosis, finding=f, relation=found[0], seen=True)
             )  # type: ignore[arg-type]
     return _without_implied(out)[:MAX_CLAIMS]
+
+
+def _valued_criteria(observed: list[str]) -> set[str]:
+    """Criteria (generic concepts) this lesion shows with a specific value. "Streaks are typical of
+    Spitz nevus" read beside irregular streaks ties the diagnosis to the wrong value (Spitz nevi have
+    regular streaks), so a criterion-level typical/possible claim is made only when no value is known;
+    "against" at criterion level holds for every value and stays."""
+    generic = generic_of()
+    return {generic[f] for f in observed if f in generic}
 
 
 def _without_implied(claims: list[Claim]) -> list[Claim]:
@@ -70,10 +80,11 @@ def separate(
     """Separating claims (see the module docstring), then support for ``favoured``; [] when none."""
     separating: list[Claim] = []
     used: set[str] = set()
+    valued = _valued_criteria(observed)
     for f in sorted(observed, key=lambda f: _order(knowledge, f)):
         theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
         if theirs and theirs[0] == "against" and not (ours and ours[0] == "against"):
-            if ours and ours[0] in ("typical", "possible"):
+            if ours and ours[0] in ("typical", "possible") and f not in valued:
                 separating.append(
                     Claim(assertion_id=ours[1], diagnosis=favoured, finding=f, relation=ours[0], seen=True)
                 )  # type: ignore[arg-type]
@@ -127,6 +138,19 @@ def build_argument(
     unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
     if len(unshared) >= len(claims):
         return None, "this lesion shows as many accepted findings of the other diagnosis"
+    # absences rule out; they do not establish. A revision (Type 3) needs a finding this lesion
+    # shows that is typical of the new diagnosis, and wherever the lesion shows findings typical of
+    # the other diagnosis, more shown findings must speak for the favoured one (an atypical network
+    # is not outweighed by streaks that are missing)
+    shown = [c for c in claims if c.seen]
+    # a finding against the first diagnosis does not point to the new one (a veil argues against a
+    # naevus, towards melanoma, not towards a keratosis): a revision names a shown finding of its own
+    if mode == "switch" and not any(c.diagnosis == favoured for c in shown):
+        return None, f"no finding this lesion shows speaks for {names[favoured]} over {names[other]}"
+    if unshared and len(shown) <= len(unshared):
+        return None, "this lesion shows as many accepted findings of the other diagnosis"
+    support_other = for_other if mode == "switch" else unshared
+    stated = {c.assertion_id for c in [*claims, *support_other]}
     return (
         Argument(
             mode=mode,
@@ -137,12 +161,25 @@ def build_argument(
             other_name=names[other],
             observed=observed,
             not_observed=not_observed,
-            support_other=for_other if mode == "switch" else unshared,
+            support_other=support_other,
             claims=claims,
             facts=_facts(knowledge, favoured, other) if with_facts else [],
+            consulted=[
+                a
+                for a in _consulted(knowledge, (favoured, other), observed + not_observed)
+                if a not in stated
+            ],
         ),
         None,
     )
+
+
+def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed: list[str]) -> list[str]:
+    """Every accepted finding assertion the choice above could read: either diagnosis x a finding this
+    lesion was assessed for. Withdrawing any other assertion cannot change the row; withdrawing one
+    of these may (a shared finding stops suppressing a claim), so the row lists them all."""
+    hits = (knowledge.relation(d, f) for d in diagnoses for f in dict.fromkeys(assessed))
+    return sorted({hit[1] for hit in hits if hit})
 
 
 def _facts(knowledge: FindingKnowledge, *diagnoses: str) -> list[Claim]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -308,16 +309,25 @@ class SynthGraph:
 
 
 def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | None) -> str:
-    """'X is a subtype of P and R, and is generally classified as malignant.' — what a clinician
-    says; where it came from stays in the provenance. "" when the graph knows neither."""
+    """'X is a subtype of P (within G), and is generally classified as malignant.' — what a
+    clinician says; where it came from stays in the provenance. "" when the graph knows neither.
+
+    The nearest parent is named, the broadest group after it in brackets; vocabulary group labels
+    read as running text ("Malignant melanocytic proliferations (Melanoma)" -> "malignant melanocytic
+    proliferations"; "Benign soft tissue proliferations - Fibro-histiocytic" -> "benign soft tissue
+    proliferations (fibro-histiocytic)")."""
+    from synth.wording import clinical_name
+
     del source  # provenance, never target text
-    subject = names[0][:1].upper() + names[0][1:]
+    subject = clinical_name(names[0])
+    subject = subject[:1].upper() + subject[1:]
     # ISIC roots "Benign" / "Malignant" / "Indeterminate" are lesion conditions, not a disease family
-    ancestors = [n for n in names[1:] if n.strip().lower() not in _CONDITION_NODES]
+    ancestors = [_group(n, names) for n in names[1:] if n.strip().lower() not in _CONDITION_NODES]
+    ancestors = [a for a in dict.fromkeys(ancestors) if a and a.lower() != subject.lower()]
     if len(ancestors) == 1:
         text = f"{subject} is a subtype of {ancestors[0]}"
     elif ancestors:
-        text = f"{subject} is a subtype of " + ", ".join(ancestors[:-1]) + f" and {ancestors[-1]}"
+        text = f"{subject} is a subtype of {ancestors[0]}, within {ancestors[-1]}"
     elif malignancy:
         text = subject
     else:
@@ -327,6 +337,18 @@ def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | N
         joint = ", and is" if ancestors else " is"
         text += f"{joint} generally classified as {label}"
     return text + "."
+
+
+def _group(name: str, path: list[str]) -> str:
+    """A vocabulary label as running text: a bracketed repeat of a name on the path dropped,
+    " - " read as a qualifier, common words lowered, eponyms kept."""
+    from synth.wording import clinical_name
+
+    others = {p.strip().lower() for p in path if p != name}
+    name = re.sub(r"\s*\(([^)]*)\)\s*$", lambda m: "" if m.group(1).lower() in others else m.group(0), name)
+    parts = [clinical_name(p.strip()) for p in name.split(" - ") if p.strip()]
+    qualifiers = [p[:1].lower() + p[1:] if p[1:2].islower() else p for p in parts[1:]]
+    return parts[0] + "".join(f" ({q})" for q in qualifiers)
 
 
 def _knowledge(

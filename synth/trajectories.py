@@ -28,6 +28,7 @@ from synth.types import CaseRef, PartnerSource, TrajectoryPlan, TrajectoryType
 from synth.wording import (
     WORDING_VERSION,
     claim_sentence,
+    clinical_name,
     contrast_sentence,
     ddx_sentence,
     observation_sentences,
@@ -44,6 +45,9 @@ def _rng(seed: int, purpose: str, case_id: str, slot: int) -> random.Random:
 def _pick_case(graph: SynthGraph, d: str, rng: random.Random, avoid_image: str) -> CaseRef:
     """A case of d, preferring another image than the primary's (a pair shows two lesions)."""
     cases = graph.cases[d]
+    pick = rng.choice(cases)
+    if pick.image_sha256 != avoid_image or len(cases) == 1:
+        return pick  # the common case, without scanning thousands of cases
     others = [c for c in cases if c.image_sha256 != avoid_image]
     return rng.choice(others or cases)
 
@@ -88,10 +92,23 @@ class PlanLog:
     skipped_random: int = 0  # --fallback skip: pairs with no DDx neighbour, not written
     contrast: int = 0  # plans with a random partner, worded as a contrast
 
+    duplicates: int = 0  # pairs whose row would repeat another's image and target
+
     def drop(self, reason: str) -> None:
-        self.dropped["no accepted finding separates the pair" if " separates " in reason else reason] += 1
-        if " separates " in reason:
-            self.unseparated[reason] += 1
+        """Count a plan not written; reasons that name missing knowledge are also listed by pair
+        (what the studio asks curators for)."""
+        for marker, kind in _MISSING_KNOWLEDGE.items():
+            if marker in reason:
+                self.dropped[kind] += 1
+                self.unseparated[reason] += 1
+                return
+        self.dropped[reason] += 1
+
+
+_MISSING_KNOWLEDGE = {
+    " separates ": "no accepted finding separates the pair",
+    " speaks for ": "no finding the lesion shows speaks for the revision",
+}
 
 
 def _plan(
@@ -108,7 +125,7 @@ def _plan(
     """A plan, or None (counted in ``log``) when no honest row can be written for it."""
     revise = kind in ("type3", "control3")
     final = partner if revise and partner is not None else primary
-    names = {primary.diagnosis: graph.name(primary.diagnosis)}
+    names = {primary.diagnosis: _name(graph, primary.diagnosis)}
     support_claims: list = []
     arg = None
     if kind == "type1":
@@ -117,15 +134,19 @@ def _plan(
         support_claims = support(graph.knowledge, primary.diagnosis, primary.observed)
     else:
         assert partner is not None
-        names[partner.diagnosis] = graph.name(partner.diagnosis)
+        names[partner.diagnosis] = _name(graph, partner.diagnosis)
         other = primary if revise else partner
-        key = (revise, how, final.diagnosis, other.diagnosis, final.id, with_facts)
+        wording = "ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast"
+        # the argument depends on the pair and this lesion's findings only: lesions recorded alike
+        # (a checklist repeats across a dataset) and slots meeting the same partner share one
+        obs = (tuple(final.observed), tuple(final.not_observed))
+        key = (revise, wording, final.diagnosis, other.diagnosis, obs, with_facts)
         cache = graph.argument_cache
-        if key not in cache:  # a case meets the same partner diagnosis in many slots
+        if key not in cache:
             cache[key] = build_argument(
                 graph.knowledge,
                 mode="switch" if revise else "keep",
-                wording="ddx" if how in ("ddx", "ddx_parent", "ddx_child") else "contrast",
+                wording=wording,
                 favoured=final.diagnosis,
                 other=other.diagnosis,
                 names=names,
@@ -142,21 +163,25 @@ def _plan(
         slot=slot,
         primary=primary,
         partner=partner,
-        primary_name=graph.name(primary.diagnosis),
-        partner_name=graph.name(partner.diagnosis) if partner else None,
+        primary_name=_name(graph, primary.diagnosis),
+        partner_name=_name(graph, partner.diagnosis) if partner else None,
         final_diagnosis=final.diagnosis,
-        final_name=graph.name(final.diagnosis),
+        final_name=_name(graph, final.diagnosis),
         image_sha256=final.image_sha256,
         image_path=final.image_path,
         taxonomy=graph.taxonomy(final.diagnosis),
         ddx_assertion_id=ddx_assertion,
-        ddx_edge=[graph.name(x) for x in graph.ddx_edge_ends(ddx_assertion)] if ddx_assertion else [],
+        ddx_edge=[_name(graph, x) for x in graph.ddx_edge_ends(ddx_assertion)] if ddx_assertion else [],
         partner_source=how,
         mode=None if kind == "type1" else ("switch" if revise else "keep"),
         support=support_claims,
         argument=arg,
         prompt=instruction_prompt(kind),
     )
+
+
+def _name(graph: SynthGraph, d: str) -> str:
+    return clinical_name(graph.name(d))
 
 
 def _dropped(log: PlanLog | None, reason: str) -> None:
@@ -179,7 +204,26 @@ def plan_trajectories(
     be written honestly is counted in ``log``."""
     wanted = set(types)
     log = log if log is not None else PlanLog()
+    # a pair row is owned by the first pair planned with its image and target, whether or not an
+    # honest argument exists for it: which pair owns a row then depends on DDx edges and cases only,
+    # never on findings, so curating a finding still changes exactly the rows that list it
+    owned: set[tuple[str, str, str, str]] = set()
     facts = bool(comparator_identity and comparator_identity.startswith("llm"))
+
+    def duplicate(kind: str, primary: CaseRef, partner: CaseRef) -> bool:
+        """A Type 3 shows x_d and words only x_d's findings, so every case of d_p paired with the same
+        x_d would repeat one row word for word; a Type 2 repeats when two slots draw the same partner.
+        The same image revised to from another first diagnosis is a different argument and stays."""
+        revise = kind in ("type3", "control3")
+        image = partner.image_sha256 if revise else primary.image_sha256
+        key = (kind, image, primary.diagnosis, partner.diagnosis)
+        if key in owned:
+            log.duplicates += 1
+            log.dropped["duplicate of another row (same image and target)"] += 1
+            return True
+        owned.add(key)
+        return False
+
     for d in graph.with_cases():
         for case in graph.cases[d]:
             if "type1" in wanted:
@@ -194,7 +238,7 @@ def plan_trajectories(
                         d_d, aid, how = chosen
                         partner = _pick_case(graph, d_d, rng, case.image_sha256)
                         for kind in PAIRED:
-                            if kind in wanted:
+                            if kind in wanted and not duplicate(kind, case, partner):
                                 plan = _plan(graph, kind, slot, case, partner, aid, how, log, facts)
                                 log.contrast += plan is not None and how == "random_fallback"
                                 yield from _finished(plan, comparator_identity)
@@ -204,7 +248,7 @@ def plan_trajectories(
                     if d_c is not None:
                         partner = _pick_case(graph, d_c, rng, case.image_sha256)
                         for kind in CONTROLS:
-                            if kind in wanted:
+                            if kind in wanted and not duplicate(kind, case, partner):
                                 plan = _plan(
                                     graph, kind, slot, case, partner, None, "random_control", log, facts
                                 )

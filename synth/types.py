@@ -73,6 +73,9 @@ class Argument(_Model):
     support_other: list[Claim] = Field(default_factory=list)  # type 3: why `other` came to mind
     claims: list[Claim]  # discriminating (and supporting) claims, in wording order
     facts: list[Claim] = Field(default_factory=list)  # LLM comparator only: every accepted finding of both
+    # accepted finding assertions that decided what is said or left unsaid without being stated (a
+    # finding shared by both diagnoses separates nothing): the row depends on them, so it lists them
+    consulted: list[str] = Field(default_factory=list)
 
 
 class TaxonomyFact(_Model):

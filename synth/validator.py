@@ -9,7 +9,9 @@ and an LLM's alike) and rejects it for
 - **observation not recorded**: "this lesion shows F" where the image's findings lack F, or say
   F was assessed and absent (inverted polarity), and the reverse for "no F";
 - **unsupported / contradicted claims**: a finding said of a diagnosis with no accepted finding
-  assertion (or one with the opposite relation), or whose assertion is not in the row's provenance.
+  assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
+- **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
+  the diagnosis it revises to (absent findings, or findings against the first diagnosis, only).
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -162,6 +164,11 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
         claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
         if not claims_ok:
             reasons.append("no claim: the reasoning states no accepted finding of either diagnosis")
+        elif row.type in ("type3", "control3") and not _speaks_for_revision(row, ctx):
+            reasons.append(
+                "revision without a shown finding: only absent findings speak for "
+                f"{ctx.names.get(row.diagnosis, row.diagnosis)}"
+            )
     return list(dict.fromkeys(reasons))
 
 
@@ -199,6 +206,18 @@ def _check_sentences(
             reasons += found
             ok += not found
     return reasons, ok
+
+
+def _speaks_for_revision(row: TrajectoryRow, ctx: ValidationContext) -> bool:
+    """A revision (Type 3) names a finding this lesion shows that is typical of the new diagnosis:
+    absences, and findings against the first diagnosis, rule it out; they never establish another."""
+    ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
+    observed = set(row.observed)
+    for sentence in _SENTENCE.split((row.reasoning or "").strip()):
+        for dx, concept, _surface, claimed in _parse(sentence, ids, ctx).claims:
+            if concept in observed and dx == row.diagnosis and claimed != "against":
+                return True
+    return False
 
 
 def _check_claim(

@@ -9,12 +9,15 @@ any other wording (an LLM's) through the same finding and diagnosis matchers.
 
 from __future__ import annotations
 
+import functools
+import re
+
 from kg.findings import generic_of
 from synth.knowledge import FindingKnowledge
 from synth.types import Argument, Claim
 
 # bump when a template sentence changes: rows of earlier exports are then rebuilt, not reused
-WORDING_VERSION = 2
+WORDING_VERSION = 3
 
 # criterion-level concepts: named in "No … is seen" when the whole criterion is absent, and left out
 # of "This lesion shows …" when a specific value is listed
@@ -51,16 +54,63 @@ def join(items: list[str], conj: str = "and") -> str:
 
 
 def noun(knowledge: FindingKnowledge, finding: str) -> str:
-    """The finding as the subject of a claim ("atypical pigment network", "a location on the back")."""
+    """The finding as the subject of a claim, with its article where English wants one ("an atypical
+    pigment network", "a blotch", "a location on the back", "irregular streaks")."""
     info = knowledge.findings.get(finding)
-    name = info.name if info else finding.removeprefix("fnd-").replace("-", " ")
     if finding in ELEVATION:
         return f"a {ELEVATION[finding]} lesion"
     if info and info.type == "site":
         return f"a location on {_site(knowledge, finding)}"
-    if finding == "fnd-blue-whitish-veil":
-        return "blue-whitish veil"
-    return PHRASE.get(finding, name).removeprefix("a ").removeprefix("an ") if finding in PHRASE else name
+    if finding == "fnd-blotch":
+        return "a blotch"
+    return _object(knowledge, finding)
+
+
+# eponyms keep their capital in running text ("Clark nevus", not "clark nevus")
+EPONYMS = (
+    "addison",
+    "becker",
+    "bowen",
+    "clark",
+    "darier",
+    "hailey",
+    "hutchinson",
+    "ito",
+    "kaposi",
+    "langerhans",
+    "lyme",
+    "meyerson",
+    "merkel",
+    "miescher",
+    "ota",
+    "paget",
+    "reed",
+    "schamberg",
+    "spitz",
+    "stevens",
+    "johnson",
+    "sutton",
+    "unna",
+    "wickham",
+    "favre",
+    "racouchot",
+    "civatte",
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def clinical_name(name: str) -> str:
+    """A diagnosis or group name as running text: capitalised common words lowered ("Benign
+    melanocytic proliferations (Melanoma)" -> "benign melanocytic proliferations (melanoma)"),
+    eponyms capitalised ("clark nevus" -> "Clark nevus"), acronyms kept ("BCC")."""
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w.lower() in EPONYMS:
+            return w.capitalize()
+        return w.lower() if w[:1].isupper() and w[1:].islower() else w
+
+    return re.sub(r"[A-Za-z]+", word, name)
 
 
 # free-text morphology nouns take an article ("a bulla"); other non-dermoscopy names are adjectives
@@ -188,10 +238,12 @@ def _be(noun_phrase: str) -> str:
 def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
     f, d = noun(knowledge, claim.finding), names[claim.diagnosis]
     be = _be(f)
+    # "a typical pigment network is typical of …" says "typical" twice: characteristic
+    typical = "characteristic of" if " typical " in f" {f} " else "typical of"
     if not claim.seen:
-        return f"{_cap(f)}, typical of {d}, {be} not seen in this lesion."
+        return f"{_cap(f)}, {typical} {d}, {be} not seen in this lesion."
     if claim.relation == "typical":
-        return f"{_cap(f)} {be} typical of {d}."
+        return f"{_cap(f)} {be} {typical} {d}."
     if claim.relation == "possible":
         return f"{_cap(f)} can be seen in {d}."
     return f"{_cap(f)} {'argue' if be == 'are' else 'argues'} against {d}."

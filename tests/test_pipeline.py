@@ -126,6 +126,9 @@ def flow(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Flow:
     r["findings"] = dermkg("kg", "propose-findings", "--from-cases", "--dataset", derm7pt_dir, *store)
     keep = [p["id"] for p in r["findings"]["proposed"] if p["finding"] not in sites]
     dermkg("review", "accept", *keep, "-u", "ann", *store)
+    # and one a dermatologist adds by hand: hairpin (looped) vessels are typical of seborrheic keratosis
+    hairpin = ("seborrheic keratosis", "hairpin vessels", "--relation", "typical")
+    dermkg("review", "add", "--kind", "finding", *hairpin, "-u", "ann", "--accept", *store)
     r["stats"] = dermkg("kg", "stats", *store)
 
     sft_dir, rl_dir, eval_dir = work / "sft", work / "rl", work / "eval"

@@ -1,7 +1,9 @@
 """The case statistics behind a ``stats`` finding proposal, as a small table and a bar chart.
 
-``kg propose-findings`` stores its numbers only as the sentence of a ``statistics`` evidence
-(:func:`kg.finding_stats.evidence_sentence`), so they are parsed back from that text here: the
+``kg propose-findings`` stores the numbers as structured data beside the human sentence
+(``Evidence.stats``, written by :func:`kg.finding_stats.evidence_stats`); they are read from there.
+Evidence written before that field existed holds the numbers only in its sentence
+(:func:`kg.finding_stats.evidence_sentence`), so for it they are parsed back from the text: the
 counts anchor the pattern (names may hold any words), rates are recomputed from the counts, and a
 sentence that does not parse or whose counts are impossible shows nothing rather than wrong numbers.
 """
@@ -75,10 +77,25 @@ def parse_statistics(quote: str) -> FindingStatistics | None:
     )
 
 
+def structured_statistics(stats: dict[str, float | int | str]) -> FindingStatistics | None:
+    """``Evidence.stats`` as a table; None when a field is missing or the counts are impossible."""
+    try:
+        s = FindingStatistics.model_validate({k: stats[k] for k in FindingStatistics.model_fields})
+    except (KeyError, ValueError):
+        return None
+    if s.cases <= 0 or not 0 <= s.support <= s.cases or not 0 <= s.others_support <= s.others:
+        return None
+    return s if 0 <= s.bound <= 1 and 0 <= s.p <= 1 else None
+
+
 def statistics_of(evidence: Iterable[Evidence]) -> FindingStatistics | None:
-    """The first ``statistics`` evidence that parses."""
+    """The first ``statistics`` evidence with usable numbers: its structured ``stats``, else (older
+    evidence) its sentence parsed."""
     for ev in evidence:
-        if ev.kind == "statistics" and (found := parse_statistics(ev.quote)) is not None:
+        if ev.kind != "statistics":
+            continue
+        found = (structured_statistics(ev.stats) if ev.stats else None) or parse_statistics(ev.quote)
+        if found is not None:
             return found
     return None
 

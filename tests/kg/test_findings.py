@@ -115,6 +115,12 @@ def test_propose_findings_uses_every_meta_row_and_is_idempotent(seeded: str, sha
         assert a.status == "proposed" and a.origin == "stats" and a.relation == "typical"
         (ev,) = a.evidence
         assert ev.kind == "statistics" and "23 of 42 cases" in ev.quote and "Fisher" in ev.quote
+        # the same numbers as structured data, for readers that must not parse the sentence
+        assert ev.stats is not None and (ev.stats["support"], ev.stats["cases"], ev.stats["test"]) == (
+            23,
+            42,
+            "enrichment",
+        )
         assert store.get_source(ev.source_sha256).kind == "dataset"
 
 

@@ -1,10 +1,10 @@
 """Finding concepts and finding assertions added to the studio fixture graph: one statistics
-proposal written exactly as ``kg propose-findings`` writes it, one accepted curator finding each
-for typical / possible / against."""
+proposal written exactly as ``kg propose-findings`` writes it (sentence and structured stats), one
+accepted curator finding each for typical / possible / against."""
 
 from __future__ import annotations
 
-from kg.finding_stats import evidence_sentence, finding_stats
+from kg.finding_stats import evidence_sentence, evidence_stats, finding_stats
 from kg.models import Assertion, Evidence, Finding, FindingRelation, Source
 from kg.store import GraphStore
 
@@ -43,7 +43,14 @@ def add_findings(store: GraphStore) -> dict[str, str]:
                 relation="typical",
                 origin="stats",
                 score=STAT.wilson_lower,
-                evidence=[Evidence(kind="statistics", source_sha256=DATASET_SHA, quote=quote)],
+                evidence=[
+                    Evidence(
+                        kind="statistics",
+                        source_sha256=DATASET_SHA,
+                        quote=quote,
+                        stats=evidence_stats(STAT, "derm7pt"),
+                    )
+                ],
             ),
             _curated("melanoma", "fnd-blue-white-veil", "typical"),
             _curated("melanoma", "fnd-regression-structures", "possible"),

@@ -5,7 +5,7 @@ assertion changes exactly the rows that list it."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.findings import seed_concepts
@@ -115,9 +115,9 @@ def _rows(graph: SynthGraph) -> list:
     return [d.row for d in run_steps((Draft(plan=p) for p in plans), steps)]
 
 
-# derandomize: CI runs the same 60 examples every time; a failure found by a random run is added as @example
+# derandomize: CI runs the same 200 examples every time; a failure found by a random run is added as @example
 PROPS = settings(
-    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -145,13 +145,24 @@ def test_every_claim_is_an_accepted_finding_listed_in_provenance(spec: dict) -> 
             assert "differential" not in row.completion.lower()
 
 
+ABSENT = {k: ("flat" if k == "elevation" else "absent") for k in CRITERIA}
+# found by a random run: "typical pigment network, typical of beta, is not seen" was left out because
+# the pattern is typical of alpha too; alpha's assertion decided the row but was not listed in it
+SHARED_ABSENT = {
+    "cases": [("alpha", ABSENT)] * 4 + [("beta", ABSENT)],
+    "findings": {
+        ("alpha", "fnd-typical-pigment-network"): "typical",
+        ("beta", "fnd-typical-pigment-network"): "typical",
+        ("beta", "fnd-flat"): "against",
+    },
+    "ddx": [],
+}
+
+
+# checked with 900 randomized examples (max_examples=300, three runs) when the defect was fixed
 @pytest.mark.slow  # two syntheses per generated graph: ~25 s
 @PROPS
-@pytest.mark.xfail(
-    reason="known defect (issue 12 open): on some generated graphs (all-absent checklists), withdrawing a "
-    "finding also changes rows that do not list it",
-    strict=False,
-)
+@example(spec=SHARED_ABSENT, pick=0)
 @given(spec=graphs, pick=st.integers(min_value=0, max_value=15))
 def test_withdrawing_a_finding_changes_exactly_the_rows_that_list_it(spec: dict, pick: int) -> None:
     if not spec["findings"]:

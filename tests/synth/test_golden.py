@@ -1,8 +1,9 @@
 """A reviewed golden set (tests/synth/golden/golden.jsonl), judged as a dermatologist would.
 
-39 items on the real curated graph: 23 target texts with the verdict the validator must reach (and
-why, in clinical terms), and 16 pairs of a lesion's Derm7pt findings with the outcome synthesis must
-reach — including pairs the curated knowledge cannot separate, where the only honest row is none.
+45 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
+why, in clinical terms), and 21 pairs of a lesion's Derm7pt findings with the outcome synthesis must
+reach, kept (Type 2) or revised to (Type 3) — including pairs the curated knowledge cannot separate
+and revisions that only absent findings would support, where the only honest row is none.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ PAIRS = [g for g in GOLDEN if g["kind"] == "pair"]
 
 def test_the_golden_set_is_large_enough() -> None:
     assert len(GOLDEN) >= 30 and sum(p["verdict"] == "cannot separate" for p in PAIRS) >= 5
+    assert sum(p.get("mode") == "switch" for p in PAIRS) >= 4
     assert all(g["why"] for g in GOLDEN)
 
 
@@ -80,6 +82,7 @@ OUTCOME = {
     "as many": "this lesion shows as many",
     "against its diagnosis": "this lesion shows a finding accepted as against",
     "no observation": "no observation",
+    "no shown finding": "no finding this lesion shows speaks for",
 }
 
 
@@ -90,7 +93,7 @@ def test_golden_pairs(g: dict, curated_graph: SynthGraph) -> None:
     names = {g["favoured"]: curated_graph.name(g["favoured"]), g["other"]: curated_graph.name(g["other"])}
     arg, why = build_argument(
         k,
-        mode="keep",
+        mode=g.get("mode", "keep"),
         wording="ddx",
         favoured=g["favoured"],
         other=g["other"],

@@ -166,7 +166,7 @@ def test_one_lesion_condition_vocabulary_and_no_empty_taxonomy_sentence() -> Non
     )
     # lesion-condition roots (ISIC "Malignant") are not a disease family
     assert _taxonomy_sentence(["BCC", "Adnexal", "Malignant"], "malignant", "isic") == (
-        "BCC is a subtype of Adnexal, and is generally classified as malignant."
+        "BCC is a subtype of adnexal, and is generally classified as malignant."
     )
     # nothing known: no sentence at all (never "no recorded taxonomy ... in the curated graph")
     assert _taxonomy_sentence(["Lentigo"], None, None) == ""

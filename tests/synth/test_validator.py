@@ -82,8 +82,8 @@ def test_inverted_polarity_is_caught(rows: list[TrajectoryRow], ctx: ValidationC
     # an accepted "against" said as "typical"
     bad = _with(
         row,
-        "Blue-whitish veil argues against dysplastic nevus.",
-        "Blue-whitish veil is typical of dysplastic nevus.",
+        "A blue-whitish veil argues against dysplastic nevus.",
+        "A blue-whitish veil is typical of dysplastic nevus.",
     )
     assert "contradicted claim" in _kinds(validate_row(bad, ctx))
 

@@ -93,3 +93,40 @@ def test_table_rows_and_first_statistics_evidence() -> None:
         {"cases": "other diagnoses", "with finding": 40, "without": 360, "rate": "10%", "95% bound": "—"},
     ]
     assert statistics_of([Evidence(kind="ddx", source_sha256="x", quote=quote)]) is None  # kind matters
+
+
+def test_structured_stats_are_read_before_the_sentence() -> None:
+    """``Evidence.stats`` (kg.finding_stats.evidence_stats) is the source; the quote stays for people."""
+    from kg.finding_stats import evidence_stats
+
+    s = STAT
+    stats = evidence_stats(s, "derm7pt")
+    # a quote a person reworded (no longer parseable): the structured numbers still show
+    ev = Evidence(kind="statistics", source_sha256="d" * 64, quote="reworded by a curator", stats=stats)
+    got = statistics_of([ev])
+    assert got is not None
+    assert (got.dataset, got.support, got.cases, got.others_support, got.others) == (
+        "derm7pt",
+        s.support,
+        s.cases,
+        s.others_support,
+        s.others,
+    )
+    assert got.p == pytest.approx(stats["p"]) and got.bound == pytest.approx(stats["bound"])
+    # old evidence without the field: parsed from its sentence, as before
+    old = Evidence(
+        kind="statistics", source_sha256="d" * 64, quote=evidence_sentence(s, "Mel", "F", "derm7pt")
+    )
+    parsed = statistics_of([old])
+    assert old.stats is None and parsed is not None
+    assert (parsed.support, parsed.cases, parsed.others_support, parsed.others) == (
+        got.support,
+        got.cases,
+        got.others_support,
+        got.others,
+    )
+    assert parsed.bound == round(got.bound, 2)  # the sentence prints whole percent; stats do not
+    # impossible structured numbers fall back to the sentence, and show nothing when that fails too
+    broken = ev.model_copy(update={"stats": {**stats, "support": stats["cases"] + 1}})
+    assert statistics_of([broken]) is None
+    assert statistics_of([broken.model_copy(update={"quote": old.quote})]) is not None
