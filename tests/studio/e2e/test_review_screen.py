@@ -1,0 +1,76 @@
+"""The one review screen (issue 15.1): at 1280×800 the decision controls, both diagnoses and the
+evidence crop are on screen together, without scrolling."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.studio.e2e.conftest import log_in, open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+ON_SCREEN = {
+    "decision controls": ".st-key-decision_bar",
+    "subject card": ".st-key-card_subject",
+    "object card": ".st-key-card_object",
+    "evidence crop": ".st-key-evidence_crop img",
+    "quote": ".st-key-card_evidence blockquote",
+}
+
+
+def boxes(page) -> dict[str, dict[str, float]]:
+    """Bounding boxes (page pixels) of every element that must be on screen."""
+    found = {}
+    for name, selector in ON_SCREEN.items():
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, f"{name} is not rendered"
+        found[name] = {k: round(v) for k, v in box.items()}
+    return found
+
+
+HINTS = {"Accept": "A", "Reject": "X", "Edit": "E", "Skip": "S", "Previous": "K", "Next": "J", "Page": "O"}
+HINTS |= {"Undo": "U", "Mark": "M"}
+
+
+@pytest.fixture
+def small_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(studio_server, small_page, artifacts_dir):
+    from playwright.sync_api import expect
+
+    page = small_page
+    log_in(page, studio_server.url, "cleo")
+    open_page(page, "Review queue")
+    expect(page.locator(".st-key-evidence_crop img")).to_be_visible()
+    wait_idle(page)
+    page.wait_for_function("() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)")
+    scroll = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTop ?? 0")
+    assert scroll == 0
+    found = boxes(page)
+    (artifacts_dir / "review-screen-boxes.json").write_text(json.dumps(found, indent=2))
+    page.screenshot(path=artifacts_dir / "review-screen-1280x800.png")
+    for name, b in found.items():
+        assert b["x"] >= 0 and b["y"] >= 0, (name, b)
+        assert b["x"] + b["width"] <= 1280 and b["y"] + b["height"] <= 800, (name, b)
+    crop = found["evidence crop"]
+    assert crop["width"] >= 300 and crop["height"] >= 60  # legible, not a thumbnail
+    for card in ("subject card", "object card"):  # what a card must say
+        text = page.locator(ON_SCREEN[card]).inner_text()
+        assert "Path:" in text and "Malignancy:" in text and "DDx now:" in text, text
+    subject = page.locator(ON_SCREEN["subject card"])
+    expect(subject.locator("img")).not_to_have_count(0)  # a representative case image
+    bar = page.locator(".st-key-decision_bar")
+    print(json.dumps([b.inner_text() for b in bar.get_by_role("button").all()]))
+    print(bar.get_by_role("button").first.inner_html())
+    for name, key in HINTS.items():  # the key is drawn on its button
+        assert bar.get_by_role("button", name=name).inner_text().split() [-1] == key
