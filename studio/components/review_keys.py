@@ -14,6 +14,7 @@ undone whole); a curator may take back their own decisions, reverting others' st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -58,9 +59,7 @@ def _remember(ctx: Any, targets: Sequence[str]) -> None:
         st.session_state.setdefault(state.Q_UNDO_STACK, []).append(events)
 
 
-def _run(
-    ctx: Any, targets: Sequence[str], action: Callable[[], Any], success: str, typed: str = ""
-) -> bool:
+def _run(ctx: Any, targets: Sequence[str], action: Callable[[], Any], success: str, typed: str = "") -> bool:
     """Run a decision in a callback; flash what happened; remember it for undo. On a conflict the
     typed reason is handed back (the item may have left the queue)."""
     try:
@@ -134,10 +133,12 @@ def bulk(ctx: Any, decision: str, items: Mapping[str, Assertion]) -> None:
     if not marked:
         flash("info", "Mark items first (M, or select rows in the table).")
         return
-    if decision == "reject" and not reason:
-        flash("error", "Refused: rejecting needs a reason: type one shared reason for the marked items.")
+    if decision == "reject" and not reason:  # Enter in the shared reason then completes it
+        st.session_state[state.Q_REJECT_PENDING] = state.Q_BULK_REASON
+        flash("info", "Type the shared reason and press Enter to reject the marked items.")
         focus(state.Q_BULK_REASON)
         return
+    st.session_state.pop(state.Q_REJECT_PENDING, None)
 
     def run() -> None:
         for i in marked:
@@ -150,6 +151,7 @@ def bulk(ctx: Any, decision: str, items: Mapping[str, Assertion]) -> None:
     verb = "Accepted" if decision == "accept" else "Rejected"
     if _run(ctx, marked, run, f"{verb} {len(marked)} marked items" + (f": {reason}" if reason else ".")):
         st.session_state[state.Q_MARKED] = []
+        st.session_state[state.Q_BULK_REASON] = ""
         st.session_state[state.Q_TABLE_GEN] = st.session_state.get(state.Q_TABLE_GEN, 0) + 1
 
 
@@ -176,12 +178,15 @@ def apply_focus() -> None:
     if not key:
         return
     seq = st.session_state.get(state.Q_FOCUS_SEQ, 0)
-    selector = f'[class*="st-key-{key}"] input, [class*="st-key-{key}"] textarea'
+    css = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # as Streamlit names the class
+    selector = f".{css} input, .{css} textarea"
     st.html(
         f"<script data-seq='{seq}'>(() => {{ let n = 0; const t = setInterval(() => {{"
         f"const el = document.querySelector({selector!r});"
-        "if (el) { el.focus(); clearInterval(t); } else if (++n > 50) clearInterval(t); }, 40); })();"
-        "</script>",
+        "const app = document.querySelector('[data-testid=\"stApp\"]');"
+        "const done = app?.getAttribute('data-test-script-state') === 'notRunning';"
+        "if (el && done) { el.focus(); clearInterval(t); } else if (++n > 100) clearInterval(t);"
+        "}, 40); })();</script>",
         unsafe_allow_javascript=True,
     )
 
@@ -292,11 +297,22 @@ def show_bulk_bar(ctx: Any, items: Mapping[str, Assertion]) -> None:
         return
     with st.container(horizontal=True, key="bulk_bar", vertical_alignment="bottom", gap="small"):
         st.markdown(f"**{len(marked)} marked**")
-        st.text_input("Shared reason (rejecting needs one)", key=state.Q_BULK_REASON, width=320)
+        st.text_input(
+            "Shared reason (Shift+X, type, Enter rejects)",
+            key=state.Q_BULK_REASON,
+            width=320,
+            on_change=_bulk_reason_entered,
+            args=(ctx, items),
+        )
         button = _button_maker(ctx)
         button("Accept marked", state.Q_BULK_ACCEPT, bulk, (ctx, "accept", items), icon=":material/done_all:")
         button("Reject marked", state.Q_BULK_REJECT, bulk, (ctx, "reject", items), icon=":material/block:")
         st.button("Clear marks", key=state.Q_BULK_CLEAR, on_click=_clear_marks)
+
+
+def _bulk_reason_entered(ctx: Any, items: Mapping[str, Assertion]) -> None:
+    if st.session_state.get(state.Q_REJECT_PENDING) == state.Q_BULK_REASON:
+        bulk(ctx, "reject", items)
 
 
 def _clear_marks() -> None:

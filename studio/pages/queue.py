@@ -121,7 +121,7 @@ def turn(delta: int, pos: int = 0) -> None:
 
 def move(delta: int) -> None:
     """The next / previous item, across page ends."""
-    at = ids.index(st.session_state.get(state.Q_ITEM, ids[0])) + delta
+    at = st.session_state.get(state.Q_POS, 0) + delta  # the place of the item on screen
     if 0 <= at < len(ids):
         st.session_state[state.Q_ITEM], st.session_state[state.Q_POS] = ids[at], at
     elif at >= len(ids) and page.page < page.pages - 1:

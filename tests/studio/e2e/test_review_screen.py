@@ -45,7 +45,9 @@ def small_page(browser):
         context.close()
 
 
-def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(studio_server, small_page, artifacts_dir):
+def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(
+    studio_server, small_page, artifacts_dir
+):
     from playwright.sync_api import expect
 
     page = small_page
@@ -73,4 +75,4 @@ def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(studio_ser
     print(json.dumps([b.inner_text() for b in bar.get_by_role("button").all()]))
     print(bar.get_by_role("button").first.inner_html())
     for name, key in HINTS.items():  # the key is drawn on its button
-        assert bar.get_by_role("button", name=name).inner_text().split() [-1] == key
+        assert bar.get_by_role("button", name=name).inner_text().split()[-1] == key
