@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 HIGHLIGHT_FILL = (1.0, 0.85, 0.0)
 HIGHLIGHT_STROKE = (0.9, 0.35, 0.0)
-CROP_CONTEXT = 36.0  # PDF points around the highlight in the crop (about three lines)
+CROP_CONTEXT = 24.0  # PDF points around the highlight in the crop (about two lines)
+CROP_ZOOM = 2.0  # rendered at 2 px per point, drawn at CROP_SCALE: sharp on high-density screens too
+CROP_SCALE = 1.5
 MIN_CROP_WIDTH = 300.0  # PDF points: a crop narrower than a text column loses the sentence
 
 
@@ -72,7 +74,7 @@ def _cached_page(
 def _cached_crop(
     pdf_path: str, mtime: float, page: int, bbox: tuple[float, float, float, float] | None, quote: str
 ) -> bytes:
-    return render_page_png(pdf_path, page, bbox, quote, zoom=2.0, crop=CROP_CONTEXT)
+    return render_page_png(pdf_path, page, bbox, quote, zoom=CROP_ZOOM, crop=CROP_CONTEXT)
 
 
 def _pdf_path(source: Source | None) -> Path | None:
@@ -168,12 +170,17 @@ def evidence_place(store: GraphStore, ev: Evidence) -> tuple[str, Path | None]:
     return ", ".join(x for x in (title, page_words(pdf, ev.page)) if x), pdf
 
 
-def show_evidence_crop(store: GraphStore, ev: Evidence, *, more: int = 0) -> None:
-    """The quote and a legible crop of its page around the highlighted box, for the one-screen
-    review; the whole page is one key away (see :func:`show_full_page`)."""
-    where, pdf = evidence_place(store, ev)
+def show_evidence_quote(store: GraphStore, ev: Evidence, *, more: int = 0) -> None:
+    """The quote and where it is (source, PDF and printed page)."""
+    where, _ = evidence_place(store, ev)
     st.markdown("> " + md(ev.quote))
     st.caption(md(where + (f" · {more} more quote(s) below" if more else "")))
+
+
+def show_evidence_crop(store: GraphStore, ev: Evidence) -> None:
+    """A legible crop of the quote's page around the highlighted box, for the one-screen review,
+    drawn at a fixed 1.5 px per PDF point; the whole page is one key away (:func:`show_full_page`)."""
+    _, pdf = evidence_place(store, ev)
     if ev.page is None or pdf is None:
         st.caption("No page image for this quote.")
         return
@@ -184,7 +191,11 @@ def show_evidence_crop(store: GraphStore, ev: Evidence, *, more: int = 0) -> Non
         st.warning(md(f"Cannot render page {ev.page}."))
         return
     with st.container(key="evidence_crop"):
-        st.image(png, width="stretch")
+        st.image(png, width=int(_png_width(png) * CROP_SCALE / CROP_ZOOM))
+
+
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")  # the IHDR width field of every PNG
 
 
 def show_full_page(store: GraphStore, ev: Evidence) -> None:

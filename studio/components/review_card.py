@@ -11,7 +11,7 @@ import streamlit as st
 from kg.models import Assertion, Case, Finding
 from kg.store.base import GraphStore
 from studio.components import facts
-from studio.components.evidence import show_evidence_crop
+from studio.components.evidence import show_evidence_crop, show_evidence_quote
 from studio.components.images import show_case_image
 from studio.components.safe import md
 from studio.components.wording import FINDING_TYPE_WORDS
@@ -28,6 +28,7 @@ COMPACT_CSS = """<style>
 .st-key-review_desk [data-testid="stMarkdownContainer"] p { margin-bottom: 0.1rem; }
 .st-key-review_desk h3 { padding: 0.1rem 0 0.2rem 0; font-size: 1.25rem; }
 .st-key-review_desk blockquote { margin: 0 0 0.2rem 0; font-size: 0.9rem; }
+.st-key-review_desk [data-testid="stAlert"] [role="alert"] { padding: 0.35rem 0.8rem; }
 .st-key-review_desk .stCaption, .st-key-review_desk [data-testid="stCaptionContainer"] { font-size: 0.8rem; }
 </style>"""
 
@@ -96,8 +97,9 @@ def show_review_desk(
     data_dir: Path,
     findings: Mapping[str, Finding] | None = None,
 ) -> None:
-    """Subject card, object card and evidence crop in one row."""
-    left, right, evidence = st.columns([1, 1, 1.9])
+    """Subject card, object card and the quote in one row; the page crop across the full width
+    below them, where a whole text line stays legible."""
+    left, right, quote = st.columns([1, 1, 1.3])
     with left, st.container(border=True, key="card_subject"):
         diagnosis_card(store, a.subject, names, data_dir)
     with right, st.container(border=True, key="card_object"):
@@ -106,8 +108,10 @@ def show_review_desk(
             finding_card(found, a.object)
         else:
             diagnosis_card(store, a.object, names, data_dir)
-    with evidence, st.container(border=True, key="card_evidence"):
+    with quote, st.container(border=True, key="card_evidence"):
         if a.evidence:
-            show_evidence_crop(store, a.evidence[0], more=len(a.evidence) - 1)
+            show_evidence_quote(store, a.evidence[0], more=len(a.evidence) - 1)
         else:
             st.caption("No evidence recorded (curated or imported by hand).")
+    if a.evidence:
+        show_evidence_crop(store, a.evidence[0])

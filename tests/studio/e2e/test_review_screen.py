@@ -72,7 +72,5 @@ def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(
     subject = page.locator(ON_SCREEN["subject card"])
     expect(subject.locator("img")).not_to_have_count(0)  # a representative case image
     bar = page.locator(".st-key-decision_bar")
-    print(json.dumps([b.inner_text() for b in bar.get_by_role("button").all()]))
-    print(bar.get_by_role("button").first.inner_html())
     for name, key in HINTS.items():  # the key is drawn on its button
         assert bar.get_by_role("button", name=name).inner_text().split()[-1] == key
