@@ -51,6 +51,7 @@ Q_COMMENT = "queue_comment"
 Q_MERGE_DROP = "queue_merge_drop"  # the survivor of a merge (radio)
 Q_MERGE_CONFIRM = "queue_merge_confirm"
 Q_MERGE = "queue_merge"
+Q_MERGE_OPEN = "queue_merge_open"  # + item id: the merge panel is open (its preview reads the store)
 # keyboard review and bulk decisions (studio/components/review_keys.py)
 Q_EDIT_OPEN = "queue_edit_open"
 Q_SKIP = "queue_skip"

@@ -244,7 +244,15 @@ def show_merge(ctx: Any, a: Assertion, reason_key: str) -> None:
     """Merge the two ends: the survivor chosen explicitly (default: the established term), a
     preview of what moves, and a confirmation before the button works."""
     keep_key, confirm_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_MERGE_CONFIRM, a.id)
-    with st.expander("Merge: both ends are the same disease", icon=":material/merge:"):
+    merge = st.expander(
+        "Merge: both ends are the same disease",
+        icon=":material/merge:",
+        key=state.per(state.Q_MERGE_OPEN, a.id),
+        on_change="rerun",
+    )
+    if not merge.open:  # the preview reads the store: only when the curator looks at it
+        return
+    with merge:
         try:
             default = plan_merge(ctx.store, a.subject, a.object)
         except DermkgError as exc:

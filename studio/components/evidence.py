@@ -162,9 +162,14 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
         st.image(png, caption=md(f"{title} — {page_words(pdf, ev.page)} (quote highlighted)"), width=760)
 
 
+@st.cache_data(ttl=60, max_entries=256, show_spinner=False)
+def _source(_store: GraphStore, url: str, sha256: str) -> Source | None:
+    return _store.get_source(sha256)  # a minute at most out of date: titles and paths rarely change
+
+
 def evidence_place(store: GraphStore, ev: Evidence) -> tuple[str, Path | None]:
     """("BAD handbook (3rd ed.), PDF page 63 (printed 62)", the PDF path when it is on disk)."""
-    source = store.get_source(ev.source_sha256)
+    source = _source(store, store.url, ev.source_sha256)
     title = source.title if source else "an unknown source"
     pdf = _pdf_path(source)
     return ", ".join(x for x in (title, page_words(pdf, ev.page)) if x), pdf

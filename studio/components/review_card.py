@@ -34,11 +34,9 @@ COMPACT_CSS = """<style>
 
 
 def representative_cases(store: GraphStore, diagnosis_id: str, n: int = CARD_IMAGES) -> list[Case]:
-    """Accepted cases first, then proposed ones (never excluded)."""
-    cases = store.list_cases(diagnosis=diagnosis_id, status="accepted", limit=n)
-    if len(cases) < n:
-        cases += store.list_cases(diagnosis=diagnosis_id, status="proposed", limit=n - len(cases))
-    return cases
+    """Accepted cases first, then proposed ones (never excluded); one read."""
+    cases = [c for c in store.list_cases(diagnosis=diagnosis_id, limit=4 * n) if c.status != "excluded"]
+    return sorted(cases, key=lambda c: c.status != "accepted")[:n]
 
 
 def malignancy_words(store: GraphStore, diagnosis_id: str, names: Mapping[str, str]) -> str:

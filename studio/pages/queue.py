@@ -24,8 +24,9 @@ st.html(COMPACT_CSS)
 title, counter, filter_box = st.columns([2, 5, 1], vertical_alignment="center")
 title.title("Review queue")
 
-names = facts.diagnosis_names(store)
-findings = facts.findings(store)  # a finding item's object is a finding concept, not a diagnosis
+token = facts.store_state(store)  # read once: every read below is a round trip to the store
+names = facts.diagnosis_names(store, token)
+findings = facts.findings(store, token)  # a finding item's object is a finding concept, not a diagnosis
 finding_names = {i: f.name for i, f in findings.items()}
 restore_from_url()  # a deep link or a reload: filters, page and open item come from the address
 filter_pop = filter_box.popover("Filters", icon=":material/filter_list:", width="stretch")
@@ -92,7 +93,7 @@ if wanted:  # a linked item (or an undone decision): open the page it is on
         st.session_state[state.Q_ITEM] = wanted
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
 page = load_page(store, entries, page_no, page_size, filters)
-total = facts.queue_total(store, filters) if filters.mode == "proposed" else page.total
+total = facts.queue_total(store, filters, token) if filters.mode == "proposed" else page.total
 st.session_state[state.QUEUE_PAGE] = page.page
 counter.markdown(
     f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {ORDER_WORDS[order]}",

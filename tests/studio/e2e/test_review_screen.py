@@ -74,3 +74,45 @@ def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(
     bar = page.locator(".st-key-decision_bar")
     for name, key in HINTS.items():  # the key is drawn on its button
         assert bar.get_by_role("button", name=name).inner_text().split()[-1] == key
+
+
+def row_centre(page, row: int) -> tuple[float, float]:
+    """Where row ``row`` (0-based) of the queue table is drawn (the grid is a canvas)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    return box["x"] + 16, box["y"] + 35 * (row + 1) + 17
+
+
+def test_a_row_click_opens_the_item_and_several_selected_rows_are_marked(studio_server, small_page):
+    from playwright.sync_api import expect
+
+    page = small_page
+    log_in(page, studio_server.url, "cleo")
+    open_page(page, "Review queue")
+    heading = page.locator(".st-key-review_desk h3").first
+    expect(heading).to_have_text("Melanoma — is in the differential of — Melanocytic naevus")
+    page.mouse.click(*row_centre(page, 2))  # the third row: Basal cell carcinoma ↔ Melanocytic naevus
+    expect(heading).to_have_text("Basal cell carcinoma — is in the differential of — Melanocytic naevus")
+    wait_idle(page)
+    page.mouse.click(*row_centre(page, 1))  # a second selected row: both are marked for a bulk decision
+    expect(page.locator(".st-key-bulk_bar").get_by_text("2 marked")).to_be_visible()
+    wait_idle(page)
+
+
+def test_o_opens_the_whole_page_with_the_quote_highlighted(studio_server, small_page):
+    from playwright.sync_api import expect
+
+    page = small_page
+    log_in(page, studio_server.url, "cleo")
+    open_page(page, "Review queue")
+    wait_idle(page)
+    page.keyboard.press("o")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("PDF page 63 (printed 62)")).to_be_visible()
+    image = dialog.locator("img").first
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[role=dialog] img')].every((i) => i.complete)"
+    )
+    assert image.evaluate("(i) => i.naturalHeight") > 500  # the whole page, not the crop (~150 px)

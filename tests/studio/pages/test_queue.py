@@ -94,6 +94,8 @@ def test_merge_keeps_the_established_term_previews_and_needs_a_confirmation(stud
     at = open_app("cleo", QUEUE)
     target = studio_env["ids"]["melanoma-seb-k"]
     at.selectbox(key=state.Q_ITEM).set_value(target).run()
+    at.session_state[state.per(state.Q_MERGE_OPEN, target)] = True  # the curator opens the panel
+    at.run()
     survivor = at.radio(key=state.per(state.Q_MERGE_DROP, target))
     assert survivor.value == "melanoma"  # more cases and assertions: the established term
     preview = plain(" ".join(m.value for m in at.markdown))
@@ -111,6 +113,8 @@ def test_the_curator_may_choose_the_other_survivor(studio_env, read_store):
     at = open_app("cleo", QUEUE)
     target = studio_env["ids"]["melanoma-seb-k"]
     at.selectbox(key=state.Q_ITEM).set_value(target).run()
+    at.session_state[state.per(state.Q_MERGE_OPEN, target)] = True
+    at.run()
     at.radio(key=state.per(state.Q_MERGE_DROP, target)).set_value("seb-k").run()
     assert "Cases moving over: 1." in plain(" ".join(m.value for m in at.markdown))  # melanoma's case
     at.checkbox(key=state.per(state.Q_MERGE_CONFIRM, target)).check().run()
