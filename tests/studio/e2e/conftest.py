@@ -130,7 +130,8 @@ def log_in(page, url: str, username: str, password: str | None = None) -> None:
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or PASSWORDS[username])
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    # password hashing is slow by design: on a loaded machine a login takes longer than 5 s
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
 
 
 def open_page(page, name: str, heading: str | None = None) -> None:

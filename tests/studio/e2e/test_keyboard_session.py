@@ -123,13 +123,16 @@ def test_fifty_decisions_by_keyboard_and_the_audit_log_item_by_item(keyboard_ser
         page.keyboard.type(f"Edited partner {i}")
         page.get_by_role("option", name=f"Edited partner {i}").wait_for()
         press("Enter")
+        picked = page.locator('[class*="st-key-queue_edit_object"] input')
+        expect(picked).to_have_value(f"Edited partner {i}")
         wait_idle(page)
         press("Control+Enter")
         settle(page, before)
         assert f"Edited partner {i}" in heading(page)
         expected.append(("edit", target, None))
+        edited = heading(page)
         press("j")  # the edited item stays proposed: move on
-        wait_idle(page)
+        settle(page, edited)
 
     for _ in range(5):  # more accepts after the edits
         target, before = open_item(page), heading(page)
