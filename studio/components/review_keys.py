@@ -43,11 +43,6 @@ KEYS = {
 }
 
 
-def label(text: str, key: str) -> str:
-    """The button's text; Streamlit draws the key itself beside it ("Accept  A")."""
-    return text
-
-
 # -- decisions and undo -----------------------------------------------------------------------
 def _remember(ctx: Any, targets: Sequence[str]) -> None:
     """Push the newest event this user made on each target as one undo step."""
@@ -228,7 +223,7 @@ def show_decision_bar(
         button("Previous", state.Q_ITEM_PREV, move, (-1,), icon=":material/arrow_upward:")
         button("Next", state.Q_ITEM_NEXT, move, (1,), icon=":material/arrow_downward:")
         page = st.button(
-            label("Page", state.Q_OPEN_PAGE),
+            "Page",
             key=state.Q_OPEN_PAGE,
             shortcut=KEYS[state.Q_OPEN_PAGE],
             icon=":material/description:",
@@ -247,8 +242,8 @@ def _button_maker(ctx: Any) -> Callable[..., bool]:
     allowed = ctx.user.role != "viewer"
 
     def button(text: str, key: str, on_click: Callable[..., Any], args: tuple, **kw: Any) -> bool:
-        return st.button(
-            label(text, key),
+        return st.button(  # Streamlit draws the key on the button itself: "Accept  A"
+            text,
             key=key,
             shortcut=KEYS[key] if allowed else None,
             on_click=on_click,
