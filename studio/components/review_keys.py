@@ -135,19 +135,29 @@ def bulk(ctx: Any, decision: str, items: Mapping[str, Assertion]) -> None:
         return
     st.session_state.pop(state.Q_REJECT_PENDING, None)
 
-    def run() -> None:
-        for i in marked:
-            a = items[i]
+    done: list[str] = []
+    failed: list[str] = []
+    for i in marked:  # one decision each: one failing item (a conflict) does not stop the others
+        a = items[i]
+        try:
             if decision == "accept":
                 ctx.actions.accept(a.id, expected_version=a.version)
             else:
                 ctx.actions.reject(a.id, reason, expected_version=a.version)
-
+            done.append(i)
+        except (DermkgError, PermissionError) as exc:
+            failed.append(explain(exc))
+    _remember(ctx, done)  # undone whole by one U
     verb = "Accepted" if decision == "accept" else "Rejected"
-    if _run(ctx, marked, run, f"{verb} {len(marked)} marked items" + (f": {reason}" if reason else ".")):
-        st.session_state[state.Q_MARKED] = []
+    message = f"{verb} {len(done)} marked items" + (f": {reason}" if reason else ".")
+    if failed:
+        flash("error", message + f" {len(failed)} not decided: " + " / ".join(failed))
+    else:
+        flash("success", message)
+    st.session_state[state.Q_MARKED] = [i for i in marked if i not in done]
+    if not failed:
         st.session_state[state.Q_BULK_REASON] = ""
-        st.session_state[state.Q_TABLE_GEN] = st.session_state.get(state.Q_TABLE_GEN, 0) + 1
+    st.session_state[state.Q_TABLE_GEN] = st.session_state.get(state.Q_TABLE_GEN, 0) + 1
 
 
 def toggle_mark(item_id: str, move: Callable[[], None]) -> None:

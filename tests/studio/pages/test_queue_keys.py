@@ -77,3 +77,19 @@ def test_a_curator_cannot_undo_someone_elses_decision(studio_env, read_store):
     with pytest.raises(PermissionDeniedError, match="only your own decisions"):
         CurationActions(read_store, cleo).undo(event.id)
     assert read_store.get_assertion(target).status == "accepted"
+
+
+def test_a_bulk_accept_decides_the_others_when_one_item_changed_meanwhile(studio_env, read_store):
+    at = open_app("cleo", QUEUE)
+    first = open_item(at)
+    at.button(key=state.Q_MARK).click().run()
+    second = open_item(at)
+    at.button(key=state.Q_MARK).click().run()
+    read_store.review(first, "reject", user="cara", reason="not here")  # another curator, first
+    at.button(key=state.Q_BULK_ACCEPT).click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Accepted 1 marked items" in errors and "Conflict" in errors
+    assert read_store.get_assertion(second).status == "accepted"
+    assert read_store.get_assertion(first).status == "rejected"  # the first decision stands
+    events = read_store.list_events(EventQuery(user="cleo", limit=None)).items
+    assert [(e.action, e.target) for e in events] == [("accept", second)]
