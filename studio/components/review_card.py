@@ -28,7 +28,6 @@ COMPACT_CSS = """<style>
 .st-key-review_desk [data-testid="stMarkdownContainer"] p { margin-bottom: 0.1rem; }
 .st-key-review_desk h3 { padding: 0.1rem 0 0.2rem 0; font-size: 1.25rem; }
 .st-key-review_desk blockquote { margin: 0 0 0.2rem 0; font-size: 0.9rem; }
-.st-key-review_desk [data-testid="stAlertContainer"] { padding: 0.4rem 0.8rem; }
 .st-key-review_desk .stCaption, .st-key-review_desk [data-testid="stCaptionContainer"] { font-size: 0.8rem; }
 </style>"""
 
