@@ -231,6 +231,17 @@ class CurationActions:
         )
 
     # -- history -------------------------------------------------------------------------
+    def undo(self, event_id: str) -> CurationEvent:
+        """A curator takes back one of their own decisions (the review screen's undo): the store's
+        revert of that event. Reverting someone else's event stays an admin's :meth:`revert`."""
+        self.check("review")
+        event = self.store.get_event(event_id)
+        if event is None:
+            raise NotFoundError(f"no event {event_id!r}")
+        if event.user != self.username:
+            raise PermissionDeniedError("only your own decisions can be undone; an admin reverts others'")
+        return self.store.revert_event(event_id, user=self.username, reason="undo")
+
     def revert(self, event_id: str, *, reason: str | None = None) -> CurationEvent:
         self.check("revert")
         return self.store.revert_event(event_id, user=self.username, reason=reason)

@@ -52,6 +52,28 @@ Q_COMMENT = "queue_comment"
 Q_MERGE_DROP = "queue_merge_drop"  # the survivor of a merge (radio)
 Q_MERGE_CONFIRM = "queue_merge_confirm"
 Q_MERGE = "queue_merge"
+Q_MERGE_OPEN = "queue_merge_open"  # + item id: the merge panel is open (its preview reads the store)
+# keyboard review and bulk decisions (studio/components/review_keys.py)
+Q_EDIT_OPEN = "queue_edit_open"
+Q_SKIP = "queue_skip"
+Q_ITEM_NEXT = "queue_item_next"
+Q_ITEM_PREV = "queue_item_prev"
+Q_OPEN_PAGE = "queue_open_page"
+Q_UNDO = "queue_undo"
+Q_MARK = "queue_mark"
+Q_BULK_REASON = "queue_bulk_reason"
+Q_BULK_ACCEPT = "queue_bulk_accept"
+Q_BULK_REJECT = "queue_bulk_reject"
+Q_BULK_CLEAR = "queue_bulk_clear"
+Q_TABLE = "queue_table"  # + a generation number: a new table (and selection) after a bulk decision
+Q_TABLE_GEN = "queue_table_gen"
+Q_POS = "queue_pos"  # the open item's place on its page: after a decision the next one opens there
+Q_UNDO_STACK = "queue_undo_stack"  # this session's decisions, as lists of event ids, newest last
+Q_REJECT_PENDING = "queue_reject_pending"  # X pressed without a reason: Enter in the reason rejects
+Q_EDITING = "queue_editing"  # the item whose edit panel is open
+Q_MARKED = "queue_marked"  # item ids marked for a bulk decision
+Q_FOCUS = "queue_focus"  # the widget key the next render puts the cursor in
+Q_FOCUS_SEQ = "queue_focus_seq"
 
 # -- diagnosis page ---------------------------------------------------------------------------
 D_PICK = "dx_pick"

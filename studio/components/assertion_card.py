@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -74,21 +74,24 @@ def show_assertion(
     *,
     blind_for: str | None = None,
     findings: Mapping[str, Finding] | None = None,
+    cards: bool = True,
 ) -> None:
     """Both ends in context (a diagnosis, or for a finding item the finding concept), the votes so
     far, and every evidence quote with its page.
 
     ``blind_for``: under consensus, a curator who has not voted yet does not see the others' votes,
-    so the k reviews stay independent."""
-    left, right = st.columns(2)
-    with left, st.container(border=True):
-        diagnosis_summary(store, a.subject, names)
-    with right, st.container(border=True):
-        if a.kind == "finding":
-            found = (findings or {}).get(a.object) or store.get_finding(a.object)
-            finding_summary(found, a.object)
-        else:
-            diagnosis_summary(store, a.object, names)
+    so the k reviews stay independent. ``cards=False``: the review desk shows the ends already,
+    and the page images are one key away, so only quotes are listed."""
+    if cards:
+        left, right = st.columns(2)
+        with left, st.container(border=True):
+            diagnosis_summary(store, a.subject, names)
+        with right, st.container(border=True):
+            if a.kind == "finding":
+                found = (findings or {}).get(a.object) or store.get_finding(a.object)
+                finding_summary(found, a.object)
+            else:
+                diagnosis_summary(store, a.object, names)
     if a.votes and blind_for and a.status == "proposed" and blind_for not in {v.user for v in a.votes}:
         st.caption(f"{len(a.votes)} independent vote(s) recorded; shown after you vote (blind review).")
     elif a.votes:
@@ -103,7 +106,7 @@ def show_assertion(
     if a.note:
         st.markdown(f"**Note:** {md(a.note)}")
     st.markdown(f"**Evidence** ({len(a.evidence)})")
-    show_evidence(store, a.evidence)
+    show_evidence(store, a.evidence, render_pages=cards)
     comments = store.list_events(EventQuery(target=a.id, action="comment", limit=20)).items
     for ev in comments:
         st.caption(
@@ -117,56 +120,11 @@ def _typed(key: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else value
 
 
-def show_review_actions(
-    ctx: Any, a: Assertion, names: dict[str, str], findings: Mapping[str, Finding] | None = None
-) -> None:
-    """Accept, reject (a reason is required), edit kind / object (a finding: relation / finding),
-    merge duplicates (DDx only), comment.
-
-    Every action passes the version shown on screen, so a concurrent change is refused, not lost."""
-    actions = ctx.actions
-    reason_key = state.per(state.Q_REASON, a.id)  # per-item widgets: another item starts afresh
+def show_more_actions(ctx: Any, a: Assertion) -> None:
+    """The rarer actions, below the review desk: merge duplicates (DDx only) and comment. The
+    decisions themselves are keys on the decision bar (:mod:`studio.components.review_keys`)."""
+    reason_key = state.per(state.Q_REASON, a.id)
     comment_key = state.per(state.Q_COMMENT_TEXT, a.id)
-    if a.kind == "finding":
-        found = (findings or {}).get(a.object)
-        label = f"{names.get(a.subject, a.subject)} / {found.name if found else a.object}"
-    else:
-        label = f"{names.get(a.subject, a.subject)} / {names.get(a.object, a.object)}"
-
-    def decided(verb: str) -> Any:
-        return lambda r: (
-            f"{verb} {label}." if r.status != "proposed" else f"Vote recorded for {label}; {r.status}."
-        )
-
-    c1, c2 = st.columns([1, 3])
-    with c1:
-        action_button(
-            "Accept",
-            key=state.Q_ACCEPT,
-            action=lambda: actions.accept(a.id, expected_version=a.version),
-            success=decided("Accepted"),
-            type="primary",
-            icon=":material/check:",
-            width="stretch",
-        )
-        action_button(
-            "Reject",
-            key=state.Q_REJECT,
-            action=lambda: actions.reject(a.id, _typed(reason_key) or "", expected_version=a.version),
-            success=decided("Rejected"),
-            inputs=(reason_key,),
-            icon=":material/close:",
-            width="stretch",
-        )
-    c2.text_input(
-        "Reason (required to reject)",
-        key=reason_key,
-        placeholder="e.g. not a differential in this context",
-    )
-    if a.kind == "finding":
-        show_finding_edit(ctx, a, findings or {}, reason_key)
-    else:
-        show_edge_edit(ctx, a, names, reason_key)
     if a.kind == "ddx":  # is-a ends differ by definition; a finding's ends are different things
         show_merge(ctx, a, reason_key)
     with st.expander("Comment", icon=":material/chat:"):
@@ -174,85 +132,119 @@ def show_review_actions(
         action_button(
             "Add comment",
             key=state.Q_COMMENT,
-            action=lambda: actions.comment("assertion", a.id, _typed(comment_key) or ""),
+            action=lambda: ctx.actions.comment("assertion", a.id, _typed(comment_key) or ""),
             success="Comment added.",
         )
 
 
-def show_finding_edit(ctx: Any, a: Assertion, findings: Mapping[str, Finding], reason_key: str) -> None:
+def show_finding_edit(
+    ctx: Any,
+    a: Assertion,
+    findings: Mapping[str, Finding],
+    reason_key: str,
+    on_saved: Callable[[], None] | None = None,
+) -> None:
     """A finding item stays a finding: the relation (typical / possible / against) and the finding
     concept change, never the kind."""
     relation_key = state.per(state.Q_EDIT_RELATION, a.id)
     object_key = state.per(state.Q_EDIT_OBJECT, a.id)
     relations = ["typical", "possible", "against"]
     options = sorted(findings, key=lambda f: findings[f].name.lower())
-    with st.expander("Edit: change the relation or the finding", icon=":material/edit:"):
-        e1, e2 = st.columns([1, 3])
-        e1.selectbox(
-            "Relation",
-            relations,
-            index=relations.index(a.relation) if a.relation in relations else 0,
-            key=relation_key,
-            format_func=relation_words,
+    # the caller frames the panel (the decision bar opens it with E)
+    e1, e2 = st.columns([1, 3])
+    e1.selectbox(
+        "Relation",
+        relations,
+        index=relations.index(a.relation) if a.relation in relations else 0,
+        key=relation_key,
+        format_func=relation_words,
+    )
+    e2.selectbox(
+        "Finding",
+        options,
+        index=options.index(a.object) if a.object in options else None,
+        key=object_key,
+        format_func=lambda f: findings[f].name if f in findings else f,  # options are plain text
+    )
+
+    def edit() -> Assertion:
+        relation, obj = _typed(relation_key), _typed(object_key)
+        edited = ctx.actions.edit_assertion(
+            a.id,
+            relation=relation if relation != a.relation else None,
+            object=obj if obj and obj != a.object else None,
+            reason=_typed(reason_key),
+            expected_version=a.version,
         )
-        e2.selectbox(
-            "Finding",
-            options,
-            index=options.index(a.object) if a.object in options else None,
-            key=object_key,
-            format_func=lambda f: findings[f].name if f in findings else f,  # options are plain text
-        )
+        if on_saved:
+            on_saved()
+        return edited
 
-        def edit() -> Assertion:
-            relation, obj = _typed(relation_key), _typed(object_key)
-            return ctx.actions.edit_assertion(
-                a.id,
-                relation=relation if relation != a.relation else None,
-                object=obj if obj and obj != a.object else None,
-                reason=_typed(reason_key),
-                expected_version=a.version,
-            )
-
-        action_button(
-            "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
-        )
+    action_button(
+        "Save edit",
+        key=state.Q_EDIT,
+        action=edit,
+        success="Edited; evidence and history are kept.",
+        shortcut="Ctrl+Enter",
+    )
 
 
-def show_edge_edit(ctx: Any, a: Assertion, names: dict[str, str], reason_key: str) -> None:
+def show_edge_edit(
+    ctx: Any,
+    a: Assertion,
+    names: dict[str, str],
+    reason_key: str,
+    on_saved: Callable[[], None] | None = None,
+) -> None:
     """A DDx or is-a item: change the kind between the two, or the object diagnosis."""
     kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
     options = sorted(names, key=lambda d: names[d].lower())
-    with st.expander("Edit: change the object or the kind", icon=":material/edit:"):
-        e1, e2 = st.columns([1, 3])
-        e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=kind_key)
-        e2.selectbox(
-            "Object",
-            options,
-            index=options.index(a.object) if a.object in options else 0,
-            key=object_key,
-            format_func=lambda d: names.get(d, d),
-        )
+    # the caller frames the panel (the decision bar opens it with E)
+    e1, e2 = st.columns([1, 3])
+    e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=kind_key)
+    e2.selectbox(
+        "Object",
+        options,
+        index=options.index(a.object) if a.object in options else 0,
+        key=object_key,
+        format_func=lambda d: names.get(d, d),
+    )
 
-        def edit() -> Assertion:
-            kind, obj = _typed(kind_key), _typed(object_key)
-            return ctx.actions.edit_assertion(
-                a.id,
-                kind=kind if kind != a.kind else None,
-                object=obj if obj != a.object else None,
-                reason=_typed(reason_key),
-                expected_version=a.version,
-            )
-
-        action_button(
-            "Save edit", key=state.Q_EDIT, action=edit, success="Edited; evidence and history are kept."
+    def edit() -> Assertion:
+        kind, obj = _typed(kind_key), _typed(object_key)
+        edited = ctx.actions.edit_assertion(
+            a.id,
+            kind=kind if kind != a.kind else None,
+            object=obj if obj != a.object else None,
+            reason=_typed(reason_key),
+            expected_version=a.version,
         )
+        if on_saved:
+            on_saved()
+        return edited
+
+    action_button(
+        "Save edit",
+        key=state.Q_EDIT,
+        action=edit,
+        success="Edited; evidence and history are kept.",
+        shortcut="Ctrl+Enter",
+    )
 
 
 def show_merge(ctx: Any, a: Assertion, reason_key: str) -> None:
     """Merge the two ends: the survivor chosen explicitly (default: the established term), a
     preview of what moves, and a confirmation before the button works."""
     keep_key, confirm_key = state.per(state.Q_MERGE_DROP, a.id), state.per(state.Q_MERGE_CONFIRM, a.id)
-    with st.expander("Merge: both ends are the same disease", icon=":material/merge:"):
+    merge = st.expander(
+        "Merge: both ends are the same disease",
+        icon=":material/merge:",
+        key=state.per(state.Q_MERGE_OPEN, a.id),
+        on_change="rerun",
+    )
+    if not merge.open:  # the preview reads the store: only when the curator looks at it
+        return
+    with merge:
         try:
             default = plan_merge(ctx.store, a.subject, a.object)
         except DermkgError as exc:

@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 HIGHLIGHT_FILL = (1.0, 0.85, 0.0)
 HIGHLIGHT_STROKE = (0.9, 0.35, 0.0)
+CROP_CONTEXT = 24.0  # PDF points around the highlight in the crop (about two lines)
+CROP_ZOOM = 2.0  # rendered at 2 px per point, drawn at CROP_SCALE: sharp on high-density screens too
+CROP_SCALE = 1.5
+MIN_CROP_WIDTH = 300.0  # PDF points: a crop narrower than a text column loses the sentence
 
 
 def render_page_png(
@@ -23,9 +27,12 @@ def render_page_png(
     bbox: tuple[float, float, float, float] | None,
     quote: str = "",
     zoom: float = 1.3,
+    crop: float | None = None,
 ) -> bytes:
     """PNG of 1-based ``page`` with ``bbox`` (PDF points) highlighted; without a box, the quote's
-    first words are searched on the page so the curator still sees where it is."""
+    first words are searched on the page so the curator still sees where it is. With ``crop`` (PDF
+    points of context), only the band of the page around the highlight is rendered, at ``zoom``:
+    legible beside the decision without the whole page (the whole page when nothing is found)."""
     import pymupdf
 
     with pymupdf.open(pdf_path) as doc:
@@ -44,7 +51,16 @@ def render_page_png(
                 width=1.5,
                 overlay=True,
             )
-        return pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+        clip = None
+        if crop is not None and rects:
+            # the highlight plus ``crop`` points of context around it, at least a text column wide
+            box = pymupdf.Rect(rects[0])
+            for rect in rects[1:]:
+                box |= rect
+            grow = max(crop, (MIN_CROP_WIDTH - box.width) / 2)
+            clip = pymupdf.Rect(box.x0 - grow, box.y0 - crop, box.x1 + grow, box.y1 + crop) & pg.rect
+        matrix = pymupdf.Matrix(zoom, zoom)
+        return pg.get_pixmap(matrix=matrix, clip=clip, alpha=False).tobytes("png")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -52,6 +68,13 @@ def _cached_page(
     pdf_path: str, mtime: float, page: int, bbox: tuple[float, float, float, float] | None, quote: str
 ) -> bytes:
     return render_page_png(pdf_path, page, bbox, quote)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_crop(
+    pdf_path: str, mtime: float, page: int, bbox: tuple[float, float, float, float] | None, quote: str
+) -> bytes:
+    return render_page_png(pdf_path, page, bbox, quote, zoom=CROP_ZOOM, crop=CROP_CONTEXT)
 
 
 def _pdf_path(source: Source | None) -> Path | None:
@@ -137,3 +160,55 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
             st.warning(md(f"Cannot render page {ev.page} of {title}."))
             continue
         st.image(png, caption=md(f"{title} — {page_words(pdf, ev.page)} (quote highlighted)"), width=760)
+
+
+@st.cache_data(ttl=60, max_entries=256, show_spinner=False)
+def _source(_store: GraphStore, url: str, sha256: str) -> Source | None:
+    return _store.get_source(sha256)  # a minute at most out of date: titles and paths rarely change
+
+
+def evidence_place(store: GraphStore, ev: Evidence) -> tuple[str, Path | None]:
+    """("BAD handbook (3rd ed.), PDF page 63 (printed 62)", the PDF path when it is on disk)."""
+    source = _source(store, store.url, ev.source_sha256)
+    title = source.title if source else "an unknown source"
+    pdf = _pdf_path(source)
+    return ", ".join(x for x in (title, page_words(pdf, ev.page)) if x), pdf
+
+
+def show_evidence_quote(store: GraphStore, ev: Evidence, *, more: int = 0) -> None:
+    """The quote and where it is (source, PDF and printed page)."""
+    where, _ = evidence_place(store, ev)
+    st.markdown("> " + md(ev.quote))
+    st.caption(md(where + (f" · {more} more quote(s) below" if more else "")))
+
+
+def show_evidence_crop(store: GraphStore, ev: Evidence) -> None:
+    """A legible crop of the quote's page around the highlighted box, for the one-screen review,
+    drawn at a fixed 1.5 px per PDF point; the whole page is one key away (:func:`show_full_page`)."""
+    _, pdf = evidence_place(store, ev)
+    if ev.page is None or pdf is None:
+        st.caption("No page image for this quote.")
+        return
+    try:
+        png = _cached_crop(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
+    except Exception:  # a damaged PDF must not take the queue down
+        log.warning("cannot render %s page %s", pdf, ev.page, exc_info=True)
+        st.warning(md(f"Cannot render page {ev.page}."))
+        return
+    with st.container(key="evidence_crop"):
+        st.image(png, width=int(_png_width(png) * CROP_SCALE / CROP_ZOOM))
+
+
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")  # the IHDR width field of every PNG
+
+
+def show_full_page(store: GraphStore, ev: Evidence) -> None:
+    """The whole rendered page with the quote highlighted (inside the "open page" dialog)."""
+    where, pdf = evidence_place(store, ev)
+    st.caption(md(where))
+    if ev.page is None or pdf is None:
+        st.caption("No page image for this quote.")
+        return
+    png = _cached_page(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
+    st.image(png, width="stretch")

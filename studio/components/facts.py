@@ -21,9 +21,17 @@ from studio.consensus import PairAgreement, pairwise_agreement
 from studio.queue import QueueEntry, QueueFilters, build_queue, queue_key, store_token
 from synth.regeneration import read_rows
 
+Token = tuple[str, int, int]
 
-def _token(store: GraphStore) -> tuple[str, int, int]:
+
+def _token(store: GraphStore) -> Token:
     return (store.url, *store_token(store))
+
+
+def store_state(store: GraphStore) -> Token:
+    """The store's state token, read once per page run and passed to the functions below: each
+    read is a round trip (two on Neo4j), and a run makes no writes (actions run in callbacks)."""
+    return _token(store)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -31,9 +39,9 @@ def _names(_store: GraphStore, token: tuple[str, int, int]) -> dict[str, str]:
     return {d.id: d.name for d in _store.list_diagnoses()}
 
 
-def diagnosis_names(store: GraphStore) -> dict[str, str]:
+def diagnosis_names(store: GraphStore, token: Token | None = None) -> dict[str, str]:
     """id -> name of every (unmerged) diagnosis."""
-    return _names(store, _token(store))
+    return _names(store, token or _token(store))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -41,9 +49,9 @@ def _findings(_store: GraphStore, token: tuple[str, int, int]) -> list[Finding]:
     return _store.list_findings()
 
 
-def findings(store: GraphStore) -> dict[str, Finding]:
+def findings(store: GraphStore, token: Token | None = None) -> dict[str, Finding]:
     """id -> finding concept (what a ``finding`` assertion's object names)."""
-    return {f.id: f for f in _findings(store, _token(store))}
+    return {f.id: f for f in _findings(store, token or _token(store))}
 
 
 def finding_names(store: GraphStore) -> dict[str, str]:
@@ -90,9 +98,9 @@ def queue_entries(store: GraphStore, filters: QueueFilters, export_root: Path) -
 _COUNTED: dict[tuple[str, QueueFilters], tuple[tuple[str, int, int], int]] = {}
 
 
-def queue_total(store: GraphStore, filters: QueueFilters) -> int:
+def queue_total(store: GraphStore, filters: QueueFilters, token: Token | None = None) -> int:
     """How many assertions match ``filters`` now (the cached ordering may hold items decided since)."""
-    token, key = _token(store), (store.url, filters)
+    token, key = token or _token(store), (store.url, filters)
     hit = _COUNTED.get(key)
     if hit is not None and hit[0] == token:
         return hit[1]

@@ -83,14 +83,19 @@ def resolve_image(image_path: str, data_dir: Path) -> Path | None:
 
 
 def show_case_image(
-    image_path: str, data_dir: Path, *, caption: str | None = None, width: int | str = "stretch"
+    image_path: str,
+    data_dir: Path,
+    *,
+    caption: str | None = None,
+    width: int | str = "stretch",
+    edge: int = THUMB_EDGE,
 ) -> None:
     """The case image, or a short plain note (no server path) when it cannot be shown."""
     path = resolve_image(image_path, data_dir)
     thumb = Thumbnail(problem="image file missing")
     if path is not None:
         with contextlib.suppress(OSError):
-            thumb = _cached(str(path), path.stat().st_mtime, THUMB_EDGE)
+            thumb = _cached(str(path), path.stat().st_mtime, edge)
     if thumb.data is None:
         st.warning(
             f"Image not shown: {thumb.problem} ({md(Path(image_path).name)}).", icon=":material/hide_image:"

@@ -7,9 +7,12 @@ import streamlit as st
 from studio import state
 from studio.auth import can
 from studio.components import facts
-from studio.components.assertion_card import show_assertion, show_assertion_header, show_review_actions
+from studio.components.assertion_card import show_assertion, show_assertion_header, show_more_actions
 from studio.components.feedback import show_flash
 from studio.components.finding_stats import show_statistics, statistics_of
+from studio.components.queue_table import show_queue_table
+from studio.components.review_card import COMPACT_CSS, show_review_desk
+from studio.components.review_keys import apply_focus, show_decision_bar
 from studio.components.session import page_context
 from studio.components.url_state import keep_in_url, restore_from_url
 from studio.components.wording import arrow
@@ -17,20 +20,24 @@ from studio.queue import ORDER_WORDS, QueueFilters, load_page
 
 ctx = page_context(messages=False)  # shown beside the decision buttons instead
 store = ctx.store
-st.title("Review queue")
+st.html(COMPACT_CSS)
+title, counter, filter_box = st.columns([2, 5, 1], vertical_alignment="center")
+title.title("Review queue")
 
-names = facts.diagnosis_names(store)
-findings = facts.findings(store)  # a finding item's object is a finding concept, not a diagnosis
+token = facts.store_state(store)  # read once: every read below is a round trip to the store
+names = facts.diagnosis_names(store, token)
+findings = facts.findings(store, token)  # a finding item's object is a finding concept, not a diagnosis
 finding_names = {i: f.name for i, f in findings.items()}
 restore_from_url()  # a deep link or a reload: filters, page and open item come from the address
-mode = st.radio(
+filter_pop = filter_box.popover("Filters", icon=":material/filter_list:", width="stretch")
+mode = filter_pop.radio(
     "Queue",
     ["proposed", "disagreements"],
     key=state.Q_MODE,
     horizontal=True,
     format_func=lambda m: "Proposed" if m == "proposed" else f"Disagreements (k = {ctx.config.consensus_k})",
 )
-with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
+with filter_pop:
     c1, c2, c3, c4 = st.columns(4)
     kind = c1.selectbox(
         "Kind", [None, "ddx", "is_a", "finding"], key=state.Q_KIND, format_func=lambda v: v or "any"
@@ -65,6 +72,7 @@ with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
     )
     min_score = c7.number_input("Min score", 0.0, 1.0, value=None, step=0.05, key=state.Q_MIN_SCORE)
 
+
 filters = QueueFilters(
     mode=mode,
     kind=kind,
@@ -78,74 +86,73 @@ filters = QueueFilters(
 entries = facts.queue_entries(store, filters, ctx.config.data_dir / "exports")
 page_size = 20
 wanted = st.session_state.pop(state.Q_URL_ITEM, None)
-if wanted:  # a linked item: open the page it is on
+if wanted:  # a linked item (or an undone decision): open the page it is on
     at = next((i for i, e in enumerate(entries) if e.id == wanted), None)
     if at is not None:
         st.session_state[state.QUEUE_PAGE] = at // page_size
         st.session_state[state.Q_ITEM] = wanted
 page_no = st.session_state.get(state.QUEUE_PAGE, 0)
 page = load_page(store, entries, page_no, page_size, filters)
-total = facts.queue_total(store, filters) if filters.mode == "proposed" else page.total
+total = facts.queue_total(store, filters, token) if filters.mode == "proposed" else page.total
 st.session_state[state.QUEUE_PAGE] = page.page
+counter.markdown(
+    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {ORDER_WORDS[order]}",
+    help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
+)
+
+if not page.items:
+    show_flash()
+    st.success("Nothing to review with these filters.", icon=":material/done_all:")
+    st.stop()
+
+ids = [a.id for a in page.items]
+by_id = {a.id: a for a in page.items}
+if st.session_state.get(state.Q_ITEM) not in by_id:  # decided or left: the next one takes its place
+    st.session_state[state.Q_ITEM] = ids[min(st.session_state.get(state.Q_POS, 0), len(ids) - 1)]
+item = by_id[st.session_state[state.Q_ITEM]]
+st.session_state[state.Q_POS] = ids.index(item.id)
 
 
-def turn(delta: int) -> None:
+def turn(delta: int, pos: int = 0) -> None:
+    """Another page of the queue; ``pos`` is the item that opens there."""
     st.session_state[state.QUEUE_PAGE] = page.page + delta
+    st.session_state.pop(state.Q_ITEM, None)
+    st.session_state[state.Q_POS] = pos
 
 
+def move(delta: int) -> None:
+    """The next / previous item, across page ends."""
+    at = st.session_state.get(state.Q_POS, 0) + delta  # the place of the item on screen
+    if 0 <= at < len(ids):
+        st.session_state[state.Q_ITEM], st.session_state[state.Q_POS] = ids[at], at
+    elif at >= len(ids) and page.page < page.pages - 1:
+        turn(1)
+    elif at < 0 and page.page > 0:
+        turn(-1, page_size - 1)
+
+
+keep_in_url(page.page, item.id)
+with st.container(key="review_desk"):
+    show_assertion_header(item, names, findings)
+    show_flash()  # the outcome of the last action, next to the keys the curator just used
+    if can(ctx.user, "review"):
+        show_decision_bar(ctx, item, names, findings, move, by_id)
+    else:
+        st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")
+    show_review_desk(store, item, names, ctx.config.data_dir, findings)
+
+st.divider()
+show_queue_table(ctx, page, names, finding_names, ids)
 nav = st.columns([1, 3, 1])
 nav[0].button(
-    "Previous",
+    "Previous page",
     key=state.Q_PREV,
     disabled=page.page == 0,
     icon=":material/chevron_left:",
     on_click=turn,
     args=(-1,),
 )
-nav[1].markdown(
-    f"**{total:,}** items · page **{page.page + 1:,}** of {page.pages:,} · ordered by {ORDER_WORDS[order]}",
-    help="Impact = accepted cases plus exported rows of the subject and object diagnoses.",
-)
-nav[2].button(
-    "Next",
-    key=state.Q_NEXT,
-    disabled=page.page >= page.pages - 1,
-    icon=":material/chevron_right:",
-    on_click=turn,
-    args=(1,),
-)
-
-if not page.items:
-    st.success("Nothing to review with these filters.", icon=":material/done_all:")
-    st.stop()
-
-st.dataframe(
-    [
-        {
-            "subject": names.get(a.subject, a.subject),
-            "kind": {"ddx": "DDx ↔", "is_a": "is a →"}.get(a.kind, f"{a.relation} finding →"),
-            "object": (finding_names if a.kind == "finding" else names).get(a.object, a.object),
-            "impact": page.impact.get(a.id, 0),
-            "confidence": a.score,
-            "origin": a.origin,
-            "status": a.status,
-            "votes": len(a.votes)
-            if ctx.config.consensus_k > 1  # blind review: who voted what shows on the item, after voting
-            else ", ".join(f"{v.user}:{v.decision}" for v in a.votes),
-            "evidence": len(a.evidence),
-        }
-        for a in page.items
-    ],
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * len(page.items), 400),
-)
-
-ids = [a.id for a in page.items]
-by_id = {a.id: a for a in page.items}
-if st.session_state.get(state.Q_ITEM) not in by_id:
-    st.session_state[state.Q_ITEM] = ids[0]
-selected = st.selectbox(
+nav[1].selectbox(
     "Open item",
     ids,
     key=state.Q_ITEM,
@@ -154,22 +161,19 @@ selected = st.selectbox(
         f"{(finding_names if by_id[i].kind == 'finding' else names).get(by_id[i].object, '?')}"
     ),
 )
-item = by_id[selected]
-keep_in_url(page.page, selected)
-st.divider()
-show_assertion_header(item, names, findings)
-show_flash()  # the outcome of the last action, next to the buttons the curator just used
+nav[2].button(
+    "Next page",
+    key=state.Q_NEXT,
+    disabled=page.page >= page.pages - 1,
+    icon=":material/chevron_right:",
+    on_click=turn,
+    args=(1,),
+)
 stats = statistics_of(item.evidence) if item.kind == "finding" else None
-decide, beside = st.columns([3, 2]) if stats else (st.container(), None)
-with decide:
-    if can(ctx.user, "review"):
-        show_review_actions(ctx, item, names, findings)
-    else:
-        st.info(f"You are logged in as a {ctx.user.role}: you can read the queue but not change it.")
-if stats and beside is not None:
-    with beside:  # the counts the proposal rests on, beside the decision
-        show_statistics(
-            stats, names.get(item.subject, item.subject), finding_names.get(item.object, item.object)
-        )
+if stats:  # the counts the proposal rests on
+    show_statistics(stats, names.get(item.subject, item.subject), finding_names.get(item.object, item.object))
+if can(ctx.user, "review"):
+    show_more_actions(ctx, item)
 blind = ctx.user.username if ctx.config.consensus_k > 1 else None
-show_assertion(store, item, names, blind_for=blind, findings=findings)
+show_assertion(store, item, names, blind_for=blind, findings=findings, cards=False)
+apply_focus()

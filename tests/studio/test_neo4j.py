@@ -39,21 +39,27 @@ def neo4j_graph(
         store.close()
 
 
-def test_queue_accept_and_reject_on_neo4j(neo4j_graph: tuple[GraphStore, dict[str, str]]) -> None:
+def test_queue_accept_reject_and_undo_on_neo4j(neo4j_graph: tuple[GraphStore, dict[str, str]]) -> None:
     store, ids = neo4j_graph
     at = open_app("cleo", "pages/queue.py")
     assert at.selectbox(key=state.Q_ITEM).value == ids["melanoma-naevus"]
     text = " ".join(m.value for m in at.markdown)
-    assert "**Path:** Skin lesion › Melanocytic lesion › Melanoma" in text
+    assert "**Path:** Skin lesion › Melanocytic lesion" in text and "**Malignancy:** malignant" in text
     at.button(key=state.Q_ACCEPT).click().run()
     assert not at.error, [e.value for e in at.error]
     accepted = store.get_assertion(ids["melanoma-naevus"])
     assert accepted is not None and (accepted.status, accepted.reviewed_by) == ("accepted", "cleo")
     target = at.selectbox(key=state.Q_ITEM).value
-    at.button(key=state.Q_REJECT).click().run()
-    assert any("needs a reason" in e.value for e in at.error)
+    at.button(key=state.Q_REJECT).click().run()  # no reason yet: asked for, nothing changes
+    assert any("Type the reason" in i.value for i in at.info)
     still = store.get_assertion(target)
     assert still is not None and still.status == "proposed"
+    at.text_input(key=state.per(state.Q_REASON, target)).input("not in this context").run()
+    rejected = store.get_assertion(target)
+    assert rejected is not None and (rejected.status, rejected.note) == ("rejected", "not in this context")
+    at.button(key=state.Q_UNDO).click().run()  # undo through the Neo4j store's revert
+    undone = store.get_assertion(target)
+    assert undone is not None and undone.status == "proposed"
 
 
 def test_a_finding_item_on_neo4j_shows_its_statistics_and_edits_its_relation(
@@ -68,6 +74,7 @@ def test_a_finding_item_on_neo4j_shows_its_statistics_and_edits_its_relation(
     at.selectbox(key=state.Q_KIND).set_value("finding").run()
     assert at.selectbox(key=state.Q_ITEM).value == ids["stats"]
     assert [r["with finding"] for r in table_with(at, "with finding")] == [30, 40]
+    at.button(key=state.Q_EDIT_OPEN).click().run()
     at.selectbox(key=state.per(state.Q_EDIT_RELATION, ids["stats"])).set_value("possible")
     at.button(key=state.Q_EDIT).click().run()
     assert not at.error, [e.value for e in at.error]

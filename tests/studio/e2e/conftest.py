@@ -130,8 +130,8 @@ def log_in(page, url: str, username: str, password: str | None = None) -> None:
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password or PASSWORDS[username])
     page.get_by_role("button", name="Log in").click()
-    # the first run after a login opens the store and lints the graph: seconds on a busy machine, so
-    # the condition gets more than expect's default 5 s (it still ends as soon as the page is there)
+    # password hashing is slow by design and the first run after a login opens the store and lints the
+    # graph: seconds on a busy machine, so more than expect's default 5 s (it ends once the page is there)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
 
 

@@ -60,10 +60,11 @@ def test_reject_without_a_reason_is_refused(studio_server, page, artifacts_dir):
 
     open_first_item_as_cleo(page, studio_server.url)
     page.get_by_role("button", name="Reject").click()
-    refusal = page.get_by_text("rejecting needs a reason")
+    refusal = page.get_by_text("Type the reason and press Enter to reject.")
     expect(refusal).to_be_visible()
     wait_idle(page)
     expect(refusal).to_be_in_viewport()  # said next to the button, not at the top of a long page
+    expect(page.get_by_role("textbox", name="Reason")).to_be_focused()  # the cursor waits there
     page.screenshot(path=artifacts_dir / "studio-e2e-reject-refused.png", full_page=True)
     a = assertion(studio_server, "melanoma-naevus")
     assert a.status == "proposed" and not a.votes

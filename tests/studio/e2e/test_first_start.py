@@ -80,9 +80,10 @@ def test_first_start_seeds_creates_the_admin_and_the_admin_curates(
         with make_store(store_url) as store:
             assert store.get_assertion(ddx.id).reviewed_by == "admin"
         choose(page, "Open item", "melanoma ↔ seborrheic keratosis")
-        page.get_by_text("Filters").click()  # fold the filters away for the picture
-        page.set_viewport_size({"width": 1440, "height": 2300})  # down to the highlighted page
+        page.keyboard.press("Escape")  # no open list or popover in the picture
+        page.set_viewport_size({"width": 1280, "height": 800})  # the one review screen (issue 15.1)
         wait_idle(page)
+        expect(page.locator(".st-key-evidence_crop img")).to_be_in_viewport()
         shot(page, artifacts_dir, "studio-queue.png")
         page.set_viewport_size({"width": 1440, "height": 1600})
 

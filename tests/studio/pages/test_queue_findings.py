@@ -34,7 +34,7 @@ def test_a_finding_item_reads_as_a_finding_with_its_type_and_offers_no_merge(stu
     assert not [b for b in at.button if b.key == state.Q_MERGE]
     assert not [s for s in at.selectbox if s.key == state.per(state.Q_EDIT_KIND, ids["stats"])]
     text = plain(" ".join(m.value for m in at.markdown))
-    assert "#### Atypical pigment network" in text  # the finding concept, not a diagnosis lookup
+    assert "**Atypical pigment network**" in text  # the finding concept, not a diagnosis lookup
     assert "no longer exists" not in " ".join(e.value for e in at.error)
     captions = plain(" ".join(c.value for c in at.caption))
     assert "finding · dermoscopic structure" in captions and "Irregular pigment network" in captions
@@ -72,6 +72,7 @@ def test_a_curator_finding_without_statistics_shows_no_chart(studio_env):
 def test_editing_a_finding_changes_relation_and_finding_never_the_kind(studio_env, read_store):
     at, ids = open_finding(studio_env)
     target = ids["stats"]
+    at.button(key=state.Q_EDIT_OPEN).click().run()  # E opens the edit panel
     relation = at.selectbox(key=state.per(state.Q_EDIT_RELATION, target))
     assert relation.options == ["typical finding", "possible finding", "finding against"]
     picker = at.selectbox(key=state.per(state.Q_EDIT_OBJECT, target))
