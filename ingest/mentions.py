@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.ocr import ocr_confidence
 from ingest.types import Line
 from kg.ids import evidence_id
 from kg.models import Evidence
@@ -185,4 +186,5 @@ def make_evidence(
         quote=quote,
         context=context,
         kind=kind,  # type: ignore[arg-type]
+        ocr_confidence=ocr_confidence(same, quote),  # None for a text layer
     )

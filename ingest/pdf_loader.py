@@ -83,7 +83,7 @@ def _text_flags() -> int:
     return pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
 
 
-_TYPOGRAPHY = str.maketrans(
+TYPOGRAPHY = str.maketrans(
     {"\u00ad": "-", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u2011": "-"}
 )
 
@@ -107,7 +107,7 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
 def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
     # A soft hyphen inside a line is printed as a hyphen ('post\xadinflammatory'); ligature glyphs
     # ('ﬁ', 'ﬂ') are two letters. Old letters (œ, æ) and diacritics stay as printed.
-    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(_TYPOGRAPHY)
+    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(TYPOGRAPHY)
     spans = [s for s in all_spans if s["text"].strip()]
     weight = sum(len(s["text"].strip()) for s in spans) or 1
     size = sum(s["size"] * len(s["text"].strip()) for s in spans) / weight

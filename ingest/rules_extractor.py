@@ -103,6 +103,7 @@ class RulesExtractor:
                     if not running.is_running(ln, layout.height)
                 ],
                 layout.height,
+                running.body_size,
             )
             layout = layout.model_copy(
                 update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}

@@ -91,6 +91,7 @@ class Evidence(_Model):
     kind: Literal[
         "rationale", "ddx", "taxonomy", "caption", "definition", "statistics", "finding", "other"
     ] = "other"
+    ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # mean over the quote's OCR'd words
 
 
 class Agent(_Model):

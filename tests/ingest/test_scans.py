@@ -15,7 +15,10 @@ from kg.names import normalize
 from tests.ingest import corpus_texts as T
 from tests.ingest.corpus_render import render_book
 
-pytestmark = pytest.mark.skipif(tessdata_dir() is None, reason="Tesseract is not installed")
+pytestmark = [
+    pytest.mark.ocr,
+    pytest.mark.skipif(tessdata_dir() is None, reason="Tesseract is not installed"),
+]
 
 
 def scan_copy(src: Path, out: Path, dpi: int = 200) -> Path:
@@ -37,11 +40,12 @@ def _pairs(path: Path) -> tuple[set[frozenset[str]], int]:
     }, ex.ocr_pages
 
 
-@pytest.mark.parametrize("name, share", [("QUESTIONS", 0.95), ("OLD_PROSE", 0.85)])
-def test_a_scan_keeps_the_text_layers_pairs(tmp_path: Path, name: str, share: float) -> None:
-    # measured: questions 1.00, old prose 0.90, two-column 0.70 (README "Ingestion")
+@pytest.mark.parametrize("name", ["QUESTIONS", "OLD_PROSE", "TWO_COLUMN", "HELD_OUT"])
+def test_a_scan_keeps_the_text_layers_pairs(tmp_path: Path, name: str, share: float = 0.9) -> None:
+    # measured (Tesseract 5.3, hOCR at the scan's own 200 dpi): questions 1.00, old prose 0.95,
+    # two-column 0.95, held-out 1.00; through PyMuPDF's OCR text page: 1.00, 0.90, 0.70, -
     text, _ = render_book(tmp_path / "text.pdf", getattr(T, name), getattr(T, f"{name}_STYLE"))
     from_text, _ = _pairs(text)
     from_scan, ocr_pages = _pairs(scan_copy(text, tmp_path / "scan.pdf"))
-    assert ocr_pages >= 3
+    assert ocr_pages >= 2
     assert len(from_text & from_scan) >= share * len(from_text), sorted(map(sorted, from_text - from_scan))
