@@ -125,7 +125,7 @@ def glosses(text: str) -> tuple[str, list[str]]:
 def clean_name(text: str) -> str | None:
     """A bare candidate name, or None when ``text`` cannot be a diagnosis name."""
     text, _ = glosses(_MARKS.sub("", text.translate(_OLD_LETTERS)))
-    text = text.strip(_STRIP)
+    text = text.rsplit(": ", 1)[-1].strip(_STRIP)  # a label ("Don't miss: X", "Look-alikes: X") is no name
     text = _TAIL.sub("", _LEAD.sub("", text)).strip(_STRIP)
     if not text or len(text) < 3 or not any(c.isalpha() for c in text):
         return None

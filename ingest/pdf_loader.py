@@ -84,7 +84,7 @@ def _text_flags() -> int:
 
 
 TYPOGRAPHY = str.maketrans(
-    {"\u00ad": "-", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u2011": "-"}
+    {"\u00ad": "-", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u2011": "-", "\u037e": ";"}
 )
 
 

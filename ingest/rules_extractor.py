@@ -31,6 +31,7 @@ from ingest.figures import caption_diagnosis, pair_captions, skip_reason
 from ingest.labels import is_clinical_label
 from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
+from ingest.note_cues import note_relations
 from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.rationales import rationale_candidates
@@ -190,6 +191,7 @@ class SectionState:
                 dx.extend(sub_dx)
                 relations.extend(sub_rel)
             relations.extend(prose_relations(section, anchor, self.source))
+            relations.extend(note_relations(section, anchor, self.source))
             for table in section.tables:
                 relations.extend(table_relations(table, parent, self.source))
             return
@@ -203,6 +205,7 @@ class SectionState:
             chunk.relations.extend(relations)
             chunk.relations.extend(heading_is_a(section, names, self.source, self.last_category))
             chunk.relations.extend(prose_relations(section, names[0] if names else None, self.source))
+            chunk.relations.extend(note_relations(section, names[0] if names else None, self.source))
         else:
             if category_name(section.title):
                 self.last_category = section
