@@ -117,6 +117,14 @@ def find_gutter(lines: list[Line], width: float) -> float | None:
     """The x of a vertical white gap splitting the page into two real text columns, if any."""
     if len(lines) < 8:
         return None
+    # No trial position can succeed without enough lines wholly left of 70% and right of 30% of the
+    # width (checked once, not at each of the 41 positions: most pages are single-column).
+    need = max(2, 0.05 * len(lines))
+    if (
+        sum(1 for ln in lines if ln.bbox[2] <= 0.7 * width + 1) < need
+        or sum(1 for ln in lines if ln.bbox[0] >= 0.3 * width - 1) < need
+    ):
+        return None
     best: tuple[int, float] | None = None
     for step in range(0, 41):
         x = width * (0.3 + 0.01 * step)
