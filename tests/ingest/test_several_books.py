@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.books import taxonomy_conflicts
 from ingest.pipeline import IngestPipeline
+from kg.conflicts import taxonomy_conflicts
 from kg.ids import assertion_id, canonical_pair
 from kg.models import Assertion, AssertionQuery
 from kg.store.base import GraphStore
@@ -142,3 +142,23 @@ def test_reingesting_keeps_every_curator_decision(any_store, two_books, tmp_path
         now = after[aid]
         assert (now.kind, now.subject, now.object) == (kind, s, o)
         assert status == "proposed" or (now.status, len(now.votes)) == (status, votes)
+
+
+def test_conflicts_are_listed_on_the_command_line(two_books, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from dermkg.cli import app
+    from kg.store import make_store
+
+    url = f"sqlite:///{tmp_path / 'kg.db'}"
+    with make_store(url).open() as store:
+        IngestPipeline(store, data_dir=tmp_path).run(list(two_books))
+    out = CliRunner().invoke(app, ["kg", "conflicts", "--store", url, "--json"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    (row,) = json.loads(out.output)
+    assert row["subject"] == "pityriasis-rosea" and {row["first"]["object"], row["second"]["object"]} == {
+        "papulosquamous-disorders",
+        "viral-infections",
+    }
