@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import logging
 
-from kg.conflicts import live_is_a, parents_of, related, source_titles, sources
-from kg.models import Assertion
+from kg.conflicts import related, source_titles, sources
+from kg.models import Assertion, AssertionQuery
 from kg.store.base import GraphStore
 
 log = logging.getLogger(__name__)
+
+_LIVE = ["proposed", "accepted"]
 
 
 def annotate_conflicts(store: GraphStore, batch: dict[str, Assertion], sha: str, title: str) -> int:
@@ -28,13 +30,19 @@ def annotate_conflicts(store: GraphStore, batch: dict[str, Assertion], sha: str,
     new = [a for a in batch.values() if a.kind == "is_a"]
     if not new:
         return 0
-    stored = [a for a in live_is_a(store) if sha not in sources(a)]
-    if not stored:
-        return 0
-    parents = parents_of([*stored, *new])
-    by_subject: dict[str, list[Assertion]] = {}
-    for a in stored:
-        by_subject.setdefault(a.subject, []).append(a)
+    cache: dict[str, list[Assertion]] = {}
+
+    def stated(node: str) -> list[Assertion]:  # live is_a of ``node`` as a child (one query per node)
+        if node not in cache:
+            query = AssertionQuery(kind="is_a", status=_LIVE, diagnosis=node, limit=None)  # type: ignore[arg-type]
+            found = store.query_assertions(query)
+            cache[node] = [a for a in found.items if a.subject == node]
+        return cache[node]
+
+    def parents(node: str) -> set[str]:  # the taxonomy read lazily: only the ancestors a check walks
+        return {a.object for a in stated(node)} | {a.object for a in new if a.subject == node}
+
+    by_subject = {a.subject: [o for o in stated(a.subject) if sha not in sources(o)] for a in new}
     titles: dict[str, str] = {}
     flagged = 0
     for a in new:

@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,14 +38,17 @@ def sources(a: Assertion) -> set[str]:
     return {ev.source_sha256 for ev in a.evidence}
 
 
-def _ancestors(parents: dict[str, set[str]], node: str) -> set[str]:
+Parents = Callable[[str], Iterable[str]]  # a diagnosis -> its classes
+
+
+def _ancestors(parents: Parents, node: str) -> set[str]:
     seen: set[str] = set()
-    todo = list(parents.get(node, ()))
+    todo = list(parents(node))
     while todo:
         p = todo.pop()
         if p not in seen:
             seen.add(p)
-            todo.extend(parents.get(p, ()))
+            todo.extend(parents(p))
     return seen
 
 
@@ -61,12 +64,12 @@ def parents_of(edges: Iterable[Assertion]) -> dict[str, set[str]]:
     return out
 
 
-def related(parents: dict[str, set[str]], y: str, z: str) -> bool:
+def related(parents: Parents, y: str, z: str) -> bool:
     """One class is the other or below it: filing under both is no conflict."""
     return y == z or y in _ancestors(parents, z) or z in _ancestors(parents, y)
 
 
-def _conflicting(a: Assertion, b: Assertion, parents: dict[str, set[str]]) -> bool:
+def _conflicting(a: Assertion, b: Assertion, parents: Parents) -> bool:
     sa, sb = sources(a), sources(b)
     return (
         a.subject == b.subject
@@ -82,7 +85,11 @@ def taxonomy_conflicts(store: GraphStore) -> list[TaxonomyConflict]:
     """Every pair of live is_a assertions that file one diagnosis under two unrelated classes on the
     word of different books; settled once a curator rejects one side (or accepts both)."""
     edges = live_is_a(store)
-    parents = parents_of(edges)
+    table = parents_of(edges)
+
+    def parents(node: str) -> Iterable[str]:
+        return table.get(node, ())
+
     by_subject: dict[str, list[Assertion]] = {}
     for a in edges:
         by_subject.setdefault(a.subject, []).append(a)
