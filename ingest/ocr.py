@@ -93,17 +93,53 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> li
         )
     log.info("page %d has no text layer: OCR with Tesseract (%s, %d dpi)", page.number + 1, language, dpi)
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-    cmd = [exe, "stdin", "stdout", "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language, "hocr"]
+    hocr = _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], pix, where)
+    scale = 72.0 / dpi
+    # Tesseract's layout analysis sometimes takes a block of text (a table of contents, a boxed list)
+    # for a picture and reads nothing in it: each such region is read again on its own, and what
+    # reads as confident text (>= 3 words, mean confidence >= 0.6) is text, not a picture.
+    text_regions: list[tuple[int, ...]] = []
+    extra: list[Line] = []
+    for box in hocr_photos(hocr):
+        clip = pymupdf.Rect(*(v * scale for v in box))
+        crop = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, clip=clip)
+        found = hocr_lines(
+            _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], crop, where),
+            page.number + 1,
+            scale,
+            crop,
+            origin=(clip.x0, clip.y0),
+        )
+        confs = [c for ln in found for c in ln.ocr_conf or ()]
+        if len(confs) >= 3 and sum(confs) / len(confs) >= 0.6:
+            text_regions.append(box)
+            extra.extend(found)
+    return hocr_lines(hocr, page.number + 1, scale, pix, not_photos=text_regions) + extra
+
+
+def _tesseract(cmd: list[str], pix: Any, where: str) -> str:
+    """hOCR of the grey image ``pix`` (the command line up to the image and config)."""
     try:
         done = subprocess.run(
-            cmd, input=pix.tobytes("png"), capture_output=True, timeout=OCR_TIMEOUT_S, check=False
+            [cmd[0], "stdin", "stdout", *cmd[1:], "hocr"],
+            input=pix.tobytes("png"),
+            capture_output=True,
+            timeout=OCR_TIMEOUT_S,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise InputError(f"Tesseract took over {OCR_TIMEOUT_S} s on this page", where) from None
     if done.returncode != 0:
         err = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"Tesseract failed: {err[-1] if err else done.returncode}", where)
-    return hocr_lines(done.stdout.decode("utf-8", "replace"), page.number + 1, 72.0 / dpi, pix)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def hocr_photos(hocr: str) -> list[tuple[int, ...]]:
+    """Pixel boxes of the regions Tesseract took for pictures."""
+    parser = _Hocr()
+    parser.feed(hocr)
+    return [tuple(int(v) for v in m.groups()) for t in parser.photos if (m := _BBOX.search(t))]
 
 
 class _Hocr(HTMLParser):
@@ -155,14 +191,27 @@ _XSIZE = re.compile(r"x_size ([\d.]+)")
 _WCONF = re.compile(r"x_wconf (\d+)")
 
 
-def hocr_lines(hocr: str, number: int, scale: float, pix: Any = None) -> list[Line]:
-    """Lines of one page from Tesseract's hOCR; ``scale`` turns pixels into points; ``pix`` (the
-    grey image OCR read) lets bold lines be told by their ink."""
+def hocr_lines(
+    hocr: str,
+    number: int,
+    scale: float,
+    pix: Any = None,
+    *,
+    origin: tuple[float, float] = (0.0, 0.0),
+    not_photos: list[tuple[int, ...]] | tuple[()] = (),
+) -> list[Line]:
+    """Lines of one page from Tesseract's hOCR; ``scale`` turns pixels into points, ``origin`` (points)
+    places a cropped region on the page; ``pix`` (the grey image OCR read) lets bold lines be told by
+    their ink; ``not_photos``: regions Tesseract called pictures that hold text."""
     parser = _Hocr()
     parser.feed(hocr)
     out: list[Line] = []
     inks: list[float] = []
-    photos = [tuple(int(v) for v in m.groups()) for t in parser.photos if (m := _BBOX.search(t))]
+    photos = [
+        box
+        for t in parser.photos
+        if (m := _BBOX.search(t)) and (box := tuple(int(v) for v in m.groups())) not in not_photos
+    ]
     captions = _caption_pars(parser, photos)
     for (title, words), par in zip(parser.lines, parser.pars, strict=True):
         words = [(html.unescape(w), t) for w, t in words if w.strip()]
@@ -181,7 +230,12 @@ def hocr_lines(hocr: str, number: int, scale: float, pix: Any = None) -> list[Li
             Line(
                 page=number,
                 text=text,
-                bbox=(round(x0 * scale, 2), round(y0 * scale, 2), round(x1 * scale, 2), round(y1 * scale, 2)),
+                bbox=(
+                    round(origin[0] + x0 * scale, 2),
+                    round(origin[1] + y0 * scale, 2),
+                    round(origin[0] + x1 * scale, 2),
+                    round(origin[1] + y1 * scale, 2),
+                ),
                 size=round(size, 1),
                 ocr_conf=confs if len(confs) == len(text.split()) else None,
             )
