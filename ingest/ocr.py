@@ -186,6 +186,9 @@ class _Hocr(HTMLParser):
             self._word.append(data)
 
 
+# A bullet glyph read as a letter or a mark ("e In general, ...", "« Itchy wheals"): a lone character
+# opening a line before a capital is no word of English prose.
+_BULLET_MISREAD = re.compile(r"^[eo«»*°©¢@■□▪·]\s(?=[A-Z(])")
 _BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
 _XSIZE = re.compile(r"x_size ([\d.]+)")
 _WCONF = re.compile(r"x_wconf (\d+)")
@@ -219,7 +222,7 @@ def hocr_lines(
         if not words or m is None or par in captions:
             continue
         x0, y0, x1, y1 = (int(v) for v in m.groups())
-        text = " ".join(w for w, _ in words).translate(TYPOGRAPHY)
+        text = _BULLET_MISREAD.sub("• ", " ".join(w for w, _ in words).translate(TYPOGRAPHY))
         confs = tuple(
             round(int(c.group(1)) / 100, 2) if (c := _WCONF.search(t)) else 0.0
             for w, t in words
@@ -310,6 +313,12 @@ def ocr_confidence(lines: list[Line], quote: str) -> float | None:
     return round(sum(confs) / len(confs), 2)
 
 
+def _noise(line: Line) -> bool:
+    """A short line read with low confidence: marks of a side tab, a photo's texture, a dust spot."""
+    conf = line.ocr_conf
+    return bool(conf) and len(conf or ()) <= 2 and sum(conf or ()) / len(conf or (1,)) < 0.5
+
+
 def _word_key(word: str) -> str:
     return "".join(c for c in word.lower() if c.isalnum())
 
@@ -334,6 +343,7 @@ def tidy_ocr_lines(lines: list[Line], height: float, body_size: float | None = N
             )
         )
         and sum(c.isalnum() for c in ln.text) >= 2
+        and not _noise(ln)
     ]
     body = [ln.size for ln in kept if len(ln.text.split()) >= 5]
     if body_size and len(body) >= 3:
