@@ -4,6 +4,7 @@ PDF reader (run-in heads) and the layout (running headers), so neither imports t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words of the row / column labels of comparison tables and of a condition's sub-headings.
 _LABEL_WORDS = frozenset(
@@ -51,12 +52,14 @@ _LABEL_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def label_word(text: str) -> str | None:
     """The clinical attribute a label names: 'Possible investigations' -> 'investigations'."""
     words = re.sub(r"[^a-z ]", " ", text.lower()).split()
     return next((w for w in reversed(words) if w in _LABEL_WORDS), None)
 
 
+@lru_cache(maxsize=8192)
 def is_clinical_label(text: str) -> bool:
     """'Presentation', 'Possible investigations', 'Clinical features:' -> True;
     'A changing pigmented lesion' (a presentation) -> False."""

@@ -117,6 +117,14 @@ def find_gutter(lines: list[Line], width: float) -> float | None:
     """The x of a vertical white gap splitting the page into two real text columns, if any."""
     if len(lines) < 8:
         return None
+    # No trial position can succeed without enough lines wholly left of 70% and right of 30% of the
+    # width (checked once, not at each of the 41 positions: most pages are single-column).
+    need = max(2, 0.05 * len(lines))
+    if (
+        sum(1 for ln in lines if ln.bbox[2] <= 0.7 * width + 1) < need
+        or sum(1 for ln in lines if ln.bbox[0] >= 0.3 * width - 1) < need
+    ):
+        return None
     best: tuple[int, float] | None = None
     for step in range(0, 41):
         x = width * (0.3 + 0.01 * step)
@@ -249,13 +257,42 @@ def ruled_grid(drawings: list[dict[str, Any]]) -> list[list[tuple[float, float, 
     return [[(xs[c], ys[r], xs[c + 1], ys[r + 1]) for c in range(len(xs) - 1)] for r in range(len(ys) - 1)]
 
 
+def _may_hold_grid(drawings: list[dict[str, Any]], page_height: float) -> bool:
+    """Whether the drawn edges can form a table of two rows: three horizontal edges crossing the
+    span of two vertical ones, as ``find_tables`` (line strategy) needs. Underlines, rules between
+    paragraphs, one boxed panel and page-high side tabs cannot, and skipping ``find_tables`` there
+    saves its costly character pass (a third of a handbook's layout time)."""
+    hs: list[float] = []
+    vs: list[tuple[float, float, float]] = []  # (x, y0, y1)
+    for d in drawings:
+        for item in d.get("items", ()):
+            if item[0] == "l":
+                (x0, y0), (x1, y1) = item[1], item[2]
+                if abs(y1 - y0) <= 3:
+                    hs.append((y0 + y1) / 2)
+                elif abs(x1 - x0) <= 3:
+                    vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+            elif item[0] == "re":
+                x0, y0, x1, y1 = item[1]
+                if x1 - x0 > 3:
+                    hs.extend((y0, y1))
+                if 3 < y1 - y0 < 0.9 * page_height:
+                    vs.extend(((x0, y0, y1), (x1, y0, y1)))
+    if len(_cluster([v[0] for v in vs], 3.0)) < 2:
+        return False
+    top, bottom = min(v[1] for v in vs) - 3, max(v[2] for v in vs) + 3
+    return len(_cluster([y for y in hs if top <= y <= bottom], 3.0)) >= 3
+
+
 def read_tables(page: Any, lines: list[Line]) -> list[TableGrid]:
     """Ruled tables of the page; cell text rebuilt from words (PyMuPDF's own joins drop spaces)."""
     area, drawings = _table_area(lines, page)
     if area is None or area.is_empty:
         return []
-    words = page.get_text("words", clip=area)
     grid = ruled_grid(drawings)
+    if grid is None and not _may_hold_grid(drawings, page.rect.height):
+        return []
+    words = page.get_text("words", clip=area)
     if grid is not None:
         boxes = [(grid[0][0][0], grid[0][0][1], grid[-1][-1][2], grid[-1][-1][3])]
         grids = [grid]

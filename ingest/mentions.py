@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.ocr import ocr_confidence
 from ingest.types import Line
 from kg.ids import evidence_id
 from kg.models import Evidence
@@ -124,7 +125,7 @@ def glosses(text: str) -> tuple[str, list[str]]:
 def clean_name(text: str) -> str | None:
     """A bare candidate name, or None when ``text`` cannot be a diagnosis name."""
     text, _ = glosses(_MARKS.sub("", text.translate(_OLD_LETTERS)))
-    text = text.strip(_STRIP)
+    text = text.rsplit(": ", 1)[-1].strip(_STRIP)  # a label ("Don't miss: X", "Look-alikes: X") is no name
     text = _TAIL.sub("", _LEAD.sub("", text)).strip(_STRIP)
     if not text or len(text) < 3 or not any(c.isalpha() for c in text):
         return None
@@ -185,4 +186,5 @@ def make_evidence(
         quote=quote,
         context=context,
         kind=kind,  # type: ignore[arg-type]
+        ocr_confidence=ocr_confidence(same, quote),  # None for a text layer
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +84,8 @@ def _text_flags() -> int:
     return pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
 
 
-_TYPOGRAPHY = str.maketrans(
-    {"\u00ad": "-", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u2011": "-"}
+TYPOGRAPHY = str.maketrans(
+    {"\u00ad": "-", "ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u2011": "-", "\u037e": ";"}
 )
 
 
@@ -107,14 +108,25 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
 def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
     # A soft hyphen inside a line is printed as a hyphen ('post\xadinflammatory'); ligature glyphs
     # ('ﬁ', 'ﬂ') are two letters. Old letters (œ, æ) and diacritics stay as printed.
-    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(_TYPOGRAPHY)
-    spans = [s for s in all_spans if s["text"].strip()]
-    weight = sum(len(s["text"].strip()) for s in spans) or 1
-    size = sum(s["size"] * len(s["text"].strip()) for s in spans) / weight
-    bold_chars = sum(len(s["text"].strip()) for s in spans if _is_bold(s))
-    italic_chars = sum(len(s["text"].strip()) for s in spans if s["flags"] & _ITALIC)
-    x0, y0 = min(s["bbox"][0] for s in spans), min(s["bbox"][1] for s in spans)
-    x1, y1 = max(s["bbox"][2] for s in spans), max(s["bbox"][3] for s in spans)
+    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(TYPOGRAPHY)
+    # one pass over the spans (this runs for every line of a book: a pass per statistic cost 2x)
+    weight = size = bold_chars = italic_chars = 0.0
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+    for s in all_spans:
+        n = len(s["text"].strip())
+        if not n:
+            continue
+        weight += n
+        size += s["size"] * n
+        if _is_bold(s):
+            bold_chars += n
+        if s["flags"] & _ITALIC:
+            italic_chars += n
+        b = s["bbox"]
+        x0, y0, x1, y1 = min(x0, b[0]), min(y0, b[1]), max(x1, b[2]), max(y1, b[3])
+    size /= weight or 1
+    weight = weight or 1
     return Line(
         page=number,
         text=text,
@@ -141,8 +153,13 @@ def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], lis
 
 
 def _is_bold(span: dict[str, Any]) -> bool:
-    font = span.get("font", "").lower()
-    return bool(span["flags"] & _BOLD) or "bold" in font or "black" in font or "heavy" in font
+    return bool(span["flags"] & _BOLD) or _bold_font(span.get("font", ""))
+
+
+@lru_cache(maxsize=1024)
+def _bold_font(font: str) -> bool:
+    font = font.lower()
+    return "bold" in font or "black" in font or "heavy" in font
 
 
 def oversized_images(page: Any) -> list[tuple[int, int]]:

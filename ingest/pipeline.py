@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dermkg.errors import DermkgError, InputError
+from ingest.books import annotate_conflicts, without_edited
 from ingest.caption_labels import label_captions
 from ingest.knowledge_writer import KnowledgeWriter
 from ingest.pdf_loader import document_title, file_sha256, image_bytes, open_pdf
@@ -77,6 +78,7 @@ class _DocumentWriter:
         self.names: dict[str, str] = {}  # proposed id -> name
         self.proposed_keys: dict[str, str] = {}  # store name key of a proposal -> its id
         self.knowledge = KnowledgeWriter(self)  # presentations and findings (ingest.knowledge_writer)
+        self.title = ""
 
     # -- names -------------------------------------------------------------------------------
     def resolve(
@@ -233,7 +235,9 @@ class _DocumentWriter:
 
     def flush(self) -> None:
         if not self.p.dry_run:
-            if self.batch:
+            if self.batch:  # several books: curators' edits stand, conflicts are flagged (ingest.books)
+                without_edited(self.store, self.batch)
+                annotate_conflicts(self.store, self.batch, self.sha, self.title)
                 self.store.add_assertions(list(self.batch.values()), user=self.p.user)
             for did, evidence in self.evidence.items():
                 self.store.add_diagnosis_evidence(did, list(evidence.values()))
@@ -407,7 +411,7 @@ class IngestPipeline:
             if s.kind == "pdf" and s.sha256 != sha and s.path and Path(s.path).name == path.name
         ]
         writer = _DocumentWriter(self, doc, sha, result)
-        title = document_title(doc, path)
+        title = writer.title = document_title(doc, path)
         # Read the whole document before the write transaction: it takes the store's one writer slot,
         # and curators' accepts must not wait on parsing (or on an LLM extractor's calls). Chunks hold
         # text and image references only; image bytes are read as cases are written.

@@ -32,6 +32,7 @@ from ingest.findings import section_findings, table_findings
 from ingest.labels import is_clinical_label
 from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
+from ingest.note_cues import note_relations
 from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
@@ -105,6 +106,7 @@ class RulesExtractor:
                     if not running.is_running(ln, layout.height)
                 ],
                 layout.height,
+                running.body_size,
             )
             layout = layout.model_copy(
                 update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
@@ -194,6 +196,7 @@ class SectionState:
             chunk.presentations.extend(cause_sentences(section, self.source, title=parent))
             described = bool(RATIONALE_TITLE.match(section.title))
             chunk.findings.extend(section_findings(section, anchor, self.source, implicit=described))
+            relations.extend(note_relations(section, anchor, self.source))
             for table in section.tables:
                 relations.extend(table_relations(table, parent, self.source))
                 chunk.findings.extend(table_findings(table, table_members(table), self.source, parent))
@@ -211,6 +214,7 @@ class SectionState:
             anchor = names[0] if names else None
             chunk.findings.extend(section_findings(section, anchor, self.source, implicit=True))
             chunk.presentations.extend(cause_sentences(section, self.source))
+            chunk.relations.extend(note_relations(section, names[0] if names else None, self.source))
         else:
             if category_name(section.title):
                 self.last_category = section

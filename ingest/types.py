@@ -31,6 +31,7 @@ class Line(_Model):
     italic: bool = False
     column: int = 0
     has_right_sibling: bool = False  # another line shares the baseline to the right (a side head)
+    ocr_conf: tuple[float, ...] | None = None  # OCR confidence (0-1) of each word of ``text``; None: no OCR
 
 
 class ImageRef(_Model):

@@ -295,6 +295,30 @@ def lint(
 
 @app.command()
 @handle_errors
+def conflicts(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Taxonomy conflicts between books: one diagnosis filed under two unrelated classes, at least one
+    side still proposed. Settled by rejecting one side (or accepting both).
+
+    Example: dermkg kg conflicts --json
+    """
+    from kg.conflicts import taxonomy_conflicts
+
+    with store_from(store) as s:
+        found = taxonomy_conflicts(s)
+
+    def human(items: Any) -> None:
+        for c in found:
+            typer.echo(
+                f"{c.subject}: is_a {c.first.object} ({c.first.status}, {c.first_source_title})"
+                f" vs is_a {c.second.object} ({c.second.status}, {c.second_source_title})"
+            )
+        typer.echo(f"{len(found)} conflicts")
+
+    emit([c.model_dump(mode="json") for c in found], as_json, human)
+
+
+@app.command()
+@handle_errors
 def export(
     out: Annotated[Path, typer.Argument(help="Output file (a folder or prefix.csv for csv).")],
     fmt: Annotated[ExportFormatOpt, typer.Option("--format", "-f", help="Output format.")] = "json",

@@ -94,6 +94,7 @@ class Evidence(_Model):
     # the numbers behind a "statistics" quote (kg.finding_stats.evidence_stats), so readers never
     # parse them back out of the sentence; None for quotes from text and for older evidence
     stats: dict[str, float | int | str] | None = None
+    ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # mean over the quote's OCR'd words
 
 
 class Agent(_Model):

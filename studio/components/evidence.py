@@ -147,7 +147,8 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
         where = ", ".join(x for x in (title, page_words(pdf, ev.page)) if x)
         context = f" — under “{ev.context}”" if ev.context else ""
         st.markdown("> " + md(ev.quote))
-        st.caption(md(f"{where}{context} · {KIND_WORDS.get(ev.kind, ev.kind)}"))
+        ocr = f" · read by OCR, confidence {ev.ocr_confidence:.2f}" if ev.ocr_confidence is not None else ""
+        st.caption(md(f"{where}{context} · {KIND_WORDS.get(ev.kind, ev.kind)}{ocr}"))
         if not render_pages or ev.page is None:
             continue
         if pdf is None:

@@ -429,3 +429,6 @@ HELD_OUT: list[Block] = [
         "should also be ruled out. Unlike gouty tophi, the lesion contains no urate.",
     ),
 ]
+
+# The fifth book (bulleted lecture notes) lives in its own module; re-exported for the corpus tests.
+from tests.ingest.corpus_lecture import LECTURE_NOTES, LECTURE_NOTES_STYLE  # noqa: E402, F401

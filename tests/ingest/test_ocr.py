@@ -6,10 +6,34 @@ from pathlib import Path
 
 import pytest
 
+from ingest.ocr import hocr_lines, ocr_confidence
 from ingest.pdf_loader import open_pdf
+from ingest.pipeline import IngestPipeline
 from ingest.rules_extractor import RulesExtractor
+from ingest.types import Line
+from kg.export import export_store, read_graph_json, write_export
 
-pytestmark = pytest.mark.ocr  # runs the tesseract binary
+
+@pytest.fixture
+def fresh_store(request: pytest.FixtureRequest, tmp_path: Path):
+    """Another empty store on the same backend as ``any_store`` (for the restore round trip)."""
+    opened = []
+
+    def make():
+        if request.node.callspec.params["any_store"] == "sqlite":
+            from kg.store import make_store
+
+            store = make_store(f"sqlite:///{tmp_path / 'restored.db'}").open()
+        else:
+            from tests.fixtures.neo4j_server import fresh_neo4j_store
+
+            store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
 
 
 def _scanned_book(path: Path) -> Path:
@@ -31,6 +55,7 @@ def _scanned_book(path: Path) -> Path:
     return path
 
 
+@pytest.mark.ocr  # runs the tesseract binary
 def test_scanned_page_is_ocred_and_extracted(tmp_path: Path) -> None:
     pdf = _scanned_book(tmp_path / "scan.pdf")
     with open_pdf(pdf) as doc:
@@ -41,3 +66,60 @@ def test_scanned_page_is_ocred_and_extracted(tmp_path: Path) -> None:
     pairs = {(r.subject.lower(), r.object.lower()) for r in ex.relations if r.kind == "ddx"}
     assert ("scabies", "atopic eczema") in pairs
     assert any(r.evidence.page == 1 and "Burrows" in r.evidence.quote for r in ex.rationales)
+    # the OCR word confidence rides along in the evidence: the mean over the quote's words
+    ddx = next(r for r in ex.relations if r.kind == "ddx")
+    assert ddx.evidence.ocr_confidence is not None and 0.6 <= ddx.evidence.ocr_confidence <= 1.0
+
+
+@pytest.mark.ocr
+def test_ocr_confidence_is_stored_and_survives_export_and_restore(any_store, fresh_store, tmp_path) -> None:
+    pdf = _scanned_book(tmp_path / "scan.pdf")
+    (doc,) = IngestPipeline(any_store, data_dir=tmp_path).run([pdf]).documents
+    assert doc.status == "ingested" and doc.ocr_pages == 1, doc.error
+    stored = [ev for a in any_store.iter_assertions() for ev in a.evidence]
+    assert stored and all(ev.ocr_confidence is not None for ev in stored)
+    scabies = any_store.resolve_name("scabies")
+    assert scabies is not None
+    assert any(ev.kind == "rationale" and ev.ocr_confidence for ev in scabies.evidence)
+    (path,) = write_export(export_store(any_store), tmp_path / "graph.json")
+    target = fresh_store()
+    target.restore(read_graph_json(path))
+    assert export_store(target).model_dump(mode="json") == export_store(any_store).model_dump(mode="json")
+    again = [ev.ocr_confidence for a in target.iter_assertions() for ev in a.evidence]
+    assert again == [ev.ocr_confidence for ev in stored]
+
+
+_HOCR = """<div class='ocr_page' title='bbox 0 0 1000 1000'>
+<div class='ocr_carea'><p class='ocr_par'>
+ <span class='ocr_line' title="bbox 100 100 600 130; x_size 30; x_descenders 6">
+  <span class='ocrx_word' title='bbox 100 100 200 130; x_wconf 96'>Scabies</span>
+  <span class='ocrx_word' title='bbox 210 100 300 130; x_wconf 40'>rnay</span>
+  <span class='ocrx_word' title='bbox 310 100 600 130; x_wconf 90'>mimic &amp; itch</span>
+ </span></p></div>
+<div class='ocr_photo' title="bbox 100 200 600 500"></div>
+<div class='ocr_carea'><p class='ocr_par'>
+ <span class='ocr_caption' title="bbox 100 520 600 545; x_size 25">
+  <span class='ocrx_word' title='bbox 100 520 600 545; x_wconf 91'>Fig.</span></span></p></div>
+</div>"""
+
+
+def test_hocr_lines_keep_boxes_sizes_and_word_confidences() -> None:
+    (line,) = hocr_lines(_HOCR, 3, 72 / 300)  # the caption under the photo is not body text
+    assert line.page == 3 and line.text == "Scabies rnay mimic & itch"
+    assert line.bbox == (24.0, 24.0, 144.0, 31.2) and line.size == pytest.approx(7.6, abs=0.1)
+    # one confidence a word of the text ('mimic & itch' was one hOCR word)
+    assert line.ocr_conf == (0.96, 0.40, 0.90, 0.90, 0.90)
+
+
+@pytest.mark.parametrize(
+    "quote, expected",
+    [
+        ("Scabies rnay mimic", 0.75),  # the quote's own words: (0.96 + 0.40 + 0.90) / 3
+        ("Scabies", 0.96),  # one word
+        ("nothing shared", 0.75),  # no word found: the lines' mean
+    ],
+)
+def test_ocr_confidence_is_the_mean_over_the_quotes_words(quote: str, expected: float) -> None:
+    line = Line(page=1, text="Scabies rnay mimic", bbox=(0, 0, 1, 1), size=10, ocr_conf=(0.96, 0.40, 0.90))
+    assert ocr_confidence([line], quote) == pytest.approx(expected, abs=0.01)
+    assert ocr_confidence([line.model_copy(update={"ocr_conf": None})], quote) is None  # a text layer

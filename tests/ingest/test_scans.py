@@ -36,12 +36,14 @@ def _pairs(path: Path) -> tuple[set[frozenset[str]], int]:
     }, ex.ocr_pages
 
 
-@pytest.mark.parametrize("name, share", [("QUESTIONS", 0.9), ("OLD_PROSE", 0.85)])
-def test_a_scan_keeps_the_text_layers_pairs(tmp_path: Path, name: str, share: float) -> None:
-    # measured: questions 0.91 (21/23: OCR splits "A. With an arterial ulcer, | a neuropathic ulcer and
-    # pyoderma" into two lines on one baseline, so the answer is cut), old prose 0.90, two-column 0.70
+@pytest.mark.parametrize("name", ["QUESTIONS", "OLD_PROSE", "TWO_COLUMN", "HELD_OUT", "LECTURE_NOTES"])
+def test_a_scan_keeps_the_text_layers_pairs(tmp_path: Path, name: str, share: float = 0.9) -> None:
+    # measured (Tesseract 5.3, hOCR at the scan's own 200 dpi): questions 1.00, old prose 0.95,
+    # two-column 0.95, held-out 1.00, lecture notes 1.00; through PyMuPDF's OCR text page: 1.00, 0.90,
+    # 0.70, -, -. The handbook (its DDx mostly in ruled tables, which a scan turns into pixels) is not
+    # in this test: 0.28 here, 0.33 through PyMuPDF's OCR (README "Ingestion").
     text, _ = render_book(tmp_path / "text.pdf", getattr(T, name), getattr(T, f"{name}_STYLE"))
     from_text, _ = _pairs(text)
     from_scan, ocr_pages = _pairs(scan_copy(text, tmp_path / "scan.pdf"))
-    assert ocr_pages >= 3
+    assert ocr_pages >= 2
     assert len(from_text & from_scan) >= share * len(from_text), sorted(map(sorted, from_text - from_scan))

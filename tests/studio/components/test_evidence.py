@@ -43,3 +43,23 @@ def test_without_a_box_the_quote_is_found_on_the_page(shared_data):
 def test_a_page_outside_the_pdf_is_named(shared_data):
     with pytest.raises(ValueError, match="has 79 pages, evidence cites page 500"):
         render_page_png(str(shared_data / PDF), 500, None)
+
+
+def _one_ocr_quote(url: str) -> None:
+    from kg.models import Evidence
+    from kg.store import make_store
+    from studio.components.evidence import show_evidence
+
+    with make_store(url).open() as store:
+        quote = "Scabies may be confused with atopic eczema."
+        scanned = Evidence(source_sha256="a" * 64, quote=quote, kind="ddx", ocr_confidence=0.87)
+        typeset = Evidence(source_sha256="a" * 64, quote=quote + " (text layer)", kind="ddx")
+        show_evidence(store, [scanned, typeset], render_pages=False)
+
+
+def test_a_quote_read_by_ocr_says_so_with_its_confidence(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_one_ocr_quote, args=(f"sqlite:///{tmp_path / 'kg.db'}",)).run()
+    captions = [c.value for c in at.caption]
+    assert sum("read by OCR, confidence 0.87" in c for c in captions) == 1, captions
