@@ -455,10 +455,48 @@ def test_editing_an_is_a_into_a_cycle_is_refused(store: GraphStore) -> None:
     store.upsert_diagnoses([dx("lentigo-maligna")])
     a = store.add_assertion(is_a("lentigo-maligna", "melanoma", status="accepted"))
     up = store.add_assertion(is_a("melanocytic", "seb-k", status="accepted"))
+    moved = store.edit_assertion(up.id, object="lentigo-maligna", user="ann")  # proposed again: no cycle yet
+    assert moved.status == "proposed" and moved.object == "lentigo-maligna"
     with pytest.raises(CycleError):
-        store.edit_assertion(up.id, object="lentigo-maligna", user="ann")
-    assert store.get_assertion(up.id).object == "seb-k"  # type: ignore[union-attr]
+        store.review(up.id, "accept", user="bob")  # accepting it would close the cycle
+    assert store.get_assertion(up.id).status == "proposed"  # type: ignore[union-attr]
     assert store.get_assertion(a.id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_an_edit_that_moves_an_end_drops_unrelated_evidence_and_becomes_the_editors(
+    store: GraphStore,
+) -> None:
+    """Issue 15.4: eczema <-> varicella edited to eczema <-> eczema herpeticum keeps only the quotes
+    that name the new end; the dropped ones stay in the event's before snapshot; the edit is the
+    editor's own proposed claim (origin human, their accept vote) and needs consensus like any other."""
+    store.upsert_diagnoses(
+        [
+            dx("eczema"),
+            dx("varicella"),
+            dx("eh", "Eczema herpeticum", synonyms=["Kaposi varicelliform eruption"]),
+        ]
+    )
+    quotes = [
+        "Eczema may mimic varicella.",
+        "Kaposi varicelliform eruptions complicate eczema.",
+        "Eczema herpeticum",
+    ]
+    a = store.add_assertion(ddx("eczema", "varicella", evidence=[ev(q) for q in quotes], status="accepted"))
+    rev = store.revision()
+    edited = store.edit_assertion(a.id, object="eh", user="bob", reason="the quote means herpeticum")
+    assert {edited.subject, edited.object} == {"eczema", "eh"}
+    assert sorted(e.quote for e in edited.evidence) == sorted(quotes[1:])  # synonym and name both count
+    assert (edited.origin, edited.agent.name, edited.status) == ("human", "bob", "proposed")  # type: ignore[union-attr]
+    assert edited.reviewed_by is None and [(v.user, v.decision) for v in edited.votes] == [("bob", "accept")]
+    assert store.revision() == rev + 1  # it left the accepted graph
+    event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
+    assert [e["quote"] for e in event.before["evidence"]] == quotes  # type: ignore[index]
+    still = store.review(a.id, "accept", user="bob", required_votes=2)  # bob's own vote again: not enough
+    assert still.status == "proposed"
+    done = store.review(a.id, "accept", user="cy", required_votes=2)
+    assert done.status == "accepted" and done.reviewed_by == "cy"
+    noted = store.edit_assertion(a.id, note="see figure 3", user="dee")  # ends unchanged: stays accepted
+    assert noted.status == "accepted" and noted.evidence == done.evidence and noted.origin == "human"
 
 
 # -- edit, comment ---------------------------------------------------------------------------
@@ -468,7 +506,8 @@ def test_edit_assertion_retargets_and_keeps_evidence_and_history(store: GraphSto
         a.id, object="bcc", note="the table lists BCC", user="ann", reason="misparse"
     )
     assert (edited.subject, edited.object) == ("bcc", "melanoma")  # canonical again
-    assert edited.id == a.id and edited.evidence == a.evidence and edited.note == "the table lists BCC"
+    assert edited.id == a.id and edited.note == "the table lists BCC"
+    assert edited.evidence == [] and edited.status == "proposed"  # "ddx table" does not name BCC
     assert store.find_assertion("ddx", "melanoma", "bcc") == edited
     event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
     assert event.before["object"] == "seb-k" and event.reason == "misparse"
