@@ -278,7 +278,9 @@ def test_first_use_sets_up_unique_ids_indexes_and_the_full_text_index(store: Neo
 
 
 def _projected(store: Neo4jGraphStore, rel: str) -> list[tuple[str, str]]:
-    rows = store.neo4j.q(f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o")
+    rows = store.neo4j.q(
+        f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o"
+    )
     return [(r["s"], r["o"]) for r in rows]
 
 
