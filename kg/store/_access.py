@@ -4,7 +4,7 @@ Written once so the curation, load and history operations agree on them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from dermkg.errors import InputError, NotFoundError
 from kg.models import Assertion, Case, CurationEvent, Diagnosis, Finding, NameMatch
@@ -12,17 +12,23 @@ from kg.names import fuzzy_matches, name_keys, normalize
 from kg.store import _semantics as sem
 from kg.store._rows import NameColumns, Rows, event_from, event_row, graph_changed
 
+T = TypeVar("T")
+
 
 def resolve_id(rows: Rows, id: str) -> str | None:
     """The live diagnosis id of ``id`` (or of a diagnosis merged into it); None if unknown."""
     return rows.resolve_ids([id])[id]
 
 
-def require_id(rows: Rows, id: str, what: str = "diagnosis") -> str:
-    got = resolve_id(rows, id)
-    if got is None:
+def found(item: T | None, what: str, id: str) -> T:
+    """``item``, or NotFoundError naming the unknown id."""
+    if item is None:
         raise NotFoundError(f"unknown {what} id {id!r}")
-    return got
+    return item
+
+
+def require_id(rows: Rows, id: str, what: str = "diagnosis") -> str:
+    return found(resolve_id(rows, id), what, id)
 
 
 def diagnosis(rows: Rows, id: str) -> Diagnosis | None:
@@ -39,10 +45,7 @@ def assertion(rows: Rows, id: str) -> Assertion | None:
 
 
 def require_assertion(rows: Rows, id: str) -> Assertion:
-    a = assertion(rows, id)
-    if a is None:
-        raise NotFoundError(f"unknown assertion id {id!r}")
-    return a
+    return found(assertion(rows, id), "assertion", id)
 
 
 def case(rows: Rows, id: str) -> Case | None:

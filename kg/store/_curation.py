@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dermkg.errors import InputError, NotFoundError
+from dermkg.errors import InputError
 from kg.models import Agent, Assertion, Case, Decision, Diagnosis, Evidence, LabelMapping, Vote, utcnow
 from kg.names import normalize
 from kg.store import _access as acc
@@ -136,9 +136,7 @@ def add_diagnosis_evidence(rows: Rows, id: str, items: list[Evidence]) -> int:
 def update_case(
     rows: Rows, id: str, changes: dict[str, Any], user: str, expected: int | None, reason: str | None
 ) -> Case:
-    current = acc.case(rows, id)
-    if current is None:
-        raise NotFoundError(f"unknown case id {id!r}")
+    current = acc.found(acc.case(rows, id), "case", id)
     sem.check_version("case", current, expected)
     if changes.get("diagnosis") is not None:
         changes = {**changes, "diagnosis": acc.require_id(rows, changes["diagnosis"])}

@@ -24,7 +24,7 @@ from dermkg.errors import DermkgError, StoreUnavailableError
 from kg.models import EventQuery, Source
 from kg.store import neo4j_queries as cy
 from kg.store._neo4j_conn import SCHEMA_VERSION, StoreTarget, connect, ensure_schema, parse_store_url, scrub
-from kg.store._rows import EventRow, chunks, ts
+from kg.store._rows import EventRow, Pending, RevisionMarks, chunks, ts
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -36,22 +36,21 @@ def where(conds: list[tuple[str, str, Any]]) -> tuple[str, dict[str, Any]]:
     return (f"WHERE {' AND '.join(c for c, _, _ in parts)}" if parts else ""), {p: v for _, p, v in parts}
 
 
-class _Tx:
+class _Tx(Pending):
     """State of the open outermost transaction."""
 
     def __init__(self, tx: Any, revision: int, seq: int) -> None:
+        super().__init__()
         self.tx = tx
         self.base_revision = revision
         self.seq = seq
-        self.graph_changed = False
-        self.revision: int | None = None  # set by restore
         self.writes = 0
         self.touched: set[str] = set()  # assertions whose relationship projection must be re-synced
         self.fresh: set[str] = set()  # accepted assertions created here: projected at commit
         self.doomed = False  # a nested block failed after writing: only a full rollback is safe
 
 
-class Neo4jConnection:
+class Neo4jConnection(RevisionMarks):
     """One driver and session, its transactions and the ``:DermkgMeta`` counters."""
 
     def __init__(self, url: str) -> None:
@@ -299,17 +298,6 @@ class Neo4jConnection:
             self._depth, self._tx = 0, None
 
     # -- revision and cache state ----------------------------------------------------------
-    def graph_changed(self) -> bool:
-        return self._tx is not None and self._tx.graph_changed
-
-    def mark_graph_changed(self) -> None:
-        if self._tx is not None:
-            self._tx.graph_changed = True
-
-    def set_revision(self, revision: int) -> None:
-        assert self._tx is not None
-        self._tx.revision = revision
-
     def revision(self) -> int:
         row = self.one("MATCH (m:DermkgMeta {key: 'graph'}) RETURN m.revision AS r")
         return 0 if row is None else int(row["r"])
@@ -359,16 +347,24 @@ class Neo4jConnection:
                 ("e.at <= $until", "until", None if query.until is None else ts(query.until)),
             ]
         )
-        page = "" if query.limit is None else " LIMIT $limit"
-        with self._lock:
-            total = int(self.q(f"MATCH (e:Event) {clause} RETURN count(e) AS n", **params)[0]["n"])
-            rows = self.q(
-                f"MATCH (e:Event) {clause} RETURN {cy.EVENT_COLS} ORDER BY e.seq DESC SKIP $offset{page}",
-                **params,
-                offset=query.offset,
-                limit=query.limit,
-            )
+        page = (f"MATCH (e:Event) {clause}", cy.EVENT_COLS, "e.seq DESC")
+        total, rows = self.counted(*page, params, query.offset, query.limit)
         return total, [EventRow(**r) for r in rows]
+
+    def counted(
+        self, match: str, columns: str, order: str, params: dict[str, Any], offset: int, limit: int | None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(count of all matches, one page of them) read together."""
+        page = "" if limit is None else " LIMIT $limit"
+        with self._lock:
+            total = int(self.q(f"{match} RETURN count(*) AS n", **params)[0]["n"])
+            rows = self.q(
+                f"{match} RETURN {columns} ORDER BY {order} SKIP $offset{page}",
+                **params,
+                offset=offset,
+                limit=limit,
+            )
+        return total, rows
 
     def events_after(self, seq: int, limit: int) -> list[EventRow]:
         return [EventRow(**r) for r in self.q(cy.EVENTS_AFTER, last=seq, n=limit)]

@@ -126,6 +126,32 @@ def chunks(rows: list[T], size: int = 5000) -> Iterator[list[T]]:
         yield rows[i : i + size]
 
 
+class Pending:
+    """What the open transaction will do to the revision at commit (one per backend transaction)."""
+
+    def __init__(self) -> None:
+        self.graph_changed = False  # the accepted graph changed: the revision moves by one
+        self.revision: int | None = None  # set outright (restore)
+
+
+class RevisionMarks:
+    """The revision marks of :class:`Rows`, the same for every backend: the backend's transaction
+    state is a :class:`Pending` in ``_tx`` while a transaction is open."""
+
+    _tx: Pending | None
+
+    def graph_changed(self) -> bool:
+        return self._tx is not None and self._tx.graph_changed
+
+    def mark_graph_changed(self) -> None:
+        if self._tx is not None:
+            self._tx.graph_changed = True
+
+    def set_revision(self, revision: int) -> None:
+        assert self._tx is not None
+        self._tx.revision = revision
+
+
 class Rows(Protocol):
     """Row-level storage of one backend. Writes run inside :meth:`transaction`; ``write_*`` methods
     are version-checked (``prev`` is the stored version) and raise ConflictError when it moved."""

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from dermkg.errors import DermkgError, InputError, StoreUnavailableError
 from kg.models import EventQuery, Source
-from kg.store._rows import EventRow, ts
+from kg.store._rows import EventRow, Pending, RevisionMarks, ts
 from kg.store._sqlite_schema import SCHEMA, SCHEMA_VERSION, upgrade
 
 T = TypeVar("T")
@@ -67,14 +67,13 @@ def _no_space_left(path: str) -> bool:
         return False
 
 
-class _Tx:
+class _Tx(Pending):
     def __init__(self) -> None:
-        self.graph_changed = False
-        self.revision: int | None = None  # set by restore
+        super().__init__()
         self.failed: BaseException | None = None  # a write failed after SQLite rolled the whole tx back
 
 
-class SQLiteConnection:
+class SQLiteConnection(RevisionMarks):
     """One connection (shared by threads under a lock), its transactions and the ``meta`` counters."""
 
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
@@ -207,17 +206,6 @@ class SQLiteConnection:
         """``fn`` in one transaction, nested in an open one (SQLite has no transient errors)."""
         with self.transaction():
             return fn()
-
-    def graph_changed(self) -> bool:
-        return self._tx is not None and self._tx.graph_changed
-
-    def mark_graph_changed(self) -> None:
-        if self._tx is not None:
-            self._tx.graph_changed = True
-
-    def set_revision(self, revision: int) -> None:
-        assert self._tx is not None
-        self._tx.revision = revision
 
     def revision(self) -> int:
         row = self.one("SELECT value FROM meta WHERE key = 'revision'")

@@ -20,18 +20,19 @@ __all__ = ["Neo4jGraphStore"]
 
 
 class Neo4jGraphStore(GraphStore):
-    """A dermkg knowledge graph in a Neo4j 5 database."""
+    """A dermkg knowledge graph in a Neo4j 5 database. Above ``fulltext_threshold`` names, fuzzy
+    suggestions score a full-text shortlist instead of every name."""
+
+    rows: Neo4jRows
 
     def __init__(self, url: str, *, fulltext_threshold: int = 50_000) -> None:
-        self.neo4j = Neo4jRows(url, fulltext_threshold=fulltext_threshold)
-        super().__init__(url, self.neo4j)
+        super().__init__(url, Neo4jRows(url, fulltext_threshold=fulltext_threshold))
 
     @property
     def fulltext_threshold(self) -> int:
-        """Above this many names, fuzzy suggestions score a full-text shortlist, not every name."""
-        return self.neo4j.fulltext_threshold
+        return self.rows.fulltext_threshold
 
     @fulltext_threshold.setter
     def fulltext_threshold(self, value: int) -> None:
-        self.neo4j.fulltext_threshold = value
-        self._cache.clear()
+        self.rows.fulltext_threshold = value
+        self._cache.clear()  # the cached name list depends on it

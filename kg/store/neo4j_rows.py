@@ -13,24 +13,13 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
-from kg.models import (
-    Assertion,
-    AssertionKind,
-    AssertionQuery,
-    AssertionSummary,
-    Case,
-    CaseStatus,
-    Diagnosis,
-    Finding,
-    FindingType,
-    LabelMapping,
-)
+from kg import models as km
 from kg.names import name_keys, normalize
 from kg.store import neo4j_queries as cy
 from kg.store._neo4j_tx import Neo4jConnection, where
 from kg.store._rows import Dumped, Key, NameColumns, chunks, ts
 
-M = TypeVar("M", Assertion, Case, Diagnosis, Finding)
+M = TypeVar("M", km.Assertion, km.Case, km.Diagnosis, km.Finding)
 PIPELINE_CHUNK = 1000  # rows per statement of a pipelined bulk insert
 ASSERTION_KEYS = ("id", "akey", "kind", "subject", "object", "status", "origin", "score", "created")
 ASSERTION_KEYS += ("relation", "version", "sources", "data")
@@ -60,7 +49,7 @@ CREATE_ASSERTIONS = {
 }
 
 
-def assertion_props(a: Assertion, data: str | None = None) -> dict[str, Any]:
+def assertion_props(a: km.Assertion, data: str | None = None) -> dict[str, Any]:
     return {
         "id": a.id,
         "akey": akey(a.kind, a.subject, a.object),
@@ -78,14 +67,14 @@ def assertion_props(a: Assertion, data: str | None = None) -> dict[str, Any]:
     }
 
 
-def _props(item: Diagnosis | Finding | Case, data: str | None = None) -> dict[str, Any]:
+def _props(item: km.Diagnosis | km.Finding | km.Case, data: str | None = None) -> dict[str, Any]:
     """Node properties of a diagnosis, finding or case: the JSON and what queries filter on."""
     out: dict[str, Any] = {"id": item.id, "status": item.status, "version": item.version}
-    if isinstance(item, Case):
+    if isinstance(item, km.Case):
         out["diagnosis"] = item.diagnosis
     else:
         out["name"] = item.name
-    if isinstance(item, Finding):
+    if isinstance(item, km.Finding):
         out.update(
             type=item.type,
             key=normalize(item.name),
@@ -94,7 +83,7 @@ def _props(item: Diagnosis | Finding | Case, data: str | None = None) -> dict[st
     return {**out, "data": data or item.model_dump_json()}
 
 
-def _label_map_props(m: LabelMapping) -> dict[str, Any]:
+def _label_map_props(m: km.LabelMapping) -> dict[str, Any]:
     key = f"{m.dataset}\x1f{m.label}"
     return {
         "key": key,
@@ -105,7 +94,7 @@ def _label_map_props(m: LabelMapping) -> dict[str, Any]:
     }
 
 
-def _name_rows(d: Diagnosis) -> list[dict[str, Any]]:
+def _name_rows(d: km.Diagnosis) -> list[dict[str, Any]]:
     return [
         {"uid": f"{k}\x1f{d.id}", "key": k, "diagnosis": d.id, "surface": s, "primary": p}
         for k, s, p in name_keys(d.name, d.synonyms)
@@ -148,18 +137,20 @@ class Neo4jRows(Neo4jConnection):
         return self.one(cy.ANY_RECORD) is None
 
     # -- label maps ------------------------------------------------------------------------
-    def label_map(self, dataset: str, label: str) -> LabelMapping | None:
+    def label_map(self, dataset: str, label: str) -> km.LabelMapping | None:
         row = self.one(cy.LABEL_MAP, key=f"{dataset}\x1f{label}")
-        return None if row is None else LabelMapping.model_validate_json(row["data"])
+        return None if row is None else km.LabelMapping.model_validate_json(row["data"])
 
-    def label_maps(self, *, dataset: str | None = None, diagnosis: str | None = None) -> list[LabelMapping]:
+    def label_maps(
+        self, *, dataset: str | None = None, diagnosis: str | None = None
+    ) -> list[km.LabelMapping]:
         clause, params = where([("m.dataset = $ds", "ds", dataset), ("m.diagnosis = $dx", "dx", diagnosis)])
         rows = self.q(
             f"MATCH (m:LabelMap) {clause} RETURN m.data AS data ORDER BY m.dataset, m.label", **params
         )
-        return [LabelMapping.model_validate_json(r["data"]) for r in rows]
+        return [km.LabelMapping.model_validate_json(r["data"]) for r in rows]
 
-    def put_label_maps(self, maps: list[LabelMapping]) -> None:
+    def put_label_maps(self, maps: list[km.LabelMapping]) -> None:
         self.w_rows(cy.PUT_LABEL_MAPS, [_label_map_props(m) for m in maps])
 
     # -- diagnoses, names, aliases ---------------------------------------------------------
@@ -171,26 +162,26 @@ class Neo4jRows(Neo4jConnection):
             out.update(self.value(cy.RESOLVE_IDS, "misses", ids=part))
         return out
 
-    def diagnoses(self, ids: list[str]) -> dict[str, Diagnosis]:
-        return self._by_ids("Diagnosis", Diagnosis, ids)
+    def diagnoses(self, ids: list[str]) -> dict[str, km.Diagnosis]:
+        return self._by_ids("Diagnosis", km.Diagnosis, ids)
 
-    def list_diagnoses(self, status: str | None, offset: int, limit: int | None) -> list[Diagnosis]:
+    def list_diagnoses(self, status: str | None, offset: int, limit: int | None) -> list[km.Diagnosis]:
         clause, params = where([("d.status = $status", "status", status)])
         page = "" if limit is None else " LIMIT $limit"
         cypher = f"MATCH (d:Diagnosis) {clause} RETURN d.data AS data ORDER BY d.id SKIP $offset{page}"
         return [
-            Diagnosis.model_validate_json(r["data"])
+            km.Diagnosis.model_validate_json(r["data"])
             for r in self.q(cypher, **params, offset=offset, limit=limit)
         ]
 
     def count_diagnoses(self) -> int:
         return int(self.q("MATCH (d:Diagnosis) RETURN count(d) AS n")[0]["n"])
 
-    def insert_diagnoses(self, items: list[Dumped[Diagnosis]]) -> None:
+    def insert_diagnoses(self, items: list[Dumped[km.Diagnosis]]) -> None:
         self.w_rows(cy.CREATE.format(label="Diagnosis"), [_props(d, data) for d, data in items])
         self.w_rows(cy.INSERT_NAMES, [r for d, _ in items for r in _name_rows(d)])
 
-    def write_diagnoses(self, pairs: list[tuple[int, Diagnosis]]) -> None:
+    def write_diagnoses(self, pairs: list[tuple[int, km.Diagnosis]]) -> None:
         self._update("Diagnosis", [{"id": d.id, "prev": prev, "props": _props(d)} for prev, d in pairs])
         for part in chunks([d.id for _, d in pairs]):
             self.w(cy.DELETE_NAMES, ids=part)
@@ -231,39 +222,39 @@ class Neo4jRows(Neo4jConnection):
         self.w(cy.DELETE_ALIAS, alias=alias)
 
     # -- findings --------------------------------------------------------------------------
-    def findings(self, ids: list[str]) -> dict[str, Finding]:
-        return self._by_ids("Finding", Finding, ids)
+    def findings(self, ids: list[str]) -> dict[str, km.Finding]:
+        return self._by_ids("Finding", km.Finding, ids)
 
-    def list_findings(self, type: FindingType | None) -> list[Finding]:
+    def list_findings(self, type: km.FindingType | None) -> list[km.Finding]:
         clause, params = where([("f.type = $type", "type", type)])
         rows = self.q(f"MATCH (f:Finding) {clause} RETURN f.data AS data ORDER BY f.id", **params)
-        return [Finding.model_validate_json(r["data"]) for r in rows]
+        return [km.Finding.model_validate_json(r["data"]) for r in rows]
 
     def finding_ids_by_key(self, key: str) -> list[str]:
         return [r["id"] for r in self.q(cy.FINDING_IDS_BY_KEY, key=key)]
 
-    def insert_findings(self, items: list[Finding]) -> None:
+    def insert_findings(self, items: list[km.Finding]) -> None:
         self.w_rows(cy.CREATE.format(label="Finding"), [_props(f) for f in items])
 
-    def write_findings(self, pairs: list[tuple[int, Finding]]) -> None:
+    def write_findings(self, pairs: list[tuple[int, km.Finding]]) -> None:
         self._update("Finding", [{"id": f.id, "prev": prev, "props": _props(f)} for prev, f in pairs])
 
     # -- assertions ------------------------------------------------------------------------
-    def assertions(self, ids: list[str]) -> dict[str, Assertion]:
-        return self._by_ids("Assertion", Assertion, ids)
+    def assertions(self, ids: list[str]) -> dict[str, km.Assertion]:
+        return self._by_ids("Assertion", km.Assertion, ids)
 
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, Assertion]:
-        out: dict[Key, Assertion] = {}
+    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, km.Assertion]:
+        out: dict[Key, km.Assertion] = {}
         for part in chunks([akey(*k) for k in keys]):
             for r in self.q(cy.BY_AKEYS, ks=part):
-                a = Assertion.model_validate_json(r["data"])
+                a = km.Assertion.model_validate_json(r["data"])
                 out[(a.kind, a.subject, a.object)] = a
         return out
 
-    def assertions_touching(self, diagnosis: str) -> list[Assertion]:
-        return [Assertion.model_validate_json(r["data"]) for r in self.q(cy.TOUCHING, d=diagnosis)]
+    def assertions_touching(self, diagnosis: str) -> list[km.Assertion]:
+        return [km.Assertion.model_validate_json(r["data"]) for r in self.q(cy.TOUCHING, d=diagnosis)]
 
-    def insert_assertions(self, items: list[Dumped[Assertion]]) -> None:
+    def insert_assertions(self, items: list[Dumped[km.Assertion]]) -> None:
         """Pipelined: the rows of the next chunk are built while the server writes the previous
         one. An id already taken by another key trips the uniqueness constraint and aborts the batch."""
         from neo4j.exceptions import ConstraintError
@@ -287,7 +278,7 @@ class Neo4jRows(Neo4jConnection):
             raise InputError(f"an assertion id is already used by another assertion: {exc.message}") from None
         self.touch([a.id for a, _ in items if a.kind == "finding" and a.status == "accepted"], fresh=True)
 
-    def write_assertions(self, pairs: list[tuple[int, Assertion]]) -> None:
+    def write_assertions(self, pairs: list[tuple[int, km.Assertion]]) -> None:
         self._update(
             "Assertion", [{"id": a.id, "prev": prev, "props": assertion_props(a)} for prev, a in pairs]
         )
@@ -301,7 +292,7 @@ class Neo4jRows(Neo4jConnection):
     def accepted_is_a(self) -> list[tuple[str, str, str]]:
         return [(r[0], r[1], r[2]) for r in self.value(cy.ACCEPTED_IS_A, "rows") or []]
 
-    def _assertion_where(self, query: AssertionQuery) -> tuple[str, dict[str, Any]]:
+    def _assertion_where(self, query: km.AssertionQuery) -> tuple[str, dict[str, Any]]:
         statuses = (
             None
             if query.status is None
@@ -321,24 +312,17 @@ class Neo4jRows(Neo4jConnection):
             ]
         )
 
-    def query_assertions(self, query: AssertionQuery) -> tuple[int, list[Assertion]]:
+    def query_assertions(self, query: km.AssertionQuery) -> tuple[int, list[km.Assertion]]:
         clause, params = self._assertion_where(query)
-        page = "" if query.limit is None else " LIMIT $limit"
-        with self._lock:
-            total = int(self.q(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", **params)[0]["n"])
-            rows = self.q(
-                f"MATCH (a:Assertion) {clause} RETURN a.data AS data {cy.ASSERTION_ORDER}{page}",
-                **params,
-                offset=query.offset,
-                limit=query.limit,
-            )
-        return total, [Assertion.model_validate_json(r["data"]) for r in rows]
+        page = (f"MATCH (a:Assertion) {clause}", "a.data AS data", "a.created, a.id")
+        total, rows = self.counted(*page, params, query.offset, query.limit)
+        return total, [km.Assertion.model_validate_json(r["data"]) for r in rows]
 
-    def count_assertions(self, query: AssertionQuery) -> int:
+    def count_assertions(self, query: km.AssertionQuery) -> int:
         clause, params = self._assertion_where(query)
         return int(self.value(f"MATCH (a:Assertion) {clause} RETURN count(a) AS n", "n", **params))
 
-    def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
+    def summarize_assertions(self, query: km.AssertionQuery) -> list[km.AssertionSummary]:
         clause, params = self._assertion_where(query)
         page = "" if query.limit is None else " LIMIT $limit"
         rows = self.value(
@@ -348,44 +332,46 @@ class Neo4jRows(Neo4jConnection):
             offset=query.offset,
             limit=query.limit,
         )
-        return AssertionSummary.from_rows(rows or [])
+        return km.AssertionSummary.from_rows(rows or [])
 
-    def edges(self, kind: AssertionKind, statuses: list[str]) -> list[tuple[str, str]]:
+    def edges(self, kind: km.AssertionKind, statuses: list[str]) -> list[tuple[str, str]]:
         return [(r["s"], r["o"]) for r in self.q(cy.EDGES, kind=kind, statuses=statuses)]
 
-    def assertions_after(self, last: str, limit: int) -> list[Assertion]:
+    def assertions_after(self, last: str, limit: int) -> list[km.Assertion]:
         return [
-            Assertion.model_validate_json(r["data"]) for r in self.q(cy.ASSERTIONS_AFTER, last=last, n=limit)
+            km.Assertion.model_validate_json(r["data"])
+            for r in self.q(cy.ASSERTIONS_AFTER, last=last, n=limit)
         ]
 
     # -- cases -----------------------------------------------------------------------------
-    def cases(self, ids: list[str]) -> dict[str, Case]:
-        return self._by_ids("Case", Case, ids)
+    def cases(self, ids: list[str]) -> dict[str, km.Case]:
+        return self._by_ids("Case", km.Case, ids)
 
-    def _case_where(self, diagnosis: str | None, status: CaseStatus | None) -> tuple[str, dict[str, Any]]:
+    def _case_where(self, diagnosis: str | None, status: km.CaseStatus | None) -> tuple[str, dict[str, Any]]:
         return where([("c.diagnosis = $dx", "dx", diagnosis), ("c.status = $status", "status", status)])
 
     def list_cases(
-        self, diagnosis: str | None, status: CaseStatus | None, offset: int, limit: int | None
-    ) -> list[Case]:
+        self, diagnosis: str | None, status: km.CaseStatus | None, offset: int, limit: int | None
+    ) -> list[km.Case]:
         clause, params = self._case_where(diagnosis, status)
         page = "" if limit is None else " LIMIT $limit"
         cypher = f"MATCH (c:Case) {clause} RETURN c.data AS data ORDER BY c.id SKIP $offset{page}"
         return [
-            Case.model_validate_json(r["data"]) for r in self.q(cypher, **params, offset=offset, limit=limit)
+            km.Case.model_validate_json(r["data"])
+            for r in self.q(cypher, **params, offset=offset, limit=limit)
         ]
 
-    def count_cases(self, status: CaseStatus | None) -> int:
+    def count_cases(self, status: km.CaseStatus | None) -> int:
         clause, params = self._case_where(None, status)
         return int(self.q(f"MATCH (c:Case) {clause} RETURN count(c) AS n", **params)[0]["n"])
 
-    def case_counts(self, status: CaseStatus | None) -> dict[str, int]:
+    def case_counts(self, status: km.CaseStatus | None) -> dict[str, int]:
         clause, params = self._case_where(None, status)
         rows = self.q(f"MATCH (c:Case) {clause} RETURN c.diagnosis AS d, count(c) AS n ORDER BY d", **params)
         return {r["d"]: int(r["n"]) for r in rows}
 
-    def insert_cases(self, items: list[Case]) -> None:
+    def insert_cases(self, items: list[km.Case]) -> None:
         self.w_rows(cy.CREATE.format(label="Case"), [_props(c) for c in items])
 
-    def write_cases(self, pairs: list[tuple[int, Case]]) -> None:
+    def write_cases(self, pairs: list[tuple[int, km.Case]]) -> None:
         self._update("Case", [{"id": c.id, "prev": prev, "props": _props(c)} for prev, c in pairs])

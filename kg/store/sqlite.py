@@ -23,17 +23,15 @@ __all__ = ["SQLiteGraphStore", "StoreFullError"]
 
 
 class SQLiteGraphStore(GraphStore):
-    """A dermkg knowledge graph in one SQLite file."""
+    """A dermkg knowledge graph in one SQLite file; writers in other processes wait up to
+    ``busy_timeout_s`` for the write lock."""
+
+    rows: SQLiteRows
 
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
-        self.sqlite = SQLiteRows(url, busy_timeout_s=busy_timeout_s)
-        super().__init__(url, self.sqlite)
-
-    @property
-    def path(self) -> str:
-        return self.sqlite.path
+        super().__init__(url, SQLiteRows(url, busy_timeout_s=busy_timeout_s))
 
     @property
     def conn(self) -> sqlite3.Connection:
         """The open connection (for maintenance and tests: PRAGMAs, backups)."""
-        return self.sqlite.conn
+        return self.rows.conn

@@ -12,24 +12,19 @@ import sqlite3
 from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
-from kg.models import (
-    Assertion,
-    AssertionKind,
-    AssertionQuery,
-    AssertionSummary,
-    Case,
-    CaseStatus,
-    Diagnosis,
-    Finding,
-    FindingType,
-    LabelMapping,
-)
+from kg import models as km
 from kg.names import name_keys
 from kg.store._rows import Dumped, Key, NameColumns, chunks, ts
 from kg.store._sqlite_conn import SQLiteConnection, page, where
 
-M = TypeVar("M", Assertion, Case, Diagnosis, Finding)
+M = TypeVar("M", km.Assertion, km.Case, km.Diagnosis, km.Finding)
+_WHAT = {"diagnoses": "diagnosis", "findings": "finding", "assertions": "assertion", "cases": "case"}
 _RECORDS = ("diagnoses", "findings", "assertions", "cases", "events", "sources", "label_maps")
+
+
+def _tail(item: km.Assertion | km.Case | km.Diagnosis | km.Finding, prev: int) -> tuple[Any, ...]:
+    """The last parameters of every versioned update: version, data, id, the stored version."""
+    return item.version, item.model_dump_json(), item.id, prev
 
 
 class SQLiteRows(SQLiteConnection):
@@ -44,24 +39,30 @@ class SQLiteRows(SQLiteConnection):
                 out[item.id] = item
         return out
 
-    def _check(self, cursor: sqlite3.Cursor, what: str, id: str) -> None:
-        if cursor.rowcount != 1:
-            raise ConflictError(f"{what} {id} was changed by someone else; reload and retry")
+    def _update(self, table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
+        """Version-checked updates; a row is (the ``columns``' values, version, data, id, stored version)."""
+        sets = ", ".join(f"{c} = ?" for c in [*columns.split(), "version", "data"])
+        for row in rows:
+            cur = self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ? AND version = ?", row)
+            if cur.rowcount != 1:
+                raise ConflictError(f"{_WHAT[table]} {row[-2]} was changed by someone else; reload and retry")
 
     def is_empty(self) -> bool:
         return all(self.one(f"SELECT 1 FROM {table} LIMIT 1") is None for table in _RECORDS)
 
     # -- label maps ------------------------------------------------------------------------
-    def label_map(self, dataset: str, label: str) -> LabelMapping | None:
+    def label_map(self, dataset: str, label: str) -> km.LabelMapping | None:
         row = self.one("SELECT data FROM label_maps WHERE dataset = ? AND label = ?", (dataset, label))
-        return None if row is None else LabelMapping.model_validate_json(row[0])
+        return None if row is None else km.LabelMapping.model_validate_json(row[0])
 
-    def label_maps(self, *, dataset: str | None = None, diagnosis: str | None = None) -> list[LabelMapping]:
+    def label_maps(
+        self, *, dataset: str | None = None, diagnosis: str | None = None
+    ) -> list[km.LabelMapping]:
         clause, params = where([("dataset = ?", dataset), ("diagnosis = ?", diagnosis)])
         rows = self.q(f"SELECT data FROM label_maps {clause} ORDER BY dataset, label", params)
-        return [LabelMapping.model_validate_json(r[0]) for r in rows]
+        return [km.LabelMapping.model_validate_json(r[0]) for r in rows]
 
-    def put_label_maps(self, maps: list[LabelMapping]) -> None:
+    def put_label_maps(self, maps: list[km.LabelMapping]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO label_maps VALUES (?, ?, ?, ?)",
             [(m.dataset, m.label, m.diagnosis, m.model_dump_json()) for m in maps],
@@ -79,41 +80,36 @@ class SQLiteRows(SQLiteConnection):
             )
         return out
 
-    def diagnoses(self, ids: list[str]) -> dict[str, Diagnosis]:
-        return self._by_ids("diagnoses", Diagnosis, ids)
+    def diagnoses(self, ids: list[str]) -> dict[str, km.Diagnosis]:
+        return self._by_ids("diagnoses", km.Diagnosis, ids)
 
-    def list_diagnoses(self, status: str | None, offset: int, limit: int | None) -> list[Diagnosis]:
+    def list_diagnoses(self, status: str | None, offset: int, limit: int | None) -> list[km.Diagnosis]:
         clause, params = where([("status = ?", status)])
         rows = self.q(
             f"SELECT data FROM diagnoses {clause} ORDER BY id LIMIT ? OFFSET ?",
             [*params, *page(limit, offset)],
         )
-        return [Diagnosis.model_validate_json(r[0]) for r in rows]
+        return [km.Diagnosis.model_validate_json(r[0]) for r in rows]
 
     def count_diagnoses(self) -> int:
         return int(self.q("SELECT COUNT(*) FROM diagnoses")[0][0])
 
-    def _index_names(self, items: list[Diagnosis]) -> None:
+    def _index_names(self, items: list[km.Diagnosis]) -> None:
         self.conn.executemany(
             "INSERT INTO names VALUES (?, ?, ?, ?)",
             [(k, d.id, s, int(p)) for d in items for k, s, p in name_keys(d.name, d.synonyms)],
         )
 
-    def insert_diagnoses(self, items: list[Dumped[Diagnosis]]) -> None:
+    def insert_diagnoses(self, items: list[Dumped[km.Diagnosis]]) -> None:
         self.conn.executemany(
             "INSERT INTO diagnoses VALUES (?, ?, ?, ?)",
             [(d.id, d.status, d.version, data) for d, data in items],
         )
         self._index_names([d for d, _ in items])
 
-    def write_diagnoses(self, pairs: list[tuple[int, Diagnosis]]) -> None:
-        for prev, d in pairs:
-            cur = self.conn.execute(
-                "UPDATE diagnoses SET status = ?, version = ?, data = ? WHERE id = ? AND version = ?",
-                (d.status, d.version, d.model_dump_json(), d.id, prev),
-            )
-            self._check(cur, "diagnosis", d.id)
-            self.conn.execute("DELETE FROM names WHERE diagnosis = ?", (d.id,))
+    def write_diagnoses(self, pairs: list[tuple[int, km.Diagnosis]]) -> None:
+        self._update("diagnoses", "status", [(d.status, *_tail(d, prev)) for prev, d in pairs])
+        self.conn.executemany("DELETE FROM names WHERE diagnosis = ?", [(d.id,) for _, d in pairs])
         self._index_names([d for _, d in pairs])
 
     def delete_diagnosis(self, id: str) -> None:
@@ -163,13 +159,13 @@ class SQLiteRows(SQLiteConnection):
         self.conn.execute("DELETE FROM aliases WHERE alias = ?", (alias,))
 
     # -- findings --------------------------------------------------------------------------
-    def findings(self, ids: list[str]) -> dict[str, Finding]:
-        return self._by_ids("findings", Finding, ids)
+    def findings(self, ids: list[str]) -> dict[str, km.Finding]:
+        return self._by_ids("findings", km.Finding, ids)
 
-    def list_findings(self, type: FindingType | None) -> list[Finding]:
+    def list_findings(self, type: km.FindingType | None) -> list[km.Finding]:
         clause, params = where([("type = ?", type)])
         return [
-            Finding.model_validate_json(r[0])
+            km.Finding.model_validate_json(r[0])
             for r in self.q(f"SELECT data FROM findings {clause} ORDER BY id", params)
         ]
 
@@ -181,53 +177,47 @@ class SQLiteRows(SQLiteConnection):
         )
         return [r[0] for r in rows]
 
-    def _index_finding_names(self, items: list[Finding]) -> None:
+    def _index_finding_names(self, items: list[km.Finding]) -> None:
         self.conn.executemany(
             "INSERT INTO finding_names VALUES (?, ?, ?, ?)",
             [(k, f.id, s, int(p)) for f in items for k, s, p in name_keys(f.name, f.synonyms)],
         )
 
-    def insert_findings(self, items: list[Finding]) -> None:
+    def insert_findings(self, items: list[km.Finding]) -> None:
         self.conn.executemany(
             "INSERT INTO findings VALUES (?, ?, ?, ?, ?)",
             [(f.id, f.type, f.status, f.version, f.model_dump_json()) for f in items],
         )
         self._index_finding_names(items)
 
-    def write_findings(self, pairs: list[tuple[int, Finding]]) -> None:
-        for prev, f in pairs:
-            cur = self.conn.execute(
-                "UPDATE findings SET type = ?, status = ?, version = ?, data = ? "
-                "WHERE id = ? AND version = ?",
-                (f.type, f.status, f.version, f.model_dump_json(), f.id, prev),
-            )
-            self._check(cur, "finding", f.id)
-            self.conn.execute("DELETE FROM finding_names WHERE finding = ?", (f.id,))
+    def write_findings(self, pairs: list[tuple[int, km.Finding]]) -> None:
+        self._update("findings", "type status", [(f.type, f.status, *_tail(f, prev)) for prev, f in pairs])
+        self.conn.executemany("DELETE FROM finding_names WHERE finding = ?", [(f.id,) for _, f in pairs])
         self._index_finding_names([f for _, f in pairs])
 
     # -- assertions ------------------------------------------------------------------------
-    def assertions(self, ids: list[str]) -> dict[str, Assertion]:
-        return self._by_ids("assertions", Assertion, ids)
+    def assertions(self, ids: list[str]) -> dict[str, km.Assertion]:
+        return self._by_ids("assertions", km.Assertion, ids)
 
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, Assertion]:
-        out: dict[Key, Assertion] = {}
+    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, km.Assertion]:
+        out: dict[Key, km.Assertion] = {}
         for key in keys:
             row = self.one("SELECT data FROM assertions WHERE kind = ? AND subject = ? AND object = ?", key)
             if row is not None:
-                out[key] = Assertion.model_validate_json(row[0])
+                out[key] = km.Assertion.model_validate_json(row[0])
         return out
 
-    def assertions_touching(self, diagnosis: str) -> list[Assertion]:
+    def assertions_touching(self, diagnosis: str) -> list[km.Assertion]:
         rows = self.q("SELECT data FROM assertions WHERE subject = ? OR object = ?", (diagnosis, diagnosis))
-        return [Assertion.model_validate_json(r[0]) for r in rows]
+        return [km.Assertion.model_validate_json(r[0]) for r in rows]
 
-    def _index_sources(self, items: list[Assertion]) -> None:
+    def _index_sources(self, items: list[km.Assertion]) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
             [(ev.source_sha256, a.id) for a in items for ev in a.evidence],
         )
 
-    def insert_assertions(self, items: list[Dumped[Assertion]]) -> None:
+    def insert_assertions(self, items: list[Dumped[km.Assertion]]) -> None:
         try:
             self.conn.executemany(
                 "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -251,25 +241,15 @@ class SQLiteRows(SQLiteConnection):
             raise InputError(f"assertion ids collide with stored assertions: {exc}") from None
         self._index_sources([a for a, _ in items])
 
-    def write_assertions(self, pairs: list[tuple[int, Assertion]]) -> None:
-        for prev, a in pairs:
-            cur = self.conn.execute(
-                "UPDATE assertions SET kind = ?, subject = ?, object = ?, status = ?, origin = ?, score = ?, "
-                "version = ?, data = ? WHERE id = ? AND version = ?",
-                (
-                    a.kind,
-                    a.subject,
-                    a.object,
-                    a.status,
-                    a.origin,
-                    a.score,
-                    a.version,
-                    a.model_dump_json(),
-                    a.id,
-                    prev,
-                ),
-            )
-            self._check(cur, "assertion", a.id)
+    def write_assertions(self, pairs: list[tuple[int, km.Assertion]]) -> None:
+        self._update(
+            "assertions",
+            "kind subject object status origin score",
+            [
+                (a.kind, a.subject, a.object, a.status, a.origin, a.score, *_tail(a, prev))
+                for prev, a in pairs
+            ],
+        )
         self.conn.executemany(
             "DELETE FROM assertion_sources WHERE assertion = ?", [(a.id,) for _, a in pairs]
         )
@@ -284,7 +264,7 @@ class SQLiteRows(SQLiteConnection):
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def _assertion_where(self, query: AssertionQuery) -> tuple[str, list[Any]]:
+    def _assertion_where(self, query: km.AssertionQuery) -> tuple[str, list[Any]]:
         """The WHERE clause of ``query`` over the ``assertions`` columns."""
         clause, params = where(
             [
@@ -306,7 +286,7 @@ class SQLiteRows(SQLiteConnection):
             params += values
         return clause, params
 
-    def query_assertions(self, query: AssertionQuery) -> tuple[int, list[Assertion]]:
+    def query_assertions(self, query: km.AssertionQuery) -> tuple[int, list[km.Assertion]]:
         clause, params = self._assertion_where(query)
         with self._lock:
             total = int(self.q(f"SELECT COUNT(*) FROM assertions {clause}", params)[0][0])
@@ -314,22 +294,22 @@ class SQLiteRows(SQLiteConnection):
                 f"SELECT data FROM assertions {clause} ORDER BY created, id LIMIT ? OFFSET ?",
                 [*params, *page(query.limit, query.offset)],
             )
-        return total, [Assertion.model_validate_json(r[0]) for r in rows]
+        return total, [km.Assertion.model_validate_json(r[0]) for r in rows]
 
-    def count_assertions(self, query: AssertionQuery) -> int:
+    def count_assertions(self, query: km.AssertionQuery) -> int:
         clause, params = self._assertion_where(query)
         return int(self.q(f"SELECT COUNT(*) FROM assertions {clause}", params)[0][0])
 
-    def summarize_assertions(self, query: AssertionQuery) -> list[AssertionSummary]:
+    def summarize_assertions(self, query: km.AssertionQuery) -> list[km.AssertionSummary]:
         clause, params = self._assertion_where(query)
         rows = self.q(
             "SELECT id, kind, subject, object, status, origin, score, created FROM assertions "
             f"{clause} ORDER BY created, id LIMIT ? OFFSET ?",
             [*params, *page(query.limit, query.offset)],
         )
-        return AssertionSummary.from_rows(rows)
+        return km.AssertionSummary.from_rows(rows)
 
-    def edges(self, kind: AssertionKind, statuses: list[str]) -> list[tuple[str, str]]:
+    def edges(self, kind: km.AssertionKind, statuses: list[str]) -> list[tuple[str, str]]:
         marks = ",".join("?" * len(statuses))
         rows = self.q(
             f"SELECT subject, object FROM assertions WHERE kind = ? AND status IN ({marks}) "
@@ -338,45 +318,41 @@ class SQLiteRows(SQLiteConnection):
         )
         return [(r[0], r[1]) for r in rows]
 
-    def assertions_after(self, last: str, limit: int) -> list[Assertion]:
+    def assertions_after(self, last: str, limit: int) -> list[km.Assertion]:
         rows = self.q("SELECT data FROM assertions WHERE id > ? ORDER BY id LIMIT ?", (last, limit))
-        return [Assertion.model_validate_json(r[0]) for r in rows]
+        return [km.Assertion.model_validate_json(r[0]) for r in rows]
 
     # -- cases -----------------------------------------------------------------------------
-    def cases(self, ids: list[str]) -> dict[str, Case]:
-        return self._by_ids("cases", Case, ids)
+    def cases(self, ids: list[str]) -> dict[str, km.Case]:
+        return self._by_ids("cases", km.Case, ids)
 
     def list_cases(
-        self, diagnosis: str | None, status: CaseStatus | None, offset: int, limit: int | None
-    ) -> list[Case]:
+        self, diagnosis: str | None, status: km.CaseStatus | None, offset: int, limit: int | None
+    ) -> list[km.Case]:
         clause, params = where([("diagnosis = ?", diagnosis), ("status = ?", status)])
         rows = self.q(
             f"SELECT data FROM cases {clause} ORDER BY id LIMIT ? OFFSET ?", [*params, *page(limit, offset)]
         )
-        return [Case.model_validate_json(r[0]) for r in rows]
+        return [km.Case.model_validate_json(r[0]) for r in rows]
 
-    def count_cases(self, status: CaseStatus | None) -> int:
+    def count_cases(self, status: km.CaseStatus | None) -> int:
         clause, params = where([("status = ?", status)])
         return int(self.q(f"SELECT COUNT(*) FROM cases {clause}", params)[0][0])
 
-    def case_counts(self, status: CaseStatus | None) -> dict[str, int]:
+    def case_counts(self, status: km.CaseStatus | None) -> dict[str, int]:
         clause, params = where([("status = ?", status)])
         rows = self.q(
             f"SELECT diagnosis, COUNT(*) FROM cases {clause} GROUP BY diagnosis ORDER BY diagnosis", params
         )
         return {r[0]: int(r[1]) for r in rows}
 
-    def insert_cases(self, items: list[Case]) -> None:
+    def insert_cases(self, items: list[km.Case]) -> None:
         self.conn.executemany(
             "INSERT INTO cases VALUES (?, ?, ?, ?, ?)",
             [(c.id, c.diagnosis, c.status, c.version, c.model_dump_json()) for c in items],
         )
 
-    def write_cases(self, pairs: list[tuple[int, Case]]) -> None:
-        for prev, c in pairs:
-            cur = self.conn.execute(
-                "UPDATE cases SET diagnosis = ?, status = ?, version = ?, data = ? "
-                "WHERE id = ? AND version = ?",
-                (c.diagnosis, c.status, c.version, c.model_dump_json(), c.id, prev),
-            )
-            self._check(cur, "case", c.id)
+    def write_cases(self, pairs: list[tuple[int, km.Case]]) -> None:
+        self._update(
+            "cases", "diagnosis status", [(c.diagnosis, c.status, *_tail(c, prev)) for prev, c in pairs]
+        )

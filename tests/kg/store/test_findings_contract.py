@@ -300,7 +300,7 @@ def test_migrate_sqlite_to_neo4j_and_back_carries_findings(tmp_path: Path, neo4j
     with make_store(neo4j_url) as neo:
         assert neo.resolve_finding("atypical pigment networks").id == APN  # type: ignore[union-attr]
         assert [a.object for a in neo.finding_assertions()] == [APN]
-        rows = neo.neo4j.q(  # type: ignore[attr-defined]
+        rows = neo.rows.q(  # type: ignore[attr-defined]
             "MATCH (:Diagnosis {id: 'melanoma'})-[r:HAS_FINDING]->(f:Finding) "
             "RETURN f.id AS f, r.relation AS rel"
         )

@@ -266,19 +266,19 @@ def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
 
 # -- schema and graph projection -------------------------------------------------------------
 def test_first_use_sets_up_unique_ids_indexes_and_the_full_text_index(store: Neo4jGraphStore) -> None:
-    rows = store.neo4j.q("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties")
+    rows = store.rows.q("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties")
     unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"}
     for label, prop in [("Diagnosis", "id"), ("Assertion", "id"), ("Case", "id"), ("Event", "id"),
                         ("Source", "sha256"), ("Alias", "alias"), ("LabelMap", "key")]:  # fmt: skip
         assert (label, prop) in unique
-    indexes = store.neo4j.q("SHOW INDEXES YIELD name, type, state")
+    indexes = store.rows.q("SHOW INDEXES YIELD name, type, state")
     assert {"dermkg_diagnosis_status", "dermkg_assertion_kind_status"} <= {r["name"] for r in indexes}
     assert any(r["name"] == "dermkg_names" and r["type"] == "FULLTEXT" for r in indexes)
     assert all(r["state"] == "ONLINE" for r in indexes)
 
 
 def _projected(store: Neo4jGraphStore, rel: str) -> list[tuple[str, str]]:
-    rows = store.neo4j.q(
+    rows = store.rows.q(
         f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o"
     )
     return [(r["s"], r["o"]) for r in rows]
