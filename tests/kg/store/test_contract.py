@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +18,7 @@ from kg.models import (
     LabelMapping,
     Source,
 )
-from kg.store import GraphStore, make_store
+from kg.store import GraphStore
 
 SHA = "f" * 64
 
@@ -41,27 +39,6 @@ def ddx(a: str, b: str, **kw: object) -> Assertion:
 def is_a(child: str, parent: str, **kw: object) -> Assertion:
     kw.setdefault("origin", "import")
     return Assertion(kind="is_a", subject=child, object=parent, **kw)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], GraphStore]:
-    """Another empty store on the same backend as ``any_store`` (for restore round trips)."""
-    backend = request.node.callspec.params["any_store"]
-    opened: list[GraphStore] = []
-
-    def make() -> GraphStore:
-        if backend == "sqlite":
-            store = make_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}").open()
-        else:
-            from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-            store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
 
 
 @pytest.fixture
@@ -497,6 +474,31 @@ def test_an_edit_that_moves_an_end_drops_unrelated_evidence_and_becomes_the_edit
     assert done.status == "accepted" and done.reviewed_by == "cy"
     noted = store.edit_assertion(a.id, note="see figure 3", user="dee")  # ends unchanged: stays accepted
     assert noted.status == "accepted" and noted.evidence == done.evidence and noted.origin == "human"
+
+
+def test_reverting_an_end_moving_edit_restores_its_evidence_and_the_source_index(store: GraphStore) -> None:
+    """The evidence an edit dropped is gone from the source filter too, and a revert brings it (and
+    the machine origin and acceptance) back: the row-level source index follows every write."""
+    book = "b" * 64
+    a = store.add_assertion(
+        ddx(
+            "melanoma",
+            "seb-k",
+            evidence=[ev("melanoma or seborrhoeic keratosis", source=book)],
+            status="accepted",
+        )
+    )
+    by_book = AssertionQuery(source_sha256=book)
+    assert [x.id for x in store.query_assertions(by_book).items] == [a.id]
+    edited = store.edit_assertion(a.id, object="bcc", user="ann")
+    assert edited.evidence == [] and store.count_assertions(by_book) == 0
+    assert store.summarize_assertions(AssertionQuery(diagnosis="bcc"))[0].origin == "human"
+    event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
+    back = store.revert_event(event.id, user="bob")
+    restored = store.get_assertion(a.id)
+    assert back.action == "revert" and restored is not None
+    assert (restored.object, restored.status, restored.origin) == ("seb-k", "accepted", "llm")
+    assert restored.evidence == a.evidence and store.count_assertions(by_book) == 1
 
 
 # -- edit, comment ---------------------------------------------------------------------------

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -52,26 +51,6 @@ def store(any_store: GraphStore) -> GraphStore:
         ]
     )
     return any_store
-
-
-@pytest.fixture
-def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], GraphStore]]:
-    backend = request.node.callspec.params["any_store"]
-    opened: list[GraphStore] = []
-
-    def make() -> GraphStore:
-        if backend == "sqlite":
-            s = make_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}").open()
-        else:
-            from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-            s = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.close()
 
 
 # -- model ---------------------------------------------------------------------------------------

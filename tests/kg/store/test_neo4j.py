@@ -7,6 +7,7 @@ backend has: URLs and credentials, the full-text shortlist, and connections that
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -235,7 +236,7 @@ def _batch(n: int) -> list[Assertion]:
 
 @pytest.mark.parametrize("refuse_after_cut", [False, True], ids=["reconnects", "stays-down"])
 def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
-    neo4j_url: str, refuse_after_cut: bool
+    neo4j_url: str, refuse_after_cut: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     n = 3000
     wipe_neo4j(neo4j_url)
@@ -254,7 +255,11 @@ def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
                 with pytest.raises(StoreUnavailableError):
                     s.add_assertions(_batch(n))
             else:
-                assert len(s.add_assertions(_batch(n))) == n  # retried on a fresh connection
+                with caplog.at_level(logging.WARNING, logger="kg.store._neo4j_tx"):
+                    assert len(s.add_assertions(_batch(n))) == n  # retried on a fresh connection
+                retries = [r.getMessage() for r in caplog.records if r.name == "kg.store._neo4j_tx"]
+                assert any("retrying a write" in m for m in retries), retries
+                assert not any(target.password.get_secret_value() in m for m in retries)
         assert proxy.cuts == 1
     finally:
         proxy.close()
