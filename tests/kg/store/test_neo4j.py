@@ -303,7 +303,9 @@ def test_accepted_assertions_are_mirrored_as_is_a_and_ddx_relationships(store: N
     store.review(proposed.id, "accept", user="ann")
     rejected = store.find_assertion("ddx", "a", "b")
     store.review(rejected.id, "reject", user="ann", reason="not in the table")  # type: ignore[union-attr]
-    store.edit_assertion(proposed.id, object="d", user="ann")  # a-c becomes a-d
+    store.edit_assertion(proposed.id, object="d", user="ann")  # a-c becomes a-d: ann's proposal again
+    assert _projected(store, "DDX") == []  # no longer accepted: no longer projected
+    store.review(proposed.id, "accept", user="bob")
     store.merge_diagnoses("a", "b", user="ann")
     for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX")):
         assert _projected(store, rel) == store.edges(kind)  # type: ignore[arg-type]
