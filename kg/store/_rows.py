@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from kg.models import (
     Assertion,
@@ -152,6 +152,7 @@ class RevisionMarks:
         self._tx.revision = revision
 
 
+@runtime_checkable
 class Rows(Protocol):
     """Row-level storage of one backend. Writes run inside :meth:`transaction`; ``write_*`` methods
     are version-checked (``prev`` is the stored version) and raise ConflictError when it moved."""

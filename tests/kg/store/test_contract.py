@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -19,6 +20,7 @@ from kg.models import (
     Source,
 )
 from kg.store import GraphStore
+from kg.store._rows import Rows
 
 SHA = "f" * 64
 
@@ -60,6 +62,15 @@ def store(any_store: GraphStore) -> GraphStore:
 
 
 # -- lifecycle and revision ------------------------------------------------------------------
+def test_the_backend_implements_the_row_protocol_with_its_parameters(any_store: GraphStore) -> None:
+    """The seam: every Rows method exists on the backend with the protocol's parameter names."""
+    assert isinstance(any_store.rows, Rows)
+    for name, member in vars(Rows).items():
+        if callable(member) and not name.startswith("_"):
+            want = list(inspect.signature(member).parameters)
+            assert list(inspect.signature(getattr(type(any_store.rows), name)).parameters) == want, name
+
+
 def test_an_empty_store_is_at_revision_zero(any_store: GraphStore) -> None:
     assert any_store.revision() == 0
     assert any_store.count_diagnoses() == 0
