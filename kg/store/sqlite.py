@@ -32,6 +32,11 @@ class SQLiteGraphStore(GraphStore):
         super().__init__(url, SQLiteRows(url, busy_timeout_s=busy_timeout_s))
 
     @property
+    def path(self) -> str:
+        """The database file (``:memory:`` for an in-memory store)."""
+        return self.rows.path
+
+    @property
     def conn(self) -> sqlite3.Connection:
         """The open connection (for maintenance and tests: PRAGMAs, backups)."""
         return self.rows.conn
