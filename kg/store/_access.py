@@ -4,6 +4,7 @@ Written once so the curation, load and history operations agree on them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from dermkg.errors import InputError, NotFoundError
@@ -119,6 +120,14 @@ def mark(rows: Rows, before: Any, after: Any) -> None:
     """Note that the transaction changed the accepted graph (the revision moves once, at commit)."""
     if not rows.graph_changed() and graph_changed(before, after):
         rows.mark_graph_changed()
+
+
+def mark_all(rows: Rows, pairs: Iterable[tuple[Any, Any]]) -> None:
+    """:func:`mark` for a batch of (before, after) pairs, reading no further once one counts."""
+    for before, after in pairs:
+        if rows.graph_changed():
+            return
+        mark(rows, before, after)
 
 
 def record(

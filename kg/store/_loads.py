@@ -73,8 +73,7 @@ def upsert_diagnoses(rows: Rows, items: list[Diagnosis], user: str) -> int:
     rows.write_diagnoses([(b.version, a) for b, a in staged.values() if b is not None and b != a])
     events = [event_row(user, "create", "diagnosis", d.id, None, data) for d, data in inserts]
     events += _finish(rows, user, "diagnosis", {k: v for k, v in staged.items() if v[0] is not None})
-    for d, _ in inserts:
-        acc.mark(rows, None, d)
+    acc.mark_all(rows, [(None, d) for d, _ in inserts])
     rows.add_events(events)
     return len(inserts)
 
@@ -123,7 +122,7 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         if s is None or o is None:
             raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
         prepared.append(sem.prepare_assertion(a, s, o))
-    stored = rows.assertions_by_keys(sorted({(a.kind, a.subject, a.object) for a in prepared}))
+    stored = rows.assertions_by_keys(list(dict.fromkeys((a.kind, a.subject, a.object) for a in prepared)))
     batch = AssertionBatch(lambda k, s, o: stored.get((k, s, o)), lambda: acc.accepted_parents(rows))
     for a in prepared:
         batch.add(a)
@@ -139,10 +138,7 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         for action, b, a in batch.status_changes()
     ]
     rows.add_events(events)
-    for a, _ in inserts:
-        acc.mark(rows, None, a)
-    for b, a in updates:
-        acc.mark(rows, b, a)
+    acc.mark_all(rows, [*((None, a) for a, _ in inserts), *updates])
     return batch.results()
 
 

@@ -211,8 +211,8 @@ class Rows(Protocol):
         """(key, diagnosis id) of a name among ``keys`` held by a diagnosis not in ``exclude``."""
         ...
 
-    def best_by_name(self, key: str) -> str | None:
-        """The diagnosis a name key resolves to: accepted first, primary names before synonyms."""
+    def best_by_name(self, key: str) -> Diagnosis | None:
+        """The diagnosis a name key resolves to (one read): accepted first, primary names before synonyms."""
         ...
 
     def exact_names(self, key: str) -> list[tuple[str, str]]: ...

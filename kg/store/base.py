@@ -181,8 +181,7 @@ class GraphStore:
         """Exact resolution through names and synonyms, insensitive to case, diacritics,
         punctuation and singular/plural (see ``kg.names.normalize``). Never fuzzy."""
         key = normalize(name)
-        found = self.rows.best_by_name(key) if key else None
-        return None if found is None else acc.diagnosis(self.rows, found)
+        return self.rows.best_by_name(key) if key else None
 
     def suggest_names(self, name: str, *, limit: int = 5, min_score: float = 70.0) -> list[NameMatch]:
         """Exact matches first (score 100), then fuzzy suggestions (rapidfuzz) best first.

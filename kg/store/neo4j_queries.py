@@ -73,7 +73,7 @@ NAME_OWNER = (
     "RETURN n.key AS k, n.diagnosis AS d ORDER BY n.key LIMIT 1"
 )
 BEST_BY_NAME = (
-    "MATCH (n:Name {key: $key}) MATCH (d:Diagnosis {id: n.diagnosis}) RETURN d.id AS id "
+    "MATCH (n:Name {key: $key}) MATCH (d:Diagnosis {id: n.diagnosis}) RETURN d.data AS data "
     "ORDER BY d.status = 'accepted' DESC, n.primary DESC, d.status = 'proposed' DESC, d.id LIMIT 1"
 )
 EXACT_NAMES = (

@@ -195,9 +195,9 @@ class Neo4jRows(Neo4jConnection):
         row = self.one(cy.NAME_OWNER, keys=keys, ids=exclude)
         return None if row is None else (row["k"], row["d"])
 
-    def best_by_name(self, key: str) -> str | None:
+    def best_by_name(self, key: str) -> km.Diagnosis | None:
         row = self.one(cy.BEST_BY_NAME, key=key)
-        return None if row is None else str(row["id"])
+        return None if row is None else km.Diagnosis.model_validate_json(row["data"])
 
     def exact_names(self, key: str) -> list[tuple[str, str]]:
         return [(r["d"], r["s"]) for r in self.q(cy.EXACT_NAMES, key=key)]

@@ -32,6 +32,9 @@ class SQLiteRows(SQLiteConnection):
 
     def _by_ids(self, table: str, model: type[M], ids: list[str]) -> dict[str, M]:
         out: dict[str, M] = {}
+        if len(ids) == 1:  # the common case (one record by id): no IN list to build
+            row = self.one(f"SELECT data FROM {table} WHERE id = ?", ids)
+            return {} if row is None else {ids[0]: model.model_validate_json(row[0])}
         for part in chunks(ids, 500):  # under SQLite's bound-parameter limit
             marks = ",".join("?" * len(part))
             for r in self.q(f"SELECT data FROM {table} WHERE id IN ({marks})", part):
@@ -127,14 +130,14 @@ class SQLiteRows(SQLiteConnection):
                 return row[0], row[1]
         return None
 
-    def best_by_name(self, key: str) -> str | None:
+    def best_by_name(self, key: str) -> km.Diagnosis | None:
         row = self.one(
-            "SELECT n.diagnosis FROM names n JOIN diagnoses d ON d.id = n.diagnosis WHERE n.key = ? "
+            "SELECT d.data FROM names n JOIN diagnoses d ON d.id = n.diagnosis WHERE n.key = ? "
             "ORDER BY d.status = 'accepted' DESC, n.is_primary DESC, d.status = 'proposed' DESC, n.diagnosis "
             "LIMIT 1",
             (key,),
         )
-        return None if row is None else str(row[0])
+        return None if row is None else km.Diagnosis.model_validate_json(row[0])
 
     def exact_names(self, key: str) -> list[tuple[str, str]]:
         rows = self.q(
