@@ -29,12 +29,9 @@ class SQLiteGraphStore(GraphStore):
     rows: SQLiteRows
 
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
-        super().__init__(url, SQLiteRows(url, busy_timeout_s=busy_timeout_s))
-
-    @property
-    def path(self) -> str:
-        """The database file (``:memory:`` for an in-memory store)."""
-        return self.rows.path
+        rows = SQLiteRows(url, busy_timeout_s=busy_timeout_s)
+        super().__init__(url, rows)
+        self.path = rows.path  # the database file (``:memory:`` for an in-memory store)
 
     @property
     def conn(self) -> sqlite3.Connection:
