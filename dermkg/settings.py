@@ -82,6 +82,9 @@ class StoreSettings(BaseSettings):
         validation_alias=AliasChoices("DERMKG_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
         description="password of neo4j:// store URLs without one (docker compose's NEO4J_PASSWORD)",
     )
+    neo4j_retry_s: float = Field(
+        default=15.0, gt=0, description="how long the Neo4j driver retries a write after transient errors"
+    )
 
     @property
     def store_url(self) -> str:

@@ -81,11 +81,6 @@ def _graph() -> nx.DiGraph:
 
 
 GRAPH = _graph()
-# The one cycle still open lies inside kg/store (its refactor to composition removes it). Tolerated only
-# there: any cycle with a module outside kg/store fails, and so does a new one inside it.
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"kg.store._neo4j_history", "kg.store._neo4j_merge", "kg.store.neo4j"}),
-}
 
 
 def _cycles() -> set[frozenset[str]]:
@@ -100,15 +95,9 @@ def test_the_checker_sees_function_level_imports() -> None:
 
 
 def test_no_import_cycles() -> None:
+    """Counting function-level imports: none tolerated, anywhere."""
     cycles = _cycles()
-    new = cycles - KNOWN_CYCLES
-    assert not new, "import cycles: " + "; ".join(" <-> ".join(sorted(c)) for c in new)
-
-
-def test_tolerated_cycles_lie_inside_the_store() -> None:
-    """Nothing outside kg/store may be part of a cycle, even a known one."""
-    outside = sorted(m for c in KNOWN_CYCLES for m in c if not m.startswith("kg.store"))
-    assert outside == []
+    assert not cycles, "import cycles: " + "; ".join(" <-> ".join(sorted(c)) for c in cycles)
 
 
 def _violations(src_pkg: str, allowed: set[str], exempt: set[str] = frozenset()) -> list[str]:

@@ -1,4 +1,25 @@
-"""Open a store by URL: ``sqlite:///path.db`` (embedded) or ``neo4j://`` / ``bolt://`` (Neo4j)."""
+"""Open a store by URL: ``sqlite:///path.db`` (embedded) or ``neo4j://`` / ``bolt://`` (Neo4j).
+
+Semantics every backend honours (:class:`kg.store.base.GraphStore`, tested by
+``tests/kg/store/test_contract.py`` on both):
+
+- Writes are transactional. Every public write method is atomic on its own; inside
+  ``with store.transaction():`` all writes commit together or not at all.
+- ``revision()`` increases by one for every committed transaction that changed the accepted graph
+  (an assertion or diagnosis entering or leaving ``accepted``, an edit of an accepted item, a merge).
+- Every curation write (review, edit, merge, case decision, label map change, revert) appends a
+  :class:`CurationEvent` with the user and before / after snapshots. Events are never deleted.
+- ``expected_version`` (when given) must equal the item's current ``version`` or the write raises
+  :class:`dermkg.errors.ConflictError` and changes nothing; successful writes bump ``version``.
+- DDx assertions are stored once in canonical direction (``kg.ids.canonical_pair``) and returned for
+  either endpoint. Adding an assertion whose (kind, subject, object) exists merges its evidence (by
+  evidence id) and keeps the better score instead of duplicating; status is never downgraded.
+- Accepting an is_a assertion that would close a cycle raises :class:`dermkg.errors.CycleError`.
+- Ids of merged diagnoses stay valid: ``get_diagnosis(old_id)`` returns the surviving diagnosis.
+- A ``finding`` assertion links a diagnosis (subject) to a :class:`Finding` (object) with a relation
+  (typical / possible / against); it is directed, one per (diagnosis, finding) pair, and otherwise
+  curated exactly like is_a and DDx. An unknown end of a finding assertion is an InputError.
+"""
 
 from __future__ import annotations
 
@@ -31,9 +52,9 @@ def embedded_path(url: str) -> Path | None:
     """The database file of a ``sqlite://`` URL; None for server stores."""
     if not url.lower().startswith("sqlite://"):
         return None
-    from kg.store._sqlite_core import _path_of
+    from kg.store._sqlite_conn import path_of
 
-    return Path(_path_of(url))
+    return Path(path_of(url))
 
 
 def open_store(url: str | None = None) -> GraphStore:

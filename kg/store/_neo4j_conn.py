@@ -2,14 +2,12 @@
 
 A store URL is ``neo4j://user:password@host:7687[/database]`` (or ``bolt://``, ``+s`` / ``+ssc``
 variants); the password may instead come from ``NEO4J_PASSWORD`` (environment, or ``./.env`` as
-used by ``docker compose``). Error messages name the URL with
-the password masked, never the password.
+used by ``docker compose``), read through :class:`dermkg.settings.StoreSettings` like every other
+setting. Error messages name the URL with the password masked, never the password.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -74,14 +72,12 @@ class StoreTarget(BaseModel):
 
 
 def _env_password() -> str | None:
-    """NEO4J_PASSWORD from the environment, else from ``./.env`` (shared with ``docker compose``)."""
-    if os.environ.get("NEO4J_PASSWORD"):
-        return os.environ["NEO4J_PASSWORD"]
-    if Path(".env").is_file():
-        from dotenv import dotenv_values
+    """NEO4J_PASSWORD from the environment, else from ``./.env`` (shared with ``docker compose``),
+    read afresh: a process may set it after start-up."""
+    from dermkg.settings import StoreSettings
 
-        return dotenv_values(".env").get("NEO4J_PASSWORD") or None
-    return None
+    secret = StoreSettings().neo4j_password
+    return secret.get_secret_value() if secret is not None else None
 
 
 def parse_store_url(url: str) -> StoreTarget:
@@ -127,12 +123,14 @@ def connect(target: StoreTarget, *, timeout_s: float = 5.0):  # noqa: ANN201 (ne
     import neo4j
     from neo4j import exceptions as nx
 
+    from dermkg.settings import StoreSettings
+
     driver = neo4j.GraphDatabase.driver(
         target.uri,
         auth=target.auth,
         connection_timeout=timeout_s,
         connection_acquisition_timeout=max(timeout_s, 30.0),
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=StoreSettings().neo4j_retry_s,  # managed transactions retry this long
         user_agent="dermkg",
         notifications_min_severity="OFF",  # e.g. "unknown label" on a new database: noise for users
     )

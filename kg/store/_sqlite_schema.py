@@ -7,7 +7,7 @@ import sqlite3
 
 SCHEMA_VERSION = 2  # 2: findings; an assertion's object may be a finding
 
-SCHEMA = """
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -27,15 +27,7 @@ CREATE TABLE IF NOT EXISTS aliases (
     target TEXT NOT NULL REFERENCES diagnoses(id)
 );
 CREATE INDEX IF NOT EXISTS aliases_target ON aliases(target);
-CREATE TABLE IF NOT EXISTS names (
-    key TEXT NOT NULL,
-    diagnosis TEXT NOT NULL REFERENCES diagnoses(id) ON DELETE CASCADE,
-    surface TEXT NOT NULL,
-    is_primary INTEGER NOT NULL,
-    PRIMARY KEY (key, diagnosis)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS names_diagnosis ON names(diagnosis);
-CREATE TABLE IF NOT EXISTS assertions (
+{names}CREATE TABLE IF NOT EXISTS assertions (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     subject TEXT NOT NULL REFERENCES diagnoses(id),
@@ -55,15 +47,7 @@ CREATE TABLE IF NOT EXISTS findings (
     version INTEGER NOT NULL,
     data TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS finding_names (
-    key TEXT NOT NULL,
-    finding TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
-    surface TEXT NOT NULL,
-    is_primary INTEGER NOT NULL,
-    PRIMARY KEY (key, finding)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS finding_names_finding ON finding_names(finding);
-CREATE INDEX IF NOT EXISTS assertions_subject ON assertions(subject, kind, status);
+{finding_names}CREATE INDEX IF NOT EXISTS assertions_subject ON assertions(subject, kind, status);
 CREATE INDEX IF NOT EXISTS assertions_object ON assertions(object, kind, status);
 CREATE INDEX IF NOT EXISTS assertions_kind_status ON assertions(kind, status);
 CREATE INDEX IF NOT EXISTS assertions_created ON assertions(created, id);
@@ -105,6 +89,22 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_target ON events(target);
 CREATE INDEX IF NOT EXISTS events_user ON events(user);
 """
+
+
+def _name_table(table: str, owner: str, owners: str) -> str:
+    """A table of normalised name keys (one row per key and owner), for diagnoses and findings alike."""
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} (key TEXT NOT NULL, "
+        f"{owner} TEXT NOT NULL REFERENCES {owners}(id) ON DELETE CASCADE, surface TEXT NOT NULL, "
+        f"is_primary INTEGER NOT NULL, PRIMARY KEY (key, {owner})) WITHOUT ROWID;\n"
+        f"CREATE INDEX IF NOT EXISTS {table}_{owner} ON {table}({owner});\n"
+    )
+
+
+SCHEMA = _SCHEMA.format(
+    names=_name_table("names", "diagnosis", "diagnoses"),
+    finding_names=_name_table("finding_names", "finding", "findings"),
+)
 
 
 def upgrade(conn: sqlite3.Connection) -> None:

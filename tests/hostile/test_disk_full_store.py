@@ -51,7 +51,7 @@ def test_a_full_database_file_is_one_clear_error_and_the_store_is_unchanged(tmp_
     seeded(url)
     with make_store(url) as store:
         before = store.export_graph()
-        pages = store._one("PRAGMA page_count")[0]  # type: ignore[attr-defined,index]
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]  # type: ignore[attr-defined]
         store.conn.execute(f"PRAGMA max_page_count = {pages + 10}")  # type: ignore[attr-defined]
         with pytest.raises(DermkgError) as err:
             run_import(store, "csv", vocabulary(tmp_path / "big.csv", 3000))

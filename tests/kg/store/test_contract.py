@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
+import inspect
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,8 @@ from kg.models import (
     LabelMapping,
     Source,
 )
-from kg.store import GraphStore, make_store
+from kg.store import GraphStore
+from kg.store._rows import Rows
 
 SHA = "f" * 64
 
@@ -44,27 +44,6 @@ def is_a(child: str, parent: str, **kw: object) -> Assertion:
 
 
 @pytest.fixture
-def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], GraphStore]:
-    """Another empty store on the same backend as ``any_store`` (for restore round trips)."""
-    backend = request.node.callspec.params["any_store"]
-    opened: list[GraphStore] = []
-
-    def make() -> GraphStore:
-        if backend == "sqlite":
-            store = make_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}").open()
-        else:
-            from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-            store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
 def store(any_store: GraphStore) -> GraphStore:
     """A small accepted taxonomy: melanocytic > {melanoma, nevus}, plus a few loose diagnoses."""
     any_store.upsert_diagnoses(
@@ -83,6 +62,15 @@ def store(any_store: GraphStore) -> GraphStore:
 
 
 # -- lifecycle and revision ------------------------------------------------------------------
+def test_the_backend_implements_the_row_protocol_with_its_parameters(any_store: GraphStore) -> None:
+    """The seam: every Rows method exists on the backend with the protocol's parameter names."""
+    assert isinstance(any_store.rows, Rows)
+    for name, member in vars(Rows).items():
+        if callable(member) and not name.startswith("_"):
+            want = list(inspect.signature(member).parameters)
+            assert list(inspect.signature(getattr(type(any_store.rows), name)).parameters) == want, name
+
+
 def test_an_empty_store_is_at_revision_zero(any_store: GraphStore) -> None:
     assert any_store.revision() == 0
     assert any_store.count_diagnoses() == 0
@@ -455,10 +443,73 @@ def test_editing_an_is_a_into_a_cycle_is_refused(store: GraphStore) -> None:
     store.upsert_diagnoses([dx("lentigo-maligna")])
     a = store.add_assertion(is_a("lentigo-maligna", "melanoma", status="accepted"))
     up = store.add_assertion(is_a("melanocytic", "seb-k", status="accepted"))
+    moved = store.edit_assertion(up.id, object="lentigo-maligna", user="ann")  # proposed again: no cycle yet
+    assert moved.status == "proposed" and moved.object == "lentigo-maligna"
     with pytest.raises(CycleError):
-        store.edit_assertion(up.id, object="lentigo-maligna", user="ann")
-    assert store.get_assertion(up.id).object == "seb-k"  # type: ignore[union-attr]
+        store.review(up.id, "accept", user="bob")  # accepting it would close the cycle
+    assert store.get_assertion(up.id).status == "proposed"  # type: ignore[union-attr]
     assert store.get_assertion(a.id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_an_edit_that_moves_an_end_drops_unrelated_evidence_and_becomes_the_editors(
+    store: GraphStore,
+) -> None:
+    """Issue 15.4: eczema <-> varicella edited to eczema <-> eczema herpeticum keeps only the quotes
+    that name the new end; the dropped ones stay in the event's before snapshot; the edit is the
+    editor's own proposed claim (origin human, their accept vote) and needs consensus like any other."""
+    store.upsert_diagnoses(
+        [
+            dx("eczema"),
+            dx("varicella"),
+            dx("eh", "Eczema herpeticum", synonyms=["Kaposi varicelliform eruption"]),
+        ]
+    )
+    quotes = [
+        "Eczema may mimic varicella.",
+        "Kaposi varicelliform eruptions complicate eczema.",
+        "Eczema herpeticum",
+    ]
+    a = store.add_assertion(ddx("eczema", "varicella", evidence=[ev(q) for q in quotes], status="accepted"))
+    rev = store.revision()
+    edited = store.edit_assertion(a.id, object="eh", user="bob", reason="the quote means herpeticum")
+    assert {edited.subject, edited.object} == {"eczema", "eh"}
+    assert sorted(e.quote for e in edited.evidence) == sorted(quotes[1:])  # synonym and name both count
+    assert (edited.origin, edited.agent.name, edited.status) == ("human", "bob", "proposed")  # type: ignore[union-attr]
+    assert edited.reviewed_by is None and [(v.user, v.decision) for v in edited.votes] == [("bob", "accept")]
+    assert store.revision() == rev + 1  # it left the accepted graph
+    event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
+    assert [e["quote"] for e in event.before["evidence"]] == quotes  # type: ignore[index]
+    still = store.review(a.id, "accept", user="bob", required_votes=2)  # bob's own vote again: not enough
+    assert still.status == "proposed"
+    done = store.review(a.id, "accept", user="cy", required_votes=2)
+    assert done.status == "accepted" and done.reviewed_by == "cy"
+    noted = store.edit_assertion(a.id, note="see figure 3", user="dee")  # ends unchanged: stays accepted
+    assert noted.status == "accepted" and noted.evidence == done.evidence and noted.origin == "human"
+
+
+def test_reverting_an_end_moving_edit_restores_its_evidence_and_the_source_index(store: GraphStore) -> None:
+    """The evidence an edit dropped is gone from the source filter too, and a revert brings it (and
+    the machine origin and acceptance) back: the row-level source index follows every write."""
+    book = "b" * 64
+    a = store.add_assertion(
+        ddx(
+            "melanoma",
+            "seb-k",
+            evidence=[ev("melanoma or seborrhoeic keratosis", source=book)],
+            status="accepted",
+        )
+    )
+    by_book = AssertionQuery(source_sha256=book)
+    assert [x.id for x in store.query_assertions(by_book).items] == [a.id]
+    edited = store.edit_assertion(a.id, object="bcc", user="ann")
+    assert edited.evidence == [] and store.count_assertions(by_book) == 0
+    assert store.summarize_assertions(AssertionQuery(diagnosis="bcc"))[0].origin == "human"
+    event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
+    back = store.revert_event(event.id, user="bob")
+    restored = store.get_assertion(a.id)
+    assert back.action == "revert" and restored is not None
+    assert (restored.object, restored.status, restored.origin) == ("seb-k", "accepted", "llm")
+    assert restored.evidence == a.evidence and store.count_assertions(by_book) == 1
 
 
 # -- edit, comment ---------------------------------------------------------------------------
@@ -468,7 +519,8 @@ def test_edit_assertion_retargets_and_keeps_evidence_and_history(store: GraphSto
         a.id, object="bcc", note="the table lists BCC", user="ann", reason="misparse"
     )
     assert (edited.subject, edited.object) == ("bcc", "melanoma")  # canonical again
-    assert edited.id == a.id and edited.evidence == a.evidence and edited.note == "the table lists BCC"
+    assert edited.id == a.id and edited.note == "the table lists BCC"
+    assert edited.evidence == [] and edited.status == "proposed"  # "ddx table" does not name BCC
     assert store.find_assertion("ddx", "melanoma", "bcc") == edited
     event = store.list_events(EventQuery(action="edit", target=a.id)).items[0]
     assert event.before["object"] == "seb-k" and event.reason == "misparse"

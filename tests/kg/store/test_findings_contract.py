@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -52,26 +51,6 @@ def store(any_store: GraphStore) -> GraphStore:
         ]
     )
     return any_store
-
-
-@pytest.fixture
-def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], GraphStore]]:
-    backend = request.node.callspec.params["any_store"]
-    opened: list[GraphStore] = []
-
-    def make() -> GraphStore:
-        if backend == "sqlite":
-            s = make_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}").open()
-        else:
-            from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-            s = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.close()
 
 
 # -- model ---------------------------------------------------------------------------------------
@@ -137,10 +116,11 @@ def test_propose_accept_edit_and_reject_a_finding_assertion(store: GraphStore) -
         store.edit_assertion(a.id, user="bob", object="nevus")  # a diagnosis is not a finding
     moved = store.edit_assertion(a.id, user="bob", object=VEIL)
     assert moved.object == VEIL and store.get_assertion(a.id).object == VEIL  # type: ignore[union-attr]
+    assert moved.status == "proposed" and store.revision() == rev + 3  # a new end: bob's own claim again
 
     rejected = store.review(a.id, "reject", user="cy", reason="contradicted by the textbook")
     assert rejected.status == "rejected" and store.finding_assertions(include_proposed=True) == []
-    assert store.revision() == rev + 4
+    assert store.revision() == rev + 3
 
 
 def test_reverting_finding_edits_and_creates(store: GraphStore) -> None:
@@ -277,8 +257,9 @@ def test_a_version_1_sqlite_file_is_upgraded_to_hold_finding_assertions(tmp_path
         s.upsert_findings([Finding(name="Atypical pigment network", type="dermoscopy")])
         a = s.add_assertion(finding("melanoma", APN))
         assert s.get_assertion(a.id) == a and len(list(s.iter_assertions())) == 2
-        assert s._one("SELECT value FROM meta WHERE key = 'schema_version'")[0] == 2  # type: ignore[attr-defined]
-        assert s._one("SELECT COUNT(*) FROM assertion_sources")[0] == 0  # type: ignore[attr-defined]
+        conn = s.conn  # type: ignore[attr-defined]
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 2
+        assert conn.execute("SELECT COUNT(*) FROM assertion_sources").fetchone()[0] == 0
 
 
 @pytest.mark.neo4j
@@ -298,7 +279,7 @@ def test_migrate_sqlite_to_neo4j_and_back_carries_findings(tmp_path: Path, neo4j
     with make_store(neo4j_url) as neo:
         assert neo.resolve_finding("atypical pigment networks").id == APN  # type: ignore[union-attr]
         assert [a.object for a in neo.finding_assertions()] == [APN]
-        rows = neo._q(  # type: ignore[attr-defined]
+        rows = neo.rows.q(  # type: ignore[attr-defined]
             "MATCH (:Diagnosis {id: 'melanoma'})-[r:HAS_FINDING]->(f:Finding) "
             "RETURN f.id AS f, r.relation AS rel"
         )

@@ -7,6 +7,7 @@ backend has: URLs and credentials, the full-text shortlist, and connections that
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -235,7 +236,7 @@ def _batch(n: int) -> list[Assertion]:
 
 @pytest.mark.parametrize("refuse_after_cut", [False, True], ids=["reconnects", "stays-down"])
 def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
-    neo4j_url: str, refuse_after_cut: bool
+    neo4j_url: str, refuse_after_cut: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     n = 3000
     wipe_neo4j(neo4j_url)
@@ -254,7 +255,11 @@ def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
                 with pytest.raises(StoreUnavailableError):
                     s.add_assertions(_batch(n))
             else:
-                assert len(s.add_assertions(_batch(n))) == n  # retried on a fresh connection
+                with caplog.at_level(logging.WARNING, logger="kg.store._neo4j_tx"):
+                    assert len(s.add_assertions(_batch(n))) == n  # retried on a fresh connection
+                retries = [r.getMessage() for r in caplog.records if r.name == "kg.store._neo4j_tx"]
+                assert any("retrying a write" in m for m in retries), retries
+                assert not any(target.password.get_secret_value() in m for m in retries)
         assert proxy.cuts == 1
     finally:
         proxy.close()
@@ -266,19 +271,21 @@ def test_a_connection_dropped_mid_batch_leaves_the_batch_whole_or_absent(
 
 # -- schema and graph projection -------------------------------------------------------------
 def test_first_use_sets_up_unique_ids_indexes_and_the_full_text_index(store: Neo4jGraphStore) -> None:
-    rows = store._q("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties")
+    rows = store.rows.q("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties")
     unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"}
     for label, prop in [("Diagnosis", "id"), ("Assertion", "id"), ("Case", "id"), ("Event", "id"),
                         ("Source", "sha256"), ("Alias", "alias"), ("LabelMap", "key")]:  # fmt: skip
         assert (label, prop) in unique
-    indexes = store._q("SHOW INDEXES YIELD name, type, state")
+    indexes = store.rows.q("SHOW INDEXES YIELD name, type, state")
     assert {"dermkg_diagnosis_status", "dermkg_assertion_kind_status"} <= {r["name"] for r in indexes}
     assert any(r["name"] == "dermkg_names" and r["type"] == "FULLTEXT" for r in indexes)
     assert all(r["state"] == "ONLINE" for r in indexes)
 
 
 def _projected(store: Neo4jGraphStore, rel: str) -> list[tuple[str, str]]:
-    rows = store._q(f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o")
+    rows = store.rows.q(
+        f"MATCH (s:Diagnosis)-[:{rel}]->(o:Diagnosis) RETURN s.id AS s, o.id AS o ORDER BY s, o"
+    )
     return [(r["s"], r["o"]) for r in rows]
 
 
@@ -296,7 +303,9 @@ def test_accepted_assertions_are_mirrored_as_is_a_and_ddx_relationships(store: N
     store.review(proposed.id, "accept", user="ann")
     rejected = store.find_assertion("ddx", "a", "b")
     store.review(rejected.id, "reject", user="ann", reason="not in the table")  # type: ignore[union-attr]
-    store.edit_assertion(proposed.id, object="d", user="ann")  # a-c becomes a-d
+    store.edit_assertion(proposed.id, object="d", user="ann")  # a-c becomes a-d: ann's proposal again
+    assert _projected(store, "DDX") == []  # no longer accepted: no longer projected
+    store.review(proposed.id, "accept", user="bob")
     store.merge_diagnoses("a", "b", user="ann")
     for kind, rel in (("is_a", "IS_A"), ("ddx", "DDX")):
         assert _projected(store, rel) == store.edges(kind)  # type: ignore[arg-type]
