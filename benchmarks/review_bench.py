@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import secrets
 import signal
 import socket
@@ -28,8 +27,9 @@ import time
 from pathlib import Path
 
 import httpx
+from bench_graph import populate_ddx
 
-from kg.models import AssertionQuery, Diagnosis, Evidence, Source
+from kg.models import AssertionQuery, Evidence, Source
 from kg.store import make_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,55 +55,21 @@ def free_port() -> int:
 def populate(url: str, n: int, seed: int = 0) -> dict[str, float]:
     """Seed vocabulary, generated diagnoses, ``n`` proposed DDx pairs with PDF evidence."""
     from kg.ids import sha256_file
-    from kg.models import Assertion
-    from kg.seed import init_store
 
-    rng = random.Random(seed)
-    with make_store(url) as store:
-        init_store(store)
-        roots = [d.id for d in store.list_diagnoses()]
-        extra = int((2 * n) ** 0.5) + 50
-        store.upsert_diagnoses(
-            Diagnosis(id=f"bench-dx-{i:05d}", name=f"Bench diagnosis {i:05d}") for i in range(extra)
-        )
-        store.add_assertions(
-            Assertion(
-                kind="is_a",
-                subject=f"bench-dx-{i:05d}",
-                object=rng.choice(roots),
-                origin="import",
-                status="accepted",
-            )
-            for i in range(extra)
-        )
-        ids = roots + [f"bench-dx-{i:05d}" for i in range(extra)]
-        sha = sha256_file(str(PDF))
-        store.upsert_source(Source(sha256=sha, title="BAD handbook (3rd ed.)", path=str(PDF), kind="pdf"))
-        pairs: set[tuple[str, str]] = set()
-        while len(pairs) < n:
-            a, b = rng.sample(ids, 2)
-            pairs.add((min(a, b), max(a, b)))
-        started = time.perf_counter()
-        store.add_assertions(
-            Assertion(
-                kind="ddx",
-                subject=a,
-                object=b,
-                origin="llm",
-                score=round(rng.random(), 3),
-                evidence=[
-                    Evidence(
-                        source_sha256=sha,
-                        page=10 + i % 60,
-                        bbox=(72.0, 120.0, 400.0, 150.0),  # a band of text on every page
-                        quote=f"{a} versus {b}",
-                        kind="ddx",
-                    )
-                ],
-            )
-            for i, (a, b) in enumerate(sorted(pairs))
-        )
-        return {"diagnoses": store.count_diagnoses(), "load_s": round(time.perf_counter() - started, 2)}
+    sha = sha256_file(str(PDF))
+    return populate_ddx(
+        url,
+        n,
+        Source(sha256=sha, title="BAD handbook (3rd ed.)", path=str(PDF), kind="pdf"),
+        lambda i, a, b: Evidence(
+            source_sha256=sha,
+            page=10 + i % 60,
+            bbox=(72.0, 120.0, 400.0, 150.0),  # a band of text on every page
+            quote=f"{a} versus {b}",
+            kind="ddx",
+        ),
+        seed,
+    )
 
 
 def start_neo4j(home: Path) -> tuple[subprocess.Popen, str]:

@@ -16,63 +16,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from kg.models import Assertion, Diagnosis, Evidence, Source
-from kg.store import make_store
+from bench_graph import populate_ddx
+
+from kg.models import Evidence, Source
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "studio" / "app.py"
 
 
-def populate(url: str, n: int, seed: int = 0) -> dict[str, int]:
+def populate(url: str, n: int, seed: int = 0) -> dict[str, float]:
     """Seed vocabulary + enough generated diagnoses for ``n`` distinct DDx pairs, all proposed."""
-    from kg.seed import init_store
-
-    rng = random.Random(seed)
-    with make_store(url) as store:
-        init_store(store)
-        roots = [d.id for d in store.list_diagnoses()]
-        extra = max(0, int((2 * n) ** 0.5) + 50)
-        store.upsert_diagnoses(
-            Diagnosis(id=f"bench-dx-{i:05d}", name=f"Bench diagnosis {i:05d}") for i in range(extra)
-        )
-        store.add_assertions(
-            Assertion(
-                kind="is_a",
-                subject=f"bench-dx-{i:05d}",
-                object=rng.choice(roots),
-                origin="import",
-                status="accepted",
-            )
-            for i in range(extra)
-        )
-        ids = roots + [f"bench-dx-{i:05d}" for i in range(extra)]
-        sha = "b" * 64
-        store.upsert_source(Source(sha256=sha, title="Benchmark source", kind="other"))
-        pairs: set[tuple[str, str]] = set()
-        while len(pairs) < n:
-            a, b = rng.sample(ids, 2)
-            pairs.add((min(a, b), max(a, b)))
-        started = time.perf_counter()
-        store.add_assertions(
-            Assertion(
-                kind="ddx",
-                subject=a,
-                object=b,
-                origin="llm",
-                score=round(rng.random(), 3),
-                evidence=[Evidence(source_sha256=sha, page=1 + i % 50, quote=f"{a} versus {b}", kind="ddx")],
-            )
-            for i, (a, b) in enumerate(sorted(pairs))
-        )
-        load_s = time.perf_counter() - started
-        return {"diagnoses": store.count_diagnoses(), "load_s": round(load_s, 2)}
+    sha = "b" * 64
+    return populate_ddx(
+        url,
+        n,
+        Source(sha256=sha, title="Benchmark source", kind="other"),
+        lambda i, a, b: Evidence(source_sha256=sha, page=1 + i % 50, quote=f"{a} versus {b}", kind="ddx"),
+        seed,
+    )
 
 
 def timed(fn) -> float:  # noqa: ANN001

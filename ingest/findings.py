@@ -22,32 +22,13 @@ import re
 
 from ingest.ddx_names import _names, _subject
 from ingest.finding_terms import Term, clauses, is_finding_phrase, terms
-from ingest.labels import label_word
+from ingest.labels import NO_FINDING_WORDS, label_word
 from ingest.mentions import make_evidence
 from ingest.prose_cues import is_answer_marker, strip_marks
 from ingest.rationales import RATIONALE_TITLE
 from ingest.text_units import sentences, units
 from ingest.types import FindingCandidate, Line, Section, TableGrid
 
-# Sub-sections whose sentences state no finding of the condition (what is done, why it happens, the
-# microscope's view).
-_NO_FINDINGS = {
-    "management",
-    "treatment",
-    "therapy",
-    "investigations",
-    "investigation",
-    "causes",
-    "aetiology",
-    "etiology",
-    "pathogenesis",
-    "pathology",
-    "histology",
-    "histopathology",
-    "epidemiology",
-    "prognosis",
-    "complications",
-}
 # Which finding types a comparison-table row label can state.
 _ROW_TYPES = {
     "history": {"history"},
@@ -115,7 +96,7 @@ def section_findings(
 ) -> list[FindingCandidate]:
     """Findings stated in a section's sentences. ``implicit``: every sentence is about ``anchor``
     (a descriptive sub-section, a condition's own body); otherwise only sentences naming a subject."""
-    if label_word(section.title or "") in _NO_FINDINGS and not RATIONALE_TITLE.match(section.title or ""):
+    if label_word(section.title or "") in NO_FINDING_WORDS and not RATIONALE_TITLE.match(section.title or ""):
         return []
     out: list[FindingCandidate] = []
     asked: str | None = None

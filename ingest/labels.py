@@ -6,8 +6,29 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Sub-heading words whose sentences state no finding of the condition (what is done, why it happens,
+# the microscope's view): labels all the same, and the findings reader skips their sections.
+NO_FINDING_WORDS = frozenset(
+    [
+        "management",
+        "treatment",
+        "therapy",
+        "investigations",
+        "investigation",
+        "causes",
+        "aetiology",
+        "etiology",
+        "pathogenesis",
+        "pathology",
+        "histology",
+        "histopathology",
+        "epidemiology",
+        "prognosis",
+        "complications",
+    ]
+)
 # Words of the row / column labels of comparison tables and of a condition's sub-headings.
-_LABEL_WORDS = frozenset(
+_LABEL_WORDS = NO_FINDING_WORDS | frozenset(
     [
         "history",
         "presentation",
@@ -21,23 +42,8 @@ _LABEL_WORDS = frozenset(
         "examination",
         "signs",
         "symptoms",
-        "investigations",
-        "investigation",
-        "management",
-        "treatment",
-        "therapy",
         "diagnosis",
         "differential",
-        "causes",
-        "aetiology",
-        "etiology",
-        "pathogenesis",
-        "pathology",
-        "histology",
-        "histopathology",
-        "epidemiology",
-        "prognosis",
-        "complications",
         "course",
         "description",
         "definition",

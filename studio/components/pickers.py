@@ -1,4 +1,5 @@
-"""Pickers shared by pages: the diagnosis chooser remembers the last diagnosis across pages."""
+"""Pickers shared by pages: the diagnosis chooser remembers the last diagnosis across pages; the
+item chooser of a queue page falls back to the first item once the remembered one is decided."""
 
 from __future__ import annotations
 
@@ -18,3 +19,11 @@ def pick_diagnosis(names: dict[str, str], *, key: str, label: str = "Diagnosis")
     chosen = st.selectbox(label, options, key=key, format_func=lambda i: names[i])
     st.session_state[state.DIAGNOSIS] = chosen
     return chosen
+
+
+def pick_item(label: str, options: dict[str, str], *, key: str) -> str:
+    """Choose one open item of a queue (id -> shown label): a remembered item that was decided (and so
+    left the queue) gives way to the first one. ``options`` must not be empty."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = next(iter(options))
+    return st.selectbox(label, list(options), key=key, format_func=lambda i: options[i])

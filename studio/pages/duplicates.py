@@ -11,6 +11,7 @@ from dermkg.errors import InputError
 from studio import state
 from studio.auth import can
 from studio.components.feedback import action_button
+from studio.components.pickers import pick_item
 from studio.components.queue_facts import duplicates
 from studio.components.safe import md
 from studio.components.session import page_context
@@ -40,14 +41,7 @@ st.dataframe(
     key="dup_table",
 )
 by_id = {i.proposal.id: i for i in items}
-if st.session_state.get(state.DUP_PICK) not in by_id:
-    st.session_state[state.DUP_PICK] = items[0].proposal.id
-pick = st.selectbox(
-    "Open pair",
-    list(by_id),
-    key=state.DUP_PICK,
-    format_func=lambda i: " / ".join(by_id[i].proposal.names),
-)
+pick = pick_item("Open pair", {k: " / ".join(i.proposal.names) for k, i in by_id.items()}, key=state.DUP_PICK)
 item = by_id[pick]
 default = default_plan(store, item)
 sides = {default.keep.id: default.keep, default.drop.id: default.drop}

@@ -8,6 +8,7 @@ import streamlit as st
 from studio import state
 from studio.auth import can
 from studio.components.feedback import action_button
+from studio.components.pickers import pick_item
 from studio.components.queue_facts import presentations
 from studio.components.safe import md
 from studio.components.session import page_context
@@ -27,8 +28,6 @@ if not found:
     )
     st.stop()
 by_id = {p.finding.id: p for p in found}
-if st.session_state.get(state.PR_PICK) not in by_id:
-    st.session_state[state.PR_PICK] = found[0].finding.id
 
 
 def label(fid: str) -> str:
@@ -37,7 +36,7 @@ def label(fid: str) -> str:
     return f"{p.finding.name} — {len(p.members)} members" + (f", {waiting} to review" if waiting else "")
 
 
-pick = st.selectbox("Presentation", list(by_id), key=state.PR_PICK, format_func=label)
+pick = pick_item("Presentation", {fid: label(fid) for fid in by_id}, key=state.PR_PICK)
 p = by_id[pick]
 st.subheader(md(p.finding.name))
 st.dataframe(

@@ -10,6 +10,7 @@ from studio import state
 from studio.auth import can
 from studio.components import facts
 from studio.components.feedback import action_button
+from studio.components.pickers import pick_item
 from studio.components.queue_facts import proposed
 from studio.components.safe import md
 from studio.components.session import page_context
@@ -37,10 +38,8 @@ st.dataframe(
     key="proposed_table",
 )
 by_id = {i.diagnosis.id: i for i in items}
-if st.session_state.get(state.PD_PICK) not in by_id:
-    st.session_state[state.PD_PICK] = items[0].diagnosis.id
-pick = st.selectbox(
-    "Open proposed diagnosis", list(by_id), key=state.PD_PICK, format_func=lambda i: by_id[i].diagnosis.name
+pick = pick_item(
+    "Open proposed diagnosis", {k: i.diagnosis.name for k, i in by_id.items()}, key=state.PD_PICK
 )
 item = by_id[pick]
 d = item.diagnosis
