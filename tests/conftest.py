@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,18 +47,37 @@ def sqlite_store(tmp_path: Path) -> Iterator[GraphStore]:
         store.close()
 
 
+def _open_store(request: pytest.FixtureRequest, backend: str, db: Path) -> GraphStore:
+    """An empty, open store on ``backend``: SQLite in the file ``db``, or a fresh Neo4j database."""
+    if backend == "sqlite":
+        return make_store(f"sqlite:///{db}").open()
+    from tests.fixtures.neo4j_server import fresh_neo4j_store
+
+    return fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """A fresh, empty store on each backend: the contract suite runs on both."""
-    if request.param == "sqlite":
-        store = make_store(f"sqlite:///{tmp_path / 'kg.db'}").open()
-    else:
-        from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-        store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
+    store = _open_store(request, request.param, tmp_path / "kg.db")
     try:
         yield store
     finally:
+        store.close()
+
+
+@pytest.fixture
+def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], GraphStore]]:
+    """Another empty store on the same backend as ``any_store`` (for restore round trips)."""
+    backend = request.node.callspec.params["any_store"]
+    opened: list[GraphStore] = []
+
+    def make() -> GraphStore:
+        opened.append(_open_store(request, backend, tmp_path / f"{uuid.uuid4().hex}.db"))
+        return opened[-1]
+
+    yield make
+    for store in opened:
         store.close()
 
 

@@ -167,26 +167,14 @@ def show_finding_edit(
         format_func=lambda f: findings[f].name if f in findings else f,  # options are plain text
     )
 
-    def edit() -> Assertion:
+    def changes() -> dict[str, Any]:
         relation, obj = _typed(relation_key), _typed(object_key)
-        edited = ctx.actions.edit_assertion(
-            a.id,
-            relation=relation if relation != a.relation else None,
-            object=obj if obj and obj != a.object else None,
-            reason=_typed(reason_key),
-            expected_version=a.version,
-        )
-        if on_saved:
-            on_saved()
-        return edited
+        return {
+            "relation": relation if relation != a.relation else None,
+            "object": obj if obj and obj != a.object else None,
+        }
 
-    action_button(
-        "Save edit",
-        key=state.Q_EDIT,
-        action=edit,
-        success="Edited; evidence and history are kept.",
-        shortcut="Ctrl+Enter",
-    )
+    _save_edit_button(ctx, a, reason_key, changes, on_saved)
 
 
 def show_edge_edit(
@@ -210,14 +198,25 @@ def show_edge_edit(
         format_func=lambda d: names.get(d, d),
     )
 
-    def edit() -> Assertion:
+    def changes() -> dict[str, Any]:
         kind, obj = _typed(kind_key), _typed(object_key)
+        return {"kind": kind if kind != a.kind else None, "object": obj if obj != a.object else None}
+
+    _save_edit_button(ctx, a, reason_key, changes, on_saved)
+
+
+def _save_edit_button(
+    ctx: Any,
+    a: Assertion,
+    reason_key: str,
+    changes: Callable[[], dict[str, Any]],
+    on_saved: Callable[[], None] | None,
+) -> None:
+    """Save the fields ``changes`` reads from the edit panel (None: unchanged) at the version shown."""
+
+    def edit() -> Assertion:
         edited = ctx.actions.edit_assertion(
-            a.id,
-            kind=kind if kind != a.kind else None,
-            object=obj if obj != a.object else None,
-            reason=_typed(reason_key),
-            expected_version=a.version,
+            a.id, **changes(), reason=_typed(reason_key), expected_version=a.version
         )
         if on_saved:
             on_saved()

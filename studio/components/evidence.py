@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -154,11 +155,8 @@ def show_evidence(store: GraphStore, evidence: list[Evidence], *, render_pages: 
         if pdf is None:
             st.caption(md(f"Page image unavailable: the PDF of {title} is not at its recorded place."))
             continue
-        try:
-            png = _cached_page(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
-        except Exception:  # a damaged PDF must not take the queue down
-            log.warning("cannot render %s page %s", pdf, ev.page, exc_info=True)
-            st.warning(md(f"Cannot render page {ev.page} of {title}."))
+        png = _rendered(_cached_page, pdf, ev, f"Cannot render page {ev.page} of {title}.")
+        if png is None:
             continue
         st.image(png, caption=md(f"{title} — {page_words(pdf, ev.page)} (quote highlighted)"), width=760)
 
@@ -190,14 +188,22 @@ def show_evidence_crop(store: GraphStore, ev: Evidence) -> None:
     if ev.page is None or pdf is None:
         st.caption("No page image for this quote.")
         return
-    try:
-        png = _cached_crop(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
-    except Exception:  # a damaged PDF must not take the queue down
-        log.warning("cannot render %s page %s", pdf, ev.page, exc_info=True)
-        st.warning(md(f"Cannot render page {ev.page}."))
+    png = _rendered(_cached_crop, pdf, ev, f"Cannot render page {ev.page}.")
+    if png is None:
         return
     with st.container(key="evidence_crop"):
         st.image(png, width=int(_png_width(png) * CROP_SCALE / CROP_ZOOM))
+
+
+def _rendered(render: Callable[..., bytes], pdf: Path, ev: Evidence, failure: str) -> bytes | None:
+    """``render``'s image of the quote's page, or ``failure`` as a warning: a damaged PDF must not take
+    the queue down."""
+    try:
+        return render(str(pdf), pdf.stat().st_mtime, ev.page, ev.bbox, ev.quote)
+    except Exception:
+        log.warning("cannot render %s page %s", pdf, ev.page, exc_info=True)
+        st.warning(md(failure))
+        return None
 
 
 def _png_width(png: bytes) -> int:

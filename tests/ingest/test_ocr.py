@@ -14,28 +14,6 @@ from ingest.types import Line
 from kg.export import export_store, read_graph_json, write_export
 
 
-@pytest.fixture
-def fresh_store(request: pytest.FixtureRequest, tmp_path: Path):
-    """Another empty store on the same backend as ``any_store`` (for the restore round trip)."""
-    opened = []
-
-    def make():
-        if request.node.callspec.params["any_store"] == "sqlite":
-            from kg.store import make_store
-
-            store = make_store(f"sqlite:///{tmp_path / 'restored.db'}").open()
-        else:
-            from tests.fixtures.neo4j_server import fresh_neo4j_store
-
-            store = fresh_neo4j_store(request.getfixturevalue("neo4j_url"))
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-
-
 def _scanned_book(path: Path) -> Path:
     """Typeset a page, photograph it (render to pixels) and keep only the picture."""
     import pymupdf

@@ -10,13 +10,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from kg.store import make_store
+from kg.store import GraphStore, make_store
 from tests.studio.conftest import PASSWORDS, build_graph
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,16 +81,17 @@ def stop_studio(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def studio_server(
-    tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
+@contextmanager
+def serve_graph(
+    tmp: Path, users_template: Path, artifacts_log: Path, build: Callable[[GraphStore], dict[str, str]]
 ) -> Iterator[StudioServer]:
-    tmp = tmp_path_factory.mktemp("studio-e2e")
+    """``dermkg studio`` on a fresh SQLite store that ``build`` fills (returning the ids tests need), with
+    a copy of the test users; its log is kept as ``artifacts_log`` when the server stops."""
     users = tmp / "users.yaml"
     shutil.copy(users_template, users)
     store_url = f"sqlite:///{tmp / 'kg.db'}"
     with make_store(store_url) as store:
-        ids = build_graph(store, shared_data)
+        ids = build(store)
     env = {**os.environ, "DERMKG_DATA_DIR": str(tmp / "data"), "DERMKG_CONSENSUS_K": "1"}
     log = tmp / "studio.log"
     proc, url = start_studio(store_url, users, log, env)
@@ -97,7 +99,20 @@ def studio_server(
         yield StudioServer(url=url, store_url=store_url, users_file=users, log=log, ids=ids)
     finally:
         stop_studio(proc)
-        shutil.copy(log, artifacts_dir / "studio-e2e-server.log")
+        shutil.copy(log, artifacts_log)
+
+
+@pytest.fixture(scope="module")
+def studio_server(
+    tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
+) -> Iterator[StudioServer]:
+    with serve_graph(
+        tmp_path_factory.mktemp("studio-e2e"),
+        users_template,
+        artifacts_dir / "studio-e2e-server.log",
+        lambda store: build_graph(store, shared_data),
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -112,15 +127,22 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1600})
+@contextmanager
+def new_page(browser, width: int, height: int) -> Iterator[object]:  # noqa: ANN001
+    """A page in a fresh browser context of the given viewport, closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     try:
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    with new_page(browser, 1440, 1600) as pg:
+        yield pg
 
 
 def log_in(page, url: str, username: str, password: str | None = None) -> None:

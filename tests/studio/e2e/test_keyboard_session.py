@@ -4,63 +4,53 @@ reason, an undo), then the audit log is checked event by event: user, action, ta
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from kg.models import Assertion, Diagnosis, EventQuery
-from kg.store import make_store
+from kg.store import GraphStore, make_store
 from tests.studio.conftest import build_graph
-from tests.studio.e2e.conftest import log_in, open_page, start_studio, stop_studio, wait_idle
+from tests.studio.e2e.conftest import StudioServer, log_in, open_page, serve_graph, wait_idle
 
 pytestmark = pytest.mark.e2e
 ITEMS = 60
 DESK = ".st-key-review_desk"
 
 
-@dataclass
-class Server:
-    url: str
-    store_url: str
+def build_keyboard_graph(store: GraphStore, shared_data: Path) -> dict[str, str]:
+    """The fixture graph plus 60 proposed DDx items with textbook evidence and 6 edit targets."""
+    ids = build_graph(store, shared_data)
+    evidence = store.get_assertion(ids["melanoma-naevus"]).evidence
+    store.upsert_diagnoses(
+        [Diagnosis(id=f"kbd-{i:02d}", name=f"Keyboard lesion {i:02d}") for i in range(ITEMS + 1)]
+        + [Diagnosis(id=f"kbd-edit-{i}", name=f"Edited partner {i}") for i in range(6)]
+    )
+    store.add_assertions(
+        Assertion(
+            kind="ddx",
+            subject=f"kbd-{i:02d}",
+            object=f"kbd-{i + 1:02d}",
+            origin="llm",
+            score=round(0.99 - i / 1000, 3),  # a fixed order: item i opens i-th
+            evidence=[e.model_copy(update={"id": None}) for e in evidence],
+        )
+        for i in range(ITEMS)
+    )
+    return ids
 
 
 @pytest.fixture(scope="module")
-def keyboard_server(tmp_path_factory, users_template, shared_data, artifacts_dir) -> Iterator[Server]:
-    """The fixture graph plus 60 proposed DDx items with textbook evidence and 6 edit targets."""
-    tmp = tmp_path_factory.mktemp("keyboard")
-    users = tmp / "users.yaml"
-    shutil.copy(users_template, users)
-    store_url = f"sqlite:///{tmp / 'kg.db'}"
-    with make_store(store_url) as store:
-        ids = build_graph(store, shared_data)
-        evidence = store.get_assertion(ids["melanoma-naevus"]).evidence
-        store.upsert_diagnoses(
-            [Diagnosis(id=f"kbd-{i:02d}", name=f"Keyboard lesion {i:02d}") for i in range(ITEMS + 1)]
-            + [Diagnosis(id=f"kbd-edit-{i}", name=f"Edited partner {i}") for i in range(6)]
-        )
-        store.add_assertions(
-            Assertion(
-                kind="ddx",
-                subject=f"kbd-{i:02d}",
-                object=f"kbd-{i + 1:02d}",
-                origin="llm",
-                score=round(0.99 - i / 1000, 3),  # a fixed order: item i opens i-th
-                evidence=[e.model_copy(update={"id": None}) for e in evidence],
-            )
-            for i in range(ITEMS)
-        )
-    env = {**os.environ, "DERMKG_DATA_DIR": str(tmp / "data"), "DERMKG_CONSENSUS_K": "1"}
-    log = tmp / "studio.log"
-    proc, url = start_studio(store_url, users, log, env)
-    try:
-        yield Server(url=url, store_url=store_url)
-    finally:
-        stop_studio(proc)
-        shutil.copy(log, artifacts_dir / "studio-keyboard-server.log")
+def keyboard_server(tmp_path_factory, users_template, shared_data, artifacts_dir) -> Iterator[StudioServer]:
+    with serve_graph(
+        tmp_path_factory.mktemp("keyboard"),
+        users_template,
+        artifacts_dir / "studio-keyboard-server.log",
+        lambda store: build_keyboard_graph(store, shared_data),
+    ) as server:
+        yield server
 
 
 def open_item(page) -> str:

@@ -5,8 +5,6 @@ from the audit log."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from kg.models import EventQuery
 from kg.store import make_store
 from studio.auth import authenticate, load_users
-from tests.studio.e2e.conftest import StudioServer, log_in, open_page, start_studio, stop_studio, wait_idle
+from tests.studio.e2e.conftest import StudioServer, log_in, open_page, serve_graph, wait_idle
 from tests.studio.queues_graph import build_queues_graph
 
 pytestmark = pytest.mark.e2e
@@ -25,20 +23,13 @@ pytestmark = pytest.mark.e2e
 def queues_server(
     tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
 ) -> Iterator[StudioServer]:
-    tmp = tmp_path_factory.mktemp("queues-e2e")
-    users = tmp / "users.yaml"
-    shutil.copy(users_template, users)
-    store_url = f"sqlite:///{tmp / 'kg.db'}"
-    with make_store(store_url) as store:
-        ids = build_queues_graph(store, shared_data)
-    env = {**os.environ, "DERMKG_DATA_DIR": str(tmp / "data"), "DERMKG_CONSENSUS_K": "1"}
-    log = tmp / "studio.log"
-    proc, url = start_studio(store_url, users, log, env)
-    try:
-        yield StudioServer(url=url, store_url=store_url, users_file=users, log=log, ids=ids)
-    finally:
-        stop_studio(proc)
-        shutil.copy(log, artifacts_dir / "studio-queues-e2e-server.log")
+    with serve_graph(
+        tmp_path_factory.mktemp("queues-e2e"),
+        users_template,
+        artifacts_dir / "studio-queues-e2e-server.log",
+        lambda store: build_queues_graph(store, shared_data),
+    ) as server:
+        yield server
 
 
 def events(server: StudioServer, action: str) -> list:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.studio.e2e.conftest import log_in, open_page, wait_idle
+from tests.studio.e2e.conftest import log_in, new_page, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -36,13 +36,8 @@ HINTS |= {"Undo": "U", "Mark": "M"}
 
 @pytest.fixture
 def small_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    try:
+    with new_page(browser, 1280, 800) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def test_decision_diagnoses_and_evidence_crop_fit_one_1280x800_screen(
