@@ -18,7 +18,7 @@ from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
-from synth.trajectories import CONTROLS, PAIRED, PlanLog, plan_trajectories
+from synth.trajectories import CONTROLS, PAIRED, PlanLog, plan_options
 from synth.types import (
     GroundednessResult,
     RegenerationStats,
@@ -119,17 +119,7 @@ def synthesize(
     wants_text = bool(set(options.types) - {"type1"})
     identity = comparator.identity() if wants_text else None
     log = PlanLog()
-    plans = list(
-        plan_trajectories(
-            graph,
-            options.types,
-            seed=options.seed,
-            per_case=options.per_case,
-            comparator_identity=identity,
-            fallback=options.fallback,
-            log=log,
-        )
-    )
+    plans = plan_options(graph, options, identity, log)
     _plan_figures(report, log, plans)
     previous = previous_rows(out)
     diff = diff_plans(plans, previous)

@@ -102,7 +102,7 @@ def list_stale_rows(export_dir: str | Path, store: GraphStore) -> StaleReport:
         >>> report.stale[:3]
     """
     from synth.snapshot import SynthGraph
-    from synth.trajectories import plan_trajectories
+    from synth.trajectories import plan_options
 
     export = Path(export_dir)
     manifest = read_manifest(export)
@@ -112,16 +112,7 @@ def list_stale_rows(export_dir: str | Path, store: GraphStore) -> StaleReport:
         include_proposed_cases=options.include_proposed_cases,
         include_proposed_assertions=options.include_proposed_assertions,
     )
-    plans = list(
-        plan_trajectories(
-            graph,
-            options.types,
-            seed=options.seed,
-            per_case=options.per_case,
-            comparator_identity=manifest.get("comparator_identity"),
-            fallback=options.fallback,
-        )
-    )
+    plans = plan_options(graph, options, manifest.get("comparator_identity"))
     diff = diff_plans(plans, previous_rows(export))
     return StaleReport(
         export_dir=str(export),

@@ -24,7 +24,7 @@ from synth.argument import build_argument, support
 from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
-from synth.types import CaseRef, PartnerSource, TrajectoryPlan, TrajectoryType
+from synth.types import CaseRef, PartnerSource, SynthOptions, TrajectoryPlan, TrajectoryType
 from synth.wording import (
     WORDING_VERSION,
     claim_sentence,
@@ -188,6 +188,23 @@ def _dropped(log: PlanLog | None, reason: str) -> None:
     if log is not None:
         log.drop(reason)
     return None
+
+
+def plan_options(
+    graph: SynthGraph, options: SynthOptions, comparator_identity: str | None, log: PlanLog | None = None
+) -> list[TrajectoryPlan]:
+    """Every plan a synth run with ``options`` writes: a run and its regeneration must plan alike."""
+    return list(
+        plan_trajectories(
+            graph,
+            options.types,
+            seed=options.seed,
+            per_case=options.per_case,
+            comparator_identity=comparator_identity,
+            fallback=options.fallback,
+            log=log,
+        )
+    )
 
 
 def plan_trajectories(

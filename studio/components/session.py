@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 from pydantic import BaseModel
@@ -23,6 +25,7 @@ from studio.components.login import finish_logout, oidc_configured, show_login
 from studio.components.safe import md
 
 CONTEXT = state.CONTEXT
+T = TypeVar("T")
 
 
 class StudioConfig(BaseModel):
@@ -138,3 +141,15 @@ def page_context(*, messages: bool = True) -> StudioContext:
     if messages:
         show_flash()
     return ctx
+
+
+def queue_page(title: str, load: Callable[[GraphStore], list[T]], done: str) -> tuple[StudioContext, list[T]]:
+    """A curation queue page's start: the context, the title and the open items; with none left it
+    says ``done`` and stops, so the page below always has an item to show."""
+    ctx = page_context()
+    st.title(title)
+    items = load(ctx.store)
+    if not items:
+        st.success(done)
+        st.stop()
+    return ctx, items

@@ -14,16 +14,15 @@ from studio.components.feedback import action_button
 from studio.components.pickers import pick_item
 from studio.components.queue_facts import duplicates
 from studio.components.safe import md
-from studio.components.session import page_context
+from studio.components.session import queue_page
 from studio.duplicates import default_plan, dismiss_duplicate, merge_duplicate, preview
 
-ctx = page_context()
+ctx, items = queue_page(
+    "Duplicate diagnoses",
+    duplicates,
+    "No probable duplicates left: every pair found was merged or dismissed.",
+)
 store = ctx.store
-st.title("Duplicate diagnoses")
-items = duplicates(store)
-if not items:
-    st.success("No probable duplicates left: every pair found was merged or dismissed.")
-    st.stop()
 st.caption(
     f"{len(items):,} pairs to decide, best evidence first. A merge can be reverted on the History page."
 )

@@ -19,44 +19,42 @@ m[1].metric("You decided today", mine.today if mine else 0)
 m[2].metric("You decided in total", mine.total if mine else 0)
 m[3].metric("Left for you", f"{mine.remaining if mine else report.proposed:,}")
 
-st.subheader("Per curator")
-if not report.curators:
-    st.caption("No curator has decided anything yet.")
-else:
-    st.dataframe(
-        [
-            {
-                "curator": c.user,
-                f"decided today ({report.day}, UTC)": c.today,
-                "decided in total": c.total,
-                "accepted": c.accepted,
-                "rejected": c.rejected,
-                "remaining for them": c.remaining,
-            }
-            for c in report.curators
-        ],
-        hide_index=True,
-        key="progress_curators",
-    )
-
-st.subheader("Per book")
-if not report.sources:
-    st.caption("No book has been ingested yet: the Ingest page turns a textbook PDF into proposals.")
-else:
-    st.dataframe(
-        [
-            {
-                "book": s.title,
-                "decided today": s.today,
-                "decided": s.decided,
-                "remaining": s.remaining,
-                "done": f"{s.decided / (s.decided + s.remaining):.0%}" if s.decided + s.remaining else "—",
-            }
-            for s in report.sources
-        ],
-        hide_index=True,
-        key="progress_sources",
-    )
+curators = [
+    {
+        "curator": c.user,
+        f"decided today ({report.day}, UTC)": c.today,
+        "decided in total": c.total,
+        "accepted": c.accepted,
+        "rejected": c.rejected,
+        "remaining for them": c.remaining,
+    }
+    for c in report.curators
+]
+books = [
+    {
+        "book": s.title,
+        "decided today": s.today,
+        "decided": s.decided,
+        "remaining": s.remaining,
+        "done": f"{s.decided / (s.decided + s.remaining):.0%}" if s.decided + s.remaining else "—",
+    }
+    for s in report.sources
+]
+# (heading, rows, table key, what an empty table means)
+for heading, rows, key, empty in [
+    ("Per curator", curators, "progress_curators", "No curator has decided anything yet."),
+    (
+        "Per book",
+        books,
+        "progress_sources",
+        "No book has been ingested yet: the Ingest page turns a textbook PDF into proposals.",
+    ),
+]:
+    st.subheader(heading)
+    if rows:
+        st.dataframe(rows, hide_index=True, key=key)
+    else:
+        st.caption(empty)
 
 st.subheader("Other queues")
 q = st.columns(3)

@@ -13,17 +13,12 @@ from studio.components.feedback import action_button
 from studio.components.pickers import pick_item
 from studio.components.queue_facts import proposed
 from studio.components.safe import md
-from studio.components.session import page_context
+from studio.components.session import queue_page
 from studio.components.where import show_quotes
 from studio.proposed import accept_proposed, merge_proposed, reject_proposed
 
-ctx = page_context()
+ctx, items = queue_page("Proposed diagnoses", proposed, "No proposed diagnoses wait for a decision.")
 store = ctx.store
-st.title("Proposed diagnoses")
-items = proposed(store)
-if not items:
-    st.success("No proposed diagnoses wait for a decision.")
-    st.stop()
 st.caption(f"{len(items):,} names found in books that match no diagnosis; the most mentioned first.")
 st.dataframe(
     [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.ids import assertion_id
 from kg.models import Assertion
 from kg.store import GraphStore, make_store
 
@@ -38,6 +39,19 @@ DDX_EDGES = [
 # sites are epidemiology, not diagnostic criteria; superficial BCC is flat; regular streaks are no
 # criterion of melanosis. Everything else the statistics propose is accepted.
 REJECTED_FINDINGS = {("basal-cell-carcinoma", "fnd-flat"), ("melanosis", "fnd-regular-streaks")}
+
+
+def accepted_finding(dx: str, finding: str, relation: str, origin: str = "human") -> Assertion:
+    """An accepted finding assertion under the id the store gives it."""
+    return Assertion(
+        id=assertion_id("finding", dx, finding),
+        kind="finding",
+        subject=dx,
+        object=finding,
+        relation=relation,
+        origin=origin,
+        status="accepted",
+    )
 
 
 def curate_findings(store: GraphStore, data: Path) -> dict[str, int]:

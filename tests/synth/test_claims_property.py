@@ -17,6 +17,7 @@ from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import plan_trajectories
 from synth.validation_io import validation_context
 from synth.validator import validate_rows
+from tests.synth.conftest import accepted_finding
 
 DX = ["alpha", "beta", "gamma", "delta"]
 CRITERIA = {
@@ -61,15 +62,7 @@ graphs = st.fixed_dictionaries(
 def _graph(spec: dict, drop: str | None = None) -> SynthGraph:
     diagnoses = [Diagnosis(id=d, name=d.capitalize() + " lesion", malignancy="benign") for d in DX]
     assertions = [
-        Assertion(
-            id=assertion_id("finding", d, f),
-            kind="finding",
-            subject=d,
-            object=f,
-            relation=rel,
-            origin="stats",
-            status="accepted",
-        )
+        accepted_finding(d, f, rel, origin="stats")
         for (d, f), rel in spec["findings"].items()
         if assertion_id("finding", d, f) != drop
     ]

@@ -14,6 +14,7 @@ from synth.snapshot import SynthGraph, _taxonomy_sentence
 from synth.trajectories import PlanLog, plan_trajectories
 from synth.types import Claim
 from synth.wording import claim_sentence, clinical_name
+from tests.synth.conftest import accepted_finding
 
 NAMES = {"mis": "melanoma in situ", "sk": "seborrheic keratosis", "cn": "combined nevus", "mel": "melanoma"}
 NAMES |= {"bn": "blue nevus", "spitz": "Spitz nevus", "clark": "clark nevus", "nevus": "melanocytic nevus"}
@@ -210,18 +211,7 @@ def _shared_partner_graph() -> SynthGraph:
     ]
     k = [("mel", "fnd-atypical-pigment-network", "typical"), ("mel", "fnd-blue-whitish-veil", "typical")]
     k += [(d, "fnd-blue-whitish-veil", "against") for d in nevi]
-    finding = [
-        Assertion(
-            id=assertion_id("finding", d, f),
-            kind="finding",
-            subject=d,
-            object=f,
-            relation=r,
-            origin="human",
-            status="accepted",
-        )
-        for d, f, r in k
-    ]
+    finding = [accepted_finding(d, f, r) for d, f, r in k]
     row = {"pigment_network": "atypical", "blue_whitish_veil": "present", "streaks": "absent"}
     cases = [
         Case(

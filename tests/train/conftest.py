@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from train.grpo_config import GrpoConfig
 from train.sft_config import SftConfig
 
 DIAGNOSIS_OPTIONS = {
@@ -117,20 +118,23 @@ def eval_file(tmp_path: Path, derm_images: list[Path]) -> Path:
 SMALL = {"max_pixels": 56 * 56, "report_to": ["csv"], "logging_steps": 1, "warmup_ratio": 0.0}
 
 
+def _tiny_run(model: Path, data: Path, out: Path, stage: dict[str, Any], overrides: dict[str, Any]) -> dict:
+    """The fields every tiny CPU run shares, then the stage's own, then the test's."""
+    shared = {"model": str(model), "data": str(data), "output_dir": str(out), "save_steps": 100}
+    return {**shared, "learning_rate": 1e-3, **SMALL, **stage, **overrides}
+
+
 def sft_config(model: Path, data: Path, out: Path, **overrides: Any) -> SftConfig:
-    fields = {
-        "model": str(model),
-        "data": str(data),
-        "output_dir": str(out),
-        "max_steps": 3,
-        "effective_batch_size": 2,
-        "per_device_batch_size": 2,
-        "save_steps": 100,
-        "lora": {"r": 8, "alpha": 16, "dropout": 0.1},
-        "learning_rate": 1e-3,
-        **SMALL,
-    }
-    return SftConfig.model_validate({**fields, **overrides})
+    stage = {"max_steps": 3, "effective_batch_size": 2, "per_device_batch_size": 2}
+    stage["lora"] = {"r": 8, "alpha": 16, "dropout": 0.1}
+    return SftConfig.model_validate(_tiny_run(model, data, out, stage, overrides))
+
+
+def grpo_config(model: Path, data: Path, out: Path, **overrides: Any) -> GrpoConfig:
+    """A GRPO run small enough for CPU: 4 completions of 4 prompts' worth per step, LoRA r=8."""
+    stage = {"max_steps": 2, "effective_batch_size": 4, "per_device_batch_size": 4}
+    stage |= {"max_completion_length": 8, "lora": {"r": 8, "alpha": 16}}
+    return GrpoConfig.model_validate(_tiny_run(model, data, out, stage, overrides))
 
 
 def lora_weights(model: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.train.conftest import SMALL, lora_weights, sft_config, stop_at
+from tests.train.conftest import grpo_config, lora_weights, sft_config, stop_at
 from train.grpo import GrpoJob
 from train.grpo_config import GrpoConfig
 from train.sft import SftJob
@@ -50,20 +50,7 @@ def test_interrupted_grpo_resumes_with_the_same_rollouts(
         return [len(c[0]["content"]) / 50 for c in completions]
 
     def config(out: Path, **extra: Any) -> GrpoConfig:
-        return GrpoConfig(
-            model=str(tiny_model),
-            data=str(rl_file),
-            output_dir=str(out),
-            max_steps=4,
-            save_steps=2,
-            effective_batch_size=4,
-            per_device_batch_size=4,
-            max_completion_length=8,
-            lora={"r": 8, "alpha": 16},
-            learning_rate=1e-3,
-            **SMALL,
-            **extra,
-        )
+        return grpo_config(tiny_model, rl_file, out, max_steps=4, save_steps=2, **extra)
 
     full = GrpoJob(config(tmp_path / "full"), extra_rewards=[length_reward])
     full.run()

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.train.conftest import SMALL, TARGET, lora_weights, mcq_rows, sft_config, write_jsonl
+from tests.train.conftest import TARGET, grpo_config, lora_weights, mcq_rows, sft_config, write_jsonl
 from train.grpo import GrpoJob
-from train.grpo_config import GrpoConfig
 from train.sft import SftJob
 
 pytestmark = pytest.mark.train
@@ -147,19 +146,12 @@ def test_grpo_two_steps_with_real_and_varying_rewards(
         seen_columns.append(set(columns))
         return [len(c[0]["content"]) / 50 for c in completions]
 
-    cfg = GrpoConfig(
-        model=str(tiny_model),
+    cfg = grpo_config(
+        tiny_model,
+        rl_file,
+        tmp_path / "grpo",
         sft_adapter=sft_run["result"].adapter_dir,
-        data=str(rl_file),
-        output_dir=str(tmp_path / "grpo"),
-        max_steps=2,
-        effective_batch_size=4,
-        per_device_batch_size=4,
         max_completion_length=12,
-        lora={"r": 8, "alpha": 16},
-        learning_rate=1e-3,
-        save_steps=100,
-        **SMALL,
     )
     job = GrpoJob(cfg, extra_rewards=[length_reward])
     trainer = job.build_trainer()

@@ -21,6 +21,7 @@ from kg.models import Assertion, AssertionQuery, Diagnosis, EventQuery, Evidence
 from kg.store._neo4j_conn import parse_store_url
 from kg.store.neo4j import Neo4jGraphStore
 from tests.fixtures.neo4j_server import fresh_neo4j_store, wipe_neo4j
+from tests.kg.store.hostile_text import HOSTILE_TEXT, LUCENE_SYNTAX
 
 pytestmark = pytest.mark.neo4j
 
@@ -106,17 +107,7 @@ def test_wrong_credentials_fail_fast_naming_the_url_without_the_password(neo4j_u
 
 
 # -- hostile text ----------------------------------------------------------------------------
-HOSTILE = [
-    "x` }) DETACH DELETE n //",
-    "'; MATCH (n) DETACH DELETE n; '",
-    'name~ AND (x:y) OR "z" \\ / ^2 [a TO b] {c}',
-    "CREATE",
-    "$id",
-    "Dermatite séborrhéique – ÉCZÉMA",
-]
-
-
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
 def test_hostile_text_is_data_in_every_field(store: Neo4jGraphStore, text: str) -> None:
     store.upsert_diagnoses(
         [Diagnosis(id=text, name=f"{text} dermatosis"), Diagnosis(id="plain", name="Plain")]
@@ -147,10 +138,10 @@ def test_full_text_shortlist_suggests_like_the_full_scan(store: Neo4jGraphStore)
             Diagnosis(id="melanoma", name="Melanoma", synonyms=["Malignant melanoma"]),
             Diagnosis(id="seb-k", name="Seborrhoeic keratosis"),
             Diagnosis(id="psoriasis", name="Psoriasis vulgaris"),
-            Diagnosis(id="odd", name=HOSTILE[2]),
+            Diagnosis(id="odd", name=LUCENE_SYNTAX),
         ]
     )
-    queries = ["melanomma", "seborheic keratosis", "psoriasis", "keratosis", HOSTILE[2], "zzzz"]
+    queries = ["melanomma", "seborheic keratosis", "psoriasis", "keratosis", LUCENE_SYNTAX, "zzzz"]
     full = {q: [(m.diagnosis.id, m.score) for m in store.suggest_names(q, min_score=60)] for q in queries}
     store.fulltext_threshold = 0  # every catalogue is "large" now: candidates come from the index
     short = {q: [(m.diagnosis.id, m.score) for m in store.suggest_names(q, min_score=60)] for q in queries}

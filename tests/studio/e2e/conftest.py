@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -102,17 +103,26 @@ def serve_graph(
         shutil.copy(log, artifacts_log)
 
 
-@pytest.fixture(scope="module")
-def studio_server(
-    tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
-) -> Iterator[StudioServer]:
-    with serve_graph(
-        tmp_path_factory.mktemp("studio-e2e"),
-        users_template,
-        artifacts_dir / "studio-e2e-server.log",
-        lambda store: build_graph(store, shared_data),
-    ) as server:
-        yield server
+def graph_server(name: str, build: Callable[[GraphStore, Path], dict[str, str]]) -> Any:
+    """A module-scoped fixture serving the graph ``build(store, shared_data)`` fills; the server log is
+    kept as ``studio-NAME-server.log`` among the test artifacts."""
+
+    @pytest.fixture(scope="module")
+    def server(
+        tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
+    ) -> Iterator[StudioServer]:
+        with serve_graph(
+            tmp_path_factory.mktemp(name),
+            users_template,
+            artifacts_dir / f"studio-{name}-server.log",
+            lambda store: build(store, shared_data),
+        ) as running:
+            yield running
+
+    return server
+
+
+studio_server = graph_server("e2e", build_graph)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ reason, an undo), then the audit log is checked event by event: user, action, ta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -13,7 +12,7 @@ import pytest
 from kg.models import Assertion, Diagnosis, EventQuery
 from kg.store import GraphStore, make_store
 from tests.studio.conftest import build_graph
-from tests.studio.e2e.conftest import StudioServer, log_in, open_page, serve_graph, wait_idle
+from tests.studio.e2e.conftest import graph_server, log_in, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 ITEMS = 60
@@ -42,15 +41,7 @@ def build_keyboard_graph(store: GraphStore, shared_data: Path) -> dict[str, str]
     return ids
 
 
-@pytest.fixture(scope="module")
-def keyboard_server(tmp_path_factory, users_template, shared_data, artifacts_dir) -> Iterator[StudioServer]:
-    with serve_graph(
-        tmp_path_factory.mktemp("keyboard"),
-        users_template,
-        artifacts_dir / "studio-keyboard-server.log",
-        lambda store: build_keyboard_graph(store, shared_data),
-    ) as server:
-        yield server
+keyboard_server = graph_server("keyboard", build_keyboard_graph)
 
 
 def open_item(page) -> str:

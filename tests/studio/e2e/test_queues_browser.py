@@ -5,31 +5,18 @@ from the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from kg.models import EventQuery
 from kg.store import make_store
 from studio.auth import authenticate, load_users
-from tests.studio.e2e.conftest import StudioServer, log_in, open_page, serve_graph, wait_idle
+from tests.studio.e2e.conftest import StudioServer, graph_server, log_in, open_page, wait_idle
 from tests.studio.queues_graph import build_queues_graph
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def queues_server(
-    tmp_path_factory: pytest.TempPathFactory, users_template: Path, shared_data: Path, artifacts_dir: Path
-) -> Iterator[StudioServer]:
-    with serve_graph(
-        tmp_path_factory.mktemp("queues-e2e"),
-        users_template,
-        artifacts_dir / "studio-queues-e2e-server.log",
-        lambda store: build_queues_graph(store, shared_data),
-    ) as server:
-        yield server
+queues_server = graph_server("queues-e2e", build_queues_graph)
 
 
 def events(server: StudioServer, action: str) -> list:
