@@ -24,6 +24,7 @@ from dermkg.errors import ConflictError, DermkgError
 from kg.models import Assertion, EventQuery, Finding
 from studio import state
 from studio.components.assertion_card import show_edge_edit, show_finding_edit
+from studio.components.errors import log_failure
 from studio.components.evidence import show_full_page
 from studio.components.feedback import explain, flash
 
@@ -64,6 +65,10 @@ def _run(ctx: Any, targets: Sequence[str], action: Callable[[], Any], success: s
         if isinstance(exc, ConflictError) and typed:
             message += f" What you typed, to reuse: “{typed}”"
         flash("error", message)
+        return False
+    except Exception as exc:  # a bug or a broken file: a reference id, never a traceback
+        ref = log_failure("review decision", exc)
+        flash("error", f"The action failed unexpectedly and was not completed (reference {ref}).")
         return False
     _remember(ctx, targets)
     flash("success", success)

@@ -31,13 +31,14 @@ def chain_csv(path: Path, levels: int, *, close_at: int | None = None) -> Path:
     return path
 
 
-@pytest.mark.slow  # a wall-clock bound on a long chain: meaningful on a quiet machine only
+@pytest.mark.slow  # a long chain: a few seconds
 def test_cycle_search_is_linear_on_a_long_chain() -> None:
     chain = [(f"n{i}", f"n{i + 1}") for i in range(200_000)]
     started = time.perf_counter()
     assert find_cycle(chain) is None
     assert find_cycle([*chain, ("n200000", "n0")]) == [f"n{i}" for i in range(200_001)]
-    assert time.perf_counter() - started < 5  # quadratic: hours
+    # linear: about 2 s here, even on a loaded machine well under the bound; quadratic (4e10 steps): hours
+    assert time.perf_counter() - started < 60
     assert find_cycle([("a", "a")]) == ["a"] and find_cycle([("a", "b"), ("c", "b")]) is None
 
 

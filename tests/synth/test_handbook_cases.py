@@ -65,24 +65,25 @@ def _names_diagnosis(caption: str, names: list[str]) -> bool:
 
 
 def curate(store: GraphStore, pdf_sha: str) -> None:
-    """Accept what quotes the handbook, the proposed diagnoses it needs, and the figure cases
-    whose caption names their diagnosis."""
-    proposed = store.query_assertions(AssertionQuery(source_sha256=pdf_sha, status="proposed", limit=None))
+    """Accept the DDx and is-a edges that quote the handbook, the proposed diagnoses they need, and the
+    figure cases whose caption names their diagnosis; of the proposed findings, only those below."""
+    everything = store.query_assertions(AssertionQuery(source_sha256=pdf_sha, status="proposed", limit=None))
+    proposed = [a for a in everything.items if a.kind != "finding"]
     cases = []
     for c in store.list_cases(status="proposed"):
         d = store.get_diagnosis(c.diagnosis)
         if c.source == pdf_sha and d is not None and _names_diagnosis(c.caption or "", [d.name, *d.synonyms]):
             cases.append(c)
-    needed = {a.subject for a in proposed.items} | {a.object for a in proposed.items}
+    needed = {a.subject for a in proposed} | {a.object for a in proposed}
     for did in sorted(needed | {c.diagnosis for c in cases}):
         if store.get_diagnosis(did).status == "proposed":  # type: ignore[union-attr]
             store.update_diagnosis(did, {"status": "accepted"}, user=CURATOR)
-    for a in proposed.items:
+    for a in proposed:
         store.review(a.id, "accept", user=CURATOR)
     for c in cases:
         store.update_case(c.id, {"status": "accepted"}, user=CURATOR)
-    # diagnosis-level findings a dermatologist reads in the book and adds by hand (the extractor does
-    # not propose findings yet): chronic eczema lichenifies, transient urticarial wheals never do
+    # diagnosis-level findings a dermatologist reads in the book and accepts (the extractor's other
+    # finding proposals stay proposed): chronic eczema lichenifies, transient urticarial wheals never do
     for dx, finding, relation in BOOK_FINDINGS:
         a = store.add_assertion(
             Assertion(kind="finding", subject=dx, object=finding, relation=relation, origin="human"),
@@ -209,9 +210,8 @@ def test_rationales_quote_the_book_not_the_photo_credits(
         assert "©" not in row.completion and "licensed under" not in text
         assert not any(credit in text for credit in credits)
     # the book's sentences about a diagnosis stay cited evidence, never an observation of the image
-    quoted = [
-        e for e in evidence.values() if e.kind == "rationale" and "Tense, fluid-filled blisters" in e.quote
-    ]
+    # (the same sentence is a rationale and, since ingestion reads findings, a finding's evidence)
+    quoted = [e for e in evidence.values() if "Tense, fluid-filled blisters" in e.quote]
     assert quoted and not any("fluid-filled blisters" in r.completion for r in handbook.rows)
     # a caption that is only a label is not a reason: no Type 1 row merely echoes the answer
     for row in handbook.rows:
@@ -310,7 +310,12 @@ def test_handbook_through_the_cli(shared_data: Path, tmp_path: Path, monkeypatch
         assert doc["status"] == "ingested" and doc["cases"] >= 65
         listed = call("review", "list", "--kind", "ddx", "--source", doc["sha256"], "--limit", "500")
         items = listed["items"] if isinstance(listed, dict) else listed
-        assert len(items) >= 50
+        # the book's cause lists are presentations now, not all-pairs DDx: 26 framed differentials remain
+        assert len(items) >= 20
+        by_book = ("--source", doc["sha256"], "--limit", "500")
+        presentations = call("review", "list", "--kind", "finding", *by_book)
+        members = presentations["items"] if isinstance(presentations, dict) else presentations
+        assert any(m["object"].startswith("fnd-") and m.get("relation") == "possible" for m in members)
         call("review", "accept", *[i["id"] for i in items], "-u", CURATOR)
         out = tmp_path / "sft"
         # figure cases and their new diagnoses are still proposals: only the explicit flags use them

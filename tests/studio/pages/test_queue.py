@@ -82,7 +82,10 @@ def test_edit_object_and_comment(studio_env, read_store):
     assert not at.error, [e.value for e in at.error]
     edited = read_store.get_assertion(target)
     assert {edited.subject, edited.object} == {"bcc", "melanoma"}
-    assert edited.evidence  # evidence kept
+    # the naevus quote does not name BCC: dropped (kept in the edit event), and the edit is cleo's own
+    assert edited.evidence == [] and (edited.origin, edited.status) == ("human", "proposed")
+    [edit] = read_store.list_events(EventQuery(target=target, action="edit")).items
+    assert edit.user == "cleo" and edit.before and edit.before["evidence"]
     at.selectbox(key=state.Q_ITEM).set_value(target).run()
     at.text_area(key=state.per(state.Q_COMMENT_TEXT, target)).input("check the 4th edition").run()
     at.button(key=state.Q_COMMENT).click().run()

@@ -92,7 +92,9 @@ def test_editing_a_finding_changes_relation_and_finding_never_the_kind(studio_en
         "possible",
         "fnd-typical-pigment-network",
     )
-    assert edited.evidence and edited.evidence[0].kind == "statistics"  # evidence kept
+    # the statistics were counted for the atypical network, not the typical one: that evidence is
+    # dropped from the edited assertion (the edit event keeps it) and the edit is cleo's own proposal
+    assert edited.evidence == [] and (edited.origin, edited.status) == ("human", "proposed")
 
 
 def test_the_kind_filter_offers_finding_and_stats_origin(studio_env):
