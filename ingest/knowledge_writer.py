@@ -25,15 +25,16 @@ from kg.models import Assertion, Evidence, Finding
 from kg.names import NamePolicyError, clean_name, normalize
 
 if TYPE_CHECKING:
-    from ingest.pipeline import _DocumentWriter
+    from ingest.document_writer import DocumentWriter
 
 _SCORE = {"table": 0.6, "rationale": 0.5, "checklist": 0.4}
 
 
 class KnowledgeWriter:
-    """The presentation and finding half of a document's write (:class:`ingest.pipeline._DocumentWriter`)."""
+    """The presentation and finding half of a document's write
+    (:class:`ingest.document_writer.DocumentWriter`)."""
 
-    def __init__(self, writer: _DocumentWriter) -> None:
+    def __init__(self, writer: DocumentWriter) -> None:
         self.w = writer
         self.findings: dict[tuple[str, bool], str] = {}  # (name key, is presentation) -> finding id
         self.proposed: set[str] = set()  # finding ids this document proposes (not presentations)
