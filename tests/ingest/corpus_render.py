@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.ingest.synthetic_book import _photo, _wrap
 
-Block = tuple  # (kind, *args): chapter | head | para | fig | figpair | figtwo | credit
+Block = tuple  # (kind, *args): chapter | head | sub | para | fig | figpair | figtwo | table
 
 
 @dataclass
@@ -125,6 +125,39 @@ class _Pen:
         left = self.page.insert_textbox(rect, "\n".join(lines), **_font(font), fontsize=size, lineheight=1.25)
         self.y += rect.height - left
 
+    def table(self, title: str, rows: list[list[str]]) -> None:
+        """A ruled table (title above, header row first): rules drawn as lines, cells as text boxes."""
+        import pymupdf
+
+        size = self.style.body_size - 1.0
+        self.text(title, self.style.head_font, size, 2)
+        widths = [0.38 * self.col_w, 0.62 * self.col_w]
+        heights = [
+            max(len(_wrap(c, "helv", size, w - 8)) for c, w in zip(r, widths, strict=True)) for r in rows
+        ]
+        total = sum(1.25 * size * h + 6 for h in heights)
+        self.need(total + 4)
+        x0, y = self.x(), self.y
+        self.page.draw_line((x0, y), (x0 + self.col_w, y), width=0.6)
+        for row, h in zip(rows, heights, strict=True):
+            rh = 1.25 * size * h + 6
+            x = x0
+            for cell, w in zip(row, widths, strict=True):
+                font = self.style.head_font if row is rows[0] else self.style.body_font
+                lines = _wrap(cell, font, size, w - 8)
+                rect = pymupdf.Rect(x + 3, y + 2, x + w - 3, y + rh + size)
+                left = self.page.insert_textbox(
+                    rect, "\n".join(lines), **_font(font), fontsize=size, lineheight=1.2
+                )
+                assert left >= 0, f"table cell overflow: {cell!r}"
+                x += w
+            y += rh
+            self.page.draw_line((x0, y), (x0 + self.col_w, y), width=0.6)
+        top = self.y
+        for x in (x0, x0 + widths[0], x0 + self.col_w):
+            self.page.draw_line((x, top), (x, y), width=0.6)
+        self.y = y + 10
+
     def _record(self, rect: object, caption: str) -> None:
         self.placed.append(
             {"page": self.page.number + 1, "bbox": [round(v) for v in rect], "caption": caption}  # type: ignore[attr-defined]
@@ -183,6 +216,8 @@ def render_book(path: Path, blocks: list[Block], style: Style) -> tuple[Path, li
             pen.photos([args[0]], None, args[1] if len(args) > 1 else None)
         elif kind == "figtwo":  # two photos, each with its own caption
             pen.photos([args[0], args[1]], None, args[2] if len(args) > 2 else None)
+        elif kind == "table":  # title, rows (the first row is the header)
+            pen.table(args[0], args[1])
         elif kind == "figpair":  # two photos, one caption
             pen.photos([], args[0], args[1] if len(args) > 1 else None)
         else:

@@ -1,0 +1,212 @@
+# ruff: noqa: E501  (book text: long string literals read better whole)
+"""Three more development books, in styles none of the others has (issue 14, generalisation).
+
+- ``AMERICAN``: an American textbook of the early twentieth century: numbered sections ("§ 112.
+  Psoriasis."), "Synonyms.—" and "Diagnosis.—" run-in heads, long sentences ("is apt to be mistaken
+  for", "may be differentiated from … by", "is to be distinguished from … and from …", "may be
+  confounded with"), Latin names and old synonyms.
+- ``REVIEW``: a modern review / atlas chapter: numbered sections, "Differential diagnosis" sub-heads
+  written as short paragraphs, a ruled table with the differentials in one column and their
+  distinguishing features in the other, figure legends with panel letters ("Figure 3.2 (a) … (b) …").
+- ``CASES``: exam revision: clinical vignettes ("A 34-year-old woman presents with … The most likely
+  diagnosis is X. Other considerations include Y and Z; W should be excluded."), a flashcard and a
+  best-of-four question, with negated and hedged distractors ("It is not Y", "rather than").
+
+Self-written for this project (public domain). Each gold (``gold/{american,review,cases}.yaml``) was
+written and committed before the extractor first ran on the book; first-run figures are in the README.
+"""
+
+from __future__ import annotations
+
+from tests.ingest.corpus_render import Block, Style
+
+AMERICAN_STYLE = Style(
+    header="A TEXT-BOOK OF DISEASES OF THE SKIN", first_label=312, body_size=10.0, width=400, height=600
+)
+AMERICAN: list[Block] = [
+    ("chapter", "CHAPTER IX. INFLAMMATIONS (Continued)"),
+    ("head", "§ 112. Psoriasis."),
+    (
+        "para",
+        "Synonyms.—Psoriasis vulgaris; Lepra alphos. A chronic inflammatory disease of the skin, characterized by dry, reddish, sharply defined patches covered with abundant silvery-white, imbricated scales, having a marked predilection for the extensor surfaces, notably the elbows and knees, and for the scalp.",
+    ),
+    (
+        "para",
+        "Diagnosis.—The eruption is apt to be mistaken for seborrhœic eczema, especially upon the scalp, and for the squamous syphilide. From eczema it may be differentiated by its dryness, its sharp borders and the absence of itching of any moment; the syphiloderm, on the other hand, is of a raw-ham or coppery tint, its scales are scanty, and it is commonly attended by other evidences of syphilis. Psoriasis is not, as was formerly taught, a form of leprosy, notwithstanding its old name.",
+    ),
+    ("head", "§ 113. Lichen Planus."),
+    (
+        "para",
+        "Synonym.—Lichen ruber planus. An inflammatory disease characterized by small, flat-topped, angular, violaceous papules of a peculiar waxy lustre, which may coalesce into patches; the flexor aspects of the wrists are favorite sites, and the mucous membrane of the mouth is often involved.",
+    ),
+    (
+        "para",
+        "Diagnosis.—Lichen planus is to be distinguished from the papular syphilide, from papular eczema, and from psoriasis. The syphilitic papules are rounder, of a coppery hue and without itching; in papular eczema the papules are acuminate and soon vesiculate. The lesions of the mouth may simulate leukoplakia.",
+    ),
+    ("fig", "Fig. 47.—Lichen planus, showing the flat-topped papules upon the wrist."),
+    ("head", "§ 114. Pityriasis Rosea."),
+    (
+        "para",
+        "An acute, self-limited eruption of oval, pale-red, macular patches covered with fine, crinkled scales, arranged with their long axes along the lines of cleavage of the trunk; a larger herald patch commonly precedes the general outbreak by a week or more.",
+    ),
+    (
+        "para",
+        "Diagnosis.—It may be confounded with the macular syphilide, with seborrhœic eczema of the trunk, and with ringworm of the body. The absence of glandular enlargement and of mucous patches speaks against the syphilide, while the fungus is readily found in scrapings from ringworm. The disease is in no way related to pityriasis rubra, which it resembles in name only.",
+    ),
+    ("head", "§ 115. Scabies."),
+    (
+        "para",
+        "Synonym.—The itch. A contagious disease due to the Acarus scabiei, which burrows in the epidermis; the burrows, papules, vesicles and excoriations are found chiefly between the fingers, upon the flexor aspects of the wrists, the anterior axillary folds, the nipples in women and the genitals in men.",
+    ),
+    (
+        "para",
+        "Diagnosis.—Scabies is frequently mistaken for eczema, and the two are often present together. It may be differentiated from pediculosis corporis by the distribution, the lice and their nits being found in the seams of the clothing, and from prurigo by the history of contagion and the discovery of the burrow.",
+    ),
+    ("head", "§ 116. Lupus Erythematosus."),
+    (
+        "para",
+        "Synonym.—Seborrhœa congestiva. The fixed, symmetrical patches upon the nose and cheeks, with adherent scales, dilated follicular openings and atrophic scarring, are characteristic.",
+    ),
+    (
+        "para",
+        "Diagnosis.—It is to be distinguished from lupus vulgaris, in which the apple-jelly nodules are found, and from rosacea, which presents neither scales nor scarring. Unlike psoriasis, the scales when detached show horny plugs upon their under surface.",
+    ),
+    ("figtwo", "Fig. 48.—Lupus erythematosus of the face.", "Fig. 49.—Pityriasis rosea; the herald patch."),
+]
+
+REVIEW_STYLE = Style(
+    header="CLINICAL DERMATOLOGY REVIEW · CHAPTER 3",
+    first_label=41,
+    body_font="helv",
+    head_font="hebo",
+    body_size=9.5,
+    width=440,
+    height=620,
+)
+REVIEW: list[Block] = [
+    ("chapter", "3 Papulosquamous disorders"),
+    ("head", "3.1 Psoriasis"),
+    ("sub", "Clinical features"),
+    (
+        "para",
+        "Chronic plaque psoriasis presents with well-demarcated erythematous plaques with silvery scale on the extensor surfaces, scalp and lower back. Nail pitting and onycholysis are common.",
+    ),
+    ("sub", "Differential diagnosis"),
+    (
+        "para",
+        "Discoid eczema can closely resemble plaque psoriasis, but its plaques are less sharply demarcated, more itchy and often exudative.",
+    ),
+    (
+        "para",
+        "Mycosis fungoides should be considered when plaques are atypical, respond poorly to treatment or vary in colour; a biopsy is required.",
+    ),
+    ("para", "In the flexures, consider candidal intertrigo and seborrhoeic dermatitis."),
+    (
+        "table",
+        "Table 3.1 Differential diagnosis of plaque psoriasis",
+        [
+            ["Differential", "Distinguishing features"],
+            ["Tinea corporis", "Annular scaly edge with central clearing; fungal microscopy positive"],
+            [
+                "Pityriasis rubra pilaris",
+                "Salmon-orange plaques with islands of sparing; palmoplantar keratoderma",
+            ],
+            ["Lichen simplex chronicus", "Single lichenified plaque at a site of rubbing"],
+        ],
+    ),
+    (
+        "figpair",
+        "Figure 3.2 (a) Chronic plaque psoriasis on the elbow. (b) Scalp psoriasis extending beyond the hairline.",
+    ),
+    ("head", "3.2 Lichen planus"),
+    ("sub", "Clinical features"),
+    (
+        "para",
+        "Lichen planus presents with itchy, purple, polygonal, flat-topped papules with a fine white network on the surface (Wickham striae), typically on the flexor wrists and shins. Oral involvement shows lacy white streaks on the buccal mucosa.",
+    ),
+    ("sub", "Differential diagnosis"),
+    (
+        "para",
+        "Lichenoid drug eruption is the main differential; suspect it when the eruption is widespread or photodistributed, or follows a new drug such as a thiazide or a beta-blocker.",
+    ),
+    ("para", "Oral lichen planus must be distinguished from leukoplakia and oral candidiasis."),
+    (
+        "para",
+        "Hypertrophic lesions on the shins may mimic lichen simplex chronicus or squamous cell carcinoma.",
+    ),
+    ("fig", "Figure 3.5 Lichen planus: violaceous papules on the flexor wrist."),
+    ("head", "3.3 Pityriasis rosea"),
+    ("sub", "Clinical features"),
+    (
+        "para",
+        "A herald patch on the trunk is followed after one to two weeks by oval pink scaly macules along the skin cleavage lines in a 'Christmas tree' pattern. The eruption fades within six to eight weeks.",
+    ),
+    ("sub", "Differential diagnosis"),
+    (
+        "para",
+        "Secondary syphilis is the key differential, and serology should be checked in sexually active adults, particularly if the palms and soles are involved.",
+    ),
+    (
+        "para",
+        "Guttate psoriasis, tinea corporis (for the herald patch) and drug eruptions are the other main considerations.",
+    ),
+    (
+        "para",
+        "Pityriasis versicolor is sometimes listed, but it is not a true differential because it lacks any inflammation.",
+    ),
+    (
+        "figtwo",
+        "Figure 3.7 Pityriasis rosea: herald patch on the trunk.",
+        "Figure 3.8 Secondary syphilis: scaly papules on the palm.",
+    ),
+]
+
+CASES_STYLE = Style(
+    header="DERMATOLOGY REVISION: CASES AND CARDS", body_font="helv", head_font="hebo", body_size=9.5
+)
+CASES: list[Block] = [
+    ("chapter", "Section 4: Rashes and lumps"),
+    ("head", "Case 1"),
+    (
+        "para",
+        "A 34-year-old woman presents with a six-month history of an itchy rash on her wrists and shins. Examination shows shiny, violaceous, flat-topped papules with a white lace-like surface. The most likely diagnosis is lichen planus. Other considerations include lichenoid drug eruption and guttate psoriasis; secondary syphilis should be excluded.",
+    ),
+    (
+        "para",
+        "It is not lichen simplex chronicus, which is a single lichenified plaque caused by repeated scratching.",
+    ),
+    ("fig", "Case 1. Shiny violaceous papules on the wrist (lichen planus)."),
+    ("head", "Case 2"),
+    (
+        "para",
+        "A 68-year-old farmer has a pearly nodule with rolled edges and surface telangiectasia on the nose, slowly enlarging over two years. The most likely diagnosis is basal cell carcinoma. Differentials: squamous cell carcinoma, sebaceous hyperplasia and an intradermal naevus. Rosacea is not a consideration here, as the lesion is solitary.",
+    ),
+    ("fig", "Case 2. Nodular basal cell carcinoma on the nasal ala."),
+    ("head", "Case 3"),
+    (
+        "para",
+        "A 7-year-old boy has had golden crusted erosions around the mouth for four days; his sister has similar lesions. He has atopic eczema. The most likely diagnosis is impetigo. Consider herpes simplex if the lesions are grouped vesicles that recur at the same site, and exclude eczema herpeticum in any child with atopic eczema who is unwell. The answer is impetigo rather than perioral dermatitis, which never crusts.",
+    ),
+    ("head", "Case 4"),
+    (
+        "para",
+        "A 55-year-old man has a hot, painful, swollen red lower leg and a fever. The most likely diagnosis is cellulitis. Deep vein thrombosis must be excluded. Venous eczema is a common mimic, but it is bilateral and itchy. Necrotising fasciitis should be suspected if the pain is out of proportion to the signs.",
+    ),
+    ("figtwo", "Case 4. Cellulitis of the lower leg.", "Venous eczema of both shins, for comparison."),
+    ("head", "Card 5: Scabies"),
+    ("para", "Front: What are the differentials of scabies?"),
+    ("para", "Back: atopic eczema; papular urticaria; dermatitis herpetiformis."),
+    ("head", "Question 6"),
+    (
+        "para",
+        "An 80-year-old man has tense blisters on urticated plaques on his thighs and abdomen; the mouth is spared. Which is the most likely diagnosis?",
+    ),
+    (
+        "para",
+        "A. Pemphigus vulgaris  B. Bullous pemphigoid  C. Dermatitis herpetiformis  D. Linear IgA disease",
+    ),
+    (
+        "para",
+        "Answer: B. Bullous pemphigoid. Pemphigus vulgaris causes flaccid blisters and oral erosions; dermatitis herpetiformis and linear IgA disease are the other blistering diseases to consider.",
+    ),
+]
