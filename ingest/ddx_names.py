@@ -61,6 +61,11 @@ _PRONOUN = re.compile(
     r"rash|eruption|they|these|one|latter)$",
     re.I,
 )
+# "The lesions of the mouth may simulate ...", "Hypertrophic lesions on the shins may mimic ...": the
+# lesions of the section's condition (at most one qualifying word before the morphology noun).
+_MORPHOLOGY = re.compile(
+    r"^(?:[a-z-]+\s+)?(?:lesions|patches|plaques|papules|nodules|eruptions|rashes|ulcers)$", re.I
+)
 _VARIETY = re.compile(
     r"^(?:the\s+|a\s+|an\s+|this\s+)?(?P<adj>[a-z-]+)\s+(?:variety|form|type|variant)$", re.I
 )
@@ -89,7 +94,7 @@ def _subject(raw: str, anchor: str | None) -> str | None:
         flags=re.I,
     )
     raw = _CUT.sub("", raw)
-    if _PRONOUN.match(raw) or not raw:
+    if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
         return anchor
     name = clean_name(raw)
     if name and len(name.split()) <= 5:

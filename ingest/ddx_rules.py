@@ -32,7 +32,8 @@ from ingest.types import Line, RelationCandidate, Section
 DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.)\b", re.IGNORECASE)
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
-    r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|whereas|"
+    r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|particularly|"
+    r"notably|whereas|"
     r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
     r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
     r"also|is|are)\b|$)"
@@ -140,7 +141,8 @@ GROUPED = [
     ),
 ]
 FREE_LIST = re.compile(
-    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important)\s+)?|^)differential(?:\s+diagnos[ie]s)?\s*"
+    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+)"
+    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities)\s*"
     r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
@@ -187,8 +189,19 @@ def prose_relations(
     out: list[RelationCandidate] = []
     title = section.title or None
     asked: str | None = None  # the subject of the last question, for the list its answer gives
+    options: dict[str, str] = {}  # a best-of-N question's lettered options
+    carried: list[str] = []
+    diagnosis_asked = False
+    stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
+        if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
+            diagnosis_asked = True
+        texts = [ln.text for ln in unit.lines]
+        if diagnosis_asked and (found := cues.lettered_options(carried + texts)):
+            options = found
+        # options set one a paragraph, or wrapped onto the next one, continue in the next unit
+        carried = carried + texts if texts and cues.OPTION.search(texts[-1]) else []
         echo = (
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
@@ -203,6 +216,12 @@ def prose_relations(
             asked = None
             if not text:
                 continue  # an old or disputed opinion states no relation
+            stated = cues.stated_diagnosis(text, options) if stated_ok else None
+            if stated and (name := clean_name(stated)):
+                anchor, implicit = name, False
+                rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
+                out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
+                options = {}
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, anchor, source, title, quote))
@@ -299,8 +318,14 @@ def _anchored(
                 continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
             others = _names(m.group("b"))
-            if rule in {"prose:distinguished", "prose:distinguishes", "prose:differs"}:
-                others += [n for f in cues.AND_FROM.finditer(text, m.end("b")) for n in _names(f.group("b"))]
+            more = {"prose:confused": cues.AND_WITH, "prose:resembles": None}.get(rule, cues.AND_FROM)
+            if more is not None:  # "..., and from Y by ...", "..., especially upon the scalp, and for Y"
+                others += [
+                    n
+                    for f in more.finditer(text, m.end("b"))
+                    for n in _names(f.group("b"))
+                    if cues.is_condition_phrase(n)
+                ]
             if subject and others:
                 out.extend(
                     _pairs(others, rule, lines, source, quote, context=context, anchor=subject, score=0.7)
@@ -312,10 +337,10 @@ def _contextual(
     text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
 ) -> list[RelationCandidate]:
     """Cues whose subject is the section's condition or a contrast's two terms (:mod:`ingest.prose_cues`)."""
-    out: list[RelationCandidate] = []
+    out: list[RelationCandidate] = _subject_cues(text, lines, anchor, source, context, quote)
     if not cues.CONTEXT_WORDS.search(text):  # most sentences hold none of these cues: skip the patterns
         return out
-    if anchor and (m := cues.FROM_BY.match(text)):
+    if anchor and (m := cues.FROM_SUBJECT.match(text) or cues.FROM_BY.match(text)):
         out.extend(
             _pairs(
                 _names(m.group("b")), "prose:from-by", lines, source, quote, context=context, anchor=anchor
@@ -339,6 +364,32 @@ def _contextual(
             out.extend(
                 _pairs([b], "prose:contrast", lines, source, quote, context=context, anchor=a, score=0.6)
             )
+    return out
+
+
+_ROLE_WORDS = re.compile(
+    r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
+    r"rule out|think of",
+    re.I,
+)
+
+
+def _subject_cues(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+) -> list[RelationCandidate]:
+    """Names the sentence gives a role in the subject's differential: "X is a common mimic", "X and Y
+    are the other main considerations", "consider X and Y", "exclude Z in ..."."""
+    if not anchor or not _ROLE_WORDS.search(text):
+        return []
+    out: list[RelationCandidate] = []
+    for clause in re.split(r"[;\u037e]\s*", text):
+        m = cues.NOUN_ROLE.match(clause.strip())
+        if m and not cues.is_negated(m.group(0)):
+            names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+            out.extend(_pairs(names, "prose:role", lines, source, quote, context=context, anchor=anchor))
+    for listed in cues.imperative_lists(text):
+        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, "prose:imperative", lines, source, quote, context=context, anchor=anchor))
     return out
 
 

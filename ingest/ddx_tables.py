@@ -7,14 +7,27 @@ down its side.
 
 from __future__ import annotations
 
+import re
+
 from ingest.ddx_names import _names
 from ingest.ddx_rules import _pairs
 from ingest.labels import is_clinical_label, label_word
+from ingest.layout import DIFFERENTIAL_HEADER
 from ingest.types import Line, RelationCandidate, TableGrid
 
 
-def table_relations(table: TableGrid, context: str | None, source: str) -> list[RelationCandidate]:
-    """A comparison table: condition names across the top (or down the side) are mutual differentials."""
+def table_relations(
+    table: TableGrid, context: str | None, source: str, subject: str | None = None
+) -> list[RelationCandidate]:
+    """A comparison table: condition names across the top (or down the side) are mutual differentials;
+    a table of one condition's differentials ("Differential | Distinguishing features") pairs each
+    row's condition with ``subject`` (the section's condition) only."""
+    if (listed := differential_rows(table)) is not None:
+        if not subject or not listed:
+            return []
+        line = Line(page=table.page, text=" | ".join(listed), bbox=table.bbox, size=0)
+        quote = " | ".join(listed)
+        return _pairs(listed, "table:differentials", [line], source, quote, context=context, anchor=subject)
     members = table_members(table)
     if len(members) < 2:
         return []
@@ -22,10 +35,26 @@ def table_relations(table: TableGrid, context: str | None, source: str) -> list[
     return _pairs(members, "table", [line], source, " | ".join(members), context=context, score=0.7)
 
 
+_ROW_HEAD = re.compile(
+    r"^(?:differentials?|differential\s+diagnos[ie]s|diagnosis|condition|disorder|disease)$", re.I
+)
+
+
+def differential_rows(table: TableGrid) -> list[str] | None:
+    """The conditions down the first column of a "Differential | Distinguishing features" table, or
+    None when ``table`` is not one."""
+    rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
+    if len(rows) < 2 or len(rows[0]) < 2 or not _ROW_HEAD.match(rows[0][0]):
+        return None
+    if not any(DIFFERENTIAL_HEADER.match(c) for c in rows[0][1:]):
+        return None
+    return [n for r in rows[1:] if r and r[0] for n in _names(r[0])]
+
+
 def table_members(table: TableGrid) -> list[str]:
     """Names of the compared conditions, or [] when the table is not a comparison of conditions."""
     rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
-    if len(rows) < 2:
+    if len(rows) < 2 or differential_rows(table) is not None:
         return []
     first_col = [r[0] for r in rows if r and r[0]]
     if _distinct_labels(first_col) >= 3:

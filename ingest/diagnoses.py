@@ -28,7 +28,8 @@ NOT_A_DIAGNOSIS = re.compile(
     r"emergenc\w*|approach|chapter|summary|key points|questions|answers|further reading|terminology|"
     r"treatments?|therapy|therapies|drugs?|medications?|prescribing|education|communicat\w*|preventing|"
     r"prevention|how to|writing|taking|measuring|patient|dermatology|examining|healing|background|anatomy|"
-    r"physiology|epidermis|dermis|appendages|examination|findings)\b",
+    r"physiology|epidermis|dermis|appendages|examination|findings|"
+    r"(?:case|card|question|vignette|scenario|station)\s+\d+)\b",
     re.IGNORECASE,
 )
 TYPES_TITLE = re.compile(

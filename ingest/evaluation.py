@@ -188,6 +188,11 @@ def score_presentations(gold: Gold, ex: Extraction) -> Score:
 
 
 def _caption_key(text: str) -> str:
+    """A caption's words, without its figure number or opening panel letter ("Fig. 47.—", "Figure 3.2
+    (a)"): the gold may quote the caption as printed, the extractor keeps the caption's content."""
+    from ingest.figures import clean_caption
+
+    text = clean_caption(text)
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 

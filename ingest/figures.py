@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 
-_FIGURE = re.compile(r"^(fig(ure)?|plate|photo)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
+_FIGURE = re.compile(r"^(fig(ure)?|plate|photo|case|image)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
 _CREDIT = re.compile(
     r"©|\(c\)\s|picture source|photo(graph)? (source|courtesy)|courtesy of|reproduced (with|by)|"
     r"licensed under|image source|^source:",
@@ -119,6 +119,11 @@ def _claim(line: Line, img: ImageRef) -> tuple[float, str] | None:
     return None
 
 
+# One caption under several photos: it says where each is ("(left)", "(right)") or letters its
+# panels ("Figure 3.2 (a) ... (b) ...").
+_SHARED = re.compile(r"\((?:left|right|middle|top|bottom)|\([a-h]\).*\([a-h]\)", re.IGNORECASE)
+
+
 def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -> list[FigureMatch]:
     """Pair each photo with the caption lines nearest to it; lines are used at most once."""
     claims: dict[int, tuple[float, int, str]] = {}  # line index -> (distance, image index, side)
@@ -135,7 +140,7 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
                 claims[li] = (got[0], ii, got[1])
     shared: dict[int, set[int]] = {}
     for li, (_, _, side) in claims.items():
-        if side == "below" and re.search(r"\((left|right|middle|top|bottom)", lines[li].text, re.IGNORECASE):
+        if side == "below" and _SHARED.search(lines[li].text):
             shared[li] = {
                 ii
                 for ii, img in enumerate(images)
@@ -209,11 +214,19 @@ _IN_DX = re.compile(
     r"\b(?:in|of)\s+(?:a\s+|an\s+|the\s+)?(?:patients?\s+with\s+)?(?P<dx>[A-Za-z][\w'’ -]{2,50})$"
 )
 _CUT_AT = re.compile(
-    r"\s*[:;]\s.*$|\s+(?:[–—]|-\s|with\b|affecting\b|on the\b|of the\b|due to\b|showing\b|involving\b|"
+    r"\s*[:;]\s.*$|,\s+(?=[a-z]).*$|"
+    r"\s+(?:[–—]|-\s|with\b|affecting\b|on the\b|of (?:the|both|his|her|their|a|an)\b|due to\b|"
+    r"showing\b|involving\b|"
     r"at\b|after\b|in a\b|in an\b|in the\b|in darker\b|in richly\b|\(|–).*$",
     re.IGNORECASE,
 )
 _SIGN = re.compile(r"^(excoriations?|lichenification|scarring|comedones|open comedones|papules)\b", re.I)
+# A caption that describes lesions rather than naming a condition ends with a morphology noun.
+_DESCRIPTION = re.compile(
+    r"\b(?:papules|plaques|nodules|blisters|bullae|vesicles|pustules|macules|patches|erosions|crusts|"
+    r"scales|ulcers|lesions|wheals|weals)$",
+    re.IGNORECASE,
+)
 _POSITION = re.compile(r"^(left|right|middle|top|bottom|above|below)\b", re.I)
 _NOT_DX = re.compile(
     r"^(note|example|examples|even though|this|these|the clue|lichen nitidus pattern)\b", re.I
@@ -229,6 +242,9 @@ def caption_diagnosis(caption: str) -> str | None:
     if not text or _NOT_DX.match(text) or len(text.split()) > 14:
         return None
     first = _CUT_AT.sub("", text).strip()
+    if _DESCRIPTION.search(first):  # "Shiny violaceous papules on the wrist (lichen planus)": the gloss
+        named = [g for g in notes if clean_name(g) and not _POSITION.match(g)]
+        return clean_name(named[0]) if len(named) == 1 else None
     m = _IN_DX.search(text)
     if m and (_SIGN.match(first) or any(_POSITION.match(n) for n in notes)):
         return clean_name(_CUT_AT.sub("", m.group("dx")))

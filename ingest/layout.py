@@ -176,13 +176,22 @@ def reading_order(lines: list[Line], width: float) -> list[Line]:
     return out
 
 
+# The header of a table listing a condition's differentials with what tells each apart.
+DIFFERENTIAL_HEADER = re.compile(
+    r"^(?:distinguishing|differentiating|discriminating)\s+(?:features?|points?|clues?)$",
+    re.IGNORECASE,
+)
+
+
 def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]]:
     """Cheap test before the costly ``find_tables``: clinical row/column labels and ruled drawings.
     Returns the box around the rulings (``find_tables`` reads only that), or None."""
     import pymupdf
 
     labels = {label_word(ln.text) for ln in lines if len(ln.text) < 40 and is_clinical_label(ln.text)}
-    if len(labels) < 3:  # a comparison names several attributes: history, sites, lesion, treatment ...
+    # a comparison names several attributes (history, sites, lesion, treatment ...), or its header
+    # reads "Differential | Distinguishing features"
+    if len(labels) < 3 and not any(DIFFERENTIAL_HEADER.match(ln.text.strip()) for ln in lines):
         return None, []
     drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], page.rect, 0.03)]
     if len(drawings) < 6:

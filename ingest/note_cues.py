@@ -14,6 +14,7 @@ import re
 
 from ingest.ddx_rules import _pairs
 from ingest.mentions import split_names
+from ingest.prose_cues import LIST_END as _LIST_END
 from ingest.prose_cues import is_condition_phrase
 from ingest.text_units import Unit, sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -31,12 +32,6 @@ MODAL = re.compile(
     _LEAD + r"(?:(?:it|this)\s+)?(?:can|may|might|often|sometimes|commonly)\s+(?:closely\s+|easily\s+)?"
     r"(?:mimic|resemble|simulate|imitate|be\s+(?:confused|mistaken|misdiagnosed)\s+(?:with|for|as))\s+"
     r"(?P<list>.+)$",
-    re.IGNORECASE,
-)
-# Where the list ends: the first verb or clause after the names ("... can look identical", "when ...").
-_LIST_END = re.compile(
-    r"\s+(?:can|may|might|could|will|would|is|are|was|were|look|looks|when|if|which|who|because|since"
-    r"|especially|particularly|in\s+(?:the|a|an|older|younger|children|adults)|on\s+the)\b.*$",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\s*\([^()]*\)")

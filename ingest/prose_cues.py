@@ -41,7 +41,9 @@ _HEDGE = re.compile(
     r"\b(?:formerly|once|previously|long|erroneously|wrongly)\s+(?:been\s+)?(?:thought|believed|regarded|"
     r"considered|classed|classified|held|supposed)\b|\bwas\s+(?:once\s+)?thought\b|"
     r"\bit\s+has\s+been\s+(?:suggested|claimed|proposed|argued)\b|\bhave\s+suggested\b|\bnever\s+proved\b|"
-    r"\bremains?\s+disputed\b|\bis\s+disputed\b|\bso-called\b",
+    r"\bremains?\s+disputed\b|\bis\s+disputed\b|\bso-called\b|"
+    # a likeness of name only, or a denied kinship: "resembles in name only", "in no way related to"
+    r"\bin\s+name\s+only\b|\bin\s+no\s+way\s+related\b|\bbears?\s+no\s+relation\b|\bhas\s+nothing\s+to\s+do\b",
     re.IGNORECASE,
 )
 _NEG = re.compile(r"\b(?:not|never|no|nor|neither|unlike)\b|n['’]t\b", re.IGNORECASE)
@@ -81,7 +83,7 @@ def is_negated(head: str) -> bool:
 # A cheap gate: a sentence without any of these words has no contextual cue.
 CONTEXT_WORDS = re.compile(
     r"^\s*(?:(?:and|or|but|yet)\s+)?(?:from|in|confusion|differentiation|distinction)\b|exclud|ruled out|"
-    r"eliminat|\bbetween\b",
+    r"eliminat|\bbetween\b|considered|suspected",
     re.IGNORECASE,
 )
 _NAME = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,60}}?)"
@@ -91,11 +93,29 @@ FROM_BY = re.compile(
     r"(?:by|in|through|owing to|because of|on account of|chiefly by|mainly by|principally by)\b",
     re.IGNORECASE,
 )
-# "..., and from pemphigus by the crusts": a further object of a distinguished/differs cue.
-AND_FROM = re.compile(
-    r"(?:[,;]\s*|\s+)(?:and|or|also|as well as)\s+(?:also\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
+
+
+def and_prep(prep: str) -> re.Pattern[str]:
+    """ "..., and from pemphigus by the crusts", "..., especially upon the scalp, and for the squamous
+    syphilide": a further object of a cue, repeating the cue's preposition (from / for / with)."""
+    return re.compile(
+        r"(?:[,;]\s*|\s+)(?:and|or|also|as well as)\s+(?:also\s+)?(?:"
+        + prep
+        + r")\s+(?:the\s+|a\s+|an\s+)?"
+        + _NAME.format("b")
+        + r"(?=,?\s+(?:by|in|through|owing to|because of|chiefly|mainly|especially|when|if)\b|\s*[.;,]|\s*$)",
+        re.IGNORECASE,
+    )
+
+
+AND_FROM = and_prep("from")
+AND_WITH = and_prep("with|for")
+# "From eczema it may be differentiated by its dryness": the sentence's own subject is the section's.
+FROM_SUBJECT = re.compile(
+    r"^(?:and\s+|or\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
     + _NAME.format("b")
-    + r"(?=,?\s+(?:by|in|through|owing to|because of|chiefly|mainly)\b|\s*[.;,]|\s*$)",
+    + r",?\s+(?:it|they|this|these|the\s+\w+)\s+(?:(?:may|can|is|are|must|should)\s+)?(?:\w+\s+)?(?:be\s+)?"
+    r"(?:\w+\s+)?(?:distinguished|differentiated|separated|told apart|known|differs?)\b",
     re.IGNORECASE,
 )
 # "In psoriasis the scales are ..., whereas in chronic eczema the surface ...".
@@ -116,8 +136,17 @@ _NOT_CONDITION = re.compile(
 )
 
 
+# Management and tests are no condition: "a biopsy should be considered", "consider referral".
+_MANAGEMENT = re.compile(
+    r"^(?:a\s+|an\s+|the\s+)?(?:\w+\s+)?(?:treatment|therapy|biopsy|referral|serology|investigations?|tests?|"
+    r"admission|surgery|excision|cryotherapy|antibiotics?|steroids?|review|follow-up|imaging|culture|"
+    r"swabs?|scrapings?|microscopy|phototherapy)\b",
+    re.IGNORECASE,
+)
+
+
 def is_condition_phrase(name: str) -> bool:
-    return not _NOT_CONDITION.match(name.strip())
+    return not _NOT_CONDITION.match(name.strip()) and not _MANAGEMENT.match(name.strip())
 
 
 # "The diagnosis lies between X, Y and Z": the members are mutual differentials.
@@ -133,15 +162,103 @@ NOUN_CUE = re.compile(
     + r"(?=\s+(?:is|are|may|can|must|should|requires?|rests?|needs?|depends?)\b)",
     re.IGNORECASE,
 )
-# "A lichenoid drug eruption must be excluded": pairs with the section's subject.
+# "A lichenoid drug eruption must be excluded", "Mycosis fungoides should be considered when ...",
+# "Necrotising fasciitis should be suspected if ...": pairs with the section's subject.
 EXCLUDED = re.compile(
     r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+"
-    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated)\b",
+    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated|considered|suspected)\b",
     re.IGNORECASE,
 )
+# "Venous eczema is a common mimic", "Secondary syphilis is the key differential", "X, Y and Z are the
+# other main considerations", "X and Y are the other blistering diseases to consider": each listed
+# name pairs with the subject. A negated clause ("is not a true differential") has no such shape.
+_ROLE_ADJ = (
+    r"(?:(?:other|main|key|chief|principal|commonest|most|important|common|classic|classical|recognised|"
+    r"recognized|well-known|frequent|major|usual|closest|great|notable)\s+)*"
+)
+NOUN_ROLE = re.compile(
+    r"^(?P<b>[A-Za-z][^;:]{2,150}?)\s+(?:is|are|remains?)\s+(?:a|an|the)\s+"
+    + _ROLE_ADJ
+    + r"(?:(?:differential(?:\s+diagnos[ie]s)?|differentials|mimics?|mimickers?|mimic|look-?alikes?|"
+    r"considerations?|alternatives?|possibilities|possibility)\b"
+    r"|(?:\w+\s+){0,2}(?:conditions|diseases|disorders|diagnoses|causes|possibilities)\s+to\s+"
+    r"(?:consider|exclude|rule\s+out|think\s+of)\b)",
+    re.IGNORECASE,
+)
+# "The most likely diagnosis is lichen planus", "Answer: B. Bullous pemphigoid", "The answer is impetigo
+# rather than ...", "Diagnosis: X": the condition a case or question is about, for its later sentences.
+STATED = re.compile(
+    r"^(?:(?:the\s+)?(?:most\s+likely|likeliest|likely|probable|working|final|correct|clinical)\s+"
+    r"diagnosis\s+(?:here\s+)?(?:is|was)\s+|(?:the\s+)?(?:correct\s+)?answer\s+is\s+|"
+    r"(?:answer|diagnosis|dx|most\s+likely|likeliest)\s*[:—–]\s*)"
+    r"(?:(?P<letter>[A-E])\s*[.)]\s*)?(?P<x>[A-Za-z][\w'’\- ]{2,70}?)?"
+    r"(?=\s+(?:rather\s+than|because|as|since|which|with|given)\b|[,.;:(]|\s*$)",
+    re.IGNORECASE,
+)
+# The lettered options of a best-of-N question: "A. Pemphigus vulgaris  B. Bullous pemphigoid  C. ...".
+OPTION = re.compile(r"(?:^|\s)(?P<letter>[A-E])[.)]\s+(?P<x>.+?)(?=\s+[A-E][.)]\s|\s*$)")
+
+
+# Where a list ends: the first verb or clause after the names ("... can look identical", "when ...").
+LIST_END = re.compile(
+    r"\s+(?:can|may|might|could|will|would|is|are|was|were|look|looks|when|if|which|who|because|since"
+    r"|especially|particularly|in\s+(?:the|a|an|any|all|older|younger|children|adults|patients|people|those)"
+    r"|on\s+the)\b.*$",
+    re.IGNORECASE,
+)
+# An imperative opening a clause: "Consider herpes simplex if ...", "In the flexures, consider X and Y",
+# "..., and exclude eczema herpeticum in any child ...".
+_VERB = r"(?:always\s+|also\s+)?(?:consider|exclude|rule\s+out|think\s+of)\b"
+_IMPERATIVE_SPLIT = re.compile(r"[,;]\s+(?:and\s+|but\s+|or\s+)?(?=" + _VERB + ")", re.IGNORECASE)
+IMPERATIVE = re.compile(r"(?:^|,\s+)" + _VERB + r"\s+(?P<list>[^.;:?]+)", re.IGNORECASE)
+
+
+def imperative_lists(text: str) -> list[str]:
+    """The lists the imperative clauses of a sentence name: "Consider herpes simplex if ..., and
+    exclude eczema herpeticum in any child ...", "In the flexures, consider X and Y"."""
+    if not re.search(r"\b(?:consider|exclude|rule\s+out|think\s+of)\b", text, re.IGNORECASE):
+        return []
+    out = []
+    for part in _IMPERATIVE_SPLIT.split(text):
+        if (m := IMPERATIVE.search(part)) is not None:
+            listed = LIST_END.sub("", re.sub(r"\s*\([^()]*\)", "", m.group("list"))).strip(" ,")
+            if listed:
+                out.append(listed)
+    return out
+
+
+def stated_diagnosis(text: str, options: dict[str, str]) -> str | None:
+    """The diagnosis a case's answer states, a lone option letter read through ``options``."""
+    m = STATED.match(text.strip())
+    if m is None and (label := re.search(r"\b(?:answer|diagnosis)\s*[:—–]", text, re.IGNORECASE)):
+        m = STATED.match(text[label.start() :])  # after an unstopped line: "... disease Answer: B."
+    if m is None:
+        return None
+    if m.group("letter") and m.group("letter").upper() in options and not m.group("x"):
+        return options[m.group("letter").upper()]
+    return m.group("x")
+
+
+def lettered_options(texts: list[str]) -> dict[str, str]:
+    """{'A': 'Pemphigus vulgaris', ...} from the lines of a unit that hold three or more lettered
+    options (all on one line, or one a line)."""
+    kept: list[str] = []
+    for t in (t.strip() for t in texts):
+        wrapped = kept and (re.search(r"\b[A-E][.)]$", kept[-1]) or (len(t.split()) <= 6 and "." not in t))
+        if OPTION.match(t) or (wrapped and not _ANSWER.match(t)):
+            kept.append(t)
+        elif kept:
+            break
+    text = " ".join(kept)
+    found = {m.group("letter").upper(): m.group("x").strip(" .;") for m in OPTION.finditer(text.strip())}
+    letters = sorted(found)
+    if len(found) < 3 or letters[0] != "A" or "".join(letters) != "ABCDE"[: len(letters)]:
+        return {}
+    return found
+
 
 # Questions whose answer (the next paragraph, "A. ...") lists the differentials of X.
-_Q = r"^(?:q(?:uestion)?\.?\s*\d*[.:]?\s*)?"
+_Q = r"^(?:(?:q(?:uestion)?|front)\.?\s*\d*[.:]?\s*)?"
 _X = r"(?P<x>[A-Za-z][\w'’\- ]{2,60}?)"
 QUESTIONS = [
     re.compile(
@@ -164,7 +281,7 @@ QUESTIONS = [
         re.IGNORECASE,
     ),
     re.compile(
-        _Q + r"what\s+(?:is|are)\s+the\s+(?:\w+\s+)?differential(?:\s+diagnos[ie]s)?\s+(?:of|for|in)\s+"
+        _Q + r"what\s+(?:is|are)\s+the\s+(?:\w+\s+)?differentials?(?:\s+diagnos[ie]s)?\s+(?:of|for|in)\s+"
         r"(?:the\s+)?" + _X + r"\s*\?",
         re.IGNORECASE,
     ),
@@ -176,7 +293,7 @@ QUESTIONS = [
         re.IGNORECASE,
     ),
 ]
-_ANSWER = re.compile(r"^(?:a(?:ns(?:wer)?)?\.?\s*\d*[.:]\s*|answer:\s*)", re.IGNORECASE)
+_ANSWER = re.compile(r"^(?:a(?:ns(?:wer)?)?\.?\s*\d*[.:]\s*|answer:\s*|back:\s*)", re.IGNORECASE)
 _ANSWER_LEAD = re.compile(r"^(?:(?:with|by|from|chiefly|mainly|principally|yes|no)[,.]?\s+)+", re.IGNORECASE)
 _ANSWER_TAIL = re.compile(
     r",?\s+(?:for example|for instance|e\.\s?g\.|such as|especially|particularly|as from|when|which|who)"

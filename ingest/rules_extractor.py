@@ -198,10 +198,11 @@ class SectionState:
             chunk.findings.extend(section_findings(section, anchor, self.source, implicit=described))
             relations.extend(note_relations(section, anchor, self.source))
             for table in section.tables:
-                relations.extend(table_relations(table, parent, self.source))
+                relations.extend(table_relations(table, parent, self.source, anchor))
                 chunk.findings.extend(table_findings(table, table_members(table), self.source, parent))
             return
         rationales, relations, dx = self.pending.pop(section.title, ([], [], []))
+        names: list[str] = []
         if is_diagnosis_section(section):
             candidates = diagnosis_candidates(section, self.source)
             names = [c.name for c in candidates]
@@ -239,8 +240,9 @@ class SectionState:
             chunk.relations.extend(listed)
             chunk.presentations.extend(self.presentations.add(section, table_members))
             chunk.presentations.extend(cause_sentences(section, self.source))
+        subject = names[0] if names else _implicit_subject(section)
         for table in section.tables:
-            chunk.relations.extend(table_relations(table, section.title or None, self.source))
+            chunk.relations.extend(table_relations(table, section.title or None, self.source, subject))
             chunk.findings.extend(table_findings(table, table_members(table), self.source, section.title))
             for name in table_members(table):
                 line_ev = make_evidence(self.source, _table_line(table), kind="ddx", context=section.title)

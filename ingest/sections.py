@@ -22,19 +22,23 @@ MAX_HEADING_WORDS = 12
 
 
 _NUMBERING = re.compile(
-    r"^(?:(?:chapter|section|part)\s+)?(?:\d+(?:\.\d+)*|[IVXLC]+)\s*[.:)]?\s+(?=[A-Za-z])", re.I
+    r"^(?:(?:chapter|section|part|case|card|question|vignette|scenario|station|art\.?|§+)\s*)?"
+    r"(?:\d+(?:\.\d+)*|[IVXLC]+)\s*[.:)—–]?\s+(?=[A-Za-z])",
+    re.I,
 )
 
 
 def clean_title(text: str) -> str:
-    """'Chapter 3. Papulosquamous Eruptions' -> 'Papulosquamous Eruptions'; '2.1 Psoriasis' -> 'Psoriasis'."""
+    """'Chapter 3. Papulosquamous Eruptions' -> 'Papulosquamous Eruptions'; '2.1 Psoriasis' -> 'Psoriasis';
+    '§ 112. Psoriasis.' -> 'Psoriasis'; 'Card 5: Scabies' -> 'Scabies' ('Case 1' alone stays)."""
     return _NUMBERING.sub("", " ".join(text.split())).rstrip(".:—– ").strip()
 
 
 def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
     """Heading rank of ``line`` (larger is more prominent), or None for body text."""
     text = line.text.strip()
-    words = text.rstrip(":").split()
+    numbered = _NUMBERING.sub("", text)  # "§ 112. Psoriasis.": the number is no word of the title
+    words = numbered.rstrip(":").split()
     if not words or len(words) > MAX_HEADING_WORDS or _BULLET.match(text) or _NOT_HEADING.match(text):
         return None
     if not any(c.isalpha() for c in text) or text[0].islower():
@@ -49,7 +53,7 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
     if text[-1] == "." and not (
         len(words) <= 6
         and text[:-1].rstrip(".")
-        and (text.isupper() or (line.size >= body_size + 1.0 and titled))
+        and (numbered.isupper() or (line.size >= body_size + 1.0 and titled))
     ):
         return None
     bigger = line.size >= body_size + 1.0

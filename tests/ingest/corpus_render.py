@@ -118,12 +118,20 @@ class _Pen:
         self.y += 8
 
     def _caption(self, text: str, x: float, w: float, size: float, font: str = "tiit") -> None:
+        """Set a caption; the wrap is measured with a Base-14 font, so a line the real TrueType font sets
+        wider ('—') is wrapped again narrower rather than silently dropped."""
         import pymupdf
 
-        lines = _wrap(text, font, size, w - 10)
-        rect = pymupdf.Rect(x, self.y, x + w, self.y + 1.6 * size * len(lines) + size)
-        left = self.page.insert_textbox(rect, "\n".join(lines), **_font(font), fontsize=size, lineheight=1.25)
-        self.y += rect.height - left
+        for shrink in (10, 20, 30, 40):
+            lines = _wrap(text, font, size, w - shrink)
+            rect = pymupdf.Rect(x, self.y, x + w, self.y + 1.6 * size * len(lines) + size)
+            left = self.page.insert_textbox(
+                rect, "\n".join(lines), **_font(font), fontsize=size, lineheight=1.25
+            )
+            if left >= 0:
+                self.y += rect.height - left
+                return
+        raise AssertionError(f"caption overflow: {text!r}")
 
     def table(self, title: str, rows: list[list[str]]) -> None:
         """A ruled table (title above, header row first): rules drawn as lines, cells as text boxes."""
