@@ -78,9 +78,14 @@ class _Pen:
                 self.x(), self.y, self.x() + self.col_w, self.y + 1.3 * lead * len(chunk) + size
             )
             align = pymupdf.TEXT_ALIGN_CENTER if centre else pymupdf.TEXT_ALIGN_LEFT
-            left = self.page.insert_textbox(
-                rect, "\n".join(chunk), **_font(font), fontsize=size, lineheight=1.25, align=align
-            )
+            for shrink in (0, 12, 24):  # the wrap is measured with a Base-14 font: rewrap narrower
+                lines = chunk if not shrink else _wrap(" ".join(chunk), font, size, self.col_w - 12 - shrink)
+                rect.y1 = self.y + 1.3 * lead * len(lines) + size
+                left = self.page.insert_textbox(
+                    rect, "\n".join(lines), **_font(font), fontsize=size, lineheight=1.25, align=align
+                )
+                if left >= 0:
+                    break
             assert left >= 0, f"text box overflow: {chunk[0]!r}"
             self.y += rect.height - left
         self.y += gap

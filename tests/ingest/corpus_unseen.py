@@ -210,3 +210,77 @@ CASES: list[Block] = [
         "Answer: B. Bullous pemphigoid. Pemphigus vulgaris causes flaccid blisters and oral erosions; dermatitis herpetiformis and linear IgA disease are the other blistering diseases to consider.",
     ),
 ]
+
+# A fourth book, written and its gold committed AFTER the rules were fixed on the three above and
+# BEFORE the extractor ran on it: its first run measures the fixed rules on a style they have not met.
+# British general-practice guide: "What you will see" / "Consider also" / "Don't confuse with" boxes,
+# en-dash bullets, plain clinical English.
+GP_GUIDE_STYLE = Style(
+    header="SKIN PROBLEMS IN PRIMARY CARE", body_font="helv", head_font="hebo", body_size=9.5, width=420
+)
+GP_GUIDE: list[Block] = [
+    ("chapter", "Common skin problems in general practice"),
+    ("head", "Acne vulgaris"),
+    ("sub", "What you will see"),
+    (
+        "para",
+        "Open and closed comedones, inflamed papules and pustules on the face, chest and upper back of teenagers; severe cases leave scars.",
+    ),
+    ("sub", "Consider also"),
+    ("para", "• Rosacea – older adults, no comedones, facial flushing"),
+    ("para", "• Perioral dermatitis – small papules around the mouth, often after topical steroids"),
+    ("para", "• Folliculitis – pustules centred on hair follicles, often itchy"),
+    ("sub", "Management"),
+    (
+        "para",
+        "Start with topical benzoyl peroxide or a topical retinoid; add an oral tetracycline for moderate disease. Acne is not caused by poor hygiene.",
+    ),
+    ("head", "Rosacea"),
+    ("sub", "What you will see"),
+    (
+        "para",
+        "Central facial redness, flushing, telangiectasia, papules and pustules, but no comedones. Eye symptoms occur in about half of patients.",
+    ),
+    (
+        "para",
+        "Rosacea is easily confused with the butterfly rash of systemic lupus erythematosus, which spares the nasolabial folds, and with seborrhoeic dermatitis, which causes greasy scale in the eyebrows and nasolabial folds.",
+    ),
+    ("fig", "Rosacea: papules and pustules on the cheeks and nose"),
+    ("head", "Urticaria"),
+    ("sub", "What you will see"),
+    (
+        "para",
+        "Itchy weals that come and go within 24 hours, anywhere on the body, sometimes with angioedema of the lips or eyelids.",
+    ),
+    ("sub", "Don't confuse with"),
+    (
+        "para",
+        "Urticarial vasculitis (individual weals last more than 24 hours and leave bruising), bullous pemphigoid in its early urticated stage, and erythema multiforme (fixed target lesions).",
+    ),
+    ("para", "Chronic urticaria in adults is seldom due to a food allergy."),
+    ("head", "Tinea pedis"),
+    (
+        "para",
+        "Itchy, macerated scaling between the toes, especially in the fourth web space, spreading to the sole in a 'moccasin' pattern. Confirm with skin scrapings before oral treatment.",
+    ),
+    (
+        "para",
+        "Consider also: pompholyx; plantar psoriasis; juvenile plantar dermatosis in children; contact dermatitis from shoes.",
+    ),
+    ("head", "Molluscum contagiosum"),
+    (
+        "para",
+        "Pearly, dome-shaped papules with a central dimple, in clusters, usually in children. They clear without treatment within 18 months. In adults, genital lesions should prompt screening for other sexually transmitted infections.",
+    ),
+    (
+        "para",
+        "Consider also: viral warts (no central dimple) and, in an immunosuppressed adult, cryptococcosis, which can look identical.",
+    ),
+    ("figpair", "Molluscum contagiosum – papules on the trunk (left) and close-up (right)"),
+    ("head", "Seborrhoeic keratosis"),
+    (
+        "para",
+        "Warty, 'stuck-on' brown plaques in older adults, which are harmless. The main worry is melanoma: refer urgently if a lesion is changing, has an irregular outline or several colours, or bleeds. A pigmented basal cell carcinoma can also look similar. Seborrhoeic keratoses are not pre-malignant.",
+    ),
+    ("figtwo", "Seborrhoeic keratosis on the back", "Melanoma, for comparison"),
+]
