@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest import prose_cues as cues
-from ingest.mentions import GENERIC, clean_name, split_names
+from ingest.mentions import _SPLIT, GENERIC, clean_name, glosses
 
 _CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
 # "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
@@ -33,7 +33,14 @@ def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
     text = _SITE_ASIDE.sub(",", text)
-    return [n for n in (clean_name(_cut(p)) for p in split_names(_distribute(text))) if n]
+    # cut each part before judging it: "bullous pemphigoid in its early urticated stage" is a name + a site
+    out: list[str] = []
+    for part in _SPLIT.split(glosses(_distribute(text))[0]):
+        whole = clean_name(part)  # leading words go first: "with ringworm of the scalp"
+        name = clean_name(_cut(whole)) if whole else clean_name(_cut(part))
+        if name and name.lower() not in {n.lower() for n in out}:
+            out.append(name)
+    return out
 
 
 # "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.

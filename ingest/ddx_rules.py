@@ -23,13 +23,18 @@ import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.ddx_names import _names, _subject
+from ingest.ddx_names import _cut, _names, _subject
 from ingest.framing import is_presentation
-from ingest.mentions import clean_name, make_evidence
+from ingest.mentions import _SPLIT, clean_name, make_evidence
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
 
-DDX_TITLE = re.compile(r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.)\b", re.IGNORECASE)
+DDX_TITLE = re.compile(
+    r"^(differential( diagnos[ie]s)?|differentials|ddx|d\.d\.|consider also|also consider|"
+    r"(don['’]t|do not) confuse (it )?with|not to be confused with|look[\s-]?alikes?|mimics|"
+    r"what else could it be|other possibilities)\b",
+    re.IGNORECASE,
+)
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|particularly|"
@@ -142,7 +147,7 @@ GROUPED = [
 ]
 FREE_LIST = re.compile(
     r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+)"
-    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities)\s*"
+    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger)\s*"
     r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
@@ -270,7 +275,7 @@ def prose_relations(
             else:
                 m = FREE_LIST.search(text)
                 if m:
-                    members = _names(re.split("[;\u037e]", m.group("list"))[0])
+                    members = _names(re.split("[;:\u037e]", m.group("list"))[0])
                     out.extend(
                         _pairs(
                             members, "prose:differential", lines, source, quote, context=title, anchor=anchor
@@ -369,7 +374,7 @@ def _contextual(
 
 _ROLE_WORDS = re.compile(
     r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
-    r"rule out|think of",
+    r"rule out|think of|look (?:very |almost )?(?:similar|alike|identical)",
     re.I,
 )
 
@@ -387,6 +392,9 @@ def _subject_cues(
         if m and not cues.is_negated(m.group(0)):
             names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
             out.extend(_pairs(names, "prose:role", lines, source, quote, context=context, anchor=anchor))
+    if m := cues.LOOKS_ALIKE.match(text):
+        names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, "prose:looks-alike", lines, source, quote, context=context, anchor=anchor))
     for listed in cues.imperative_lists(text):
         names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, "prose:imperative", lines, source, quote, context=context, anchor=anchor))
@@ -397,22 +405,45 @@ def section_relations(section: Section, anchor: str, source: str) -> list[Relati
     """A 'Differential diagnosis' sub-section: each listed name pairs with the condition."""
     out: list[RelationCandidate] = []
     for unit in units(section.lines):
-        text = unit.text
-        if not unit.bullet and (len(text.split()) > 14 or re.search(r"\b(?:is|are|may|can|be|has)\b", text)):
-            continue  # a paragraph of prose: its cue phrases speak for it (prose_relations)
-        head = re.split(r"\s[–—-]\s|:\s|\(", text, maxsplit=1)[0] if unit.bullet else text
-        members = _names(head)
-        if members:
-            out.extend(
-                _pairs(
-                    members,
-                    "ddx-section",
-                    unit.lines,
-                    source,
-                    text,
-                    context=section.title,
-                    anchor=anchor,
-                    score=0.8,
+        if unit.bullet:
+            items = [(re.split(r"\s[–—-]\s|:\s|\(", unit.text, maxsplit=1)[0], unit.text, unit.lines)]
+        elif _short_list(unit.text):
+            items = [(unit.text, unit.text, unit.lines)]
+        else:  # a paragraph of prose: its cue phrases speak for it (prose_relations), but a bare list
+            # sentence in it ("X (...), Y in its early stage, and Z.") still lists the differentials
+            items = [(_bare(t), t, ls) for t, ls in sentences(unit) if _bare_list(_bare(t))]
+        for head, text, lines in items:
+            members = _names(head)
+            if members:
+                out.extend(
+                    _pairs(
+                        members,
+                        "ddx-section",
+                        lines,
+                        source,
+                        text,
+                        context=section.title,
+                        anchor=anchor,
+                        score=0.8,
+                    )
                 )
-            )
     return out
+
+
+def _short_list(text: str) -> bool:
+    return len(text.split()) <= 14 and not re.search(r"\b(?:is|are|may|can|be|has)\b", text)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s*\([^()]*\)", "", text)  # asides in brackets say why, not what
+
+
+_NOT_LIST_PART = re.compile(r"^(?:in|on|at|for|with|unlike|consider|see|table|figure|fig|note)\b", re.I)
+
+
+def _bare_list(text: str) -> bool:
+    """A verbless sentence of names only: every part of it reads as a name once its site is cut."""
+    if not _short_list(text):
+        return False
+    parts = [p for p in _SPLIT.split(text.strip(" .")) if p]
+    return len(parts) >= 2 and all(not _NOT_LIST_PART.match(p) and clean_name(_cut(p)) for p in parts)

@@ -58,6 +58,15 @@ _LABEL_WORDS = NO_FINDING_WORDS | frozenset(
 )
 
 
+# Whole sub-headings of practical guides that are labels though no word of theirs is one.
+_LABEL_PHRASES = re.compile(
+    r"^(?:what\s+(?:you\s+(?:will|may)\s+see|to\s+look\s+for|it\s+looks\s+like)|red\s+flags?|"
+    r"when\s+to\s+refer|referral|consider\s+also|also\s+consider|(?:don['’]t|do\s+not)\s+confuse\s+(?:it\s+)?with|"
+    r"not\s+to\s+be\s+confused\s+with|look[\s-]?alikes?|mimics|what\s+else\s+could\s+it\s+be)\s*[:.?]?$",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
 def label_word(text: str) -> str | None:
     """The clinical attribute a label names: 'Possible investigations' -> 'investigations'."""
@@ -70,6 +79,8 @@ def is_clinical_label(text: str) -> bool:
     """'Presentation', 'Possible investigations', 'Clinical features:' -> True;
     'A changing pigmented lesion' (a presentation) -> False."""
     words = re.sub(r"[^a-z ]", " ", text.lower()).split()
+    if _LABEL_PHRASES.match(text.strip()):
+        return True
     if not 0 < len(words) <= 4 or words[0] in {"a", "an", "the"}:
         return False
     return words[0] in _LABEL_WORDS or words[-1] in _LABEL_WORDS

@@ -185,6 +185,13 @@ NOUN_ROLE = re.compile(
     r"(?:consider|exclude|rule\s+out|think\s+of)\b)",
     re.IGNORECASE,
 )
+# "A pigmented basal cell carcinoma can also look similar": the name looks like the subject.
+LOOKS_ALIKE = re.compile(
+    r"^(?:(?:a|an|the)\s+)?(?P<b>[A-Za-z][\w'’\- ]{2,60}?)\s+"
+    r"(?:can|may|might|could|will|does|do|often|sometimes)\s+(?:also\s+|sometimes\s+|often\s+)?"
+    r"look\s+(?:very\s+|almost\s+|exactly\s+)?(?:similar|alike|identical|the\s+same)\s*[.,;]",
+    re.IGNORECASE,
+)
 # "The most likely diagnosis is lichen planus", "Answer: B. Bullous pemphigoid", "The answer is impetigo
 # rather than ...", "Diagnosis: X": the condition a case or question is about, for its later sentences.
 STATED = re.compile(
@@ -210,7 +217,13 @@ LIST_END = re.compile(
 # "..., and exclude eczema herpeticum in any child ...".
 _VERB = r"(?:always\s+|also\s+)?(?:consider|exclude|rule\s+out|think\s+of)\b"
 _IMPERATIVE_SPLIT = re.compile(r"[,;]\s+(?:and\s+|but\s+|or\s+)?(?=" + _VERB + ")", re.IGNORECASE)
-IMPERATIVE = re.compile(r"(?:^|,\s+)" + _VERB + r"\s+(?P<list>[^.;:?]+)", re.IGNORECASE)
+# "Consider also: X; Y; Z" (a label: the list runs on over semicolons) or "consider X and Y if ...".
+IMPERATIVE = re.compile(
+    r"(?:^|,\s+)" + _VERB + r"(?:\s+(?:also|too))?(?:\s*(?P<label>[:—–])\s*|\s+)(?P<list>[^.:?]+)",
+    re.IGNORECASE,
+)
+# An aside between commas inside a list: "X and, in an immunosuppressed adult, Y".
+_ASIDE = re.compile(r",\s*(?:in|on|at|for|among|especially|particularly)\s+[^,;]{3,60},\s*", re.IGNORECASE)
 
 
 def imperative_lists(text: str) -> list[str]:
@@ -221,7 +234,9 @@ def imperative_lists(text: str) -> list[str]:
     out = []
     for part in _IMPERATIVE_SPLIT.split(text):
         if (m := IMPERATIVE.search(part)) is not None:
-            listed = LIST_END.sub("", re.sub(r"\s*\([^()]*\)", "", m.group("list"))).strip(" ,")
+            listed = m.group("list") if m.group("label") else re.split(r"[;\u037e]", m.group("list"))[0]
+            listed = _ASIDE.sub(" ", re.sub(r"\s*\([^()]*\)", "", listed))
+            listed = ";".join(LIST_END.sub("", p) for p in re.split(r"[;\u037e]", listed)).strip(" ,;")
             if listed:
                 out.append(listed)
     return out

@@ -258,6 +258,27 @@ def _p(a: str, b: str) -> frozenset[str]:
                 _p("squamous cell carcinoma", "herpes simplex"),
             },
         ),
+        # a labelled imperative: "Consider also: X; Y in ...; Z", an aside inside the list
+        (
+            ["Consider also: erythrasma; intertrigo in obese adults; and, in a diabetic, candidiasis."],
+            "tinea cruris",
+            {
+                _p("tinea cruris", "erythrasma"),
+                _p("tinea cruris", "intertrigo"),
+                _p("tinea cruris", "candidiasis"),
+            },
+        ),
+        # "X can also look similar", "The main worry is X: ..."
+        (
+            [
+                "An amelanotic melanoma can look identical. The main worry is squamous cell carcinoma: biopsy if in doubt."
+            ],
+            "pyogenic granuloma",
+            {
+                _p("pyogenic granuloma", "amelanotic melanoma"),
+                _p("pyogenic granuloma", "squamous cell carcinoma"),
+            },
+        ),
         # a flashcard: "Front: What are the differentials of X?" / "Back: ..."
         (
             [
