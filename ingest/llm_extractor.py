@@ -1,9 +1,12 @@
 """The LLM extractor (``--extractor llm``): a chat model reads each page's sections and answers in JSON.
 
 Layout, sections and figure captions come from the same code as the rules extractor; the model only
-reads text. Its answer is validated by pydantic and then *grounded*: a DDx or rationale survives only
-if its quote occurs verbatim in the section text and its names occur there too, so a model cannot
-invent evidence. Malformed answers are counted and skipped, never fatal. Calls go through
+reads text. Its answer (diagnoses, DDx pairs, presentations with their member causes, findings with
+their relation, rationales) is validated by pydantic and then *grounded*: an item survives only if its
+quote occurs verbatim in the section text and its names occur there too (a finding's words in its
+quote), so a model cannot invent evidence. Presentations and findings become the same candidates the
+rules path proposes (:mod:`ingest.presentations`, :mod:`ingest.findings`), written by the same
+writer. Malformed answers are counted and skipped, never fatal. Calls go through
 :class:`dermkg.llm.LLMClient` (disk cache, bounded concurrency, retries, token accounting).
 """
 
@@ -12,11 +15,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dermkg.llm import LLMClient, LLMConfig, LLMOutputError, parse_structured, prompt_hash
+from ingest.finding_terms import _vocabulary, fold
+from ingest.framing import presentation_name
 from ingest.layout import learn_running_text
 from ingest.mentions import clean_name, make_evidence
 from ingest.rules_extractor import RulesExtractor, SectionState
@@ -24,7 +29,9 @@ from ingest.sections import SectionBuilder
 from ingest.types import (
     DiagnosisCandidate,
     Extraction,
+    FindingCandidate,
     Line,
+    PresentationCandidate,
     RationaleCandidate,
     RelationCandidate,
     Section,
@@ -33,15 +40,24 @@ from kg.models import Agent
 
 log = logging.getLogger(__name__)
 
-VERSION = "1"
+VERSION = "2"
 SYSTEM_PROMPT = (
     "You extract dermatology knowledge from textbook text. Answer with one JSON object only, no prose:\n"
     '{"diagnoses": [{"name": str, "synonyms": [str], "parent": str | null}],\n'
     ' "ddx": [{"a": str, "b": str, "quote": str, "context": str | null}],\n'
+    ' "presentations": [{"name": str, "members": [str], "quote": str}],\n'
+    ' "findings": [{"diagnosis": str, "finding": str, "type": "morphology" | "colour" | "distribution" | '
+    '"site" | "history" | "dermoscopy", "relation": "typical" | "possible" | "against", "quote": str}],\n'
     ' "rationales": [{"diagnosis": str, "quote": str}]}\n'
     "diagnoses: conditions the text describes (parent: the broader condition it is a type of).\n"
     "ddx: pairs of conditions the text says can be confused or must be told apart, or that it lists as "
-    "differentials of one presentation (context: that presentation).\n"
+    "the differential diagnosis of a condition (context: that condition). Never pair conditions the "
+    "text says are unrelated, or an opinion it reports as old or disputed.\n"
+    'presentations: a problem the patient shows ("blisters", "an itchy eruption", "leg ulcers") '
+    "and the conditions the text lists as its causes (members); these are not ddx pairs.\n"
+    "findings: what the text says a condition shows (a lesion, colour, site, distribution, history or "
+    "dermoscopic structure): typical when stated plainly, possible when hedged (may, sometimes), against "
+    "when denied (no, absent, never).\n"
     "rationales: sentences describing how a condition looks or presents.\n"
     "Every quote must be copied verbatim from the text. Use names exactly as written in the text."
 )
@@ -72,11 +88,29 @@ class LlmRationale(_Model):
     quote: str = Field(min_length=8)
 
 
+class LlmPresentation(_Model):
+    """A presentation and the causes the text lists for it (members, not mutual differentials)."""
+
+    name: str = Field(min_length=3, max_length=80)
+    members: list[str] = Field(min_length=1)
+    quote: str = Field(min_length=8)
+
+
+class LlmFinding(_Model):
+    diagnosis: str = Field(min_length=2, max_length=120)
+    finding: str = Field(min_length=2, max_length=80)
+    type: Literal["dermoscopy", "morphology", "colour", "distribution", "site", "history"] = "morphology"
+    relation: Literal["typical", "possible", "against"]
+    quote: str = Field(min_length=8)
+
+
 class LlmAnswer(_Model):
     """The structured answer the prompt asks for."""
 
     diagnoses: list[LlmDiagnosis] = Field(default_factory=list)
     ddx: list[LlmDdx] = Field(default_factory=list)
+    presentations: list[LlmPresentation] = Field(default_factory=list)
+    findings: list[LlmFinding] = Field(default_factory=list)
     rationales: list[LlmRationale] = Field(default_factory=list)
 
 
@@ -130,6 +164,59 @@ def ground_answer(answer: LlmAnswer, section_text: str, lines: list[Line], sourc
             continue
         ev = make_evidence(source, _lines_for(r.quote, lines), r.quote, kind="rationale")
         out.rationales.append(RationaleCandidate(diagnosis=name, evidence=ev))
+    out.presentations.extend(_presentations(answer, flat, present, lines, source))
+    out.findings.extend(_findings(answer, flat, present, lines, source))
+    return out
+
+
+def _presentations(
+    answer: LlmAnswer, flat: str, present: Any, lines: list[Line], source: str
+) -> list[PresentationCandidate]:
+    """Cause lists, as the rules path proposes them (:mod:`ingest.presentations`): the presentation's
+    name normalised as printed, members named in the text, the list's quote as evidence."""
+    out = []
+    for p in answer.presentations:
+        if _flat(p.quote) not in flat:
+            continue
+        name = presentation_name(p.name) or (clean_name(p.name) if _flat(p.name) in flat else None)
+        members = list(dict.fromkeys(m for m in (present(x) for x in p.members) if m))
+        if name is None or len(members) < 2:
+            continue
+        ev = make_evidence(source, _lines_for(p.quote, lines), p.quote, kind="ddx", context=name)
+        out.append(PresentationCandidate(name=name, members=members, rule="llm", evidence=ev))
+    return out
+
+
+def _findings(
+    answer: LlmAnswer, flat: str, present: Any, lines: list[Line], source: str
+) -> list[FindingCandidate]:
+    """Finding assertions as the rules path proposes them (:mod:`ingest.findings`): a lexicon concept
+    when the finding names one (its name, type and synonyms win), else a new phrase of the model's
+    type; the finding's words must be in the quote, the quote in the text."""
+    out = []
+    _, table = _vocabulary()
+    for f in answer.findings:
+        who = present(f.diagnosis)
+        words = re.findall(r"\w{3,}", f.finding.lower())
+        if who is None or _flat(f.quote) not in flat or not words:
+            continue
+        if not all(w in _flat(f.quote) for w in words):
+            continue
+        concept = table.get(" ".join(fold(f.finding).lower().replace("-", " ").split()))
+        name, type_, synonyms = concept if concept else (" ".join(f.finding.lower().split()), f.type, ())
+        ev = make_evidence(source, _lines_for(f.quote, lines), f.quote, kind="finding")
+        out.append(
+            FindingCandidate(
+                diagnosis=who,
+                finding=name,
+                type=type_,  # type: ignore[arg-type]
+                synonyms=list(synonyms),
+                relation=f.relation,
+                known=concept is not None,
+                rule="llm",
+                evidence=ev,
+            )
+        )
     return out
 
 
@@ -196,6 +283,8 @@ class LlmExtractor:
             chunk.diagnoses.extend(found.diagnoses)
             chunk.relations.extend(found.relations)
             chunk.rationales.extend(found.rationales)
+            chunk.presentations.extend(found.presentations)
+            chunk.findings.extend(found.findings)
 
     def iter_document(self, doc: Any, source_sha256: str, *, on_page: Any = None) -> Iterator[Extraction]:
         running = learn_running_text(doc)

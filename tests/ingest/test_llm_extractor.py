@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (answers and quotes read better whole)
 """The LLM extractor: answers are validated, grounded in the text, and garbage never breaks a run."""
 
 from __future__ import annotations
@@ -126,3 +127,174 @@ def test_pipeline_with_the_llm_extractor_reports_usage(
         assert (
             a.origin == "llm" and a.agent.model == openai_server.model and a.agent.prompt_hash == PROMPT_HASH
         )
+
+
+PRESENTING = (
+    "The common causes of blisters are bullous pemphigoid, pemphigus vulgaris and bullous impetigo. "
+    "In bullous pemphigoid the blisters are tense and the mouth is rarely involved. "
+    "Pemphigus vulgaris shows no tense blisters."
+)
+PRESENTING_LINES = [Line(page=5, text=PRESENTING, bbox=(50, 100, 300, 112), size=9.5)]
+
+
+def _rich_answer() -> dict:
+    return {
+        "diagnoses": [{"name": "bullous pemphigoid"}, {"name": "pemphigus vulgaris"}],
+        "presentations": [
+            {
+                "name": "blisters",
+                "members": ["bullous pemphigoid", "pemphigus vulgaris", "bullous impetigo", "porphyria"],
+                "quote": "The common causes of blisters are bullous pemphigoid, pemphigus vulgaris and bullous impetigo.",
+            }
+        ],
+        "findings": [
+            {
+                "diagnosis": "bullous pemphigoid",
+                "finding": "tense blisters",
+                "type": "morphology",
+                "relation": "typical",
+                "quote": "In bullous pemphigoid the blisters are tense",
+            },
+            {
+                "diagnosis": "pemphigus vulgaris",
+                "finding": "tense blisters",
+                "relation": "against",
+                "quote": "Pemphigus vulgaris shows no tense blisters.",
+            },
+            # invented: the quote is not in the text / the finding's words are not in its quote
+            {
+                "diagnosis": "bullous pemphigoid",
+                "finding": "urticated plaques",
+                "relation": "typical",
+                "quote": "urticated plaques precede the blisters",
+            },
+            {
+                "diagnosis": "bullous pemphigoid",
+                "finding": "oral erosions",
+                "relation": "possible",
+                "quote": "the mouth is rarely involved",
+            },
+        ],
+    }
+
+
+def test_presentations_and_findings_become_the_rules_paths_candidates() -> None:
+    found = ground_answer(LlmAnswer.model_validate(_rich_answer()), PRESENTING, PRESENTING_LINES, "f" * 64)
+    (p,) = found.presentations
+    # members named in the text only ("porphyria" is not), the presentation named as printed
+    assert (p.name, p.members, p.rule) == (
+        "blisters",
+        ["bullous pemphigoid", "pemphigus vulgaris", "bullous impetigo"],
+        "llm",
+    )
+    assert p.evidence.page == 5 and p.evidence.quote.startswith("The common causes of blisters")
+    assert [(f.diagnosis, f.finding, f.relation, f.rule) for f in found.findings] == [
+        ("bullous pemphigoid", "tense blisters", "typical", "llm"),
+        ("pemphigus vulgaris", "tense blisters", "against", "llm"),
+    ]
+    assert {f.type for f in found.findings} == {"morphology"}
+    assert not [r for r in found.relations if r.kind == "ddx"]  # a cause list is no DDx
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {
+            "findings": [
+                {"diagnosis": "x y", "finding": "tense", "relation": "always", "quote": "long enough"}
+            ]
+        },
+        {
+            "findings": [
+                {
+                    "diagnosis": "x y",
+                    "finding": "tense",
+                    "relation": "typical",
+                    "type": "smell",
+                    "quote": "long enough",
+                }
+            ]
+        },
+        {"presentations": [{"name": "blisters", "members": [], "quote": "long enough"}]},
+        {"presentations": [{"name": "blisters", "quote": "long enough"}]},
+    ],
+)
+def test_malformed_presentations_and_findings_are_rejected(bad: dict) -> None:
+    with pytest.raises(LLMOutputError):
+        parse_structured(json.dumps(bad), LlmAnswer)
+
+
+class _ScriptedEndpoint:
+    """An OpenAI-compatible /v1/chat/completions endpoint over real HTTP that answers each section
+    with a canned JSON text chosen by the words the section holds (the model's side of the boundary)."""
+
+    def __init__(self, answers: dict[str, dict]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        endpoint = self
+        self.requests: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                endpoint.requests.append(body)
+                text = body["messages"][-1]["content"]
+                answer = next((a for key, a in answers.items() if key in text), {})
+                payload = {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": json.dumps(answer)},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                }
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_presentations_and_findings_reach_the_store_through_http(sqlite_store, tmp_path) -> None:
+    from ingest.pipeline import IngestPipeline
+    from tests.ingest.corpus_render import Style, render_book
+
+    pdf, _ = render_book(
+        tmp_path / "blisters.pdf",
+        [("chapter", "Blistering disorders"), ("head", "Blisters"), ("para", PRESENTING)],
+        Style(),
+    )
+    endpoint = _ScriptedEndpoint({"causes of blisters": _rich_answer()})
+    try:
+        config = LLMConfig(base_url=endpoint.base_url, model="scripted", cache_dir=None, max_retries=0)
+        summary = IngestPipeline(
+            sqlite_store, data_dir=tmp_path, extractor=LlmExtractor(LLMClient(config))
+        ).run([pdf])
+    finally:
+        endpoint.server.shutdown()
+    assert endpoint.requests and "presentations" in endpoint.requests[0]["messages"][0]["content"]
+    (doc,) = summary.documents
+    assert doc.status == "ingested" and summary.llm_usage["malformed"] == 0
+    findings = sqlite_store.query_assertions(AssertionQuery(kind="finding", limit=None)).items
+    assert findings and all(a.origin == "llm" and a.agent.prompt_hash == PROMPT_HASH for a in findings)
+    names = {f.id: f.name for f in sqlite_store.list_findings()}
+    got = {(a.subject, names.get(a.object), a.relation) for a in findings}
+    members = {s for s, n, _ in got if n == "blisters"}
+    assert len(members) == 3  # the three causes named in the text, each a member of the presentation
+    assert sum(1 for _, n, r in got if n == "tense blisters" and r in {"typical", "against"}) == 2
