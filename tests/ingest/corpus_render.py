@@ -144,7 +144,8 @@ class _Pen:
 
         size = self.style.body_size - 1.0
         self.text(title, self.style.head_font, size, 2)
-        widths = [0.38 * self.col_w, 0.62 * self.col_w]
+        n = len(rows[0])
+        widths = [0.38 * self.col_w, 0.62 * self.col_w] if n == 2 else [self.col_w / n] * n
         heights = [
             max(len(_wrap(c, "helv", size, w - 8)) for c, w in zip(r, widths, strict=True)) for r in rows
         ]
@@ -167,7 +168,8 @@ class _Pen:
             y += rh
             self.page.draw_line((x0, y), (x0 + self.col_w, y), width=0.6)
         top = self.y
-        for x in (x0, x0 + widths[0], x0 + self.col_w):
+        for i in range(n + 1):
+            x = x0 + sum(widths[:i])
             self.page.draw_line((x, top), (x, y), width=0.6)
         self.y = y + 10
 

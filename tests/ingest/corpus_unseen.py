@@ -284,3 +284,51 @@ GP_GUIDE: list[Block] = [
     ),
     ("figtwo", "Seborrhoeic keratosis on the back", "Melanoma, for comparison"),
 ]
+
+# A fifth book, written and its gold committed AFTER the GP-guide fixes and BEFORE the extractor ran on
+# it: a second untouched check. Paediatric handbook of pearls and pitfalls: "commonly confused with",
+# "can be indistinguishable", "the commonest mimic", "masqueraders", "can masquerade as", "is often
+# misdiagnosed as", "Beware of calling it X or Y", "is easily mistaken for", and a table whose third
+# column lists what to distinguish each condition from.
+PAEDIATRIC_STYLE = Style(header="PAEDIATRIC DERMATOLOGY HANDBOOK", first_label=201, body_size=10.0, width=440)
+PAEDIATRIC: list[Block] = [
+    ("chapter", "7 Rashes in children: pearls and pitfalls"),
+    ("head", "Infantile seborrhoeic dermatitis"),
+    (
+        "para",
+        "Greasy yellow scale on the scalp (cradle cap) and in the napkin area in the first three months of life; the baby is not itchy and feeds well. It is commonly confused with atopic eczema, which starts later, itches and spares the napkin area. Napkin psoriasis can be indistinguishable.",
+    ),
+    ("head", "Napkin dermatitis"),
+    (
+        "para",
+        "Irritant napkin dermatitis affects the convexities and spares the skin folds. Candidal napkin infection is the commonest mimic: it involves the folds and shows satellite pustules. Rarer masqueraders are Langerhans cell histiocytosis and acrodermatitis enteropathica.",
+    ),
+    ("head", "Infantile haemangioma"),
+    (
+        "para",
+        "A red, raised, lobulated vascular tumour that appears in the first weeks of life, grows for months and then slowly involutes. Deep haemangiomas look blue and can masquerade as a venous malformation; unlike a haemangioma, a port-wine stain is flat, present at birth and never involutes. Pyogenic granuloma is often misdiagnosed as a haemangioma in older children.",
+    ),
+    ("fig", "Figure 7.4 Infantile haemangioma on the forehead"),
+    ("head", "Kawasaki disease"),
+    (
+        "para",
+        "Fever for five days or more with conjunctivitis, red cracked lips, a polymorphous rash, swollen red hands and feet and cervical lymphadenopathy. Beware of calling it a viral exanthem or scarlet fever: delay risks coronary artery aneurysms. Kawasaki disease is not infectious.",
+    ),
+    ("head", "Eczema herpeticum"),
+    (
+        "para",
+        "Punched-out erosions and monomorphic vesicles spreading rapidly over eczematous skin in a febrile child. It complicates atopic eczema and is easily mistaken for impetigo.",
+    ),
+    ("figtwo", "Figure 7.5 (a) Eczema herpeticum", "(b) Impetigo, for comparison"),
+    ("head", "Itchy rashes"),
+    (
+        "table",
+        "Table 7.2 Itchy rashes in children",
+        [
+            ["Condition", "Clues", "Distinguish from"],
+            ["Scabies", "Burrows; the family itches", "Atopic eczema; papular urticaria"],
+            ["Papular urticaria", "Grouped bites on exposed skin", "Scabies; chickenpox"],
+            ["Pityriasis alba", "Pale scaly patches on the face", "Vitiligo; tinea versicolor"],
+        ],
+    ),
+]
