@@ -56,7 +56,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 
 _CUE_WORDS = re.compile(
-    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|resembl|mimic|simulat|imitat|differ|"
+    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|resembl|mimic|simulat|imitat|differ|masquerad|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
 )
@@ -94,7 +94,7 @@ ANCHORED = [
     (
         _cue(
             r"{A}\s+(?:(?:may|can|might|often|closely|may closely|can closely)\s+)?"
-            r"(?:resembles?|mimics?|simulates?|imitates?)\s+{B}"
+            r"(?:resembles?|mimics?|simulates?|imitates?|masquerades?\s+as)\s+{B}"
         ),
         "prose:resembles",
     ),
@@ -146,8 +146,10 @@ GROUPED = [
     ),
 ]
 FREE_LIST = re.compile(
-    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+)"
-    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger)\s*"
+    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+|"
+    r"^(?:rarer|rare|less\s+common|commoner|common|more\s+common|important|other|main)\s+)"
+    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger|"
+    r"masqueraders|mimics|mimickers|look-?alikes|imitators)\s*"
     r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
@@ -374,7 +376,8 @@ def _contextual(
 
 _ROLE_WORDS = re.compile(
     r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
-    r"rule out|think of|look (?:very |almost )?(?:similar|alike|identical)",
+    r"rule out|think of|(?:look|appear|be) (?:very |almost |clinically )?(?:similar|alike|identical|"
+    r"indistinguishable)|beware|avoid|call|label|diagnos|dismiss|mistak",
     re.I,
 )
 
@@ -395,6 +398,9 @@ def _subject_cues(
     if m := cues.LOOKS_ALIKE.match(text):
         names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, "prose:looks-alike", lines, source, quote, context=context, anchor=anchor))
+    if listed := cues.mislabel_list(text):
+        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, "prose:mislabel", lines, source, quote, context=context, anchor=anchor))
     for listed in cues.imperative_lists(text):
         names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, "prose:imperative", lines, source, quote, context=context, anchor=anchor))

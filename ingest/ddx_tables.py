@@ -12,7 +12,7 @@ import re
 from ingest.ddx_names import _names
 from ingest.ddx_rules import _pairs
 from ingest.labels import is_clinical_label, label_word
-from ingest.layout import DIFFERENTIAL_HEADER
+from ingest.layout import DDX_COLUMN, DIFFERENTIAL_HEADER
 from ingest.types import Line, RelationCandidate, TableGrid
 
 
@@ -22,6 +22,15 @@ def table_relations(
     """A comparison table: condition names across the top (or down the side) are mutual differentials;
     a table of one condition's differentials ("Differential | Distinguishing features") pairs each
     row's condition with ``subject`` (the section's condition) only."""
+    if (cells := differential_cells(table)) is not None:  # "Condition | Clues | Distinguish from"
+        out: list[RelationCandidate] = []
+        for name, others in cells:
+            line = Line(page=table.page, text=f"{name} | {' ; '.join(others)}", bbox=table.bbox, size=0)
+            quote = f"{name}: {'; '.join(others)}"
+            out.extend(
+                _pairs(others, "table:distinguish", [line], source, quote, context=context, anchor=name)
+            )
+        return out
     if (listed := differential_rows(table)) is not None:
         if not subject or not listed:
             return []
@@ -40,6 +49,24 @@ _ROW_HEAD = re.compile(
 )
 
 
+def differential_cells(table: TableGrid) -> list[tuple[str, list[str]]] | None:
+    """(row condition, the names its "Distinguish from" / "Differential diagnosis" cell lists) for a
+    table with such a column after the first, or None when ``table`` has none. The rows are not
+    differentials of one another unless a cell names them."""
+    rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    column = next((i for i, c in enumerate(rows[0]) if i > 0 and DDX_COLUMN.match(c)), None)
+    if column is None:
+        return None
+    out = []
+    for r in rows[1:]:
+        names = _names(r[0])[:1] if r and r[0] else []
+        if names and column < len(r) and (others := _names(r[column])):
+            out.append((names[0], others))
+    return out
+
+
 def differential_rows(table: TableGrid) -> list[str] | None:
     """The conditions down the first column of a "Differential | Distinguishing features" table, or
     None when ``table`` is not one."""
@@ -54,7 +81,7 @@ def differential_rows(table: TableGrid) -> list[str] | None:
 def table_members(table: TableGrid) -> list[str]:
     """Names of the compared conditions, or [] when the table is not a comparison of conditions."""
     rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
-    if len(rows) < 2 or differential_rows(table) is not None:
+    if len(rows) < 2 or differential_rows(table) is not None or differential_cells(table) is not None:
         return []
     first_col = [r[0] for r in rows if r and r[0]]
     if _distinct_labels(first_col) >= 3:

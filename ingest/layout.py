@@ -183,6 +183,14 @@ DIFFERENTIAL_HEADER = re.compile(
 )
 
 
+# A column of a table that lists what each row's condition is to be told from.
+DDX_COLUMN = re.compile(
+    r"^(?:(?:distinguish|differentiate|tell\s+apart)\s+from|differentials?|differential\s+diagnos[ie]s|ddx|"
+    r"(?:may\s+be\s+|often\s+)?confused\s+with|mimics|look-?alikes|consider\s+also)\s*:?$",
+    re.IGNORECASE,
+)
+
+
 def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]]:
     """Cheap test before the costly ``find_tables``: clinical row/column labels and ruled drawings.
     Returns the box around the rulings (``find_tables`` reads only that), or None."""
@@ -191,7 +199,9 @@ def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]
     labels = {label_word(ln.text) for ln in lines if len(ln.text) < 40 and is_clinical_label(ln.text)}
     # a comparison names several attributes (history, sites, lesion, treatment ...), or its header
     # reads "Differential | Distinguishing features"
-    if len(labels) < 3 and not any(DIFFERENTIAL_HEADER.match(ln.text.strip()) for ln in lines):
+    if len(labels) < 3 and not any(
+        DIFFERENTIAL_HEADER.match(ln.text.strip()) or DDX_COLUMN.match(ln.text.strip()) for ln in lines
+    ):
         return None, []
     drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], page.rect, 0.03)]
     if len(drawings) < 6:
@@ -327,7 +337,7 @@ def _cell_text(cell: Any, words: list[Any]) -> str:
     x0, y0, x1, y1 = cell
     inside = [w for w in words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1]
     inside.sort(key=lambda w: (w[5], w[6], w[7]))  # block, line, word number
-    return " ".join(w[4] for w in inside)
+    return " ".join(w[4] for w in inside).replace("\u037e", ";")  # a font's ';' read as Greek '?'
 
 
 def layout_page(page: Any, running: RunningText) -> PageLayout:

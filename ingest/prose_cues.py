@@ -185,11 +185,13 @@ NOUN_ROLE = re.compile(
     r"(?:consider|exclude|rule\s+out|think\s+of)\b)",
     re.IGNORECASE,
 )
-# "A pigmented basal cell carcinoma can also look similar": the name looks like the subject.
+# "A pigmented basal cell carcinoma can also look similar", "Napkin psoriasis can be indistinguishable":
+# the name looks like the subject.
 LOOKS_ALIKE = re.compile(
     r"^(?:(?:a|an|the)\s+)?(?P<b>[A-Za-z][\w'’\- ]{2,60}?)\s+"
     r"(?:can|may|might|could|will|does|do|often|sometimes)\s+(?:also\s+|sometimes\s+|often\s+)?"
-    r"look\s+(?:very\s+|almost\s+|exactly\s+)?(?:similar|alike|identical|the\s+same)\s*[.,;]",
+    r"(?:look|appear|be)\s+(?:very\s+|almost\s+|exactly\s+|clinically\s+)?"
+    r"(?:similar|alike|identical|the\s+same|indistinguishable)\s*[.,;]",
     re.IGNORECASE,
 )
 # "The most likely diagnosis is lichen planus", "Answer: B. Bullous pemphigoid", "The answer is impetigo
@@ -240,6 +242,22 @@ def imperative_lists(text: str) -> list[str]:
             if listed:
                 out.append(listed)
     return out
+
+
+# "Beware of calling it a viral exanthem or scarlet fever", "Avoid labelling it as X": a warning
+# against a wrong label names a differential of the subject.
+MISLABEL = re.compile(
+    r"\b(?:beware\s+of|avoid|never\s+(?=call|label|diagnos|dismiss|mistak)|do\s+not|don['’]t)\s*"
+    r"(?:calling|call|labell?ing|label|diagnosing|diagnose|dismissing|dismiss|mistaking|mistake)\s+"
+    r"(?:it|this|them|these|the\s+\w+)\s+(?:as\s+|for\s+)?(?P<list>[^.:;]+)",
+    re.IGNORECASE,
+)
+
+
+def mislabel_list(text: str) -> str | None:
+    """The wrong labels a warning names ("Beware of calling it X or Y: ..."), or None."""
+    m = MISLABEL.search(text)
+    return LIST_END.sub("", m.group("list")).strip(" ,") if m else None
 
 
 def stated_diagnosis(text: str, options: dict[str, str]) -> str | None:

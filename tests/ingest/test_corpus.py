@@ -36,6 +36,8 @@ BOOKS = {
     "cases": "CASES",  # first run R 0.00 P 0.00, photos 1.00; after 1.00 / 1.00, 1.00
     # written after the fixes on the three above: first run R 0.12 P 0.50, photos 1.00; after 1.00 / 1.00
     "gp_guide": "GP_GUIDE",
+    # written after the GP-guide fixes: first run R 0.27 P 1.00, photos 1.00; after 1.00 / 1.00
+    "paediatric": "PAEDIATRIC",
 }
 
 

@@ -279,6 +279,25 @@ def _p(a: str, b: str) -> frozenset[str]:
                 _p("pyogenic granuloma", "squamous cell carcinoma"),
             },
         ),
+        # "can masquerade as", "X can be indistinguishable", "Rarer masqueraders are X and Y"
+        (
+            [
+                "Large lesions can masquerade as a keloid. Morphoea can be clinically indistinguishable. Rarer masqueraders are sarcoidosis and lupus pernio."
+            ],
+            "hypertrophic scar",
+            {
+                _p("hypertrophic scar", "keloid"),
+                _p("hypertrophic scar", "morphoea"),
+                _p("hypertrophic scar", "sarcoidosis"),
+                _p("hypertrophic scar", "lupus pernio"),
+            },
+        ),
+        # a warning against a wrong label: "Beware of calling it X or Y: ..."
+        (
+            ["Beware of calling it cellulitis or gout: the joint is spared."],
+            "erythema nodosum",
+            {_p("erythema nodosum", "cellulitis"), _p("erythema nodosum", "gout")},
+        ),
         # a flashcard: "Front: What are the differentials of X?" / "Back: ..."
         (
             [

@@ -157,6 +157,39 @@ def test_comparison_tables(rows: list[list[str]], members: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    "rows, subject, expected",
+    [
+        # one condition's differentials with what tells each apart: rows pair with the subject only
+        (
+            [
+                ["Differential", "Distinguishing features"],
+                ["Erythrasma", "coral-red fluorescence"],
+                ["Intertrigo", "no scale"],
+            ],
+            "Tinea cruris",
+            {("Tinea cruris", "Erythrasma"), ("Tinea cruris", "Intertrigo")},
+        ),
+        # a "Distinguish from" column: each row's condition with the names of its cell, rows not mutual
+        (
+            [
+                ["Condition", "Clues", "Distinguish from"],
+                ["Milia", "white papules", "molluscum contagiosum; sebaceous hyperplasia"],
+                ["Acne", "comedones", "rosacea"],
+            ],
+            None,
+            {("Milia", "molluscum contagiosum"), ("Milia", "sebaceous hyperplasia"), ("Acne", "rosacea")},
+        ),
+    ],
+)
+def test_tables_of_differentials(rows: list[list[str]], subject: str | None, expected: set) -> None:
+    from ingest.ddx_tables import table_relations
+
+    table = TableGrid(page=1, bbox=(0, 0, 1, 1), rows=rows)
+    got = {(r.subject, r.object) for r in table_relations(table, "ctx", "s" * 64, subject)}
+    assert got == expected and table_members(table) == []
+
+
+@pytest.mark.parametrize(
     "caption, dx",
     [
         ("Basal cell carcinoma – nodular type", "Basal cell carcinoma"),  # qualifier after a dash
