@@ -23,9 +23,9 @@ import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.ddx_names import _cut, _names, _subject
+from ingest.ddx_names import _names, _subject
 from ingest.framing import is_presentation
-from ingest.mentions import _SPLIT, clean_name, make_evidence
+from ingest.mentions import clean_name, make_evidence
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
 
@@ -374,82 +374,26 @@ def _contextual(
     return out
 
 
-_ROLE_WORDS = re.compile(
-    r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
-    r"rule out|think of|(?:look|appear|be) (?:very |almost |clinically )?(?:similar|alike|identical|"
-    r"indistinguishable)|beware|avoid|call|label|diagnos|dismiss|mistak",
-    re.I,
-)
-
-
 def _subject_cues(
     text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
 ) -> list[RelationCandidate]:
     """Names the sentence gives a role in the subject's differential: "X is a common mimic", "X and Y
-    are the other main considerations", "consider X and Y", "exclude Z in ..."."""
-    if not anchor or not _ROLE_WORDS.search(text):
+    are the other main considerations", "consider X and Y", "exclude Z in ...", "X can look identical",
+    "Beware of calling it X"."""
+    if not anchor or not cues.ROLE_WORDS.search(text):
         return []
-    out: list[RelationCandidate] = []
-    for clause in re.split(r"[;\u037e]\s*", text):
-        m = cues.NOUN_ROLE.match(clause.strip())
-        if m and not cues.is_negated(m.group(0)):
-            names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
-            out.extend(_pairs(names, "prose:role", lines, source, quote, context=context, anchor=anchor))
+    found = [
+        ("prose:role", m.group("b"))
+        for clause in re.split(r"[;\u037e]\s*", text)
+        if (m := cues.NOUN_ROLE.match(clause.strip())) and not cues.is_negated(m.group(0))
+    ]
     if m := cues.LOOKS_ALIKE.match(text):
-        names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
-        out.extend(_pairs(names, "prose:looks-alike", lines, source, quote, context=context, anchor=anchor))
+        found.append(("prose:looks-alike", m.group("b")))
     if listed := cues.mislabel_list(text):
-        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
-        out.extend(_pairs(names, "prose:mislabel", lines, source, quote, context=context, anchor=anchor))
-    for listed in cues.imperative_lists(text):
-        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
-        out.extend(_pairs(names, "prose:imperative", lines, source, quote, context=context, anchor=anchor))
-    return out
-
-
-def section_relations(section: Section, anchor: str, source: str) -> list[RelationCandidate]:
-    """A 'Differential diagnosis' sub-section: each listed name pairs with the condition."""
+        found.append(("prose:mislabel", listed))
+    found += [("prose:imperative", listed) for listed in cues.imperative_lists(text)]
     out: list[RelationCandidate] = []
-    for unit in units(section.lines):
-        if unit.bullet:
-            items = [(re.split(r"\s[–—-]\s|:\s|\(", unit.text, maxsplit=1)[0], unit.text, unit.lines)]
-        elif _short_list(unit.text):
-            items = [(unit.text, unit.text, unit.lines)]
-        else:  # a paragraph of prose: its cue phrases speak for it (prose_relations), but a bare list
-            # sentence in it ("X (...), Y in its early stage, and Z.") still lists the differentials
-            items = [(_bare(t), t, ls) for t, ls in sentences(unit) if _bare_list(_bare(t))]
-        for head, text, lines in items:
-            members = _names(head)
-            if members:
-                out.extend(
-                    _pairs(
-                        members,
-                        "ddx-section",
-                        lines,
-                        source,
-                        text,
-                        context=section.title,
-                        anchor=anchor,
-                        score=0.8,
-                    )
-                )
+    for rule, listed in found:
+        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
+        out.extend(_pairs(names, rule, lines, source, quote, context=context, anchor=anchor))
     return out
-
-
-def _short_list(text: str) -> bool:
-    return len(text.split()) <= 14 and not re.search(r"\b(?:is|are|may|can|be|has)\b", text)
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"\s*\([^()]*\)", "", text)  # asides in brackets say why, not what
-
-
-_NOT_LIST_PART = re.compile(r"^(?:in|on|at|for|with|unlike|consider|see|table|figure|fig|note)\b", re.I)
-
-
-def _bare_list(text: str) -> bool:
-    """A verbless sentence of names only: every part of it reads as a name once its site is cut."""
-    if not _short_list(text):
-        return False
-    parts = [p for p in _SPLIT.split(text.strip(" .")) if p]
-    return len(parts) >= 2 and all(not _NOT_LIST_PART.match(p) and clean_name(_cut(p)) for p in parts)

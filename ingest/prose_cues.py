@@ -260,6 +260,15 @@ def mislabel_list(text: str) -> str | None:
     return LIST_END.sub("", m.group("list")).strip(" ,") if m else None
 
 
+# A cheap gate for the cues that give a listed name a role in the subject's differential.
+ROLE_WORDS = re.compile(
+    r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
+    r"rule out|think of|(?:look|appear|be) (?:very |almost |clinically )?(?:similar|alike|identical|"
+    r"indistinguishable)|beware|avoid|call|label|diagnos|dismiss|mistak",
+    re.I,
+)
+
+
 def stated_diagnosis(text: str, options: dict[str, str]) -> str | None:
     """The diagnosis a case's answer states, a lone option letter read through ``options``."""
     m = STATED.match(text.strip())

@@ -16,7 +16,8 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ingest.ddx_rules import DDX_TITLE, PRESENTATION_WORDS, prose_relations, section_relations
+from ingest.ddx_rules import DDX_TITLE, PRESENTATION_WORDS, prose_relations
+from ingest.ddx_sections import section_relations
 from ingest.ddx_tables import table_members, table_relations
 from ingest.diagnoses import (
     NOT_A_DIAGNOSIS,
