@@ -48,12 +48,13 @@ def prominence(line: Line, body_size: float) -> tuple[float, int, int] | None:
         return (round(line.size), 0, 0) if is_clinical_label(text.rstrip(".:—– ")) else None
     if text[-1] in ",;":
         return None
-    # "PSORIASIS." / "Psoriasis." set large or in capitals: older books end their titles with a stop.
+    # "PSORIASIS." / "Psoriasis." set large or in capitals: older books end their titles with a stop;
+    # a numbered one ("§ 112. Psoriasis.") needs no larger type (a scan's type size is an estimate).
     titled = all(w[:1].isupper() or w in {"of", "the", "and", "in", "a"} for w in words)
     if text[-1] == "." and not (
         len(words) <= 6
         and text[:-1].rstrip(".")
-        and (numbered.isupper() or (line.size >= body_size + 1.0 and titled))
+        and (numbered.isupper() or ((line.size >= body_size + 1.0 or numbered != text) and titled))
     ):
         return None
     bigger = line.size >= body_size + 1.0
