@@ -332,3 +332,40 @@ PAEDIATRIC: list[Block] = [
         ],
     ),
 ]
+
+# A sixth book, written and its gold committed AFTER the paediatric fixes and BEFORE the extractor ran
+# on it: a third untouched check. A two-column CME review of annular lesions: "is frequently mislabelled
+# as", "may need a biopsy to exclude", "may present similarly", "A differential diagnosis of X must
+# include", "an occasional mimic", "It is important to rule out", "alternative diagnoses to consider
+# are", "Overlap with X exists".
+CME_STYLE = Style(header="CME REVIEW · ANNULAR LESIONS", columns=2, width=500, height=700, body_size=9.0)
+CME: list[Block] = [
+    ("chapter", "Annular lesions: a practical approach"),
+    ("head", "Granuloma annulare"),
+    (
+        "para",
+        "Rings of skin-coloured or pink dermal papules without scale, typically on the backs of the hands and feet of children and young adults. Because the edge is not scaly, granuloma annulare is frequently mislabelled as ringworm and treated with antifungal creams for months. Annular sarcoidosis and necrobiosis lipoidica may need a biopsy to exclude.",
+    ),
+    ("figtwo", "Fig. 3 Granuloma annulare on the hand", "Fig. 4 Tinea corporis with a scaly edge"),
+    ("head", "Tinea corporis"),
+    (
+        "para",
+        "An annular plaque with a scaly, advancing edge and central clearing; scrapings show fungal hyphae. Topical steroids modify it into tinea incognito. Discoid eczema and psoriasis may present similarly, but neither shows hyphae.",
+    ),
+    ("head", "Erythema migrans"),
+    (
+        "para",
+        "An expanding erythematous ring at the site of a tick bite, days to weeks after exposure: the hallmark of early Lyme disease. A differential diagnosis of erythema migrans must include a simple tick-bite reaction and cellulitis; fixed drug eruption is an occasional mimic.",
+    ),
+    ("fig", "Fig. 5 Erythema migrans around a tick bite"),
+    ("head", "Subacute cutaneous lupus erythematosus"),
+    (
+        "para",
+        "Annular or psoriasiform scaly plaques on sun-exposed skin of the upper trunk and arms, often drug-induced, with anti-Ro antibodies. It is important to rule out dermatomyositis when the eruption is photodistributed, and alternative diagnoses to consider are polymorphic light eruption and psoriasis. The plaques heal without scarring, in contrast to discoid lupus erythematosus.",
+    ),
+    ("head", "Erythema annulare centrifugum"),
+    (
+        "para",
+        "Slowly enlarging rings with a trailing scale inside the edge, on the trunk and thighs. Overlap with tinea corporis exists clinically, and the two are told apart by scrapings.",
+    ),
+]
