@@ -56,7 +56,8 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 
 _CUE_WORDS = re.compile(
-    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|resembl|mimic|simulat|imitat|differ|masquerad|"
+    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|taken|resembl|mimic|simulat|"
+    r"imitat|differ|masquerad|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
 )
@@ -87,7 +88,8 @@ ANCHORED = [
             + _BE
             + r"\s+"
             + _ADV
-            + r"(?:confused|mistaken|confounded|misdiagnosed)\s+(?:with|for|as)\s+{B}"
+            + r"(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified|taken)"
+            r"\s+(?:with|for|as)\s+{B}"
         ),
         "prose:confused",
     ),
@@ -127,7 +129,8 @@ CAUSES = re.compile(
 GROUPED = [
     re.compile(
         r"\b(?:main|principal|important|common|chief|usual)?\s*differential(?:\s+diagnos[ie]s)?\s+"
-        r"(?:of|for)\s+(?P<ctx>.+?)\s+(?:is|are|include|includes)\s*:?\s+(?P<list>.+)$",
+        r"(?:of|for)\s+(?P<ctx>.+?)\s+(?:(?:must|should|will|may|can|might)\s+)?(?:is|are|include|includes)\s*:?\s+"
+        r"(?P<list>.+)$",
         re.I,
     ),
     CAUSES,
@@ -146,10 +149,11 @@ GROUPED = [
     ),
 ]
 FREE_LIST = re.compile(
-    r"(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+|"
+    r"(?:(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+|"
     r"^(?:rarer|rare|less\s+common|commoner|common|more\s+common|important|other|main)\s+)"
     r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger|"
-    r"masqueraders|mimics|mimickers|look-?alikes|imitators)\s*"
+    r"masqueraders|mimics|mimickers|look-?alikes|imitators)"
+    r"|\b(?:alternative|other)\s+diagnoses(?:\s+to\s+(?:consider|exclude|rule\s+out))?)\s*"
     r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
     re.I,
 )
@@ -355,7 +359,7 @@ def _contextual(
         )
     m = cues.EXCLUDED.search(text) if anchor and not text.rstrip().endswith("?") else None
     if m and not cues.is_negated(m.group(0)):
-        names = [n for n in _names(m.group("b")) if cues.is_condition_phrase(n)]
+        names = [n for n in _names(m.group("b") or m.group("t")) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
     if anchor and (m := cues.NOUN_CUE.match(text)) and not cues.is_negated(text[: m.end()]):
         out.extend(

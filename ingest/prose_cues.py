@@ -83,7 +83,7 @@ def is_negated(head: str) -> bool:
 # A cheap gate: a sentence without any of these words has no contextual cue.
 CONTEXT_WORDS = re.compile(
     r"^\s*(?:(?:and|or|but|yet)\s+)?(?:from|in|confusion|differentiation|distinction)\b|exclud|ruled out|"
-    r"eliminat|\bbetween\b|considered|suspected",
+    r"eliminat|\bbetween\b|considered|suspected|rule out|overlap",
     re.IGNORECASE,
 )
 _NAME = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,60}}?)"
@@ -157,16 +157,20 @@ BETWEEN = re.compile(
 )
 # "Confusion with X is possible", "Differentiation from X may need a biopsy": X pairs with the subject.
 NOUN_CUE = re.compile(
-    r"^(?:(?:but|and|yet)\s+)?(?:confusion|differentiation|distinction)\s+(?:with|from)\s+(?:the\s+|a\s+|an\s+)?"
+    r"^(?:(?:but|and|yet)\s+)?(?:confusion|differentiation|distinction|overlap)\s+(?:with|from)\s+"
+    r"(?:the\s+|a\s+|an\s+)?"
     + _NAME.format("b")
-    + r"(?=\s+(?:is|are|may|can|must|should|requires?|rests?|needs?|depends?)\b)",
+    + r"(?=\s+(?:is|are|may|can|must|should|requires?|rests?|needs?|depends?|exists?|occurs?)\b)",
     re.IGNORECASE,
 )
 # "A lichenoid drug eruption must be excluded", "Mycosis fungoides should be considered when ...",
 # "Necrotising fasciitis should be suspected if ...": pairs with the section's subject.
 EXCLUDED = re.compile(
     r"(?P<b>[A-Za-z][^.;:]{2,150}?)\s+(?:must|should|has to|have to|needs? to|ought to)\s+"
-    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated|considered|suspected)\b",
+    r"(?:always\s+|also\s+)?be\s+(?:excluded|ruled out|eliminated|considered|suspected)\b"
+    # "X and Y may need a biopsy to exclude": the names a test is needed to exclude
+    r"|(?P<t>[A-Za-z][^.;:]{2,150}?)\s+(?:(?:may|can|might|will|often|usually)\s+)?(?:need|needs|require|requires)"
+    r"\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){1,2}to\s+(?:exclude|rule\s+out)\b",
     re.IGNORECASE,
 )
 # "Venous eczema is a common mimic", "Secondary syphilis is the key differential", "X, Y and Z are the
@@ -174,7 +178,8 @@ EXCLUDED = re.compile(
 # name pairs with the subject. A negated clause ("is not a true differential") has no such shape.
 _ROLE_ADJ = (
     r"(?:(?:other|main|key|chief|principal|commonest|most|important|common|classic|classical|recognised|"
-    r"recognized|well-known|frequent|major|usual|closest|great|notable)\s+)*"
+    r"recognized|well-known|frequent|major|usual|closest|great|notable|occasional|rare|rarer|uncommon|unusual|"
+    r"possible|potential|dangerous|serious)\s+)*"
 )
 NOUN_ROLE = re.compile(
     r"^(?P<b>[A-Za-z][^;:]{2,150}?)\s+(?:is|are|remains?)\s+(?:a|an|the)\s+"
@@ -190,8 +195,8 @@ NOUN_ROLE = re.compile(
 LOOKS_ALIKE = re.compile(
     r"^(?:(?:a|an|the)\s+)?(?P<b>[A-Za-z][\w'’\- ]{2,60}?)\s+"
     r"(?:can|may|might|could|will|does|do|often|sometimes)\s+(?:also\s+|sometimes\s+|often\s+)?"
-    r"(?:look|appear|be)\s+(?:very\s+|almost\s+|exactly\s+|clinically\s+)?"
-    r"(?:similar|alike|identical|the\s+same|indistinguishable)\s*[.,;]",
+    r"(?:look|appear|be|present)\s+(?:very\s+|almost\s+|exactly\s+|clinically\s+)?"
+    r"(?:similar|similarly|alike|identical|identically|the\s+same|indistinguishable)\s*[.,;]",
     re.IGNORECASE,
 )
 # "The most likely diagnosis is lichen planus", "Answer: B. Bullous pemphigoid", "The answer is impetigo
@@ -217,7 +222,10 @@ LIST_END = re.compile(
 )
 # An imperative opening a clause: "Consider herpes simplex if ...", "In the flexures, consider X and Y",
 # "..., and exclude eczema herpeticum in any child ...".
-_VERB = r"(?:always\s+|also\s+)?(?:consider|exclude|rule\s+out|think\s+of)\b"
+_VERB = (
+    r"(?:always\s+|also\s+|it\s+is\s+(?:important|essential|vital|wise|necessary)\s+to\s+|remember\s+to\s+)?"
+    r"(?:consider|exclude|rule\s+out|think\s+of)\b"
+)
 _IMPERATIVE_SPLIT = re.compile(r"[,;]\s+(?:and\s+|but\s+|or\s+)?(?=" + _VERB + ")", re.IGNORECASE)
 # "Consider also: X; Y; Z" (a label: the list runs on over semicolons) or "consider X and Y if ...".
 IMPERATIVE = re.compile(
@@ -263,7 +271,7 @@ def mislabel_list(text: str) -> str | None:
 # A cheap gate for the cues that give a listed name a role in the subject's differential.
 ROLE_WORDS = re.compile(
     r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
-    r"rule out|think of|(?:look|appear|be) (?:very |almost |clinically )?(?:similar|alike|identical|"
+    r"rule out|think of|(?:look|appear|be|present) (?:very |almost |clinically )?(?:similar|alike|identical|"
     r"indistinguishable)|beware|avoid|call|label|diagnos|dismiss|mistak",
     re.I,
 )

@@ -257,7 +257,8 @@ def _implicit_subject(section: Section) -> str | None:
     if not title or not section.lines or NOT_A_DIAGNOSIS.search(title) or is_clinical_label(title):
         return None
     last = title.split()[-1].lower()
-    plural = last.endswith("s") and not last.endswith(("is", "us", "ss", "ies", "pes", "'s"))
+    # Latin names end in -is, -us, -ans, -ens ("migrans", "perstans", "repens"), not English plurals
+    plural = last.endswith("s") and not last.endswith(("is", "us", "ss", "ies", "pes", "'s", "ans", "ens"))
     if plural or section.child_titles or PRESENTATION_WORDS.search(title):
         return None  # a class of conditions or a presentation ("Itchy eruption") is no subject
     names = heading_names(title)[0]

@@ -88,6 +88,7 @@ class _Open:
     lines: list[Line] = field(default_factory=list)
     tables: list[TableGrid] = field(default_factory=list)
     child_titles: list[str] = field(default_factory=list)
+    head: Line | None = None  # the heading's (last) line, for a title wrapped onto a lower-case line
 
 
 class SectionBuilder:
@@ -120,6 +121,10 @@ class SectionBuilder:
             while pending_tables and pending_tables[0].bbox[1] < line.bbox[1]:
                 self._stack[-1].tables.append(pending_tables.pop(0))
             rank = prominence(line, self.body_size)
+            if rank is None and self._wraps_title(line):  # "Subacute cutaneous lupus" / "erythematosus"
+                self._stack[-1].title += " " + line.text.strip()
+                self._stack[-1].head = line
+                continue
             at_edge = line.bbox[0] <= left_edges.get(line.column, 0.0) + 4.0
             if rank is not None and (at_edge or line.size >= self.body_size + 1.0 or line.text.isupper()):
                 if self._joins_previous(line, rank):
@@ -128,11 +133,28 @@ class SectionBuilder:
                 while len(self._stack) > 1 and self._stack[-1].rank <= rank:
                     yield self._close()
                 self._stack.append(
-                    _Open(title=clean_title(line.text), rank=rank, page=line.page, bbox=line.bbox)
+                    _Open(title=clean_title(line.text), rank=rank, page=line.page, bbox=line.bbox, head=line)
                 )
             else:
                 self._stack[-1].lines.append(line)
         self._stack[-1].tables.extend(pending_tables)
+
+    def _wraps_title(self, line: Line) -> bool:
+        """A heading's last words wrapped onto a line of their own: same type, directly below, a few
+        lower-case words (prominence refuses a line that starts lower-case)."""
+        top = self._stack[-1]
+        head = top.head
+        if head is None or top.lines or top.child_titles or head.page != line.page:
+            return False
+        words = line.text.split()
+        return (
+            0 < len(words) <= 3
+            and line.text[:1].islower()
+            and line.bold == head.bold
+            and abs(line.size - head.size) < 0.5
+            and 0 <= line.bbox[1] - head.bbox[3] <= 0.6 * (head.bbox[3] - head.bbox[1])
+            and not line.text.rstrip().endswith((",", ";"))
+        )
 
     def _joins_previous(self, line: Line, rank: tuple[float, int, int]) -> bool:
         """A heading wrapped over two lines: same rank, no body text yet, directly below."""

@@ -38,6 +38,8 @@ BOOKS = {
     "gp_guide": "GP_GUIDE",
     # written after the GP-guide fixes: first run R 0.27 P 1.00, photos 1.00; after 1.00 / 1.00
     "paediatric": "PAEDIATRIC",
+    # written after the paediatric fixes: first run R 0.00 P 0.00 (main: 0.00), photos 1.00; after 1.00 / 1.00
+    "cme": "CME",
 }
 
 

@@ -133,6 +133,40 @@ from tests.ingest.test_prose_cues import _p, _pairs
             None,
             {_p("vitiligo", "pityriasis alba"), _p("vitiligo", "post-inflammatory hypopigmentation")},
         ),
+        # "is frequently mislabelled as", "X and Y may need a biopsy to exclude", "may present similarly"
+        (
+            [
+                "Because it itches little, it is often mislabelled as psoriasis. Lupus vulgaris and sarcoidosis may need a biopsy to exclude. Bowen's disease may present similarly."
+            ],
+            "discoid eczema",
+            {
+                _p("discoid eczema", "psoriasis"),
+                _p("discoid eczema", "lupus vulgaris"),
+                _p("discoid eczema", "sarcoidosis"),
+                _p("discoid eczema", "bowen's disease"),
+            },
+        ),
+        # "A differential diagnosis of X must include Y and Z; W is an occasional mimic"
+        (
+            [
+                "A differential diagnosis of pityriasis rosea must include secondary syphilis and guttate psoriasis; nummular eczema is an occasional mimic."
+            ],
+            None,
+            {_p("pityriasis rosea", "secondary syphilis"), _p("pityriasis rosea", "guttate psoriasis")},
+        ),
+        # "It is important to rule out X", "alternative diagnoses to consider are X and Y", "Overlap with X exists"
+        (
+            [
+                "It is important to rule out tinea capitis in a child, and alternative diagnoses to consider are psoriasis and lichen planopilaris. Overlap with trichotillomania exists."
+            ],
+            "alopecia areata",
+            {
+                _p("alopecia areata", "tinea capitis"),
+                _p("alopecia areata", "psoriasis"),
+                _p("alopecia areata", "lichen planopilaris"),
+                _p("alopecia areata", "trichotillomania"),
+            },
+        ),
     ],
 )
 def test_shapes_that_state_a_differential(paragraphs: list[str], anchor: str | None, expected) -> None:
