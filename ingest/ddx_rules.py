@@ -148,15 +148,6 @@ GROUPED = [
         re.I,
     ),
 ]
-FREE_LIST = re.compile(
-    r"(?:(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+|"
-    r"^(?:rarer|rare|less\s+common|commoner|common|more\s+common|important|other|main)\s+)"
-    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger|"
-    r"masqueraders|mimics|mimickers|look-?alikes|imitators)"
-    r"|\b(?:alternative|other)\s+diagnoses(?:\s+to\s+(?:consider|exclude|rule\s+out))?)\s*"
-    r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
-    re.I,
-)
 _EG = re.compile(r"\be\.\s?g\.?,?\s*(?P<list>[^()]+?)(?=\)|$|\.\s|;)", re.I)
 _TYPES_LIST = re.compile(
     r"\b(?:types|forms|kinds|causes)\s*(?:are|include|:)\s*:?\s*(?P<list>(?:\be\.\s?g\.|\bi\.e\.|[^.;])+)",
@@ -279,7 +270,7 @@ def prose_relations(
                         out.extend(_pairs(members, "prose:presentation", lines, source, quote, context=ctx))
                     break
             else:
-                m = FREE_LIST.search(text)
+                m = cues.FREE_LIST.search(text)
                 if m:
                     members = _names(re.split("[;:\u037e]", m.group("list"))[0])
                     out.extend(

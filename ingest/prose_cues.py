@@ -268,6 +268,18 @@ def mislabel_list(text: str) -> str | None:
     return LIST_END.sub("", m.group("list")).strip(" ,") if m else None
 
 
+# "The differential includes X, Y", "Other considerations include ...", "Differentials: ...", "Rarer
+# masqueraders are X and Y", "alternative diagnoses to consider are ...": a free list of differentials.
+FREE_LIST = re.compile(
+    r"(?:(?:\bthe\s+(?:(?:main|chief|principal|usual|important|other)\s+)?|^|\bother\s+|"
+    r"^(?:rarer|rare|less\s+common|commoner|common|more\s+common|important|other|main)\s+)"
+    r"(?:differentials?(?:\s+diagnos[ie]s)?|considerations|possibilities|worry|pitfall|danger|"
+    r"masqueraders|mimics|mimickers|look-?alikes|imitators)"
+    r"|\b(?:alternative|other)\s+diagnoses(?:\s+to\s+(?:consider|exclude|rule\s+out))?)\s*"
+    r"(?:includes?|is|are|:|–|-)\s*:?\s+(?P<list>.+)$",
+    re.I,
+)
+
 # A cheap gate for the cues that give a listed name a role in the subject's differential.
 ROLE_WORDS = re.compile(
     r"differential|mimic|look-?alike|consideration|alternative|possibilit|to consider|consider\b|exclude\b|"
