@@ -56,7 +56,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 
 _CUE_WORDS = re.compile(
-    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|taken|resembl|mimic|simulat|"
+    r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
     r"imitat|differ|masquerad|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
@@ -88,7 +88,7 @@ ANCHORED = [
             + _BE
             + r"\s+"
             + _ADV
-            + r"(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified|taken)"
+            + r"(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified)"
             r"\s+(?:with|for|as)\s+{B}"
         ),
         "prose:confused",

@@ -289,6 +289,14 @@ ROLE_WORDS = re.compile(
 )
 
 
+# "Diagnosis: clinical, confirmed by biopsy": how a diagnosis is made, not which.
+_HOW_DIAGNOSED = re.compile(
+    r"^(?:clinical|clinically|histological|histologically|usually|often|mainly|made|based|confirmed|by|from|"
+    r"difficult|easy|straightforward|uncertain|unclear|unknown)\b",
+    re.IGNORECASE,
+)
+
+
 def stated_diagnosis(text: str, options: dict[str, str]) -> str | None:
     """The diagnosis a case's answer states, a lone option letter read through ``options``."""
     m = STATED.match(text.strip())
@@ -298,7 +306,8 @@ def stated_diagnosis(text: str, options: dict[str, str]) -> str | None:
         return None
     if m.group("letter") and m.group("letter").upper() in options and not m.group("x"):
         return options[m.group("letter").upper()]
-    return m.group("x")
+    x = m.group("x")
+    return x if x and is_condition_phrase(x) and not _HOW_DIAGNOSED.match(x) else None
 
 
 def lettered_options(texts: list[str]) -> dict[str, str]:

@@ -205,6 +205,12 @@ def test_shapes_that_state_a_differential(paragraphs: list[str], anchor: str | N
             ],
             None,
         ),
+        # sampling and how a diagnosis is made are no differential
+        (["Scrapings should be taken for mycology, and a biopsy taken for histology."], "tinea corporis"),
+        (
+            ["Diagnosis: clinical, confirmed by biopsy. Other considerations include the family history."],
+            None,
+        ),
     ],
 )
 def test_denials_rejected_answers_and_management_give_no_pair(
