@@ -8,19 +8,25 @@ accepted finding assertion, and only where this lesion's observations make it re
 - this lesion was assessed without f (a Derm7pt criterion recorded absent, or a negated finding
   in its own description) and f is accepted as **typical** of Y (and not of X).
 
-Findings typical of X that this lesion shows are added as support, never alone: "f is typical of
-X" says nothing about Y when the graph records nothing about f in Y. Findings the lesion shows
-that are typical of Y are stated too; when they are as many as the claims for X, the pair is
-dropped. A pair with no separating finding is not written ("no accepted finding separates X
-from Y"); nor is a lesion showing a finding accepted as against its own diagnosis (knowledge and
-label disagree: a curator should look). Site and history findings take part only through
+A finding this lesion shows is a reason for X over Y only where the curated graph records that
+X and Y *differ* on it (:func:`discriminates`): f is accepted as against Y, or Y has an accepted
+finding on another value of f's criterion (regular vs irregular dots and globules; flat vs nodular).
+A finding typical of both, or typical of X and simply not recorded for Y ("a flat lesion is typical
+of lentigo" beside melanoma in situ, which is flat too), separates nothing: it stays an observation
+of the lesion and is never given as a reason. Findings the lesion shows that are typical of Y are
+stated too; when they are as many as the claims for X, the pair is dropped. A pair with no
+separating finding is not written ("no accepted finding separates X from Y"); nor is a lesion
+showing a finding accepted as against its own diagnosis (knowledge and label disagree: a curator
+should look). Site and history findings take part only through
 accepted assertions, like any other finding.
 """
 
 from __future__ import annotations
 
-from kg.findings import generic_of
-from synth.knowledge import FindingKnowledge
+from functools import lru_cache
+
+from kg.findings import DERM7PT_ELEVATION, by_lexicon_id, generic_of
+from synth.knowledge import RELATIONS_FOR, FindingKnowledge
 from synth.types import Argument, Claim, Mode
 
 MAX_CLAIMS = 4
@@ -52,6 +58,48 @@ def _valued_criteria(observed: list[str]) -> set[str]:
     "against" at criterion level holds for every value and stays."""
     generic = generic_of()
     return {generic[f] for f in observed if f in generic}
+
+
+@lru_cache(maxsize=1)
+def _criterion_values() -> dict[str, frozenset[str]]:
+    """Finding id -> every value of its Derm7pt criterion (itself included). A lesion shows one value
+    of a criterion, so an accepted finding on another value says how a diagnosis differs on it.
+    Elevation is such a criterion (flat / palpable / nodular); body site is not (a lesion on the back
+    says nothing about how often the diagnosis occurs elsewhere)."""
+    groups: dict[str, set[str]] = {}
+    for specific, generic in generic_of().items():
+        groups.setdefault(generic, set()).add(specific)
+    by_lexicon = by_lexicon_id()
+    elevation = {by_lexicon[c].id for c in DERM7PT_ELEVATION.values() if c in by_lexicon}
+    return {f: frozenset(g) for g in [*groups.values(), elevation] for f in g}
+
+
+def discriminates(
+    knowledge: FindingKnowledge,
+    favoured: str,
+    other: str,
+    finding: str,
+    listed: set[str] | None = None,
+) -> str | None:
+    """The accepted assertion on ``other`` that makes ``finding`` (shown by this lesion, typical or
+    possible of ``favoured``) a reason for ``favoured`` over ``other``; None when it is no reason.
+
+    It does when ``finding`` is accepted as against ``other`` (and not against ``favoured``), or when
+    ``other`` has an accepted typical / possible finding on another value of the same criterion and
+    none on this value. Typical of both, or not recorded for ``other``, separates nothing. With
+    ``listed`` (the validator) only assertions in a row's provenance count as evidence.
+    """
+    mine, theirs = knowledge.relation(favoured, finding), knowledge.relation(other, finding)
+    if mine and mine[0] == "against":
+        return None
+    if theirs:
+        ok = theirs[0] == "against" and (listed is None or theirs[1] in listed)
+        return theirs[1] if ok else None
+    for value in sorted(_criterion_values().get(finding, frozenset()) - {finding}):
+        hit = knowledge.relation(other, value)
+        if hit and hit[0] in RELATIONS_FOR and (listed is None or hit[1] in listed):
+            return hit[1]
+    return None
 
 
 def _without_implied(claims: list[Claim]) -> list[Claim]:
@@ -102,8 +150,10 @@ def separate(
     if not separating:
         return []
     separating = _without_implied(separating)
+    # a shown finding of the favoured diagnosis is a reason only where the graph records that the
+    # other diagnosis differs on it; the rest stay observations of the lesion
     extra = [c for c in support(knowledge, favoured, observed) if c.finding not in used]
-    extra = [c for c in extra if not _shared(knowledge, other, c.finding)]
+    extra = [c for c in extra if discriminates(knowledge, favoured, other, c.finding)]
     return (separating + extra)[: MAX_CLAIMS + 1]
 
 
@@ -133,7 +183,9 @@ def build_argument(
     if not claims:
         return None, f"no accepted finding separates {names[favoured]} from {names[other]}"
     # findings this lesion shows that are typical of the other diagnosis: said, never hidden; when
-    # they weigh as much as the separating ones the pair is not a teaching example
+    # they weigh as much as the separating ones the pair is not a teaching example. Hard to claim,
+    # easy to doubt: a reason must discriminate, a doubt need not (an atypical network not recorded
+    # for seborrheic keratosis still weighs against calling the lesion one)
     for_other = support(knowledge, other, observed)
     unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
     if len(unshared) >= len(claims):
@@ -176,9 +228,12 @@ def build_argument(
 
 def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed: list[str]) -> list[str]:
     """Every accepted finding assertion the choice above could read: either diagnosis x a finding this
-    lesion was assessed for. Withdrawing any other assertion cannot change the row; withdrawing one
-    of these may (a shared finding stops suppressing a claim), so the row lists them all."""
-    hits = (knowledge.relation(d, f) for d in diagnoses for f in dict.fromkeys(assessed))
+    lesion was assessed for, or another value of its criterion (:func:`discriminates`). Withdrawing
+    any other assertion cannot change the row; withdrawing one of these may (a shared finding stops
+    suppressing a claim, a differing value stops making one), so the row lists them all."""
+    values = _criterion_values()
+    read = dict.fromkeys(v for f in assessed for v in (f, *sorted(values.get(f, ()))))
+    hits = (knowledge.relation(d, f) for d in diagnoses for f in read)
     return sorted({hit[1] for hit in hits if hit})
 
 

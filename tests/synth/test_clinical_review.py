@@ -18,6 +18,7 @@ from tests.synth.conftest import accepted_finding
 
 NAMES = {"mis": "melanoma in situ", "sk": "seborrheic keratosis", "cn": "combined nevus", "mel": "melanoma"}
 NAMES |= {"bn": "blue nevus", "spitz": "Spitz nevus", "clark": "clark nevus", "nevus": "melanocytic nevus"}
+NAMES |= {"lentigo": "lentigo"}
 
 
 def _knowledge(*facts: tuple[str, str, str]) -> FindingKnowledge:
