@@ -6,7 +6,8 @@ accepted finding assertion, and only where this lesion's observations make it re
 
 - this lesion shows f and f is accepted as **against** Y (and not against X), or
 - this lesion was assessed without f (a Derm7pt criterion recorded absent, or a negated finding
-  in its own description) and f is accepted as **typical** of Y (and not of X).
+  in its own description), f is accepted as **typical** of Y, and X differs on f: f is against X,
+  or this lesion shows another value of f's criterion that is typical of X.
 
 A finding this lesion shows is a reason for X over Y only where the curated graph records that
 X and Y *differ* on it (:func:`discriminates`): f is accepted as against Y, or Y has an accepted
@@ -80,23 +81,35 @@ def discriminates(
     other: str,
     finding: str,
     listed: set[str] | None = None,
+    shown: set[str] | None = None,
 ) -> str | None:
     """The accepted assertion on ``other`` that makes ``finding`` (shown by this lesion, typical or
     possible of ``favoured``) a reason for ``favoured`` over ``other``; None when it is no reason.
 
-    It does when ``finding`` is accepted as against ``other`` (and not against ``favoured``), or when
+    It does when ``finding`` (or its whole criterion) is accepted as against ``other`` (and not
+    against ``favoured``), or when
     ``other`` has an accepted typical / possible finding on another value of the same criterion and
     none on this value. Typical of both, or not recorded for ``other``, separates nothing. With
-    ``listed`` (the validator) only assertions in a row's provenance count as evidence.
+    ``listed`` (the validator) only assertions in a row's provenance count as evidence. An absent
+    finding typical of Y is read from Y's side (``favoured`` = Y) with ``shown``: the other value
+    must then be one this lesion shows.
     """
     mine, theirs = knowledge.relation(favoured, finding), knowledge.relation(other, finding)
-    if mine and mine[0] == "against":
+    # "against" on the criterion ("pigment network argues against seborrheic keratosis") holds for
+    # every value of it
+    generic = generic_of().get(finding, "")
+    mine_all, theirs_all = knowledge.relation(favoured, generic), knowledge.relation(other, generic)
+    if any(r and r[0] == "against" for r in (mine, mine_all)):
         return None
     if theirs:
         ok = theirs[0] == "against" and (listed is None or theirs[1] in listed)
         return theirs[1] if ok else None
+    if theirs_all and theirs_all[0] == "against" and (listed is None or theirs_all[1] in listed):
+        return theirs_all[1]
     for value in sorted(_criterion_values().get(finding, frozenset()) - {finding}):
         hit = knowledge.relation(other, value)
+        if shown is not None and value not in shown:
+            continue
         if hit and hit[0] in RELATIONS_FOR and (listed is None or hit[1] in listed):
             return hit[1]
     return None
@@ -128,7 +141,7 @@ def separate(
     """Separating claims (see the module docstring), then support for ``favoured``; [] when none."""
     separating: list[Claim] = []
     used: set[str] = set()
-    valued = _valued_criteria(observed)
+    valued, shown = _valued_criteria(observed), set(observed)
     for f in sorted(observed, key=lambda f: _order(knowledge, f)):
         theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
         if theirs and theirs[0] == "against" and not (ours and ours[0] == "against"):
@@ -141,8 +154,12 @@ def separate(
             )
             used.add(f)
     for f in sorted(not_observed, key=lambda f: _order(knowledge, f)):
-        theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
-        if theirs and theirs[0] == "typical" and not (ours and ours[0] in ("typical", "possible")):
+        # an absence rules the other diagnosis out *in favour of this one* only where the pair differs
+        # on f: f is against the favoured one, or the lesion shows another value of f's criterion that
+        # is typical of it ("no atypical network" beside a typical one). "No hairpin vessels, typical
+        # of seborrheic keratosis" says nothing for melanoma over a keratosis
+        theirs = knowledge.relation(other, f)
+        if theirs and theirs[0] == "typical" and discriminates(knowledge, other, favoured, f, shown=shown):
             separating.append(
                 Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="typical", seen=False)
             )
@@ -231,8 +248,10 @@ def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed
     lesion was assessed for, or another value of its criterion (:func:`discriminates`). Withdrawing
     any other assertion cannot change the row; withdrawing one of these may (a shared finding stops
     suppressing a claim, a differing value stops making one), so the row lists them all."""
-    values = _criterion_values()
-    read = dict.fromkeys(v for f in assessed for v in (f, *sorted(values.get(f, ()))))
+    values, generic = _criterion_values(), generic_of()
+    read = dict.fromkeys(
+        v for f in assessed for v in (f, *sorted(values.get(f, ())), *([generic[f]] if f in generic else []))
+    )
     hits = (knowledge.relation(d, f) for d in diagnoses for f in read)
     return sorted({hit[1] for hit in hits if hit})
 

@@ -12,11 +12,12 @@ and an LLM's alike) and rejects it for
   assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
 - **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
   the diagnosis it revises to (absent findings, or findings against the first diagnosis, only);
-- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows as a
-  reason for its diagnosis over the other when the graph records no difference between the pair on it
-  (:func:`synth.argument.discriminates`: against the other, or the other on another value of the
-  criterion, by an assertion in the row's provenance) — "a flat lesion is typical of lentigo" does not
-  separate lentigo from melanoma in situ, which is flat too.
+- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows, or
+  the absence of one typical of the other diagnosis, as a reason for its diagnosis when the graph
+  records no difference between the pair on it (:func:`synth.argument.discriminates`, by an
+  assertion in the row's provenance) — "a flat lesion is typical of lentigo" does not separate
+  lentigo from melanoma in situ, which is flat too; "no hairpin vessels, typical of seborrheic
+  keratosis" says nothing for melanoma over a keratosis.
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -235,18 +236,26 @@ def _non_discriminating(row: TrajectoryRow, ctx: ValidationContext) -> list[str]
     if not other or other == favoured:
         return []
     ids = tuple(sorted({favoured, other}))
-    observed, listed = set(row.observed), set(row.provenance.assertion_ids)
+    observed, unseen = set(row.observed), set(row.not_observed)
+    listed = set(row.provenance.assertion_ids)
     fav, oth = ctx.names.get(favoured, favoured), ctx.names.get(other, other)
     out = []
     for sentence in _SENTENCE.split((row.reasoning or "").strip()):
         for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
-            for_favoured = (dx == favoured) != (claimed == "against")
-            if concept not in observed or not for_favoured:
-                continue  # absences and counter-evidence: the other rules cover them
-            if discriminates(ctx.knowledge, favoured, other, concept, listed) is None:
+            if concept in observed and (dx == favoured) != (claimed == "against"):
+                # shown: typical of the favoured diagnosis, or against the other
+                evidence = discriminates(ctx.knowledge, favoured, other, concept, listed)
+                differs, no = oth, ""
+            elif concept in unseen and dx == other and claimed != "against":
+                # absent and typical of the other: a reason only where the favoured one differs on it
+                evidence = discriminates(ctx.knowledge, other, favoured, concept, listed, observed)
+                differs, no = fav, "no "
+            else:
+                continue
+            if evidence is None:
                 out.append(
-                    f"non-discriminating reason: {surface} is given for {fav} over {oth}, but no "
-                    f"accepted assertion in the provenance says {oth} differs on it"
+                    f"non-discriminating reason: {no}{surface} is given for {fav} over {oth}, but no "
+                    f"accepted assertion in the provenance says {differs} differs on it"
                 )
     return out
 

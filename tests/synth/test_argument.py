@@ -18,6 +18,7 @@ def aid(dx: str, finding: str) -> str:
 
 FLAT, NODULE = "fnd-flat", "fnd-nodule"
 REG_DG, IRR_DG = "fnd-regular-dots-and-globules", "fnd-irregular-dots-and-globules"
+NETWORK, ATYP = "fnd-pigment-network", "fnd-atypical-pigment-network"
 
 
 @pytest.mark.parametrize(
@@ -39,6 +40,9 @@ REG_DG, IRR_DG = "fnd-regular-dots-and-globules", "fnd-irregular-dots-and-globul
         ([("a", REG_DG, "typical"), ("b", REG_DG, "possible"), ("b", IRR_DG, "typical")], REG_DG, None),
         # body sites are no criterion: "typical of the chest" says nothing against the back
         ([("a", "fnd-back", "typical"), ("b", "fnd-chest", "typical")], "fnd-back", None),
+        # against the whole criterion holds for every value of it (a keratosis has no pigment network)
+        ([("a", ATYP, "typical"), ("b", NETWORK, "against")], ATYP, aid("b", NETWORK)),
+        ([("a", ATYP, "typical"), ("a", NETWORK, "against"), ("b", NETWORK, "against")], ATYP, None),
         # a criterion-level finding has no other value to differ on
         ([("a", "fnd-streaks", "typical"), ("b", "fnd-irregular-streaks", "typical")], "fnd-streaks", None),
     ],
@@ -53,7 +57,7 @@ def test_only_assertions_in_the_provenance_count_when_listed() -> None:
     assert discriminates(k, "a", "b", REG_DG, listed={aid("b", IRR_DG)}) == aid("b", IRR_DG)
 
 
-LENTIGO = _knowledge(
+LENTIGO_FACTS = [
     ("lentigo", FLAT, "typical"),
     ("mis", "fnd-atypical-pigment-network", "typical"),
     ("mis", "fnd-regression-structures", "typical"),
@@ -61,20 +65,27 @@ LENTIGO = _knowledge(
     ("clark", REG_DG, "typical"),
     ("clark", "fnd-typical-pigment-network", "typical"),
     ("mis", IRR_DG, "typical"),
-)
+]
+LENTIGO = _knowledge(*LENTIGO_FACTS)
 TYPICAL_NETWORK = ["fnd-pigment-network", "fnd-typical-pigment-network", FLAT]
 NO_MIS_SIGNS = ["fnd-atypical-pigment-network", "fnd-regression-structures"]
 
 
-def test_a_revision_is_not_made_on_a_finding_the_pair_shares() -> None:
+def test_a_finding_or_an_absence_the_pair_shares_separates_nothing() -> None:
     # before: "A flat lesion is typical of lentigo NOS. On reflection, the findings favour lentigo NOS
-    # over melanoma in situ" — melanoma in situ is flat too; nothing the lesion shows separates them
-    arg, why = _argue(LENTIGO, "switch", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
+    # over melanoma in situ" — melanoma in situ is flat too, and lentigo is curated on nothing else
+    for mode in ("switch", "keep"):
+        arg, why = _argue(LENTIGO, mode, "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
+        assert arg is None and why == "no accepted finding separates lentigo from melanoma in situ"
+    # the missing knowledge, curated: an atypical network argues against lentigo. Its absence now
+    # rules melanoma in situ out in favour of lentigo; the flat lesion is still no reason
+    against = _knowledge(*LENTIGO_FACTS, ("lentigo", "fnd-atypical-pigment-network", "against"))
+    arg, why = _argue(against, "keep", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
+    assert arg is not None, why
+    assert [(c.finding, c.seen) for c in arg.claims] == [("fnd-atypical-pigment-network", False)]
+    # a revision still needs a shown finding of its own
+    arg, why = _argue(against, "switch", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
     assert arg is None and why == "no finding this lesion shows speaks for lentigo over melanoma in situ"
-    # kept as the first diagnosis, the absent melanoma criteria still rule melanoma in situ out, but
-    # the flat lesion is no reason given for lentigo
-    arg, _ = _argue(LENTIGO, "keep", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
-    assert arg is not None and FLAT not in {c.finding for c in arg.claims}
 
 
 def test_a_differing_value_of_the_criterion_separates_and_the_shared_finding_is_no_reason() -> None:
@@ -85,6 +96,10 @@ def test_a_differing_value_of_the_criterion_separates_and_the_shared_finding_is_
     reasons = {c.finding for c in arg.claims if c.diagnosis == "clark"}
     # typical network and regular dots/globules: melanoma in situ is curated on the other value of each
     assert reasons == {"fnd-typical-pigment-network", REG_DG}
+    # the absences that the pair differs on (the lesion shows the other value) are reasons; missing
+    # regression, on which dysplastic nevus is not curated, is not
+    absent = {c.finding for c in arg.claims if not c.seen}
+    assert absent == {"fnd-atypical-pigment-network", IRR_DG}
     # the assertions that made them discriminating are listed (a withdrawal rebuilds this row)
     listed = {c.assertion_id for c in arg.claims} | set(arg.consulted)
     assert {aid("mis", IRR_DG), aid("mis", "fnd-atypical-pigment-network"), aid("clark", FLAT)} <= listed
