@@ -174,6 +174,25 @@ def separate(
     return (separating + extra)[: MAX_CLAIMS + 1]
 
 
+def _doubts(knowledge: FindingKnowledge, other: str, favoured: str, observed: list[str]) -> int:
+    """How many criteria this lesion shows that speak for ``other`` (typical / possible of it, not of
+    ``favoured``), one per criterion. A criterion-level finding counts beside a shown value even
+    where it is not said (regression structures typical of melanoma in situ, the lesion showing blue
+    areas), unless ``other`` is curated on the criterion's values: a claim must be exact, a doubt
+    need only be possible."""
+    generic = generic_of()
+    # where ``other`` is curated on values of the criterion, the criterion-level one says no more
+    # (Spitz naevi: streaks, and regular ones; irregular streaks are no doubt for a Spitz naevus)
+    valued = {generic[v] for (d, v) in knowledge.relations if d == other and v in generic}
+    return len(
+        {
+            generic.get(f, f)
+            for f in observed
+            if _shared(knowledge, other, f) and not _shared(knowledge, favoured, f) and f not in valued
+        }
+    )
+
+
 def _shared(knowledge: FindingKnowledge, other: str, finding: str) -> bool:
     r = knowledge.relation(other, finding)
     return bool(r and r[0] in ("typical", "possible"))
@@ -205,7 +224,8 @@ def build_argument(
     # for seborrheic keratosis still weighs against calling the lesion one)
     for_other = support(knowledge, other, observed)
     unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
-    if len(unshared) >= len(claims):
+    doubts = _doubts(knowledge, other, favoured, observed)
+    if doubts >= len(claims):
         return None, "this lesion shows as many accepted findings of the other diagnosis"
     # absences rule out; they do not establish. A revision (Type 3) needs a finding this lesion
     # shows that is typical of the new diagnosis, and wherever the lesion shows findings typical of
@@ -216,7 +236,7 @@ def build_argument(
     # naevus, towards melanoma, not towards a keratosis): a revision names a shown finding of its own
     if mode == "switch" and not any(c.diagnosis == favoured for c in shown):
         return None, f"no finding this lesion shows speaks for {names[favoured]} over {names[other]}"
-    if unshared and len(shown) <= len(unshared):
+    if doubts and len(shown) <= doubts:
         return None, "this lesion shows as many accepted findings of the other diagnosis"
     support_other = for_other if mode == "switch" else unshared
     stated = {c.assertion_id for c in [*claims, *support_other]}
@@ -249,8 +269,10 @@ def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed
     any other assertion cannot change the row; withdrawing one of these may (a shared finding stops
     suppressing a claim, a differing value stops making one), so the row lists them all."""
     values, generic = _criterion_values(), generic_of()
+    specifics = {g: sorted(s for s, gg in generic.items() if gg == g) for g in set(generic.values())}
+    up = {f: [generic[f]] for f in assessed if f in generic}  # the criterion of a value
     read = dict.fromkeys(
-        v for f in assessed for v in (f, *sorted(values.get(f, ())), *([generic[f]] if f in generic else []))
+        v for f in assessed for v in (f, *sorted(values.get(f, ())), *up.get(f, []), *specifics.get(f, []))
     )
     hits = (knowledge.relation(d, f) for d in diagnoses for f in read)
     return sorted({hit[1] for hit in hits if hit})

@@ -120,3 +120,23 @@ def test_the_differing_value_is_consulted_even_when_the_lesion_was_not_assessed_
     )
     assert arg is not None, why
     assert REG_DG in {c.finding for c in arg.claims} and aid("mel", IRR_DG) in arg.consulted
+
+
+def test_a_shown_finding_of_the_other_diagnosis_weighs_even_where_it_is_not_said() -> None:
+    # before: "melanoma in situ -> dysplastic nevus" on the typical network alone, the lesion showing
+    # regression structures (blue areas), curated for melanoma in situ at criterion level
+    seen = [*TYPICAL_NETWORK, "fnd-regression-structures", "fnd-blue-areas-regression-structures"]
+    arg, why = _argue(LENTIGO, "switch", "clark", "mis", seen, ["fnd-atypical-pigment-network"])
+    assert arg is None and why == "this lesion shows as many accepted findings of the other diagnosis"
+    # where the other diagnosis is curated on the criterion's values, the criterion says no more:
+    # irregular streaks are no doubt for a Spitz naevus curated with regular ones
+    k = _knowledge(
+        ("mel", IRR_DG, "typical"),
+        ("mel", "fnd-irregular-streaks", "typical"),
+        ("spitz", "fnd-streaks", "typical"),
+        ("spitz", "fnd-regular-streaks", "typical"),
+        ("spitz", REG_DG, "typical"),
+    )
+    seen = ["fnd-streaks", "fnd-irregular-streaks", "fnd-dots-and-globules", IRR_DG]
+    arg, why = _argue(k, "keep", "mel", "spitz", seen, ["fnd-regular-streaks", REG_DG])
+    assert arg is not None, why
