@@ -163,8 +163,8 @@ def main() -> None:
     parser.add_argument(
         "--copies",
         type=int,
-        default=22,
-        help="extra byte-distinct copies of each Derm7pt image (22 -> 10,000+ rows)",
+        default=34,
+        help="extra byte-distinct copies of each Derm7pt image (34 -> 10,000+ rows)",
     )
     parser.add_argument("--llm-cases", type=int, default=3, help="cases per diagnosis in the LLM phase")
     parser.add_argument("--no-llm", action="store_true", help="skip the LLM phase")

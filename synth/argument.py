@@ -6,21 +6,28 @@ accepted finding assertion, and only where this lesion's observations make it re
 
 - this lesion shows f and f is accepted as **against** Y (and not against X), or
 - this lesion was assessed without f (a Derm7pt criterion recorded absent, or a negated finding
-  in its own description) and f is accepted as **typical** of Y (and not of X).
+  in its own description), f is accepted as **typical** of Y, and X differs on f: f is against X,
+  or this lesion shows another value of f's criterion that is typical of X.
 
-Findings typical of X that this lesion shows are added as support, never alone: "f is typical of
-X" says nothing about Y when the graph records nothing about f in Y. Findings the lesion shows
-that are typical of Y are stated too; when they are as many as the claims for X, the pair is
-dropped. A pair with no separating finding is not written ("no accepted finding separates X
-from Y"); nor is a lesion showing a finding accepted as against its own diagnosis (knowledge and
-label disagree: a curator should look). Site and history findings take part only through
+A finding this lesion shows is a reason for X over Y only where the curated graph records that
+X and Y *differ* on it (:func:`discriminates`): f is accepted as against Y, or Y has an accepted
+finding on another value of f's criterion (regular vs irregular dots and globules; flat vs nodular).
+A finding typical of both, or typical of X and simply not recorded for Y ("a flat lesion is typical
+of lentigo" beside melanoma in situ, which is flat too), separates nothing: it stays an observation
+of the lesion and is never given as a reason. Findings the lesion shows that are typical of Y are
+stated too; when they are as many as the claims for X, the pair is dropped. A pair with no
+separating finding is not written ("no accepted finding separates X from Y"); nor is a lesion
+showing a finding accepted as against its own diagnosis (knowledge and label disagree: a curator
+should look). Site and history findings take part only through
 accepted assertions, like any other finding.
 """
 
 from __future__ import annotations
 
-from kg.findings import generic_of
-from synth.knowledge import FindingKnowledge
+from functools import lru_cache
+
+from kg.findings import DERM7PT_ELEVATION, by_lexicon_id, generic_of
+from synth.knowledge import RELATIONS_FOR, FindingKnowledge
 from synth.types import Argument, Claim, Mode
 
 MAX_CLAIMS = 4
@@ -54,6 +61,60 @@ def _valued_criteria(observed: list[str]) -> set[str]:
     return {generic[f] for f in observed if f in generic}
 
 
+@lru_cache(maxsize=1)
+def _criterion_values() -> dict[str, frozenset[str]]:
+    """Finding id -> every value of its Derm7pt criterion (itself included). A lesion shows one value
+    of a criterion, so an accepted finding on another value says how a diagnosis differs on it.
+    Elevation is such a criterion (flat / palpable / nodular); body site is not (a lesion on the back
+    says nothing about how often the diagnosis occurs elsewhere)."""
+    groups: dict[str, set[str]] = {}
+    for specific, generic in generic_of().items():
+        groups.setdefault(generic, set()).add(specific)
+    by_lexicon = by_lexicon_id()
+    elevation = {by_lexicon[c].id for c in DERM7PT_ELEVATION.values() if c in by_lexicon}
+    return {f: frozenset(g) for g in [*groups.values(), elevation] for f in g}
+
+
+def discriminates(
+    knowledge: FindingKnowledge,
+    favoured: str,
+    other: str,
+    finding: str,
+    listed: set[str] | None = None,
+    shown: set[str] | None = None,
+) -> str | None:
+    """The accepted assertion on ``other`` that makes ``finding`` (shown by this lesion, typical or
+    possible of ``favoured``) a reason for ``favoured`` over ``other``; None when it is no reason.
+
+    It does when ``finding`` (or its whole criterion) is accepted as against ``other`` (and not
+    against ``favoured``), or when
+    ``other`` has an accepted typical / possible finding on another value of the same criterion and
+    none on this value. Typical of both, or not recorded for ``other``, separates nothing. With
+    ``listed`` (the validator) only assertions in a row's provenance count as evidence. An absent
+    finding typical of Y is read from Y's side (``favoured`` = Y) with ``shown``: the other value
+    must then be one this lesion shows.
+    """
+    mine, theirs = knowledge.relation(favoured, finding), knowledge.relation(other, finding)
+    # "against" on the criterion ("pigment network argues against seborrheic keratosis") holds for
+    # every value of it
+    generic = generic_of().get(finding, "")
+    mine_all, theirs_all = knowledge.relation(favoured, generic), knowledge.relation(other, generic)
+    if any(r and r[0] == "against" for r in (mine, mine_all)):
+        return None
+    if theirs:
+        ok = theirs[0] == "against" and (listed is None or theirs[1] in listed)
+        return theirs[1] if ok else None
+    if theirs_all and theirs_all[0] == "against" and (listed is None or theirs_all[1] in listed):
+        return theirs_all[1]
+    for value in sorted(_criterion_values().get(finding, frozenset()) - {finding}):
+        hit = knowledge.relation(other, value)
+        if shown is not None and value not in shown:
+            continue
+        if hit and hit[0] in RELATIONS_FOR and (listed is None or hit[1] in listed):
+            return hit[1]
+    return None
+
+
 def _without_implied(claims: list[Claim]) -> list[Claim]:
     """One claim per Derm7pt criterion and diagnosis: seen, the specific value ("irregular streaks")
     says more than the criterion ("streaks"); not seen, the criterion covers its values."""
@@ -80,7 +141,7 @@ def separate(
     """Separating claims (see the module docstring), then support for ``favoured``; [] when none."""
     separating: list[Claim] = []
     used: set[str] = set()
-    valued = _valued_criteria(observed)
+    valued, shown = _valued_criteria(observed), set(observed)
     for f in sorted(observed, key=lambda f: _order(knowledge, f)):
         theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
         if theirs and theirs[0] == "against" and not (ours and ours[0] == "against"):
@@ -93,8 +154,12 @@ def separate(
             )
             used.add(f)
     for f in sorted(not_observed, key=lambda f: _order(knowledge, f)):
-        theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
-        if theirs and theirs[0] == "typical" and not (ours and ours[0] in ("typical", "possible")):
+        # an absence rules the other diagnosis out *in favour of this one* only where the pair differs
+        # on f: f is against the favoured one, or the lesion shows another value of f's criterion that
+        # is typical of it ("no atypical network" beside a typical one). "No hairpin vessels, typical
+        # of seborrheic keratosis" says nothing for melanoma over a keratosis
+        theirs = knowledge.relation(other, f)
+        if theirs and theirs[0] == "typical" and discriminates(knowledge, other, favoured, f, shown=shown):
             separating.append(
                 Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="typical", seen=False)
             )
@@ -102,9 +167,30 @@ def separate(
     if not separating:
         return []
     separating = _without_implied(separating)
+    # a shown finding of the favoured diagnosis is a reason only where the graph records that the
+    # other diagnosis differs on it; the rest stay observations of the lesion
     extra = [c for c in support(knowledge, favoured, observed) if c.finding not in used]
-    extra = [c for c in extra if not _shared(knowledge, other, c.finding)]
+    extra = [c for c in extra if discriminates(knowledge, favoured, other, c.finding)]
     return (separating + extra)[: MAX_CLAIMS + 1]
+
+
+def _doubts(knowledge: FindingKnowledge, other: str, favoured: str, observed: list[str]) -> int:
+    """How many criteria this lesion shows that speak for ``other`` (typical / possible of it, not of
+    ``favoured``), one per criterion. A criterion-level finding counts beside a shown value even
+    where it is not said (regression structures typical of melanoma in situ, the lesion showing blue
+    areas), unless ``other`` is curated on the criterion's values: a claim must be exact, a doubt
+    need only be possible."""
+    generic = generic_of()
+    # where ``other`` is curated on values of the criterion, the criterion-level one says no more
+    # (Spitz naevi: streaks, and regular ones; irregular streaks are no doubt for a Spitz naevus)
+    valued = {generic[v] for (d, v) in knowledge.relations if d == other and v in generic}
+    return len(
+        {
+            generic.get(f, f)
+            for f in observed
+            if _shared(knowledge, other, f) and not _shared(knowledge, favoured, f) and f not in valued
+        }
+    )
 
 
 def _shared(knowledge: FindingKnowledge, other: str, finding: str) -> bool:
@@ -133,10 +219,13 @@ def build_argument(
     if not claims:
         return None, f"no accepted finding separates {names[favoured]} from {names[other]}"
     # findings this lesion shows that are typical of the other diagnosis: said, never hidden; when
-    # they weigh as much as the separating ones the pair is not a teaching example
+    # they weigh as much as the separating ones the pair is not a teaching example. Hard to claim,
+    # easy to doubt: a reason must discriminate, a doubt need not (an atypical network not recorded
+    # for seborrheic keratosis still weighs against calling the lesion one)
     for_other = support(knowledge, other, observed)
     unshared = [c for c in for_other if not _shared(knowledge, favoured, c.finding)]
-    if len(unshared) >= len(claims):
+    doubts = _doubts(knowledge, other, favoured, observed)
+    if doubts >= len(claims):
         return None, "this lesion shows as many accepted findings of the other diagnosis"
     # absences rule out; they do not establish. A revision (Type 3) needs a finding this lesion
     # shows that is typical of the new diagnosis, and wherever the lesion shows findings typical of
@@ -147,7 +236,7 @@ def build_argument(
     # naevus, towards melanoma, not towards a keratosis): a revision names a shown finding of its own
     if mode == "switch" and not any(c.diagnosis == favoured for c in shown):
         return None, f"no finding this lesion shows speaks for {names[favoured]} over {names[other]}"
-    if unshared and len(shown) <= len(unshared):
+    if doubts and len(shown) <= doubts:
         return None, "this lesion shows as many accepted findings of the other diagnosis"
     support_other = for_other if mode == "switch" else unshared
     stated = {c.assertion_id for c in [*claims, *support_other]}
@@ -176,9 +265,16 @@ def build_argument(
 
 def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed: list[str]) -> list[str]:
     """Every accepted finding assertion the choice above could read: either diagnosis x a finding this
-    lesion was assessed for. Withdrawing any other assertion cannot change the row; withdrawing one
-    of these may (a shared finding stops suppressing a claim), so the row lists them all."""
-    hits = (knowledge.relation(d, f) for d in diagnoses for f in dict.fromkeys(assessed))
+    lesion was assessed for, or another value of its criterion (:func:`discriminates`). Withdrawing
+    any other assertion cannot change the row; withdrawing one of these may (a shared finding stops
+    suppressing a claim, a differing value stops making one), so the row lists them all."""
+    values, generic = _criterion_values(), generic_of()
+    specifics = {g: sorted(s for s, gg in generic.items() if gg == g) for g in set(generic.values())}
+    up = {f: [generic[f]] for f in assessed if f in generic}  # the criterion of a value
+    read = dict.fromkeys(
+        v for f in assessed for v in (f, *sorted(values.get(f, ())), *up.get(f, []), *specifics.get(f, []))
+    )
+    hits = (knowledge.relation(d, f) for d in diagnoses for f in read)
     return sorted({hit[1] for hit in hits if hit})
 
 

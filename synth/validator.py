@@ -11,7 +11,13 @@ and an LLM's alike) and rejects it for
 - **unsupported / contradicted claims**: a finding said of a diagnosis with no accepted finding
   assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
 - **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
-  the diagnosis it revises to (absent findings, or findings against the first diagnosis, only).
+  the diagnosis it revises to (absent findings, or findings against the first diagnosis, only);
+- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows, or
+  the absence of one typical of the other diagnosis, as a reason for its diagnosis when the graph
+  records no difference between the pair on it (:func:`synth.argument.discriminates`, by an
+  assertion in the row's provenance) — "a flat lesion is typical of lentigo" does not separate
+  lentigo from melanoma in situ, which is flat too; "no hairpin vessels, typical of seborrheic
+  keratosis" says nothing for melanoma over a keratosis.
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -24,6 +30,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from synth.argument import discriminates
 from synth.knowledge import FindingKnowledge
 from synth.types import TrajectoryRow
 
@@ -161,6 +168,7 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     # may contain finding words such as "Follicular"): only wording rules apply there
     reasons += _check_sentences(diagnosis, row, ctx, findings=False)[0]
     if row.type != "type1":
+        reasons += _non_discriminating(row, ctx)
         claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
         if not claims_ok:
             reasons.append("no claim: the reasoning states no accepted finding of either diagnosis")
@@ -218,6 +226,38 @@ def _speaks_for_revision(row: TrajectoryRow, ctx: ValidationContext) -> bool:
             if concept in observed and dx == row.diagnosis and claimed != "against":
                 return True
     return False
+
+
+def _non_discriminating(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """A shown finding given as a reason for the row's diagnosis (typical of it, or against the other
+    one) must be one the pair differs on by an accepted assertion the row lists."""
+    favoured = row.diagnosis
+    other = row.partner_diagnosis if favoured == row.primary_diagnosis else row.primary_diagnosis
+    if not other or other == favoured:
+        return []
+    ids = tuple(sorted({favoured, other}))
+    observed, unseen = set(row.observed), set(row.not_observed)
+    listed = set(row.provenance.assertion_ids)
+    fav, oth = ctx.names.get(favoured, favoured), ctx.names.get(other, other)
+    out = []
+    for sentence in _SENTENCE.split((row.reasoning or "").strip()):
+        for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
+            if concept in observed and (dx == favoured) != (claimed == "against"):
+                # shown: typical of the favoured diagnosis, or against the other
+                evidence = discriminates(ctx.knowledge, favoured, other, concept, listed)
+                differs, no = oth, ""
+            elif concept in unseen and dx == other and claimed != "against":
+                # absent and typical of the other: a reason only where the favoured one differs on it
+                evidence = discriminates(ctx.knowledge, other, favoured, concept, listed, observed)
+                differs, no = fav, "no "
+            else:
+                continue
+            if evidence is None:
+                out.append(
+                    f"non-discriminating reason: {no}{surface} is given for {fav} over {oth}, but no "
+                    f"accepted assertion in the provenance says {differs} differs on it"
+                )
+    return out
 
 
 def _check_claim(

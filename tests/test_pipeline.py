@@ -129,6 +129,9 @@ def flow(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Flow:
     # and one a dermatologist adds by hand: hairpin (looped) vessels are typical of seborrheic keratosis
     hairpin = ("seborrheic keratosis", "hairpin vessels", "--relation", "typical")
     dermkg("review", "add", "--kind", "finding", *hairpin, "-u", "ann", "--accept", *store)
+    # and a keratosis has no pigment network: what separates it from melanoma and naevi (issue 12)
+    network = ("seborrheic keratosis", "pigment network", "--relation", "against")
+    dermkg("review", "add", "--kind", "finding", *network, "-u", "ann", "--accept", *store)
     r["stats"] = dermkg("kg", "stats", *store)
 
     sft_dir, rl_dir, eval_dir = work / "sft", work / "rl", work / "eval"

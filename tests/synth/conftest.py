@@ -17,6 +17,7 @@ import pytest
 from kg.ids import assertion_id
 from kg.models import Assertion
 from kg.store import GraphStore, make_store
+from synth.snapshot import SynthGraph
 
 CURATOR = "dr.curator"
 # (a, b): accepted DDx edges between Derm7pt diagnoses (ids from the importers)
@@ -39,6 +40,37 @@ DDX_EDGES = [
 # sites are epidemiology, not diagnostic criteria; superficial BCC is flat; regular streaks are no
 # criterion of melanosis. Everything else the statistics propose is accepted.
 REJECTED_FINDINGS = {("basal-cell-carcinoma", "fnd-flat"), ("melanosis", "fnd-regular-streaks")}
+
+
+# what a dermatologist adds by hand for a diagnosis the statistics say nothing about: dermatofibroma
+# shows a central white patch with a delicate peripheral network, so a blue-whitish veil and an
+# atypical network argue against it (tests of the random fallback need a pair that can be separated)
+DERMATOFIBROMA = [
+    ("dermatofibroma", "fnd-blue-whitish-veil", "against"),
+    ("dermatofibroma", "fnd-atypical-pigment-network", "against"),
+]
+
+
+def add_findings(store: GraphStore, facts: list[tuple[str, str, str]]) -> None:
+    """Propose (diagnosis, finding, relation) assertions and accept them as a curator would."""
+    stored = store.add_assertions(
+        [Assertion(kind="finding", subject=d, object=f, relation=r, origin="human") for d, f, r in facts],
+        user=CURATOR,
+    )
+    for a in stored:
+        store.review(a.id, "accept", user=CURATOR)
+
+
+def with_findings(graph: SynthGraph, facts: list[tuple[str, str, str]]) -> SynthGraph:
+    """A copy of a snapshot with more accepted findings (pure planning tests)."""
+    from dataclasses import replace
+
+    from synth.knowledge import FindingKnowledge
+
+    k = graph.knowledge
+    extra = {(d, f): (r, assertion_id("finding", d, f)) for d, f, r in facts}
+    knowledge = FindingKnowledge(findings=k.findings, relations=k.relations | extra)
+    return replace(graph, knowledge=knowledge, argument_cache={}, _tax_cache={})
 
 
 def accepted_finding(dx: str, finding: str, relation: str, origin: str = "human") -> Assertion:

@@ -18,6 +18,7 @@ from tests.synth.conftest import accepted_finding
 
 NAMES = {"mis": "melanoma in situ", "sk": "seborrheic keratosis", "cn": "combined nevus", "mel": "melanoma"}
 NAMES |= {"bn": "blue nevus", "spitz": "Spitz nevus", "clark": "clark nevus", "nevus": "melanocytic nevus"}
+NAMES |= {"lentigo": "lentigo"}
 
 
 def _knowledge(*facts: tuple[str, str, str]) -> FindingKnowledge:
@@ -25,12 +26,13 @@ def _knowledge(*facts: tuple[str, str, str]) -> FindingKnowledge:
     return FindingKnowledge.build(infos, [(assertion_id("finding", d, f), d, f, r) for d, f, r in facts])
 
 
-MIS = _knowledge(
+MIS_FACTS = [
     ("mis", "fnd-atypical-pigment-network", "typical"),
     ("mis", "fnd-irregular-streaks", "typical"),
     ("mis", "fnd-regression-structures", "typical"),
     ("cn", "fnd-blue-whitish-veil", "typical"),
-)
+]
+MIS = _knowledge(*MIS_FACTS)
 
 
 def _argue(k: FindingKnowledge, mode: str, favoured: str, other: str, seen: list[str], unseen: list[str]):
@@ -57,13 +59,19 @@ def test_a_revision_is_never_made_from_absent_findings_alone() -> None:
         ["fnd-atypical-pigment-network", "fnd-pigment-network"],
         ["fnd-irregular-streaks", "fnd-streaks", "fnd-regression-structures"],
     )
+    assert arg is None and why == "no accepted finding separates seborrheic keratosis from melanoma in situ"
+    # with the absences curated as discriminating (against a keratosis) it is still no revision
+    sk = _knowledge(*MIS_FACTS, ("sk", "fnd-irregular-streaks", "against"))
+    unseen = ["fnd-irregular-streaks", "fnd-streaks", "fnd-regression-structures"]
+    arg, why = _argue(sk, "switch", "sk", "mis", ["fnd-palpable"], unseen)
     assert (
         arg is None
         and why == "no finding this lesion shows speaks for seborrheic keratosis over melanoma in situ"
     )
     # before: "Blue-whitish veil, typical of combined nevus, is not seen … the findings favour melanoma"
+    # (a veil is a melanoma structure too: its absence speaks for neither)
     arg, why = _argue(MIS, "switch", "mel", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
-    assert arg is None and "speaks for melanoma over combined nevus" in (why or "")
+    assert arg is None and "separates melanoma from combined nevus" in (why or "")
     # before: "This lesion shows irregular streaks … a blue-whitish veil … A blue-whitish veil argues
     # against Clark nevus … the findings favour seborrheic keratosis": against a naevus is not for SK
     veil = _knowledge(("clark", "fnd-blue-whitish-veil", "against"))
@@ -71,16 +79,22 @@ def test_a_revision_is_never_made_from_absent_findings_alone() -> None:
     assert arg is None and "speaks for seborrheic keratosis over clark nevus" in (why or "")
     arg, _ = _argue(veil, "keep", "sk", "clark", ["fnd-blue-whitish-veil"], [])
     assert arg is not None  # as an exclusion beside the labelled diagnosis it is fair
-    # keeping the labelled diagnosis, an absent hallmark of the alternative is a fair exclusion
-    arg, _ = _argue(MIS, "keep", "mel", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
+    # keeping the labelled diagnosis, an absent hallmark of the alternative is a fair exclusion where
+    # the graph says the labelled one differs on it (a veil curated as against a Clark nevus)
+    veil_cn = _knowledge(*MIS_FACTS, ("clark", "fnd-blue-whitish-veil", "against"))
+    arg, _ = _argue(veil_cn, "keep", "clark", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
     assert arg is not None and [c.seen for c in arg.claims] == [False]
+    arg, _ = _argue(MIS, "keep", "mel", "cn", ["fnd-regression-structures"], ["fnd-blue-whitish-veil"])
+    assert arg is None
 
 
 def test_a_shown_finding_of_the_other_diagnosis_is_not_outweighed_by_absences() -> None:
     # the lesion shows an atypical network (typical of melanoma in situ); two missing melanoma
     # features do not make it a seborrheic keratosis, even when the label says so
+    # (the absences curated as discriminating: against a keratosis)
+    sk = _knowledge(*MIS_FACTS, ("sk", "fnd-irregular-streaks", "against"))
     arg, why = _argue(
-        MIS,
+        sk,
         "keep",
         "sk",
         "mis",

@@ -1,7 +1,7 @@
 """A reviewed golden set (tests/synth/golden/golden.jsonl), judged as a dermatologist would.
 
-45 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
-why, in clinical terms), and 21 pairs of a lesion's Derm7pt findings with the outcome synthesis must
+47 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
+why, in clinical terms), and 23 pairs of a lesion's Derm7pt findings with the outcome synthesis must
 reach, kept (Type 2) or revised to (Type 3) — including pairs the curated knowledge cannot separate
 and revisions that only absent findings would support, where the only honest row is none.
 """
@@ -107,5 +107,7 @@ def test_golden_pairs(g: dict, curated_graph: SynthGraph) -> None:
         # every sentence is one accepted finding; at least one speaks about the other diagnosis
         assert all(k.relation(c.diagnosis, c.finding)[1] == c.assertion_id for c in arg.claims)
         assert any(c.diagnosis == g["other"] for c in arg.claims), text
+        # a shown finding the pair shares is never given as a reason
+        assert not {c.finding for c in arg.claims} & set(g.get("not_reasons", [])), text
     else:
         assert arg is None and why.startswith(OUTCOME[g["verdict"]]), (g["why"], why)

@@ -19,7 +19,8 @@ from synth.validation_io import validation_context
 from synth.validator import validate_row
 from tests.fixtures.llm_server import LLMServer
 
-DIAGNOSES = ("basal-cell-carcinoma", "nevus-nos-dermal", "seborrheic-keratosis", "melanoma-invasive")
+# pairs the curated findings separate (regular vs irregular dots and streaks, a veil against a naevus)
+DIAGNOSES = ("spitz-nevus", "dysplastic-nevus", "seborrheic-keratosis", "melanoma-invasive")
 
 
 def _subset(graph: SynthGraph, per_dx: int) -> SynthGraph:

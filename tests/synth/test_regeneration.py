@@ -41,7 +41,7 @@ def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     curated_store: GraphStore, tmp_path: Path
 ) -> None:
     out, before, old_rows = _first_export(curated_store, tmp_path)
-    edge = curated_store.find_assertion("ddx", "basal-cell-carcinoma", "nevus-nos-dermal")
+    edge = curated_store.find_assertion("ddx", "melanoma-invasive", "dysplastic-nevus")
     curated_store.review(edge.id, "reject", user=CURATOR, reason="not a differential in dermoscopy")
 
     stale = list_stale_rows(out, curated_store)  # what the Exports page would show
@@ -58,10 +58,7 @@ def test_rejecting_a_ddx_edge_regenerates_exactly_the_rows_that_depend_on_it(
     regenerated |= removed
     assert not any(edge.id in r.provenance.assertion_ids for r in read_rows(out / "trajectories.jsonl"))
     # only pairs starting from the two diagnoses whose DDx neighbourhood changed were touched
-    assert {old_rows[i].primary_diagnosis for i in regenerated} <= {
-        "basal-cell-carcinoma",
-        "nevus-nos-dermal",
-    }
+    assert {old_rows[i].primary_diagnosis for i in regenerated} <= {"melanoma-invasive", "dysplastic-nevus"}
     assert not any(old_rows[i].type == "type1" for i in regenerated)
     # the rest is byte-identical
     assert all(after[i] == before[i] for i in before if i not in regenerated)

@@ -12,6 +12,7 @@ from synth.comparators.grounded import GroundedComparator
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import format_target, plan_trajectories
+from tests.synth.conftest import DERMATOFIBROMA, with_findings
 
 TYPES = ["type1", "type2", "type3", "control2", "control3"]
 PROPS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -114,13 +115,12 @@ def test_resolve_ddx_neighbor_covers_every_branch_of_algorithm_4(curated_graph: 
 
 
 def test_random_fallback_is_used_and_recorded(curated_graph: SynthGraph) -> None:
-    plans = [
-        p for p in _plans(curated_graph, 0) if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"
-    ]
+    graph = with_findings(curated_graph, DERMATOFIBROMA)  # else no random pair can be separated
+    plans = [p for p in _plans(graph, 0) if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"]
     assert plans and all(p.partner_source == "random_fallback" and p.ddx_assertion_id is None for p in plans)
     assert all(p.argument.wording == "contrast" for p in plans)  # never called a differential
     # the default (--fallback skip) writes no pair at all for them
-    skipped = _plans(curated_graph, 0, fallback="skip")
+    skipped = _plans(graph, 0, fallback="skip")
     assert not [p for p in skipped if p.type == "type2" and p.primary.diagnosis == "dermatofibroma"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.ids import assertion_id
 from synth.comparators.grounded import GroundedComparator
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
@@ -55,7 +56,8 @@ def test_every_generated_row_passes_and_every_claim_is_in_its_provenance(
     rows: list[TrajectoryRow], ctx: ValidationContext, curated_graph: SynthGraph
 ) -> None:
     ok, bad, report = validate_rows(rows, ctx)
-    assert bad == [] and report.passed == len(rows) > 300
+    assert bad == [] and report.passed == len(rows) > 250
+    assert sum(r.type != "type1" for r in rows) >= 40  # comparisons, not only Type 1
     accepted = {aid for _, aid in curated_graph.knowledge.relations.values()}
     for row in rows:
         listed = set(row.provenance.assertion_ids)
@@ -156,3 +158,27 @@ def test_validator_speed(rows: list[TrajectoryRow], ctx: ValidationContext) -> N
     cpu = time.process_time()  # CPU time: the 2 shared cores make wall-clock rates swing 3x
     _, _, report = validate_rows(many, ctx)
     assert report.rows == 5000 and 5000 / (time.process_time() - cpu) > 5000
+
+
+def test_the_validator_rejects_a_reason_the_pair_shares(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    # the sentence the generator added before (every rule passed it): flatness is curated as
+    # typical of dysplastic nevus and not recorded for melanoma in situ, which is flat too
+    row = next(r for r in rows if r.type == "type3" and r.primary_diagnosis == "melanoma-in-situ")
+    flat = "A flat lesion is typical of dysplastic nevus."
+    listed = [*row.provenance.assertion_ids, assertion_id("finding", "dysplastic-nevus", "fnd-flat")]
+    bad = row.model_copy(
+        update={
+            "reasoning": f"{row.reasoning} {flat}",
+            "completion": row.completion.replace("On reflection", f"{flat} On reflection"),
+            "observed": [*row.observed, "fnd-flat"],
+            "provenance": row.provenance.model_copy(update={"assertion_ids": listed}),
+        }
+    )
+    assert validate_row(row, ctx) == []
+    reasons = validate_row(bad, ctx)
+    assert reasons == [
+        "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma in situ, but no "
+        "accepted assertion in the provenance says Melanoma in situ differs on it"
+    ], reasons
