@@ -13,9 +13,10 @@ from studio.components.queue_facts import presentations
 from studio.components.safe import md
 from studio.components.session import page_context
 from studio.components.where import show_quotes
-from studio.presentations import accept_pairs, decide_membership, member_pairs
+from studio.presentations import accept_pairs, decide_membership, decide_presentation, member_pairs
 
 STATUS_WORDS = {"proposed": "to review", "accepted": "member", "rejected": "not a member"}
+NODE_WORDS = {"proposed": "to review", "accepted": "accepted", "rejected": "rejected"}
 
 ctx = page_context()
 store = ctx.store
@@ -33,12 +34,18 @@ by_id = {p.finding.id: p for p in found}
 def label(fid: str) -> str:
     p = by_id[fid]
     waiting = sum(m.assertion.status == "proposed" for m in p.members)
-    return f"{p.finding.name} — {len(p.members)} members" + (f", {waiting} to review" if waiting else "")
+    node = (
+        "" if p.finding.status == "accepted" else f" [{NODE_WORDS.get(p.finding.status, p.finding.status)}]"
+    )
+    return f"{p.finding.name}{node} — {len(p.members)} members" + (
+        f", {waiting} to review" if waiting else ""
+    )
 
 
 pick = pick_item("Presentation", {fid: label(fid) for fid in by_id}, key=state.PR_PICK)
 p = by_id[pick]
 st.subheader(md(p.finding.name))
+st.caption(md(f"Presentation: {NODE_WORDS.get(p.finding.status, p.finding.status)}"))
 st.dataframe(
     [
         {
@@ -136,3 +143,25 @@ if members:
             action=lambda: decide(False),
             success=lambda a: f"Recorded: {members[a.id].name} is not one of {p.finding.name}.",
         )
+
+st.markdown("**The presentation itself**")
+node_reason = state.per(state.PR_NODE_REASON, pick)
+st.text_input("Reason (required to reject the presentation)", key=node_reason)
+n1, n2 = st.columns(2)
+with n1:
+    action_button(
+        "Accept presentation",
+        key=state.per(state.PR_NODE_ACCEPT, pick),
+        action=lambda: decide_presentation(ctx.actions, p, True),
+        success=lambda f: f"Recorded: {f.name} is accepted as a presentation.",
+    )
+with n2:
+    action_button(
+        "Reject presentation",
+        key=state.per(state.PR_NODE_REJECT, pick),
+        inputs=(node_reason,),
+        action=lambda: decide_presentation(
+            ctx.actions, p, False, str(st.session_state.get(node_reason) or "")
+        ),
+        success=lambda f: f"Recorded: {f.name} is rejected as a presentation.",
+    )
