@@ -3,6 +3,9 @@ reject membership, and accept chosen member pairs as differentials in bulk (issu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from studio import state
@@ -110,6 +113,26 @@ action_button(
     success=said,
 )
 
+
+def accept_reject(
+    what: str,
+    keys: tuple[str, str],
+    reason_key: str,
+    decide: Callable[[bool], Any],
+    said: Callable[[Any, bool], str],
+) -> None:
+    """An Accept and a Reject button side by side (the reject reads its reason from ``reason_key``)."""
+    for column, yes, key in zip(st.columns(2), (True, False), keys, strict=True):
+        with column:
+            action_button(
+                f"{'Accept' if yes else 'Reject'} {what}",
+                key=state.per(key, pick),
+                inputs=() if yes else (reason_key,),
+                action=lambda yes=yes: decide(yes),
+                success=lambda result, yes=yes: said(result, yes),
+            )
+
+
 st.markdown("**Membership**")
 members = {m.assertion.id: m for m in p.members}
 if members:
@@ -127,41 +150,25 @@ if members:
         m = members[str(st.session_state.get(member_key))]
         return decide_membership(ctx.actions, m, accept, str(st.session_state.get(reason_key) or ""))
 
-    c1, c2 = st.columns(2)
-    with c1:
-        action_button(
-            "Accept membership",
-            key=state.per(state.PR_MEMBER_ACCEPT, pick),
-            action=lambda: decide(True),
-            success=lambda a: f"Recorded: {members[a.id].name} belongs to {p.finding.name}.",
-        )
-    with c2:
-        action_button(
-            "Reject membership",
-            key=state.per(state.PR_MEMBER_REJECT, pick),
-            inputs=(reason_key,),
-            action=lambda: decide(False),
-            success=lambda a: f"Recorded: {members[a.id].name} is not one of {p.finding.name}.",
-        )
+    accept_reject(
+        "membership",
+        (state.PR_MEMBER_ACCEPT, state.PR_MEMBER_REJECT),
+        reason_key,
+        decide,
+        lambda a, yes: (
+            f"Recorded: {members[a.id].name} "
+            + ("belongs to" if yes else "is not one of")
+            + f" {p.finding.name}."
+        ),
+    )
 
 st.markdown("**The presentation itself**")
 node_reason = state.per(state.PR_NODE_REASON, pick)
 st.text_input("Reason (required to reject the presentation)", key=node_reason)
-n1, n2 = st.columns(2)
-with n1:
-    action_button(
-        "Accept presentation",
-        key=state.per(state.PR_NODE_ACCEPT, pick),
-        action=lambda: decide_presentation(ctx.actions, p, True),
-        success=lambda f: f"Recorded: {f.name} is accepted as a presentation.",
-    )
-with n2:
-    action_button(
-        "Reject presentation",
-        key=state.per(state.PR_NODE_REJECT, pick),
-        inputs=(node_reason,),
-        action=lambda: decide_presentation(
-            ctx.actions, p, False, str(st.session_state.get(node_reason) or "")
-        ),
-        success=lambda f: f"Recorded: {f.name} is rejected as a presentation.",
-    )
+accept_reject(
+    "presentation",
+    (state.PR_NODE_ACCEPT, state.PR_NODE_REJECT),
+    node_reason,
+    lambda yes: decide_presentation(ctx.actions, p, yes, str(st.session_state.get(node_reason) or "")),
+    lambda f, yes: f"Recorded: {f.name} is {'accepted' if yes else 'rejected'} as a presentation.",
+)
