@@ -50,7 +50,9 @@ def _itch(store: GraphStore):
     return store.get_assertion(assertion_id("finding", did, "fnd-itchy"))
 
 
-def test_two_relations_from_two_books_are_one_assertion_and_a_review_item(any_store, books, tmp_path) -> None:
+def test_two_relations_from_two_books_are_one_assertion_and_a_review_item(
+    any_store, fresh_store, books, tmp_path
+) -> None:
     _seed(any_store)
     docs = IngestPipeline(any_store, data_dir=tmp_path).run(list(books)).documents
     assert [d.status for d in docs] == ["ingested", "ingested"], [d.error for d in docs]
@@ -67,6 +69,14 @@ def test_two_relations_from_two_books_are_one_assertion_and_a_review_item(any_st
     assert all(len(books_) == 1 for books_ in conflict.stated.values())
     # the agreeing finding (violaceous in both) is no conflict
     assert all(c.assertion.object != "fnd-violaceous" for c in finding_conflicts(any_store))
+
+    # the quotes' relations survive an export / restore round trip (ids unchanged: no migration)
+    from kg.export import export_store
+
+    copy = fresh_store()
+    copy.restore(export_store(any_store))
+    assert export_store(copy) == export_store(any_store)
+    assert len(finding_conflicts(copy)) == len(finding_conflicts(any_store))
 
     # The curator edits the relation and accepts: the same assertion, the conflict settled
     edited = any_store.edit_assertion(itch.id, user="dr.a", relation="possible", reason="varies by book")
