@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ingest.types import Line
 
@@ -25,8 +26,8 @@ class Unit:
     lines: list[Line]
     bullet: bool
 
-    @property
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # read by every rule: joined once (a unit's lines are complete before)
         parts: list[str] = []
         for ln in self.lines:
             t = ln.text.strip()
@@ -43,7 +44,22 @@ def is_bullet(text: str) -> bool:
 
 
 def units(lines: list[Line]) -> list[Unit]:
-    """Split at bullets, at wide vertical gaps and where a column changes."""
+    """Split at bullets, at wide vertical gaps and where a column changes. Six rules read a section's
+    units in turn: the last section's split is reused while its line list is unchanged (the same
+    object, holding the same lines), and callers only read the units."""
+    key = (len(lines), *map(id, lines[-1:]))
+    last = getattr(_LAST, "split", None)  # (lines, key, units), per thread (ingest jobs may run in threads)
+    if last is not None and last[0] is lines and last[1] == key:
+        return list(last[2])
+    out = _split(lines)
+    _LAST.split = (lines, key, tuple(out))
+    return out
+
+
+_LAST = threading.local()
+
+
+def _split(lines: list[Line]) -> list[Unit]:
     out: list[Unit] = []
     for line in lines:
         text = line.text.strip()
