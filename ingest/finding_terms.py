@@ -42,12 +42,19 @@ class Term:
 
 
 def fold(text: str) -> str:
-    """Diacritics off, one character for one ('Köebner' -> 'Koebner'), so offsets stay valid."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)[:1]
-        out.append(base if len(base) == 1 and base.isascii() else ch)
-    return "".join(out)
+    """Diacritics off, one character for one ('Köebner' -> 'Koebner'), so offsets stay valid.
+    Runs on every sentence and clause: ASCII text comes back as it is, other characters map through
+    a table filled once per character (a per-character NFKD was 6% of the handbook's ingest)."""
+    if text.isascii():
+        return text
+    for ch in set(text):
+        if ord(ch) not in _FOLD:
+            base = unicodedata.normalize("NFKD", ch)[:1]
+            _FOLD[ord(ch)] = base if len(base) == 1 and base.isascii() else ch
+    return text.translate(_FOLD)
+
+
+_FOLD: dict[int, str] = {}  # code point -> its folded character, filled as characters are met
 
 
 # Surfaces too ambiguous in running text: matched only with the context named here.
@@ -126,8 +133,27 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[str, str, tuple[str,
             if key and key not in _NEVER:
                 table.setdefault(key, (c.name, c.type, c.synonyms))
     parts = sorted(table, key=len, reverse=True)
-    alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
-    return re.compile(r"(?<![\w-])(?:" + alternation + r")(?![\w-])", re.I), table
+    return re.compile(r"(?<![\w-])(?:" + _alternation(parts) + r")(?![\w-])", re.I), table
+
+
+def _alternation(parts: list[str]) -> str:
+    """The surfaces as one alternation, factored by first character ('p(?:apule|laque|...)'): at a
+    word start the engine tries only the surfaces that begin with its letter, not all of them (a
+    tenth of the time). The same matches: surfaces of one letter keep their longest-first order, and
+    no other surface can match where that letter stands (ASCII first letters; otherwise unfactored)."""
+
+    def surface(p: str, skip: int = 0) -> str:
+        return r"[\s-]+".join(map(re.escape, p[skip:].split(" "))) if p[skip:] else ""
+
+    if not all(p[:1].isascii() and p[:1].isalnum() for p in parts):
+        return "|".join(surface(p) for p in parts)
+    groups: dict[str, list[str]] = {}
+    for p in parts:
+        groups.setdefault(p[0], []).append(p)
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(surface(p, 1) for p in group) + ")"
+        for first, group in groups.items()
+    )
 
 
 def is_finding_phrase(text: str) -> bool:
@@ -189,10 +215,7 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
     text = fold(sentence)
     for name in masked:
         if name:
-            pattern = r"[\s-]+".join(map(re.escape, fold(name).split()))
-            text = re.sub(
-                r"(?<![\w-])" + pattern + r"(?![\w-])", lambda m: "#" * len(m.group(0)), text, flags=re.I
-            )
+            text = _masker(name).sub(lambda m: "#" * len(m.group(0)), text)
     dermoscopy = dermoscopy or bool(_DERMOSCOPY_CONTEXT.search(text))
     vocab, table = _vocabulary()
     out: list[Term] = []
@@ -225,6 +248,13 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
             if (rel := polarity(clause, start, end)) is not None:
                 out.append(Term(name, type_, (), False, rel, offset + start))
     return sorted(out, key=lambda t: t.start)
+
+
+@lru_cache(maxsize=4096)
+def _masker(name: str) -> re.Pattern[str]:
+    """The pattern of a masked name (the same few diagnoses are masked in sentence after sentence)."""
+    pattern = r"[\s-]+".join(map(re.escape, fold(name).split()))
+    return re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])", re.I)
 
 
 def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]:

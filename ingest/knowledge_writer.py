@@ -133,6 +133,7 @@ class KnowledgeWriter:
     # -- assertions ------------------------------------------------------------------------
     def _assert(self, did: str, fid: str, relation: str, ev: Evidence, rule: str, score: float) -> str:
         aid = assertion_id("finding", did, fid)
+        ev = ev.model_copy(update={"relation": relation})  # what this quote states (kg.conflicts)
         batch = self.w.batch
         if aid in batch:
             have = batch[aid]

@@ -98,9 +98,13 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
             dx, dy = raw["dir"]
             if abs(dy) > 0.05 or dx < 0:  # vertical side tabs and upside-down text are decoration
                 continue
-            if not any(s["text"].strip() for s in raw["spans"]):
+            spans = raw["spans"]
+            if not any(s["text"].strip() for s in spans):
                 continue
-            head, rest = _run_in_head(raw["spans"])
+            head, rest = _run_in_head(spans)
+            if not head:  # the common case: the line whole, already known to hold text
+                out.append(_line(number, spans))
+                continue
             out.extend(_line(number, part) for part in (head, rest) if any(s["text"].strip() for s in part))
     return out
 

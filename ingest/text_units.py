@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from ingest.types import Line
 
 _BULLET = re.compile(r"^\s*(?:[●•▪◦‣∙·\-–—*]|\(?(?:\d{1,2}|[a-h]|[ivx]{1,4})[.)])(\s|$)")
 # No break after an abbreviation's stop ("e.g. Henoch-Schönlein purpura", "Fig. 3", "Dr. Smith").
+# The stop is checked first (lookarounds at one position are a conjunction: same matches, but most
+# positions now fail at once instead of after twelve abbreviation checks).
 _SENTENCE_END = re.compile(
-    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet al\.)(?<!\bp\.)(?<!\bpp\.)(?<!\bFig\.)"
-    r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bMr\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[A-Z(‘'\"])"
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bet al\.)(?<!\bp\.)(?<!\bpp\.)"
+    r"(?<!\bFig\.)(?<!\bDr\.)(?<!\bDrs\.)(?<!\bMr\.)(?<!\bSt\.)\s+(?=[A-Z(‘'\"])"
 )
 
 
@@ -22,8 +26,8 @@ class Unit:
     lines: list[Line]
     bullet: bool
 
-    @property
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # read by every rule: joined once (a unit's lines are complete before)
         parts: list[str] = []
         for ln in self.lines:
             t = ln.text.strip()
@@ -40,7 +44,22 @@ def is_bullet(text: str) -> bool:
 
 
 def units(lines: list[Line]) -> list[Unit]:
-    """Split at bullets, at wide vertical gaps and where a column changes."""
+    """Split at bullets, at wide vertical gaps and where a column changes. Six rules read a section's
+    units in turn: the last section's split is reused while its line list is unchanged (the same
+    object, holding the same lines), and callers only read the units."""
+    key = (len(lines), *map(id, lines[-1:]))
+    last = getattr(_LAST, "split", None)  # (lines, key, units), per thread (ingest jobs may run in threads)
+    if last is not None and last[0] is lines and last[1] == key:
+        return list(last[2])
+    out = _split(lines)
+    _LAST.split = (lines, key, tuple(out))
+    return out
+
+
+_LAST = threading.local()
+
+
+def _split(lines: list[Line]) -> list[Unit]:
     out: list[Unit] = []
     for line in lines:
         text = line.text.strip()
@@ -66,7 +85,7 @@ def units(lines: list[Line]) -> list[Unit]:
 def sentences(unit: Unit) -> list[tuple[str, list[Line]]]:
     """Sentences of a unit, each with the lines it was read from (for the evidence box)."""
     text = unit.text
-    pieces = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    pieces = _pieces(text)
     if len(pieces) <= 1:
         return [(text, unit.lines)]
     # Map sentences to lines by character offsets in the joined text.
@@ -87,3 +106,9 @@ def sentences(unit: Unit) -> list[tuple[str, list[Line]]]:
         lines = [ln for (a, b, ln) in offsets if a < e and b > s] or unit.lines[:1]
         out.append((piece.strip(), lines))
     return out
+
+
+@lru_cache(maxsize=2048)
+def _pieces(text: str) -> tuple[str, ...]:
+    """The sentences of a paragraph's text (several rules split the same paragraphs)."""
+    return tuple(p for p in _SENTENCE_END.split(text) if p.strip())

@@ -296,18 +296,26 @@ def lint(
 @app.command()
 @handle_errors
 def conflicts(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Taxonomy conflicts between books: one diagnosis filed under two unrelated classes, at least one
-    side still proposed. Settled by rejecting one side (or accepting both).
+    """Conflicts between books: one diagnosis filed under two unrelated classes (at least one side
+    still proposed; settled by rejecting one side or accepting both), and a proposed finding whose
+    books state different relations (settled by accepting it, its relation edited if need be, or
+    rejecting it). Each JSON item has ``kind`` "is_a" or "finding".
 
     Example: dermkg kg conflicts --json
     """
-    from kg.conflicts import taxonomy_conflicts
+    from kg.conflicts import finding_conflicts, taxonomy_conflicts
 
     with store_from(store) as s:
-        found = taxonomy_conflicts(s)
+        found: list[Any] = [*taxonomy_conflicts(s), *finding_conflicts(s)]
 
     def human(items: Any) -> None:
         for c in found:
+            if c.kind == "finding":
+                said = "; ".join(f"{rel} ({', '.join(books)})" for rel, books in c.stated.items())
+                typer.echo(
+                    f"{c.subject}: finding {c.assertion.object} is {c.assertion.relation}; books say {said}"
+                )
+                continue
             typer.echo(
                 f"{c.subject}: is_a {c.first.object} ({c.first.status}, {c.first_source_title})"
                 f" vs is_a {c.second.object} ({c.second.status}, {c.second_source_title})"

@@ -1,4 +1,5 @@
-"""Conflicting taxonomy between books: one diagnosis filed under two unrelated classes.
+"""Conflicting claims between books: one diagnosis filed under two unrelated classes, or one finding
+stated with different relations (typical in one book, against in another).
 
 Book A files X under Y, book B under Z, and neither class is below the other: a curator must
 choose. :func:`taxonomy_conflicts` lists such pairs while at least one side is still proposed
@@ -13,6 +14,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +28,8 @@ class TaxonomyConflict(BaseModel):
     """Two live is_a assertions of one diagnosis under unrelated classes, from different books."""
 
     model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["is_a"] = "is_a"
 
     subject: str
     first: Assertion
@@ -114,10 +118,47 @@ def taxonomy_conflicts(store: GraphStore) -> list[TaxonomyConflict]:
 
 def source_titles(store: GraphStore, a: Assertion, cache: dict[str, str]) -> str:
     """The titles of the books ``a``'s evidence comes from ('; '-joined)."""
-    names = []
-    for sha in sorted(sources(a)):
-        if sha not in cache:
-            src = store.get_source(sha)
-            cache[sha] = src.title if src is not None and src.title else sha[:12]
-        names.append(cache[sha])
-    return "; ".join(names)
+    return "; ".join(_title(store, sha, cache) for sha in sorted(sources(a)))
+
+
+class FindingConflict(BaseModel):
+    """A proposed finding assertion whose books disagree on the relation: one assertion per
+    (diagnosis, finding), its relation an attribute the curator sets, each book's quote keeping the
+    relation it states (``Evidence.relation``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["finding"] = "finding"
+    subject: str
+    assertion: Assertion
+    stated: dict[str, list[str]]  # relation -> titles of the books stating it
+
+
+def finding_conflicts(store: GraphStore) -> list[FindingConflict]:
+    """Proposed finding assertions whose evidence, from two or more books, states two or more
+    relations. Settled when a curator accepts (after editing the relation if need be) or rejects it:
+    the decision is one assertion's, so curating it never creates a second one."""
+    query = AssertionQuery(kind="finding", status="proposed", limit=None)
+    titles: dict[str, str] = {}
+    out: list[FindingConflict] = []
+    for a in sorted(store.query_assertions(query).items, key=lambda x: x.id):
+        by_relation: dict[str, set[str]] = {}
+        for ev in a.evidence:
+            if ev.relation is not None:
+                by_relation.setdefault(ev.relation, set()).add(ev.source_sha256)
+        books = set().union(*by_relation.values()) if by_relation else set()
+        if len(by_relation) < 2 or len(books) < 2:
+            continue  # one relation, or one book reading itself two ways (its own note says so)
+        stated = {
+            rel: [_title(store, sha, titles) for sha in sorted(shas)]
+            for rel, shas in sorted(by_relation.items())
+        }
+        out.append(FindingConflict(subject=a.subject, assertion=a, stated=stated))
+    return out
+
+
+def _title(store: GraphStore, sha: str, cache: dict[str, str]) -> str:
+    if sha not in cache:
+        src = store.get_source(sha)
+        cache[sha] = src.title if src is not None and src.title else sha[:12]
+    return cache[sha]

@@ -95,6 +95,10 @@ class Evidence(_Model):
     # parse them back out of the sentence; None for quotes from text and for older evidence
     stats: dict[str, float | int | str] | None = None
     ocr_confidence: float | None = Field(default=None, ge=0, le=1)  # mean over the quote's OCR'd words
+    # for a finding assertion's evidence: the relation this quote states. One assertion per (diagnosis,
+    # finding) holds the quotes of every book; two books stating different relations are a review
+    # item (kg.conflicts.finding_conflicts), never a second assertion. None: not recorded (older rows)
+    relation: FindingRelation | None = None
 
 
 class Agent(_Model):

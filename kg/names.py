@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -138,11 +139,13 @@ def _american(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65_536)
 def normalize(name: str) -> str:
     """The resolution key of ``name``: lower-case words without diacritics, single-spaced.
     Letters of other scripts are kept (``"紅斑"`` is its own key).
 
-    Returns an empty string for a name with no letters or digits.
+    Returns an empty string for a name with no letters or digits. Cached: an ingest normalises the
+    same few hundred names thousands of times.
     """
     text = unicodedata.normalize("NFKC", name).translate(_LETTERS)
     text = _POSSESSIVE.sub("", text)  # Bowen's disease -> Bowen disease

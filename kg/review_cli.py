@@ -1,4 +1,4 @@
-"""``dermkg review …``: scriptable curation — list, accept, reject, merge, add, history, revert.
+"""``dermkg review …``: scriptable curation — list, accept, reject, merge, add, finding, history, revert.
 
 Every decision is recorded as a CurationEvent with ``--user``. A decision carries the version read
 just before it (so two concurrent commands never both win), and never silently overturns another
@@ -280,6 +280,28 @@ def _lookup_finding(store: object, name: str) -> str:
     names = [f.name for f in store.list_findings()]  # type: ignore[attr-defined]
     hints = ", ".join(repr(n) for n in difflib.get_close_matches(name, names, n=3))
     raise NotFoundError(f"unknown finding {name!r}" + (f"; did you mean {hints}?" if hints else ""))
+
+
+@app.command("finding")
+@handle_errors
+def finding_(
+    finding: Annotated[str, typer.Argument(help="Finding or presentation: id, name or synonym.")],
+    decision: Annotated[Literal["accept", "reject"], typer.Argument(help="accept or reject.")],
+    user: UserOpt,
+    reason: ReasonOpt = None,
+    expected_version: VersionOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accept or reject a finding concept or a presentation itself ("causes of blisters"), not its
+    assertions; a reject needs a reason. Audited; undo with `dermkg review revert`.
+
+    Example: dermkg review finding "causes of blisters" reject --user ann --reason "a chapter title"
+    """
+    with store_from(store) as s:
+        fid = _lookup_finding(s, finding)
+        done = s.review_finding(fid, decision, user=user, reason=reason, expected_version=expected_version)
+    emit(done, as_json, lambda f: typer.echo(f"{f.id}  {f.status}  {f.type} {f.name}"))
 
 
 @app.command()

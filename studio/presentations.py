@@ -161,3 +161,17 @@ def decide_membership(actions: CurationActions, member: Member, accept: bool, re
     if accept:
         return actions.accept(a.id, expected_version=a.version)
     return actions.reject(a.id, reason, expected_version=a.version)
+
+
+def decide_presentation(actions: CurationActions, p: Presentation, accept: bool, reason: str = "") -> Finding:
+    """Accept or reject the presentation itself (is it a presentation worth keeping, named right?),
+    apart from its members; a reject needs a reason. Audited and revertible like any decision."""
+    actions.check("review")
+    f = p.finding
+    if accept:
+        return actions.store.review_finding(f.id, "accept", user=actions.username, expected_version=f.version)
+    if not reason.strip():
+        raise InputError("rejecting needs a reason: say why, so the next curator and the extractor learn")
+    return actions.store.review_finding(
+        f.id, "reject", user=actions.username, reason=reason.strip(), expected_version=f.version
+    )

@@ -119,6 +119,9 @@ PR_MEMBER = "presentation_member"  # + presentation id
 PR_MEMBER_REASON = "presentation_member_reason"  # + presentation id
 PR_MEMBER_ACCEPT = "presentation_member_accept"  # + presentation id
 PR_MEMBER_REJECT = "presentation_member_reject"  # + presentation id
+PR_NODE_REASON = "presentation_node_reason"  # + presentation id: the presentation's own review
+PR_NODE_ACCEPT = "presentation_node_accept"  # + presentation id
+PR_NODE_REJECT = "presentation_node_reject"  # + presentation id
 
 # -- history ----------------------------------------------------------------------------------
 H_USER = "history_user"

@@ -13,10 +13,22 @@ from __future__ import annotations
 from typing import Any
 
 from dermkg.errors import InputError
-from kg.models import Agent, Assertion, Case, Decision, Diagnosis, Evidence, LabelMapping, Vote, utcnow
+from kg.models import (
+    Agent,
+    Assertion,
+    Case,
+    Decision,
+    Diagnosis,
+    Evidence,
+    Finding,
+    LabelMapping,
+    Vote,
+    utcnow,
+)
 from kg.names import normalize
 from kg.store import _access as acc
 from kg.store import _semantics as sem
+from kg.store._findings import reviewed_finding
 from kg.store._rows import Rows
 
 
@@ -170,3 +182,19 @@ def comment(rows: Rows, target_type: str, target: str, text: str, user: str) -> 
     if not text.strip():
         raise InputError("a comment needs text")
     return acc.record(rows, user, "comment", target_type, target, None, {"text": text}, text)
+
+
+def review_finding(
+    rows: Rows, id: str, decision: str, user: str, reason: str | None, expected: int | None
+) -> Finding:
+    """Accept or reject a finding concept (e.g. a presentation): an ``accept`` / ``reject`` event
+    with before/after snapshots, so ``revert_event`` restores the previous status."""
+    current = acc.found(acc.finding(rows, id), "finding", id)
+    sem.check_version("finding", current, expected)
+    new = reviewed_finding(current, decision, reason)
+    if new is None:
+        return current
+    rows.write_findings([(current.version, new)])
+    acc.record(rows, user, decision, "finding", id, acc.snap(current), acc.snap(new), reason)
+    acc.mark(rows, current, new)
+    return new

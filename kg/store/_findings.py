@@ -45,3 +45,16 @@ def merge_finding(existing: Finding, incoming: Finding) -> Finding | None:
     if changed == existing:
         return None
     return changed.model_copy(update={"version": existing.version + 1})
+
+
+def reviewed_finding(current: Finding, decision: str, reason: str | None) -> Finding | None:
+    """``current`` accepted or rejected (a presentation a book lists, a proposed concept): the next
+    version, or None when it already has that status. Rejecting needs a reason, as for assertions."""
+    if decision not in {"accept", "reject"}:
+        raise InputError(f"unknown decision {decision!r} for a finding: use accept or reject")
+    if decision == "reject" and not (reason and reason.strip()):
+        raise InputError(f"rejecting {current.id} needs a reason")
+    status = sem.DECISION_STATUS[decision]
+    if current.status == status:
+        return None
+    return current.model_copy(update={"status": status, "version": current.version + 1})

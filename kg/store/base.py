@@ -40,6 +40,7 @@ from kg.names import normalize
 from kg.store import _access as acc
 from kg.store import _curation, _history, _loads
 from kg.store import _semantics as sem
+from kg.store._finding_review import FindingReview
 from kg.store._findings import prepare_finding
 from kg.store._rows import Rows, event_from
 
@@ -47,7 +48,7 @@ SYSTEM_USER = "system"
 T = TypeVar("T")
 
 
-class GraphStore:
+class GraphStore(FindingReview):
     """A dermkg knowledge graph over ``rows``. Constructors do no I/O; connections open in ``open()``."""
 
     def __init__(self, url: str, rows: Rows) -> None:

@@ -3,6 +3,9 @@ reject membership, and accept chosen member pairs as differentials in bulk (issu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from studio import state
@@ -13,9 +16,10 @@ from studio.components.queue_facts import presentations
 from studio.components.safe import md
 from studio.components.session import page_context
 from studio.components.where import show_quotes
-from studio.presentations import accept_pairs, decide_membership, member_pairs
+from studio.presentations import accept_pairs, decide_membership, decide_presentation, member_pairs
 
 STATUS_WORDS = {"proposed": "to review", "accepted": "member", "rejected": "not a member"}
+NODE_WORDS = {"proposed": "to review", "accepted": "accepted", "rejected": "rejected"}
 
 ctx = page_context()
 store = ctx.store
@@ -33,12 +37,18 @@ by_id = {p.finding.id: p for p in found}
 def label(fid: str) -> str:
     p = by_id[fid]
     waiting = sum(m.assertion.status == "proposed" for m in p.members)
-    return f"{p.finding.name} — {len(p.members)} members" + (f", {waiting} to review" if waiting else "")
+    node = (
+        "" if p.finding.status == "accepted" else f" [{NODE_WORDS.get(p.finding.status, p.finding.status)}]"
+    )
+    return f"{p.finding.name}{node} — {len(p.members)} members" + (
+        f", {waiting} to review" if waiting else ""
+    )
 
 
 pick = pick_item("Presentation", {fid: label(fid) for fid in by_id}, key=state.PR_PICK)
 p = by_id[pick]
 st.subheader(md(p.finding.name))
+st.caption(md(f"Presentation: {NODE_WORDS.get(p.finding.status, p.finding.status)}"))
 st.dataframe(
     [
         {
@@ -103,6 +113,26 @@ action_button(
     success=said,
 )
 
+
+def accept_reject(
+    what: str,
+    keys: tuple[str, str],
+    reason_key: str,
+    decide: Callable[[bool], Any],
+    said: Callable[[Any, bool], str],
+) -> None:
+    """An Accept and a Reject button side by side (the reject reads its reason from ``reason_key``)."""
+    for column, yes, key in zip(st.columns(2), (True, False), keys, strict=True):
+        with column:
+            action_button(
+                f"{'Accept' if yes else 'Reject'} {what}",
+                key=state.per(key, pick),
+                inputs=() if yes else (reason_key,),
+                action=lambda yes=yes: decide(yes),
+                success=lambda result, yes=yes: said(result, yes),
+            )
+
+
 st.markdown("**Membership**")
 members = {m.assertion.id: m for m in p.members}
 if members:
@@ -120,19 +150,25 @@ if members:
         m = members[str(st.session_state.get(member_key))]
         return decide_membership(ctx.actions, m, accept, str(st.session_state.get(reason_key) or ""))
 
-    c1, c2 = st.columns(2)
-    with c1:
-        action_button(
-            "Accept membership",
-            key=state.per(state.PR_MEMBER_ACCEPT, pick),
-            action=lambda: decide(True),
-            success=lambda a: f"Recorded: {members[a.id].name} belongs to {p.finding.name}.",
-        )
-    with c2:
-        action_button(
-            "Reject membership",
-            key=state.per(state.PR_MEMBER_REJECT, pick),
-            inputs=(reason_key,),
-            action=lambda: decide(False),
-            success=lambda a: f"Recorded: {members[a.id].name} is not one of {p.finding.name}.",
-        )
+    accept_reject(
+        "membership",
+        (state.PR_MEMBER_ACCEPT, state.PR_MEMBER_REJECT),
+        reason_key,
+        decide,
+        lambda a, yes: (
+            f"Recorded: {members[a.id].name} "
+            + ("belongs to" if yes else "is not one of")
+            + f" {p.finding.name}."
+        ),
+    )
+
+st.markdown("**The presentation itself**")
+node_reason = state.per(state.PR_NODE_REASON, pick)
+st.text_input("Reason (required to reject the presentation)", key=node_reason)
+accept_reject(
+    "presentation",
+    (state.PR_NODE_ACCEPT, state.PR_NODE_REJECT),
+    node_reason,
+    lambda yes: decide_presentation(ctx.actions, p, yes, str(st.session_state.get(node_reason) or "")),
+    lambda f, yes: f"Recorded: {f.name} is {'accepted' if yes else 'rejected'} as a presentation.",
+)

@@ -95,3 +95,25 @@ def test_a_differential_cue_describes_only_after_by() -> None:
     assert got == {"well demarcated": "typical", "erythematous": "typical", "palpable": "typical"}
     # a cue without "by" describes nothing
     assert _read("It may be mistaken for purpura when the lesions are livid.") == {}
+
+
+def test_the_factored_lexicon_pattern_matches_exactly_what_the_flat_alternation_did() -> None:
+    """Speed (issue 14): the lexicon alternation is factored by first letter; the matches must not move."""
+    import re
+
+    from ingest.finding_terms import _vocabulary
+
+    vocab, table = _vocabulary()
+    parts = sorted(table, key=len, reverse=True)
+    flat = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
+    old = re.compile(r"(?<![\w-])(?:" + flat + r")(?![\w-])", re.I)
+    texts = [
+        *table,
+        *(k.upper() for k in table),
+        *(k.replace(" ", "-") for k in table),
+        *(f"no {k}s, a {k} and x{k}" for k in table),
+        "Itchy, flat-topped violaceous papules with Wickham's striae; no scale on the back of the neck.",
+    ]
+    for text in texts:
+        assert [m.span() for m in vocab.finditer(text)] == [m.span() for m in old.finditer(text)], text
+        assert bool(vocab.fullmatch(text)) == bool(old.fullmatch(text)), text

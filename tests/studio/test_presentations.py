@@ -82,3 +82,36 @@ def test_membership_is_accepted_or_rejected_with_a_reason(store, users_template)
         dh.assertion.id,
         "not a cause in this chapter",
     )
+
+
+def test_the_presentation_itself_is_accepted_rejected_and_reverted(store, users_template):
+    from kg.models import EventQuery as Q
+    from studio.presentations import decide_presentation
+
+    actions = curator_actions(store, users_template)
+    p = blisters(store)
+    before = p.finding.status
+    with pytest.raises(InputError, match="reason"):
+        decide_presentation(actions, p, False, " ")
+    rejected = decide_presentation(actions, p, False, "a chapter heading, not a presentation")
+    assert rejected.status == "rejected" and store.get_finding(BLISTERS).status == "rejected"
+    (event,) = store.list_events(Q(action="reject", target=BLISTERS)).items
+    assert (event.user, event.target_type, event.reason) == (
+        "cleo",
+        "finding",
+        "a chapter heading, not a presentation",
+    )
+    # its member assertions keep their own review state
+    assert {m.assertion.id: m.assertion.status for m in blisters(store).members} == {
+        m.assertion.id: m.assertion.status for m in p.members
+    }
+    store.revert_event(event.id, user="cleo", reason="changed my mind")
+    assert store.get_finding(BLISTERS).status == before == "accepted"
+    decide_presentation(actions, blisters(store), False, "again")
+    assert decide_presentation(actions, blisters(store), True).status == "accepted"
+    assert [e.action for e in store.list_events(Q(target=BLISTERS)).items][:4] == [
+        "accept",
+        "reject",
+        "revert",
+        "reject",
+    ]

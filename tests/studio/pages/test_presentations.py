@@ -61,3 +61,22 @@ def test_membership_reject_needs_a_reason(queues_env, read_store):
     assert rows["Dermatitis herpetiformis"] == "not a member"
     (event,) = read_store.list_events(EventQuery(action="reject")).items
     assert (event.user, event.reason) == ("cleo", "not in this list")
+
+
+def test_the_presentation_is_accepted_or_rejected_on_the_page(queues_env, read_store):
+    at = open_app("cleo", "pages/presentations.py")
+    assert any("Presentation: accepted" in plain(c.value) for c in at.caption)
+    at.button(key=state.per(state.PR_NODE_REJECT, BLISTERS)).click().run()
+    assert at.error  # no reason given
+    at.text_input(key=state.per(state.PR_NODE_REASON, BLISTERS)).input("a heading, not a presentation").run()
+    at.button(key=state.per(state.PR_NODE_REJECT, BLISTERS)).click().run()
+    assert any("rejected as a presentation" in plain(s.value) for s in at.success)
+    assert read_store.get_finding(BLISTERS).status == "rejected"
+    (event,) = read_store.list_events(EventQuery(action="reject", target=BLISTERS)).items
+    assert (event.user, event.target_type, event.reason) == (
+        "cleo",
+        "finding",
+        "a heading, not a presentation",
+    )
+    at.button(key=state.per(state.PR_NODE_ACCEPT, BLISTERS)).click().run()
+    assert read_store.get_finding(BLISTERS).status == "accepted"
