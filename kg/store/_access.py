@@ -4,7 +4,7 @@ Written once so the curation, load and history operations agree on them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from dermkg.errors import InputError, NotFoundError
@@ -14,6 +14,17 @@ from kg.store import _semantics as sem
 from kg.store._rows import NameColumns, Rows, event_from, event_row, graph_changed
 
 T = TypeVar("T")
+K = TypeVar("K")
+
+
+def paged(
+    fetch: Callable[[K, int], list[T]], start: K, key: Callable[[T], K], size: int = 5000
+) -> Iterator[T]:
+    """Every row of a keyset-paged read in order, ``size`` rows in memory at a time."""
+    last = start
+    while batch := fetch(last, size):
+        yield from batch
+        last = key(batch[-1])
 
 
 def resolve_id(rows: Rows, id: str) -> str | None:

@@ -149,6 +149,11 @@ def _restored(rows: Rows, ev: CurationEvent) -> tuple[Any, Any]:
 
 
 def revert_event(rows: Rows, id: str, user: str, reason: str | None) -> CurationEvent:
+    """A ``merge`` is undone whole: the dropped diagnosis returns with its names and aliases, and
+    exactly the assertions, cases and label mappings the merge moved go back (ConflictError if any of
+    them, or the kept diagnosis, changed since). A ``create`` of a diagnosis or assertion is undone by
+    rejecting it (a case: excluding it), not by deleting it. Comments, label-map creates and reverts
+    of merges are not revertible (InputError)."""
     row = rows.event(id)
     if row is None:
         raise NotFoundError(f"unknown event id {id!r}")

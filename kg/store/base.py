@@ -40,7 +40,6 @@ from kg.names import normalize
 from kg.store import _access as acc
 from kg.store import _curation, _history, _loads
 from kg.store import _semantics as sem
-from kg.store._finding_review import FindingReview
 from kg.store._findings import prepare_finding
 from kg.store._rows import Rows, event_from
 
@@ -48,7 +47,7 @@ SYSTEM_USER = "system"
 T = TypeVar("T")
 
 
-class GraphStore(FindingReview):
+class GraphStore:
     """A dermkg knowledge graph over ``rows``. Constructors do no I/O; connections open in ``open()``."""
 
     def __init__(self, url: str, rows: Rows) -> None:
@@ -220,11 +219,8 @@ class GraphStore(FindingReview):
         return acc.by_key(self.rows, kind, *canonical_pair(kind, s, o))
 
     def _live(self, query: AssertionQuery) -> AssertionQuery:
-        if query.diagnosis is None:
-            return query
-        return query.model_copy(
-            update={"diagnosis": acc.resolve_id(self.rows, query.diagnosis) or query.diagnosis}
-        )
+        live = query.diagnosis and acc.resolve_id(self.rows, query.diagnosis)
+        return query.model_copy(update={"diagnosis": live}) if live else query
 
     def query_assertions(self, query: AssertionQuery) -> Page:
         """A page of assertions matching the filters, ordered by (created_at, id); ``total`` is the
@@ -257,6 +253,20 @@ class GraphStore(FindingReview):
         Rejecting requires a reason (InputError otherwise)."""
         return self._atomic(
             lambda rows: _curation.review(rows, id, decision, user, reason, expected_version, required_votes)
+        )
+
+    def review_finding(
+        self,
+        id: str,
+        decision: Decision,
+        *,
+        user: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Finding:
+        """Accept or reject a finding concept itself (a presentation), apart from its members' assertions."""
+        return self._atomic(
+            lambda rows: _curation.review_finding(rows, id, decision, user, reason, expected_version)
         )
 
     def edit_assertion(
@@ -351,21 +361,12 @@ class GraphStore(FindingReview):
 
     def revert_event(self, id: str, *, user: str, reason: str | None = None) -> CurationEvent:
         """Restore the target's ``before`` snapshot (ConflictError if it changed since); appends a
-        ``revert`` event. Never deletes history.
-
-        A ``merge`` is undone whole: the dropped diagnosis returns with its names and aliases, and
-        exactly the assertions, cases and label mappings the merge moved go back (ConflictError if
-        any of them, or the kept diagnosis, changed since). A ``create`` of a diagnosis or assertion
-        is undone by rejecting it (a case: excluding it), not by deleting it. Comments, label-map
-        creates and reverts of merges are not revertible (InputError)."""
+        ``revert`` event and never deletes history. Merges and creates: see ``_history.revert_event``."""
         return self._atomic(lambda rows: _history.revert_event(rows, id, user, reason))
 
     def iter_events(self) -> Iterator[CurationEvent]:
         """Every event, oldest first."""
-        last = 0
-        while rows := self.rows.events_after(last, 5000):
-            yield from (event_from(r) for r in rows)
-            last = rows[-1].seq or 0
+        return (event_from(r) for r in acc.paged(self.rows.events_after, 0, lambda r: r.seq or 0))
 
     # -- graph views and the whole graph ---------------------------------------------------
     def edges(self, kind: AssertionKind, *, include_proposed: bool = False) -> list[tuple[str, str]]:
@@ -393,7 +394,4 @@ class GraphStore(FindingReview):
 
     def iter_assertions(self, *, batch_size: int = 5000) -> Iterator[Assertion]:
         """Every assertion, ordered by id (for export and lint)."""
-        last = ""
-        while items := self.rows.assertions_after(last, batch_size):
-            yield from items
-            last = items[-1].id
+        return acc.paged(self.rows.assertions_after, "", lambda a: a.id, batch_size)
