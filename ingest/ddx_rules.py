@@ -26,6 +26,7 @@ from ingest import prose_cues as cues
 from ingest.ddx_names import _names, _subject
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name, make_evidence
+from ingest.stem_cues import fallback_relations, section_subject
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
 
@@ -195,6 +196,7 @@ def prose_relations(
     carried: list[str] = []
     diagnosis_asked = False
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
+    implied = section_subject(anchor, [*section.path, section.title])  # for the stem fallback
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
         if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
@@ -218,6 +220,7 @@ def prose_relations(
             asked = None
             if not text:
                 continue  # an old or disputed opinion states no relation
+            found_before = len(out)
             stated = cues.stated_diagnosis(text, options) if stated_ok else None
             if stated and (name := clean_name(stated)):
                 anchor, implicit = name, False
@@ -278,6 +281,8 @@ def prose_relations(
                             members, "prose:differential", lines, source, quote, context=title, anchor=anchor
                         )
                     )
+            if len(out) == found_before:  # no explicit pattern read the sentence: the stem fallback
+                out.extend(fallback_relations(text, lines, anchor or implied, source, title, quote))
         if echo and section.title:
             members: list[str] = []
             for text, _ in unit_sentences:
