@@ -47,6 +47,7 @@ _NOT_DDX = re.compile(
     r"\bconsider(?:ed|s)?\s+(?:to\s+(?!be\s+(?:in\s+)?the\s+differential)|as\b|a\b|an\b|the\s+cause|"
     r"(?:\w+\s+)?(?:treat\w*|therap\w*|referr\w*|refer\b|biops\w*|prescrib\w*|using|an?\s+\w*\s*(?:cream|"
     r"emollient|ointment))|the\s+(?:use|addition))|\bexclu\w*\s+(?:of\s+)?(?:other\s+)?(?:causes|infection\b)|"
+    r"\b(?:sharply|well|clearly|poorly|ill|moderately|sharp)[\s-]+(?:delimit|differentiat|separat|distinguish)\w*|"
     r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?)\b",
     re.IGNORECASE,
 )
@@ -60,7 +61,7 @@ _DENIAL = re.compile(
 )
 # Head words of a diagnosis name (a closed morphological class, not a list of diagnoses): suffixes of
 # disease names and the nouns that end one.
-_HEAD_SUFFIX = re.compile(r"(?:itis|osis|oses|iasis|omas?|omata|ides|oderma|pathy|trophy|plasia|plakia)$")
+_HEAD_SUFFIX = re.compile(r"(?:itis|osis|oses|iasis|omas?|omata|oides|oderma|pathy|trophy|plasia|plakia)$")
 _HEAD_WORDS = {
     "eczema", "eczemas", "psoriasis", "acne", "rosacea", "scabies", "impetigo", "lupus", "syphilis",
     "syphilide", "tinea", "herpes", "wart", "warts", "verruca", "verrucae", "verrucas", "corn", "corns",
@@ -101,10 +102,22 @@ _GENERIC = {
     "ulcers",
     "sore",
 }
-_LATIN_TAIL = re.compile(r"^[a-z]+(?:is|us|a|ae|es|um|ans|ens|ica|oides|aris|are|ale|en|ex|er)$")
+_ADJECTIVE = re.compile(r"^[a-z-]+(?:al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine|ing)$")
+_LATIN_TAIL = re.compile(r"^[a-z]+(?:is|us|a|ae|es|um|ans|ens|ica|oides|aris|are|ale|forme|en|ex|er)$")
 _CLAUSES = re.compile(r"[;\u037e:]\s*|,\s*(?=(?:but|although|though|whereas|while|unlike)\b)|\s+but\s+")
 # A word that reads as a verb, not a modifier: "includes", "sits", "spreads".
 _VERBISH = re.compile(r"^(?![A-Z])(?!.*(?:'s|’s|is|us|ss|ous)$)[a-z]+s$")
+_START = re.compile(r"")  # a framed section's clause: the stem is its heading, before the first word
+_NEG = re.compile(r"\b(?:not|never|no|nor|unlike)\b|n['’]t\b", re.IGNORECASE)
+_ELSE = re.compile(
+    r"\b(?:something\s+else|what\s+else|anything\s+else|else\s+(?:could|might|can|may)|"
+    r"other\s+(?:possibilities|causes\s+to\s+consider|diagnoses)|instead)\b",
+    re.IGNORECASE,
+)
+_EITHER = re.compile(
+    r"^(?:q\.?\s*)?(?:is|could|might|can)\s+(?:it|this|that)\s+(?:be\s+)?.+\bor\b.+\?$", re.I
+)
+_COPULA = re.compile(r"^[^,;]*\s(?:is|are)\s+(?:an?|the)\s+$", re.IGNORECASE)
 _LABEL = re.compile(r"(" + STEMS.pattern + r")\s*[:—–]\s*", re.IGNORECASE)
 _OF = re.compile(
     r"(?:\s+diagnos[ie]s)?\s+(?:of|for)\s+(?:the\s+|an?\s+)?([^,;:.]+?)"
@@ -118,6 +131,14 @@ def _is_head(word: str) -> bool:
     w = word.lower().replace("’", "'")
     w = w.removesuffix("'s")
     return w in _HEAD_WORDS or bool(_HEAD_SUFFIX.search(w)) or w.split("-")[-1] in _HEAD_WORDS
+
+
+def _category(name: str) -> bool:
+    """A generic head with adjectives only names a class: "the disease", "a bacterial infection"."""
+    *mods, head = name.lower().split()
+    return head in _GENERIC - {"ulcer", "ulcers", "sore"} and all(
+        _ADJECTIVE.match(m) or m in _STOP for m in mods
+    )
 
 
 def _tail(word: str) -> bool:
@@ -142,7 +163,7 @@ def diagnosis_names(clause: str) -> list[tuple[str, int]]:
             while len(words) > 1 and _VERBISH.match(words[0].group(0)) and not _is_head(words[0].group(0)):
                 words = words[1:]  # "includes necrobiosis lipoidica": a verb is no part of a name
             name = clean_name(" ".join(w.group(0) for w in words))
-            if name and name.lower() not in _GENERIC and cues.is_condition_phrase(name):
+            if name and not _category(name) and cues.is_condition_phrase(name):
                 out.append((name, words[0].start()))
             start = end + 1
         run.clear()
@@ -170,20 +191,32 @@ def _siblings(a: str, b: str) -> bool:
     return len(x) > 1 and len(y) > 1 and x[0] == y[0]
 
 
-def stem_pairs(text: str, anchor: str | None) -> list[tuple[str, str]]:
-    """(subject, differential) pairs the stems of ``text`` state, clause by clause."""
+def stem_pairs(text: str, anchor: str | None, *, framed: bool = False) -> list[tuple[str, str]]:
+    """(subject, differential) pairs the stems of ``text`` state, clause by clause. ``framed``: the
+    section's heading asks for the differential ("Could it be something else?"), so each clause reads
+    as if it held a stem before its first word; a name after a negation is the one denied ("is an
+    aphthous ulcer, not herpes")."""
     out: list[tuple[str, str]] = []
     # a stem that labels what follows ("Look-alikes: X", "DDx — X") starts a clause of its own
     text = _LABEL.sub(lambda m: "; " + m.group(1) + " ", cues.unhedged(text))
     for clause in _CLAUSES.split(text):
-        cue = STEMS.search(clause)
+        cue = STEMS.search(clause) or (_START.match(clause) if framed else None)
         if not cue or _NOT_DDX.search(clause) or _DENIAL.search(clause) or CAUSE_WORDS.search(clause):
             continue
-        if _KINSHIP.search(clause):
+        if _KINSHIP.search(clause) or cues.is_negated(clause[: cue.start()]):
             continue
-        if cues.is_negated(clause[: cue.start()]) or re.search(r"\b(?:not|never|no)\b", clause[cue.end() :]):
+        if (
+            (neg := _NEG.search(clause, cue.end()))
+            and not framed
+            and not cues.is_negated(clause[cue.end() :])
+        ):
+            neg = None  # "is clinically often not possible": a negated difficulty states the differential
+        if neg and not framed:
             continue
-        found = diagnosis_names(clause)
+        found = [(n, at) for n, at in diagnosis_names(clause) if not neg or at < neg.start()]
+        # "a painful ulcer inside the lip is an aphthous ulcer": a copula names one thing twice
+        pairs_of = zip(found, [*found[1:], None], strict=False)
+        found = [f for f, g in pairs_of if not (g and _COPULA.search(clause[f[1] : g[1]]))]
         before = [n for n, at in found if at < cue.start()]
         after = [n for n, at in found if at >= cue.end()]
         if clause.rstrip().endswith("?") and not (before and after):
@@ -205,31 +238,67 @@ def stem_pairs(text: str, anchor: str | None) -> list[tuple[str, str]]:
     return out
 
 
+def asks_differential(sentence: str) -> bool:
+    """A question that asks for the alternatives ("What else might it be?"): its answer is framed."""
+    return sentence.rstrip().endswith("?") and bool(_ELSE.search(sentence) or _EITHER.search(sentence))
+
+
+def frames_differential(title: str) -> bool:
+    """A heading that asks for the differential: "Could it be something else?", "What else might it
+    be?", "Is it a verruca or a corn?", "Differential diagnosis", "Look-alikes"."""
+    return bool(STEMS.search(title) or _ELSE.search(title) or _EITHER.search(title))
+
+
+def title_pairs(title: str) -> list[tuple[str, str]]:
+    """An alternative question as a heading: "Is it a verruca or a corn?" pairs its two names."""
+    if not _EITHER.search(title):
+        return []
+    names = [n for n, _ in diagnosis_names(title)]
+    return [(names[0], names[1])] if len(names) == 2 and not _same(*names) else []
+
+
 def section_subject(anchor: str | None, titles: list[str]) -> str | None:
     """The implicit subject: the section's condition, else the nearest heading that names a diagnosis
-    (a "Could it be something else?" box under "Rosacea" speaks of rosacea)."""
-    if anchor:
+    (a "Could it be something else?" box under "Rosacea" speaks of rosacea); a question heading names
+    none ("What else might a cold sore be?")."""
+    if anchor and any(_is_head(w) for w in anchor.split()):
         return anchor
     for title in reversed(titles):
-        names = heading_names(re.sub(r"^[\d.§\s]+", "", title))[0]
-        if (
-            len(names) == 1
-            and _is_head(names[0].split()[-1])
-            or (len(names) == 1 and any(_is_head(w) for w in names[0].split()))
-        ):
+        if title.rstrip().endswith("?"):
+            continue
+        names, synonyms = heading_names(re.sub(r"^[\d.§\s]+", "", title))
+        if len(names) == 1 and any(_is_head(w) for n in [names[0], *synonyms] for w in n.split()):
             return names[0]
-    return None
+    return anchor
 
 
 def fallback_relations(
-    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+    text: str,
+    lines: list[Line],
+    subject: tuple[str | None, list[str]],
+    source: str,
+    context: str | None,
+    quote: str,
+    framed: bool = False,
 ) -> list[RelationCandidate]:
-    """The stem pairs of one sentence the explicit patterns left without a pair."""
-    pairs = stem_pairs(text, anchor) if ENABLED else []
+    """The stem pairs of one sentence the explicit patterns left without a pair; ``subject``: the
+    section's condition and the enclosing headings (:func:`section_subject`)."""
+    pairs = stem_pairs(text, section_subject(*subject), framed=framed) if ENABLED else []
     if not pairs:
         return []
     ev = make_evidence(source, lines, quote, kind="ddx", context=context)
     return [
         RelationCandidate(kind="ddx", subject=a, object=b, rule=RULE, score=0.45, evidence=ev)
         for a, b in pairs
+    ]
+
+
+def title_relations(title: str, lines: list[Line], source: str) -> list[RelationCandidate]:
+    """The pair an alternative-question heading states ("Is it a verruca or a corn?")."""
+    pairs = title_pairs(title) if ENABLED and lines else []
+    ev = make_evidence(source, lines, title, kind="ddx", context=title) if pairs else None
+    return [
+        RelationCandidate(kind="ddx", subject=a, object=b, rule=RULE, score=0.45, evidence=ev)
+        for a, b in pairs
+        if ev is not None
     ]
