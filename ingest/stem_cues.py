@@ -32,8 +32,8 @@ ENABLED = True  # switched off only to measure what the explicit patterns find a
 # Stems that carry the meaning "these conditions can be taken one for another" (classes: separating,
 # confusing, likeness, excluding, considering, naming the differential).
 STEMS = re.compile(
-    r"\b(?:distinguish\w*|indistinguishable|differentiat\w*|differential\w*|ddx|differ(?:s|ed|ing)?\s+from|"
-    r"differen(?:t|ces?)\s+(?:from|between)|delimit\w*|separat\w*|tell\s+apart|told\s+apart|"
+    r"\b(?:distinguish\w*|distinctions?\b|indistinguishable|differentiat\w*|differential\w*|ddx|differ(?:s|ed|ing)?\s+from|"
+    r"differen(?:t|ces?)\s+(?:from|between)|delimit\w*|separat\w*|(?:tell\w*|told)\s+(?:\w+\s+){0,2}?apart|"
     r"confus\w*|confound\w*|mistak\w*|mislabel\w*|misdiagnos\w*|misidentif\w*|"
     r"resembl\w*|simulat\w*|mimic\w*|imitat\w*|masquerad\w*|"
     r"similar(?:ly)?\s+to\b|(?:looks?|appears?|presents?|seems?)\s+(?:very\s+)?similar\w*|similar(?:ly)?(?=\s*[,.;]|$)|alike|look[\s-]?alikes?|"
@@ -103,7 +103,7 @@ _GENERIC = {
     "sore",
 }
 _ADJECTIVE = re.compile(r"^[a-z-]+(?:al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine|ing)$")
-_LATIN_TAIL = re.compile(r"^[a-z]+(?:is|us|a|ae|es|um|ans|ens|ica|oides|aris|are|ale|forme|en|ex|er)$")
+_LATIN_TAIL = re.compile(r"^[a-z]+(?:is|us|a|ae|es|um|ans|ens|ica|oides|aris|are|ale|forme|ei|en|ex|er)$")
 _CLAUSES = re.compile(r"[;\u037e:]\s*|,\s*(?=(?:but|although|though|whereas|while|unlike)\b)|\s+but\s+")
 # A word that reads as a verb, not a modifier: "includes", "sits", "spreads".
 _VERBISH = re.compile(r"^(?![A-Z])(?!.*(?:'s|’s|is|us|ss|ous)$)[a-z]+s$")

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from tests.ingest.corpus_render import Block, Style
 
-PHARMACY_STYLE = Style(header="AT THE COUNTER: COMMON SKIN COMPLAINTS", first_label=17, body_size=10.0, width=440)
+PHARMACY_STYLE = Style(
+    header="AT THE COUNTER: COMMON SKIN COMPLAINTS", first_label=17, body_size=10.0, width=440
+)
 PHARMACY: list[Block] = [
     ("chapter", "Skin problems at the pharmacy counter"),
     ("head", "Athlete's foot (tinea pedis)"),
@@ -87,7 +89,13 @@ PHARMACY: list[Block] = [
     ),
 ]
 
-EUROPEAN_STYLE = Style(header="DERMATOLOGY AND VENEREOLOGY · 4 PAPULOSQUAMOUS DERMATOSES", first_label=88, body_size=9.5, width=430, height=620)
+EUROPEAN_STYLE = Style(
+    header="DERMATOLOGY AND VENEREOLOGY · 4 PAPULOSQUAMOUS DERMATOSES",
+    first_label=88,
+    body_size=9.5,
+    width=430,
+    height=620,
+)
 EUROPEAN: list[Block] = [
     ("chapter", "4 Papulosquamous Dermatoses"),
     ("head", "4.1 Psoriasis vulgaris"),
