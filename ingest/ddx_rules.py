@@ -13,8 +13,7 @@ presentation's examples ("can be ... e.g. A, B") name conditions without describ
 relations carry ``mention=True``; :mod:`ingest.framing` then decides what the group is, and the
 extractor turns the causes of a presentation into a presentation (:mod:`ingest.presentations`)
 instead of DDx pairs.
-A list of causes of a *condition* ("causes of urticaria include drugs ...") is its aetiology, not a
-differential: it gives no DDx at all.
+A list of causes of a *condition* ("causes of urticaria include drugs ...") is its aetiology: no DDx.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from ingest import prose_cues as cues
 from ingest.ddx_names import _names, _subject
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name, make_evidence
+from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
 
@@ -195,6 +195,8 @@ def prose_relations(
     carried: list[str] = []
     diagnosis_asked = False
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
+    heads, framed = [*section.path, section.title], frames_differential(title or "")
+    out.extend(title_relations(title or "", section.lines[:1], source))
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
         if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
@@ -218,6 +220,7 @@ def prose_relations(
             asked = None
             if not text:
                 continue  # an old or disputed opinion states no relation
+            found_before = len(out)
             stated = cues.stated_diagnosis(text, options) if stated_ok else None
             if stated and (name := clean_name(stated)):
                 anchor, implicit = name, False
@@ -254,9 +257,8 @@ def prose_relations(
                     break
                 if m:
                     ctx = m.group("ctx").strip()
-                    members = _names(
-                        re.split("[;\u037e]", m.group("list"))[0]
-                    )  # a new statement follows a ";"
+                    # a new statement follows a ";"
+                    members = _names(re.split("[;\u037e]", m.group("list"))[0])
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)
                     target = None
                     if anchor and ctx.lower() in {"this condition", "it"}:
@@ -278,6 +280,9 @@ def prose_relations(
                             members, "prose:differential", lines, source, quote, context=title, anchor=anchor
                         )
                     )
+            if len(out) == found_before:  # no explicit pattern read the sentence: the stem fallback
+                out.extend(fallback_relations(text, lines, (anchor, heads), source, title, quote, framed))
+            framed = framed or asks_differential(text)  # "What else might it be?": the answer follows
         if echo and section.title:
             members: list[str] = []
             for text, _ in unit_sentences:
