@@ -5,10 +5,12 @@ updates and their events in bulk; a bad batch fails before anything is written."
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TypeVar
 
 from dermkg.errors import InputError, NotFoundError
+from kg.ids import canonical_pair
 from kg.models import Assertion, Case, Diagnosis, Finding, GraphExport, Source
 from kg.store import _access as acc
 from kg.store import _semantics as sem
@@ -116,16 +118,19 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         [i for a in items for i in ((a.subject,) if a.kind == "finding" else (a.subject, a.object))]
     )
     acc.check_finding_ends(rows, [(a.kind, ids[a.subject], a.object) for a in items if a.kind == "finding"])
-    prepared: list[Assertion] = []
+    ends: list[tuple[str, str]] = []
     for a in items:
         s, o = ids[a.subject], a.object if a.kind == "finding" else ids[a.object]
         if s is None or o is None:
             raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
-        prepared.append(sem.prepare_assertion(a, s, o))
-    stored = rows.assertions_by_keys(list(dict.fromkeys((a.kind, a.subject, a.object) for a in prepared)))
+        ends.append((s, o))
+    # One read for the stored rows of every key, then each assertion prepared and staged in turn:
+    # keys as a generator and no list of prepared copies, so fewer objects outlive a GC pass.
+    keys = ((a.kind, *canonical_pair(a.kind, *e)) for a, e in zip(items, ends, strict=True))
+    stored = rows.assertions_by_keys(keys)  # type: ignore[arg-type]
     batch = AssertionBatch(lambda k, s, o: stored.get((k, s, o)), lambda: acc.accepted_parents(rows))
-    for a in prepared:
-        batch.add(a)
+    for a, (s, o) in zip(items, ends, strict=True):
+        batch.add(sem.prepare_assertion(a, s, o))
     batch.check_cycles()
     inserts = [(a, a.model_dump_json()) for a in batch.inserts()]
     updates = batch.updates()
@@ -138,7 +143,7 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         for action, b, a in batch.status_changes()
     ]
     rows.add_events(events)
-    acc.mark_all(rows, [*((None, a) for a, _ in inserts), *updates])
+    acc.mark_all(rows, itertools.chain(((None, a) for a, _ in inserts), updates))
     return batch.results()
 
 

@@ -9,6 +9,7 @@ here decides what a change means: that is :class:`kg.store.base.GraphStore`'s.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
@@ -202,7 +203,7 @@ class SQLiteRows(SQLiteConnection):
     def assertions(self, ids: list[str]) -> dict[str, km.Assertion]:
         return self._by_ids("assertions", km.Assertion, ids)
 
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, km.Assertion]:
+    def assertions_by_keys(self, keys: Iterable[Key]) -> dict[Key, km.Assertion]:
         out: dict[Key, km.Assertion] = {}
         for key in keys:
             row = self.one("SELECT data FROM assertions WHERE kind = ? AND subject = ? AND object = ?", key)
