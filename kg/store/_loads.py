@@ -118,19 +118,20 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         [i for a in items for i in ((a.subject,) if a.kind == "finding" else (a.subject, a.object))]
     )
     acc.check_finding_ends(rows, [(a.kind, ids[a.subject], a.object) for a in items if a.kind == "finding"])
-    ends: list[tuple[str, str]] = []
-    for a in items:
+
+    def ends(a: Assertion) -> tuple[str, str]:
         s, o = ids[a.subject], a.object if a.kind == "finding" else ids[a.object]
         if s is None or o is None:
             raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
-        ends.append((s, o))
-    # One read for the stored rows of every key, then each assertion prepared and staged in turn:
-    # keys as a generator and no list of prepared copies, so fewer objects outlive a GC pass.
-    keys = ((a.kind, *canonical_pair(a.kind, *e)) for a, e in zip(items, ends, strict=True))
-    stored = rows.assertions_by_keys(keys)  # type: ignore[arg-type]
+        return s, o
+
+    # One read for the stored rows of every key, then each assertion prepared and staged in turn.
+    # Keys from a generator and no list of prepared copies: a bulk load's time went to garbage
+    # collection of short-lived objects that a list keeps past a collection.
+    stored = rows.assertions_by_keys((a.kind, *canonical_pair(a.kind, *ends(a))) for a in items)  # type: ignore[misc]
     batch = AssertionBatch(lambda k, s, o: stored.get((k, s, o)), lambda: acc.accepted_parents(rows))
-    for a, (s, o) in zip(items, ends, strict=True):
-        batch.add(sem.prepare_assertion(a, s, o))
+    for a in items:
+        batch.add(sem.prepare_assertion(a, *ends(a)))
     batch.check_cycles()
     inserts = [(a, a.model_dump_json()) for a in batch.inserts()]
     updates = batch.updates()

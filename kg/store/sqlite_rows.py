@@ -225,7 +225,7 @@ class SQLiteRows(SQLiteConnection):
         try:
             self.conn.executemany(
                 "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (  # a generator: no second list of 100,000 rows beside ``items``
                     (
                         a.id,
                         a.kind,
@@ -239,7 +239,7 @@ class SQLiteRows(SQLiteConnection):
                         data,
                     )
                     for a, data in items
-                ],
+                ),
             )
         except sqlite3.IntegrityError as exc:
             raise InputError(f"assertion ids collide with stored assertions: {exc}") from None
