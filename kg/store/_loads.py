@@ -138,12 +138,16 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
     rows.insert_assertions(inserts)
     rows.write_assertions([(b.version, a) for b, a in updates])
     # the create event's snapshot is the stored JSON itself, not a second dump
-    events = [event_row(user, "create", "assertion", a.id, None, data) for a, data in inserts]
-    events += [
-        event_row(user, action, "assertion", a.id, acc.snap(b), acc.snap(a))
-        for action, b, a in batch.status_changes()
-    ]
-    rows.add_events(events)
+    # events from a generator too: the backend writes them as they are made
+    rows.add_events(
+        itertools.chain(
+            (event_row(user, "create", "assertion", a.id, None, data) for a, data in inserts),
+            (
+                event_row(user, action, "assertion", a.id, acc.snap(b), acc.snap(a))
+                for action, b, a in batch.status_changes()
+            ),
+        )
+    )
     acc.mark_all(rows, itertools.chain(((None, a) for a, _ in inserts), updates))
     return batch.results()
 

@@ -268,8 +268,8 @@ class Rows(Protocol):
     def write_cases(self, pairs: list[tuple[int, Case]]) -> None: ...
 
     # -- events ----------------------------------------------------------------------------
-    def add_events(self, rows: list[EventRow]) -> int:
-        """Append; returns the seq of the last row."""
+    def add_events(self, rows: Iterable[EventRow]) -> int:
+        """Append; returns the seq of the last row (0 when there are none)."""
         ...
 
     def event(self, id: str) -> EventRow | None: ...
