@@ -8,6 +8,7 @@ here decides what a change means: that is :class:`kg.store.base.GraphStore`'s.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -204,11 +205,20 @@ class SQLiteRows(SQLiteConnection):
         return self._by_ids("assertions", km.Assertion, ids)
 
     def assertions_by_keys(self, keys: Iterable[Key]) -> dict[Key, km.Assertion]:
+        """300 keys a query, joined on the (kind, subject, object) unique index: a bulk load's
+        100,000 keys in 334 reads instead of one each."""
         out: dict[Key, km.Assertion] = {}
-        for key in keys:
-            row = self.one("SELECT data FROM assertions WHERE kind = ? AND subject = ? AND object = ?", key)
-            if row is not None:
-                out[key] = km.Assertion.model_validate_json(row[0])
+        it = iter(keys)
+        while part := list(itertools.islice(it, 300)):
+            values = ",".join(["(?, ?, ?)"] * len(part))
+            rows = self.q(
+                f"SELECT a.data FROM (VALUES {values}) AS k JOIN assertions AS a "
+                "ON a.kind = k.column1 AND a.subject = k.column2 AND a.object = k.column3",
+                [x for key in part for x in key],
+            )
+            for (data,) in rows:
+                a = km.Assertion.model_validate_json(data)
+                out[(a.kind, a.subject, a.object)] = a
         return out
 
     def assertions_touching(self, diagnosis: str) -> list[km.Assertion]:
