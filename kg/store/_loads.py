@@ -5,10 +5,8 @@ updates and their events in bulk; a bad batch fails before anything is written."
 
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 from dermkg.errors import InputError, NotFoundError
@@ -115,27 +113,7 @@ def add_cases(rows: Rows, items: list[Case], user: str) -> int:
     return sum(1 for b, _ in staged.values() if b is None)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """CPython's cyclic GC re-scans the whole heap each time new survivors pass a quarter of it; a
-    batch's rows (about ten objects each, no cycles) all live until it is written, so a 100,000-row
-    load paid one or two full scans of a large heap for nothing (1.3 of 7 CPU-s). Paused for the
-    batch, restored after (also on error; left off if a caller had it off)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assertion]:
-    with _collector_paused():
-        return _add_assertions(rows, items, user)
-
-
-def _add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assertion]:
     ids = rows.resolve_ids(
         [i for a in items for i in ((a.subject,) if a.kind == "finding" else (a.subject, a.object))]
     )
