@@ -65,7 +65,7 @@ def upsert_source(rows: Rows, source: Source) -> Source:
 
 def upsert_diagnoses(rows: Rows, items: list[Diagnosis], user: str) -> int:
     real = rows.resolve_ids([d.id for d in items])
-    items = [d.model_copy(update={"id": real[d.id] or d.id}) for d in items]
+    items = [d if real[d.id] in (None, d.id) else d.model_copy(update={"id": real[d.id]}) for d in items]
     stored = rows.diagnoses(sorted({r for r in real.values() if r}))
     staged = _stage(
         items, stored, sem.merge_diagnosis, lambda d: d.model_copy(update={"version": 1, "aliases": []})
@@ -75,7 +75,7 @@ def upsert_diagnoses(rows: Rows, items: list[Diagnosis], user: str) -> int:
     rows.write_diagnoses([(b.version, a) for b, a in staged.values() if b is not None and b != a])
     events = [event_row(user, "create", "diagnosis", d.id, None, data) for d, data in inserts]
     events += _finish(rows, user, "diagnosis", {k: v for k, v in staged.items() if v[0] is not None})
-    acc.mark_all(rows, [(None, d) for d, _ in inserts])
+    acc.mark_all(rows, ((None, d) for d, _ in inserts))
     rows.add_events(events)
     return len(inserts)
 

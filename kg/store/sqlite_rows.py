@@ -102,13 +102,13 @@ class SQLiteRows(SQLiteConnection):
     def _index_names(self, items: list[km.Diagnosis]) -> None:
         self.conn.executemany(
             "INSERT INTO names VALUES (?, ?, ?, ?)",
-            [(k, d.id, s, int(p)) for d in items for k, s, p in name_keys(d.name, d.synonyms)],
+            ((k, d.id, s, int(p)) for d in items for k, s, p in name_keys(d.name, d.synonyms)),
         )
 
     def insert_diagnoses(self, items: list[Dumped[km.Diagnosis]]) -> None:
         self.conn.executemany(
             "INSERT INTO diagnoses VALUES (?, ?, ?, ?)",
-            [(d.id, d.status, d.version, data) for d, data in items],
+            ((d.id, d.status, d.version, data) for d, data in items),
         )
         self._index_names([d for d, _ in items])
 
