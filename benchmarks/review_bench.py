@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,13 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from bench_graph import populate_ddx
 
-from kg.models import AssertionQuery, Evidence, Source
-from kg.store import make_store
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kg.models import AssertionQuery, Evidence, Source  # noqa: E402
+from kg.store import make_store  # noqa: E402
+from tests.fixtures.processes import free_port, start_studio, stop_group  # noqa: E402
+
 PDF = Path(os.environ.get("DERMKG_SHARED_DATA", REPO.parent / "shared" / "data")) / (
     "bad-handbook/bad-derm-handbook-3rd-ed.pdf"
 )
@@ -44,12 +44,6 @@ IDLE = """() => {
         && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')
         && [...document.images].every((img) => img.complete);
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def populate(url: str, n: int, seed: int = 0) -> dict[str, float]:
@@ -91,34 +85,6 @@ def start_neo4j(home: Path) -> tuple[subprocess.Popen, str]:
             raise SystemExit(f"error: Neo4j did not start:\n{log.read_text()}")
         time.sleep(0.5)
     return proc, f"bolt://neo4j:{password}@127.0.0.1:{port}"
-
-
-def start_studio(store_url: str, users: Path, data: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    dermkg = str(Path(sys.executable).with_name("dermkg"))
-    cmd = [dermkg, "studio", "--port", str(port), "--store", store_url, "--users-file", str(users)]
-    env = {**os.environ, "DERMKG_DATA_DIR": str(data), "DERMKG_CONSENSUS_K": "1"}
-    proc = subprocess.Popen(
-        cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    raise SystemExit(f"error: the studio did not start:\n{log.read_text()}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def bench_keys(url: str, decisions: int) -> dict[str, float]:
@@ -182,7 +148,8 @@ def main() -> None:
         studio = None
         try:
             sizes = populate(url, args.n)
-            studio, studio_url = start_studio(url, users, tmp / "data", tmp / "studio.log")
+            env = {**os.environ, "DERMKG_DATA_DIR": str(tmp / "data"), "DERMKG_CONSENSUS_K": "1"}
+            studio, studio_url = start_studio(url, users, tmp / "studio.log", env, timeout=120)
             result: dict[str, object] = {"store": url.split("://", 1)[0], "proposed": args.n, **sizes}
             result |= bench_keys(studio_url, args.decisions)
             with make_store(url) as store:
@@ -193,9 +160,9 @@ def main() -> None:
             result["meets_target"] = float(result["decision_s_median"]) <= 1.0  # type: ignore[arg-type]
         finally:
             if studio is not None:
-                stop(studio)
+                stop_group(studio, timeout=30)
             if neo is not None:
-                stop(neo)
+                stop_group(neo, timeout=30)
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
 

@@ -356,12 +356,16 @@ def duplicates(
         str | None, typer.Option("--apply", help="Merge this proposal id (revertible: `review revert`).")
     ] = None,
     swap: Annotated[bool, typer.Option(help="With --apply: keep the other diagnosis.")] = False,
+    show_dismissed: Annotated[
+        bool, typer.Option(help="Also list pairs a curator dismissed as not duplicates.")
+    ] = False,
     user: UserOpt = "system",
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Propose merges of diagnoses that name one entity (shared or inverted names, spelling and
-    plural variants, a generic word more, a distinctive shared word); --apply merges one.
+    plural variants, a generic word more, a distinctive shared word); --apply merges one. Pairs a
+    curator dismissed as not duplicates (studio or a comment) are left out unless --show-dismissed.
 
     Example: dermkg kg duplicates --json ; dermkg kg duplicates --apply dup-0123abcd4567 -u ann
     """
@@ -372,7 +376,7 @@ def duplicates(
             merged = apply_proposal(s, apply, user=user, swap=swap)
             emit(merged, as_json, lambda m: typer.echo(f"merged into {m.id}: {m.name} (aliases {m.aliases})"))
             return
-        report = find_duplicates(s)
+        report = find_duplicates(s, include_dismissed=show_dismissed)
 
     def human(r: Any) -> None:
         for p in r.proposals:
@@ -380,6 +384,7 @@ def duplicates(
                 f" [classes differ: {p.malignancy}]" if len(set(p.malignancy) - {None}) > 1 else ""
             )
             typer.echo(f"{p.id}  {p.rule:17} keep {p.names[0]!r} <- {p.names[1]!r}{flags}")
-        typer.echo(f"{len(r.proposals)} proposals {r.by_rule} at revision {r.revision}")
+        hidden = f"; {r.dismissed} dismissed (--show-dismissed)" if r.dismissed else ""
+        typer.echo(f"{len(r.proposals)} proposals {r.by_rule} at revision {r.revision}{hidden}")
 
     emit(report, as_json, human)

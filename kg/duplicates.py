@@ -7,6 +7,10 @@ Cutaneous" beside Skin-R1's "cutaneous leiomyosarcoma"), spelling and plural var
 / "pityriasis versicolor"). Every rule is a proposal with its reason; nothing merges until a curator
 applies one (:func:`apply_proposal`), through the store's revertible ``merge_diagnoses``.
 
+Nothing here is recorded either, so a curator's "not duplicates" is an audit comment on the pair's
+first diagnosis (:func:`dismissal_comment`); :func:`find_duplicates` leaves those pairs out unless
+asked, for the CLI and the studio's queue alike.
+
 Example:
     >>> [p.names for p in find_duplicates(store)][:1]  # doctest: +SKIP
     [['Leiomyosarcoma, Cutaneous', 'cutaneous leiomyosarcoma']]
@@ -25,11 +29,18 @@ from pydantic import BaseModel, Field
 
 from dermkg.errors import NotFoundError
 from kg import algorithms as alg
-from kg.models import Diagnosis
+from kg.models import Diagnosis, EventQuery
 from kg.names import normalize
 from kg.store.base import GraphStore
 
-__all__ = ["DuplicateProposal", "DuplicateReport", "apply_proposal", "find_duplicates"]
+__all__ = [
+    "DuplicateProposal",
+    "DuplicateReport",
+    "apply_proposal",
+    "dismissal_comment",
+    "dismissed_pairs",
+    "find_duplicates",
+]
 
 Rule = Literal["shared_name", "inverted_name", "spelling_variant", "generic_word", "distinctive_word"]
 _RANK: dict[str, int] = {
@@ -50,6 +61,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Latin qualifiers shared by unrelated diseases (acne / pemphigus vulgaris, osteoma / lymphocytoma
 # cutis): a tail word with these endings is not distinctive
 _LATIN_QUALIFIER = ("is", "um", "us", "ae", "ica", "ans")
+_DISMISSED = re.compile(r"^\[not-duplicate (dup-[0-9a-f]+)\]")
 
 
 class DuplicateProposal(BaseModel):
@@ -69,6 +81,7 @@ class DuplicateReport(BaseModel):
     diagnoses: int
     proposals: list[DuplicateProposal]
     by_rule: dict[str, int]
+    dismissed: int = 0  # pairs a curator said are not duplicates, left out of ``proposals``
 
 
 def _words(text: str) -> list[str]:
@@ -92,8 +105,23 @@ def _keys(d: Diagnosis) -> dict[str, set[str]]:
     return {"shared_name": exact, "inverted_name": bags, "spelling_variant": variants, "generic_word": core}
 
 
-def find_duplicates(store: GraphStore, *, include_distinctive: bool = True) -> DuplicateReport:
-    """Pairs of live diagnoses (accepted or proposed) that probably name one entity, best first."""
+def dismissal_comment(proposal: DuplicateProposal, reason: str) -> str:
+    """The audit comment recording that a pair is not duplicates: ``[not-duplicate dup-…] A / B: reason``."""
+    a, b = proposal.names
+    return f"[not-duplicate {proposal.id}] {a} / {b}: {reason.strip()}"
+
+
+def dismissed_pairs(store: GraphStore) -> set[str]:
+    """Ids of the pairs a curator decided are not duplicates (from the audit log's comments)."""
+    events = store.list_events(EventQuery(action="comment", limit=None)).items
+    return {m.group(1) for e in events if (m := _DISMISSED.match(e.reason or ""))}
+
+
+def find_duplicates(
+    store: GraphStore, *, include_distinctive: bool = True, include_dismissed: bool = True
+) -> DuplicateReport:
+    """Pairs of live diagnoses (accepted or proposed) that probably name one entity, best first;
+    without ``include_dismissed``, none a curator dismissed (counted in ``dismissed``)."""
     diagnoses = {
         d.id: d
         for d in store.list_diagnoses()
@@ -137,11 +165,19 @@ def find_duplicates(store: GraphStore, *, include_distinctive: bool = True) -> D
             )
         )
     proposals.sort(key=lambda p: (_RANK[p.rule], p.names[0].lower(), p.names[1].lower()))
+    found_all = len(proposals)
+    if not include_dismissed:
+        gone = dismissed_pairs(store)
+        proposals = [p for p in proposals if p.id not in gone]
     by_rule: dict[str, int] = defaultdict(int)
     for p in proposals:
         by_rule[p.rule] += 1
     return DuplicateReport(
-        revision=store.revision(), diagnoses=len(diagnoses), proposals=proposals, by_rule=dict(by_rule)
+        revision=store.revision(),
+        diagnoses=len(diagnoses),
+        proposals=proposals,
+        by_rule=dict(by_rule),
+        dismissed=found_all - len(proposals),
     )
 
 

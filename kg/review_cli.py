@@ -27,6 +27,7 @@ Kind = Literal["is_a", "ddx", "finding"]
 Relation = Literal["typical", "possible", "against"]
 Status = Literal["proposed", "accepted", "rejected", "superseded", "any"]
 Origin = Literal["import", "rules", "llm", "stats", "human"]
+IdsArg = Annotated[list[str], typer.Argument(help="Assertion ids.")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="Why (required to reject).")]
 VersionOpt = Annotated[
     int | None,
@@ -154,46 +155,44 @@ def _decide(
     )
 
 
-@app.command()
-@handle_errors
-def accept(
-    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
-    user: UserOpt,
-    reason: ReasonOpt = None,
-    expected_version: VersionOpt = None,
-    votes: VotesOpt = 1,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+def _decision_command(decision: Literal["accept", "reject"], doc: str) -> None:
+    """Register ``dermkg review accept|reject``: one signature; the store requires a reject's reason."""
+
+    def command(
+        ids: IdsArg,
+        user: UserOpt,
+        reason: ReasonOpt = None,
+        expected_version: VersionOpt = None,
+        votes: VotesOpt = 1,
+        store: StoreOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        _decide(ids, decision, user, reason, expected_version, votes, store, as_json)
+
+    command.__doc__ = doc
+    app.command(decision)(handle_errors(command))
+
+
+_decision_command(
+    "accept",
     """Accept assertions (all or none).
 
     Example: dermkg review accept a-0123456789abcdef --user ann
-    """
-    _decide(ids, "accept", user, reason, expected_version, votes, store, as_json)
-
-
-@app.command()
-@handle_errors
-def reject(
-    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
-    user: UserOpt,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (required).")],
-    expected_version: VersionOpt = None,
-    votes: VotesOpt = 1,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+    """,
+)
+_decision_command(
+    "reject",
     """Reject assertions (all or none); a reason is required.
 
     Example: dermkg review reject a-0123456789abcdef --user ann --reason "not in the textbook"
-    """
-    _decide(ids, "reject", user, reason, expected_version, votes, store, as_json)
+    """,
+)
 
 
 @app.command()
 @handle_errors
 def supersede(
-    ids: Annotated[list[str], typer.Argument(help="Assertion ids.")],
+    ids: IdsArg,
     user: UserOpt,
     reason: ReasonOpt = None,
     store: StoreOpt = None,

@@ -2,9 +2,9 @@
 merged safely (survivor chosen explicitly, preview, confirmation) or dismissed as not duplicates.
 
 ``kg.duplicates`` proposes but records nothing, so a "not duplicates" decision is stored as an audit
-comment on the pair's first diagnosis, text ``[not-duplicate dup-…] A / B: reason``; the queue
-leaves out every pair with such a comment. The pair id is a hash of both diagnosis ids, so it stays
-stable across revisions.
+comment on the pair's first diagnosis (``kg.duplicates.dismissal_comment``); the queue, like
+``dermkg kg duplicates``, leaves out every pair with such a comment. The pair id is a hash of both
+diagnosis ids, so it stays stable across revisions.
 
 Example:
     >>> pending = pending_duplicates(store)
@@ -13,18 +13,15 @@ Example:
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel
 
 from dermkg.errors import InputError, NotFoundError
-from kg.duplicates import DuplicateProposal, find_duplicates
-from kg.models import CurationEvent, Diagnosis, EventQuery
+from kg.duplicates import DuplicateProposal, dismissal_comment, find_duplicates
+from kg.models import CurationEvent, Diagnosis
 from kg.store.base import GraphStore
 from studio.actions import CurationActions
 from studio.merging import MergePlan, plan_merge
 
-_DISMISSED = re.compile(r"^\[not-duplicate (dup-[0-9a-f]+)\]")
 RULE_WORDS = {
     "shared_name": "they share a name or synonym",
     "inverted_name": "the same words in another order",
@@ -44,17 +41,10 @@ class DuplicateItem(BaseModel):
         return RULE_WORDS.get(self.proposal.rule, self.proposal.reason)
 
 
-def dismissed_pairs(store: GraphStore) -> set[str]:
-    """Ids of the pairs a curator decided are not duplicates (from the audit log's comments)."""
-    events = store.list_events(EventQuery(action="comment", limit=None)).items
-    return {m.group(1) for e in events if (m := _DISMISSED.match(e.reason or ""))}
-
-
 def pending_duplicates(store: GraphStore, *, limit: int | None = None) -> list[DuplicateItem]:
     """Undecided pairs, best evidence first."""
-    gone = dismissed_pairs(store)
-    out = [DuplicateItem(proposal=p) for p in find_duplicates(store).proposals if p.id not in gone]
-    return out[:limit]
+    report = find_duplicates(store, include_dismissed=False)
+    return [DuplicateItem(proposal=p) for p in report.proposals][:limit]
 
 
 def merge_duplicate(actions: CurationActions, item: DuplicateItem, keep: str, reason: str) -> Diagnosis:
@@ -78,9 +68,7 @@ def dismiss_duplicate(actions: CurationActions, item: DuplicateItem, reason: str
     """Record "not duplicates" so the pair stops showing; a reason is required, as for a reject."""
     if not reason.strip():
         raise InputError("say why these are different diagnoses, so the next curator knows")
-    a, b = item.proposal.names
-    text = f"[not-duplicate {item.proposal.id}] {a} / {b}: {reason.strip()}"
-    return actions.comment("diagnosis", item.proposal.keep, text)
+    return actions.comment("diagnosis", item.proposal.keep, dismissal_comment(item.proposal, reason))
 
 
 def default_plan(store: GraphStore, item: DuplicateItem) -> MergePlan:

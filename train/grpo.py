@@ -11,12 +11,12 @@ Example:
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from train._job import TrainJob
 from train.grpo_config import GrpoConfig
 from train.rewards import RewardFunc, skin_r1_rewards
 
@@ -34,8 +34,11 @@ class GrpoResult(BaseModel):
     seconds: float
 
 
-class GrpoJob:
+class GrpoJob(TrainJob[GrpoResult]):
     """One GRPO run; extra reward functions (tests, ablations) are appended to the paper's three."""
+
+    stage = "GRPO"
+    result_type = GrpoResult
 
     def __init__(
         self,
@@ -43,10 +46,8 @@ class GrpoJob:
         extra_rewards: list[RewardFunc] | None = None,
         callbacks: list[Any] | None = None,
     ) -> None:
-        self.config = config
+        super().__init__(config, callbacks)
         self.extra_rewards = list(extra_rewards or [])
-        self.callbacks = list(callbacks or [])
-        self.trainer: Any = None
 
     def build_trainer(self):  # -> trl.GRPOTrainer
         """Load rows, processor and the SFT policy and assemble the trainer."""
@@ -79,29 +80,16 @@ class GrpoJob:
         self._train_rows = len(rows)
         return self.trainer
 
-    def run(self) -> GrpoResult:
-        """Train (resuming when configured), save the adapter, plot the reward curves."""
-        from train._modeling import train_and_save, write_adapter_stack, write_run_record
+    def stage_outputs(self, trainer: Any, output: Any, adapter_dir: Path, out: Path) -> dict[str, Any]:
+        """The adapter stack (base + SFT merged + this) and the reward curves."""
+        from train._modeling import write_adapter_stack
         from train.logs import LOG_FILE, plot_reward_curves, read_log
 
-        start = time.monotonic()
-        cfg = self.config
-        trainer = self.trainer or self.build_trainer()
-        _, adapter_dir, resume = train_and_save(trainer, "GRPO", self._train_rows, cfg)
-        out = Path(cfg.output_dir)
-        write_adapter_stack(adapter_dir, cfg.sft_adapter)  # the policy is base + SFT (merged) + this
+        write_adapter_stack(adapter_dir, self.config.sft_adapter)
         log_csv = out / LOG_FILE
         rewards = read_log(log_csv).get("reward", []) if log_csv.is_file() else []
         png = plot_reward_curves(log_csv, out / "reward_curves.png") if log_csv.is_file() else None
-        result = GrpoResult(
-            output_dir=str(out),
-            adapter_dir=str(adapter_dir),
-            global_step=trainer.state.global_step,
-            train_rows=self._train_rows,
-            mean_reward=sum(v for _, v in rewards) / len(rewards) if rewards else None,
-            reward_curves_png=str(png) if png else None,
-            resumed_from=resume,
-            seconds=round(time.monotonic() - start, 2),
-        )
-        write_run_record(out, "grpo", cfg, result)
-        return result
+        return {
+            "mean_reward": sum(v for _, v in rewards) / len(rewards) if rewards else None,
+            "reward_curves_png": str(png) if png else None,
+        }

@@ -12,12 +12,12 @@ Example:
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from train._job import TrainJob
 from train.sft_config import SftConfig
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,15 @@ class SftResult(BaseModel):
     seconds: float
 
 
-class SftJob:
+class SftJob(TrainJob[SftResult]):
     """One SFT run: settings in ``config``; ``run()`` loads, trains, saves (constructor does no I/O)."""
 
+    stage = "SFT"
+    result_type = SftResult
+
     def __init__(self, config: SftConfig, callbacks: list[Any] | None = None) -> None:
-        self.config = config
-        self.callbacks = list(callbacks or [])
-        self.trainer: Any = None
+        super().__init__(config, callbacks)
+        self._lora_modules: list[str] = []
 
     def build_trainer(self):  # -> trl.SFTTrainer
         """Load rows, processor and model and assemble the trainer (also used by tests and the GPU check)."""
@@ -74,30 +76,15 @@ class SftJob:
         self._train_rows = len(train_rows)
         return self.trainer
 
-    def run(self) -> SftResult:
-        """Train (resuming when configured), then save the adapter, the processor and a run record."""
-        from train._modeling import train_and_save, write_run_record
-
-        start = time.monotonic()
-        cfg = self.config
-        trainer = self.trainer or self.build_trainer()
-        output, adapter_dir, resume = train_and_save(trainer, "SFT", self._train_rows, cfg)
-        out = Path(cfg.output_dir)
+    def stage_outputs(self, trainer: Any, output: Any, adapter_dir: Path, out: Path) -> dict[str, Any]:
+        """The merged checkpoint when configured; the loss and the adapted modules."""
         merged_dir = None
-        if cfg.merge_adapter:
+        if self.config.merge_adapter:
             merged_dir = out / "merged"
             trainer.model.merge_and_unload().save_pretrained(str(merged_dir))
             trainer.processing_class.save_pretrained(str(merged_dir))
-        result = SftResult(
-            output_dir=str(out),
-            adapter_dir=str(adapter_dir),
-            merged_dir=str(merged_dir) if merged_dir else None,
-            global_step=trainer.state.global_step,
-            train_loss=output.training_loss,
-            train_rows=self._train_rows,
-            lora_modules=len(self._lora_modules),
-            resumed_from=resume,
-            seconds=round(time.monotonic() - start, 2),
-        )
-        write_run_record(out, "sft", cfg, result)
-        return result
+        return {
+            "merged_dir": str(merged_dir) if merged_dir else None,
+            "train_loss": output.training_loss,
+            "lora_modules": len(self._lora_modules),
+        }

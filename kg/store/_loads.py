@@ -5,10 +5,12 @@ updates and their events in bulk; a bad batch fails before anything is written."
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TypeVar
 
 from dermkg.errors import InputError, NotFoundError
+from kg.ids import canonical_pair
 from kg.models import Assertion, Case, Diagnosis, Finding, GraphExport, Source
 from kg.store import _access as acc
 from kg.store import _semantics as sem
@@ -63,7 +65,7 @@ def upsert_source(rows: Rows, source: Source) -> Source:
 
 def upsert_diagnoses(rows: Rows, items: list[Diagnosis], user: str) -> int:
     real = rows.resolve_ids([d.id for d in items])
-    items = [d.model_copy(update={"id": real[d.id] or d.id}) for d in items]
+    items = [d if real[d.id] in (None, d.id) else d.model_copy(update={"id": real[d.id]}) for d in items]
     stored = rows.diagnoses(sorted({r for r in real.values() if r}))
     staged = _stage(
         items, stored, sem.merge_diagnosis, lambda d: d.model_copy(update={"version": 1, "aliases": []})
@@ -73,7 +75,7 @@ def upsert_diagnoses(rows: Rows, items: list[Diagnosis], user: str) -> int:
     rows.write_diagnoses([(b.version, a) for b, a in staged.values() if b is not None and b != a])
     events = [event_row(user, "create", "diagnosis", d.id, None, data) for d, data in inserts]
     events += _finish(rows, user, "diagnosis", {k: v for k, v in staged.items() if v[0] is not None})
-    acc.mark_all(rows, [(None, d) for d, _ in inserts])
+    acc.mark_all(rows, ((None, d) for d, _ in inserts))
     rows.add_events(events)
     return len(inserts)
 
@@ -116,29 +118,37 @@ def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assert
         [i for a in items for i in ((a.subject,) if a.kind == "finding" else (a.subject, a.object))]
     )
     acc.check_finding_ends(rows, [(a.kind, ids[a.subject], a.object) for a in items if a.kind == "finding"])
-    prepared: list[Assertion] = []
-    for a in items:
+
+    def ends(a: Assertion) -> tuple[str, str]:
         s, o = ids[a.subject], a.object if a.kind == "finding" else ids[a.object]
         if s is None or o is None:
             raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
-        prepared.append(sem.prepare_assertion(a, s, o))
-    stored = rows.assertions_by_keys(list(dict.fromkeys((a.kind, a.subject, a.object) for a in prepared)))
+        return s, o
+
+    # One read for the stored rows of every key, then each assertion prepared and staged in turn.
+    # Keys from a generator and no list of prepared copies: a bulk load's time went to garbage
+    # collection of short-lived objects that a list keeps past a collection.
+    stored = rows.assertions_by_keys((a.kind, *canonical_pair(a.kind, *ends(a))) for a in items)  # type: ignore[misc]
     batch = AssertionBatch(lambda k, s, o: stored.get((k, s, o)), lambda: acc.accepted_parents(rows))
-    for a in prepared:
-        batch.add(a)
+    for a in items:
+        batch.add(sem.prepare_assertion(a, *ends(a)))
     batch.check_cycles()
     inserts = [(a, a.model_dump_json()) for a in batch.inserts()]
     updates = batch.updates()
     rows.insert_assertions(inserts)
     rows.write_assertions([(b.version, a) for b, a in updates])
     # the create event's snapshot is the stored JSON itself, not a second dump
-    events = [event_row(user, "create", "assertion", a.id, None, data) for a, data in inserts]
-    events += [
-        event_row(user, action, "assertion", a.id, acc.snap(b), acc.snap(a))
-        for action, b, a in batch.status_changes()
-    ]
-    rows.add_events(events)
-    acc.mark_all(rows, [*((None, a) for a, _ in inserts), *updates])
+    # events from a generator too: the backend writes them as they are made
+    rows.add_events(
+        itertools.chain(
+            (event_row(user, "create", "assertion", a.id, None, data) for a, data in inserts),
+            (
+                event_row(user, action, "assertion", a.id, acc.snap(b), acc.snap(a))
+                for action, b, a in batch.status_changes()
+            ),
+        )
+    )
+    acc.mark_all(rows, itertools.chain(((None, a) for a, _ in inserts), updates))
     return batch.results()
 
 

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -321,7 +321,7 @@ class Neo4jConnection(RevisionMarks):
         self.w(cy.PUT_SOURCE, sha=source.sha256, data=source.model_dump_json())
 
     # -- events ----------------------------------------------------------------------------
-    def add_events(self, rows: list[EventRow]) -> int:
+    def add_events(self, rows: Iterable[EventRow]) -> int:
         """Numbered here (the writer lock makes the sequence gap-free); a restored row keeps its own."""
         numbered = []
         for r in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
@@ -234,7 +234,9 @@ class Rows(Protocol):
 
     # -- assertions ------------------------------------------------------------------------
     def assertions(self, ids: list[str]) -> dict[str, Assertion]: ...
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, Assertion]: ...
+    def assertions_by_keys(self, keys: Iterable[Key]) -> dict[Key, Assertion]:
+        """The stored assertion of each key that has one (keys may repeat)."""
+
     def assertions_touching(self, diagnosis: str) -> list[Assertion]: ...
     def insert_assertions(self, items: list[Dumped[Assertion]]) -> None:
         """New rows; an id taken by another key is InputError."""
@@ -266,8 +268,8 @@ class Rows(Protocol):
     def write_cases(self, pairs: list[tuple[int, Case]]) -> None: ...
 
     # -- events ----------------------------------------------------------------------------
-    def add_events(self, rows: list[EventRow]) -> int:
-        """Append; returns the seq of the last row."""
+    def add_events(self, rows: Iterable[EventRow]) -> int:
+        """Append; returns the seq of the last row (0 when there are none)."""
         ...
 
     def event(self, id: str) -> EventRow | None: ...

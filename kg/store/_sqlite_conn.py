@@ -233,12 +233,12 @@ class SQLiteConnection(RevisionMarks):
         )
 
     # -- events ----------------------------------------------------------------------------
-    def add_events(self, rows: list[EventRow]) -> int:
-        if not rows:
-            return 0
-        self.conn.executemany(
+    def add_events(self, rows: Iterable[EventRow]) -> int:
+        cur = self.conn.executemany(
             f"INSERT INTO events ({_EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
         )
+        if cur.rowcount <= 0:  # no rows (a generator's emptiness shows only here)
+            return 0
         return int(self.conn.execute("SELECT last_insert_rowid()").fetchone()[0])
 
     def event(self, id: str) -> EventRow | None:

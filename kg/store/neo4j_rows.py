@@ -10,6 +10,7 @@ Large reads come back as one collected list, not a record per row: the driver sp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
@@ -243,9 +244,9 @@ class Neo4jRows(Neo4jConnection):
     def assertions(self, ids: list[str]) -> dict[str, km.Assertion]:
         return self._by_ids("Assertion", km.Assertion, ids)
 
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, km.Assertion]:
+    def assertions_by_keys(self, keys: Iterable[Key]) -> dict[Key, km.Assertion]:
         out: dict[Key, km.Assertion] = {}
-        for part in chunks([akey(*k) for k in keys]):
+        for part in chunks(list(dict.fromkeys(akey(*k) for k in keys))):
             for r in self.q(cy.BY_AKEYS, ks=part):
                 a = km.Assertion.model_validate_json(r["data"])
                 out[(a.kind, a.subject, a.object)] = a

@@ -8,7 +8,9 @@ here decides what a change means: that is :class:`kg.store.base.GraphStore`'s.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from dermkg.errors import ConflictError, InputError
@@ -100,13 +102,13 @@ class SQLiteRows(SQLiteConnection):
     def _index_names(self, items: list[km.Diagnosis]) -> None:
         self.conn.executemany(
             "INSERT INTO names VALUES (?, ?, ?, ?)",
-            [(k, d.id, s, int(p)) for d in items for k, s, p in name_keys(d.name, d.synonyms)],
+            ((k, d.id, s, int(p)) for d in items for k, s, p in name_keys(d.name, d.synonyms)),
         )
 
     def insert_diagnoses(self, items: list[Dumped[km.Diagnosis]]) -> None:
         self.conn.executemany(
             "INSERT INTO diagnoses VALUES (?, ?, ?, ?)",
-            [(d.id, d.status, d.version, data) for d, data in items],
+            ((d.id, d.status, d.version, data) for d, data in items),
         )
         self._index_names([d for d, _ in items])
 
@@ -202,12 +204,21 @@ class SQLiteRows(SQLiteConnection):
     def assertions(self, ids: list[str]) -> dict[str, km.Assertion]:
         return self._by_ids("assertions", km.Assertion, ids)
 
-    def assertions_by_keys(self, keys: list[Key]) -> dict[Key, km.Assertion]:
+    def assertions_by_keys(self, keys: Iterable[Key]) -> dict[Key, km.Assertion]:
+        """300 keys a query, joined on the (kind, subject, object) unique index: a bulk load's
+        100,000 keys in 334 reads instead of one each."""
         out: dict[Key, km.Assertion] = {}
-        for key in keys:
-            row = self.one("SELECT data FROM assertions WHERE kind = ? AND subject = ? AND object = ?", key)
-            if row is not None:
-                out[key] = km.Assertion.model_validate_json(row[0])
+        it = iter(keys)
+        while part := list(itertools.islice(it, 300)):
+            values = ",".join(["(?, ?, ?)"] * len(part))
+            rows = self.q(
+                f"SELECT a.data FROM (VALUES {values}) AS k JOIN assertions AS a "
+                "ON a.kind = k.column1 AND a.subject = k.column2 AND a.object = k.column3",
+                [x for key in part for x in key],
+            )
+            for (data,) in rows:
+                a = km.Assertion.model_validate_json(data)
+                out[(a.kind, a.subject, a.object)] = a
         return out
 
     def assertions_touching(self, diagnosis: str) -> list[km.Assertion]:
@@ -224,7 +235,7 @@ class SQLiteRows(SQLiteConnection):
         try:
             self.conn.executemany(
                 "INSERT INTO assertions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                (  # a generator: no second list of 100,000 rows beside ``items``
                     (
                         a.id,
                         a.kind,
@@ -238,7 +249,7 @@ class SQLiteRows(SQLiteConnection):
                         data,
                     )
                     for a, data in items
-                ],
+                ),
             )
         except sqlite3.IntegrityError as exc:
             raise InputError(f"assertion ids collide with stored assertions: {exc}") from None

@@ -111,44 +111,42 @@ def push_command(
     emit(reports, as_json, _print_push)
 
 
-@app.command("pull")
-@handle_errors
-def pull_command(
-    project: ProjectOpt = None,
-    url: UrlOpt = None,
-    users: UsersOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+def _print_sync(report: Any) -> None:
+    _print_push(report.push)
+    _print_pull(report.pull)
+
+
+def _pulling_command(name: str, printer: Callable[[Any], None], doc: str) -> None:
+    """Register ``dermkg labelstudio NAME``: ``studio.labelstudio.sync.NAME`` with the user map."""
+
+    def command(
+        project: ProjectOpt = None,
+        url: UrlOpt = None,
+        users: UsersOpt = None,
+        store: StoreOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from studio.labelstudio import sync
+
+        emit(_run(getattr(sync, name), store, project, url, users), as_json, printer)
+
+    command.__doc__ = doc
+    app.command(name)(handle_errors(command))
+
+
+_pulling_command(
+    "pull",
+    _print_pull,
     """Apply new Label Studio annotations as curation events by the mapped dermkg users.
 
     Example: dermkg labelstudio pull --users ls-users.yaml --json
-    """
-    from studio.labelstudio.sync import pull
-
-    reports = _run(pull, store, project, url, users)
-    emit(reports, as_json, _print_pull)
-
-
-@app.command("sync")
-@handle_errors
-def sync_command(
-    project: ProjectOpt = None,
-    url: UrlOpt = None,
-    users: UsersOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+    """,
+)
+_pulling_command(
+    "sync",
+    _print_sync,
     """Push, then pull.
 
     Example: dermkg labelstudio sync --store sqlite:///data/dermkg.db
-    """
-    from studio.labelstudio.sync import sync
-
-    report = _run(sync, store, project, url, users)
-
-    def human(r: Any) -> None:
-        _print_push(r.push)
-        _print_pull(r.pull)
-
-    emit(report, as_json, human)
+    """,
+)

@@ -17,12 +17,11 @@ from kg.ids import sha256_file
 from kg.models import Assertion, Case, Diagnosis, Evidence, Source
 from kg.store import make_store
 from studio.auth import StudioUser, hash_password, load_users, save_users
+from tests.fixtures.processes import start_studio, stop_studio
 from tests.studio.conftest import build_graph, users_template  # noqa: F401  (fixture)
 from tests.studio.e2e.conftest import (
     browser,  # noqa: F401  (fixture)
     log_in,
-    start_studio,
-    stop_studio,
     wait_idle,
 )
 

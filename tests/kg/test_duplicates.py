@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import algorithms as alg
-from kg.duplicates import apply_proposal, find_duplicates
+from kg.duplicates import apply_proposal, dismissal_comment, dismissed_pairs, find_duplicates
 from kg.importers import run_import
 from kg.models import Diagnosis, EventQuery
 from kg.store import GraphStore
@@ -85,3 +85,26 @@ def test_cli_lists_and_applies(real_store: GraphStore) -> None:
     assert target["drop"] in json.loads(applied.stdout)["aliases"]
     missing = CliRunner().invoke(app, ["kg", "duplicates", "--apply", "dup-nope", "--store", url])
     assert missing.exit_code == 2 and "no duplicate proposal" in missing.output
+
+
+def test_cli_hides_pairs_a_curator_dismissed_unless_asked(real_store: GraphStore) -> None:
+    """The studio's "Not duplicates" is an audit comment; the CLI reads it through the same function."""
+    from dermkg.cli import app
+
+    tinea = next(p for p in find_duplicates(real_store).proposals if "Tinea versicolor" in p.names)
+    real_store.comment("diagnosis", tinea.keep, dismissal_comment(tinea, "different organisms"), user="ann")
+    real_store.comment("diagnosis", tinea.keep, "[not-duplicate] about dup-0 in general", user="ann")
+    assert dismissed_pairs(real_store) == {tinea.id}
+
+    def listed(*extra: str) -> dict:
+        result = CliRunner().invoke(app, ["kg", "duplicates", "--store", real_store.url, "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    hidden, shown = listed(), listed("--show-dismissed")
+    assert tinea.id not in {p["id"] for p in hidden["proposals"]} and hidden["dismissed"] == 1
+    assert tinea.id in {p["id"] for p in shown["proposals"]} and shown["dismissed"] == 0
+    assert len(shown["proposals"]) == len(hidden["proposals"]) + 1
+    assert sum(hidden["by_rule"].values()) == len(hidden["proposals"])  # counts what is listed
+    people = CliRunner().invoke(app, ["kg", "duplicates", "--store", real_store.url])
+    assert "1 dismissed (--show-dismissed)" in people.stdout and "Tinea versicolor" not in people.stdout

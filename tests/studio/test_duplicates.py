@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from dermkg.errors import InputError
+from kg.duplicates import dismissed_pairs
 from kg.models import EventQuery
 from studio.duplicates import (
     default_plan,
     dismiss_duplicate,
-    dismissed_pairs,
     merge_duplicate,
     pending_duplicates,
 )

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from kg.store import GraphStore, make_store
+from tests.fixtures.processes import start_studio, stop_studio
 from tests.studio.conftest import PASSWORDS, build_graph
 
 CHROMIUM = "/usr/bin/chromium"
-DERMKG = str(Path(sys.executable).with_name("dermkg"))
 
 
 @dataclass
@@ -32,54 +27,6 @@ class StudioServer:
     users_file: Path
     log: Path
     ids: dict[str, str]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_studio(
-    store_url: str | None, users_file: Path | None, log: Path, env: dict[str, str]
-) -> tuple[subprocess.Popen, str]:
-    """Run ``dermkg studio`` as a user would and wait until Streamlit answers its health check."""
-    port = free_port()
-    cmd = [DERMKG, "studio", "--port", str(port)]
-    if store_url:
-        cmd += ["--store", store_url]
-    if users_file:
-        cmd += ["--users-file", str(users_file)]
-    proc = subprocess.Popen(
-        cmd,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,  # its own process group: stopping it stops streamlit too
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dermkg studio exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    stop_studio(proc)
-    raise RuntimeError(f"dermkg studio did not answer on {url} within 90 s:\n{log.read_text()}")
-
-
-def stop_studio(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @contextmanager

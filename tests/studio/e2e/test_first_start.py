@@ -12,8 +12,9 @@ import pytest
 
 from kg.models import AssertionQuery
 from kg.store import make_store
+from tests.fixtures.processes import start_studio, stop_studio
 from tests.studio.conftest import PDF
-from tests.studio.e2e.conftest import log_in, open_page, start_studio, stop_studio, wait_idle
+from tests.studio.e2e.conftest import log_in, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 DOCS = Path(__file__).resolve().parents[3] / "docs"

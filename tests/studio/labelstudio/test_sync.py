@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import pytest
 from PIL import Image
@@ -12,6 +13,7 @@ from kg.store import GraphStore
 from studio.labelstudio.client import LabelStudioClient
 from studio.labelstudio.configs import CASES_TITLE, DDX_TITLE
 from studio.labelstudio.sync import LabelStudioSync
+from studio.labelstudio.types import AnnotationOutcome
 
 pytestmark = pytest.mark.labelstudio
 
@@ -112,49 +114,70 @@ def test_evidence_page_is_rendered_uploaded_and_served_to_annotators(
     assert syncer.push("ddx").images_uploaded == 0
 
 
-def test_annotation_is_pulled_as_a_curation_event_by_the_mapped_user(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, curator, "ddx", ids["thrombosis"], choice("decision", "evidence", "accept"))
+@dataclass
+class Curating:
+    """The graph pushed to Label Studio and its mapped curator: where every pull test starts."""
 
-    report = syncer.pull("ddx")
+    syncer: LabelStudioSync
+    curator: LabelStudioClient
+    store: GraphStore
+    ids: dict[str, str]
+
+    def annotate(
+        self, kind: str, item: str, *results: dict[str, object], by: LabelStudioClient | None = None
+    ) -> int:
+        """The curator (or ``by``) annotates the task of ``ids[item]``; returns the task id."""
+        return annotate(self.syncer, by or self.curator, kind, self.ids[item], *results)
+
+    def pull_one(self, kind: str) -> AnnotationOutcome:
+        [outcome] = self.syncer.pull(kind).outcomes  # type: ignore[arg-type]
+        return outcome
+
+    def status(self, item: str) -> str:
+        return status(self.store, self.ids[item])
+
+
+@pytest.fixture
+def ls(
+    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
+) -> Curating:
+    return Curating(syncer, curator, *graph)
+
+
+def test_annotation_is_pulled_as_a_curation_event_by_the_mapped_user(ls: Curating) -> None:
+    ls.annotate("ddx", "thrombosis", choice("decision", "evidence", "accept"))
+
+    report = ls.syncer.pull("ddx")
 
     assert report.summary()["applied"] == 1
     [outcome] = report.outcomes
-    assert (outcome.user, outcome.actions, outcome.dermkg_id) == ("alice", ["accept"], ids["thrombosis"])
-    assertion = store.get_assertion(ids["thrombosis"])
+    assert (outcome.user, outcome.actions, outcome.dermkg_id) == ("alice", ["accept"], ls.ids["thrombosis"])
+    assertion = ls.store.get_assertion(ls.ids["thrombosis"])
     assert assertion is not None and (assertion.status, assertion.reviewed_by) == ("accepted", "alice")
-    [event] = store.list_events(EventQuery(target=ids["thrombosis"], action="accept")).items
+    [event] = ls.store.list_events(EventQuery(target=ls.ids["thrombosis"], action="accept")).items
     assert event.user == "alice" and "Label Studio" in (event.reason or "")
-    assert status(store, ids["insufficiency"]) == "proposed"
+    assert ls.status("insufficiency") == "proposed"
 
 
-def test_second_pull_applies_nothing(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, curator, "ddx", ids["insufficiency"], *REJECT)
-    assert syncer.pull("ddx").summary()["applied"] == 1
-    events_before, revision_before = store.list_events().total, store.revision()
+def test_second_pull_applies_nothing(ls: Curating) -> None:
+    ls.annotate("ddx", "insufficiency", *REJECT)
+    assert ls.syncer.pull("ddx").summary()["applied"] == 1
+    events_before, revision_before = ls.store.list_events().total, ls.store.revision()
 
-    again = syncer.pull("ddx")
+    again = ls.syncer.pull("ddx")
 
     assert again.summary()["applied"] == 0 and again.summary()["already_applied"] == 1
-    assert (store.list_events().total, store.revision()) == (events_before, revision_before)
-    assert status(store, ids["insufficiency"]) == "rejected"
+    assert (ls.store.list_events().total, ls.store.revision()) == (events_before, revision_before)
+    assert ls.status("insufficiency") == "rejected"
 
 
-def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    task = annotate(syncer, curator, "ddx", ids["thrombosis"], choice("decision", "evidence", "probably"))
-    curator.create_annotation(task, [choice("verdict", "evidence", "accept")])
-    curator.create_annotation(task, [choice("decision", "evidence", "reject")])  # no reason
-    events_before = store.list_events().total
+def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(ls: Curating) -> None:
+    task = ls.annotate("ddx", "thrombosis", choice("decision", "evidence", "probably"))
+    ls.curator.create_annotation(task, [choice("verdict", "evidence", "accept")])
+    ls.curator.create_annotation(task, [choice("decision", "evidence", "reject")])  # no reason
+    events_before = ls.store.list_events().total
 
-    report = syncer.pull("ddx")
+    report = ls.syncer.pull("ddx")
 
     assert report.summary()["invalid"] == 3 and report.summary()["applied"] == 0
     errors = [o.errors for o in report.outcomes]
@@ -162,33 +185,25 @@ def test_annotation_not_fitting_the_config_is_reported_and_changes_nothing(
     assert "unknown control 'verdict'" in errors[1][0]
     assert any("required control 'decision'" in e for e in errors[1])
     assert errors[2] == ["a rejection needs a reason (fill in 'Reason')"]
-    assert store.list_events().total == events_before
-    assert status(store, ids["thrombosis"]) == "proposed"
+    assert ls.store.list_events().total == events_before
+    assert ls.status("thrombosis") == "proposed"
 
 
-def test_unmapped_annotator_is_reported_and_not_applied(
-    syncer: LabelStudioSync, stranger: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, stranger, "ddx", ids["thrombosis"], choice("decision", "evidence", "accept"))
+def test_unmapped_annotator_is_reported_and_not_applied(ls: Curating, stranger: LabelStudioClient) -> None:
+    ls.annotate("ddx", "thrombosis", choice("decision", "evidence", "accept"), by=stranger)
 
-    report = syncer.pull("ddx")
+    report = ls.syncer.pull("ddx")
 
     assert report.summary()["unmapped_user"] == 1
     assert report.unmapped_users == ["stranger@dermkg.local"]
-    assert status(store, ids["thrombosis"]) == "proposed"
+    assert ls.status("thrombosis") == "proposed"
 
 
-def test_correction_edits_the_pair_then_accepts_it(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, curator, "ddx", ids["thrombosis"], *CORRECTION)
+def test_correction_edits_the_pair_then_accepts_it(ls: Curating) -> None:
+    ls.annotate("ddx", "thrombosis", *CORRECTION)
 
-    [outcome] = syncer.pull("ddx").outcomes
-
-    assert outcome.actions == ["edit", "accept"]
-    corrected = store.get_assertion(ids["thrombosis"])
+    assert ls.pull_one("ddx").actions == ["edit", "accept"]
+    corrected = ls.store.get_assertion(ls.ids["thrombosis"])
     assert corrected is not None
     assert ({corrected.subject, corrected.object}, corrected.status) == (
         {"cellulitis", "erysipelas"},
@@ -196,31 +211,25 @@ def test_correction_edits_the_pair_then_accepts_it(
     )
 
 
-def test_decision_made_in_dermkg_meanwhile_is_a_conflict(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, curator, "ddx", ids["thrombosis"], *REJECT)
-    store.review(ids["thrombosis"], "accept", user="bob")  # after the annotation, before the pull
+def test_decision_made_in_dermkg_meanwhile_is_a_conflict(ls: Curating) -> None:
+    ls.annotate("ddx", "thrombosis", *REJECT)
+    ls.store.review(ls.ids["thrombosis"], "accept", user="bob")  # after the annotation, before the pull
 
-    [outcome] = syncer.pull("ddx").outcomes
+    outcome = ls.pull_one("ddx")
 
     assert outcome.status == "conflict" and "already accepted by bob" in outcome.errors[0]
-    assert status(store, ids["thrombosis"]) == "accepted"
+    assert ls.status("thrombosis") == "accepted"
 
 
-def test_case_relabel_is_pulled_with_a_diagnosis_from_the_graph(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    annotate(syncer, curator, "cases", ids["case"], *RELABEL_AS_ERYSIPELAS)
+def test_case_relabel_is_pulled_with_a_diagnosis_from_the_graph(ls: Curating) -> None:
+    ls.annotate("cases", "case", *RELABEL_AS_ERYSIPELAS)
 
-    [outcome] = syncer.pull("cases").outcomes
+    outcome = ls.pull_one("cases")
 
     assert outcome.status == "applied", outcome.errors
-    case = store.get_case(ids["case"])
+    case = ls.store.get_case(ls.ids["case"])
     assert case is not None and (case.diagnosis, case.status) == ("erysipelas", "accepted")
-    assert store.list_events(EventQuery(target=ids["case"], limit=1)).items[0].user == "alice"
+    assert ls.store.list_events(EventQuery(target=ls.ids["case"], limit=1)).items[0].user == "alice"
 
 
 def test_case_image_is_uploaded_and_served(syncer: LabelStudioSync, curator: LabelStudioClient) -> None:
@@ -231,21 +240,18 @@ def test_case_image_is_uploaded_and_served(syncer: LabelStudioSync, curator: Lab
     assert image.format == "JPEG" and image.width > 100
 
 
-def test_sync_is_push_then_pull(
-    syncer: LabelStudioSync, curator: LabelStudioClient, graph: tuple[GraphStore, dict[str, str]]
-) -> None:
-    store, ids = graph
-    first = syncer.sync()
+def test_sync_is_push_then_pull(ls: Curating) -> None:
+    first = ls.syncer.sync()
     assert [p.tasks_created for p in first.push] == [2, 1]
-    curator.create_annotation(
-        task_of(curator, DDX_TITLE, ids["thrombosis"]), [choice("decision", "evidence", "uncertain")]
+    ls.curator.create_annotation(
+        task_of(ls.curator, DDX_TITLE, ls.ids["thrombosis"]), [choice("decision", "evidence", "uncertain")]
     )
 
-    second = syncer.sync()
+    second = ls.syncer.sync()
 
     assert [p.tasks_created for p in second.push] == [0, 0]
     assert second.pull[0].outcomes[0].actions == ["comment"]
-    assert status(store, ids["thrombosis"]) == "proposed"
+    assert ls.status("thrombosis") == "proposed"
 
 
 def test_pull_before_any_push_says_so_and_changes_nothing(syncer: LabelStudioSync) -> None:
