@@ -106,11 +106,13 @@ class OodReport(BaseModel):
 def infer_type(question: str, options: list[str], answer: str | None = None) -> str:
     """The OmniMedVQA question type of an item that does not state it, from the question and the
     shape of its options: yes/no options (a grading question when it asks about benign / malignant /
-    cancer, else "Yes/No"), malignancy grades ("Benign image.", "non-cancerous condition"), body
-    regions or systems ("Skin", "Nervous system"), imaging modalities; anything else is a diagnosis."""
+    cancer, else "Other Biological Attributes"), malignancy grades ("Benign image.", "non-cancerous
+    condition"), body regions or systems ("Skin", "Nervous system"), imaging modalities; anything
+    else is a diagnosis."""
     plain = [_plain(o) for o in options]
     if plain and set(plain) <= _YES_NO:
-        return "Lesion Grading" if re.search(r"benign|malignan|cancer|harm", question, re.I) else "Yes/No"
+        grading = re.search(r"benign|malignan|cancer|harm", question, re.I)
+        return "Lesion Grading" if grading else "Other Biological Attributes"  # OmniMedVQA's 5th type
     half = max(1, (len(options) + 1) // 2)
     grades = sum(_is_grade(o) for o in options)
     if (answer is not None and _is_grade(answer) and grades >= half) or grades == len(options):
