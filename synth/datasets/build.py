@@ -83,7 +83,7 @@ def load_samples(
     from tqdm import tqdm
 
     view = store.graph_view()
-    taxonomy = OptionSpace(view)
+    taxonomy = OptionSpace(view, {d.id: d.codes for d in store.list_diagnoses() if d.id in view.nodes})
     report = BuildReport(out="", seed=seed, revision=store.revision())
     mapped: list[MappedSample] = []
     for spec in specs:
@@ -118,7 +118,7 @@ def load_samples(
                 MappedSample(
                     sample=sample,
                     diagnosis=diagnosis,
-                    path=[view.nodes[i].name for i in path_ids],
+                    path=[taxonomy.display(i) for i in path_ids],
                     path_ids=path_ids,
                     lesion_condition=condition,
                     split=split,
@@ -148,10 +148,13 @@ def _drop_split_leaks(samples: list[MappedSample]) -> tuple[list[MappedSample], 
 
 
 def pools(samples: list[MappedSample], taxonomy: OptionSpace) -> tuple[dict[str, list[str]], list[str]]:
-    """Option pools: every disease-path node of each dataset, and every disease node of the taxonomy."""
+    """Option pools: every clinical diagnosis on a disease path of each dataset, and every clinical
+    diagnosis of the taxonomy (categories are never options)."""
     per: dict[str, set[str]] = {}
     for m in samples:
-        per.setdefault(m.sample.dataset, set()).update(m.path)
+        per.setdefault(m.sample.dataset, set()).update(
+            name for name, i in zip(m.path, m.path_ids, strict=True) if i not in taxonomy.categories
+        )
     return {k: sorted(v) for k, v in per.items()}, taxonomy.names
 
 
@@ -171,6 +174,7 @@ def rl_rows(
             rid=rid,
             exclude=taxonomy.excluded(m.diagnosis),
             key=taxonomy.key,
+            related=taxonomy.related_keys,
         )
         for rid, m in sorted(((mcq.row_id("rl", m), m) for m in samples), key=lambda pair: pair[0])
     )
@@ -206,7 +210,7 @@ def _eval_row(
     n_options: int,
     seed: int,
 ) -> McqRow | None:
-    exclude, key = taxonomy.excluded(m.diagnosis), taxonomy.key
+    exclude, key, related = taxonomy.excluded(m.diagnosis), taxonomy.key, taxonomy.related_keys
     if task == "diagnosis":
         dataset_pool, global_pool = option_pools
         return mcq.diagnosis_row(
@@ -217,15 +221,28 @@ def _eval_row(
             seed=seed,
             exclude=exclude,
             key=key,
+            related=related,
         )
     if task == "lesion_condition":
         return mcq.condition_row(m, seed=seed)
     if task == "hierarchical":
+        levels = [i for i, d in enumerate(m.path_ids) if d not in taxonomy.categories]
+        level = mcq.hierarchical_level(m, levels, seed)
+        same_depth = [[n for n in pool if taxonomy.depth.get(n) == level + 1] for pool in option_pools]
         return mcq.hierarchical_row(
-            m, n_options=n_options, seed=seed, pools=option_pools, exclude=exclude, key=key
+            m,
+            n_options=n_options,
+            seed=seed,
+            pools=(*same_depth, *option_pools),
+            exclude=exclude | taxonomy.excluded(m.path_ids[level]),
+            key=key,
+            level=level,
+            related=related,
         )
     neighbours = taxonomy.ddx_names(m.diagnosis)
-    return mcq.ddx_row(m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key)
+    return mcq.ddx_row(
+        m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key, related=related
+    )
 
 
 def _kept(built: Iterable[McqRow | None], task: str, report: BuildReport) -> list[McqRow]:

@@ -1,9 +1,13 @@
 """Multiple-choice rows: the RL rows of the paper's Appendix A and the evaluation tasks.
 
-RL: ``k`` options drawn from the sample's disease path (``k`` uniform in 1..min(n-1, L)) and the
-rest from other nodes of its dataset's taxonomy (then the global one); an option at depth ``d`` of
-the correct path scores ``0.75 * d / L`` (L = depth of the sample's finest label), any other 0; the
-answer is the finest correct option. Builders take the random generator of the run; callers visit
+RL, diagnosis, DDx: the sample's own label (``0.75 * L / L``) among clinical diagnoses unrelated to
+it (no ancestor, descendant, overlapping class or synonym; never a category: see
+:mod:`synth.datasets.options`). Where this departs from the paper's Appendix A (which also draws
+ancestors of the label as partial-credit options, so that the key could be a coarse ISIC group):
+no option is a coarser level of the answer, and the answer is always the label's own level.
+Hierarchical: one level of the label's path per row, its node the only correct option scored
+``0.75 * d / L`` (L = depth of the sample's finest label), distractors of that same depth.
+Builders take the random generator of the run; callers visit
 samples sorted by row id (:func:`row_id`), so rows depend on the seed and the data, never on file order.
 
 Option score (eq. 7) -- where it differs from the reference code: depth is counted on the *disease*
@@ -11,7 +15,7 @@ path (``kg.algorithms.disease_path``): the malignancy-class root ("Benign", "Mal
 lesion condition, graded by R_malignancy alone, so it is neither an option nor a level (the
 reference paths start with the benign/malignant bucket, which makes that bucket an option worth
 0.75/L and couples the two rewards). A leaf two levels under its class therefore scores 0.75
-(not 0.75 x 3/3 over a three-level path with the class as level 1) and its group 0.375.
+(not 0.75 x 3/3 over a three-level path with the class as level 1) and its parent 0.375.
 
 Every item has exactly ``n_options`` options (the lesion-condition task: its three classes) or is
 not built (``None``; callers count it under ``skipped``). Distractors never come from
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from synth.datasets.options import name_key
 from synth.datasets.prompts import (
@@ -91,9 +95,12 @@ def _distractors(
     pools: Sequence[Sequence[str]],
     n: int,
     key: Mapping[str, str] | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> list[str]:
     """``n`` names from the first pool, topped up from the next ones; never one whose name key is
-    in ``exclude``, never two with one key. Fewer than ``n`` when the pools run out.
+    in ``exclude``, never two with one key, never one whose key is ``related`` to an earlier pick
+    (nested or overlapping: "melanocytic nevus" beside "dermal nevus"). Fewer than ``n`` when the
+    pools run out.
 
     Large pools are sampled by rejection (a few draws instead of a scan of the pool per row)."""
     out: list[str] = []
@@ -102,6 +109,11 @@ def _distractors(
     def k(name: str) -> str:
         found = key.get(name) if key is not None else None
         return found if found is not None else name_key(name)
+
+    def take(pick: str, pk: str) -> None:
+        taken.add(pk)
+        taken.update(related(pick) if related is not None else ())
+        out.append(pick)
 
     for pool in pools:
         if len(out) >= n:
@@ -113,8 +125,7 @@ def _distractors(
                 pick = pool[rng.randrange(len(pool))]
                 pk = k(pick)
                 if pk not in exclude and pk not in taken:
-                    taken.add(pk)
-                    out.append(pick)
+                    take(pick, pk)
             if len(out) >= n:
                 break
         candidates = [p for p in pool if k(p) not in exclude and k(p) not in taken]
@@ -123,8 +134,7 @@ def _distractors(
             if len(out) >= n:
                 break
             if k(pick) not in taken:
-                taken.add(k(pick))
-                out.append(pick)
+                take(pick, k(pick))
     return out
 
 
@@ -143,26 +153,28 @@ def rl_row(
     rid: str | None = None,
     exclude: Collection[str] | None = None,
     key: Mapping[str, str] | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
-    """Appendix A: options from the path and from other taxonomy nodes, granularity scores.
+    """The sample's own label (full granularity credit, 0.75) among unrelated clinical diagnoses of
+    its dataset (then of the taxonomy); no ancestor is an option (the levels are the hierarchical
+    set's purpose, not this one's).
 
     Without ``rng`` the row's randomness comes from ``(seed, row id)`` alone (slower: one generator
     per row)."""
-    rid = rid or row_id("rl", sample)
-    rng = rng or row_rng(seed, rid)
-    path, depth = sample.path, len(sample.path)
-    if depth == 0 or n_options < 2:
+    if n_options < 2:
         return None
-    k = rng.randint(1, max(1, min(n_options - 1, depth)))
-    chosen = sorted(rng.sample(range(depth), k))
-    excluded = _default_exclude(sample) if exclude is None else exclude
-    wrong = _distractors(rng, excluded, (dataset_pool, global_pool), n_options - k, key)
-    if len(wrong) < n_options - k:
-        return None
-    choices = [(path[i], GRANULARITY * (i + 1) / depth) for i in chosen] + [(w, 0.0) for w in wrong]
-    rng.shuffle(choices)
-    answer = max(range(len(choices)), key=lambda i: choices[i][1])
-    return _row("rl", rid, sample, RL_QUESTION, choices, answer)
+    return _finest_label_row(
+        "rl",
+        sample,
+        (dataset_pool, global_pool),
+        n_options,
+        seed,
+        exclude,
+        key,
+        rng=rng,
+        rid=rid,
+        related=related,
+    )
 
 
 def diagnosis_row(
@@ -174,9 +186,11 @@ def diagnosis_row(
     seed: int,
     exclude: Collection[str] | None = None,
     key: Mapping[str, str] | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
     """In-distribution diagnosis: the sample's finest label among other labels of its dataset."""
-    return _finest_label_row("diagnosis", sample, (dataset_pool, global_pool), n_options, seed, exclude, key)
+    pools = (dataset_pool, global_pool)
+    return _finest_label_row("diagnosis", sample, pools, n_options, seed, exclude, key, related=related)
 
 
 def condition_row(sample: MappedSample, *, seed: int) -> McqRow:
@@ -193,6 +207,13 @@ def condition_row(sample: MappedSample, *, seed: int) -> McqRow:
     )
 
 
+def hierarchical_level(sample: MappedSample, levels: Sequence[int], seed: int) -> int:
+    """The path position a hierarchical row asks for: one of ``levels`` (the positions that are
+    clinical diagnoses) or the label's own, drawn from ``(seed, row id)``."""
+    allowed = sorted({*levels, len(sample.path) - 1})
+    return allowed[row_rng(seed, row_id("hierarchical-level", sample)).randrange(len(allowed))]
+
+
 def hierarchical_row(
     sample: MappedSample,
     *,
@@ -201,32 +222,27 @@ def hierarchical_row(
     pools: Sequence[Sequence[str]] = (),
     exclude: Collection[str] | None = None,
     key: Mapping[str, str] | None = None,
+    level: int | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
-    """Hierarchical: the label's own ancestors (partial credit) are the distractors, topped up with
-    unrelated diseases (0) when the path is shorter than ``n_options``; the finest option is the answer."""
-    if len(sample.path) < 2:
+    """Hierarchical: one level of the label's disease path per item (``level``, default drawn by
+    :func:`hierarchical_level` over the whole path). Its node is the only correct option, worth
+    ``0.75 * (level + 1) / L``; the distractors come from ``pools`` (callers put diagnoses of the
+    same depth first). Never a leaf beside its own ancestors."""
+    if not sample.path:
         return None
     rid = row_id("hierarchical", sample)
     rng = row_rng(seed, rid)
     depth = len(sample.path)
-    ancestors = sorted(rng.sample(range(depth - 1), min(n_options - 1, depth - 1)))
-    choices = [(sample.path[i], GRANULARITY * (i + 1) / depth) for i in [*ancestors, depth - 1]]
-    missing = n_options - len(choices)
-    if missing:
-        excluded = _default_exclude(sample) if exclude is None else exclude
-        wrong = _distractors(rng, excluded, pools, missing, key)
-        if len(wrong) < missing:
-            return None
-        choices += [(w, 0.0) for w in wrong]
+    level = hierarchical_level(sample, range(depth), seed) if level is None else level
+    excluded = _default_exclude(sample) if exclude is None else exclude
+    wrong = _distractors(rng, excluded, pools, n_options - 1, key, related)
+    if len(wrong) < n_options - 1:
+        return None
+    choices = [(sample.path[level], GRANULARITY * (level + 1) / depth)] + [(w, 0.0) for w in wrong]
     rng.shuffle(choices)
-    return _row(
-        "hierarchical",
-        rid,
-        sample,
-        RL_QUESTION,
-        choices,
-        max(range(len(choices)), key=lambda i: choices[i][1]),
-    )
+    answer = next(i for i, c in enumerate(choices) if c[1])
+    return _row("hierarchical", rid, sample, RL_QUESTION, choices, answer)
 
 
 def ddx_row(
@@ -237,10 +253,12 @@ def ddx_row(
     seed: int,
     exclude: Collection[str] | None = None,
     key: Mapping[str, str] | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
     """DDx: the distractors are accepted differential-diagnosis neighbours of the label (never one
     related to it through the taxonomy); fewer than ``n_options - 1`` of them: no row."""
-    return _finest_label_row("ddx", sample, (sorted(set(neighbours)),), n_options, seed, exclude, key)
+    pools = (sorted(set(neighbours)),)
+    return _finest_label_row("ddx", sample, pools, n_options, seed, exclude, key, related=related)
 
 
 def _finest_label_row(
@@ -251,15 +269,19 @@ def _finest_label_row(
     seed: int,
     exclude: Collection[str] | None,
     key: Mapping[str, str] | None,
+    *,
+    rng: random.Random | None = None,
+    rid: str | None = None,
+    related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
     """The sample's finest label (full credit) among ``n_options - 1`` distractors drawn from ``pools``;
     None without a label or without enough distractors."""
     if not sample.path:
         return None
-    rid = row_id(task, sample)
-    rng = row_rng(seed, rid)
+    rid = rid or row_id(task, sample)
+    rng = rng or row_rng(seed, rid)
     excluded = _default_exclude(sample) if exclude is None else exclude
-    wrong = _distractors(rng, excluded, pools, n_options - 1, key)
+    wrong = _distractors(rng, excluded, pools, n_options - 1, key, related)
     if len(wrong) < n_options - 1:
         return None
     choices = [(sample.path[-1], GRANULARITY)] + [(w, 0.0) for w in wrong]

@@ -1,9 +1,11 @@
 """OmniMedVQA dermoscopy items, in OmniMedVQA's own JSON or Med-R1's format, as OOD rows.
 
 Only "Disease Diagnosis" questions are kept: the native format says so in ``question_type``; the
-Med-R1 format does not, so the type is inferred from the options and the question (modality and
-benign / malignant grading questions are dropped and counted). Images are often absent (the item
-files ship without them): such rows are flagged ``image_exists=False``, never a crash.
+Med-R1 format does not, so the type is inferred from the question and the shape of its options
+(:func:`infer_type`: yes/no, malignancy grades, body regions, modalities are dropped and counted by
+type). Two options naming one diagnosis ("Melanoma", "Malignant melanoma") are one option.
+Images are often absent (the item files ship without them): such rows are flagged
+``image_exists=False``, never a crash.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic import BaseModel, Field
 from dermkg.errors import InputError
 from dermkg.images import ImageRejectedError, check_dataset_image, verify_image
 from dermkg.inputs import load_json
+from synth.datasets.options import name_key
 from synth.datasets.prompts import OOD_PROMPT, letters, render_prompt
 from synth.datasets.splits import file_sha256
 from synth.datasets.types import McqRow, Problem
@@ -29,7 +32,36 @@ _MODALITY = re.compile(
 )
 _MODALITY_QUESTION = re.compile(r"modality|imaging (technique|method)|technique .*(employed|used)", re.I)
 _GRADING = re.compile(r"benign or malignant|malignant or benign", re.I)
-_ANATOMY = re.compile(r"anatom|body part|which part of the body|organ", re.I)
+_ANATOMY = re.compile(
+    r"anatom|\bbody (part|region|area|site)|\borgans?\b"
+    r"|\b(part|area|region|section|site)s? of the (human )?body",
+    re.I,
+)
+_BODY_OPTION = re.compile(
+    r"\bsystem$|^(skin|bones?|muscles?|internal organs|brain|heart|lungs?|liver|kidneys?|eyes?)$", re.I
+)
+_YES_NO = frozenset({"yes", "no", "doubtful", "i'm not sure", "not sure", "maybe", "unsure", "uncertain"})
+_GRADE = frozenset(
+    {
+        *("benign", "malignant", "cancerous", "non-cancerous", "noncancerous", "precancerous"),
+        *("pre-cancerous", "metastatic", "suspicious", "indeterminate", "inconclusive", "unknown"),
+        *("progressive", "aggressive", "harmless", "harmful", "non-malignant", "benignancy", "malignancy"),
+    }
+)
+_GRADE_NOUN = frozenset({"image", "condition", "lesion", "growth", "tumor", "tumour", "case", "finding"})
+
+
+def _plain(option: str) -> str:
+    return option.strip(" .").lower()
+
+
+def _is_grade(option: str) -> bool:
+    """ "Benign image.", "non-cancerous condition", "Malignant": a malignancy grade, not a disease."""
+    words = _plain(option).split()
+    if words and words[-1] in _GRADE_NOUN:
+        words = words[:-1]
+    return bool(words) and all(w in _GRADE for w in words)
+
 
 # OmniMedVQA subsets that contain (or are) the images of a training source
 OVERLAPS: dict[str, set[str]] = {
@@ -66,19 +98,33 @@ class OodReport(BaseModel):
     excluded_subsets: dict[str, int] = Field(default_factory=dict)
     excluded_images: int = 0  # the same image (hash or file stem) as a training sample
     missing_images: int = 0
+    synonymous_options: int = 0  # items offering two names of one diagnosis: the extra name dropped
     rejected_images: int = 0  # outside the images folder, not an image, or over the pixel limit
     problems: list[Problem] = Field(default_factory=list)
 
 
-def infer_type(question: str, options: list[str]) -> str:
+def infer_type(question: str, options: list[str], answer: str | None = None) -> str:
+    """The OmniMedVQA question type of an item that does not state it, from the question and the
+    shape of its options: yes/no options (a grading question when it asks about benign / malignant /
+    cancer, else "Other Biological Attributes"), malignancy grades ("Benign image.", "non-cancerous
+    condition"), body regions or systems ("Skin", "Nervous system"), imaging modalities; anything
+    else is a diagnosis."""
+    plain = [_plain(o) for o in options]
+    if plain and set(plain) <= _YES_NO:
+        grading = re.search(r"benign|malignan|cancer|harm", question, re.I)
+        return "Lesion Grading" if grading else "Other Biological Attributes"  # OmniMedVQA's 5th type
+    half = max(1, (len(options) + 1) // 2)
+    grades = sum(_is_grade(o) for o in options)
+    if (answer is not None and _is_grade(answer) and grades >= half) or grades == len(options):
+        return "Lesion Grading"
+    if _ANATOMY.search(question) or sum(bool(_BODY_OPTION.search(p)) for p in plain) >= half:
+        return "Anatomy Identification"
     if _MODALITY_QUESTION.search(question) or sum(bool(_MODALITY.search(o)) for o in options) >= max(
         2, len(options) // 2
     ):
         return "Modality Recognition"
-    if _GRADING.search(question) or {o.strip(" .").lower() for o in options} <= {"benign", "malignant"}:
+    if _GRADING.search(question):
         return "Lesion Grading"
-    if _ANATOMY.search(question):
-        return "Anatomy Identification"
     return "Disease Diagnosis"
 
 
@@ -105,7 +151,7 @@ def parse_medr1(item: dict, loc: str) -> OodItem:
         question=question,
         options=options,
         answer_index=index,
-        question_type=infer_type(question, options),
+        question_type=infer_type(question, options, options[index]),
         location=loc,
     )
 
@@ -158,6 +204,24 @@ def read_items(path: Path, report: OodReport) -> list[OodItem]:
     return out
 
 
+def _distinct(item: OodItem, synonyms: dict[str, str]) -> tuple[list[str], int]:
+    """The item's options with one name per diagnosis (the answer's name kept), and the answer's index."""
+
+    def key(text: str) -> str:
+        return synonyms.get(_plain(text)) or name_key(text)
+
+    answer_key = key(item.options[item.answer_index])
+    kept: list[str] = []
+    seen: set[str] = set()
+    for i, text in enumerate(item.options):
+        k = key(text)
+        if k in seen or (k == answer_key and i != item.answer_index):
+            continue
+        seen.add(k)
+        kept.append(text)
+    return kept, kept.index(item.options[item.answer_index])
+
+
 def ood_rows(
     path: Path,
     *,
@@ -166,13 +230,15 @@ def ood_rows(
     training_hashes: set[str] | None = None,
     images_root: Path | None = None,
     conditions: dict[str, str] | None = None,
+    synonyms: dict[str, str] | None = None,
     include_paper_excluded: bool = False,
 ) -> tuple[list[McqRow], OodReport]:
     """Disease-diagnosis rows from subsets that no training source overlaps, deduplicated.
 
     An item whose image is a training image (same file stem, or same bytes where the image is
     present) is excluded as well; so are :data:`PAPER_EXCLUDED` subsets unless
-    ``include_paper_excluded``."""
+    ``include_paper_excluded``. Two options naming one diagnosis (``synonyms``: lower-cased name ->
+    diagnosis id, else :func:`name_key`) keep the answer's (else the first) and drop the other."""
     report = OodReport()
     items = read_items(path, report)
     excluded = set().union(*(OVERLAPS.get(s, set()) for s in training_sources)) if training_sources else set()
@@ -212,9 +278,12 @@ def ood_rows(
         if sha and sha in (training_hashes or ()):
             report.excluded_images += 1
             continue
-        keys = letters(len(item.options))
-        options = dict(zip(keys, item.options, strict=True))
-        answer_text = item.options[item.answer_index]
+        texts, answer_index = _distinct(item, synonyms or {})
+        if len(texts) < len(item.options):
+            report.synonymous_options += 1
+        keys = letters(len(texts))
+        options = dict(zip(keys, texts, strict=True))
+        answer_text = texts[answer_index]
         rid = "ood-" + hashlib.sha1(f"{item.image}\x1f{item.question}".encode()).hexdigest()[:16]
         rows.setdefault(
             rid,
@@ -224,8 +293,8 @@ def ood_rows(
                 prompt=render_prompt(item.question, options, OOD_PROMPT),
                 question=item.question,
                 options=options,
-                option_scores={k: (1.0 if i == item.answer_index else 0.0) for i, k in enumerate(keys)},
-                answer=keys[item.answer_index],
+                option_scores={k: (1.0 if i == answer_index else 0.0) for i, k in enumerate(keys)},
+                answer=keys[answer_index],
                 answer_text=answer_text,
                 lesion_condition=(conditions or {}).get(answer_text.strip(" .").lower()),  # type: ignore[arg-type]
                 path=[],

@@ -55,16 +55,18 @@ OOD_PROMPT = (
 # What each evaluation task measures and how; written into report.json and the card, and read by
 # the evaluation report (train/report.py) so that every figure names its protocol.
 PROTOCOLS: dict[str, str] = {
-    "rl": "RL rows (Appendix A): RL_PROMPT; options from the disease path (partial credit, eq. 7) and "
-    "unrelated diseases; the lesion condition is graded by R_malignancy only.",
-    "diagnosis": "In-distribution diagnosis: RL_PROMPT; the finest label among unrelated diseases "
-    "of its dataset (no ancestor, descendant or synonym is a wrong option).",
+    "rl": "RL rows (Appendix A, answers at the label's level): RL_PROMPT; the label (0.75, eq. 7) among "
+    "unrelated clinical diagnoses of its dataset (no ancestor, descendant, overlapping class, synonym or "
+    "category is an option); the lesion condition is graded by R_malignancy only.",
+    "diagnosis": "In-distribution diagnosis: RL_PROMPT; the finest label among unrelated clinical diagnoses "
+    "of its dataset (no ancestor, descendant, overlapping class, synonym or category is an option).",
     "lesion_condition": "Lesion condition (paper Table 3): CONDITION_PROMPT; options A benign, "
     "B malignant, C precancerous in situ (in-situ policy: kg.algorithms.IN_SITU_POLICY).",
-    "hierarchical": "Hierarchical diagnosis: RL_PROMPT; ancestors of the label as partial-credit "
-    "distractors, topped up with unrelated diseases.",
+    "hierarchical": "Hierarchical diagnosis: RL_PROMPT; one clinical level of the label's path per row, "
+    "its node the only correct option (0.75 x depth / L), distractors unrelated diagnoses of that depth.",
     "ddx": "DDx: RL_PROMPT; accepted DDx neighbours of the label as distractors.",
-    "ood": "OOD (paper Table 4): OOD_PROMPT; OmniMedVQA 'Disease Diagnosis' items; subsets overlapping a "
+    "ood": "OOD (paper Table 4): OOD_PROMPT; OmniMedVQA 'Disease Diagnosis' items (type from the question "
+    "and its options' shape), synonymous options merged; subsets overlapping a "
     "training source excluded, and Fitzpatrick17k and PAD-UFES-20 excluded as in the paper",
 }
 

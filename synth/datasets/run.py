@@ -89,6 +89,7 @@ def build_evalsets(
             training_hashes={m.image_sha256 for m in samples if m.image_sha256},
             images_root=omnimedvqa_images,
             conditions=conditions,
+            synonyms=taxonomy.same_diagnosis(),
             include_paper_excluded=include_paper_excluded,
         )
         report.protocol["ood"] = PROTOCOLS["ood"] if not include_paper_excluded else ood.protocol

@@ -214,7 +214,7 @@ def test_cli_json(seeded_store: GraphStore, shared_data: Path, tmp_path: Path) -
 def test_cli_evalsets_json(seeded_store: GraphStore, shared_data: Path, tmp_path: Path) -> None:
     from dermkg.cli import app
 
-    omni = shared_data / "omnimedvqa-derm" / "ISIC2020_filtered_test.json"
+    omni = shared_data / "omnimedvqa-derm" / "ISIC2019_filtered_test.json"  # ISIC2020's: no diagnosis items
     result = CliRunner().invoke(
         app,
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synth.datasets import mcq
+from synth.datasets.options import name_key
 from synth.datasets.prompts import letters
 from synth.datasets.splits import assign_splits, check_leakage
 from synth.datasets.types import MappedSample, Sample
@@ -33,19 +34,15 @@ def test_letters(n: int, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_rl_row_scores_and_answer(seed: int) -> None:
+def test_rl_row_answers_the_label_among_unrelated_diagnoses(seed: int) -> None:
+    """Issues 17/18: the key is the label's own level (never a coarser group), no ancestor is offered."""
     row = mcq.rl_row(
         _sample(image=f"/x/{seed}.jpg"), dataset_pool=POOL, global_pool=POOL, n_options=4, seed=seed
     )
     assert row is not None and list(row.options) == ["A", "B", "C", "D"]
-    for letter, text in row.options.items():
-        if text in PATH:  # 0.75 * depth / L on the correct path
-            assert row.option_scores[letter] == pytest.approx(0.75 * (PATH.index(text) + 1) / 3)
-        else:
-            assert row.option_scores[letter] == 0.0
-    on_path = [t for t in row.options.values() if t in PATH]
-    assert 1 <= len(on_path) <= 3
-    assert row.answer_text == max(on_path, key=PATH.index)  # the finest correct option
+    assert row.answer_text == PATH[-1] and row.option_scores[row.answer] == 0.75
+    assert [t for t in row.options.values() if t in PATH] == [PATH[-1]]
+    assert sorted(row.option_scores.values()) == [0.0, 0.0, 0.0, 0.75]
     assert row.options[row.answer] == row.answer_text
     assert "A: " in row.prompt and "<final diagnosis>" in row.prompt and row.task == "rl"
 
@@ -70,12 +67,38 @@ def test_many_options_are_lettered_past_d() -> None:
     assert row.answer_text == "invasive melanoma" and row.option_scores[row.answer] == 0.75
 
 
-def test_hierarchical_distractors_are_ancestors_topped_up_to_the_configured_count() -> None:
-    row = mcq.hierarchical_row(_sample(), n_options=4, seed=0, pools=(POOL,))
-    assert row is not None and len(row.options) == 4 and set(PATH) <= set(row.options.values())
-    assert row.answer_text == "invasive melanoma"
-    assert mcq.hierarchical_row(_sample(), n_options=4, seed=0) is None  # 3 levels, nothing to top up
-    assert mcq.hierarchical_row(_sample(path=["melanoma"]), n_options=4, seed=0) is None  # no ancestor
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_hierarchical_row_asks_one_level(level: int) -> None:
+    """Issue 18: one level of the path per row, its node the only correct option (0.75 * d / L);
+    never a leaf beside its own ancestors."""
+    row = mcq.hierarchical_row(_sample(), n_options=4, seed=0, pools=(POOL,), level=level)
+    assert row is not None and len(row.options) == 4
+    assert [t for t in row.options.values() if t in PATH] == [PATH[level]]
+    assert row.answer_text == PATH[level]
+    assert row.option_scores[row.answer] == pytest.approx(0.75 * (level + 1) / 3)
+    assert sum(v > 0 for v in row.option_scores.values()) == 1
+    assert mcq.hierarchical_row(_sample(), n_options=4, seed=0, level=level) is None  # no distractors
+
+
+def test_hierarchical_level_is_one_of_the_clinical_levels_or_the_label() -> None:
+    seen = {mcq.hierarchical_level(_sample(image=f"/x/{i}.jpg"), [1], seed=0) for i in range(40)}
+    assert seen == {1, 2}  # level 0 ("melanocytic lesion", a category) is never asked
+
+
+def test_distractors_are_never_nested_in_each_other() -> None:
+    """Issue 16: "melanocytic nevus" and "clark nevus" are never both distractors."""
+    related = {"melanocytic nevus": {"clark nevus"}, "clark nevus": {"melanocytic nevus"}}
+    for seed in range(30):
+        row = mcq.rl_row(
+            _sample(image=f"/x/{seed}.jpg"),
+            dataset_pool=POOL,
+            global_pool=POOL,
+            n_options=4,
+            seed=seed,
+            related=lambda name: {name_key(n) for n in related.get(name, ())},
+        )
+        assert row is not None
+        assert not {"melanocytic nevus", "clark nevus"} <= set(row.options.values()), row.options
 
 
 def test_ddx_distractors_are_neighbours_and_condition_options_are_fixed() -> None:

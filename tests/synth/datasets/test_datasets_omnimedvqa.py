@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from synth.datasets.omnimedvqa import OodReport, infer_type, ood_rows, read_items
 from tests.fixtures.images import write_image
 
@@ -22,6 +24,7 @@ def test_every_real_med_r1_item_parses(shared_data: Path) -> None:
         "Modality Recognition",
         "Lesion Grading",
         "Anatomy Identification",
+        "Other Biological Attributes",
     }
     assert types["Disease Diagnosis"] > types["Modality Recognition"] > 0
 
@@ -46,6 +49,77 @@ def test_question_type_inference() -> None:
     assert infer_type(
         "What is the specific skin condition captured in this image?", ["Melanoma", "Nevus"]
     ) == ("Disease Diagnosis")
+
+
+@pytest.mark.parametrize(
+    ("question", "options", "answer", "expected"),
+    [  # issue 21: phrasings the keyword rules missed, all from the real per-source test files
+        (
+            "What area of the body is the main focus in this image?",
+            ["Lymphatic system", "Skin"],
+            1,
+            "Anatomy",
+        ),
+        (
+            "What part of the body does this image primarily target?",
+            ["Digestive system", "Skin"],
+            1,
+            "Anatomy",
+        ),
+        ("Is the lesion shown in this image benign?", ["No.", "Yes"], 1, "Lesion Grading"),
+        ("Is this image displaying a harmless growth?", ["No.", "Yes"], 1, "Lesion Grading"),
+        (
+            "Is the lesion in this image malignant?",
+            ["Yes", "No", "Doubtful", "I'm not sure"],
+            0,
+            "Lesion Grading",
+        ),
+        ("Is there any anomaly present in this image?", ["Yes", "No"], 0, "Other Biological Attributes"),
+        (
+            "Is the abnormality depicted in this image harmless or cancerous?",
+            ["Benign image.", "Malignant"],
+            0,
+            "Lesion Grading",
+        ),
+        (
+            "What is the nature of the lesion?",
+            [
+                "Benign condition",
+                "Metastatic condition",
+                "Non-cancerous condition",
+                "Pre-cancerous condition",
+            ],
+            0,
+            "Lesion Grading",
+        ),
+        (
+            "What type of abnormality is present in this image?",
+            ["Benign keratosis", "Malignant keratosis", "Eczema", "Melanoma"],
+            0,
+            "Disease Diagnosis",
+        ),
+    ],
+)
+def test_question_type_from_the_shape_of_the_options(
+    question: str, options: list[str], answer: int, expected: str
+) -> None:
+    assert infer_type(question, options, options[answer]).startswith(expected)
+
+
+def test_ood_rows_hold_only_diagnoses_with_distinct_options(shared_data: Path) -> None:
+    """Issue 21 on the real folder: no yes/no, grade or body-region item; one name per diagnosis."""
+    synonyms = {"melanoma": "melanoma", "malignant melanoma": "melanoma"}
+    rows, report = ood_rows(
+        shared_data / "omnimedvqa-derm", training_sources={"derm7pt"}, training_stems=set(), synonyms=synonyms
+    )
+    assert rows and report.synonymous_options > 0
+    for row in rows:
+        answer = row.answer_text.strip(" .").lower()
+        assert answer not in {"yes", "no", "skin", "benign", "malignant"}, row.id
+        assert not answer.endswith((" image", " condition")), (row.id, answer)  # "Benign image."
+        texts = {t.lower() for t in row.options.values()}
+        assert not {"melanoma", "malignant melanoma"} <= texts, row.options
+        assert sum(v > 0 for v in row.option_scores.values()) == 1
 
 
 def test_native_format_images_and_training_overlap(tmp_path: Path) -> None:

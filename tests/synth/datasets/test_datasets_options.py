@@ -11,9 +11,11 @@ import pytest
 from kg import algorithms as alg
 from kg.importers import run_import
 from kg.store.base import GraphStore
+from kg.view import GraphView, NodeInfo
 from synth.datasets.build import DatasetSpec
-from synth.datasets.options import OptionSpace, name_key
+from synth.datasets.options import OptionSpace, is_category, name_key
 from synth.datasets.run import build_datasets, build_evalsets
+from synth.wording import clinical_name
 
 CLASSES = {"benign", "malignant", "indeterminate", "precancerous in situ", "premalignant"}
 
@@ -78,3 +80,110 @@ def test_eval_items_have_the_configured_options_or_are_counted(
         assert not any({t.lower() for t in r["options"].values()} & CLASSES for r in rows)
     cond = _rows(tmp_path / "ev" / "lesion_condition")
     assert len(cond) == tests and all(len(r["options"]) == 3 for r in cond)
+
+
+def _node(id: str, name: str, *synonyms: str) -> NodeInfo:
+    return NodeInfo(id, name, None, "accepted", None, synonyms)
+
+
+@pytest.fixture
+def small_view() -> GraphView:
+    """ISIC groups (two-level codes), a seed grouping, and solar lentigo in ISIC's keratosis class."""
+    nodes = [
+        _node("benign", "Benign"),
+        _node("bmp", "Benign melanocytic proliferations"),
+        _node("bep", "Benign epidermal proliferations"),
+        _node("mel-lesion", "melanocytic lesion"),
+        _node("nevus", "melanocytic nevus", "nevus"),
+        _node("clark", "clark nevus", "dysplastic nevus"),
+        _node("dermal", "dermal nevus"),
+        _node("lentigo", "lentigo"),
+        _node("solar", "solar lentigo"),
+        _node("bk", "benign keratosis"),
+        _node("sk", "seborrheic keratosis"),
+        _node("gct", "Granular cell tumor"),
+        _node("gct-sub", "Granular cell tumor, malignant"),
+        _node("cysts", "Cysts"),
+    ]
+    is_a = [
+        ("bmp", "benign"),
+        ("bep", "benign"),
+        ("nevus", "bmp"),
+        ("nevus", "mel-lesion"),
+        ("clark", "nevus"),
+        ("dermal", "nevus"),
+        ("lentigo", "mel-lesion"),
+        ("solar", "lentigo"),
+        ("solar", "bk"),
+        ("bk", "bep"),
+        ("sk", "bk"),
+        ("gct-sub", "gct"),
+    ]
+    return GraphView.build(nodes, is_a)
+
+
+CODES = {
+    "benign": {"isic": "Benign"},
+    "bmp": {"isic": "Benign:Benign melanocytic proliferations"},
+    "bep": {"isic": "Benign:Benign epidermal proliferations"},
+    "gct": {"isic": "Benign:Benign soft tissue proliferations - Neural:Granular cell tumor"},
+}
+
+
+def test_categories_are_isic_groups_and_grouping_nodes(small_view: GraphView) -> None:
+    """Issue 17: taxonomy groups are never options; ISIC's deeper codes are diagnoses whatever the name."""
+    cats = {d for d in small_view.nodes if is_category(small_view, d, CODES)}
+    assert cats == {"benign", "bmp", "bep", "mel-lesion", "cysts"}
+    space = OptionSpace(small_view, CODES)
+    assert "Benign melanocytic proliferations" not in space.names and "melanocytic lesion" not in space.names
+    assert {clinical_name("Granular cell tumor"), "melanocytic nevus"} <= set(space.names)
+
+
+def test_option_names_are_display_names(small_view: GraphView) -> None:
+    """Issue 20: eponyms capitalised as the trajectories write them."""
+    space = OptionSpace(small_view, CODES)
+    assert "Clark nevus" in space.names and "clark nevus" not in space.names
+    assert space.display("clark") == clinical_name("clark nevus") == "Clark nevus"
+
+
+def test_an_overlapping_class_is_never_a_distractor(small_view: GraphView) -> None:
+    """Issue 19: benign keratosis holds solar lentigo, a lentigo: not a wrong answer for a lentigo."""
+    space = OptionSpace(small_view, CODES)
+    assert name_key("benign keratosis") in space.excluded("lentigo")
+    assert name_key("seborrheic keratosis") not in space.excluded("lentigo")
+    assert name_key("lentigo") in space.excluded("bk")
+
+
+def test_nested_names_are_related(small_view: GraphView) -> None:
+    """Issue 16: an option's ancestors, descendants and their synonyms never stand beside it."""
+    space = OptionSpace(small_view, CODES)
+    assert {name_key("melanocytic nevus"), name_key("dysplastic nevus")} <= space.related_keys("Clark nevus")
+    assert name_key("dermal nevus") not in space.related_keys("Clark nevus")
+
+
+def test_exported_options_are_clinical_unnested_and_at_the_label_level(
+    real_graph: GraphStore, shared_data: Path, tmp_path: Path
+) -> None:
+    """Issues 16-18, 20 over the real Derm7pt subset and the seed + ISIC + Skin-R1 graph."""
+    spec = DatasetSpec(name="derm7pt", path=shared_data / "derm7pt-subset")
+    build_datasets(real_graph, [spec], tmp_path / "rl", seed=0)
+    build_evalsets(real_graph, [spec], tmp_path / "ev", tasks=("diagnosis", "hierarchical", "ddx"))
+    view = real_graph.graph_view()
+    space = OptionSpace(view, {d.id: d.codes for d in real_graph.list_diagnoses() if d.id in view.nodes})
+    by_name = {space.display(d): d for d in view.nodes}
+    rows = _rows(tmp_path / "rl" / "rl") + [
+        r for t in ("diagnosis", "hierarchical", "ddx") for r in _rows(tmp_path / "ev" / t)
+    ]
+    assert len(rows) > 200
+    for row in rows:
+        ids = [by_name[t] for t in row["options"].values()]  # every option is a display name
+        answer = by_name[row["answer_text"]]
+        for d in ids:
+            assert d not in space.categories or d == row["diagnosis"], (row["id"], d)
+            assert not any(o != d and o in space.overlapping(d) for o in ids), (row["id"], ids)
+        assert sum(v > 0 for v in row["option_scores"].values()) == 1, row["id"]
+        if row["task"] != "hierarchical":
+            assert answer == row["diagnosis"] and row["option_scores"][row["answer"]] == 0.75, row["id"]
+        else:  # one level of the label's own path
+            assert row["answer_text"] in row["path"], row["id"]
+            assert answer not in space.categories or answer == row["diagnosis"], row["id"]
