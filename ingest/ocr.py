@@ -19,11 +19,12 @@ import subprocess
 from functools import lru_cache
 from html.parser import HTMLParser
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from dermkg.errors import InputError
 from ingest.pdf_loader import TYPOGRAPHY
-from ingest.types import Line
+from ingest.scan_tables import Word, centre_in, page_pixels, scan_tables, word_key
+from ingest.types import Line, TableGrid
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,22 @@ def scan_dpi(page: Any) -> int:
     return min(400, max(150, best[1]))
 
 
+class OcrPage(NamedTuple):
+    """What OCR read on a page: its text lines (out of its tables) and its ruled tables."""
+
+    lines: list[Line]
+    tables: list[TableGrid]
+
+
 def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> list[Line]:
     """Text lines recognised on ``page`` (same shape as :func:`ingest.pdf_loader.read_lines`, plus
     each word's OCR confidence in ``Line.ocr_conf``); ``dpi`` defaults to the scan's own."""
+    return ocr_page(page, language=language, dpi=dpi).lines
+
+
+def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> OcrPage:
+    """The page's text lines and ruled tables read from its pixels (tables from the rulings in the
+    image, their cells filled with the OCR words; the lines inside a table leave the text flow)."""
     import pymupdf
 
     dpi = dpi or scan_dpi(page)
@@ -92,9 +106,11 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> li
             "page has no text layer and Tesseract is not installed (apt install tesseract-ocr)", where
         )
     log.info("page %d has no text layer: OCR with Tesseract (%s, %d dpi)", page.number + 1, language, dpi)
+    cmd = [exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language]
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-    hocr = _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], pix, where)
+    hocr = _tesseract(cmd, pix, where)
     scale = 72.0 / dpi
+    words = hocr_words(hocr, scale)
     # Tesseract's layout analysis sometimes takes a block of text (a table of contents, a boxed list)
     # for a picture and reads nothing in it: each such region is read again on its own, and what
     # reads as confident text (>= 3 words, mean confidence >= 0.6) is text, not a picture.
@@ -103,18 +119,34 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> li
     for box in hocr_photos(hocr):
         clip = pymupdf.Rect(*(v * scale for v in box))
         crop = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, clip=clip)
-        found = hocr_lines(
-            _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], crop, where),
-            page.number + 1,
-            scale,
-            crop,
-            origin=(clip.x0, clip.y0),
-        )
+        crop_hocr = _tesseract(cmd, crop, where)
+        found = hocr_lines(crop_hocr, page.number + 1, scale, crop, origin=(clip.x0, clip.y0))
         confs = [c for ln in found for c in ln.ocr_conf or ()]
         if len(confs) >= 3 and sum(confs) / len(confs) >= 0.6:
             text_regions.append(box)
             extra.extend(found)
-    return hocr_lines(hocr, page.number + 1, scale, pix, not_photos=text_regions) + extra
+            words.extend(hocr_words(crop_hocr, scale, origin=(clip.x0, clip.y0)))
+    lines = hocr_lines(hocr, page.number + 1, scale, pix, not_photos=text_regions) + extra
+    tables = scan_tables(page_pixels(pix), dpi, words, page.number + 1)
+    if tables:
+        lines = [ln for ln in lines if not any(centre_in(ln.bbox, t.bbox) for t in tables)]
+    return OcrPage(lines, tables)
+
+
+def hocr_words(hocr: str, scale: float, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[Word]:
+    """Every word of the hOCR with its box (points) and confidence (0-1)."""
+    parser = _Hocr()
+    parser.feed(hocr)
+    out: list[Word] = []
+    for _, words in parser.lines:
+        for text, title in words:
+            m, c = _BBOX.search(title), _WCONF.search(title)
+            text = html.unescape(text).translate(TYPOGRAPHY).strip()
+            if m is None or not text:
+                continue
+            x0, y0, x1, y1 = (origin[i % 2] + int(v) * scale for i, v in enumerate(m.groups()))
+            out.append(Word(text, (x0, y0, x1, y1), int(c.group(1)) / 100 if c else 0.0))
+    return out
 
 
 def _tesseract(cmd: list[str], pix: Any, where: str) -> str:
@@ -295,7 +327,7 @@ def ocr_confidence(lines: list[Line], quote: str) -> float | None:
     """Mean OCR confidence of the quote's words (found in order in ``lines``); None for text-layer
     lines. Words the quote does not share with the lines count with their lines' mean."""
     pairs = [
-        (_word_key(w), c)
+        (word_key(w), c)
         for ln in lines
         if ln.ocr_conf is not None
         for w, c in zip(ln.text.split(), ln.ocr_conf, strict=False)
@@ -304,7 +336,9 @@ def ocr_confidence(lines: list[Line], quote: str) -> float | None:
         return None
     found: list[float] = []
     i = 0
-    for word in map(_word_key, quote.split()):
+    for word in map(word_key, quote.split()):
+        if not word:
+            continue  # a mark ("|", "–") is no word OCR read
         j = next((j for j in range(i, len(pairs)) if pairs[j][0] == word), None)
         if j is not None:
             found.append(pairs[j][1])
@@ -317,10 +351,6 @@ def _noise(line: Line) -> bool:
     """A short line read with low confidence: marks of a side tab, a photo's texture, a dust spot."""
     conf = line.ocr_conf
     return bool(conf) and len(conf or ()) <= 2 and sum(conf or ()) / len(conf or (1,)) < 0.5
-
-
-def _word_key(word: str) -> str:
-    return "".join(c for c in word.lower() if c.isalnum())
 
 
 _MARGIN_SHARE = 0.07  # running heads and page numbers sit in the top and bottom 7% of a page

@@ -153,7 +153,7 @@ class PresentationTables:
 
 
 def table_line(table: TableGrid, members: list[str]) -> Line:
-    return Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
+    return table.line(" | ".join(members))
 
 
 def _dedup(items: list[PresentationCandidate]) -> list[PresentationCandidate]:

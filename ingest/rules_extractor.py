@@ -33,7 +33,7 @@ from ingest.labels import is_clinical_label
 from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.note_cues import note_relations
-from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
+from ingest.ocr import needs_ocr, ocr_page, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
 from ingest.rationales import RATIONALE_TITLE, rationale_candidates
@@ -99,17 +99,19 @@ class RulesExtractor:
                 f"page {page.number + 1}: not OCR'd, it holds an image over the pixel limit"
             )
         elif self.ocr and needs_ocr(page, layout.lines):
+            scan = ocr_page(page, language=self.ocr_language)
             lines = tidy_ocr_lines(
-                [
-                    ln
-                    for ln in ocr_lines(page, language=self.ocr_language)
-                    if not running.is_running(ln, layout.height)
-                ],
+                [ln for ln in scan.lines if not running.is_running(ln, layout.height)],
                 layout.height,
                 running.body_size,
             )
             layout = layout.model_copy(
-                update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
+                update={
+                    "lines": reading_order(lines, layout.width),
+                    "tables": scan.tables,
+                    "ocr": True,
+                    "images": [],
+                }
             )
             chunk.ocr_pages += 1
         return layout
@@ -262,9 +264,7 @@ def _implicit_subject(section: Section) -> str | None:
 
 
 def _table_line(table: Any) -> list:
-    from ingest.types import Line
-
-    return [Line(page=table.page, text=" | ".join(table_members(table)), bbox=table.bbox, size=0)]
+    return [table.line(" | ".join(table_members(table)))]
 
 
 def stamp_labels(chunk: Extraction, labels: dict[int, str]) -> Extraction:
