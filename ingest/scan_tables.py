@@ -10,7 +10,7 @@ Tables with only horizontal rules are left to the text flow, as the text layer's
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,12 +41,6 @@ class Rule(NamedTuple):
     pos: float
     start: int
     end: int
-
-
-def page_pixels(pix: Any) -> np.ndarray:
-    """The grey pixmap as a 2-D array (rows, columns)."""
-    arr = np.frombuffer(pix.samples, dtype=np.uint8)
-    return arr.reshape(pix.height, pix.stride)[:, : pix.width * pix.n : pix.n]
 
 
 def _runs(mask: np.ndarray, min_len: int, gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

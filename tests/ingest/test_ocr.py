@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.ocr import hocr_lines, ocr_confidence
+from ingest.hocr import hocr_lines
+from ingest.ocr import ocr_confidence
 from ingest.pdf_loader import open_pdf
 from ingest.pipeline import IngestPipeline
 from ingest.rules_extractor import RulesExtractor
