@@ -200,5 +200,3 @@ def _caption_pars(parser: _Hocr, photos: list[tuple[int, ...]]) -> set[int]:
         if any(0 <= y0 - p[3] <= gap and x0 < p[2] and x1 > p[0] for p in photos):
             out.add(par)
     return out
-
-

@@ -27,8 +27,9 @@ _BLOCK_PT = 4.0  # side of the blocks a band is found in
 _TINT = (40, 215)  # a band's fill: darker than paper (a table header's light grey is 230) ...
 _UNIFORM = 0.5  # ... and flat: this share of a block's pixels within _SPREAD of its median
 _SPREAD = 16
+_TEXT_CONTRAST = 48  # a band's text differs from its fill by this many grey levels
 _MIN_BAND_PT = (60.0, 10.0)  # a band is at least this long and this thick
-_BOLD_STROKE = 1.2  # a word whose strokes are this many times the body's is bold (body words: 99th percentile 1.21)
+_BOLD_STROKE = 1.2  # strokes this many times the body's are bold (body words' 99th percentile: 1.21)
 _BOLD_SHARE = 0.8  # a line is bold when this share of its letters is (as for a text layer's spans)
 
 
@@ -92,10 +93,18 @@ def _component(mask: np.ndarray, seen: np.ndarray, y: int, x: int) -> tuple[int,
 
 
 def clean_band(crop: np.ndarray) -> np.ndarray:
-    """A banner's pixels as black text on white: whichever side of its fill the text is (dark type
-    on grey, white type on dark), the pixels far from the fill are text."""
+    """A banner's pixels as black text on white: the text is the pixels far from the fill on one side
+    (dark type on grey, or white type on dark), the side most of the band's middle shows; paper at
+    the band's edges is not text."""
     fill = float(np.median(crop))
-    text = np.abs(crop.astype(np.int16) - fill) > 48
+    h, w = crop.shape
+    middle = crop[h // 5 : h - h // 5, w // 5 : w - w // 5].astype(np.int16)
+    darker = int((middle < fill - _TEXT_CONTRAST).sum()) >= int((middle > fill + _TEXT_CONTRAST).sum())
+    grey = crop.astype(np.int16)
+    text = grey < fill - _TEXT_CONTRAST if darker else grey > fill + _TEXT_CONTRAST
+    # a row or column that is nearly all "text" is paper beyond the band's edge, not type
+    text[text.mean(axis=1) >= 0.9] = False
+    text[:, text.mean(axis=0) >= 0.9] = False
     return np.where(text, 0, 255).astype(np.uint8)
 
 
