@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from dermkg.errors import InputError
 from ingest.hocr import hocr_lines, hocr_photos, hocr_words
 from ingest.scan_pixels import clean_band, find_bands, in_band, page_pixels
-from ingest.scan_tables import Word, centre_in, scan_tables, word_key
+from ingest.scan_tables import Word, centre_in, erase_rulings, find_rulings, scan_tables, word_key
 from ingest.types import Line, TableGrid
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,9 @@ def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> Ocr
     cmd = [exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language]
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     grey = page_pixels(pix)
-    hocr = _tesseract(cmd, pix, where)
+    rulings = find_rulings(grey, dpi)
+    read = erase_rulings(grey, *rulings)
+    hocr = _tesseract(cmd, _pixmap(read), where)
     scale, number = 72.0 / dpi, page.number + 1
     words = hocr_words(hocr, scale)
     # Tesseract's layout analysis sometimes takes a block of text (a table of contents, a boxed list)
@@ -124,7 +126,7 @@ def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> Ocr
             text_regions.append(box)
             extra.extend(found)
             words.extend(hocr_words(crop_hocr, scale, origin=(clip.x0, clip.y0)))
-    lines = hocr_lines(hocr, number, scale, grey, not_photos=text_regions) + extra
+    lines = hocr_lines(hocr, number, scale, read, not_photos=text_regions) + extra
     bands = find_bands(grey, dpi)
     if bands:
         boxes = [tuple(v * scale for v in band.box) for band in bands]
@@ -135,22 +137,27 @@ def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> Ocr
                 band_lines, band_words = _read_band(cmd, grey, band.box, scale, number, where)
                 lines.extend(band_lines)
                 words.extend(band_words)
-    tables = scan_tables(grey, dpi, words, number)
+    tables = scan_tables(grey, dpi, words, number, rulings)
     if tables:
         lines = [ln for ln in lines if not any(centre_in(ln.bbox, t.bbox) for t in tables)]
     return OcrPage(lines, tables)
+
+
+def _pixmap(grey: Any) -> Any:
+    """A grey image array as a PyMuPDF pixmap (what :func:`_tesseract` reads)."""
+    import pymupdf
+
+    return pymupdf.Pixmap(pymupdf.csGRAY, grey.shape[1], grey.shape[0], grey.tobytes(), False)
 
 
 def _read_band(
     cmd: list[str], grey: Any, box: tuple[int, int, int, int], scale: float, number: int, where: str
 ) -> tuple[list[Line], list[Word]]:
     """A banner read on its own, cleaned to black text on white."""
-    import pymupdf
 
     x0, y0, x1, y1 = box
     clean = clean_band(grey[y0:y1, x0:x1])
-    pix = pymupdf.Pixmap(pymupdf.csGRAY, clean.shape[1], clean.shape[0], clean.tobytes(), False)
-    hocr = _tesseract(cmd, pix, where)
+    hocr = _tesseract(cmd, _pixmap(clean), where)
     origin = (x0 * scale, y0 * scale)
     return hocr_lines(hocr, number, scale, clean, origin=origin), hocr_words(hocr, scale, origin=origin)
 

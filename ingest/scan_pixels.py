@@ -30,6 +30,7 @@ _SPREAD = 16
 _TEXT_CONTRAST = 48  # a band's text differs from its fill by this many grey levels
 _MIN_BAND_PT = (60.0, 10.0)  # a band is at least this long and this thick
 _BOLD_STROKE = 1.2  # strokes this many times the body's are bold (body words' 99th percentile: 1.21)
+_HEAVIER = 1.1  # ... or every word this much heavier and the line's mean bold (body words: 95th pct 1.12)
 _BOLD_SHARE = 0.8  # a line is bold when this share of its letters is (as for a text layer's spans)
 
 
@@ -140,5 +141,9 @@ def mark_bold(lines: list[Line], strokes: list[list[float]]) -> list[Line]:
             continue
         letters = sum(len(w) for w in words)
         bold = sum(len(w) for w, s in zip(words, ws, strict=True) if s >= _BOLD_STROKE * ref)
-        ln.bold = bold >= _BOLD_SHARE * letters
+        # round letters show less of their weight ("eczema" in bold: 1.18): a line set wholly in a
+        # heavier type is bold on its letters' mean
+        mean = sum(len(w) * s for w, s in zip(words, ws, strict=True)) / max(1, letters)
+        heavy = min(ws) >= _HEAVIER * ref and mean >= _BOLD_STROKE * ref
+        ln.bold = bold >= _BOLD_SHARE * letters or heavy
     return lines

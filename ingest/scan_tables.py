@@ -21,6 +21,7 @@ _DARK = 170  # grey level under which a pixel is ink (a hairline rule is anti-al
 _MIN_RULE_PT = 14.0  # shorter dark runs are letters' strokes
 _MAX_THICK_PT = 2.5  # thicker dark runs are photos, bands or bold type, not rulings
 _GAP_PX = 1  # a ruling broken by a one-pixel gap (scan noise) is still one ruling; wider gaps part letters
+_FILLED = 0.6  # a row this much inked along a rule's span is part of the rule
 _TOUCH_PT = 3.0  # rulings this close meet
 
 
@@ -36,11 +37,12 @@ class Word(NamedTuple):
 
 
 class Rule(NamedTuple):
-    """A ruling in pixels: its position across, and where it starts and ends along."""
+    """A ruling in pixels: its position across, where it starts and ends along, its thickness."""
 
     pos: float
     start: int
     end: int
+    thick: int
 
 
 def _runs(mask: np.ndarray, min_len: int, gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -78,7 +80,7 @@ def _rules(mask: np.ndarray, min_len: int, max_thick: int, gap: int) -> list[Rul
         else:
             open_.append([r, r, s, e])
     done.extend(open_)
-    return [Rule((a + b) / 2, s, e) for a, b, s, e in done if b - a + 1 <= max_thick]
+    return [Rule((a + b) / 2, s, e, b - a + 1) for a, b, s, e in done if b - a + 1 <= max_thick]
 
 
 def find_rulings(grey: np.ndarray, dpi: int) -> tuple[list[Rule], list[Rule]]:
@@ -116,10 +118,32 @@ def _tables(hs: list[Rule], vs: list[Rule], tol: float) -> list[tuple[list[Rule]
     return [g for g in groups.values() if len(g[0]) >= 3 and len(g[1]) >= 3]
 
 
-def table_grids(grey: np.ndarray, dpi: int) -> list[list[list[tuple[float, float, float, float]]]]:
+def erase_rulings(grey: np.ndarray, hs: list[Rule], vs: list[Rule]) -> np.ndarray:
+    """The page image with its rulings painted white: Tesseract drops a word underlined ("Vitiligo"
+    over its rule was not read at all) and reads a table's rules as bars. Where a stroke crosses or
+    touches the rule (a "y" through its underline) the rule is kept, or the letter would lose its tail."""
+    out = grey.copy()
+    ink = grey < _DARK
+    for rules, flat, dark in ((hs, out, ink), (vs, out.T, ink.T)):
+        for r in rules:
+            # the rule's own rows: those around its middle that its span fills
+            top = bottom = min(int(r.pos), dark.shape[0] - 1)
+            while top > 0 and dark[top - 1, r.start : r.end].mean() >= _FILLED:
+                top -= 1
+            while bottom < dark.shape[0] - 1 and dark[bottom + 1, r.start : r.end].mean() >= _FILLED:
+                bottom += 1
+            lo, hi = max(0, top - 1), min(dark.shape[0] - 1, bottom + 2)  # and its anti-aliased edges
+            crossed = dark[max(0, lo - 1), r.start : r.end] | dark[hi, r.start : r.end]
+            flat[lo:hi, r.start : r.end][:, ~crossed] = 255
+    return out
+
+
+def table_grids(
+    grey: np.ndarray, dpi: int, rulings: tuple[list[Rule], list[Rule]] | None = None
+) -> list[list[list[tuple[float, float, float, float]]]]:
     """Cell boxes (points) of each ruled table of the page image, as :func:`ruled_grid` gives them."""
     scale = 72.0 / dpi
-    hs, vs = find_rulings(grey, dpi)
+    hs, vs = rulings or find_rulings(grey, dpi)
     out = []
     for h_rules, v_rules in _tables(hs, vs, _TOUCH_PT / scale):
         items = [("l", (h.start * scale, h.pos * scale), (h.end * scale, h.pos * scale)) for h in h_rules]
@@ -130,10 +154,16 @@ def table_grids(grey: np.ndarray, dpi: int) -> list[list[list[tuple[float, float
     return out
 
 
-def scan_tables(grey: np.ndarray, dpi: int, words: list[Word], page: int) -> list[TableGrid]:
+def scan_tables(
+    grey: np.ndarray,
+    dpi: int,
+    words: list[Word],
+    page: int,
+    rulings: tuple[list[Rule], list[Rule]] | None = None,
+) -> list[TableGrid]:
     """The page's ruled tables with their cells' text rebuilt from the OCR words."""
     out: list[TableGrid] = []
-    for grid in table_grids(grey, dpi):
+    for grid in table_grids(grey, dpi, rulings):
         rows: list[list[str]] = []
         confs: dict[str, float] = {}
         for row in grid:

@@ -10,7 +10,7 @@ import pytest
 
 from ingest.ddx_tables import table_members, table_relations
 from ingest.scan_pixels import page_pixels
-from ingest.scan_tables import Word, find_rulings, scan_tables, table_grids
+from ingest.scan_tables import Word, erase_rulings, find_rulings, scan_tables, table_grids
 
 DPI = 200
 XS = (60.0, 150.0, 300.0, 450.0)  # column rulings of the drawn table (points)
@@ -97,3 +97,24 @@ def test_the_table_comes_with_its_cells_words_and_their_confidence() -> None:
 )
 def test_skew_and_horizontal_only_rules(page: Any, tables: int) -> None:
     assert len(scan_tables(_grey(page), DPI, _words(page), page=1)) == tables
+
+
+def test_rulings_are_erased_before_ocr_and_letters_keep_their_tails() -> None:
+    grey = _grey(_page())
+    hs, vs = find_rulings(grey, DPI)
+    erased = erase_rulings(grey, hs, vs)
+    again_h, again_v = find_rulings(erased, DPI)
+    assert len(hs) >= 6 and len(vs) >= 5
+    assert not [r for r in again_h + again_v if (r.end - r.start) / DPI * 72 > 100]  # no rule is left
+    # the heading's underline goes, but where the tails of "y" and "p" cross it, they stay
+    line = erased[
+        round(72.2 * DPI / 72) : round(73.8 * DPI / 72), round(60 * DPI / 72) : round(140 * DPI / 72)
+    ]
+    inked = (line < 170).any(axis=0).mean()
+    assert 0 < inked < 0.2, inked
+    # ... and a cell's words are untouched
+    cell = (
+        slice(round(135 * DPI / 72), round(150 * DPI / 72)),
+        slice(round(152 * DPI / 72), round(290 * DPI / 72)),
+    )
+    assert (erased[cell] < 170).sum() == (grey[cell] < 170).sum() > 100
