@@ -107,7 +107,7 @@ def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> Ocr
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     grey = page_pixels(pix)
     rulings = find_rulings(grey, dpi)
-    read = erase_rulings(grey, *rulings)
+    read = erase_rulings(grey, dpi, *rulings)
     hocr = _tesseract(cmd, _pixmap(read), where)
     scale, number = 72.0 / dpi, page.number + 1
     words = hocr_words(hocr, scale)

@@ -21,6 +21,7 @@ _DARK = 170  # grey level under which a pixel is ink (a hairline rule is anti-al
 _MIN_RULE_PT = 14.0  # shorter dark runs are letters' strokes
 _MAX_THICK_PT = 2.5  # thicker dark runs are photos, bands or bold type, not rulings
 _GAP_PX = 1  # a ruling broken by a one-pixel gap (scan noise) is still one ruling; wider gaps part letters
+_FREE_RULE_PT = 24.0  # a rule outside a table this long is a rule (letters' runs measured up to 19 pt)
 _FILLED = 0.6  # a row this much inked along a rule's span is part of the rule
 _TOUCH_PT = 3.0  # rulings this close meet
 
@@ -118,14 +119,20 @@ def _tables(hs: list[Rule], vs: list[Rule], tol: float) -> list[tuple[list[Rule]
     return [g for g in groups.values() if len(g[0]) >= 3 and len(g[1]) >= 3]
 
 
-def erase_rulings(grey: np.ndarray, hs: list[Rule], vs: list[Rule]) -> np.ndarray:
+def erase_rulings(grey: np.ndarray, dpi: int, hs: list[Rule], vs: list[Rule]) -> np.ndarray:
     """The page image with its rulings painted white: Tesseract drops a word underlined ("Vitiligo"
-    over its rule was not read at all) and reads a table's rules as bars. Where a stroke crosses or
-    touches the rule (a "y" through its underline) the rule is kept, or the letter would lose its tail."""
+    over its rule was not read at all) and reads a table's rules as bars. Only a table's rulings and
+    rules longer than a letters' run can be are erased (the touching serifs atop a bold capital
+    heading ran 19 pt). Where a stroke crosses or touches the rule (a "y" through its underline) the
+    rule is kept, or the letter would lose its tail."""
     out = grey.copy()
     ink = grey < _DARK
+    tabled = {id(r) for h_rules, v_rules in _tables(hs, vs, _TOUCH_PT * dpi / 72) for r in h_rules + v_rules}
+    free = _FREE_RULE_PT * dpi / 72
     for rules, flat, dark in ((hs, out, ink), (vs, out.T, ink.T)):
         for r in rules:
+            if id(r) not in tabled and r.end - r.start < free:
+                continue
             # the rule's own rows: those around its middle that its span fills
             top = bottom = min(int(r.pos), dark.shape[0] - 1)
             while top > 0 and dark[top - 1, r.start : r.end].mean() >= _FILLED:

@@ -102,7 +102,7 @@ def test_skew_and_horizontal_only_rules(page: Any, tables: int) -> None:
 def test_rulings_are_erased_before_ocr_and_letters_keep_their_tails() -> None:
     grey = _grey(_page())
     hs, vs = find_rulings(grey, DPI)
-    erased = erase_rulings(grey, hs, vs)
+    erased = erase_rulings(grey, DPI, hs, vs)
     again_h, again_v = find_rulings(erased, DPI)
     assert len(hs) >= 6 and len(vs) >= 5
     assert not [r for r in again_h + again_v if (r.end - r.start) / DPI * 72 > 100]  # no rule is left
