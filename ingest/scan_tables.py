@@ -135,9 +135,13 @@ def erase_rulings(grey: np.ndarray, dpi: int, hs: list[Rule], vs: list[Rule]) ->
                 continue
             # the rule's own rows: those around its middle that its span fills
             top = bottom = min(int(r.pos), dark.shape[0] - 1)
-            while top > 0 and dark[top - 1, r.start : r.end].mean() >= _FILLED:
+            reach = r.thick + 2  # no further: a rule is thin (a dark photo beside it is filled too)
+            while top > max(0, int(r.pos) - reach) and dark[top - 1, r.start : r.end].mean() >= _FILLED:
                 top -= 1
-            while bottom < dark.shape[0] - 1 and dark[bottom + 1, r.start : r.end].mean() >= _FILLED:
+            while (
+                bottom < min(dark.shape[0] - 1, int(r.pos) + reach)
+                and dark[bottom + 1, r.start : r.end].mean() >= _FILLED
+            ):
                 bottom += 1
             lo, hi = max(0, top - 1), min(dark.shape[0] - 1, bottom + 2)  # and its anti-aliased edges
             crossed = dark[max(0, lo - 1), r.start : r.end] | dark[hi, r.start : r.end]
