@@ -10,7 +10,7 @@ from __future__ import annotations
 from ingest.ddx_names import _names
 from ingest.ddx_rules import _pairs
 from ingest.labels import is_clinical_label, label_word
-from ingest.types import RelationCandidate, TableGrid
+from ingest.types import Line, RelationCandidate, TableGrid
 
 
 def table_relations(table: TableGrid, context: str | None, source: str) -> list[RelationCandidate]:
@@ -18,7 +18,7 @@ def table_relations(table: TableGrid, context: str | None, source: str) -> list[
     members = table_members(table)
     if len(members) < 2:
         return []
-    line = table.line(" | ".join(members))
+    line = Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
     return _pairs(members, "table", [line], source, " | ".join(members), context=context, score=0.7)
 
 

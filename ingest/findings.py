@@ -248,7 +248,7 @@ def table_findings(
             item = " ".join(item.split())
             if len(item) < 3:
                 continue
-            line = table.line(item)
+            line = Line(page=table.page, text=item, bbox=table.bbox, size=0)
             where = f"{context or 'table'} – {name} – {label}"
             rule = f"table:{label_word(label)}"
             own, how = _sentence_subject(item, name, None)  # "Compound naevi are usually raised ..."

@@ -153,7 +153,7 @@ class PresentationTables:
 
 
 def table_line(table: TableGrid, members: list[str]) -> Line:
-    return table.line(" | ".join(members))
+    return Line(page=table.page, text=" | ".join(members), bbox=table.bbox, size=0)
 
 
 def _dedup(items: list[PresentationCandidate]) -> list[PresentationCandidate]:

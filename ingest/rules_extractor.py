@@ -37,6 +37,7 @@ from ingest.ocr import needs_ocr, ocr_page, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
 from ingest.rationales import RATIONALE_TITLE, rationale_candidates
+from ingest.scan_tables import stamp_table_confidence, table_keys
 from ingest.sections import SectionBuilder
 from ingest.types import (
     DiagnosisCandidate,
@@ -72,21 +73,23 @@ class RulesExtractor:
         state = SectionState(source_sha256)
         total = doc.page_count
         labels: dict[int, str] = {}  # page -> printed page number, for every evidence record
+        scanned: dict[Any, Any] = {}  # tables read from a scan's pixels, to stamp OCR confidence
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
             layout = self.layout_page(doc[index], running, chunk)
             if layout.label:
                 labels[layout.number] = layout.label
+            scanned.update(table_keys(layout.tables))
             self.pair_figures(layout, running, state, chunk)
             for section in builder.add_page(layout):
                 state.process(section, chunk)
             if on_page is not None:
                 on_page(index + 1, total)
-            yield stamp_labels(split_presentations(chunk), labels)
+            yield stamp_table_confidence(stamp_labels(split_presentations(chunk), labels), scanned)
         tail = Extraction(source_sha256=source_sha256, pages=0)
         for section in builder.finish():
             state.process(section, tail)
-        yield stamp_labels(split_presentations(tail), labels)
+        yield stamp_table_confidence(stamp_labels(split_presentations(tail), labels), scanned)
 
     def extract(self, doc: Any, source_sha256: str) -> Extraction:
         """The whole document at once (for tests and evaluation)."""
@@ -264,7 +267,9 @@ def _implicit_subject(section: Section) -> str | None:
 
 
 def _table_line(table: Any) -> list:
-    return [table.line(" | ".join(table_members(table)))]
+    from ingest.types import Line
+
+    return [Line(page=table.page, text=" | ".join(table_members(table)), bbox=table.bbox, size=0)]
 
 
 def stamp_labels(chunk: Extraction, labels: dict[int, str]) -> Extraction:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ingest.layout import ruled_grid
-from ingest.types import TableGrid
+from ingest.types import Extraction, TableGrid
 
 _DARK = 170  # grey level under which a pixel is ink (a hairline rule is anti-aliased to 40-130)
 _MIN_RULE_PT = 14.0  # shorter dark runs are letters' strokes
@@ -211,3 +211,24 @@ def _reading(words: list[Word]) -> list[Word]:
 def word_key(word: str) -> str:
     """A word as OCR confidences are looked up: lower case, letters and digits only."""
     return "".join(c for c in word.lower() if c.isalnum())
+
+
+def table_keys(tables: list[TableGrid]) -> dict[tuple[int, tuple[float, ...]], TableGrid]:
+    """Scanned tables by (page, box rounded as evidence rounds it): what table evidence points to."""
+    return {(t.page, tuple(round(v, 2) for v in t.bbox)): t for t in tables if t.ocr_words is not None}
+
+
+def stamp_table_confidence(
+    chunk: Extraction, tables: dict[tuple[int, tuple[float, ...]], TableGrid]
+) -> Extraction:
+    """Evidence quoting a scanned table (its box is the table's: table pairs, members, cell findings)
+    gets the mean OCR confidence of the words it quotes; a text layer's tables are not in ``tables``."""
+    if not tables:
+        return chunk
+    for item in (*chunk.diagnoses, *chunk.relations, *chunk.presentations, *chunk.findings):
+        ev = item.evidence
+        table = tables.get((ev.page, tuple(ev.bbox or ()))) if ev.ocr_confidence is None else None
+        if table is not None and table.ocr_words:
+            confs = [table.ocr_words[k] for w in ev.quote.split() if (k := word_key(w)) in table.ocr_words]
+            ev.ocr_confidence = round(sum(confs) / len(confs), 2) if confs else None
+    return chunk

@@ -52,15 +52,6 @@ class TableGrid(_Model):
     # a table read from a scan: each word's OCR confidence, keyed by its lower-case letters and digits
     ocr_words: dict[str, float] | None = None
 
-    def line(self, text: str) -> Line:
-        """The table as one evidence line saying ``text`` (on a scan, with its words' confidences)."""
-        conf = None
-        if self.ocr_words is not None:
-            mean = round(sum(self.ocr_words.values()) / max(1, len(self.ocr_words)), 2)
-            keys = ("".join(c for c in w.lower() if c.isalnum()) for w in text.split())
-            conf = tuple(self.ocr_words.get(k, mean) for k in keys)
-        return Line(page=self.page, text=text, bbox=self.bbox, size=0, ocr_conf=conf)
-
 
 class PageLayout(_Model):
     """A page in reading order, with running headers, footers and page numbers removed."""

@@ -10,7 +10,16 @@ import pytest
 
 from ingest.ddx_tables import table_members, table_relations
 from ingest.scan_pixels import page_pixels
-from ingest.scan_tables import Word, erase_rulings, find_rulings, scan_tables, table_grids
+from ingest.scan_tables import (
+    Word,
+    erase_rulings,
+    find_rulings,
+    scan_tables,
+    stamp_table_confidence,
+    table_grids,
+    table_keys,
+)
+from ingest.types import Extraction
 
 DPI = 200
 XS = (60.0, 150.0, 300.0, 450.0)  # column rulings of the drawn table (points)
@@ -83,7 +92,13 @@ def test_the_table_comes_with_its_cells_words_and_their_confidence() -> None:
     assert {frozenset((r.subject, r.object)) for r in pairs} == {
         frozenset(p) for p in [("Eczema", "Scabies"), ("Eczema", "Urticaria"), ("Scabies", "Urticaria")]
     }
-    assert all(r.evidence.ocr_confidence == pytest.approx(0.9) for r in pairs)
+    # the table's evidence gets the confidence of the words it quotes (a text layer's table: none)
+    chunk = Extraction(source_sha256="0" * 64, pages=1, relations=pairs)
+    assert stamp_table_confidence(chunk, table_keys([table.model_copy(update={"ocr_words": None})]))
+    assert all(r.evidence.ocr_confidence is None for r in pairs)
+    words = {**table.ocr_words, "eczema": 0.5}
+    stamp_table_confidence(chunk, table_keys([table.model_copy(update={"ocr_words": words})]))
+    assert all(r.evidence.ocr_confidence == pytest.approx((0.5 + 0.9 + 0.9) / 3, abs=0.01) for r in pairs)
     # the paragraph below the table and the heading above it are not in any cell
     assert not any("burrows are seen" in c or "Itchy" in c for row in table.rows for c in row)
 
