@@ -10,28 +10,25 @@ the page's body lines.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-import re
 import shutil
 import subprocess
 from functools import lru_cache
-from html.parser import HTMLParser
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from dermkg.errors import InputError
-from ingest.pdf_loader import TYPOGRAPHY
-from ingest.types import Line
+from ingest.hocr import hocr_lines, hocr_photos, hocr_words
+from ingest.scan_pixels import clean_band, find_bands, in_band, page_pixels
+from ingest.scan_tables import Word, centre_in, erase_rulings, find_rulings, scan_tables, word_key
+from ingest.types import Line, TableGrid
 
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20
 OCR_DPI = 300
 OCR_TIMEOUT_S = 120
-_SIZE_PER_XSIZE = 1.06  # hOCR x_size (ascender to descender, points) per point of type size
-_BOLD_INK = 1.3  # a line whose ink density is this many times the body's is set in bold
 
 
 def needs_ocr(page: Any, lines: list[Line]) -> bool:
@@ -78,9 +75,23 @@ def scan_dpi(page: Any) -> int:
     return min(400, max(150, best[1]))
 
 
+class OcrPage(NamedTuple):
+    """What OCR read on a page: its text lines (out of its tables) and its ruled tables."""
+
+    lines: list[Line]
+    tables: list[TableGrid]
+
+
 def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> list[Line]:
     """Text lines recognised on ``page`` (same shape as :func:`ingest.pdf_loader.read_lines`, plus
     each word's OCR confidence in ``Line.ocr_conf``); ``dpi`` defaults to the scan's own."""
+    return ocr_page(page, language=language, dpi=dpi).lines
+
+
+def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> OcrPage:
+    """The page's text lines and ruled tables read from its pixels: tables from the rulings in the
+    image (their cells filled with the OCR words, their lines out of the text flow), banners on a
+    tinted band read again once cleaned, side tabs dropped (:mod:`ingest.scan_pixels`)."""
     import pymupdf
 
     dpi = dpi or scan_dpi(page)
@@ -92,9 +103,14 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> li
             "page has no text layer and Tesseract is not installed (apt install tesseract-ocr)", where
         )
     log.info("page %d has no text layer: OCR with Tesseract (%s, %d dpi)", page.number + 1, language, dpi)
+    cmd = [exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language]
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-    hocr = _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], pix, where)
-    scale = 72.0 / dpi
+    grey = page_pixels(pix)
+    rulings = find_rulings(grey, dpi)
+    read = erase_rulings(grey, dpi, *rulings)
+    hocr = _tesseract(cmd, _pixmap(read), where)
+    scale, number = 72.0 / dpi, page.number + 1
+    words = hocr_words(hocr, scale)
     # Tesseract's layout analysis sometimes takes a block of text (a table of contents, a boxed list)
     # for a picture and reads nothing in it: each such region is read again on its own, and what
     # reads as confident text (>= 3 words, mean confidence >= 0.6) is text, not a picture.
@@ -103,18 +119,47 @@ def ocr_lines(page: Any, *, language: str = "eng", dpi: int | None = None) -> li
     for box in hocr_photos(hocr):
         clip = pymupdf.Rect(*(v * scale for v in box))
         crop = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, clip=clip)
-        found = hocr_lines(
-            _tesseract([exe, "--tessdata-dir", tessdata, "--dpi", str(dpi), "-l", language], crop, where),
-            page.number + 1,
-            scale,
-            crop,
-            origin=(clip.x0, clip.y0),
-        )
+        crop_hocr = _tesseract(cmd, crop, where)
+        found = hocr_lines(crop_hocr, number, scale, page_pixels(crop), origin=(clip.x0, clip.y0))
         confs = [c for ln in found for c in ln.ocr_conf or ()]
         if len(confs) >= 3 and sum(confs) / len(confs) >= 0.6:
             text_regions.append(box)
             extra.extend(found)
-    return hocr_lines(hocr, page.number + 1, scale, pix, not_photos=text_regions) + extra
+            words.extend(hocr_words(crop_hocr, scale, origin=(clip.x0, clip.y0)))
+    lines = hocr_lines(hocr, number, scale, read, not_photos=text_regions) + extra
+    bands = find_bands(grey, dpi)
+    if bands:
+        boxes = [tuple(v * scale for v in band.box) for band in bands]
+        lines = [ln for ln in lines if not in_band(ln.bbox, boxes)]
+        words = [w for w in words if not in_band(w.bbox, boxes)]
+        for band in bands:
+            if band.wide:
+                band_lines, band_words = _read_band(cmd, grey, band.box, scale, number, where)
+                lines.extend(band_lines)
+                words.extend(band_words)
+    tables = scan_tables(grey, dpi, words, number, rulings)
+    if tables:
+        lines = [ln for ln in lines if not any(centre_in(ln.bbox, t.bbox) for t in tables)]
+    return OcrPage(lines, tables)
+
+
+def _pixmap(grey: Any) -> Any:
+    """A grey image array as a PyMuPDF pixmap (what :func:`_tesseract` reads)."""
+    import pymupdf
+
+    return pymupdf.Pixmap(pymupdf.csGRAY, grey.shape[1], grey.shape[0], grey.tobytes(), False)
+
+
+def _read_band(
+    cmd: list[str], grey: Any, box: tuple[int, int, int, int], scale: float, number: int, where: str
+) -> tuple[list[Line], list[Word]]:
+    """A banner read on its own, cleaned to black text on white."""
+
+    x0, y0, x1, y1 = box
+    clean = clean_band(grey[y0:y1, x0:x1])
+    hocr = _tesseract(cmd, _pixmap(clean), where)
+    origin = (x0 * scale, y0 * scale)
+    return hocr_lines(hocr, number, scale, clean, origin=origin), hocr_words(hocr, scale, origin=origin)
 
 
 def _tesseract(cmd: list[str], pix: Any, where: str) -> str:
@@ -135,167 +180,11 @@ def _tesseract(cmd: list[str], pix: Any, where: str) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def hocr_photos(hocr: str) -> list[tuple[int, ...]]:
-    """Pixel boxes of the regions Tesseract took for pictures."""
-    parser = _Hocr()
-    parser.feed(hocr)
-    return [tuple(int(v) for v in m.groups()) for t in parser.photos if (m := _BBOX.search(t))]
-
-
-class _Hocr(HTMLParser):
-    """hOCR lines as (line title, [(word, word title)])."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[str, list[tuple[str, str]]]] = []
-        self.pars: list[int] = []  # the paragraph of each line
-        self.photos: list[str] = []  # titles (boxes) of the regions Tesseract took for pictures
-        self._par = 0
-        self._word: list[str] | None = None
-        self._title = ""
-        self._depth = 0  # span nesting inside the current word
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        cls, title = a.get("class") or "", a.get("title") or ""
-        if self._word is not None:
-            self._depth += tag == "span"
-        elif cls == "ocrx_word":
-            self._word, self._title, self._depth = [], title, 0
-        elif cls.startswith("ocr_") and "x_size" in title:  # ocr_line, ocr_header, ocr_caption ...
-            self.lines.append((title, []))
-            self.pars.append(self._par)
-        elif cls == "ocr_par":
-            self._par += 1
-        elif cls == "ocr_photo":
-            self.photos.append(title)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._word is None or tag != "span":
-            return
-        if self._depth:
-            self._depth -= 1
-            return
-        text = "".join(self._word).strip()
-        if text and self.lines:
-            self.lines[-1][1].append((text, self._title))
-        self._word = None
-
-    def handle_data(self, data: str) -> None:
-        if self._word is not None:
-            self._word.append(data)
-
-
-# A bullet glyph read as a letter or a mark ("e In general, ...", "« Itchy wheals"): a lone character
-# opening a line before a capital is no word of English prose.
-_BULLET_MISREAD = re.compile(r"^[eo«»*°©¢@■□▪·]\s(?=[A-Z(])")
-_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
-_XSIZE = re.compile(r"x_size ([\d.]+)")
-_WCONF = re.compile(r"x_wconf (\d+)")
-
-
-def hocr_lines(
-    hocr: str,
-    number: int,
-    scale: float,
-    pix: Any = None,
-    *,
-    origin: tuple[float, float] = (0.0, 0.0),
-    not_photos: list[tuple[int, ...]] | tuple[()] = (),
-) -> list[Line]:
-    """Lines of one page from Tesseract's hOCR; ``scale`` turns pixels into points, ``origin`` (points)
-    places a cropped region on the page; ``pix`` (the grey image OCR read) lets bold lines be told by
-    their ink; ``not_photos``: regions Tesseract called pictures that hold text."""
-    parser = _Hocr()
-    parser.feed(hocr)
-    out: list[Line] = []
-    inks: list[float] = []
-    photos = [
-        box
-        for t in parser.photos
-        if (m := _BBOX.search(t)) and (box := tuple(int(v) for v in m.groups())) not in not_photos
-    ]
-    captions = _caption_pars(parser, photos)
-    for (title, words), par in zip(parser.lines, parser.pars, strict=True):
-        words = [(html.unescape(w), t) for w, t in words if w.strip()]
-        m, xs = _BBOX.search(title), _XSIZE.search(title)
-        if not words or m is None or par in captions:
-            continue
-        x0, y0, x1, y1 = (int(v) for v in m.groups())
-        text = _BULLET_MISREAD.sub("• ", " ".join(w for w, _ in words).translate(TYPOGRAPHY))
-        confs = tuple(
-            round(int(c.group(1)) / 100, 2) if (c := _WCONF.search(t)) else 0.0
-            for w, t in words
-            for _ in w.translate(TYPOGRAPHY).split()  # one confidence per word of ``text``
-        )
-        size = float(xs.group(1)) * scale * _SIZE_PER_XSIZE if xs else (y1 - y0) * scale
-        out.append(
-            Line(
-                page=number,
-                text=text,
-                bbox=(
-                    round(origin[0] + x0 * scale, 2),
-                    round(origin[1] + y0 * scale, 2),
-                    round(origin[0] + x1 * scale, 2),
-                    round(origin[1] + y1 * scale, 2),
-                ),
-                size=round(size, 1),
-                ocr_conf=confs if len(confs) == len(text.split()) else None,
-            )
-        )
-        inks.append(_ink(pix, [_BBOX.search(t) for _, t in words]) if pix is not None else 0.0)
-    return _mark_bold(out, inks)
-
-
-def _caption_pars(parser: _Hocr, photos: list[tuple[int, ...]]) -> set[int]:
-    """Paragraphs that start just under a picture and overlap it: its caption (and credit line),
-    which a text layer's figure pairing keeps out of the text flow, as this does."""
-    out: set[int] = set()
-    seen: set[int] = set()
-    for (title, _), par in zip(parser.lines, parser.pars, strict=True):
-        if par in seen or (m := _BBOX.search(title)) is None:
-            continue
-        seen.add(par)
-        x0, y0, x1, y1 = (int(v) for v in m.groups())
-        gap = 2.5 * (y1 - y0)
-        if any(0 <= y0 - p[3] <= gap and x0 < p[2] and x1 > p[0] for p in photos):
-            out.add(par)
-    return out
-
-
-def _ink(pix: Any, boxes: list[re.Match[str] | None]) -> float:
-    """Share of dark pixels inside the line's word boxes, per pixel of line height (stroke weight)."""
-    dark = area = 0
-    data, stride = pix.samples_mv, pix.stride
-    for m in boxes:
-        if m is None:
-            continue
-        x0, y0, x1, y1 = (int(v) for v in m.groups())
-        for y in range(y0, min(y1, pix.height)):
-            row = bytes(data[y * stride + x0 : y * stride + min(x1, pix.width)])
-            dark += len(row) - len(row.translate(None, _DARK))
-            area += len(row)
-    return dark / area if area else 0.0
-
-
-_DARK = bytes(range(128))  # grey levels counted as ink
-
-
-def _mark_bold(lines: list[Line], inks: list[float]) -> list[Line]:
-    body = [ink for ln, ink in zip(lines, inks, strict=True) if len(ln.text.split()) >= 5 and ink > 0]
-    if len(body) < 3:
-        return lines
-    ref = median(body)
-    for ln, ink in zip(lines, inks, strict=True):
-        ln.bold = ink >= _BOLD_INK * ref
-    return lines
-
-
 def ocr_confidence(lines: list[Line], quote: str) -> float | None:
     """Mean OCR confidence of the quote's words (found in order in ``lines``); None for text-layer
     lines. Words the quote does not share with the lines count with their lines' mean."""
     pairs = [
-        (_word_key(w), c)
+        (word_key(w), c)
         for ln in lines
         if ln.ocr_conf is not None
         for w, c in zip(ln.text.split(), ln.ocr_conf, strict=False)
@@ -304,7 +193,9 @@ def ocr_confidence(lines: list[Line], quote: str) -> float | None:
         return None
     found: list[float] = []
     i = 0
-    for word in map(_word_key, quote.split()):
+    for word in map(word_key, quote.split()):
+        if not word:
+            continue  # a mark ("|", "–") is no word OCR read
         j = next((j for j in range(i, len(pairs)) if pairs[j][0] == word), None)
         if j is not None:
             found.append(pairs[j][1])
@@ -319,10 +210,7 @@ def _noise(line: Line) -> bool:
     return bool(conf) and len(conf or ()) <= 2 and sum(conf or ()) / len(conf or (1,)) < 0.5
 
 
-def _word_key(word: str) -> str:
-    return "".join(c for c in word.lower() if c.isalnum())
-
-
+_SAME_SIZE = 0.15  # OCR sizes this close to the body's are the body's (headings run >= 1.25x body)
 _MARGIN_SHARE = 0.07  # running heads and page numbers sit in the top and bottom 7% of a page
 
 
@@ -331,7 +219,9 @@ def tidy_ocr_lines(lines: list[Line], height: float, body_size: float | None = N
     heads, page numbers: a scan was never sampled for them) dropped, and specks (a lone mark read
     from a photo's edge or a dust spot) too. With ``body_size`` (the book's body type, as the
     headings are judged against it) the page's measured sizes are scaled so its body text has it:
-    a size read from pixels is only right up to a factor."""
+    a size read from pixels is only right up to a factor. A size within ``_SAME_SIZE`` of the body's
+    is the body's: a short line's size is read from few letters ("Types" read 12% large for its
+    ascender and descenders) and would make a side head outrank its condition's heading."""
     kept = [
         ln
         for ln in lines
@@ -350,4 +240,6 @@ def tidy_ocr_lines(lines: list[Line], height: float, body_size: float | None = N
         factor = body_size / median(body)
         for ln in kept:
             ln.size = round(ln.size * factor, 1)
+            if abs(ln.size - body_size) <= _SAME_SIZE * body_size:
+                ln.size = body_size
     return kept

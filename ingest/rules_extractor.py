@@ -34,10 +34,11 @@ from ingest.labels import is_clinical_label
 from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
 from ingest.mentions import make_evidence
 from ingest.note_cues import note_relations
-from ingest.ocr import needs_ocr, ocr_lines, tidy_ocr_lines
+from ingest.ocr import needs_ocr, ocr_page, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
 from ingest.rationales import RATIONALE_TITLE, rationale_candidates
+from ingest.scan_tables import stamp_table_confidence, table_keys
 from ingest.sections import SectionBuilder
 from ingest.types import (
     DiagnosisCandidate,
@@ -73,21 +74,23 @@ class RulesExtractor:
         state = SectionState(source_sha256)
         total = doc.page_count
         labels: dict[int, str] = {}  # page -> printed page number, for every evidence record
+        scanned: dict[Any, Any] = {}  # tables read from a scan's pixels, to stamp OCR confidence
         for index in range(total):
             chunk = Extraction(source_sha256=source_sha256, pages=1)
             layout = self.layout_page(doc[index], running, chunk)
             if layout.label:
                 labels[layout.number] = layout.label
+            scanned.update(table_keys(layout.tables))
             self.pair_figures(layout, running, state, chunk)
             for section in builder.add_page(layout):
                 state.process(section, chunk)
             if on_page is not None:
                 on_page(index + 1, total)
-            yield stamp_labels(split_presentations(chunk), labels)
+            yield stamp_table_confidence(stamp_labels(split_presentations(chunk), labels), scanned)
         tail = Extraction(source_sha256=source_sha256, pages=0)
         for section in builder.finish():
             state.process(section, tail)
-        yield stamp_labels(split_presentations(tail), labels)
+        yield stamp_table_confidence(stamp_labels(split_presentations(tail), labels), scanned)
 
     def extract(self, doc: Any, source_sha256: str) -> Extraction:
         """The whole document at once (for tests and evaluation)."""
@@ -100,17 +103,19 @@ class RulesExtractor:
                 f"page {page.number + 1}: not OCR'd, it holds an image over the pixel limit"
             )
         elif self.ocr and needs_ocr(page, layout.lines):
+            scan = ocr_page(page, language=self.ocr_language)
             lines = tidy_ocr_lines(
-                [
-                    ln
-                    for ln in ocr_lines(page, language=self.ocr_language)
-                    if not running.is_running(ln, layout.height)
-                ],
+                [ln for ln in scan.lines if not running.is_running(ln, layout.height)],
                 layout.height,
                 running.body_size,
             )
             layout = layout.model_copy(
-                update={"lines": reading_order(lines, layout.width), "ocr": True, "images": []}
+                update={
+                    "lines": reading_order(lines, layout.width),
+                    "tables": scan.tables,
+                    "ocr": True,
+                    "images": [],
+                }
             )
             chunk.ocr_pages += 1
         return layout

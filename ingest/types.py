@@ -49,6 +49,8 @@ class TableGrid(_Model):
     page: int
     bbox: BBox
     rows: list[list[str]]  # cell texts; merged cells repeat as empty strings
+    # a table read from a scan: each word's OCR confidence, keyed by its lower-case letters and digits
+    ocr_words: dict[str, float] | None = None
 
 
 class PageLayout(_Model):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.ocr import hocr_lines, ocr_confidence
+from ingest.hocr import hocr_lines
+from ingest.ocr import ocr_confidence
 from ingest.pdf_loader import open_pdf
 from ingest.pipeline import IngestPipeline
 from ingest.rules_extractor import RulesExtractor
@@ -101,3 +102,64 @@ def test_ocr_confidence_is_the_mean_over_the_quotes_words(quote: str, expected: 
     line = Line(page=1, text="Scabies rnay mimic", bbox=(0, 0, 1, 1), size=10, ocr_conf=(0.96, 0.40, 0.90))
     assert ocr_confidence([line], quote) == pytest.approx(expected, abs=0.01)
     assert ocr_confidence([line.model_copy(update={"ocr_conf": None})], quote) is None  # a text layer
+
+
+_SIDE_HEAD_HOCR = """<div class='ocr_page' title='bbox 0 0 1000 1000'>
+<div class='ocr_carea'><p class='ocr_par'>
+ <span class='ocr_line' title="bbox 100 100 900 130; x_size 30">
+  <span class='ocrx_word' title='bbox 100 100 300 130; x_wconf 95'>Description</span>
+  <span class='ocrx_word' title='bbox 400 100 420 130; x_wconf 60'>e</span>
+  <span class='ocrx_word' title='bbox 430 100 600 130; x_wconf 93'>Pemphigus</span>
+  <span class='ocrx_word' title='bbox 610 100 900 130; x_wconf 94'>blisters</span>
+ </span></p></div></div>"""
+
+
+def test_a_wide_gap_parts_a_side_head_from_its_text() -> None:
+    # a gap of 100 px on a 30 px line: two lines, as a text layer has them; the bullet read as "e"
+    # opens the second, so it is a bullet again
+    head, text = hocr_lines(_SIDE_HEAD_HOCR, 1, 1.0)
+    assert (head.text, head.bbox) == ("Description", (100.0, 100.0, 300.0, 130.0))
+    assert (text.text, text.bbox[0]) == ("• Pemphigus blisters", 400.0)
+    assert text.ocr_conf == (0.60, 0.93, 0.94)
+
+
+def _scanned_table_page(path: Path) -> Path:
+    """A scanned page as the handbook sets one: a chapter banner on grey, a side tab, a ruled
+    comparison table, a bold side head with its text beside it."""
+    import pymupdf
+
+    from tests.ingest.test_scan_pixels import furnished_page
+    from tests.ingest.test_scan_tables import _page as table_page
+
+    scan = pymupdf.open()
+    for page in (table_page(), furnished_page()):
+        pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+        out = scan.new_page(width=page.rect.width, height=page.rect.height)
+        out.insert_image(out.rect, pixmap=pix)
+    scan.save(path)
+    return path
+
+
+@pytest.mark.ocr
+def test_a_scans_tables_banners_tabs_and_side_heads(tmp_path: Path) -> None:
+    from ingest.ocr import ocr_page
+
+    pdf = _scanned_table_page(tmp_path / "scan.pdf")
+    with open_pdf(pdf) as doc:
+        table_scan, furnished = ocr_page(doc[0]), ocr_page(doc[1])
+        ex = RulesExtractor().extract(doc, "0" * 64)
+    (table,) = table_scan.tables
+    assert table.rows[0] == ["", "Eczema", "Scabies", "Urticaria"]
+    assert [r[0] for r in table.rows[1:]] == ["History", "Sites", "Lesion"]
+    assert not any("Eczema" in ln.text for ln in table_scan.lines)  # cells leave the text flow
+    texts = [ln.text for ln in furnished.lines]
+    assert "Blistering Disorders" in texts  # the banner, black on grey, is read
+    assert not [ln for ln in furnished.lines if ln.bbox[2] < 40]  # nothing from the side tab
+    head = next(ln for ln in furnished.lines if ln.text == "Description")
+    assert head.bold and not any(ln.bold for ln in furnished.lines if ln.text.startswith("Pemphigus is"))
+    # the table's pairs reach the extraction, with the OCR confidence of the words they quote
+    table_pairs = [r for r in ex.relations if r.kind == "ddx" and r.rule == "table"]
+    assert {frozenset((r.subject, r.object)) for r in table_pairs} == {
+        frozenset(p) for p in [("Eczema", "Scabies"), ("Eczema", "Urticaria"), ("Scabies", "Urticaria")]
+    }
+    assert all(0.6 <= (r.evidence.ocr_confidence or 0) <= 1.0 for r in table_pairs)
