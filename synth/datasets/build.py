@@ -175,6 +175,7 @@ def rl_rows(
             exclude=taxonomy.excluded(m.diagnosis),
             key=taxonomy.key,
             related=taxonomy.related_keys,
+            levels=[i for i, d in enumerate(m.path_ids) if d not in taxonomy.categories],
         )
         for rid, m in sorted(((mcq.row_id("rl", m), m) for m in samples), key=lambda pair: pair[0])
     )

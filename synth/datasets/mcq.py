@@ -2,9 +2,11 @@
 
 RL, diagnosis, DDx: the sample's own label (``0.75 * L / L``) among clinical diagnoses unrelated to
 it (no ancestor, descendant, overlapping class or synonym; never a category: see
-:mod:`synth.datasets.options`). Where this departs from the paper's Appendix A (which also draws
-ancestors of the label as partial-credit options, so that the key could be a coarse ISIC group):
-no option is a coarser level of the answer, and the answer is always the label's own level.
+:mod:`synth.datasets.options`). RL rows also offer, as in the paper's Appendix A, some coarser
+*clinical* levels of the label's path as partial-credit options (``0.75 * d / L``: "melanocytic
+nevus" beside "Clark nevus"), so R_gran rewards the finest correct answer; where this departs from
+the paper: never an ISIC group or other category, and the label itself is always offered, so the
+key is always the label's own level.
 Hierarchical: one level of the label's path per row, its node the only correct option scored
 ``0.75 * d / L`` (L = depth of the sample's finest label), distractors of that same depth.
 Builders take the random generator of the run; callers visit
@@ -154,27 +156,33 @@ def rl_row(
     exclude: Collection[str] | None = None,
     key: Mapping[str, str] | None = None,
     related: Callable[[str], Collection[str]] | None = None,
+    levels: Sequence[int] = (),
 ) -> McqRow | None:
-    """The sample's own label (full granularity credit, 0.75) among unrelated clinical diagnoses of
-    its dataset (then of the taxonomy); no ancestor is an option (the levels are the hierarchical
-    set's purpose, not this one's).
+    """The sample's own label (full granularity credit, 0.75), up to ``n_options - 2`` of its coarser
+    clinical levels (``levels``: path positions that are clinical diagnoses, never categories; partial
+    credit ``0.75 * (i + 1) / L``) and unrelated clinical diagnoses of its dataset (then of the
+    taxonomy) as the wrong options.
 
     Without ``rng`` the row's randomness comes from ``(seed, row id)`` alone (slower: one generator
     per row)."""
-    if n_options < 2:
+    path, depth = sample.path, len(sample.path)
+    if depth == 0 or n_options < 2:
         return None
-    return _finest_label_row(
-        "rl",
-        sample,
-        (dataset_pool, global_pool),
-        n_options,
-        seed,
-        exclude,
-        key,
-        rng=rng,
-        rid=rid,
-        related=related,
-    )
+    rid = rid or row_id("rl", sample)
+    rng = rng or row_rng(seed, rid)
+    coarser = sorted({i for i in levels if 0 <= i < depth - 1})
+    chosen = sorted(rng.sample(coarser, rng.randint(0, min(n_options - 2, len(coarser))))) + [depth - 1]
+    excluded = set(_default_exclude(sample) if exclude is None else exclude)
+    for i in chosen[:-1]:  # a wrong option never sits under an offered coarser level either
+        excluded.update(related(path[i]) if related is not None else ())
+    pools = (dataset_pool, global_pool)
+    wrong = _distractors(rng, excluded, pools, n_options - len(chosen), key, related)
+    if len(wrong) < n_options - len(chosen):
+        return None
+    choices = [(path[i], GRANULARITY * (i + 1) / depth) for i in chosen] + [(w, 0.0) for w in wrong]
+    rng.shuffle(choices)
+    answer = max(range(len(choices)), key=lambda i: choices[i][1])
+    return _row("rl", rid, sample, RL_QUESTION, choices, answer)
 
 
 def diagnosis_row(

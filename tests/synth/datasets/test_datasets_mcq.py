@@ -47,6 +47,44 @@ def test_rl_row_answers_the_label_among_unrelated_diagnoses(seed: int) -> None:
     assert "A: " in row.prompt and "<final diagnosis>" in row.prompt and row.task == "rl"
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_rl_row_offers_coarser_clinical_levels_for_partial_credit(seed: int) -> None:
+    """Appendix A's R_gran: coarser clinical levels of the label (never the category at level 0) may be
+    offered, each worth 0.75 * d / L; the label is always offered and is the key."""
+    row = mcq.rl_row(
+        _sample(image=f"/x/{seed}.jpg"),
+        dataset_pool=POOL,
+        global_pool=POOL,
+        n_options=4,
+        seed=seed,
+        levels=[1],
+    )
+    assert row is not None and row.answer_text == PATH[-1] and row.option_scores[row.answer] == 0.75
+    offered = {t: row.option_scores[k] for k, t in row.options.items() if t in PATH}
+    assert PATH[0] not in offered and PATH[-1] in offered
+    assert offered.get(PATH[1], 0.5) == pytest.approx(0.5)  # 0.75 * 2 / 3 when offered
+    assert sum(v == 0.0 for v in row.option_scores.values()) == 4 - len(offered)
+
+
+def test_rl_rows_offer_a_coarser_level_in_some_rows_only() -> None:
+    offered = [
+        PATH[1] in row.options.values()
+        for seed in range(40)
+        if (
+            row := mcq.rl_row(
+                _sample(image=f"/x/{seed}.jpg"),
+                dataset_pool=POOL,
+                global_pool=POOL,
+                n_options=4,
+                seed=seed,
+                levels=[1],
+            )
+        )
+        is not None
+    ]
+    assert len(offered) == 40 and 0 < sum(offered) < 40
+
+
 def test_rows_depend_only_on_seed_and_sample() -> None:
     a = mcq.rl_row(_sample(), dataset_pool=POOL, global_pool=POOL, n_options=4, seed=7)
     again = mcq.rl_row(_sample(), dataset_pool=POOL, global_pool=POOL, n_options=4, seed=7)

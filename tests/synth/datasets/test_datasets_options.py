@@ -175,15 +175,23 @@ def test_exported_options_are_clinical_unnested_and_at_the_label_level(
         r for t in ("diagnosis", "hierarchical", "ddx") for r in _rows(tmp_path / "ev" / t)
     ]
     assert len(rows) > 200
+    partial = 0
     for row in rows:
         ids = [by_name[t] for t in row["options"].values()]  # every option is a display name
         answer = by_name[row["answer_text"]]
+        right = {by_name[row["options"][k]] for k, v in row["option_scores"].items() if v > 0}
         for d in ids:
             assert d not in space.categories or d == row["diagnosis"], (row["id"], d)
+        for d in set(ids) - right:  # a wrong option overlaps no other option
             assert not any(o != d and o in space.overlapping(d) for o in ids), (row["id"], ids)
-        assert sum(v > 0 for v in row["option_scores"].values()) == 1, row["id"]
+        if row["task"] == "rl":  # Appendix A: coarser clinical levels of the label for partial credit
+            assert right <= {by_name[n] for n in row["path"]}, row["id"]
+            partial += len(right) > 1
+        else:
+            assert len(right) == 1, row["id"]
         if row["task"] != "hierarchical":
             assert answer == row["diagnosis"] and row["option_scores"][row["answer"]] == 0.75, row["id"]
         else:  # one level of the label's own path
             assert row["answer_text"] in row["path"], row["id"]
             assert answer not in space.categories or answer == row["diagnosis"], row["id"]
+    assert partial > 0  # some RL rows offer a coarser level of their label
