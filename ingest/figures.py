@@ -16,14 +16,13 @@ from ingest.labels import is_clinical_label
 from ingest.types import ImageRef, Line
 
 _FIGURE = re.compile(r"^(fig(ure)?|plate|photo|case|image)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
+# Who gave a photo: a caption may carry it inline (cut off), a credit line states it (kept apart).
+_COURTESY = r"picture source|photo(graph)? courtesy|courtesy of"
 _CREDIT = re.compile(
-    r"©|\(c\)\s|picture source|photo(graph)? (source|courtesy)|courtesy of|reproduced (with|by)|"
-    r"licensed under|image source|^source:",
+    rf"©|\(c\)\s|{_COURTESY}|photo(graph)? source|reproduced (with|by)|licensed under|image source|^source:",
     re.IGNORECASE,
 )
-_CREDIT_INLINE = re.compile(
-    r"\(?\s*(picture source|photo(graph)? courtesy|courtesy of)[^)]*\)?", re.IGNORECASE
-)
+_CREDIT_INLINE = re.compile(rf"\(?\s*({_COURTESY})[^)]*\)?", re.IGNORECASE)
 _REMARK = re.compile(r"^\s*(?:note|nb|n\.b\.)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"^examples?\s*:?\s*", re.IGNORECASE)
 MIN_SIDE_PT = 40.0  # smaller boxes are icons, bullets and decorations

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.framing import DIFFERENTIAL_WORDS
+from ingest.patterns import negation, words
 from ingest.prose_cues import is_hedged
 from kg.findings import seed_concepts
 
@@ -77,19 +78,16 @@ _OTHER_ORGAN = re.compile(
     re.I,
 )
 _NEVER = {"shiny", "network", "comma", "wreath", "regression", "pain", "change", "evolving", "keratin"}
-_NEGATION = re.compile(
-    r"\b(?:no|not|never|without|absence\s+of|absent|lack\s+of|lacks?|lacking|free\s+(?:of|from)|neither|nor|"
-    r"none)\b|n['’]t\b",
-    re.I,
+_NEGATION = negation(
+    r"no|not|never|without|absence\s+of|absent|lack\s+of|lacks?|lacking|free\s+(?:of|from)|neither|nor|none"
 )
 _AFTER_NEGATION = re.compile(
     r"^[\w\s,-]{0,30}?\b(?:is|are)\s+(?:\w+\s+or\s+)?(?:absent|lacking|missing)\b", re.I
 )
-_WEAK = re.compile(r"\b(?:rarely|seldom|uncommonly|unusually|infrequently|exceptionally)\b", re.I)
-_HEDGE = re.compile(
-    r"\b(?:may|might|can|could|sometimes|occasionally|variable|variably|possibly|at times|some cases|"
-    r"in some|not always)\b",
-    re.I,
+_WEAK = words("rarely|seldom|uncommonly|unusually|infrequently|exceptionally")
+_HEDGE = words(
+    "may|might|can|could|sometimes|occasionally|variable|variably|possibly|at times|some cases|in some|"
+    "not always"
 )
 # "the oral mucosa may show ...": a hedge right after the term's phrase (not "a nodule which may ulcerate").
 _HEDGE_AFTER = re.compile(

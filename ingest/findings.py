@@ -24,6 +24,7 @@ from ingest.ddx_names import _names, _subject
 from ingest.finding_terms import Term, clauses, is_finding_phrase, terms
 from ingest.labels import NO_FINDING_WORDS, label_word
 from ingest.mentions import make_evidence
+from ingest.patterns import words
 from ingest.prose_cues import is_answer_marker, strip_marks
 from ingest.rationales import RATIONALE_TITLE
 from ingest.text_units import sentences, units
@@ -83,11 +84,9 @@ _PREPOSITION = re.compile(
     r"^(?:in|on|with|for|at|of|from|by|after|before|during)\s|^(?:general|practice|addition|particular|short)$",
     re.I,
 )
-_CHECKLIST = re.compile(
-    r"\b(?:ABCDE|checklist|check-list|(?<!as a )rule(?!\s+(?:out|of thumb))|criteria|warning signs|"
-    r"suspicious features|red flags|"
-    r"seven-point|7-point)\b",
-    re.I,
+_CHECKLIST = words(
+    r"ABCDE|checklist|check-list|(?<!as a )rule(?!\s+(?:out|of thumb))|criteria|warning signs|"
+    r"suspicious features|red flags|seven-point|7-point"
 )
 
 

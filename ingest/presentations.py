@@ -22,6 +22,7 @@ import re
 from ingest.ddx_names import _names
 from ingest.framing import DIFFERENTIAL_WORDS, frames_causes, presentation_name
 from ingest.mentions import make_evidence
+from ingest.patterns import words
 from ingest.prose_cues import answer_list, is_answer_marker, strip_marks
 from ingest.text_units import sentences, units
 from ingest.types import Extraction, Line, PresentationCandidate, RelationCandidate, Section, TableGrid
@@ -32,7 +33,7 @@ _CAUSED_BY = re.compile(
     r"(?:be\s+)?(?:caused\s+by|due\s+to|result\s+from|the\s+result\s+of)\s+(?P<list>.+)$",
     re.IGNORECASE,
 )
-_CLAUSE_WORDS = re.compile(r"\b(?:which|that|who|whom|when|where|with)\b", re.IGNORECASE)
+_CLAUSE_WORDS = words("which|that|who|whom|when|where|with")
 # A question asking the causes of a presentation; its answer (the next sentence) lists them.
 _CAUSE_QUESTION = re.compile(
     r"what\s+(?:are|is)\s+the\s+(?:\w+\s+)?causes?\s+of\s+(?P<p>[^?]{3,60})\?", re.IGNORECASE

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.patterns import negation
+
 # Cross-reference marks and page references never belong to a name: "lichen planus*", "(p. 212)",
 # "ringworm†", "(see p. 48)", "(Fig. 3)", "(q.v.)", superscript note numbers.
 _XREF = re.compile(
@@ -46,7 +48,7 @@ _HEDGE = re.compile(
     r"\bin\s+name\s+only\b|\bin\s+no\s+way\s+related\b|\bbears?\s+no\s+relation\b|\bhas\s+nothing\s+to\s+do\b",
     re.IGNORECASE,
 )
-_NEG = re.compile(r"\b(?:not|never|no|nor|neither|unlike)\b|n['’]t\b", re.IGNORECASE)
+_NEG = negation("not|never|no|nor|neither|unlike")
 # A negated difficulty or frequency states the differential: "cannot be distinguished", "not easily
 # told apart", "not infrequently mistaken for"; so does a warning: "must not be confounded with", "is not to
 # be mistaken for" (old books' way of saying "take care to distinguish").

@@ -23,6 +23,7 @@ from ingest import prose_cues as cues
 from ingest.diagnoses import heading_names
 from ingest.framing import CAUSE_WORDS
 from ingest.mentions import clean_name, make_evidence
+from ingest.patterns import negation, words
 from ingest.types import Line, RelationCandidate
 from kg.names import normalize
 
@@ -52,12 +53,11 @@ _NOT_DDX = re.compile(
     re.IGNORECASE,
 )
 # Kinships that are no differential: an association, a cause, a complication, a precursor.
-_KINSHIP = re.compile(r"\b(?:associat\w*|linked|trigger\w*|complicat\w*|precursor\w*|predispos\w*)\b", re.I)
+_KINSHIP = words(r"associat\w*|linked|trigger\w*|complicat\w*|precursor\w*|predispos\w*")
 # Denials of a kinship that are no plain "not": cancel the clause.
-_DENIAL = re.compile(
-    r"\b(?:in\s+name\s+only|no\s+relation|nothing\s+to\s+do|formerly|once\s+thought|was\s+thought|"
-    r"historically|old\s+name|in\s+contrast\s+to|rather\s+than|as\s+opposed\s+to|instead\s+of)\b",
-    re.IGNORECASE,
+_DENIAL = words(
+    r"in\s+name\s+only|no\s+relation|nothing\s+to\s+do|formerly|once\s+thought|was\s+thought|"
+    r"historically|old\s+name|in\s+contrast\s+to|rather\s+than|as\s+opposed\s+to|instead\s+of"
 )
 # Head words of a diagnosis name (a closed morphological class, not a list of diagnoses): suffixes of
 # disease names and the nouns that end one.
@@ -108,11 +108,10 @@ _CLAUSES = re.compile(r"[;\u037e:]\s*|,\s*(?=(?:but|although|though|whereas|whil
 # A word that reads as a verb, not a modifier: "includes", "sits", "spreads".
 _VERBISH = re.compile(r"^(?![A-Z])(?!.*(?:'s|’s|is|us|ss|ous)$)[a-z]+s$")
 _START = re.compile(r"")  # a framed section's clause: the stem is its heading, before the first word
-_NEG = re.compile(r"\b(?:not|never|no|nor|unlike)\b|n['’]t\b", re.IGNORECASE)
-_ELSE = re.compile(
-    r"\b(?:something\s+else|what\s+else|anything\s+else|else\s+(?:could|might|can|may)|"
-    r"other\s+(?:possibilities|causes\s+to\s+consider|diagnoses)|instead)\b",
-    re.IGNORECASE,
+_NEG = negation("not|never|no|nor|unlike")
+_ELSE = words(
+    r"something\s+else|what\s+else|anything\s+else|else\s+(?:could|might|can|may)|"
+    r"other\s+(?:possibilities|causes\s+to\s+consider|diagnoses)|instead"
 )
 _EITHER = re.compile(
     r"^(?:q\.?\s*)?(?:is|could|might|can)\s+(?:it|this|that)\s+(?:be\s+)?.+\bor\b.+\?$", re.I

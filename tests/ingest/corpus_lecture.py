@@ -8,7 +8,7 @@ and committed before the extractor first ran on it; the first-run figure is in t
 
 from __future__ import annotations
 
-from tests.ingest.corpus_render import Block, Style
+from tests.ingest.corpus_render import Style, book
 
 LECTURE_NOTES_STYLE = Style(
     header="DERMATOLOGY FOR MEDICAL STUDENTS · LECTURE NOTES",
@@ -18,53 +18,48 @@ LECTURE_NOTES_STYLE = Style(
     head_font="hebo",
     body_size=10.0,
 )
-LECTURE_NOTES: list[Block] = [
-    ("chapter", "Lecture 7: Blisters and Pustules"),
-    ("para", "Learning outcomes: recognise the common blistering diseases and know their look-alikes."),
-    ("head", "Bullous pemphigoid"),
-    ("sub", "Key features"),
-    ("para", "• Elderly patient; itchy urticated plaques, then tense blisters on the limbs"),
-    ("para", "• Nikolsky sign negative; the mouth is rarely involved"),
-    ("sub", "DDx"),
-    ("para", "• Bullous drug eruption"),
-    ("para", "• Linear IgA disease"),
-    ("para", "• Bullous impetigo (young children)"),
-    ("para", "• Pemphigus vulgaris — flaccid blisters and erosions, mouth involved"),
-    ("fig", "Bullous pemphigoid: tense blisters on the thigh"),
-    ("head", "Pemphigus vulgaris"),
-    ("sub", "Key features"),
-    ("para", "• Flaccid blisters that rupture to leave painful erosions; oral erosions come first"),
-    (
-        "para",
-        "• Pemphigus vs pemphigoid: in pemphigus the split is intraepidermal and the Nikolsky sign is "
-        "positive.",
-    ),
-    (
-        "para",
-        "Don't miss: erosive lichen planus and Stevens-Johnson syndrome can look identical in the mouth.",
-    ),
-    ("head", "Dermatitis herpetiformis"),
-    ("sub", "Key features"),
-    ("para", "• Intensely itchy grouped vesicles on elbows, knees and buttocks; linked to coeliac disease"),
-    ("para", "Look-alikes: scabies, atopic eczema and linear IgA disease."),
-    ("para", "NB the name misleads: dermatitis herpetiformis has nothing to do with herpes simplex."),
-    ("head", "Impetigo"),
-    ("sub", "Key features"),
-    ("para", "• Honey-coloured crusts around the nose and mouth in children; Staphylococcus aureus"),
-    ("para", "→ Think of herpes simplex and tinea faciei when the crusts fail to clear with treatment."),
-    ("head", "Pustular psoriasis"),
-    ("sub", "Key features"),
-    ("para", "• Sheets of sterile pustules on red skin, fever, raised white cell count"),
-    ("sub", "Differentials"),
-    ("para", "• Acute generalised exanthematous pustulosis (AGEP): new drug, clears within days"),
-    ("para", "• Subcorneal pustular dermatosis"),
-    ("head", "Pompholyx"),
-    ("sub", "Key features"),
-    ("para", "• Deep-seated itchy vesicles on the palms and soles, often recurrent"),
-    ("para", "• Ddx — palmoplantar pustulosis; tinea pedis (check the web spaces); contact dermatitis"),
-    ("para", "Pompholyx is a form of eczema, not an infection."),
-    ("head", "Herpes zoster"),
-    ("sub", "Key features"),
-    ("para", "• Painful grouped vesicles in one dermatome; older or immunosuppressed patients"),
-    ("para", "• Can mimic herpes simplex (recurrent, same site) and a linear contact dermatitis"),
-]
+LECTURE_NOTES = book(
+    """
+chapter: Lecture 7: Blisters and Pustules
+Learning outcomes: recognise the common blistering diseases and know their look-alikes.
+head: Bullous pemphigoid
+sub: Key features
+• Elderly patient; itchy urticated plaques, then tense blisters on the limbs
+• Nikolsky sign negative; the mouth is rarely involved
+sub: DDx
+• Bullous drug eruption
+• Linear IgA disease
+• Bullous impetigo (young children)
+• Pemphigus vulgaris — flaccid blisters and erosions, mouth involved
+fig: Bullous pemphigoid: tense blisters on the thigh
+head: Pemphigus vulgaris
+sub: Key features
+• Flaccid blisters that rupture to leave painful erosions; oral erosions come first
+• Pemphigus vs pemphigoid: in pemphigus the split is intraepidermal and the Nikolsky sign is positive.
+Don't miss: erosive lichen planus and Stevens-Johnson syndrome can look identical in the mouth.
+head: Dermatitis herpetiformis
+sub: Key features
+• Intensely itchy grouped vesicles on elbows, knees and buttocks; linked to coeliac disease
+Look-alikes: scabies, atopic eczema and linear IgA disease.
+NB the name misleads: dermatitis herpetiformis has nothing to do with herpes simplex.
+head: Impetigo
+sub: Key features
+• Honey-coloured crusts around the nose and mouth in children; Staphylococcus aureus
+→ Think of herpes simplex and tinea faciei when the crusts fail to clear with treatment.
+head: Pustular psoriasis
+sub: Key features
+• Sheets of sterile pustules on red skin, fever, raised white cell count
+sub: Differentials
+• Acute generalised exanthematous pustulosis (AGEP): new drug, clears within days
+• Subcorneal pustular dermatosis
+head: Pompholyx
+sub: Key features
+• Deep-seated itchy vesicles on the palms and soles, often recurrent
+• Ddx — palmoplantar pustulosis; tinea pedis (check the web spaces); contact dermatitis
+Pompholyx is a form of eczema, not an infection.
+head: Herpes zoster
+sub: Key features
+• Painful grouped vesicles in one dermatome; older or immunosuppressed patients
+• Can mimic herpes simplex (recurrent, same site) and a linear contact dermatitis
+"""
+)

@@ -14,6 +14,29 @@ from pathlib import Path
 from tests.ingest.synthetic_book import _photo, _wrap
 
 Block = tuple  # (kind, *args): chapter | head | sub | para | fig | figpair | figtwo | table
+_KINDS = ("chapter", "head", "sub", "fig", "figtwo", "figpair", "table")
+
+
+def book(text: str) -> list[Block]:
+    """A book written as text, one block a line, so its prose reads as prose: ``head: Psoriasis``,
+    ``fig: caption | credit``, ``figtwo: left caption | right caption``, ``table: title`` followed by
+    its ``| cell | cell |`` rows (the header row first); any other line is a paragraph. Lines starting
+    with ``#`` are notes about the book, blank lines only spacing."""
+    blocks: list[Block] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("|"):
+            blocks[-1][2].append([cell.strip() for cell in line.strip("|").split("|")])
+            continue
+        kind, colon, rest = line.partition(": ")
+        if colon and kind in _KINDS:
+            args = rest.split(" | ")
+            blocks.append(("table", *args, []) if kind == "table" else (kind, *args))
+        else:
+            blocks.append(("para", line))
+    return blocks
 
 
 @dataclass
