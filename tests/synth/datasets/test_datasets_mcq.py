@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from synth.datasets import mcq
 from synth.datasets.options import name_key
 from synth.datasets.prompts import letters
 from synth.datasets.splits import assign_splits, check_leakage
-from synth.datasets.types import MappedSample, Sample
+from synth.datasets.types import MappedSample, McqRow, Sample
 
 PATH = ["melanocytic lesion", "melanoma", "invasive melanoma"]
 POOL = ["melanocytic nevus", "clark nevus", "basal cell carcinoma", "dermatofibroma", "lentigo", *PATH]
@@ -33,12 +35,22 @@ def test_letters(n: int, expected: list[str]) -> None:
     assert letters(n) == expected
 
 
+def _rl(seed: int, **options: Any) -> McqRow | None:
+    """The RL row of the test sample drawn with ``seed``, from the pools above."""
+    return mcq.rl_row(
+        _sample(image=f"/x/{seed}.jpg"),
+        dataset_pool=POOL,
+        global_pool=POOL,
+        n_options=4,
+        seed=seed,
+        **options,
+    )
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_rl_row_answers_the_label_among_unrelated_diagnoses(seed: int) -> None:
     """Issues 17/18: the key is the label's own level (never a coarser group), no ancestor is offered."""
-    row = mcq.rl_row(
-        _sample(image=f"/x/{seed}.jpg"), dataset_pool=POOL, global_pool=POOL, n_options=4, seed=seed
-    )
+    row = _rl(seed)
     assert row is not None and list(row.options) == ["A", "B", "C", "D"]
     assert row.answer_text == PATH[-1] and row.option_scores[row.answer] == 0.75
     assert [t for t in row.options.values() if t in PATH] == [PATH[-1]]
@@ -51,14 +63,7 @@ def test_rl_row_answers_the_label_among_unrelated_diagnoses(seed: int) -> None:
 def test_rl_row_offers_coarser_clinical_levels_for_partial_credit(seed: int) -> None:
     """Appendix A's R_gran: coarser clinical levels of the label (never the category at level 0) may be
     offered, each worth 0.75 * d / L; the label is always offered and is the key."""
-    row = mcq.rl_row(
-        _sample(image=f"/x/{seed}.jpg"),
-        dataset_pool=POOL,
-        global_pool=POOL,
-        n_options=4,
-        seed=seed,
-        levels=[1],
-    )
+    row = _rl(seed, levels=[1])
     assert row is not None and row.answer_text == PATH[-1] and row.option_scores[row.answer] == 0.75
     offered = {t: row.option_scores[k] for k, t in row.options.items() if t in PATH}
     assert PATH[0] not in offered and PATH[-1] in offered
@@ -67,22 +72,9 @@ def test_rl_row_offers_coarser_clinical_levels_for_partial_credit(seed: int) -> 
 
 
 def test_rl_rows_offer_a_coarser_level_in_some_rows_only() -> None:
-    offered = [
-        PATH[1] in row.options.values()
-        for seed in range(40)
-        if (
-            row := mcq.rl_row(
-                _sample(image=f"/x/{seed}.jpg"),
-                dataset_pool=POOL,
-                global_pool=POOL,
-                n_options=4,
-                seed=seed,
-                levels=[1],
-            )
-        )
-        is not None
-    ]
-    assert len(offered) == 40 and 0 < sum(offered) < 40
+    rows = [_rl(seed, levels=[1]) for seed in range(40)]
+    offered = [row is not None and PATH[1] in row.options.values() for row in rows]
+    assert None not in rows and 0 < sum(offered) < 40
 
 
 def test_rows_depend_only_on_seed_and_sample() -> None:
@@ -127,14 +119,7 @@ def test_distractors_are_never_nested_in_each_other() -> None:
     """Issue 16: "melanocytic nevus" and "clark nevus" are never both distractors."""
     related = {"melanocytic nevus": {"clark nevus"}, "clark nevus": {"melanocytic nevus"}}
     for seed in range(30):
-        row = mcq.rl_row(
-            _sample(image=f"/x/{seed}.jpg"),
-            dataset_pool=POOL,
-            global_pool=POOL,
-            n_options=4,
-            seed=seed,
-            related=lambda name: {name_key(n) for n in related.get(name, ())},
-        )
+        row = _rl(seed, related=lambda name: {name_key(n) for n in related.get(name, ())})
         assert row is not None
         assert not {"melanocytic nevus", "clark nevus"} <= set(row.options.values()), row.options
 
