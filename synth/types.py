@@ -71,6 +71,8 @@ class Argument(_Model):
     observed: list[str]
     not_observed: list[str]
     support_other: list[Claim] = Field(default_factory=list)  # type 3: why `other` came to mind
+    support: list[Claim] = Field(default_factory=list)  # type 2: shown findings of `favoured` not in claims
+    described: list[Claim] = Field(default_factory=list)  # the partner's accepted typical findings
     claims: list[Claim]  # discriminating (and supporting) claims, in wording order
     facts: list[Claim] = Field(default_factory=list)  # LLM comparator only: every accepted finding of both
     # accepted finding assertions that decided what is said or left unsaid without being stated (a

@@ -12,12 +12,15 @@ and an LLM's alike) and rejects it for
   assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
 - **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
   the diagnosis it revises to (absent findings, or findings against the first diagnosis, only);
-- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows, or
-  the absence of one typical of the other diagnosis, as a reason for its diagnosis when the graph
-  records no difference between the pair on it (:func:`synth.argument.discriminates`, by an
-  assertion in the row's provenance) — "a flat lesion is typical of lentigo" does not separate
-  lentigo from melanoma in situ, which is flat too; "no hairpin vessels, typical of seborrheic
-  keratosis" says nothing for melanoma over a keratosis.
+- **no reasoning**: no finding the lesion shows is tied to the row's diagnosis by an accepted
+  typical / possible finding (a list of findings is no rationale);
+- **label contradicted by knowledge**: the lesion shows a finding accepted as against its diagnosis;
+- **first impression unsupported**: a Type 3 whose first diagnosis no shown finding is tied to;
+- **absence as reason**: "F, typical of Y, is not seen" given as evidence (low sensitivity);
+- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows
+  as a reason for its diagnosis when the graph records no difference between the pair on it
+  (:func:`synth.argument.discriminates`, by an assertion in the row's provenance) — "a flat lesion
+  is typical of lentigo" does not separate lentigo from melanoma in situ, which is flat too.
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -167,6 +170,7 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     # the diagnosis tag holds the name and the taxonomy sentence (is_a facts, whose ancestor names
     # may contain finding words such as "Follicular"): only wording rules apply there
     reasons += _check_sentences(diagnosis, row, ctx, findings=False)[0]
+    reasons += _row_rules(thinking, row, ctx)
     if row.type != "type1":
         reasons += _non_discriminating(row, ctx)
         claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
@@ -236,27 +240,53 @@ def _non_discriminating(row: TrajectoryRow, ctx: ValidationContext) -> list[str]
     if not other or other == favoured:
         return []
     ids = tuple(sorted({favoured, other}))
-    observed, unseen = set(row.observed), set(row.not_observed)
+    observed = set(row.observed)
     listed = set(row.provenance.assertion_ids)
     fav, oth = ctx.names.get(favoured, favoured), ctx.names.get(other, other)
     out = []
     for sentence in _SENTENCE.split((row.reasoning or "").strip()):
         for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
-            if concept in observed and (dx == favoured) != (claimed == "against"):
-                # shown: typical of the favoured diagnosis, or against the other
-                evidence = discriminates(ctx.knowledge, favoured, other, concept, listed)
-                differs, no = oth, ""
-            elif concept in unseen and dx == other and claimed != "against":
-                # absent and typical of the other: a reason only where the favoured one differs on it
-                evidence = discriminates(ctx.knowledge, other, favoured, concept, listed, observed)
-                differs, no = fav, "no "
-            else:
+            # shown: typical of the favoured diagnosis, or against the other (absences: _row_rules)
+            if concept not in observed or (dx == favoured) == (claimed == "against"):
                 continue
-            if evidence is None:
+            if discriminates(ctx.knowledge, favoured, other, concept, listed) is None:
                 out.append(
-                    f"non-discriminating reason: {no}{surface} is given for {fav} over {oth}, but no "
-                    f"accepted assertion in the provenance says {differs} differs on it"
+                    f"non-discriminating reason: {surface} is given for {fav} over {oth}, but no "
+                    f"accepted assertion in the provenance says {oth} differs on it"
                 )
+    return out
+
+
+def _row_rules(thinking: str, row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """Rules on the whole row: its diagnosis is tied to a finding the lesion shows; the lesion shows
+    nothing accepted as against it; a revision's first impression rests on a shown finding; an
+    absence is never given as a reason (low sensitivity: most lesions lack most typical findings)."""
+    ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
+    observed, unseen = set(row.observed), set(row.not_observed)
+    name = ctx.names.get(row.diagnosis, row.diagnosis)
+    out: list[str] = []
+    tied: set[str] = set()
+    for sentence in _SENTENCE.split(thinking.strip()):
+        negated = bool(_NOT_SEEN.search(sentence)) or bool(_NEGATED.match(sentence))
+        for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
+            accepted = ctx.knowledge.relation(dx, concept)
+            if concept in observed and claimed != "against" and accepted and accepted[0] != "against":
+                tied.add(dx)
+            if negated and concept in unseen and claimed != "against":
+                out.append(f"absence as reason: no {surface} is given as evidence")
+    if row.diagnosis not in tied:
+        out.append(f"no reasoning: no finding this lesion shows is tied to {name} by an accepted finding")
+    against = sorted(
+        f for f in observed if (r := ctx.knowledge.relation(row.diagnosis, f)) and r[0] == "against"
+    )
+    if against:
+        out.append(
+            f"label contradicted by knowledge: the lesion shows {', '.join(against)}, "
+            f"accepted as against {name}"
+        )
+    if row.type in ("type3", "control3") and row.primary_diagnosis not in tied:
+        first = ctx.names.get(row.primary_diagnosis, row.primary_diagnosis)
+        out.append(f"first impression unsupported: no finding this lesion shows is tied to {first}")
     return out
 
 
