@@ -7,7 +7,6 @@ snapshot -> plan (Algorithms 1-3) -> reuse unchanged rows -> ρ (comparator) -> 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,8 +145,6 @@ def synthesize(
         **verdict.reasons,
     }
     report.validation_examples = [f"{v.id}: {'; '.join(v.reasons)}" for v in verdict.examples]
-    rows = _distinct_thinking(rows, log)
-    report.dropped_reasons = dict(sorted(log.dropped.items()))
     for row in rows:
         if row.type != "type1":
             row.grounded = GroundednessResult(passed=True, features=_features(row))
@@ -220,33 +217,6 @@ def synthesize(
         )
     report.seconds = round(time.perf_counter() - started, 3)
     return report
-
-
-_THINKING = re.compile(r"<thinking>(.*?)</thinking>", re.S)
-
-
-def _distinct_thinking(rows: list[TrajectoryRow], log: PlanLog) -> list[TrajectoryRow]:
-    """Thinking that does not determine the answer teaches nothing: rows whose thinking is word for
-    word that of a row with another diagnosis are all dropped, and of rows with the same thinking and
-    diagnosis the first is kept (both counted)."""
-
-    def thinking(row: TrajectoryRow) -> str:
-        m = _THINKING.search(row.completion)
-        return " ".join((m.group(1) if m else row.completion).split())
-
-    groups: dict[str, list[TrajectoryRow]] = {}
-    for row in rows:
-        groups.setdefault(thinking(row), []).append(row)
-    out = []
-    for row in rows:
-        group = groups[thinking(row)]
-        if len({r.diagnosis for r in group}) > 1:
-            log.dropped["thinking identical to a row with another diagnosis"] += 1
-        elif row is not group[0]:
-            log.dropped["thinking identical to another row of the same diagnosis"] += 1
-        else:
-            out.append(row)
-    return out
 
 
 def _log_ungrounded(count: int, action: str) -> None:

@@ -346,13 +346,15 @@ _GROUP_LABEL = re.compile(r"[()]|\s-\s|\bnot\b|\bother\b|\bmiscellaneous\b", re.
 
 def _clinical_parent(name: str, subject: str) -> bool:
     """A parent worth naming: not a condition class, not a vocabulary group label (brackets, " - ",
-    "not …", "other", a plural filing category such as "… proliferations"), not the subject itself."""
+    "not …", "other", a plural filing category such as "… proliferations", a bare adjective such as
+    "Adnexal"), not the subject itself."""
     low = name.strip().lower()
     if not low or low in _CONDITION_NODES or low == subject.lower() or _GROUP_LABEL.search(name):
         return False
     head = low.split()[-1]
     plural = head.endswith(("s", "i", "ae")) and not head.endswith(("sis", "us", "ss", "xis", "itis"))
-    return not plural
+    adjective = head.endswith(("al", "ic", "ous", "ary"))  # "adnexal", "melanocytic": a filing facet
+    return not plural and not adjective
 
 
 def _knowledge(

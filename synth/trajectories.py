@@ -204,7 +204,8 @@ def plan_options(
     graph: SynthGraph, options: SynthOptions, comparator_identity: str | None, log: PlanLog | None = None
 ) -> list[TrajectoryPlan]:
     """Every plan a synth run with ``options`` writes: a run and its regeneration must plan alike."""
-    return list(
+    log = log if log is not None else PlanLog()
+    plans = list(
         plan_trajectories(
             graph,
             options.types,
@@ -215,6 +216,37 @@ def plan_options(
             log=log,
         )
     )
+    return distinct_thinking(graph.knowledge, plans, log)
+
+
+def distinct_thinking(
+    knowledge: FindingKnowledge, plans: list[TrajectoryPlan], log: PlanLog
+) -> list[TrajectoryPlan]:
+    """Thinking that does not determine the answer teaches nothing. Plans whose thinking (as the
+    grounded comparator words it: the same observations and accepted claims) is word for word that
+    of a plan with another diagnosis are all dropped; of plans with the same thinking and diagnosis
+    the first is kept. Judged on the plan, so a run and its regeneration agree on what is written."""
+    from synth.wording import reasoning
+
+    def thinking(plan: TrajectoryPlan) -> str:
+        rho = reasoning(knowledge, plan.argument) if plan.argument is not None else None
+        return format_target(plan, rho, knowledge).split("</thinking>", 1)[0]
+
+    texts = [thinking(p) for p in plans]
+    diagnoses: dict[str, set[str]] = {}
+    for p, t in zip(plans, texts, strict=True):
+        diagnoses.setdefault(t, set()).add(p.final_diagnosis)
+    seen: set[str] = set()
+    out = []
+    for p, t in zip(plans, texts, strict=True):
+        if len(diagnoses[t]) > 1:
+            log.dropped["thinking identical to a row with another diagnosis"] += 1
+        elif t in seen:
+            log.dropped["thinking identical to another row of the same diagnosis"] += 1
+        else:
+            seen.add(t)
+            out.append(p)
+    return out
 
 
 def plan_trajectories(

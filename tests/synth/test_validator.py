@@ -56,7 +56,7 @@ def test_every_generated_row_passes_and_every_claim_is_in_its_provenance(
     rows: list[TrajectoryRow], ctx: ValidationContext, curated_graph: SynthGraph
 ) -> None:
     ok, bad, report = validate_rows(rows, ctx)
-    assert bad == [] and report.passed == len(rows) > 250
+    assert bad == [] and report.passed == len(rows) > 150
     assert sum(r.type != "type1" for r in rows) >= 40  # comparisons, not only Type 1
     accepted = {aid for _, aid in curated_graph.knowledge.relations.values()}
     for row in rows:
@@ -78,8 +78,8 @@ def test_inverted_polarity_is_caught(rows: list[TrajectoryRow], ctx: ValidationC
         validate_row(bad, ctx)
     )
     # "atypical pigment network … expected in seborrheic keratosis": nothing accepted says so
-    sk = _pick(rows, type="type2", primary_diagnosis="seborrheic-keratosis")
-    bad = _with(sk, "Therefore,", "Atypical pigment network is expected in Seborrheic keratosis. Therefore,")
+    sk = _pick(rows, type="type2", primary_diagnosis="melanosis")
+    bad = _with(sk, "Therefore,", "Atypical pigment network is expected in melanosis. Therefore,")
     assert "unsupported claim" in _kinds(validate_row(bad, ctx))
     # an accepted "against" said as "typical"
     bad = _with(
@@ -129,7 +129,7 @@ def test_bookkeeping_and_vocabulary_are_rejected(rows: list[TrajectoryRow], ctx:
         assert "bookkeeping text" in _kinds(
             validate_row(_with(row, ".</diagnosis>", f".{text}</diagnosis>"), ctx)
         )
-    bad = _with(row, "classified as malignant", "classified as premalignant")
+    bad = _with(row, "is malignant", "is premalignant")
     assert "vocabulary" in _kinds(validate_row(bad, ctx))
 
 
@@ -164,8 +164,8 @@ def test_the_validator_rejects_a_reason_the_pair_shares(
     rows: list[TrajectoryRow], ctx: ValidationContext
 ) -> None:
     # the sentence the generator added before (every rule passed it): flatness is curated as
-    # typical of dysplastic nevus and not recorded for melanoma in situ, which is flat too
-    row = next(r for r in rows if r.type == "type3" and r.primary_diagnosis == "melanoma-in-situ")
+    # typical of dysplastic nevus and not recorded for melanoma, which can be flat too
+    row = next(r for r in rows if r.type == "type3" and r.primary_diagnosis == "melanoma-invasive")
     flat = "A flat lesion is typical of dysplastic nevus."
     listed = [*row.provenance.assertion_ids, assertion_id("finding", "dysplastic-nevus", "fnd-flat")]
     bad = row.model_copy(
@@ -179,6 +179,6 @@ def test_the_validator_rejects_a_reason_the_pair_shares(
     assert validate_row(row, ctx) == []
     reasons = validate_row(bad, ctx)
     assert reasons == [
-        "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma in situ, but no "
-        "accepted assertion in the provenance says Melanoma in situ differs on it"
+        "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma Invasive, but no "
+        "accepted assertion in the provenance says Melanoma Invasive differs on it"
     ], reasons
