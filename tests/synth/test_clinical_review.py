@@ -305,3 +305,52 @@ def test_type3_rows_never_repeat_an_image_and_target() -> None:
     assert all(
         re.search(r"\bclark nevus\b", p.argument.favoured_name + p.argument.other_name) is None for p in plans
     )
+
+
+def test_absences_agree_and_never_contradict_the_diagnosis() -> None:
+    from synth.wording import observation_sentences
+
+    k = _knowledge(("cn", "fnd-blue-whitish-veil", "typical"))
+    unseen = ["fnd-pigment-network", "fnd-blue-whitish-veil", "fnd-vascular-structures"]
+    # "no A or B": the verb agrees with the nearest noun
+    assert observation_sentences(k, [], unseen[:2]) == ["No pigment network or blue-whitish veil is seen."]
+    # beside a vascular lesion its own category is not said to be absent, nor is a finding accepted
+    # as typical of the row's diagnosis (absence is no evidence; said, it reads as a contradiction)
+    assert observation_sentences(k, [], unseen, of=("vl", "vascular lesion")) == [
+        "No pigment network or blue-whitish veil is seen."
+    ]
+    assert observation_sentences(k, [], unseen, of=("cn", "combined nevus")) == [
+        "No pigment network or vascular structures are seen."
+    ]
+
+
+def test_the_prompt_offers_the_class_set_the_targets_answer_with() -> None:
+    from synth.prompts import TYPE1_PROMPT, TYPE23_PROMPT
+    from train.answers import LESION_CONDITIONS, parse_condition
+
+    for prompt in (TYPE1_PROMPT, TYPE23_PROMPT):
+        assert "benign or malignant)" not in prompt
+        assert all(c in prompt for c in LESION_CONDITIONS)
+    # the reward's parser reads each class sentence as the class it states
+    for value, condition in [("premalignant", "precancerous in situ"), ("malignant", "malignant")]:
+        tax = _taxonomy_sentence(["Melanoma in situ", "melanoma"], value, None)
+        assert parse_condition(f"<diagnosis>Melanoma in situ. {tax}</diagnosis>") == condition
+    tax = _taxonomy_sentence(["Vascular lesion"], "benign", None)
+    assert parse_condition(f"<diagnosis>Vascular lesion. {tax}</diagnosis>") == "benign"
+
+
+def test_thinking_that_does_not_determine_the_diagnosis_is_dropped() -> None:
+    from synth.trajectories import distinct_thinking
+
+    graph = _shared_partner_graph()
+    (plan,) = plan_trajectories(graph, ["type1"], seed=0)
+    twin = plan.model_copy(update={"id": "twin"})  # another image, word for word the same thinking
+    log = PlanLog()
+    assert distinct_thinking(graph.knowledge, [plan, twin], log) == [plan]
+    assert log.dropped == {"thinking identical to another row of the same diagnosis": 1}
+    # the same thinking ending in another diagnosis: the thinking does not determine the answer
+    support = [c.model_copy(update={"diagnosis": "nevus"}) for c in plan.support]
+    other = plan.model_copy(update={"id": "other", "final_diagnosis": "nevus", "support": support})
+    log = PlanLog()
+    assert distinct_thinking(graph.knowledge, [plan, twin, other], log) == []
+    assert log.dropped == {"thinking identical to a row with another diagnosis": 3}

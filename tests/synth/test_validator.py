@@ -7,6 +7,8 @@ or a careless LLM did.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.ids import assertion_id
@@ -182,3 +184,45 @@ def test_the_validator_rejects_a_reason_the_pair_shares(
         "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma Invasive, but no "
         "accepted assertion in the provenance says Melanoma Invasive differs on it"
     ], reasons
+
+
+def test_the_review_rules_are_enforced_on_any_wording(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    """Issue 12 review: a target that lists findings only, a label the knowledge contradicts, a
+    revision from an impression the image does not support and an absence given as a reason are
+    rejected whoever wrote them (the template or an LLM)."""
+    against_of = {d: f for (d, f), (rel, _) in ctx.knowledge.relations.items() if rel == "against"}
+    t1 = next(r for r in rows if r.type == "type1" and r.diagnosis in against_of)
+    thinking, rest = t1.completion.split("</thinking>")
+    listing = [
+        s for s in thinking.split(". ") if not re.search(r"typical of|characteristic of|can be seen in", s)
+    ]
+    assert len(listing) < len(thinking.split(". "))  # the row ties a finding to its diagnosis
+    bare = t1.model_copy(update={"completion": ". ".join(listing).rstrip(".") + ".</thinking>" + rest})
+    assert "no reasoning" in _kinds(validate_row(bare, ctx))
+    shown = t1.model_copy(update={"observed": [*t1.observed, against_of[t1.diagnosis]]})
+    assert "label contradicted by knowledge" in _kinds(validate_row(shown, ctx))
+    t3 = next(r for r in rows if r.type == "type3")
+    assert validate_row(t3, ctx) == []
+    first = ctx.names[t3.primary_diagnosis]
+    # every sentence tying a shown finding to the first diagnosis removed
+    tying = re.compile(rf"(?:typical of|characteristic of|can be seen in) {re.escape(first)}", re.I)
+    kept = [s for s in t3.completion.split(". ") if not tying.search(s)]
+    assert "first impression unsupported" in _kinds(
+        validate_row(t3.model_copy(update={"completion": ". ".join(kept)}), ctx)
+    )
+    absent = t3.not_observed[0] if t3.not_observed else None
+    if absent is not None:  # an absence said as evidence against the first diagnosis
+        name = ctx.knowledge.findings[absent].name
+        said = f"{name[:1].upper() + name[1:]}, typical of {first}, is not seen in this lesion. Therefore,"
+        assert "absence as reason" in _kinds(validate_row(_with(t3, "Therefore,", said), ctx))
+
+
+def test_type3_rows_are_named_after_the_case_whose_image_they_show(rows: list[TrajectoryRow]) -> None:
+    revised = [r for r in rows if r.type in ("type3", "control3")]
+    assert revised
+    for r in revised:
+        shown = r.provenance.case_ids[1]  # x_d: the partner's image
+        assert r.id.startswith(f"{r.type}-{shown}-"), r.id
+    assert len({r.id for r in rows}) == len(rows)
