@@ -39,6 +39,7 @@ PHRASE = {
     "fnd-combinations-regression-structures": "regression structures with blue and white areas",
     "fnd-within-regression-vascular-structures": "vessels within regression structures",
     "fnd-blotch": "a blotch",
+    "fnd-milia-like-cysts": "milia-like cysts",
 }
 ELEVATION = {"fnd-flat": "flat", "fnd-palpable": "palpable", "fnd-nodule": "nodular"}
 
@@ -166,7 +167,8 @@ def _adjective(knowledge: FindingKnowledge, finding: str) -> bool:
     info = knowledge.findings.get(finding)
     if info is None or info.type in ("dermoscopy", "site", "history") or finding in GENERIC:
         return False
-    return info.name not in NOUNS
+    plural = info.name.endswith("s") and not info.name.endswith(("ous", "sis"))  # "milia-like cysts"
+    return info.name not in NOUNS and not plural
 
 
 def _object(knowledge: FindingKnowledge, finding: str) -> str:
@@ -297,9 +299,27 @@ def ddx_sentence(partner: str) -> str:
 
 def defining_sentence(knowledge: FindingKnowledge, claims: list[Claim], names: dict[str, str]) -> str:
     """The alternative's defining features, from its accepted typical findings: one descriptive
-    sentence ("Seborrheic keratosis typically shows milia-like cysts and hairpin vessels.")."""
-    d = names[claims[0].diagnosis]
-    return f"{_cap(d)} typically shows {join([_object(knowledge, c.finding) for c in claims])}."
+    sentence ("Clark nevus typically shows regular dots and globules, and is flat.")."""
+    d = _cap(names[claims[0].diagnosis])
+    kinds = {
+        c.finding: (knowledge.findings[c.finding].type if c.finding in knowledge.findings else "")
+        for c in claims
+    }
+    sites = [_site(knowledge, f) for f, t in kinds.items() if t == "site"]
+    words = [
+        ELEVATION.get(f) or knowledge.findings[f].name
+        for f, t in kinds.items()
+        if f in ELEVATION or t == "history" or (t != "site" and _adjective(knowledge, f))
+    ]
+    shown = [
+        _object(knowledge, f)
+        for f, t in kinds.items()
+        if t != "site" and ELEVATION.get(f) is None and t != "history" and not _adjective(knowledge, f)
+    ]
+    parts = [f"typically shows {join(shown)}"] if shown else []
+    parts += [f"is {'' if parts else 'typically '}{join(words)}"] if words else []
+    parts += [f"{'' if parts else 'typically '}occurs on {join(sites, 'or')}"] if sites else []
+    return f"{d} {', '.join(parts[:-1])}{', and ' if len(parts) > 1 else ''}{parts[-1]}."
 
 
 def contrast_sentence(partner: str) -> str:

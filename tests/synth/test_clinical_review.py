@@ -354,3 +354,25 @@ def test_thinking_that_does_not_determine_the_diagnosis_is_dropped() -> None:
     log = PlanLog()
     assert distinct_thinking(graph.knowledge, [plan, twin, other], log) == []
     assert log.dropped == {"thinking identical to a row with another diagnosis": 3}
+
+
+def test_the_alternative_is_described_by_its_accepted_typical_findings() -> None:
+    from synth.argument import defining
+    from synth.wording import defining_sentence
+
+    k = _knowledge(
+        ("clark", "fnd-regular-dots-and-globules", "typical"),
+        ("clark", "fnd-typical-pigment-network", "typical"),
+        ("clark", "fnd-flat", "typical"),
+        ("clark", "fnd-blue-whitish-veil", "against"),  # never a defining feature
+        ("sk", "fnd-milia-like-cysts", "typical"),
+        ("lentigo", "fnd-flat", "typical"),
+        ("lentigo", "fnd-back", "typical"),
+    )
+    names = {d: clinical_name(n) for d, n in NAMES.items()}
+    said = [defining_sentence(k, defining(k, d), names) for d in ("clark", "sk", "lentigo")]
+    assert said == [
+        "Clark nevus typically shows regular dots and globules and a typical pigment network, and is flat.",
+        "Seborrheic keratosis typically shows milia-like cysts.",
+        "Lentigo is typically flat, and occurs on the back.",
+    ]
