@@ -216,16 +216,17 @@ def plan_options(
             log=log,
         )
     )
-    return distinct_thinking(graph.knowledge, plans, log)
+    return distinct_thinking(graph.knowledge, plans, log, repeats=options.repeats)
 
 
 def distinct_thinking(
-    knowledge: FindingKnowledge, plans: list[TrajectoryPlan], log: PlanLog
+    knowledge: FindingKnowledge, plans: list[TrajectoryPlan], log: PlanLog, repeats: str = "drop"
 ) -> list[TrajectoryPlan]:
     """Thinking that does not determine the answer teaches nothing. Plans whose thinking (as the
     grounded comparator words it: the same observations and accepted claims) is word for word that
     of a plan with another diagnosis are all dropped; of plans with the same thinking and diagnosis
-    the first is kept. Judged on the plan, so a run and its regeneration agree on what is written."""
+    the first is kept (``repeats="keep"``: all, e.g. many images recorded with one checklist).
+    Judged on the plan, so a run and its regeneration agree on what is written."""
     from synth.wording import reasoning
 
     def thinking(plan: TrajectoryPlan) -> str:
@@ -241,7 +242,7 @@ def distinct_thinking(
     for p, t in zip(plans, texts, strict=True):
         if len(diagnoses[t]) > 1:
             log.dropped["thinking identical to a row with another diagnosis"] += 1
-        elif t in seen:
+        elif t in seen and repeats == "drop":
             log.dropped["thinking identical to another row of the same diagnosis"] += 1
         else:
             seen.add(t)

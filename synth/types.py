@@ -182,6 +182,9 @@ class SynthOptions(_Model):
     fallback: Literal["skip", "contrast"] = "skip"  # a random partner: no row, or a neutral contrast row
     per_case: int = Field(default=1, ge=1, description="type 2/3 trajectories per primary case")
     on_ungrounded: Literal["drop", "queue"] = "queue"
+    # rows of one diagnosis whose thinking repeats word for word (other images, same recorded findings):
+    # drop keeps the first; keep writes them all. Thinking shared with another diagnosis always drops.
+    repeats: Literal["drop", "keep"] = "drop"
     test_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
     validation_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
 

@@ -348,6 +348,8 @@ def test_thinking_that_does_not_determine_the_diagnosis_is_dropped() -> None:
     log = PlanLog()
     assert distinct_thinking(graph.knowledge, [plan, twin], log) == [plan]
     assert log.dropped == {"thinking identical to another row of the same diagnosis": 1}
+    # --repeats keep: many images recorded with one checklist all stay
+    assert distinct_thinking(graph.knowledge, [plan, twin], PlanLog(), repeats="keep") == [plan, twin]
     # the same thinking ending in another diagnosis: the thinking does not determine the answer
     support = [c.model_copy(update={"diagnosis": "nevus"}) for c in plan.support]
     other = plan.model_copy(update={"id": "other", "final_diagnosis": "nevus", "support": support})
