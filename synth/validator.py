@@ -5,6 +5,8 @@ and an LLM's alike) and rejects it for
 
 - **bookkeeping**: source tags, store wording, ids ("(source: isic)", "no recorded taxonomy");
 - **vocabulary**: a lesion condition outside benign / malignant / precancerous in situ;
+- **condition**: a diagnosis that states two lesion conditions (melanoma in situ "within malignant …
+  proliferations, … classified as precancerous in situ");
 - **DDx wording for a non-neighbour**: "differential" on a pair with no accepted DDx edge;
 - **observation not recorded**: "this lesion shows F" where the image's findings lack F, or say
   F was assessed and absent (inverted polarity), and the reverse for "no F";
@@ -43,6 +45,11 @@ _BOOKKEEPING = re.compile(
     re.IGNORECASE,
 )
 _VOCAB = re.compile(r"\bpre-?malignant\b", re.IGNORECASE)
+_CONDITIONS = {
+    "benign": re.compile(r"\bbenign\b", re.I),
+    "malignant": re.compile(r"(?<!pre)(?<!pre-)\bmalignan(?:t|cy)\b", re.I),
+    "precancerous in situ": re.compile(r"\bpre-?cancerous\b|\bin[\s-]situ\b", re.I),
+}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TAGS = re.compile(r"<thinking>(.*?)</thinking>\s*<diagnosis>(.*?)</diagnosis>", re.DOTALL)
 _OBSERVATION = re.compile(r"\b(?:this lesion|the lesion|this image|here|it is located)\b", re.IGNORECASE)
@@ -170,6 +177,7 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     # the diagnosis tag holds the name and the taxonomy sentence (is_a facts, whose ancestor names
     # may contain finding words such as "Follicular"): only wording rules apply there
     reasons += _check_sentences(diagnosis, row, ctx, findings=False)[0]
+    reasons += _one_condition(diagnosis, row, ctx)
     reasons += _row_rules(thinking, row, ctx)
     if row.type != "type1":
         reasons += _non_discriminating(row, ctx)
@@ -255,6 +263,17 @@ def _non_discriminating(row: TrajectoryRow, ctx: ValidationContext) -> list[str]
                     f"accepted assertion in the provenance says {oth} differs on it"
                 )
     return out
+
+
+def _one_condition(diagnosis: str, row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """The diagnosis states one lesion condition ("… within malignant … proliferations, and is
+    generally classified as precancerous in situ" states two); the diagnosis's own name is no statement."""
+    names = ctx.name_pattern((row.diagnosis,))
+    text = names.sub(" ", diagnosis.replace(row.diagnosis_name, " "))
+    stated = sorted(c for c, pattern in _CONDITIONS.items() if pattern.search(text))
+    if len(stated) > 1:
+        return [f"condition: the diagnosis states {' and '.join(stated)}"]
+    return []
 
 
 def _row_rules(thinking: str, row: TrajectoryRow, ctx: ValidationContext) -> list[str]:

@@ -133,6 +133,12 @@ def test_bookkeeping_and_vocabulary_are_rejected(rows: list[TrajectoryRow], ctx:
         )
     bad = _with(row, "is malignant", "is premalignant")
     assert "vocabulary" in _kinds(validate_row(bad, ctx))
+    # one lesion condition per diagnosis (the in-situ sentence the review found contradicted itself)
+    assert validate_row(row, ctx) == []
+    bad = _with(
+        row, "is malignant.", "is a subtype of malignant tumours, and is classified as precancerous in situ."
+    )
+    assert "condition" in _kinds(validate_row(bad, ctx))
 
 
 def test_a_claim_whose_assertion_is_not_in_the_provenance_fails(
