@@ -33,6 +33,7 @@ from synth.wording import (
     ddx_sentence,
     defining_sentence,
     observation_sentences,
+    with_article,
 )
 
 PAIRED: tuple[TrajectoryType, ...] = ("type2", "type3")
@@ -357,7 +358,8 @@ def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: Findin
         parts += other_claims
     else:  # Type 2: what this lesion shows of the diagnosis it keeps, before the alternative
         parts += [claim_sentence(knowledge, c, names) for c in arg.support]
-    parts.append(f"{p[:1].upper() + p[1:]} is the first diagnosis to consider.")
+    first = with_article(p)
+    parts.append(f"{first[:1].upper() + first[1:]} is the first diagnosis to consider.")
     parts.append(ddx_sentence(d) if arg.wording == "ddx" else contrast_sentence(d))
     if arg.described:  # the alternative's defining features, as the prompt asks
         parts.append(defining_sentence(knowledge, arg.described, names))
@@ -366,8 +368,8 @@ def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: Findin
     if reasoning:
         parts.append(reasoning if reasoning.endswith((".", "!", "?")) else reasoning + ".")
     if arg.mode == "switch":
-        parts.append(f"On reflection, the findings favour {plan.final_name} over {p}.")
-    parts.append(f"Therefore, the most likely diagnosis is {plan.final_name}.")
+        parts.append(f"On reflection, the findings favour {with_article(plan.final_name)} over {first}.")
+    parts.append(f"Therefore, the most likely diagnosis is {with_article(plan.final_name)}.")
     return f"<thinking>{' '.join(parts)}</thinking>{diagnosis}"
 
 

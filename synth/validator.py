@@ -60,7 +60,7 @@ _AGAINST = re.compile(
     r"\brules? out\b|\bunlikely\b|\buncommon\b|\brare in\b|\batypical for\b",
     re.IGNORECASE,
 )
-_COMPARATIVE = re.compile(r"\b(?:over|rather than|instead of|than)\s*$", re.IGNORECASE)
+_COMPARATIVE = re.compile(r"\b(?:over|rather than|instead of|than)\s*(?:an?\s+)?$", re.IGNORECASE)
 DDX_SOURCES = {"ddx", "ddx_parent", "ddx_child"}
 
 

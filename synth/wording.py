@@ -266,7 +266,7 @@ def article(name: str) -> str:
     return "An " if name[:1].lower() in "aeiou" else "A "
 
 
-def _of(name: str) -> str:
+def with_article(name: str) -> str:
     """A diagnosis name after "of" / "in": "typical of a vascular lesion", "typical of melanoma"."""
     return f"{article(name).lower()}{name}"
 
@@ -278,7 +278,7 @@ def _be(noun_phrase: str) -> str:
 
 
 def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
-    f, d = noun(knowledge, claim.finding), _of(names[claim.diagnosis])
+    f, d = noun(knowledge, claim.finding), with_article(names[claim.diagnosis])
     be = _be(f)
     # "a typical pigment network is typical of …" says "typical" twice: characteristic
     typical = "characteristic of" if " typical " in f" {f} " else "typical of"
@@ -294,13 +294,13 @@ def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, s
 def ddx_sentence(partner: str) -> str:
     """The pair as a clinician names it; whether the accepted DDx edge is the pair's own or reached
     through a parent / child (Algorithm 4) is provenance, not target text."""
-    return f"The differential includes {partner}."
+    return f"The differential includes {with_article(partner)}."
 
 
 def defining_sentence(knowledge: FindingKnowledge, claims: list[Claim], names: dict[str, str]) -> str:
     """The alternative's defining features, from its accepted typical findings: one descriptive
     sentence ("Clark nevus typically shows regular dots and globules, and is flat.")."""
-    d = _cap(names[claims[0].diagnosis])
+    d = _cap(with_article(names[claims[0].diagnosis]))
     kinds = {
         c.finding: (knowledge.findings[c.finding].type if c.finding in knowledge.findings else "")
         for c in claims
@@ -323,7 +323,7 @@ def defining_sentence(knowledge: FindingKnowledge, claims: list[Claim], names: d
 
 
 def contrast_sentence(partner: str) -> str:
-    return f"For contrast, consider {partner}."
+    return f"For contrast, consider {with_article(partner)}."
 
 
 def reasoning(knowledge: FindingKnowledge, arg: Argument) -> str:

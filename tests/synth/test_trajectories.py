@@ -12,6 +12,7 @@ from synth.comparators.grounded import GroundedComparator
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import format_target, plan_trajectories
+from synth.wording import with_article
 from tests.synth.conftest import DERMATOFIBROMA, with_findings
 
 TYPES = ["type1", "type2", "type3", "control2", "control3"]
@@ -140,7 +141,7 @@ def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
         assert m["tax"] == p.taxonomy.sentence
         assert "(source:" not in text and "curated graph" not in text
         if p.type != "type1":
-            assert text.count(f"the most likely diagnosis is {p.final_name}.") == 1
+            assert text.count(f"the most likely diagnosis is {with_article(p.final_name)}.") == 1
 
 
 def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph: SynthGraph) -> None:
