@@ -67,7 +67,10 @@ def scaled_derm7pt(src: Path, dest: Path, copies: int) -> Path:
 
 
 def grounded_phase(store: GraphStore, work: Path, per_case: int) -> dict:
-    options = SynthOptions(types=["type1", "type2", "type3"], per_case=per_case, seed=0, fallback="contrast")
+    # the copies repeat one checklist, so their thinking repeats: keep them (throughput, not content)
+    options = SynthOptions(
+        types=["type1", "type2", "type3"], per_case=per_case, seed=0, fallback="contrast", repeats="keep"
+    )
     t, cpu = time.perf_counter(), time.process_time()
     jsonl = synthesize(store, work / "jsonl-only", options, hf=False)
     jsonl_s, jsonl_cpu = time.perf_counter() - t, time.process_time() - cpu
@@ -163,8 +166,8 @@ def main() -> None:
     parser.add_argument(
         "--copies",
         type=int,
-        default=34,
-        help="extra byte-distinct copies of each Derm7pt image (34 -> 10,000+ rows)",
+        default=54,
+        help="extra byte-distinct copies of each Derm7pt image (54 -> 10,000+ rows)",
     )
     parser.add_argument("--llm-cases", type=int, default=3, help="cases per diagnosis in the LLM phase")
     parser.add_argument("--no-llm", action="store_true", help="skip the LLM phase")

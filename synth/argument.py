@@ -5,9 +5,10 @@ accepted finding assertion, and only where this lesion's observations make it re
 (favoured X, other Y) a finding *separates* them when
 
 - this lesion shows f and f is accepted as **against** Y (and not against X), or
-- this lesion was assessed without f (a Derm7pt criterion recorded absent, or a negated finding
-  in its own description), f is accepted as **typical** of Y, and X differs on f: f is against X,
-  or this lesion shows another value of f's criterion that is typical of X.
+- this lesion shows f, typical / possible of X, and Y differs on f (:func:`discriminates`).
+
+An absence is never a reason: most lesions of a diagnosis lack most of its typical findings (low
+sensitivity), so "hairpin vessels, typical of seborrheic keratosis, are not seen" rules nothing out.
 
 A finding this lesion shows is a reason for X over Y only where the curated graph records that
 X and Y *differ* on it (:func:`discriminates`): f is accepted as against Y, or Y has an accepted
@@ -138,10 +139,11 @@ def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) 
 def separate(
     knowledge: FindingKnowledge, favoured: str, other: str, observed: list[str], not_observed: list[str]
 ) -> list[Claim]:
-    """Separating claims (see the module docstring), then support for ``favoured``; [] when none."""
+    """Separating claims (see the module docstring); [] when none. ``not_observed`` is taken and
+    ignored: absences are no reason."""
     separating: list[Claim] = []
     used: set[str] = set()
-    valued, shown = _valued_criteria(observed), set(observed)
+    valued = _valued_criteria(observed)
     for f in sorted(observed, key=lambda f: _order(knowledge, f)):
         theirs, ours = knowledge.relation(other, f), knowledge.relation(favoured, f)
         if theirs and theirs[0] == "against" and not (ours and ours[0] == "against"):
@@ -153,22 +155,13 @@ def separate(
                 Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="against", seen=True)
             )
             used.add(f)
-    for f in sorted(not_observed, key=lambda f: _order(knowledge, f)):
-        # an absence rules the other diagnosis out *in favour of this one* only where the pair differs
-        # on f: f is against the favoured one, or the lesion shows another value of f's criterion that
-        # is typical of it ("no atypical network" beside a typical one). "No hairpin vessels, typical
-        # of seborrheic keratosis" says nothing for melanoma over a keratosis
-        theirs = knowledge.relation(other, f)
-        if theirs and theirs[0] == "typical" and discriminates(knowledge, other, favoured, f, shown=shown):
-            separating.append(
-                Claim(assertion_id=theirs[1], diagnosis=other, finding=f, relation="typical", seen=False)
-            )
-            used.add(f)
-    if not separating:
-        return []
+    # an absence is never a reason: most lesions of a diagnosis lack most of its typical findings
+    # (low sensitivity), so "no hairpin vessels, typical of seborrheic keratosis" rules nothing out
+    del not_observed
     separating = _without_implied(separating)
     # a shown finding of the favoured diagnosis is a reason only where the graph records that the
-    # other diagnosis differs on it; the rest stay observations of the lesion
+    # other diagnosis differs on it (then it separates the pair on its own); the rest stay
+    # observations of the lesion
     extra = [c for c in support(knowledge, favoured, observed) if c.finding not in used]
     extra = [c for c in extra if discriminates(knowledge, favoured, other, c.finding)]
     return (separating + extra)[: MAX_CLAIMS + 1]
@@ -238,8 +231,20 @@ def build_argument(
         return None, f"no finding this lesion shows speaks for {names[favoured]} over {names[other]}"
     if doubts and len(shown) <= doubts:
         return None, "this lesion shows as many accepted findings of the other diagnosis"
+    # the concluded diagnosis is named from what the lesion shows, never only by excluding the other
+    own = support(knowledge, favoured, observed)
+    if not own:
+        return None, f"no accepted finding of {names[favoured]} shown"
+    # a revision starts from a first impression this image makes plausible: a finding it shows that
+    # is typical of the first diagnosis and not of the final one
+    if mode == "switch" and not unshared:
+        return None, f"no finding this lesion shows suggests {names[other]} first"
     support_other = for_other if mode == "switch" else unshared
-    stated = {c.assertion_id for c in [*claims, *support_other]}
+    said = {c.finding for c in claims if c.diagnosis == favoured}
+    own = [c for c in own if c.finding not in said]
+    # the alternative the prompt asks to describe (the partner: ``other`` kept, ``favoured`` revised to)
+    described = defining(knowledge, other if mode == "keep" else favoured)
+    stated = {c.assertion_id for c in [*claims, *support_other, *own, *described]}
     return (
         Argument(
             mode=mode,
@@ -251,6 +256,8 @@ def build_argument(
             observed=observed,
             not_observed=not_observed,
             support_other=support_other,
+            support=own if mode == "keep" else [],
+            described=described,
             claims=claims,
             facts=_facts(knowledge, favoured, other) if with_facts else [],
             consulted=[
@@ -276,6 +283,25 @@ def _consulted(knowledge: FindingKnowledge, diagnoses: tuple[str, str], assessed
     )
     hits = (knowledge.relation(d, f) for d in diagnoses for f in read)
     return sorted({hit[1] for hit in hits if hit})
+
+
+def defining(knowledge: FindingKnowledge, diagnosis: str) -> list[Claim]:
+    """The accepted typical findings of ``diagnosis`` (its defining features, as the prompt asks for
+    the alternative), most specific first; criterion-level ones only where no value of it is typical."""
+    generic = generic_of()
+    typical = [f for f, (rel, _aid) in knowledge.of(diagnosis).items() if rel == "typical"]
+    covered = {generic[f] for f in typical if f in generic}
+    kept = sorted((f for f in typical if f not in covered), key=lambda f: _order(knowledge, f))
+    return [
+        Claim(
+            assertion_id=knowledge.relations[(diagnosis, f)][1],
+            diagnosis=diagnosis,
+            finding=f,
+            relation="typical",
+            seen=True,
+        )
+        for f in kept[:MAX_CLAIMS]
+    ]
 
 
 def _facts(knowledge: FindingKnowledge, *diagnoses: str) -> list[Claim]:

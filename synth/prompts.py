@@ -17,7 +17,8 @@ TYPE1_PROMPT = (
     "<thinking>Describe the key clinical features, visual observations, and the diagnostic rationale "
     "that support the diagnosis.</thinking>\n"
     "<diagnosis>Provide the most likely and specific fine-grained diagnosis, and briefly classify the "
-    "condition (benign or malignant) along with any relevant clinical taxonomy.</diagnosis>\n\n"
+    "condition (benign, malignant or precancerous in situ) along with any relevant clinical "
+    "taxonomy.</diagnosis>\n\n"
     "Ensure your response is medically accurate, concise, and strictly follows the specified format."
 )
 
@@ -35,7 +36,8 @@ TYPE23_PROMPT = (
     "</thinking>\n\n"
     "<diagnosis>\n"
     "Provide only the single most likely and specific fine-grained diagnosis. \n"
-    "Also briefly classify the condition (benign or malignant) and indicate any relevant clinical "
+    "Also briefly classify the condition (benign, malignant or precancerous in situ) and indicate "
+    "any relevant clinical "
     "taxonomy (e.g., subtype or disease family). \n"
     "Do not include explanations, multiple options, or extra punctuation.\n"
     "</diagnosis>\n\n"

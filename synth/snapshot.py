@@ -309,46 +309,52 @@ class SynthGraph:
 
 
 def _taxonomy_sentence(names: list[str], malignancy: str | None, source: str | None) -> str:
-    """'X is a subtype of P (within G), and is generally classified as malignant.' — what a
-    clinician says; where it came from stays in the provenance. "" when the graph knows neither.
+    """'X is a subtype of P. X is malignant.' — what a clinician says; where it came from stays in
+    the provenance. "" when the graph knows neither.
 
-    The nearest parent is named, the broadest group after it in brackets; vocabulary group labels
-    read as running text ("Malignant melanocytic proliferations (Melanoma)" -> "malignant melanocytic
-    proliferations"; "Benign soft tissue proliferations - Fibro-histiocytic" -> "benign soft tissue
-    proliferations (fibro-histiocytic)")."""
-    from synth.wording import clinical_name
+    Only a parent that reads as clinical language is named (:func:`_clinical_parent`): vocabulary
+    group labels ("malignant melanocytic proliferations (melanoma)", "flat melanotic pigmentations
+    (not melanocytic nevus)") are filing categories, and a metastasis or a recurrence is no subtype of
+    its tumour. The lesion condition is said plainly; the in-situ class ("precancerous in situ",
+    the paper's middle bucket, which holds melanoma in situ as well as actinic keratosis) is said as
+    what its members share (confined to the epidermis) with the class label the RL / eval rows use."""
+    from synth.wording import article, clinical_name
 
     del source  # provenance, never target text
     subject = clinical_name(names[0])
     subject = subject[:1].upper() + subject[1:]
-    # ISIC roots "Benign" / "Malignant" / "Indeterminate" are lesion conditions, not a disease family
-    ancestors = [_group(n, names) for n in names[1:] if n.strip().lower() not in _CONDITION_NODES]
-    ancestors = [a for a in dict.fromkeys(ancestors) if a and a.lower() != subject.lower()]
-    if len(ancestors) == 1:
-        text = f"{subject} is a subtype of {ancestors[0]}"
-    elif ancestors:
-        text = f"{subject} is a subtype of {ancestors[0]}, within {ancestors[-1]}"
-    elif malignancy:
-        text = subject
-    else:
-        return ""
+    parent = next((p for p in names[1:] if _clinical_parent(p, subject)), None)
+    parts = []
+    the = article(subject)
+    plain = subject[:1].lower() + subject[1:] if the and subject[1:2].islower() else subject
+    if parent and not _NOT_A_SUBTYPE.search(subject):
+        parts.append(f"{the}{plain} is a subtype of {clinical_name(parent)}.")
     if malignancy:
-        label = _MALIGNANCY_TEXT.get(malignancy, malignancy)
-        joint = ", and is" if ancestors else " is"
-        text += f"{joint} generally classified as {label}"
-    return text + "."
+        if malignancy == "premalignant":
+            parts.append(
+                f"{the}{plain} is confined to the epidermis (lesion condition: precancerous in situ)."
+            )
+        else:
+            parts.append(f"{the}{plain} is {_MALIGNANCY_TEXT.get(malignancy, malignancy)}.")
+    return " ".join(parts)
 
 
-def _group(name: str, path: list[str]) -> str:
-    """A vocabulary label as running text: a bracketed repeat of a name on the path dropped,
-    " - " read as a qualifier, common words lowered, eponyms kept."""
-    from synth.wording import clinical_name
+# a metastasis or a recurrence belongs to its tumour, it is not a subtype of it
+_NOT_A_SUBTYPE = re.compile(r"\bmetasta|\brecurren|\bpersistent\b", re.I)
+_GROUP_LABEL = re.compile(r"[()]|\s-\s|\bnot\b|\bother\b|\bmiscellaneous\b", re.I)
 
-    others = {p.strip().lower() for p in path if p != name}
-    name = re.sub(r"\s*\(([^)]*)\)\s*$", lambda m: "" if m.group(1).lower() in others else m.group(0), name)
-    parts = [clinical_name(p.strip()) for p in name.split(" - ") if p.strip()]
-    qualifiers = [p[:1].lower() + p[1:] if p[1:2].islower() else p for p in parts[1:]]
-    return parts[0] + "".join(f" ({q})" for q in qualifiers)
+
+def _clinical_parent(name: str, subject: str) -> bool:
+    """A parent worth naming: not a condition class, not a vocabulary group label (brackets, " - ",
+    "not …", "other", a plural filing category such as "… proliferations", a bare adjective such as
+    "Adnexal"), not the subject itself."""
+    low = name.strip().lower()
+    if not low or low in _CONDITION_NODES or low == subject.lower() or _GROUP_LABEL.search(name):
+        return False
+    head = low.split()[-1]
+    plural = head.endswith(("s", "i", "ae")) and not head.endswith(("sis", "us", "ss", "xis", "itis"))
+    adjective = head.endswith(("al", "ic", "ous", "ary"))  # "adnexal", "melanocytic": a filing facet
+    return not plural and not adjective
 
 
 def _knowledge(

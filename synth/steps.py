@@ -97,7 +97,8 @@ def finding_assertions(plan: TrajectoryPlan) -> list[str]:
     """Ids of the accepted finding assertions a row states, then those it consulted without stating."""
     claims = list(plan.support)
     if plan.argument is not None:
-        claims += plan.argument.support_other + plan.argument.claims + plan.argument.facts
+        claims += plan.argument.support_other + plan.argument.support + plan.argument.claims
+        claims += plan.argument.described + plan.argument.facts
     consulted = plan.argument.consulted if plan.argument is not None else []
     return list(dict.fromkeys([*(c.assertion_id for c in claims), *consulted]))
 

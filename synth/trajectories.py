@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from synth.argument import build_argument, support
+from synth.argument import build_argument, conflicts, support
 from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
@@ -31,7 +31,9 @@ from synth.wording import (
     clinical_name,
     contrast_sentence,
     ddx_sentence,
+    defining_sentence,
     observation_sentences,
+    with_article,
 )
 
 PAIRED: tuple[TrajectoryType, ...] = ("type2", "type3")
@@ -108,6 +110,8 @@ class PlanLog:
 _MISSING_KNOWLEDGE = {
     " separates ": "no accepted finding separates the pair",
     " speaks for ": "no finding the lesion shows speaks for the revision",
+    " suggests ": "no finding the lesion shows suggests the first diagnosis",
+    "no accepted finding of ": "no accepted finding of the diagnosis shown",
 }
 
 
@@ -131,7 +135,13 @@ def _plan(
     if kind == "type1":
         if not primary.observed:
             return _dropped(log, "no observation of this image recorded")
+        # a Type 1 row ties what this lesion shows to its diagnosis through an accepted finding; a
+        # lesion showing a finding accepted as against its own label is for a curator, not a target
+        if conflicts(graph.knowledge, primary.diagnosis, primary.observed):
+            return _dropped(log, "this lesion shows a finding accepted as against its diagnosis")
         support_claims = support(graph.knowledge, primary.diagnosis, primary.observed)
+        if not support_claims:
+            return _dropped(log, f"no accepted finding of {names[primary.diagnosis]} shown")
     else:
         assert partner is not None
         names[partner.diagnosis] = _name(graph, partner.diagnosis)
@@ -158,7 +168,8 @@ def _plan(
         if arg is None:
             return _dropped(log, why or "no argument")
     return TrajectoryPlan(
-        id=f"{kind}-{primary.id}-{slot}",
+        # a row is named after the case whose image it shows (Type 3 shows x_d, revised from d_p)
+        id=f"{kind}-{final.id}-from-{primary.diagnosis}" if revise else f"{kind}-{primary.id}-{slot}",
         type=kind,
         slot=slot,
         primary=primary,
@@ -194,7 +205,8 @@ def plan_options(
     graph: SynthGraph, options: SynthOptions, comparator_identity: str | None, log: PlanLog | None = None
 ) -> list[TrajectoryPlan]:
     """Every plan a synth run with ``options`` writes: a run and its regeneration must plan alike."""
-    return list(
+    log = log if log is not None else PlanLog()
+    plans = list(
         plan_trajectories(
             graph,
             options.types,
@@ -205,6 +217,38 @@ def plan_options(
             log=log,
         )
     )
+    return distinct_thinking(graph.knowledge, plans, log, repeats=options.repeats)
+
+
+def distinct_thinking(
+    knowledge: FindingKnowledge, plans: list[TrajectoryPlan], log: PlanLog, repeats: str = "drop"
+) -> list[TrajectoryPlan]:
+    """Thinking that does not determine the answer teaches nothing. Plans whose thinking (as the
+    grounded comparator words it: the same observations and accepted claims) is word for word that
+    of a plan with another diagnosis are all dropped; of plans with the same thinking and diagnosis
+    the first is kept (``repeats="keep"``: all, e.g. many images recorded with one checklist).
+    Judged on the plan, so a run and its regeneration agree on what is written."""
+    from synth.wording import reasoning
+
+    def thinking(plan: TrajectoryPlan) -> str:
+        rho = reasoning(knowledge, plan.argument) if plan.argument is not None else None
+        return format_target(plan, rho, knowledge).split("</thinking>", 1)[0]
+
+    texts = [thinking(p) for p in plans]
+    diagnoses: dict[str, set[str]] = {}
+    for p, t in zip(plans, texts, strict=True):
+        diagnoses.setdefault(t, set()).add(p.final_diagnosis)
+    seen: set[str] = set()
+    out = []
+    for p, t in zip(plans, texts, strict=True):
+        if len(diagnoses[t]) > 1:
+            log.dropped["thinking identical to a row with another diagnosis"] += 1
+        elif t in seen and repeats == "drop":
+            log.dropped["thinking identical to another row of the same diagnosis"] += 1
+        else:
+            seen.add(t)
+            out.append(p)
+    return out
 
 
 def plan_trajectories(
@@ -295,25 +339,37 @@ def format_target(plan: TrajectoryPlan, reasoning: str | None, knowledge: Findin
     diagnosis = f"<diagnosis>{name}." + (f" {tax}" if tax else "") + "</diagnosis>"
     if plan.type == "type1" or plan.argument is None:
         names = {plan.final_diagnosis: plan.final_name}
-        parts = observation_sentences(knowledge, plan.primary.observed, plan.primary.not_observed)
+        parts = observation_sentences(
+            knowledge,
+            plan.primary.observed,
+            plan.primary.not_observed,
+            of=(plan.final_diagnosis, plan.final_name),
+        )
         parts += [claim_sentence(knowledge, c, names) for c in plan.support]
         return f"<thinking>{' '.join(parts)}</thinking>{diagnosis}"
     arg = plan.argument
     p, d = plan.primary_name, plan.partner_name or ""
     names = {arg.favoured: arg.favoured_name, arg.other: arg.other_name}
-    parts = observation_sentences(knowledge, arg.observed, arg.not_observed)
+    parts = observation_sentences(
+        knowledge, arg.observed, arg.not_observed, of=(plan.final_diagnosis, plan.final_name)
+    )
     other_claims = [claim_sentence(knowledge, c, names) for c in arg.support_other]
     if arg.mode == "switch":  # Type 3: why the first diagnosis came to mind
         parts += other_claims
-    parts.append(f"{p[:1].upper() + p[1:]} is the first diagnosis to consider.")
-    parts.append(ddx_sentence(p, d, plan.ddx_edge) if arg.wording == "ddx" else contrast_sentence(d))
+    else:  # Type 2: what this lesion shows of the diagnosis it keeps, before the alternative
+        parts += [claim_sentence(knowledge, c, names) for c in arg.support]
+    first = with_article(p)
+    parts.append(f"{first[:1].upper() + first[1:]} is the first diagnosis to consider.")
+    parts.append(ddx_sentence(d) if arg.wording == "ddx" else contrast_sentence(d))
+    if arg.described:  # the alternative's defining features, as the prompt asks
+        parts.append(defining_sentence(knowledge, arg.described, names))
     if arg.mode == "keep":  # Type 2: what speaks for the alternative, said before it is set aside
         parts += other_claims
     if reasoning:
         parts.append(reasoning if reasoning.endswith((".", "!", "?")) else reasoning + ".")
     if arg.mode == "switch":
-        parts.append(f"On reflection, the findings favour {plan.final_name} over {p}.")
-    parts.append(f"Therefore, the most likely diagnosis is {plan.final_name}.")
+        parts.append(f"On reflection, the findings favour {with_article(plan.final_name)} over {first}.")
+    parts.append(f"Therefore, the most likely diagnosis is {with_article(plan.final_name)}.")
     return f"<thinking>{' '.join(parts)}</thinking>{diagnosis}"
 
 

@@ -63,6 +63,14 @@ def trajectories(
     on_ungrounded: Annotated[
         str, typer.Option("--on-validation-fail", "--on-ungrounded", help="queue (rejected.jsonl) or drop.")
     ] = "queue",
+    repeats: Annotated[
+        str,
+        typer.Option(
+            "--repeats",
+            help="Rows of one diagnosis with word-for-word the same thinking (other images): drop "
+            "(keep the first) or keep. Thinking shared with another diagnosis is always dropped.",
+        ),
+    ] = "drop",
     no_hf: Annotated[bool, typer.Option("--no-hf", help="Skip the Hugging Face datasets folder.")] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -82,6 +90,8 @@ def trajectories(
         raise InputError(f"--fallback: {fallback!r} is not one of skip, contrast")
     if on_ungrounded not in ("queue", "drop"):
         raise InputError(f"--on-ungrounded: {on_ungrounded!r} is not one of queue, drop")
+    if repeats not in ("drop", "keep"):
+        raise InputError(f"--repeats: {repeats!r} is not one of drop, keep")
     options = SynthOptions(
         types=parse_types(types),  # type: ignore[arg-type]
         comparator=comparator,  # type: ignore[arg-type]
@@ -91,6 +101,7 @@ def trajectories(
         fallback=fallback,  # type: ignore[arg-type]
         per_case=per_case,
         on_ungrounded=on_ungrounded,  # type: ignore[arg-type]
+        repeats=repeats,  # type: ignore[arg-type]
     )
     with store_from(store) as st:
         report = synthesize(st, out, options, hf=not no_hf, progress=not as_json)

@@ -71,6 +71,8 @@ class Argument(_Model):
     observed: list[str]
     not_observed: list[str]
     support_other: list[Claim] = Field(default_factory=list)  # type 3: why `other` came to mind
+    support: list[Claim] = Field(default_factory=list)  # type 2: shown findings of `favoured` not in claims
+    described: list[Claim] = Field(default_factory=list)  # the partner's accepted typical findings
     claims: list[Claim]  # discriminating (and supporting) claims, in wording order
     facts: list[Claim] = Field(default_factory=list)  # LLM comparator only: every accepted finding of both
     # accepted finding assertions that decided what is said or left unsaid without being stated (a
@@ -180,6 +182,9 @@ class SynthOptions(_Model):
     fallback: Literal["skip", "contrast"] = "skip"  # a random partner: no row, or a neutral contrast row
     per_case: int = Field(default=1, ge=1, description="type 2/3 trajectories per primary case")
     on_ungrounded: Literal["drop", "queue"] = "queue"
+    # rows of one diagnosis whose thinking repeats word for word (other images, same recorded findings):
+    # drop keeps the first; keep writes them all. Thinking shared with another diagnosis always drops.
+    repeats: Literal["drop", "keep"] = "drop"
     test_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
     validation_fraction: float = Field(default=0.1, ge=0.0, lt=1.0)
 

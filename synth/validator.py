@@ -5,6 +5,8 @@ and an LLM's alike) and rejects it for
 
 - **bookkeeping**: source tags, store wording, ids ("(source: isic)", "no recorded taxonomy");
 - **vocabulary**: a lesion condition outside benign / malignant / precancerous in situ;
+- **condition**: a diagnosis that states two lesion conditions (melanoma in situ "within malignant …
+  proliferations, … classified as precancerous in situ");
 - **DDx wording for a non-neighbour**: "differential" on a pair with no accepted DDx edge;
 - **observation not recorded**: "this lesion shows F" where the image's findings lack F, or say
   F was assessed and absent (inverted polarity), and the reverse for "no F";
@@ -12,12 +14,15 @@ and an LLM's alike) and rejects it for
   assertion (or one with the opposite relation), or whose assertion is not in the row's provenance;
 - **revision without a shown finding**: a Type 3 that names no finding the lesion shows as typical of
   the diagnosis it revises to (absent findings, or findings against the first diagnosis, only);
-- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows, or
-  the absence of one typical of the other diagnosis, as a reason for its diagnosis when the graph
-  records no difference between the pair on it (:func:`synth.argument.discriminates`, by an
-  assertion in the row's provenance) — "a flat lesion is typical of lentigo" does not separate
-  lentigo from melanoma in situ, which is flat too; "no hairpin vessels, typical of seborrheic
-  keratosis" says nothing for melanoma over a keratosis.
+- **no reasoning**: no finding the lesion shows is tied to the row's diagnosis by an accepted
+  typical / possible finding (a list of findings is no rationale);
+- **label contradicted by knowledge**: the lesion shows a finding accepted as against its diagnosis;
+- **first impression unsupported**: a Type 3 whose first diagnosis no shown finding is tied to;
+- **absence as reason**: "F, typical of Y, is not seen" given as evidence (low sensitivity);
+- **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows
+  as a reason for its diagnosis when the graph records no difference between the pair on it
+  (:func:`synth.argument.discriminates`, by an assertion in the row's provenance) — "a flat lesion
+  is typical of lentigo" does not separate lentigo from melanoma in situ, which is flat too.
 
 Lexical grounding is not enough: a claim passes only when an accepted assertion says the same.
 """
@@ -40,6 +45,11 @@ _BOOKKEEPING = re.compile(
     re.IGNORECASE,
 )
 _VOCAB = re.compile(r"\bpre-?malignant\b", re.IGNORECASE)
+_CONDITIONS = {
+    "benign": re.compile(r"\bbenign\b", re.I),
+    "malignant": re.compile(r"(?<!pre)(?<!pre-)\bmalignan(?:t|cy)\b", re.I),
+    "precancerous in situ": re.compile(r"\bpre-?cancerous\b|\bin[\s-]situ\b", re.I),
+}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TAGS = re.compile(r"<thinking>(.*?)</thinking>\s*<diagnosis>(.*?)</diagnosis>", re.DOTALL)
 _OBSERVATION = re.compile(r"\b(?:this lesion|the lesion|this image|here|it is located)\b", re.IGNORECASE)
@@ -50,7 +60,7 @@ _AGAINST = re.compile(
     r"\brules? out\b|\bunlikely\b|\buncommon\b|\brare in\b|\batypical for\b",
     re.IGNORECASE,
 )
-_COMPARATIVE = re.compile(r"\b(?:over|rather than|instead of|than)\s*$", re.IGNORECASE)
+_COMPARATIVE = re.compile(r"\b(?:over|rather than|instead of|than)\s*(?:an?\s+)?$", re.IGNORECASE)
 DDX_SOURCES = {"ddx", "ddx_parent", "ddx_child"}
 
 
@@ -167,6 +177,8 @@ def validate_row(row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
     # the diagnosis tag holds the name and the taxonomy sentence (is_a facts, whose ancestor names
     # may contain finding words such as "Follicular"): only wording rules apply there
     reasons += _check_sentences(diagnosis, row, ctx, findings=False)[0]
+    reasons += _one_condition(diagnosis, row, ctx)
+    reasons += _row_rules(thinking, row, ctx)
     if row.type != "type1":
         reasons += _non_discriminating(row, ctx)
         claims_ok = _check_sentences(row.reasoning or "", row, ctx)[1]
@@ -236,27 +248,64 @@ def _non_discriminating(row: TrajectoryRow, ctx: ValidationContext) -> list[str]
     if not other or other == favoured:
         return []
     ids = tuple(sorted({favoured, other}))
-    observed, unseen = set(row.observed), set(row.not_observed)
+    observed = set(row.observed)
     listed = set(row.provenance.assertion_ids)
     fav, oth = ctx.names.get(favoured, favoured), ctx.names.get(other, other)
     out = []
     for sentence in _SENTENCE.split((row.reasoning or "").strip()):
         for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
-            if concept in observed and (dx == favoured) != (claimed == "against"):
-                # shown: typical of the favoured diagnosis, or against the other
-                evidence = discriminates(ctx.knowledge, favoured, other, concept, listed)
-                differs, no = oth, ""
-            elif concept in unseen and dx == other and claimed != "against":
-                # absent and typical of the other: a reason only where the favoured one differs on it
-                evidence = discriminates(ctx.knowledge, other, favoured, concept, listed, observed)
-                differs, no = fav, "no "
-            else:
+            # shown: typical of the favoured diagnosis, or against the other (absences: _row_rules)
+            if concept not in observed or (dx == favoured) == (claimed == "against"):
                 continue
-            if evidence is None:
+            if discriminates(ctx.knowledge, favoured, other, concept, listed) is None:
                 out.append(
-                    f"non-discriminating reason: {no}{surface} is given for {fav} over {oth}, but no "
-                    f"accepted assertion in the provenance says {differs} differs on it"
+                    f"non-discriminating reason: {surface} is given for {fav} over {oth}, but no "
+                    f"accepted assertion in the provenance says {oth} differs on it"
                 )
+    return out
+
+
+def _one_condition(diagnosis: str, row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """The diagnosis states one lesion condition ("… within malignant … proliferations, and is
+    generally classified as precancerous in situ" states two); the diagnosis's own name is no statement."""
+    names = ctx.name_pattern((row.diagnosis,))
+    text = names.sub(" ", diagnosis.replace(row.diagnosis_name, " "))
+    stated = sorted(c for c, pattern in _CONDITIONS.items() if pattern.search(text))
+    if len(stated) > 1:
+        return [f"condition: the diagnosis states {' and '.join(stated)}"]
+    return []
+
+
+def _row_rules(thinking: str, row: TrajectoryRow, ctx: ValidationContext) -> list[str]:
+    """Rules on the whole row: its diagnosis is tied to a finding the lesion shows; the lesion shows
+    nothing accepted as against it; a revision's first impression rests on a shown finding; an
+    absence is never given as a reason (low sensitivity: most lesions lack most typical findings)."""
+    ids = tuple(sorted({row.diagnosis, row.primary_diagnosis, row.partner_diagnosis or ""} - {""}))
+    observed, unseen = set(row.observed), set(row.not_observed)
+    name = ctx.names.get(row.diagnosis, row.diagnosis)
+    out: list[str] = []
+    tied: set[str] = set()
+    for sentence in _SENTENCE.split(thinking.strip()):
+        negated = bool(_NOT_SEEN.search(sentence)) or bool(_NEGATED.match(sentence))
+        for dx, concept, surface, claimed in _parse(sentence, ids, ctx).claims:
+            accepted = ctx.knowledge.relation(dx, concept)
+            if concept in observed and claimed != "against" and accepted and accepted[0] != "against":
+                tied.add(dx)
+            if negated and concept in unseen and claimed != "against":
+                out.append(f"absence as reason: no {surface} is given as evidence")
+    if row.diagnosis not in tied:
+        out.append(f"no reasoning: no finding this lesion shows is tied to {name} by an accepted finding")
+    against = sorted(
+        f for f in observed if (r := ctx.knowledge.relation(row.diagnosis, f)) and r[0] == "against"
+    )
+    if against:
+        out.append(
+            f"label contradicted by knowledge: the lesion shows {', '.join(against)}, "
+            f"accepted as against {name}"
+        )
+    if row.type in ("type3", "control3") and row.primary_diagnosis not in tied:
+        first = ctx.names.get(row.primary_diagnosis, row.primary_diagnosis)
+        out.append(f"first impression unsupported: no finding this lesion shows is tied to {first}")
     return out
 
 

@@ -17,7 +17,7 @@ from synth.knowledge import FindingKnowledge
 from synth.types import Argument, Claim
 
 # bump when a template sentence changes: rows of earlier exports are then rebuilt, not reused
-WORDING_VERSION = 3
+WORDING_VERSION = 4
 
 # criterion-level concepts: named in "No … is seen" when the whole criterion is absent, and left out
 # of "This lesion shows …" when a specific value is listed
@@ -39,6 +39,7 @@ PHRASE = {
     "fnd-combinations-regression-structures": "regression structures with blue and white areas",
     "fnd-within-regression-vascular-structures": "vessels within regression structures",
     "fnd-blotch": "a blotch",
+    "fnd-milia-like-cysts": "milia-like cysts",
 }
 ELEVATION = {"fnd-flat": "flat", "fnd-palpable": "palpable", "fnd-nodule": "nodular"}
 
@@ -166,7 +167,8 @@ def _adjective(knowledge: FindingKnowledge, finding: str) -> bool:
     info = knowledge.findings.get(finding)
     if info is None or info.type in ("dermoscopy", "site", "history") or finding in GENERIC:
         return False
-    return info.name not in NOUNS
+    plural = info.name.endswith("s") and not info.name.endswith(("ous", "sis"))  # "milia-like cysts"
+    return info.name not in NOUNS and not plural
 
 
 def _object(knowledge: FindingKnowledge, finding: str) -> str:
@@ -180,9 +182,13 @@ def _object(knowledge: FindingKnowledge, finding: str) -> str:
 
 
 def observation_sentences(
-    knowledge: FindingKnowledge, observed: list[str], not_observed: list[str]
+    knowledge: FindingKnowledge,
+    observed: list[str],
+    not_observed: list[str],
+    of: tuple[str, str] | None = None,
 ) -> list[str]:
-    """This image's findings, as observations only."""
+    """This image's findings, as observations only. With ``of`` (the row's diagnosis id and name),
+    absences that would read against it are left unsaid (:func:`unsaid_absence`)."""
     sites = [f for f in observed if (i := knowledge.findings.get(f)) and i.type == "site"]
     elevation = [f for f in observed if f in ELEVATION]
     specific = {f for f in observed if f not in GENERIC}
@@ -201,10 +207,12 @@ def observation_sentences(
     out: list[str] = []
     if shown:
         out.append(f"This lesion shows {join(shown)}.")
-    absent = [GENERIC[f] for f in not_observed if f in GENERIC]
+    absent = [
+        GENERIC[f] for f in not_observed if f in GENERIC and not (of and unsaid_absence(knowledge, f, *of))
+    ]
     if absent:
-        verb = "is" if len(absent) == 1 and not absent[0].endswith("s") else "are"
-        out.append(f"No {join(absent, 'or')} {verb} seen.")
+        # "no A or B": the verb agrees with the nearest noun ("No pigment network or veil is seen")
+        out.append(f"No {join(absent, 'or')} {_be(absent[-1])} seen.")
     if elevation or adjectives:
         words = ([ELEVATION[elevation[0]]] if elevation else []) + [
             knowledge.findings[f].name for f in adjectives
@@ -215,6 +223,23 @@ def observation_sentences(
     if history:  # course and symptoms: "The lesion is chronic and itchy."
         out.append(f"The lesion is {join([knowledge.findings[f].name for f in history])}.")
     return out
+
+
+_NOT_CONTENT = {"structures", "structure", "lesion", "lesions", "areas", "area", "pattern", "and", "or", "of"}
+
+
+def unsaid_absence(knowledge: FindingKnowledge, finding: str, diagnosis: str, name: str) -> bool:
+    """An absence that reads against the row's own diagnosis is not said (the column keeps it):
+    absence is no evidence (most lesions lack most of their diagnosis's typical findings), and "no
+    vascular structures are seen" beside a vascular lesion reads as a contradiction. That is an absent
+    finding whose name shares a content word with the diagnosis's name, or one that is (or whose
+    criterion has a value that is) accepted as typical of it."""
+    info = knowledge.findings.get(finding)
+    words = set(re.findall(r"[a-z]+", (info.name if info else finding).lower())) - _NOT_CONTENT
+    if words & set(re.findall(r"[a-z]+", name.lower())):
+        return True
+    values = {finding} | {s for s, g in generic_of().items() if g == finding}
+    return any((r := knowledge.relation(diagnosis, v)) and r[0] == "typical" for v in values)
 
 
 def _has_specific(generic: str, specific: set[str]) -> bool:
@@ -229,6 +254,23 @@ def _site(knowledge: FindingKnowledge, finding: str) -> str:
     return SITE_PHRASE.get(finding) or f"the {knowledge.findings[finding].name}"
 
 
+# a diagnosis named by a generic count noun reads with its article ("A vascular lesion is benign.")
+_COUNT_HEADS = {"lesion", "tumour", "tumor", "cyst", "neoplasm", "growth", "proliferation", "malformation"}
+
+
+def article(name: str) -> str:
+    """ "A " / "An " before a diagnosis named by a generic count noun ("vascular lesion"), else ""."""
+    words = name.split()
+    if not words or words[-1].lower() not in _COUNT_HEADS:
+        return ""
+    return "An " if name[:1].lower() in "aeiou" else "A "
+
+
+def with_article(name: str) -> str:
+    """A diagnosis name after "of" / "in": "typical of a vascular lesion", "typical of melanoma"."""
+    return f"{article(name).lower()}{name}"
+
+
 def _be(noun_phrase: str) -> str:
     """Verb agreement for a finding noun ("streaks are", "blue-whitish veil is")."""
     last = noun_phrase.split()[-1] if noun_phrase else ""
@@ -236,7 +278,7 @@ def _be(noun_phrase: str) -> str:
 
 
 def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, str]) -> str:
-    f, d = noun(knowledge, claim.finding), names[claim.diagnosis]
+    f, d = noun(knowledge, claim.finding), with_article(names[claim.diagnosis])
     be = _be(f)
     # "a typical pigment network is typical of …" says "typical" twice: characteristic
     typical = "characteristic of" if " typical " in f" {f} " else "typical of"
@@ -249,23 +291,39 @@ def claim_sentence(knowledge: FindingKnowledge, claim: Claim, names: dict[str, s
     return f"{_cap(f)} {'argue' if be == 'are' else 'argues'} against {d}."
 
 
-def ddx_sentence(primary: str, partner: str, edge: list[str] | None = None) -> str:
-    """The pair as the accepted DDx edge states it; via a parent or child (Algorithm 4) the is_a
-    step is said too, so nothing is claimed the graph does not hold."""
-    if edge and len(edge) == 2 and set(edge) != {primary, partner}:
-        if primary in edge:  # the partner is a subtype of primary's DDx neighbour
-            via = edge[1] if edge[0] == primary else edge[0]
-            return f"The differential diagnosis of {primary} includes {via}, of which {partner} is a subtype."
-        if partner in edge:  # primary's parent has the partner as a DDx neighbour
-            via = edge[1] if edge[0] == partner else edge[0]
-            return (
-                f"The differential diagnosis of {via}, of which {primary} is a subtype, includes {partner}."
-            )
-    return f"The differential diagnosis of {primary} includes {partner}."
+def ddx_sentence(partner: str) -> str:
+    """The pair as a clinician names it; whether the accepted DDx edge is the pair's own or reached
+    through a parent / child (Algorithm 4) is provenance, not target text."""
+    return f"The differential includes {with_article(partner)}."
+
+
+def defining_sentence(knowledge: FindingKnowledge, claims: list[Claim], names: dict[str, str]) -> str:
+    """The alternative's defining features, from its accepted typical findings: one descriptive
+    sentence ("Clark nevus typically shows regular dots and globules, and is flat.")."""
+    d = _cap(with_article(names[claims[0].diagnosis]))
+    kinds = {
+        c.finding: (knowledge.findings[c.finding].type if c.finding in knowledge.findings else "")
+        for c in claims
+    }
+    sites = [_site(knowledge, f) for f, t in kinds.items() if t == "site"]
+    words = [
+        ELEVATION.get(f) or knowledge.findings[f].name
+        for f, t in kinds.items()
+        if f in ELEVATION or t == "history" or (t != "site" and _adjective(knowledge, f))
+    ]
+    shown = [
+        _object(knowledge, f)
+        for f, t in kinds.items()
+        if t != "site" and ELEVATION.get(f) is None and t != "history" and not _adjective(knowledge, f)
+    ]
+    parts = [f"typically shows {join(shown)}"] if shown else []
+    parts += [f"is {'' if parts else 'typically '}{join(words)}"] if words else []
+    parts += [f"{'' if parts else 'typically '}occurs on {join(sites, 'or')}"] if sites else []
+    return f"{d} {', '.join(parts[:-1])}{', and ' if len(parts) > 1 else ''}{parts[-1]}."
 
 
 def contrast_sentence(partner: str) -> str:
-    return f"For contrast, consider {partner}."
+    return f"For contrast, consider {with_article(partner)}."
 
 
 def reasoning(knowledge: FindingKnowledge, arg: Argument) -> str:

@@ -215,7 +215,15 @@ def test_ingested_ddx_carry_handbook_evidence(flow: Flow, graph: Any) -> None:
 def test_trajectories_record_revision_and_point_at_existing_ids(flow: Flow, graph: Any) -> None:
     report = flow.reports["trajectories"]
     assert report["regeneration"]["new"] == report["total"] > 0
-    assert all(report["counts_by_type"][t] > 0 for t in ("type1", "type2", "type3"))
+    assert all(report["counts_by_type"][t] > 0 for t in ("type1", "type2"))
+    # a Type 3 needs a first impression this image supports (issue 12 review): where the curated
+    # findings give none, the revisions are counted as dropped, with the knowledge that is missing
+    again = flow.reports["trajectories_again"]["counts_by_type"]
+    revisions = report["counts_by_type"].get("type3", 0) + again.get("type3", 0)
+    assert (
+        revisions > 0
+        or "no finding the lesion shows suggests the first diagnosis" in report["dropped_reasons"]
+    )
     assert report["revision"] == flow.reports["stats"]["revision"]
     accepted = {a["id"] for a in flow.accepted_ddx}
     for row in flow.rows_before.values():

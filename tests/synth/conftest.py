@@ -46,6 +46,7 @@ REJECTED_FINDINGS = {("basal-cell-carcinoma", "fnd-flat"), ("melanosis", "fnd-re
 # shows a central white patch with a delicate peripheral network, so a blue-whitish veil and an
 # atypical network argue against it (tests of the random fallback need a pair that can be separated)
 DERMATOFIBROMA = [
+    ("dermatofibroma", "fnd-palpable", "typical"),  # a firm papule: what ties a lesion to it
     ("dermatofibroma", "fnd-blue-whitish-veil", "against"),
     ("dermatofibroma", "fnd-atypical-pigment-network", "against"),
 ]

@@ -77,31 +77,33 @@ def test_a_finding_or_an_absence_the_pair_shares_separates_nothing() -> None:
     for mode in ("switch", "keep"):
         arg, why = _argue(LENTIGO, mode, "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
         assert arg is None and why == "no accepted finding separates lentigo from melanoma in situ"
-    # the missing knowledge, curated: an atypical network argues against lentigo. Its absence now
-    # rules melanoma in situ out in favour of lentigo; the flat lesion is still no reason
+    # an atypical network curated as against lentigo: its *absence* is still no reason (most lesions
+    # of melanoma in situ lack one criterion or another), and the flat lesion separates nothing
     against = _knowledge(*LENTIGO_FACTS, ("lentigo", "fnd-atypical-pigment-network", "against"))
-    arg, why = _argue(against, "keep", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
+    for mode in ("switch", "keep"):
+        arg, why = _argue(against, mode, "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
+        assert arg is None and why == "no accepted finding separates lentigo from melanoma in situ"
+    # a shown finding the pair differs on does: a typical network, curated for lentigo, beside the
+    # atypical one typical of melanoma in situ
+    shown = _knowledge(*LENTIGO_FACTS, ("lentigo", "fnd-typical-pigment-network", "typical"))
+    arg, why = _argue(shown, "keep", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
     assert arg is not None, why
-    assert [(c.finding, c.seen) for c in arg.claims] == [("fnd-atypical-pigment-network", False)]
-    # a revision still needs a shown finding of its own
-    arg, why = _argue(against, "switch", "lentigo", "mis", TYPICAL_NETWORK, NO_MIS_SIGNS)
-    assert arg is None and why == "no finding this lesion shows speaks for lentigo over melanoma in situ"
+    assert [(c.finding, c.seen) for c in arg.claims] == [("fnd-typical-pigment-network", True)]
 
 
 def test_a_differing_value_of_the_criterion_separates_and_the_shared_finding_is_no_reason() -> None:
     seen = [*TYPICAL_NETWORK, "fnd-dots-and-globules", REG_DG]
     unseen = [*NO_MIS_SIGNS, IRR_DG]
-    arg, why = _argue(LENTIGO, "switch", "clark", "mis", seen, unseen)
+    # kept (a revision to clark would need a shown finding of melanoma in situ as first impression)
+    arg, why = _argue(LENTIGO, "keep", "clark", "mis", seen, unseen)
     assert arg is not None, why
     reasons = {c.finding for c in arg.claims if c.diagnosis == "clark"}
     # typical network and regular dots/globules: melanoma in situ is curated on the other value of each
     assert reasons == {"fnd-typical-pigment-network", REG_DG}
-    # the absences that the pair differs on (the lesion shows the other value) are reasons; missing
-    # regression, on which dysplastic nevus is not curated, is not
-    absent = {c.finding for c in arg.claims if not c.seen}
-    assert absent == {"fnd-atypical-pigment-network", IRR_DG}
+    # absences are never reasons (low sensitivity), not even of the other value of a criterion
+    assert all(c.seen for c in arg.claims)
     # the assertions that made them discriminating are listed (a withdrawal rebuilds this row)
-    listed = {c.assertion_id for c in arg.claims} | set(arg.consulted)
+    listed = {c.assertion_id for c in arg.claims + arg.described + arg.support} | set(arg.consulted)
     assert {aid("mis", IRR_DG), aid("mis", "fnd-atypical-pigment-network"), aid("clark", FLAT)} <= listed
 
 
@@ -119,7 +121,9 @@ def test_the_differing_value_is_consulted_even_when_the_lesion_was_not_assessed_
         not_observed=[],
     )
     assert arg is not None, why
-    assert REG_DG in {c.finding for c in arg.claims} and aid("mel", IRR_DG) in arg.consulted
+    # the differing value is listed: stated as melanoma's defining feature, or consulted
+    listed = {c.assertion_id for c in arg.described} | set(arg.consulted)
+    assert REG_DG in {c.finding for c in arg.claims} and aid("mel", IRR_DG) in listed
 
 
 def test_a_shown_finding_of_the_other_diagnosis_weighs_even_where_it_is_not_said() -> None:

@@ -1,6 +1,6 @@
 """A reviewed golden set (tests/synth/golden/golden.jsonl), judged as a dermatologist would.
 
-47 items on the real curated graph: 24 target texts with the verdict the validator must reach (and
+50 items on the real curated graph: 27 target texts with the verdict the validator must reach (and
 why, in clinical terms), and 23 pairs of a lesion's Derm7pt findings with the outcome synthesis must
 reach, kept (Type 2) or revised to (Type 3) — including pairs the curated knowledge cannot separate
 and revisions that only absent findings would support, where the only honest row is none.
@@ -83,6 +83,7 @@ OUTCOME = {
     "against its diagnosis": "this lesion shows a finding accepted as against",
     "no observation": "no observation",
     "no shown finding": "no finding this lesion shows speaks for",
+    "no first impression": "no finding this lesion shows suggests",
 }
 
 
@@ -104,9 +105,12 @@ def test_golden_pairs(g: dict, curated_graph: SynthGraph) -> None:
     if g["verdict"] == "separate":
         assert arg is not None, (g["why"], why)
         text = reasoning(k, arg)
-        # every sentence is one accepted finding; at least one speaks about the other diagnosis
+        # every sentence is one accepted finding; the other diagnosis is spoken of (its defining
+        # features described, or a claim about it)
         assert all(k.relation(c.diagnosis, c.finding)[1] == c.assertion_id for c in arg.claims)
-        assert any(c.diagnosis == g["other"] for c in arg.claims), text
+        assert any(c.diagnosis == g["other"] for c in arg.claims + arg.described), text
+        # the concluded diagnosis is named from a finding the lesion shows, never only by exclusion
+        assert any(c.diagnosis == g["favoured"] and c.seen for c in arg.claims + arg.support), text
         # a shown finding the pair shares is never given as a reason
         assert not {c.finding for c in arg.claims} & set(g.get("not_reasons", [])), text
     else:

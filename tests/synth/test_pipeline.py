@@ -66,7 +66,12 @@ def test_report_counts_and_fallbacks(exported) -> None:
     assert report.random_fallbacks > 0 and report.contrast_rows >= report.random_fallbacks
     assert any("random partner" in w for w in report.warnings)
     # pairs the accepted findings cannot separate are listed with the missing knowledge
-    missing = ("no accepted finding separates ", "no finding this lesion shows speaks for ")
+    missing = (
+        "no accepted finding separates ",
+        "no finding this lesion shows speaks for ",
+        "no finding this lesion shows suggests ",
+        "no accepted finding of ",
+    )
     assert report.unseparated and all(k.startswith(missing) for k in report.unseparated)
     assert all(m.startswith(missing) for m in report.missing)
 
@@ -196,10 +201,15 @@ def test_rows_failing_the_validator_are_queued_with_reasons_or_dropped(
     kept = read_rows(tmp_path / "q" / "trajectories.jsonl")
     assert {r.partner_diagnosis for r in kept if r.type == "type2"} <= typical
     # a partner with the atypical network curated is rejected only where the lesion's missing network
-    # is no reason for the first diagnosis (nothing curated says it differs on it)
+    # is no reason for the first diagnosis (nothing curated says it differs on it), or where the
+    # invented reasoning replaced the only sentence tying a shown finding to the kept diagnosis
     for r in read_rows(tmp_path / "q" / "rejected.jsonl"):
         if r.partner_diagnosis in typical:
-            assert all(why.startswith("non-discriminating reason") for why in r.grounded.reasons), r
+            kinds = ("non-discriminating reason", "no reasoning")
+            assert all(why.startswith(kinds) for why in r.grounded.reasons), (
+                r.grounded.reasons,
+                r.completion,
+            )
     lines = (tmp_path / "q" / "rejected.jsonl").read_text().splitlines()
     assert len(lines) == queued.queued_for_review
     reasons = json.loads(lines[0])["grounded"]["reasons"]

@@ -96,7 +96,10 @@ def test_excluding_a_case_removes_its_rows_and_rebuilds_its_partners(
     out = tmp_path / "sft"
     synthesize(curated_store, out, OPTIONS)
     old_rows = {r.id: r for r in read_rows(out / "trajectories.jsonl")}
-    case = curated_store.list_cases(diagnosis="seborrheic-keratosis")[0]
+    # a case with a Type 2 row of its own (seborrheic keratoses have no accepted finding to show here)
+    case_id = next(r.provenance.case_ids[0] for r in old_rows.values() if r.type == "type2")
+    case = curated_store.get_case(case_id)
+    assert case is not None
     curated_store.update_case(case.id, {"status": "excluded"}, user=CURATOR, reason="blurred image")
 
     stale = list_stale_rows(out, curated_store)

@@ -12,6 +12,7 @@ from synth.comparators.grounded import GroundedComparator
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import format_target, plan_trajectories
+from synth.wording import with_article
 from tests.synth.conftest import DERMATOFIBROMA, with_findings
 
 TYPES = ["type1", "type2", "type3", "control2", "control3"]
@@ -140,15 +141,16 @@ def test_targets_follow_the_paper_format_and_end_with_the_taxonomy_sentence(
         assert m["tax"] == p.taxonomy.sentence
         assert "(source:" not in text and "curated graph" not in text
         if p.type != "type1":
-            assert text.count(f"the most likely diagnosis is {p.final_name}.") == 1
+            assert text.count(f"the most likely diagnosis is {with_article(p.final_name)}.") == 1
 
 
 def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph: SynthGraph) -> None:
     fact = curated_graph.taxonomy("basal-cell-carcinoma")
     assert fact.path[0] == "Basal cell carcinoma" and len(fact.path) >= 3
     assert fact.malignancy == "malignant"
-    assert fact.sentence.startswith("Basal cell carcinoma is a subtype of ")
-    assert fact.sentence.endswith("generally classified as malignant.")  # provenance stays in columns
+    # its ISIC parent is a filing category ("malignant adnexal epithelial proliferations"): not named;
+    # the condition is said plainly
+    assert fact.sentence == "Basal cell carcinoma is malignant."  # provenance stays in columns
     assert fact.malignancy_source and "source" not in fact.sentence
     assert len(fact.assertion_ids) == len(fact.path) - 1
     # inherited malignancy records where it came from (fine-to-coarse, DESIGN.md), in the provenance
@@ -160,13 +162,15 @@ def test_taxonomy_sentence_states_path_and_malignancy_with_source(curated_graph:
 def test_one_lesion_condition_vocabulary_and_no_empty_taxonomy_sentence() -> None:
     from synth.snapshot import _taxonomy_sentence
 
-    # the RL / eval wording (synth.datasets.taxonomy.CONDITION), never "premalignant"
-    assert _taxonomy_sentence(["Actinic keratosis"], "premalignant", "seed").endswith(
-        "generally classified as precancerous in situ."
+    # the RL / eval label (synth.datasets.taxonomy.CONDITION), never "premalignant"; the class holds
+    # melanoma in situ as well as actinic keratosis, so the prose says what both are
+    assert _taxonomy_sentence(["Actinic keratosis"], "premalignant", "seed") == (
+        "Actinic keratosis is confined to the epidermis (lesion condition: precancerous in situ)."
     )
-    # lesion-condition roots (ISIC "Malignant") are not a disease family
-    assert _taxonomy_sentence(["BCC", "Adnexal", "Malignant"], "malignant", "isic") == (
-        "BCC is a subtype of adnexal, and is generally classified as malignant."
+    # lesion-condition roots (ISIC "Malignant") are not a disease family, nor is a bare adjective
+    assert _taxonomy_sentence(["BCC", "Adnexal", "Malignant"], "malignant", "isic") == "BCC is malignant."
+    assert _taxonomy_sentence(["Spitz nevus", "Nevus", "Benign"], "benign", "isic") == (
+        "Spitz nevus is a subtype of nevus. Spitz nevus is benign."
     )
     # nothing known: no sentence at all (never "no recorded taxonomy ... in the curated graph")
     assert _taxonomy_sentence(["Lentigo"], None, None) == ""

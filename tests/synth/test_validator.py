@@ -7,6 +7,8 @@ or a careless LLM did.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg.ids import assertion_id
@@ -56,7 +58,7 @@ def test_every_generated_row_passes_and_every_claim_is_in_its_provenance(
     rows: list[TrajectoryRow], ctx: ValidationContext, curated_graph: SynthGraph
 ) -> None:
     ok, bad, report = validate_rows(rows, ctx)
-    assert bad == [] and report.passed == len(rows) > 250
+    assert bad == [] and report.passed == len(rows) > 150
     assert sum(r.type != "type1" for r in rows) >= 40  # comparisons, not only Type 1
     accepted = {aid for _, aid in curated_graph.knowledge.relations.values()}
     for row in rows:
@@ -78,8 +80,8 @@ def test_inverted_polarity_is_caught(rows: list[TrajectoryRow], ctx: ValidationC
         validate_row(bad, ctx)
     )
     # "atypical pigment network … expected in seborrheic keratosis": nothing accepted says so
-    sk = _pick(rows, type="type2", primary_diagnosis="seborrheic-keratosis")
-    bad = _with(sk, "Therefore,", "Atypical pigment network is expected in Seborrheic keratosis. Therefore,")
+    sk = _pick(rows, type="type2", primary_diagnosis="melanosis")
+    bad = _with(sk, "Therefore,", "Atypical pigment network is expected in melanosis. Therefore,")
     assert "unsupported claim" in _kinds(validate_row(bad, ctx))
     # an accepted "against" said as "typical"
     bad = _with(
@@ -129,8 +131,14 @@ def test_bookkeeping_and_vocabulary_are_rejected(rows: list[TrajectoryRow], ctx:
         assert "bookkeeping text" in _kinds(
             validate_row(_with(row, ".</diagnosis>", f".{text}</diagnosis>"), ctx)
         )
-    bad = _with(row, "classified as malignant", "classified as premalignant")
+    bad = _with(row, "is malignant", "is premalignant")
     assert "vocabulary" in _kinds(validate_row(bad, ctx))
+    # one lesion condition per diagnosis (the in-situ sentence the review found contradicted itself)
+    assert validate_row(row, ctx) == []
+    bad = _with(
+        row, "is malignant.", "is a subtype of malignant tumours, and is classified as precancerous in situ."
+    )
+    assert "condition" in _kinds(validate_row(bad, ctx))
 
 
 def test_a_claim_whose_assertion_is_not_in_the_provenance_fails(
@@ -164,8 +172,8 @@ def test_the_validator_rejects_a_reason_the_pair_shares(
     rows: list[TrajectoryRow], ctx: ValidationContext
 ) -> None:
     # the sentence the generator added before (every rule passed it): flatness is curated as
-    # typical of dysplastic nevus and not recorded for melanoma in situ, which is flat too
-    row = next(r for r in rows if r.type == "type3" and r.primary_diagnosis == "melanoma-in-situ")
+    # typical of dysplastic nevus and not recorded for melanoma, which can be flat too
+    row = next(r for r in rows if r.type == "type3" and r.primary_diagnosis == "melanoma-invasive")
     flat = "A flat lesion is typical of dysplastic nevus."
     listed = [*row.provenance.assertion_ids, assertion_id("finding", "dysplastic-nevus", "fnd-flat")]
     bad = row.model_copy(
@@ -179,6 +187,48 @@ def test_the_validator_rejects_a_reason_the_pair_shares(
     assert validate_row(row, ctx) == []
     reasons = validate_row(bad, ctx)
     assert reasons == [
-        "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma in situ, but no "
-        "accepted assertion in the provenance says Melanoma in situ differs on it"
+        "non-discriminating reason: flat lesion is given for dysplastic nevus over Melanoma Invasive, but no "
+        "accepted assertion in the provenance says Melanoma Invasive differs on it"
     ], reasons
+
+
+def test_the_review_rules_are_enforced_on_any_wording(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    """Issue 12 review: a target that lists findings only, a label the knowledge contradicts, a
+    revision from an impression the image does not support and an absence given as a reason are
+    rejected whoever wrote them (the template or an LLM)."""
+    against_of = {d: f for (d, f), (rel, _) in ctx.knowledge.relations.items() if rel == "against"}
+    t1 = next(r for r in rows if r.type == "type1" and r.diagnosis in against_of)
+    thinking, rest = t1.completion.split("</thinking>")
+    listing = [
+        s for s in thinking.split(". ") if not re.search(r"typical of|characteristic of|can be seen in", s)
+    ]
+    assert len(listing) < len(thinking.split(". "))  # the row ties a finding to its diagnosis
+    bare = t1.model_copy(update={"completion": ". ".join(listing).rstrip(".") + ".</thinking>" + rest})
+    assert "no reasoning" in _kinds(validate_row(bare, ctx))
+    shown = t1.model_copy(update={"observed": [*t1.observed, against_of[t1.diagnosis]]})
+    assert "label contradicted by knowledge" in _kinds(validate_row(shown, ctx))
+    t3 = next(r for r in rows if r.type == "type3")
+    assert validate_row(t3, ctx) == []
+    first = ctx.names[t3.primary_diagnosis]
+    # every sentence tying a shown finding to the first diagnosis removed
+    tying = re.compile(rf"(?:typical of|characteristic of|can be seen in) {re.escape(first)}", re.I)
+    kept = [s for s in t3.completion.split(". ") if not tying.search(s)]
+    assert "first impression unsupported" in _kinds(
+        validate_row(t3.model_copy(update={"completion": ". ".join(kept)}), ctx)
+    )
+    absent = t3.not_observed[0] if t3.not_observed else None
+    if absent is not None:  # an absence said as evidence against the first diagnosis
+        name = ctx.knowledge.findings[absent].name
+        said = f"{name[:1].upper() + name[1:]}, typical of {first}, is not seen in this lesion. Therefore,"
+        assert "absence as reason" in _kinds(validate_row(_with(t3, "Therefore,", said), ctx))
+
+
+def test_type3_rows_are_named_after_the_case_whose_image_they_show(rows: list[TrajectoryRow]) -> None:
+    revised = [r for r in rows if r.type in ("type3", "control3")]
+    assert revised
+    for r in revised:
+        shown = r.provenance.case_ids[1]  # x_d: the partner's image
+        assert r.id.startswith(f"{r.type}-{shown}-"), r.id
+    assert len({r.id for r in rows}) == len(rows)
