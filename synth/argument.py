@@ -136,6 +136,56 @@ def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) 
     return [f for f in observed if (r := knowledge.relation(diagnosis, f)) and r[0] == "against"]
 
 
+GRAVITY = {"benign": 0, "precancerous in situ": 1, "malignant": 2}
+
+
+def counter_evidence(
+    knowledge: FindingKnowledge,
+    diagnosis: str,
+    observed: list[str],
+    gravity: dict[str, int],
+    listed: set[str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(finding, other diagnosis, assertion id): red flags — findings this lesion shows that are
+    accepted as typical of a graver diagnosis (``gravity``: id -> :data:`GRAVITY` rank of its lesion
+    condition; unknown ranks decide nothing) and that no accepted typical / possible finding of
+    ``diagnosis`` explains (an irregular streak on a "Clark nevus" is a melanoma criterion, not a
+    naevus one). A blotch typical of blue nevus on a melanoma is no flag: missing it harms no one. A
+    Type 1 row cannot address them (it names no alternative), so such a lesion is not a target. With
+    ``listed`` (the validator) an explaining assertion counts only when it is in the row's provenance.
+    Exact findings only: a criterion-level assertion does not say which value it means."""
+    own_rank = gravity.get(diagnosis)
+    if own_rank is None:
+        return []
+    out = []
+    for f in sorted(set(observed)):
+        own = knowledge.relation(diagnosis, f)
+        if own and own[0] in ("typical", "possible") and (listed is None or own[1] in listed):
+            continue
+        out += [
+            (f, d, aid)
+            for (d, ff), (rel, aid) in sorted(knowledge.relations.items())
+            if ff == f and rel == "typical" and gravity.get(d, -1) > own_rank
+        ]
+    return out
+
+
+def explaining(
+    knowledge: FindingKnowledge, diagnosis: str, observed: list[str], gravity: dict[str, int]
+) -> list[str]:
+    """The accepted typical / possible assertions of ``diagnosis`` on shown findings that are typical
+    of a graver diagnosis: they decided that a Type 1 row is written (withdrawing one drops it), so
+    the row lists them."""
+    own = gravity.get(diagnosis)
+    typical_elsewhere = {
+        f
+        for (d, f), (rel, _) in knowledge.relations.items()
+        if own is not None and rel == "typical" and gravity.get(d, -1) > own
+    }
+    hits = (knowledge.relation(diagnosis, f) for f in sorted(set(observed) & typical_elsewhere))
+    return [h[1] for h in hits if h and h[0] in ("typical", "possible")]
+
+
 def separate(
     knowledge: FindingKnowledge, favoured: str, other: str, observed: list[str], not_observed: list[str]
 ) -> list[Claim]:

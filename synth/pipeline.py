@@ -18,7 +18,7 @@ from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
-from synth.trajectories import CONTROLS, PAIRED, PlanLog, plan_options
+from synth.trajectories import CONTROLS, PAIRED, PlanLog, gravity_of, plan_options
 from synth.types import (
     GroundednessResult,
     RegenerationStats,
@@ -210,6 +210,7 @@ def synthesize(
                 )
             },
             "findings": knowledge_manifest(graph.knowledge),
+            "gravity": gravity_of(graph),  # the validator's counter-evidence rule reads it
             "report": report.model_dump(mode="json"),
         }
         write_export(

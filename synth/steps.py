@@ -99,7 +99,7 @@ def finding_assertions(plan: TrajectoryPlan) -> list[str]:
     if plan.argument is not None:
         claims += plan.argument.support_other + plan.argument.support + plan.argument.claims
         claims += plan.argument.described + plan.argument.facts
-    consulted = plan.argument.consulted if plan.argument is not None else []
+    consulted = plan.argument.consulted if plan.argument is not None else plan.consulted
     return list(dict.fromkeys([*(c.assertion_id for c in claims), *consulted]))
 
 

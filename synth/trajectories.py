@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from synth.argument import build_argument, conflicts, support
+from synth.argument import GRAVITY, build_argument, conflicts, counter_evidence, explaining, support
 from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
@@ -78,7 +78,10 @@ def choose_control_partner(graph: SynthGraph, d_p: str, rng: random.Random) -> s
 def input_hash(plan: TrajectoryPlan, comparator_identity: str | None) -> str:
     """Hash of everything the row's text depends on (not the revision: unrelated curation must
     not invalidate it)."""
-    payload = plan.model_dump(mode="json", exclude={"input_hash"})
+    # an empty ``consulted`` (every pair row, most Type 1 rows) leaves the hash as it was
+    payload = plan.model_dump(
+        mode="json", exclude={"input_hash"} | (set() if plan.consulted else {"consulted"})
+    )
     payload["comparator"] = comparator_identity
     payload["wording"] = WORDING_VERSION  # the target's template sentences (synth.wording)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -113,6 +116,8 @@ _MISSING_KNOWLEDGE = {
     " suggests ": "no finding the lesion shows suggests the first diagnosis",
     "no accepted finding of ": "no accepted finding of the diagnosis shown",
 }
+COUNTER_EVIDENCE = "this lesion shows accepted findings of another diagnosis that its own does not explain"
+_MISSING_KNOWLEDGE[COUNTER_EVIDENCE] = COUNTER_EVIDENCE
 
 
 def _plan(
@@ -131,6 +136,7 @@ def _plan(
     final = partner if revise and partner is not None else primary
     names = {primary.diagnosis: _name(graph, primary.diagnosis)}
     support_claims: list = []
+    consulted: list[str] = []
     arg = None
     if kind == "type1":
         if not primary.observed:
@@ -142,6 +148,20 @@ def _plan(
         support_claims = support(graph.knowledge, primary.diagnosis, primary.observed)
         if not support_claims:
             return _dropped(log, f"no accepted finding of {names[primary.diagnosis]} shown")
+        # a lesion showing a finding typical of another diagnosis that its own does not explain (a
+        # "Clark nevus" with irregular streaks, typical of melanoma) needs that alternative addressed,
+        # which a direct diagnosis cannot do: it teaches to ignore a red flag, so it is not written
+        counter = counter_evidence(graph.knowledge, primary.diagnosis, primary.observed, _gravity(graph))
+        if counter:
+            f, d, _aid = counter[0]
+            info = graph.knowledge.findings.get(f)
+            seen = f"{info.name if info else f} (typical of {_name(graph, d)})"
+            return _dropped(log, f"{COUNTER_EVIDENCE}: {names[primary.diagnosis]} shows {seen}")
+        consulted = [
+            a
+            for a in explaining(graph.knowledge, primary.diagnosis, primary.observed, _gravity(graph))
+            if a not in {c.assertion_id for c in support_claims}
+        ]
     else:
         assert partner is not None
         names[partner.diagnosis] = _name(graph, partner.diagnosis)
@@ -187,8 +207,23 @@ def _plan(
         mode=None if kind == "type1" else ("switch" if revise else "keep"),
         support=support_claims,
         argument=arg,
+        consulted=consulted,
         prompt=instruction_prompt(kind),
     )
+
+
+def gravity_of(graph: SynthGraph) -> dict[str, int]:
+    """Every diagnosis's :data:`synth.argument.GRAVITY` rank, where its malignancy is known."""
+    ranks = {d: GRAVITY.get(graph.malignancy(d)[0] or "") for d in graph.diagnoses}
+    return {d: r for d, r in ranks.items() if r is not None}
+
+
+def _gravity(graph: SynthGraph) -> dict[str, int]:
+    """Diagnosis id -> rank of its lesion condition (inherited through the taxonomy), once a graph."""
+    key = ("gravity",)
+    if key not in graph.argument_cache:
+        graph.argument_cache[key] = gravity_of(graph)  # type: ignore[assignment]
+    return graph.argument_cache[key]  # type: ignore[return-value]
 
 
 def _name(graph: SynthGraph, d: str) -> str:

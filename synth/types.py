@@ -129,6 +129,9 @@ class TrajectoryPlan(_Model):
     mode: Mode | None = None
     support: list[Claim] = Field(default_factory=list)  # type 1: accepted findings this lesion shows
     argument: Argument | None = None  # types 2/3 and controls
+    # type 1: accepted assertions that decided the row without being stated (its diagnosis explains a
+    # shown finding typical of another diagnosis: synth.argument.explaining)
+    consulted: list[str] = Field(default_factory=list)
     prompt: str
     input_hash: str = ""
 

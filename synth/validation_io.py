@@ -15,6 +15,7 @@ from typing import Any
 from synth.knowledge import FindingInfo, FindingKnowledge
 from synth.regeneration import ROWS_FILE, read_manifest, read_rows
 from synth.snapshot import SynthGraph
+from synth.trajectories import gravity_of
 from synth.validator import ValidationContext, ValidationReport, validate_rows
 
 
@@ -34,6 +35,7 @@ def validation_context(graph: SynthGraph) -> ValidationContext:
         knowledge=graph.knowledge,
         names={d: graph.name(d) for d in graph.diagnoses},
         ddx_ids={aid for aid, _, _ in graph.ddx_edges()},
+        gravity=gravity_of(graph),
     )
 
 
@@ -47,6 +49,7 @@ def context_from_manifest(manifest: dict[str, Any]) -> ValidationContext:
         knowledge=knowledge,
         names=dict(manifest.get("names", {})),
         ddx_ids={e[0] for e in manifest.get("ddx_edges", [])},
+        gravity=dict(manifest.get("gravity", {})),
     )
 
 

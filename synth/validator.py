@@ -17,6 +17,10 @@ and an LLM's alike) and rejects it for
 - **no reasoning**: no finding the lesion shows is tied to the row's diagnosis by an accepted
   typical / possible finding (a list of findings is no rationale);
 - **label contradicted by knowledge**: the lesion shows a finding accepted as against its diagnosis;
+- **unaddressed counter-evidence**: a Type 1 whose lesion shows a finding accepted as typical of
+  another diagnosis that no accepted typical / possible finding of its own diagnosis in the row's
+  provenance explains (:func:`synth.argument.counter_evidence`): a direct diagnosis names no
+  alternative, so it cannot address a red flag;
 - **first impression unsupported**: a Type 3 whose first diagnosis no shown finding is tied to;
 - **absence as reason**: "F, typical of Y, is not seen" given as evidence (low sensitivity);
 - **non-discriminating reason**: a comparison (Type 2 / 3) that gives a finding the lesion shows
@@ -35,7 +39,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synth.argument import discriminates
+from synth.argument import counter_evidence, discriminates
 from synth.knowledge import FindingKnowledge
 from synth.types import TrajectoryRow
 
@@ -95,6 +99,9 @@ class ValidationContext:
     knowledge: FindingKnowledge
     names: dict[str, str]  # diagnosis id -> name
     ddx_ids: set[str] = field(default_factory=set)  # accepted DDx assertion ids
+    # diagnosis id -> lesion condition rank (synth.argument.GRAVITY); empty (an export's manifest
+    # does not record malignancy) leaves the counter-evidence rule undecided, never failing
+    gravity: dict[str, int] = field(default_factory=dict)
     _name_re: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
     _parsed: dict[tuple[str, tuple[str, ...]], _Parsed] = field(default_factory=dict, repr=False)
 
@@ -303,6 +310,16 @@ def _row_rules(thinking: str, row: TrajectoryRow, ctx: ValidationContext) -> lis
             f"label contradicted by knowledge: the lesion shows {', '.join(against)}, "
             f"accepted as against {name}"
         )
+    if row.type == "type1":
+        # a direct diagnosis names no alternative, so it cannot address a shown finding typical of
+        # another diagnosis; one its own diagnosis explains must be listed in the provenance
+        listed = set(row.provenance.assertion_ids)
+        counter = counter_evidence(ctx.knowledge, row.diagnosis, row.observed, ctx.gravity, listed)
+        if counter:
+            seen = ", ".join(f"{f} (typical of {ctx.names.get(d, d)})" for f, d, _ in counter)
+            out.append(
+                f"unaddressed counter-evidence: the lesion shows {seen}, which {name} does not explain"
+            )
     if row.type in ("type3", "control3") and row.primary_diagnosis not in tied:
         first = ctx.names.get(row.primary_diagnosis, row.primary_diagnosis)
         out.append(f"first impression unsupported: no finding this lesion shows is tied to {first}")

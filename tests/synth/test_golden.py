@@ -1,6 +1,6 @@
 """A reviewed golden set (tests/synth/golden/golden.jsonl), judged as a dermatologist would.
 
-50 items on the real curated graph: 27 target texts with the verdict the validator must reach (and
+51 items on the real curated graph: 28 target texts with the verdict the validator must reach (and
 why, in clinical terms), and 23 pairs of a lesion's Derm7pt findings with the outcome synthesis must
 reach, kept (Type 2) or revised to (Type 3) — including pairs the curated knowledge cannot separate
 and revisions that only absent findings would support, where the only honest row is none.

@@ -8,11 +8,13 @@ or a careless LLM did.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from kg.ids import assertion_id
 from synth.comparators.grounded import GroundedComparator
+from synth.knowledge import FindingKnowledge
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
 from synth.trajectories import plan_trajectories
@@ -58,7 +60,9 @@ def test_every_generated_row_passes_and_every_claim_is_in_its_provenance(
     rows: list[TrajectoryRow], ctx: ValidationContext, curated_graph: SynthGraph
 ) -> None:
     ok, bad, report = validate_rows(rows, ctx)
-    assert bad == [] and report.passed == len(rows) > 150
+    assert (
+        bad == [] and report.passed == len(rows) > 100
+    )  # 120 since red-flag Type 1 lesions are dropped (was 160+)
     assert sum(r.type != "type1" for r in rows) >= 40  # comparisons, not only Type 1
     accepted = {aid for _, aid in curated_graph.knowledge.relations.values()}
     for row in rows:
@@ -232,3 +236,30 @@ def test_type3_rows_are_named_after_the_case_whose_image_they_show(rows: list[Tr
         shown = r.provenance.case_ids[1]  # x_d: the partner's image
         assert r.id.startswith(f"{r.type}-{shown}-"), r.id
     assert len({r.id for r in rows}) == len(rows)
+
+
+def test_a_direct_diagnosis_ignoring_a_red_flag_fails(
+    rows: list[TrajectoryRow], ctx: ValidationContext
+) -> None:
+    """An LLM-worded Type 1 "Clark nevus" whose lesion shows irregular streaks (accepted as typical
+    of invasive melanoma) and never addresses them is rejected; an export's manifest without
+    lesion conditions cannot decide it and does not fail it."""
+    row = _pick(rows, type="type1", diagnosis="dysplastic-nevus")
+    assert validate_row(row, ctx) == []
+    flagged = row.model_copy(update={"observed": [*row.observed, "fnd-irregular-streaks"]})
+    reasons = validate_row(flagged, ctx)
+    assert "unaddressed counter-evidence" in _kinds(reasons), reasons
+    assert "unaddressed counter-evidence" not in _kinds(validate_row(flagged, replace(ctx, gravity={})))
+    # explained by the naevus's own accepted finding, listed in the provenance: no flag
+    own = assertion_id("finding", "dysplastic-nevus", "fnd-irregular-streaks")
+    k = ctx.knowledge
+    knowing = replace(
+        ctx,
+        knowledge=FindingKnowledge(
+            k.findings, k.relations | {("dysplastic-nevus", "fnd-irregular-streaks"): ("possible", own)}
+        ),
+    )
+    assert "unaddressed counter-evidence" in _kinds(validate_row(flagged, knowing))  # not listed
+    listed = flagged.provenance.model_copy(update={"assertion_ids": [*flagged.provenance.assertion_ids, own]})
+    explained = flagged.model_copy(update={"provenance": listed})
+    assert "unaddressed counter-evidence" not in _kinds(validate_row(explained, knowing))
