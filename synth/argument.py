@@ -136,7 +136,7 @@ def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) 
     return [f for f in observed if (r := knowledge.relation(diagnosis, f)) and r[0] == "against"]
 
 
-GRAVITY = {"benign": 0, "precancerous in situ": 1, "malignant": 2}
+GRAVITY = {"benign": 0, "premalignant": 1, "precancerous in situ": 1, "malignant": 2}
 
 
 def counter_evidence(

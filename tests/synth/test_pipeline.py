@@ -12,6 +12,7 @@ from kg.store import GraphStore, make_store
 from synth import export as export_module
 from synth.pipeline import synthesize
 from synth.regeneration import read_rows
+from synth.trajectories import COUNTER_EVIDENCE
 from synth.types import SynthOptions
 from tests.synth.conftest import DERMATOFIBROMA, _copy_db, add_findings
 
@@ -71,6 +72,7 @@ def test_report_counts_and_fallbacks(exported) -> None:
         "no finding this lesion shows speaks for ",
         "no finding this lesion shows suggests ",
         "no accepted finding of ",
+        COUNTER_EVIDENCE,  # a red flag on a Type 1 lesion: its diagnosis lacks that finding
     )
     assert report.unseparated and all(k.startswith(missing) for k in report.unseparated)
     assert all(m.startswith(missing) for m in report.missing)
