@@ -139,6 +139,14 @@ def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) 
 GRAVITY = {"benign": 0, "premalignant": 1, "precancerous in situ": 1, "malignant": 2}
 
 
+def _flags(gravity: dict[str, int], own: str, other: str) -> bool:
+    """A finding typical of ``other`` is a red flag on a lesion labelled ``own`` when the label is
+    benign and ``other`` is not: the boundary a missed criterion costs most. Between melanoma in situ
+    and invasive melanoma the dermoscopic criteria overlap (a checklist does not stage), so a
+    premalignant label is not flagged by a malignant diagnosis's findings."""
+    return gravity.get(own) == GRAVITY["benign"] and gravity.get(other, GRAVITY["benign"]) > GRAVITY["benign"]
+
+
 def counter_evidence(
     knowledge: FindingKnowledge,
     diagnosis: str,
@@ -146,17 +154,14 @@ def counter_evidence(
     gravity: dict[str, int],
     listed: set[str] | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(finding, other diagnosis, assertion id): red flags — findings this lesion shows that are
-    accepted as typical of a graver diagnosis (``gravity``: id -> :data:`GRAVITY` rank of its lesion
-    condition; unknown ranks decide nothing) and that no accepted typical / possible finding of
-    ``diagnosis`` explains (an irregular streak on a "Clark nevus" is a melanoma criterion, not a
-    naevus one). A blotch typical of blue nevus on a melanoma is no flag: missing it harms no one. A
-    Type 1 row cannot address them (it names no alternative), so such a lesion is not a target. With
-    ``listed`` (the validator) an explaining assertion counts only when it is in the row's provenance.
-    Exact findings only: a criterion-level assertion does not say which value it means."""
-    own_rank = gravity.get(diagnosis)
-    if own_rank is None:
-        return []
+    """(finding, other diagnosis, assertion id): red flags, i.e. findings this lesion shows that are
+    accepted as typical of a graver diagnosis (:func:`_flags`; ``gravity``: id -> :data:`GRAVITY`
+    rank of its lesion condition; unknown ranks decide nothing) and that no accepted typical /
+    possible finding of ``diagnosis`` explains (an irregular streak on a "Clark nevus" is a
+    melanoma criterion, not a naevus one). A blotch typical of blue nevus on a melanoma is no flag.
+    A Type 1 row cannot address them (it names no alternative), so such a lesion is not a target.
+    With ``listed`` (the validator) an explaining assertion counts only when the row's provenance
+    lists it. Exact findings only: a criterion-level assertion does not say which value it means."""
     out = []
     for f in sorted(set(observed)):
         own = knowledge.relation(diagnosis, f)
@@ -165,7 +170,7 @@ def counter_evidence(
         out += [
             (f, d, aid)
             for (d, ff), (rel, aid) in sorted(knowledge.relations.items())
-            if ff == f and rel == "typical" and gravity.get(d, -1) > own_rank
+            if ff == f and rel == "typical" and _flags(gravity, diagnosis, d)
         ]
     return out
 
@@ -176,11 +181,10 @@ def explaining(
     """The accepted typical / possible assertions of ``diagnosis`` on shown findings that are typical
     of a graver diagnosis: they decided that a Type 1 row is written (withdrawing one drops it), so
     the row lists them."""
-    own = gravity.get(diagnosis)
     typical_elsewhere = {
         f
         for (d, f), (rel, _) in knowledge.relations.items()
-        if own is not None and rel == "typical" and gravity.get(d, -1) > own
+        if rel == "typical" and _flags(gravity, diagnosis, d)
     }
     hits = (knowledge.relation(diagnosis, f) for f in sorted(set(observed) & typical_elsewhere))
     return [h[1] for h in hits if h and h[0] in ("typical", "possible")]

@@ -13,7 +13,7 @@ from tests.synth.test_clinical_review import _knowledge
 
 CLARK, MEL = "dysplastic-nevus", "melanoma-invasive"
 IRR_ST, FLAT, TYP_NET = "fnd-irregular-streaks", "fnd-flat", "fnd-typical-pigment-network"
-GRAVE = {"nevus": GRAVITY["benign"], "mel": GRAVITY["malignant"], "bn": GRAVITY["benign"]}
+GRAVE = {"nevus": 0, "mel": GRAVITY["malignant"], "bn": 0, "mis": GRAVITY["premalignant"]}
 
 
 def test_a_finding_typical_of_a_graver_diagnosis_is_counter_evidence() -> None:
@@ -30,6 +30,10 @@ def test_a_finding_typical_of_a_graver_diagnosis_is_counter_evidence() -> None:
     assert counter_evidence(k2, "nevus", [IRR_ST], GRAVE) == []
     assert explaining(k2, "nevus", [IRR_ST], GRAVE) == [own]
     assert counter_evidence(k2, "nevus", [IRR_ST], GRAVE, listed=set()) != []
+    # a premalignant label is flagged by no malignant finding (in situ and invasive criteria overlap),
+    # but a benign one is flagged by a premalignant diagnosis's finding
+    assert counter_evidence(k, "mis", [IRR_ST], GRAVE) == []
+    assert counter_evidence(_knowledge(("mis", IRR_ST, "typical")), "nevus", [IRR_ST], GRAVE) != []
     # an unknown lesion condition decides nothing
     assert counter_evidence(k, "nevus", [IRR_ST], {}) == []
 
