@@ -26,10 +26,14 @@ accepted assertions, like any other finding.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kg.findings import DERM7PT_ELEVATION, by_lexicon_id, generic_of
 from synth.knowledge import RELATIONS_FOR, FindingKnowledge
 from synth.types import Argument, Claim, Mode
+
+if TYPE_CHECKING:
+    from synth.snapshot import SynthGraph
 
 MAX_CLAIMS = 4
 _TYPE_ORDER = {"dermoscopy": 0, "morphology": 1, "colour": 2, "distribution": 3, "site": 4, "history": 5}
@@ -137,6 +141,16 @@ def conflicts(knowledge: FindingKnowledge, diagnosis: str, observed: list[str]) 
 
 
 GRAVITY = {"benign": 0, "premalignant": 1, "precancerous in situ": 1, "malignant": 2}
+
+
+def gravity_of(graph: SynthGraph) -> dict[str, int]:
+    """Every diagnosis's :data:`GRAVITY` rank (its lesion condition, inherited through the taxonomy),
+    where its malignancy is known; computed once a snapshot."""
+    cached = graph.argument_cache.get(("gravity",))
+    if cached is None:
+        ranks = {d: GRAVITY.get(graph.malignancy(d)[0] or "") for d in graph.diagnoses}
+        cached = graph.argument_cache[("gravity",)] = {d: r for d, r in ranks.items() if r is not None}  # type: ignore[assignment]
+    return cached  # type: ignore[return-value]
 
 
 def _flags(gravity: dict[str, int], own: str, other: str) -> bool:

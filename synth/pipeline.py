@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from dermkg.files import atomic_dir
+from synth.argument import gravity_of
 from synth.comparators import Comparator, make_comparator
 from synth.export import IMAGES_DIR, copy_images, split_of, write_export
 from synth.regeneration import diff_plans, previous_rows
 from synth.snapshot import SynthGraph
 from synth.steps import Draft, FormatStep, ReasonStep, run_steps
-from synth.trajectories import CONTROLS, PAIRED, PlanLog, gravity_of, plan_options
+from synth.trajectories import CONTROLS, PAIRED, PlanLog, plan_options
 from synth.types import (
     GroundednessResult,
     RegenerationStats,

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from synth.argument import GRAVITY, build_argument, conflicts, counter_evidence, explaining, support
+from synth.argument import build_argument, conflicts, counter_evidence, explaining, gravity_of, support
 from synth.knowledge import FindingKnowledge
 from synth.prompts import instruction_prompt, prompt_hash
 from synth.snapshot import SynthGraph
@@ -151,17 +151,12 @@ def _plan(
         # a lesion showing a finding typical of another diagnosis that its own does not explain (a
         # "Clark nevus" with irregular streaks, typical of melanoma) needs that alternative addressed,
         # which a direct diagnosis cannot do: it teaches to ignore a red flag, so it is not written
-        counter = counter_evidence(graph.knowledge, primary.diagnosis, primary.observed, _gravity(graph))
-        if counter:
-            f, d, _aid = counter[0]
-            info = graph.knowledge.findings.get(f)
-            seen = f"{info.name if info else f} (typical of {_name(graph, d)})"
+        k, gravity = graph.knowledge, gravity_of(graph)
+        for f, d, _ in counter_evidence(k, primary.diagnosis, primary.observed, gravity)[:1]:
+            seen = f"{getattr(k.findings.get(f), 'name', f)} (typical of {_name(graph, d)})"
             return _dropped(log, f"{COUNTER_EVIDENCE}: {names[primary.diagnosis]} shows {seen}")
-        consulted = [
-            a
-            for a in explaining(graph.knowledge, primary.diagnosis, primary.observed, _gravity(graph))
-            if a not in {c.assertion_id for c in support_claims}
-        ]
+        explains = explaining(k, primary.diagnosis, primary.observed, gravity)
+        consulted = [a for a in explains if a not in {c.assertion_id for c in support_claims}]
     else:
         assert partner is not None
         names[partner.diagnosis] = _name(graph, partner.diagnosis)
@@ -210,20 +205,6 @@ def _plan(
         consulted=consulted,
         prompt=instruction_prompt(kind),
     )
-
-
-def gravity_of(graph: SynthGraph) -> dict[str, int]:
-    """Every diagnosis's :data:`synth.argument.GRAVITY` rank, where its malignancy is known."""
-    ranks = {d: GRAVITY.get(graph.malignancy(d)[0] or "") for d in graph.diagnoses}
-    return {d: r for d, r in ranks.items() if r is not None}
-
-
-def _gravity(graph: SynthGraph) -> dict[str, int]:
-    """Diagnosis id -> rank of its lesion condition (inherited through the taxonomy), once a graph."""
-    key = ("gravity",)
-    if key not in graph.argument_cache:
-        graph.argument_cache[key] = gravity_of(graph)  # type: ignore[assignment]
-    return graph.argument_cache[key]  # type: ignore[return-value]
 
 
 def _name(graph: SynthGraph, d: str) -> str:

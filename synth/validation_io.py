@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from synth.argument import gravity_of
 from synth.knowledge import FindingInfo, FindingKnowledge
 from synth.regeneration import ROWS_FILE, read_manifest, read_rows
 from synth.snapshot import SynthGraph
-from synth.trajectories import gravity_of
 from synth.validator import ValidationContext, ValidationReport, validate_rows
 
 
