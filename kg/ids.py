@@ -10,7 +10,7 @@ from kg.models import AssertionKind
 
 
 def _digest(*parts: object, n: int = 16) -> str:
-    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    h = hashlib.sha256("\x1f".join(["" if p is None else str(p) for p in parts]).encode("utf-8"))
     return h.hexdigest()[:n]
 
 
