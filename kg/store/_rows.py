@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol, TypeVar, runtime_checkable
 
+from dermkg.errors import InputError
 from kg.models import (
     Assertion,
     AssertionKind,
@@ -76,7 +77,12 @@ def event_row(
     after: dict[str, Any] | str | None,
     reason: str | None = None,
 ) -> EventRow:
-    """A new event; a snapshot may come as the record's stored JSON, so bulk loads dump it once."""
+    """A new event; a snapshot may come as the record's stored JSON, so bulk loads dump it once.
+    Every write names who made it: a blank user is refused here, under every store operation."""
+    if not user or not user.strip():
+        raise InputError(
+            f"{action} of {target_type} {target} needs a user: who acted is recorded in the audit log"
+        )
     at = ts(utcnow())
     return EventRow(
         f"ev-{uuid.uuid4().hex[:20]}",

@@ -102,6 +102,21 @@ def test_a_failed_transaction_writes_nothing(any_store: GraphStore) -> None:
     assert any_store.list_events().total == events
 
 
+@pytest.mark.parametrize("user", ["", "   "])
+def test_no_write_is_anonymous(any_store: GraphStore, user: str) -> None:
+    """Every curation names who made it: a blank user is refused and nothing is stored."""
+    any_store.upsert_diagnoses([dx("a"), dx("b")])
+    proposed = any_store.add_assertion(ddx("a", "b"))
+    events, revision = any_store.list_events().total, any_store.revision()
+    with pytest.raises(InputError, match="needs a user"):
+        any_store.review(proposed.id, "accept", user=user)
+    with pytest.raises(InputError, match="needs a user"):
+        any_store.upsert_diagnoses([dx("c")], user=user)
+    assert any_store.get_assertion(proposed.id).status == "proposed"  # type: ignore[union-attr]
+    assert any_store.get_diagnosis("c") is None
+    assert (any_store.list_events().total, any_store.revision()) == (events, revision)
+
+
 def test_nested_transactions_join_the_outer_one(any_store: GraphStore) -> None:
     with pytest.raises(RuntimeError), any_store.transaction():
         with any_store.transaction():
