@@ -54,6 +54,7 @@ def generated_samples(taxonomy: OptionSpace, n: int, seed: int = 0) -> list[Mapp
                 sample=Sample(
                     dataset=f"ds{i % 4}",
                     image=f"/images/{i}.jpg",
+                    ref=f"{i}.jpg",
                     image_exists=True,
                     label=d,
                     location=f"meta.csv:{i + 2}",

@@ -84,6 +84,7 @@ def _tabular(
             Sample(
                 dataset=dataset,
                 image=path,
+                ref=image,
                 image_exists=exists,
                 label=label,
                 group=pick(row, group_cols) or None,
@@ -169,6 +170,7 @@ def read_derm12345(root: Path) -> AdapterResult:
                 Sample(
                     dataset="derm12345",
                     image=path,
+                    ref=image,
                     image_exists=exists,
                     label=label,
                     group=pick(row, ("lesion_id", "patient_id")) or None,
@@ -201,6 +203,7 @@ def read_derm7pt(root: Path) -> AdapterResult:
             Sample(
                 dataset="derm7pt",
                 image=str(image.resolve()),
+                ref=row["derm"],
                 image_exists=exists,
                 label=row["diagnosis"],
                 group=row["derm"],
@@ -246,6 +249,7 @@ def read_dermnet(root: Path) -> AdapterResult:
                     Sample(
                         dataset="dermnet",
                         image=str(f.resolve()),
+                        ref=loc,
                         image_exists=True,
                         label=class_dir.name,
                         group=f.stem,

@@ -48,7 +48,7 @@ CONDITIONS: tuple[LesionCondition, ...] = ("benign", "malignant", "precancerous 
 
 def row_id(task: str, sample: MappedSample) -> str:
     digest = hashlib.sha1(
-        f"{sample.sample.image}\x1f{sample.sample.label}\x1f{sample.sample.location}".encode()
+        f"{sample.sample.ref}\x1f{sample.sample.label}\x1f{sample.sample.location}".encode()
     )
     return f"{task}-{sample.sample.dataset}-{digest.hexdigest()[:16]}"
 

@@ -24,7 +24,7 @@ def assign_splits(samples: list[Sample], *, seed: int) -> list[Split]:
     out: list[Split | None] = [s.split for s in samples]
     for i, s in enumerate(samples):
         if s.split is None:
-            groups[f"{s.dataset}\x1f{s.group or s.image}"].append(i)
+            groups[f"{s.dataset}\x1f{s.group or s.ref}"].append(i)
     keys = sorted(groups)
     random.Random(seed).shuffle(keys)
     total = sum(len(groups[k]) for k in keys)

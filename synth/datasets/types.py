@@ -29,6 +29,9 @@ class Sample(_Model):
 
     dataset: str
     image: str  # absolute path (may not exist: see image_exists)
+    # the image as the dataset names it (metadata value or path under its root): row ids, option
+    # draws and splits hash this, never ``image``, so they are the same wherever the data is installed
+    ref: str
     image_exists: bool
     label: str  # the dataset's own label
     group: str | None = None  # patient / lesion id for grouped splits

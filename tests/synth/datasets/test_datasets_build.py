@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,27 @@ def test_same_seed_same_bytes_and_atomic_replacement(
     build_datasets(seeded_store, [spec], tmp_path / "a", seed=6)
     assert _files(tmp_path / "a") != before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folders left
+
+
+def test_rows_do_not_depend_on_where_the_data_is_installed(
+    seeded_store: GraphStore, shared_data: Path, ham_dir: Path, tmp_path: Path
+) -> None:
+    """Ids, splits and option draws hash the image as the dataset names it, not the absolute path:
+    the same data under another folder (another machine, CI) gives the same rows."""
+    copies = []
+    for where in ("site-a", "elsewhere/site-b"):
+        (tmp_path / where).mkdir(parents=True)
+        d7 = shutil.copytree(shared_data / "derm7pt-subset", tmp_path / where / "derm7pt")
+        ham = shutil.copytree(ham_dir, tmp_path / where / "ham")
+        specs = [DatasetSpec(name="derm7pt", path=d7), DatasetSpec(name="ham10000", path=ham)]
+        build_datasets(seeded_store, specs, tmp_path / where / "rl", seed=2)
+        rows = {}
+        for split in ("train", "valid", "test"):
+            for r in _rows(tmp_path / where / "rl" / "rl" / f"{split}.jsonl"):
+                assert r["image"].startswith(str(tmp_path / where))
+                rows[r["id"]] = (split, r["options"], r["answer"])
+        copies.append(rows)
+    assert len(copies[0]) > 150 and copies[0] == copies[1]
 
 
 def test_fixture_layouts_map_through_the_graph_and_report_unknown_labels(
@@ -172,7 +194,7 @@ def test_evalsets_with_real_omnimedvqa(seeded_store: GraphStore, shared_data: Pa
     ddx = _rows(tmp_path / "eval" / "ddx" / "test.jsonl")
     assert ddx and all(
         set(r["options"].values()) - {r["answer_text"]}
-        <= {"clark nevus", "lentigo", "seborrheic keratosis", "dermatofibroma"}
+        <= {"Clark nevus", "lentigo", "seborrheic keratosis", "dermatofibroma"}  # eponyms in proper case
         and len(r["options"]) == 4
         for r in ddx
     )

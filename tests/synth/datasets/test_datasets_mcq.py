@@ -18,7 +18,7 @@ POOL = ["melanocytic nevus", "clark nevus", "basal cell carcinoma", "dermatofibr
 
 def _sample(label: str = "mel", path: list[str] = PATH, image: str = "/x/1.jpg") -> MappedSample:
     return MappedSample(
-        sample=Sample(dataset="ham10000", image=image, image_exists=True, label=label),
+        sample=Sample(dataset="ham10000", image=image, ref=image, image_exists=True, label=label),
         diagnosis="invasive-melanoma",
         path=path,
         path_ids=[p.replace(" ", "-") for p in path],
@@ -138,10 +138,10 @@ def test_ddx_distractors_are_neighbours_and_condition_options_are_fixed() -> Non
 
 def test_grouped_split_keeps_groups_together_and_official_splits() -> None:
     samples = [
-        Sample(dataset="d", image=f"/i/{i}", image_exists=True, label="x", group=f"g{i // 3}")
+        Sample(dataset="d", image=f"/i/{i}", ref=str(i), image_exists=True, label="x", group=f"g{i // 3}")
         for i in range(300)
     ]
-    samples.append(Sample(dataset="d", image="/i/off", image_exists=True, label="x", split="test"))
+    samples.append(Sample(dataset="d", image="/i/off", ref="off", image_exists=True, label="x", split="test"))
     splits = assign_splits(samples, seed=3)
     assert splits[-1] == "test"
     by_group: dict[str, set[str]] = {}
