@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.ingest.synthetic_book import _photo, _wrap
+from tests.ingest.synthetic_book import PageCursor, _photo, _wrap
 
 Block = tuple  # (kind, *args): chapter | head | sub | para | fig | figpair | figtwo | table
 _KINDS = ("chapter", "head", "sub", "fig", "figtwo", "figpair", "table")
@@ -54,14 +54,9 @@ class Style:
     centre_heads: bool = False
 
 
-@dataclass
-class _Pen:
-    doc: object
+@dataclass(kw_only=True)
+class _Pen(PageCursor):
     style: Style
-    page: object = None
-    col: int = 0
-    y: float = 0.0
-    top: float = 60.0
     seed: int = 0
     placed: list[dict] = field(default_factory=list)
 
@@ -82,14 +77,11 @@ class _Pen:
         self.page.insert_text((s.width / 2 - 6, s.height - 22), str(number), **_font(s.body_font), fontsize=8)
         self.col, self.y, self.top = 0, 50.0, 50.0
 
-    def need(self, h: float) -> None:
-        if self.page is None:
-            self.new_page()
-        if self.y + h > self.style.height - 45:
-            if self.col + 1 < self.style.columns:
-                self.col, self.y = self.col + 1, self.top
-            else:
-                self.new_page()
+    def column_count(self) -> int:
+        return self.style.columns
+
+    def bottom(self) -> float:
+        return self.style.height - 45
 
     def text(self, text: str, font: str, size: float, gap: float, *, centre: bool = False) -> None:
         import pymupdf

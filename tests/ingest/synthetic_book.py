@@ -8,7 +8,8 @@ builder, repeated, makes the 1,000-page document of the benchmark.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 WIDTH, HEIGHT = 595.0, 842.0
@@ -114,16 +115,42 @@ def _photo(seed: int) -> bytes:
 
 
 @dataclass
-class _Cursor:
+class PageCursor(ABC):
+    """Where the next line goes in a multi-column layout; both test renderers (this module's and
+    :mod:`tests.ingest.corpus_render`) fill columns the same way and differ in page geometry and in
+    what a new page prints."""
+
     doc: object
     page: object = None
     col: int = 0
     y: float = 0.0
+    top: float = 0.0  # where a column starts on this page (below a chapter heading); new_page sets it
+
+    @abstractmethod
+    def new_page(self) -> None: ...
+
+    @abstractmethod
+    def column_count(self) -> int: ...
+
+    @abstractmethod
+    def bottom(self) -> float: ...
+
+    def need(self, h: float) -> None:
+        """Room for ``h`` points below ``y``: else the next column, else a new page."""
+        if self.page is None:
+            self.new_page()
+        if self.y + h > self.bottom():
+            if self.col + 1 < self.column_count():
+                self.col, self.y = self.col + 1, self.top
+            else:
+                self.new_page()
+
+
+@dataclass
+class _Cursor(PageCursor):
     pages: int = 0
     images: int = 0
     columns: int = 2
-    top: float = 70.0
-    photos: list[bytes] = field(default_factory=list)
 
     def new_page(self) -> None:
         self.page = self.doc.new_page(width=WIDTH, height=HEIGHT)
@@ -138,14 +165,11 @@ class _Cursor:
     def width(self) -> float:
         return COL_W if self.columns == 2 else WIDTH - 2 * MARGIN
 
-    def need(self, h: float) -> None:
-        if self.page is None:
-            self.new_page()
-        if self.y + h > HEIGHT - 60:
-            if self.columns == 2 and self.col == 0:
-                self.col, self.y = 1, self.top
-            else:
-                self.new_page()
+    def column_count(self) -> int:
+        return self.columns
+
+    def bottom(self) -> float:
+        return HEIGHT - 60
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -173,7 +197,7 @@ def _write(c: _Cursor, text: str, font: str, size: float, gap: float) -> None:
 def _table(c: _Cursor, spec: str) -> None:
     rows = [r.split("|") for r in spec.split(";")]
     c.new_page() if c.y > 70 else None
-    c.columns_before, c.columns = c.columns, 1
+    columns_before, c.columns = c.columns, 1
     x0, w = MARGIN, (WIDTH - 2 * MARGIN) / len(rows[0])
     for r, row in enumerate(rows):
         y = c.y
@@ -187,7 +211,7 @@ def _table(c: _Cursor, spec: str) -> None:
     for i in range(len(rows[0]) + 1):
         c.page.draw_line((x0 + i * w, 70), (x0 + i * w, 70 + 20 * len(rows)))
     c.y += 10
-    c.columns = c.columns_before
+    c.columns = columns_before
 
 
 def render(c: _Cursor, chapter: list[tuple[str, str]], seed: int = 0) -> None:
