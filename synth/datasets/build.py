@@ -212,18 +212,6 @@ def _eval_row(
     seed: int,
 ) -> McqRow | None:
     exclude, key, related = taxonomy.excluded(m.diagnosis), taxonomy.key, taxonomy.related_keys
-    if task == "diagnosis":
-        dataset_pool, global_pool = option_pools
-        return mcq.diagnosis_row(
-            m,
-            dataset_pool=dataset_pool,
-            global_pool=global_pool,
-            n_options=n_options,
-            seed=seed,
-            exclude=exclude,
-            key=key,
-            related=related,
-        )
     if task == "lesion_condition":
         return mcq.condition_row(m, seed=seed)
     if task == "hierarchical":
@@ -240,9 +228,10 @@ def _eval_row(
             level=level,
             related=related,
         )
-    neighbours = taxonomy.ddx_names(m.diagnosis)
-    return mcq.ddx_row(
-        m, neighbours, n_options=n_options, seed=seed, exclude=exclude, key=key, related=related
+    # diagnosis: the dataset's labels, then the taxonomy's; ddx: the label's accepted DDx neighbours
+    pools = option_pools if task == "diagnosis" else (sorted(set(taxonomy.ddx_names(m.diagnosis))),)
+    return mcq.finest_label_row(
+        task, m, pools, n_options=n_options, seed=seed, exclude=exclude, key=key, related=related
     )
 
 

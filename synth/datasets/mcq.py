@@ -185,22 +185,6 @@ def rl_row(
     return _row("rl", rid, sample, RL_QUESTION, choices, answer)
 
 
-def diagnosis_row(
-    sample: MappedSample,
-    *,
-    dataset_pool: Sequence[str],
-    global_pool: Sequence[str],
-    n_options: int,
-    seed: int,
-    exclude: Collection[str] | None = None,
-    key: Mapping[str, str] | None = None,
-    related: Callable[[str], Collection[str]] | None = None,
-) -> McqRow | None:
-    """In-distribution diagnosis: the sample's finest label among other labels of its dataset."""
-    pools = (dataset_pool, global_pool)
-    return _finest_label_row("diagnosis", sample, pools, n_options, seed, exclude, key, related=related)
-
-
 def condition_row(sample: MappedSample, *, seed: int) -> McqRow:
     """Lesion condition: A benign / B malignant / C precancerous in situ (fixed order)."""
     choices = [(c, 1.0 if c == sample.lesion_condition else 0.0) for c in CONDITIONS]
@@ -253,9 +237,10 @@ def hierarchical_row(
     return _row("hierarchical", rid, sample, RL_QUESTION, choices, answer)
 
 
-def ddx_row(
+def finest_label_row(
+    task: Task,
     sample: MappedSample,
-    neighbours: Sequence[str],
+    pools: Sequence[Sequence[str]],
     *,
     n_options: int,
     seed: int,
@@ -263,31 +248,14 @@ def ddx_row(
     key: Mapping[str, str] | None = None,
     related: Callable[[str], Collection[str]] | None = None,
 ) -> McqRow | None:
-    """DDx: the distractors are accepted differential-diagnosis neighbours of the label (never one
-    related to it through the taxonomy); fewer than ``n_options - 1`` of them: no row."""
-    pools = (sorted(set(neighbours)),)
-    return _finest_label_row("ddx", sample, pools, n_options, seed, exclude, key, related=related)
-
-
-def _finest_label_row(
-    task: Task,
-    sample: MappedSample,
-    pools: Sequence[Sequence[str]],
-    n_options: int,
-    seed: int,
-    exclude: Collection[str] | None,
-    key: Mapping[str, str] | None,
-    *,
-    rng: random.Random | None = None,
-    rid: str | None = None,
-    related: Callable[[str], Collection[str]] | None = None,
-) -> McqRow | None:
-    """The sample's finest label (full credit) among ``n_options - 1`` distractors drawn from ``pools``;
-    None without a label or without enough distractors."""
+    """The sample's finest label (full credit) among ``n_options - 1`` distractors drawn from ``pools``
+    in order; None without a label or without enough distractors. The diagnosis task draws from the
+    sample's dataset, then the whole taxonomy; the DDx task only from the label's accepted
+    differential-diagnosis neighbours (never one related to it through the taxonomy)."""
     if not sample.path:
         return None
-    rid = rid or row_id(task, sample)
-    rng = rng or row_rng(seed, rid)
+    rid = row_id(task, sample)
+    rng = row_rng(seed, rid)
     excluded = _default_exclude(sample) if exclude is None else exclude
     wrong = _distractors(rng, excluded, pools, n_options - 1, key, related)
     if len(wrong) < n_options - 1:

@@ -92,7 +92,7 @@ def test_rows_depend_only_on_seed_and_sample() -> None:
 
 def test_many_options_are_lettered_past_d() -> None:
     pool = [f"disease {i}" for i in range(40)]
-    row = mcq.diagnosis_row(_sample(), dataset_pool=pool, global_pool=pool, n_options=30, seed=0)
+    row = mcq.finest_label_row("diagnosis", _sample(), (pool, pool), n_options=30, seed=0)
     assert row is not None and len(row.options) == 30 and "AD" in row.options
     assert row.answer_text == "invasive melanoma" and row.option_scores[row.answer] == 0.75
 
@@ -125,11 +125,14 @@ def test_distractors_are_never_nested_in_each_other() -> None:
 
 
 def test_ddx_distractors_are_neighbours_and_condition_options_are_fixed() -> None:
-    row = mcq.ddx_row(_sample(), ["clark nevus", "melanoma", "lentigo"], n_options=3, seed=0)
+    neighbours = ["clark nevus", "melanoma", "lentigo"]
+    row = mcq.finest_label_row("ddx", _sample(), [neighbours], n_options=3, seed=0)
     assert row is not None and set(row.options.values()) == {"invasive melanoma", "clark nevus", "lentigo"}
     # an ancestor is no distractor, so 4 options cannot be filled: no row (the caller counts it)
-    assert mcq.ddx_row(_sample(), ["clark nevus", "melanoma", "lentigo"], n_options=4, seed=0) is None
-    assert mcq.ddx_row(_sample(), ["melanoma"], n_options=2, seed=0) is None  # only an ancestor
+    assert mcq.finest_label_row("ddx", _sample(), [neighbours], n_options=4, seed=0) is None
+    assert (
+        mcq.finest_label_row("ddx", _sample(), [["melanoma"]], n_options=2, seed=0) is None
+    )  # only an ancestor
     cond = mcq.condition_row(_sample(), seed=0)
     assert (
         cond.options == {"A": "benign", "B": "malignant", "C": "precancerous in situ"} and cond.answer == "B"
