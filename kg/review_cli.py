@@ -155,8 +155,9 @@ def _decide(
     )
 
 
-def _decision_command(decision: Literal["accept", "reject"], doc: str) -> None:
-    """Register ``dermkg review accept|reject``: one signature; the store requires a reject's reason."""
+def _decision_command(decision: Literal["accept", "reject", "supersede"], doc: str) -> None:
+    """Register ``dermkg review accept|reject|supersede``: one signature (a conflict's message names
+    ``--expected-version``, so every decision takes it); the store requires a reject's reason."""
 
     def command(
         ids: IdsArg,
@@ -189,20 +190,13 @@ _decision_command(
 )
 
 
-@app.command()
-@handle_errors
-def supersede(
-    ids: IdsArg,
-    user: UserOpt,
-    reason: ReasonOpt = None,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+_decision_command(
+    "supersede",
     """Mark assertions superseded (replaced by a better one).
 
     Example: dermkg review supersede a-0123456789abcdef --user ann --reason "finer edge added"
-    """
-    _decide(ids, "supersede", user, reason, None, 1, store, as_json)
+    """,
+)
 
 
 @app.command()

@@ -92,3 +92,28 @@ def test_batch_with_one_conflict_writes_nothing(store_url: str) -> None:
     clash = invoke("review", "accept", a["id"], b["id"], "--user", "carol", store=store_url)
     assert_error(clash, b["id"], "rejected by bob")
     assert snapshot(store_url) == before
+
+
+def test_supersede_takes_the_expected_version_its_conflict_names(store_url: str) -> None:
+    """Superseding another curator's decision fails like any decision, and the option its message
+    names exists on ``review supersede`` too (it was missing there)."""
+    a = _proposed(store_url)
+    ok = invoke("review", "accept", a["id"], "--user", "bob", "--json", store=store_url)
+    accepted = json.loads(ok.stdout)[0]
+    before = snapshot(store_url)
+    clash = invoke("review", "supersede", a["id"], "--user", "carol", store=store_url)
+    assert_error(clash, "accepted by bob", f"--expected-version {accepted['version']}")
+    assert snapshot(store_url) == before
+    done = invoke(
+        "review",
+        "supersede",
+        a["id"],
+        "--user",
+        "carol",
+        "--expected-version",
+        str(accepted["version"]),
+        "--json",
+        store=store_url,
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)[0]["status"] == "superseded"
