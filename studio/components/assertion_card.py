@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -137,70 +138,73 @@ def show_more_actions(ctx: Any, a: Assertion) -> None:
         )
 
 
-def show_finding_edit(
+@dataclass(frozen=True)
+class _Choice:
+    """One select box of the edit panel: the assertion field it sets, and what it offers."""
+
+    field: str  # "kind", "relation" or "object"
+    label: str
+    options: list[str]
+    key: str
+    format_func: Callable[[str], str] = str
+    fallback: int | None = 0  # the index shown when the current value is not an option
+
+
+def show_edit(
     ctx: Any,
     a: Assertion,
+    names: Mapping[str, str],
     findings: Mapping[str, Finding],
     reason_key: str,
     on_saved: Callable[[], None] | None = None,
 ) -> None:
-    """A finding item stays a finding: the relation (typical / possible / against) and the finding
-    concept change, never the kind."""
-    relation_key = state.per(state.Q_EDIT_RELATION, a.id)
+    """Two choices side by side, saved as the fields that differ from the assertion. A finding item
+    stays a finding: its relation (typical / possible / against) and finding concept change, never the
+    kind; a DDx or is-a item changes its kind between the two, or its object diagnosis."""
     object_key = state.per(state.Q_EDIT_OBJECT, a.id)
-    relations = ["typical", "possible", "against"]
-    options = sorted(findings, key=lambda f: findings[f].name.lower())
+    if a.kind == "finding":
+        choices = (
+            _Choice(
+                "relation",
+                "Relation",
+                ["typical", "possible", "against"],
+                state.per(state.Q_EDIT_RELATION, a.id),
+                relation_words,
+            ),
+            _Choice(
+                "object",
+                "Finding",
+                sorted(findings, key=lambda f: findings[f].name.lower()),
+                object_key,
+                lambda f: findings[f].name if f in findings else f,  # options are plain text
+                fallback=None,
+            ),
+        )
+    else:
+        choices = (
+            _Choice("kind", "Kind", ["ddx", "is_a"], state.per(state.Q_EDIT_KIND, a.id)),
+            _Choice(
+                "object",
+                "Object",
+                sorted(names, key=lambda d: names[d].lower()),
+                object_key,
+                lambda d: names.get(d, d),
+            ),
+        )
     # the caller frames the panel (the decision bar opens it with E)
-    e1, e2 = st.columns([1, 3])
-    e1.selectbox(
-        "Relation",
-        relations,
-        index=relations.index(a.relation) if a.relation in relations else 0,
-        key=relation_key,
-        format_func=relation_words,
-    )
-    e2.selectbox(
-        "Finding",
-        options,
-        index=options.index(a.object) if a.object in options else None,
-        key=object_key,
-        format_func=lambda f: findings[f].name if f in findings else f,  # options are plain text
-    )
+    for column, c in zip(st.columns([1, 3]), choices, strict=True):
+        current = getattr(a, c.field)
+        column.selectbox(
+            c.label,
+            c.options,
+            index=c.options.index(current) if current in c.options else c.fallback,
+            key=c.key,
+            format_func=c.format_func,
+        )
 
     def changes() -> dict[str, Any]:
-        relation, obj = _typed(relation_key), _typed(object_key)
-        return {
-            "relation": relation if relation != a.relation else None,
-            "object": obj if obj and obj != a.object else None,
-        }
-
-    _save_edit_button(ctx, a, reason_key, changes, on_saved)
-
-
-def show_edge_edit(
-    ctx: Any,
-    a: Assertion,
-    names: dict[str, str],
-    reason_key: str,
-    on_saved: Callable[[], None] | None = None,
-) -> None:
-    """A DDx or is-a item: change the kind between the two, or the object diagnosis."""
-    kind_key, object_key = state.per(state.Q_EDIT_KIND, a.id), state.per(state.Q_EDIT_OBJECT, a.id)
-    options = sorted(names, key=lambda d: names[d].lower())
-    # the caller frames the panel (the decision bar opens it with E)
-    e1, e2 = st.columns([1, 3])
-    e1.selectbox("Kind", ["ddx", "is_a"], index=0 if a.kind == "ddx" else 1, key=kind_key)
-    e2.selectbox(
-        "Object",
-        options,
-        index=options.index(a.object) if a.object in options else 0,
-        key=object_key,
-        format_func=lambda d: names.get(d, d),
-    )
-
-    def changes() -> dict[str, Any]:
-        kind, obj = _typed(kind_key), _typed(object_key)
-        return {"kind": kind if kind != a.kind else None, "object": obj if obj != a.object else None}
+        chosen = {c.field: _typed(c.key) for c in choices}
+        return {f: v if v and v != getattr(a, f) else None for f, v in chosen.items()}
 
     _save_edit_button(ctx, a, reason_key, changes, on_saved)
 

@@ -23,7 +23,7 @@ import streamlit as st
 from dermkg.errors import ConflictError, DermkgError
 from kg.models import Assertion, EventQuery, Finding
 from studio import state
-from studio.components.assertion_card import show_edge_edit, show_finding_edit
+from studio.components.assertion_card import show_edit
 from studio.components.errors import log_failure
 from studio.components.evidence import show_full_page
 from studio.components.feedback import explain, flash
@@ -285,10 +285,7 @@ def show_edit_panel(
 ) -> None:
     """The edit widgets, open while editing this item; saving records the edit for undo."""
     with st.container(border=True, key="edit_panel"):
-        if a.kind == "finding":
-            show_finding_edit(ctx, a, findings, reason_key, on_saved=_edit_saved(ctx, a))
-        else:
-            show_edge_edit(ctx, a, dict(names), reason_key, on_saved=_edit_saved(ctx, a))
+        show_edit(ctx, a, names, findings, reason_key, on_saved=_edit_saved(ctx, a))
         st.caption("Choose, then Ctrl+Enter saves. The reason field above is kept with the edit.")
 
 
