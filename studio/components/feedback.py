@@ -92,3 +92,27 @@ def action_button(
     the widgets named in ``inputs`` are echoed back on a conflict so no typed text is lost."""
     button = st.form_submit_button if form else st.button
     return button(label, key=key, on_click=_apply, args=(action, success, inputs), **button_args)
+
+
+def accept_reject(
+    labels: tuple[str, str],
+    keys: tuple[str, str],
+    reason_key: str,
+    decide: Callable[[bool], Any],
+    said: Callable[[Any, bool], str],
+    *,
+    primary: bool = False,
+) -> None:
+    """An Accept and a Reject button side by side; ``decide(accept)`` reads the reason typed in
+    ``reason_key`` (required to reject), which a conflict echoes back. ``primary``: the accept
+    button is the page's main action."""
+    for column, yes, label, key in zip(st.columns(2), (True, False), labels, keys, strict=True):
+        with column:
+            action_button(
+                label,
+                key=key,
+                type="primary" if yes and primary else "secondary",
+                inputs=(reason_key,),
+                action=lambda yes=yes: decide(yes),
+                success=lambda result, yes=yes: said(result, yes),
+            )

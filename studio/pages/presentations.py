@@ -3,14 +3,11 @@ reject membership, and accept chosen member pairs as differentials in bulk (issu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import streamlit as st
 
 from studio import state
 from studio.auth import can
-from studio.components.feedback import action_button
+from studio.components.feedback import accept_reject, action_button
 from studio.components.pickers import pick_item
 from studio.components.queue_facts import presentations
 from studio.components.safe import md
@@ -114,25 +111,6 @@ action_button(
 )
 
 
-def accept_reject(
-    what: str,
-    keys: tuple[str, str],
-    reason_key: str,
-    decide: Callable[[bool], Any],
-    said: Callable[[Any, bool], str],
-) -> None:
-    """An Accept and a Reject button side by side (the reject reads its reason from ``reason_key``)."""
-    for column, yes, key in zip(st.columns(2), (True, False), keys, strict=True):
-        with column:
-            action_button(
-                f"{'Accept' if yes else 'Reject'} {what}",
-                key=state.per(key, pick),
-                inputs=() if yes else (reason_key,),
-                action=lambda yes=yes: decide(yes),
-                success=lambda result, yes=yes: said(result, yes),
-            )
-
-
 st.markdown("**Membership**")
 members = {m.assertion.id: m for m in p.members}
 if members:
@@ -151,8 +129,8 @@ if members:
         return decide_membership(ctx.actions, m, accept, str(st.session_state.get(reason_key) or ""))
 
     accept_reject(
-        "membership",
-        (state.PR_MEMBER_ACCEPT, state.PR_MEMBER_REJECT),
+        ("Accept membership", "Reject membership"),
+        (state.per(state.PR_MEMBER_ACCEPT, pick), state.per(state.PR_MEMBER_REJECT, pick)),
         reason_key,
         decide,
         lambda a, yes: (
@@ -166,8 +144,8 @@ st.markdown("**The presentation itself**")
 node_reason = state.per(state.PR_NODE_REASON, pick)
 st.text_input("Reason (required to reject the presentation)", key=node_reason)
 accept_reject(
-    "presentation",
-    (state.PR_NODE_ACCEPT, state.PR_NODE_REJECT),
+    ("Accept presentation", "Reject presentation"),
+    (state.per(state.PR_NODE_ACCEPT, pick), state.per(state.PR_NODE_REJECT, pick)),
     node_reason,
     lambda yes: decide_presentation(ctx.actions, p, yes, str(st.session_state.get(node_reason) or "")),
     lambda f, yes: f"Recorded: {f.name} is {'accepted' if yes else 'rejected'} as a presentation.",

@@ -9,7 +9,7 @@ from dermkg.errors import InputError
 from studio import state
 from studio.auth import can
 from studio.components import facts
-from studio.components.feedback import action_button
+from studio.components.feedback import accept_reject, action_button
 from studio.components.pickers import pick_item
 from studio.components.queue_facts import proposed
 from studio.components.safe import md
@@ -53,24 +53,19 @@ def reason() -> str:
     return str(st.session_state.get(reason_key) or "")
 
 
-c1, c2 = st.columns(2)
-with c1:
-    action_button(
-        "Accept as a new diagnosis",
-        key=state.per(state.PD_ACCEPT, pick),
-        type="primary",
-        inputs=(reason_key,),
-        action=lambda: accept_proposed(ctx.actions, d.id, reason(), version=d.version),
-        success=f"Accepted {d.name} as a diagnosis.",
-    )
-with c2:
-    action_button(
-        "Reject",
-        key=state.per(state.PD_REJECT, pick),
-        inputs=(reason_key,),
-        action=lambda: reject_proposed(ctx.actions, d.id, reason(), version=d.version),
-        success=f"Rejected {d.name}.",
-    )
+def decide(accept: bool) -> object:
+    act = accept_proposed if accept else reject_proposed
+    return act(ctx.actions, d.id, reason(), version=d.version)
+
+
+accept_reject(
+    ("Accept as a new diagnosis", "Reject"),
+    (state.per(state.PD_ACCEPT, pick), state.per(state.PD_REJECT, pick)),
+    reason_key,
+    decide,
+    lambda _, yes: f"Accepted {d.name} as a diagnosis." if yes else f"Rejected {d.name}.",
+    primary=True,
+)
 
 st.markdown("**Or merge into an existing diagnosis**")
 names = {k: v for k, v in facts.diagnosis_names(store).items() if k != d.id}
