@@ -62,6 +62,14 @@ _DENIES = re.compile(
 )
 
 
+# An old opinion, or names that are the signs of another disease.
+_HISTORY_OR_SIGN = re.compile(
+    r"\b(?:formerly|once|previously|of\s+old|in\s+former\s+times|points?\s+to|pointing\s+to|indicates?|"
+    r"(?:signs?|symptoms?|evidence|proof)\s+of)\b",
+    re.I,
+)
+
+
 def opens_frame(title: str | None) -> bool:
     return bool(title and _FRAME_TITLE.match(title.strip()))
 
@@ -89,12 +97,17 @@ class DiagnosisFrame:
             return []
         if not self.on or not self.anchor or cues.is_hedged(stripped) or _DENIES.search(stripped):
             return []
+        if _HISTORY_OR_SIGN.search(stripped):
+            return []  # "was formerly confounded", "Alopecia ... point to syphilis": no alternative
         found = diagnosis_names(stripped)
         if not found:
             return []
         name, at = found[0]
         lead = stripped[:at]
-        run_in = len(stripped.split()) <= 5 and stripped.rstrip(" -–—").endswith(".")
+        # a run-in name: "Ecthyma." alone, or "Dermatitis herpetiformis. — Here the eruption ..."
+        run_in = stripped.rstrip(" .-–—") == lead + name or bool(
+            re.match(r"\s*\.\s*[-–—]", stripped[at + len(name) :])
+        )
         if (m := _IN_X.match(stripped)) and at == m.end():
             pass  # "In rupia, the bullae are smaller"
         elif re.fullmatch(r"(?:(?:the|a|an)\s+)?", lead, re.I) and (

@@ -94,7 +94,7 @@ _REFERS_BACK = re.compile(r"^(?:the\s+)?(?:latter|former)\b", re.I)
 
 def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
-    breaks = r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
+    breaks = r"(?i)[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
     raw = re.split(breaks, raw)[-1].strip()
     # "This affection, when mild, somewhat resembles": an adverb is no subject
     raw = _ADVERBS.sub("", raw).strip()

@@ -81,7 +81,7 @@ _HEAD_WORDS = {
     "cellulitis", "ecthyma", "erysipelas", "hemangioma", "haemangioma", "carcinoma", "melanoma",
     "rupia", "furunculus", "furuncle", "boil", "boils", "rötheln", "rotheln", "variola", "smallpox",
     "syphiloderm", "syphiloderma", "syphilid", "tuberculide", "tuberculid", "seborrhoea", "seborrhea",
-    "seborrhœa", "sycosis", "zona", "zoster",
+    "seborrhœa", "sycosis", "zona", "zoster", "rubella",
 }  # fmt: skip
 # Words a name never runs across: grammar words, verbs of the cue, quantities.
 _STOP = {
