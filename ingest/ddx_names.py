@@ -17,7 +17,8 @@ from ingest.types import Line, RelationCandidate
 _CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
 # "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
 _ONE_WORD_SITE = re.compile(
-    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|tongue|mouth)$",
+    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|bearded\s+region|nails?|face|hands?|feet|foot|groin|lips?|tongue|"
+    r"mouth|non-hairy\s+parts|general\s+surface)$",
     re.I,
 )
 
@@ -118,7 +119,7 @@ def _subject(raw: str, anchor: str | None) -> str | None:
         raw,
         flags=re.I,
     )
-    raw = _CUT.sub("", raw)
+    raw = _cut(re.sub(r"\s+to$", "", raw))  # "How is ringworm of the scalp to be ...": keeps its site
     if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
         return anchor
     name = clean_name(raw)

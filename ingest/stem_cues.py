@@ -81,7 +81,7 @@ _HEAD_WORDS = {
     "cellulitis", "ecthyma", "erysipelas", "hemangioma", "haemangioma", "carcinoma", "melanoma",
     "rupia", "furunculus", "furuncle", "boil", "boils", "rötheln", "rotheln", "variola", "smallpox",
     "syphiloderm", "syphiloderma", "syphilid", "tuberculide", "tuberculid", "seborrhoea", "seborrhea",
-    "seborrhœa", "sycosis", "zona", "zoster", "rubella",
+    "seborrhœa", "sycosis", "zona", "zoster", "rubella", "favus",
 }  # fmt: skip
 # Words a name never runs across: grammar words, verbs of the cue, quantities.
 _STOP = {
@@ -146,11 +146,27 @@ def _is_head(word: str) -> bool:
 
 
 def _category(name: str) -> bool:
-    """A generic head with adjectives only names a class: "the disease", "a bacterial infection"."""
+    """A generic head with adjectives only names a class: "the disease", "a bacterial infection", "a
+    surface disease", "a skin disease"."""
     *mods, head = name.lower().split()
     return head in _GENERIC - {"ulcer", "ulcers", "sore"} and all(
-        _ADJECTIVE.match(m) or m in _STOP for m in mods
+        _ADJECTIVE.match(m) or m in _STOP or m in _PLACE_WORDS for m in mods
     )
+
+
+# Modifiers that place or class a disease without naming one ("a surface disease", "a scalp affection").
+_PLACE_WORDS = {
+    "surface",
+    "skin",
+    "scalp",
+    "hair",
+    "nail",
+    "nails",
+    "blood",
+    "constitutional",
+    "general",
+    "local",
+}
 
 
 def _tail(word: str) -> bool:

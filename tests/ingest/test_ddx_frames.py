@@ -189,3 +189,22 @@ def test_names_of_older_books() -> None:
 )
 def test_a_line_end_hyphen(left: str, right: str, joined: str) -> None:
     assert join_hyphenated(left, right) == joined
+
+
+def test_a_question_keeps_the_site_of_its_one_word_subject() -> None:
+    # "ringworm of the scalp" and "ringworm of the bearded region" are two conditions, not "ringworm"
+    got = _pairs(
+        _section("Ringworm", [], ["How is ringworm of the scalp to be distinguished from favus and eczema?"]),
+        "Ringworm",
+    )
+    assert got == {
+        frozenset(("ringworm of the scalp", "favus")),
+        frozenset(("ringworm of the scalp", "eczema")),
+    }
+    # a place or class before a generic head names no condition
+    assert (
+        stem_pairs(
+            "In these cases the disease remains a surface disease and is readily distinguished.", "Ringworm"
+        )
+        == []
+    )
