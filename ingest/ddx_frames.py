@@ -136,3 +136,13 @@ def _adjective_of(name: str, anchor: str) -> bool:
     """ "psoriasic eruption", "psoriatic cases" under Psoriasis: the condition itself."""
     first, head = name.lower().split()[0], anchor.lower().split()[0]
     return len(name.split()) > 1 and first != head and first[:6] == head[:6]
+
+
+def question_condition(text: str, last: str | None) -> str | None:
+    """The condition a differential question asks about ("How would you distinguish the macular
+    syphiloderm from measles ...?", "Are you likely to mistake the flat-pustular syphiloderm for ...?"),
+    kept for its answer's sentences until the next question; None after a question that names none."""
+    if not text.rstrip().endswith("?"):
+        return last
+    found = diagnosis_names(text) if STEMS.search(text) else []
+    return found[0][0] if found else None

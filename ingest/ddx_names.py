@@ -32,8 +32,15 @@ def _cut(text: str) -> str:
 _SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
 
 
+# "a resemblance to those of psoriasis", "the lesions of ringworm": the condition the lesions are of.
+_LESIONS_OF = re.compile(
+    r"\b(?:those|that|the\s+(?:lesions|patches|eruption|scales|papules|vesicles))\s+of\s+(?:the\s+)?", re.I
+)
+
+
 def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
+    text = _LESIONS_OF.sub("", text)
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
     text = _SITE_ASIDE.sub(",", text)
     # cut each part before judging it: "bullous pemphigoid in its early urticated stage" is a name + a site

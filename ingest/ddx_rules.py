@@ -22,7 +22,7 @@ import re
 
 from ingest import prose_cues as cues
 from ingest.ddx_frames import RULE as FRAME_RULE
-from ingest.ddx_frames import DiagnosisFrame
+from ingest.ddx_frames import DiagnosisFrame, question_condition
 from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
@@ -60,7 +60,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 _CUE_WORDS = re.compile(
     r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
-    r"imitat|differ|masquerad|counterfeit|known from|"
+    r"imitat|differ|masquerad|counterfeit|known from|suspected case|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
 )
@@ -116,6 +116,13 @@ ANCHORED = [
         "prose:difficult",
     ),
     (_cue(r"{A}\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+{B}"), "prose:overlaps"),
+    (  # a question-and-answer book: "How would you exclude psoriasis in a suspected case of eczema?"
+        _cue(
+            r"\b(?:exclude|rule\s+out|eliminate)\s+{A}(?:\s*\([^()]*\))?\s+in\s+(?:a\s+)?(?:suspected|doubtful|supposed)"
+            r"\s+case\s+of\s+{B}"
+        ),
+        "prose:excluded",
+    ),
     (
         _cue(
             r"{A}\s+(?:(?:should|must|may)\s+be\s+considered\s+in|enters?\s+(?:into\s+)?)\s*the\s+differential"
@@ -175,7 +182,7 @@ def prose_relations(
     diagnosis_asked = False
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
     heads, framed = [*section.path, section.title], frames_differential(title or "")
-    frame = DiagnosisFrame(title, anchor)
+    frame, quizzed = DiagnosisFrame(title, anchor), None
     out.extend(title_relations(title or "", section.lines[:1], source))
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
@@ -207,10 +214,12 @@ def prose_relations(
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
+            # a question-and-answer book: the answer's "it" is the question's condition
+            here = (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
-            out.extend(_anchored(text, lines, anchor, source, title, quote))
-            out.extend(_contextual(text, lines, anchor, source, title, quote))
+            out.extend(_anchored(text, lines, here, source, title, quote))
+            out.extend(_contextual(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
@@ -264,7 +273,7 @@ def prose_relations(
             ev = (lines, source, quote)
             out.extend(_pairs(named, FRAME_RULE, *ev, context=title, anchor=anchor, score=0.5))
             if len(out) == found_before:  # no explicit pattern read the sentence: the stem fallback
-                out.extend(fallback_relations(text, lines, (anchor, heads), source, title, quote, framed))
+                out.extend(fallback_relations(text, lines, (here, heads), source, title, quote, framed))
             framed = framed or asks_differential(text)  # "What else might it be?": the answer follows
         if echo and section.title:
             members: list[str] = []

@@ -99,7 +99,7 @@ _STOP = {
     "patients", "child", "children", "adult", "adults", "infant", "infants", "diagnosis", "diagnoses",
     "question", "consideration", "importance", "important", "occasion", "clarity", "course", "history",
     "features", "feature", "picture", "form", "forms", "type", "types", "stage", "sign", "signs",
-    "often", "seldom", "again", "always", "never", "sometimes", "seen", "however", "moreover",
+    "often", "seldom", "again", "always", "never", "sometimes", "seen", "however", "moreover", "differ",
 }  # fmt: skip
 # A name is no bare generic head ("the disease", "an infection", "this reaction").
 _GENERIC = {

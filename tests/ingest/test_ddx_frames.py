@@ -208,3 +208,33 @@ def test_a_question_keeps_the_site_of_its_one_word_subject() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # "How would you exclude X in a suspected case of Y?"
+        (
+            ["How would you exclude seborrhoea (eczema seborrhoicum) in a suspected case of eczema?"],
+            {("seborrhoea", "eczema")},
+        ),
+        # the answer's "it" is the question's condition, not the chapter's
+        (
+            [
+                "Are you likely to mistake the small pustular syphiloderm for any other eruption?",
+                "Scarcely; but upon the scalp it may bear rough resemblance to pustular eczema.",
+            ],
+            {("small pustular syphiloderm", "pustular eczema")},
+        ),
+        # "a resemblance to those of psoriasis": the condition the lesions are of
+        (["The patches may present a resemblance to those of psoriasis."], {("syphilis", "psoriasis")}),
+        # a verb after the name is no part of it
+        (
+            ["In what respects does the papulo-squamous syphiloderm differ from psoriasis?"],
+            {("papulo-squamous syphiloderm", "psoriasis")},
+        ),
+    ],
+)
+def test_question_and_answer_books(sentences: list[str], expected: set[tuple[str, str]]) -> None:
+    got = _pairs(_section("Syphilis", [], sentences), "Syphilis")
+    assert got == {frozenset(map(normalize, p)) for p in expected}
