@@ -34,7 +34,9 @@ _SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[
 
 # "a resemblance to those of psoriasis", "the lesions of ringworm": the condition the lesions are of.
 _LESIONS_OF = re.compile(
-    r"\b(?:those|that|the\s+(?:lesions|patches|eruption|scales|papules|vesicles))\s+of\s+(?:the\s+)?", re.I
+    r"\b(?:those|that|(?:the\s+)?(?:single\s+|individual\s+|characteristic\s+)?"
+    r"(?:lesions?|patches|eruption|scales|papules?|vesicles|tubercles?|nodules?))\s+of\s+(?:the\s+)?",
+    re.I,
 )
 
 
@@ -126,7 +128,9 @@ def _subject(raw: str, anchor: str | None) -> str | None:
         raw,
         flags=re.I,
     )
-    raw = _cut(re.sub(r"\s+to$", "", raw))  # "How is ringworm of the scalp to be ...": keeps its site
+    raw = _cut(
+        _LESIONS_OF.sub("", re.sub(r"\s+to$", "", raw))
+    )  # "ringworm of the scalp to be": keeps its site
     if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
         return anchor
     name = clean_name(raw)

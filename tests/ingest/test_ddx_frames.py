@@ -228,6 +228,11 @@ def test_a_question_keeps_the_site_of_its_one_word_subject() -> None:
         ),
         # "a resemblance to those of psoriasis": the condition the lesions are of
         (["The patches may present a resemblance to those of psoriasis."], {("syphilis", "psoriasis")}),
+        # "The single tubercle of lupus exedens is to be distinguished from": the condition the lesion is of
+        (
+            ["The single tubercle of lupus exedens is to be distinguished from sarcoma."],
+            {("lupus exedens", "sarcoma")},
+        ),
         # a verb after the name is no part of it
         (
             ["In what respects does the papulo-squamous syphiloderm differ from psoriasis?"],
