@@ -7,15 +7,18 @@ carcinoma)" stands for its example; ", upon the scalp," is a site, not a member;
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.mentions import _SPLIT, GENERIC, clean_name, glosses
+from ingest.mentions import _SPLIT, GENERIC, clean_name, glosses, make_evidence
+from ingest.types import Line, RelationCandidate
 
 _CUT = re.compile(r"\s+(?:in|on|at|with|after|from|of the|see)\s+(?!situ\b).*$", re.I)
 # "ringworm of the scalp", "carcinoma of the lip": a one-word head keeps its site (old books name so).
 _ONE_WORD_SITE = re.compile(
-    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|nails?|face|hands?|feet|foot|groin|lips?|tongue|mouth)$",
+    r"^[A-Za-z-]+\s+of\s+the\s+(?:scalp|body|beard|bearded\s+region|nails?|face|hands?|feet|foot|groin|lips?|tongue|"
+    r"mouth|non-hairy\s+parts|general\s+surface)$",
     re.I,
 )
 
@@ -29,8 +32,17 @@ def _cut(text: str) -> str:
 _SITE_ASIDE = re.compile(r",\s*(?:upon|on|in|at|over)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?\s*,", re.I)
 
 
+# "a resemblance to those of psoriasis", "the lesions of ringworm": the condition the lesions are of.
+_LESIONS_OF = re.compile(
+    r"\b(?:those|that|(?:the\s+)?(?:single\s+|individual\s+|characteristic\s+)?"
+    r"(?:lesions?|patches|eruption|scales|papules?|vesicles|tubercles?|nodules?))\s+of\s+(?:the\s+)?",
+    re.I,
+)
+
+
 def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
+    text = _LESIONS_OF.sub("", text)
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
     text = _SITE_ASIDE.sub(",", text)
     # cut each part before judging it: "bullous pemphigoid in its early urticated stage" is a name + a site
@@ -38,7 +50,7 @@ def _names(text: str) -> list[str]:
     for part in _SPLIT.split(glosses(_distribute(text))[0]):
         whole = clean_name(part)  # leading words go first: "with ringworm of the scalp"
         name = clean_name(_cut(whole)) if whole else clean_name(_cut(part))
-        if name and name.lower() not in {n.lower() for n in out}:
+        if name and name.lower() not in {n.lower() for n in out} and not _REFERS_BACK.match(name):
             out.append(name)
     return out
 
@@ -79,9 +91,25 @@ _VARIETY = re.compile(
 _INTERROGATIVE = re.compile(r"^(?:what|which|who|how|why|whom)\b", re.I)
 
 
+_ADVERBS = re.compile(
+    r"(?:\s+|^)(?:somewhat|closely|strongly|greatly|much|often|sometimes|occasionally|at\s+times|frequently|"
+    r"usually|commonly|rarely|seldom|also|very|even|still|thus|therefore|however|moreover|indeed)$",
+    re.I,
+)
+_AUXILIARY = re.compile(
+    r"^(?:may|might|can|could|must|should|would|will|shall|is|are|was|were|be|do|does)$", re.I
+)
+_REFERS_BACK = re.compile(r"^(?:the\s+)?(?:latter|former)\b", re.I)
+
+
 def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
-    raw = re.split(r"[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which)\b", raw)[-1].strip()
+    breaks = r"(?i)[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
+    raw = re.split(breaks, raw)[-1].strip()
+    # "This affection, when mild, somewhat resembles": an adverb is no subject
+    raw = _ADVERBS.sub("", raw).strip()
+    if _REFERS_BACK.match(raw):
+        return None  # "the latter disease may counterfeit the former": resolved by the sentence before
     raw = re.sub(
         r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
         "",
@@ -92,18 +120,63 @@ def _subject(raw: str, anchor: str | None) -> str | None:
         return None
     if (v := _VARIETY.match(raw)) and anchor:
         return f"{v.group('adj')} {anchor}"
-    if _PRONOUN.match(raw) or not raw:
-        return anchor
+    if _PRONOUN.match(raw) or not raw or _AUXILIARY.match(raw):
+        return anchor  # "..., if severe, might be mistaken for": the clause's subject is the section's
     raw = re.sub(
         r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
         "",
         raw,
         flags=re.I,
     )
-    raw = _CUT.sub("", raw)
+    raw = _cut(
+        _LESIONS_OF.sub("", re.sub(r"\s+to$", "", raw))
+    )  # "ringworm of the scalp to be": keeps its site
     if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
         return anchor
     name = clean_name(raw)
     if name and len(name.split()) <= 5:
         return name
     return None
+
+
+_INITIAL = re.compile(r"\b([A-Z])\.\s+([a-z]{4,})\b")
+
+
+def expand_initials(text: str, names: list[str]) -> str:
+    """ "General eczema and P. foliaceus": an abbreviated first word stands for the section's condition's
+    ("Pemphigus" -> "Pemphigus foliaceus"), as older books abbreviate a genus within its own chapter."""
+    if "." not in text:
+        return text
+    firsts = {n.split()[0][0].upper(): n.split()[0] for n in names if n and n.split()[0][:1].isalpha()}
+
+    def expand(m: re.Match[str]) -> str:
+        first = firsts.get(m.group(1))
+        return f"{first} {m.group(2)}" if first and len(first) > 2 else m.group(0)
+
+    return _INITIAL.sub(expand, text)
+
+
+def _pairs(
+    members: list[str],
+    rule: str,
+    lines: list[Line],
+    source: str,
+    quote: str,
+    *,
+    context: str | None,
+    anchor: str | None = None,
+    score: float = 0.6,
+    mention: bool = False,
+) -> list[RelationCandidate]:
+    ev = make_evidence(source, lines, quote, kind="ddx", context=context)
+    uniq: list[str] = []
+    for m in members:
+        if m.lower() not in {u.lower() for u in uniq} and (anchor is None or m.lower() != anchor.lower()):
+            uniq.append(m)
+    pairs = [(anchor, m) for m in uniq] if anchor is not None else list(itertools.combinations(uniq, 2))
+    return [
+        RelationCandidate(
+            kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev, mention=mention
+        )
+        for a, b in pairs
+    ]

@@ -18,13 +18,14 @@ A list of causes of a *condition* ("causes of urticaria include drugs ...") is i
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from ingest import prose_cues as cues
-from ingest.ddx_names import _names, _subject
+from ingest.ddx_frames import RULE as FRAME_RULE
+from ingest.ddx_frames import DiagnosisFrame, question_condition
+from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
-from ingest.mentions import clean_name, make_evidence
+from ingest.mentions import clean_name
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -46,7 +47,9 @@ _END = (
 _BE = (
     r"(?:is|are|cannot\s+(?:always\s+|easily\s+|readily\s+)?be|"
     r"(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
-    r"(?:is|are) apt to be)"
+    r"(?:is|are)\s+(?:apt|likely|liable|prone)\s+to\s+be|"
+    # the old subjunctive: "if roseola be confounded with erythema"
+    r"be)"
 )
 _ADV = r"(?:(?:readily|easily|usually|often|commonly|sometimes|frequently|clinically|closely|always)\s+)?"
 
@@ -57,7 +60,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 _CUE_WORDS = re.compile(
     r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
-    r"imitat|differ|masquerad|"
+    r"imitat|differ|masquerad|counterfeit|known from|suspected case|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
 )
@@ -69,7 +72,7 @@ ANCHORED = [
             + _BE
             + r"\s+"
             + _ADV
-            + r"(?:to be\s+)?(?:distinguished|differentiated|told apart|separated)"
+            + r"(?:to be\s+)?(?:distinguished|differentiated|told apart|separated|known)"
             r"\s+from\s+{B}"
         ),
         "prose:distinguished",
@@ -96,7 +99,8 @@ ANCHORED = [
     (
         _cue(
             r"{A}\s+(?:(?:may|can|might|often|closely|may closely|can closely)\s+)?"
-            r"(?:resembles?|mimics?|simulates?|imitates?|masquerades?\s+as)\s+{B}"
+            r"(?:resembles?|mimics?|simulates?|imitates?|masquerades?\s+as|counterfeits?|"
+            r"(?:bears?|presents?|shows?)\s+(?:at\s+times\s+)?(?:a\s+|some\s+)?(?:\w+\s+)?resemblance\s+to)\s+{B}"
         ),
         "prose:resembles",
     ),
@@ -112,6 +116,13 @@ ANCHORED = [
         "prose:difficult",
     ),
     (_cue(r"{A}\s+(?:may|can)\s+(?:have|show)\s+features\s+overlapping\s+with\s+{B}"), "prose:overlaps"),
+    (  # a question-and-answer book: "How would you exclude psoriasis in a suspected case of eczema?"
+        _cue(
+            r"\b(?:exclude|rule\s+out|eliminate)\s+{A}(?:\s*\([^()]*\))?\s+in\s+(?:a\s+)?(?:suspected|doubtful|supposed)"
+            r"\s+case\s+of\s+{B}"
+        ),
+        "prose:excluded",
+    ),
     (
         _cue(
             r"{A}\s+(?:(?:should|must|may)\s+be\s+considered\s+in|enters?\s+(?:into\s+)?)\s*the\s+differential"
@@ -141,8 +152,9 @@ GROUPED = [
     ),
     # "A and B are easily confused": mutual, no presentation named
     re.compile(
-        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be|may|can|often)\s+"
-        r"(?:easily\s+|often\s+|closely\s+)?(?:confused|mistaken for (?:one another|each other)|"
+        r"^(?P<list>[^,;]+?(?:,[^,;]+?)*\s+and\s+[^,;]+?)\s+(?:are|may be|can be|may|can|often|"
+        r"(?:should|must)\s+not\s+be)\s+"
+        r"(?:easily\s+|often\s+|closely\s+)?(?:confused|confounded|mistaken for (?:one another|each other)|"
         r"difficult to (?:distinguish|tell apart)|look (?:alike|identical|very similar)|"
         r"resemble each other)\b",
         re.I,
@@ -158,32 +170,6 @@ PRESENTATION_WORDS = _PRESENTATION = re.compile(r"\b(leg|rash|eruption|blisters?
 _ECHO_VERB = re.compile(r"\b(can|may)\s+(be|present)|\bclassified\b|\bdivided\b|\bdifferential", re.I)
 
 
-def _pairs(
-    members: list[str],
-    rule: str,
-    lines: list[Line],
-    source: str,
-    quote: str,
-    *,
-    context: str | None,
-    anchor: str | None = None,
-    score: float = 0.6,
-    mention: bool = False,
-) -> list[RelationCandidate]:
-    ev = make_evidence(source, lines, quote, kind="ddx", context=context)
-    uniq: list[str] = []
-    for m in members:
-        if m.lower() not in {u.lower() for u in uniq} and (anchor is None or m.lower() != anchor.lower()):
-            uniq.append(m)
-    pairs = [(anchor, m) for m in uniq] if anchor is not None else list(itertools.combinations(uniq, 2))
-    return [
-        RelationCandidate(
-            kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev, mention=mention
-        )
-        for a, b in pairs
-    ]
-
-
 def prose_relations(
     section: Section, anchor: str | None, source: str, *, implicit: bool = False
 ) -> list[RelationCandidate]:
@@ -196,6 +182,7 @@ def prose_relations(
     diagnosis_asked = False
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
     heads, framed = [*section.path, section.title], frames_differential(title or "")
+    frame, quizzed = DiagnosisFrame(title, anchor), None
     out.extend(title_relations(title or "", section.lines[:1], source))
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
@@ -209,8 +196,8 @@ def prose_relations(
         echo = (
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
-        for quote, lines in unit_sentences:
-            text = cues.unhedged(cues.strip_marks(quote))
+        for k, (quote, lines) in enumerate(unit_sentences):
+            text = expand_initials(cues.unhedged(cues.strip_marks(quote)), [anchor or "", *heads])
             if asked and cues.is_answer_marker(text):
                 continue  # "A." split off as a sentence of its own: the answer is the next one
             if asked and (listed := cues.answer_list(text)):
@@ -227,10 +214,12 @@ def prose_relations(
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
+            # a question-and-answer book: the answer's "it" is the question's condition
+            here = (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
-            out.extend(_anchored(text, lines, anchor, source, title, quote))
-            out.extend(_contextual(text, lines, anchor, source, title, quote))
+            out.extend(_anchored(text, lines, here, source, title, quote))
+            out.extend(_contextual(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
@@ -280,8 +269,11 @@ def prose_relations(
                             members, "prose:differential", lines, source, quote, context=title, anchor=anchor
                         )
                     )
+            named = frame.read(text, k == 0) if len(out) == found_before else []
+            ev = (lines, source, quote)
+            out.extend(_pairs(named, FRAME_RULE, *ev, context=title, anchor=anchor, score=0.5))
             if len(out) == found_before:  # no explicit pattern read the sentence: the stem fallback
-                out.extend(fallback_relations(text, lines, (anchor, heads), source, title, quote, framed))
+                out.extend(fallback_relations(text, lines, (here, heads), source, title, quote, framed))
             framed = framed or asks_differential(text)  # "What else might it be?": the answer follows
         if echo and section.title:
             members: list[str] = []

@@ -41,7 +41,7 @@ def strip_marks(text: str) -> str:
 
 _HEDGE = re.compile(
     r"\b(?:formerly|once|previously|long|erroneously|wrongly)\s+(?:been\s+)?(?:thought|believed|regarded|"
-    r"considered|classed|classified|held|supposed)\b|\bwas\s+(?:once\s+)?thought\b|"
+    r"considered|classed|classified|held|supposed|confounded|confused|included)\b|\bwas\s+(?:once\s+)?thought\b|"
     r"\bit\s+has\s+been\s+(?:suggested|claimed|proposed|argued)\b|\bhave\s+suggested\b|\bnever\s+proved\b|"
     r"\bremains?\s+disputed\b|\bis\s+disputed\b|\bso-called\b|"
     # a likeness of name only, or a denied kinship: "resembles in name only", "in no way related to"
@@ -153,8 +153,8 @@ def is_condition_phrase(name: str) -> bool:
 
 # "The diagnosis lies between X, Y and Z": the members are mutual differentials.
 BETWEEN = re.compile(
-    r"\b(?:the\s+)?(?:differential\s+)?diagnosis\s+(?:lies|rests|is)\s+(?:chiefly\s+|mainly\s+|usually\s+)?"
-    r"between\s+(?P<list>.+?)\.?$",
+    r"\b(?:the\s+)?(?:differential\s+)?diagnosis\s+(?:(?:lies|rests|is)\s+(?:chiefly\s+|mainly\s+|usually\s+)?)?"
+    r"between\s+(?P<list>.+?)(?=\s+(?:is|are|may|can|must|will|rests?|depends?|lies|turns?)\b|[;:]|\.?$)",
     re.IGNORECASE,
 )
 # "Confusion with X is possible", "Differentiation from X may need a biopsy": X pairs with the subject.

@@ -22,6 +22,7 @@ import re
 from ingest import prose_cues as cues
 from ingest.diagnoses import heading_names
 from ingest.framing import CAUSE_WORDS
+from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, make_evidence
 from ingest.patterns import negation, words
 from ingest.types import Line, RelationCandidate
@@ -61,7 +62,13 @@ _DENIAL = words(
 )
 # Head words of a diagnosis name (a closed morphological class, not a list of diagnoses): suffixes of
 # disease names and the nouns that end one.
-_HEAD_SUFFIX = re.compile(r"(?:itis|osis|oses|iasis|omas?|omata|oides|oderma|pathy|trophy|plasia|plakia)$")
+_HEAD_SUFFIX = re.compile(
+    r"(?:itis|osis|oses|iasis|omas?|omata|oides|oderma?|pathy|trophy|plasia|plakia|"
+    # older names: "roseola", "rubeola", "varicella", "seborrhœa", "syphiloderm", "sudamina"
+    r"eola|iola|cella|rrh(?:oe|œ|e)a|amina)$"
+)
+# Words that end like a disease but name the work of diagnosis: "Diagnosis", "Prognosis" headings.
+_NOT_HEAD = {"diagnosis", "diagnoses", "prognosis", "prognoses", "anamnesis", "synopsis", "basis", "emphasis"}
 _HEAD_WORDS = {
     "eczema", "eczemas", "psoriasis", "acne", "rosacea", "scabies", "impetigo", "lupus", "syphilis",
     "syphilide", "tinea", "herpes", "wart", "warts", "verruca", "verrucae", "verrucas", "corn", "corns",
@@ -72,6 +79,9 @@ _HEAD_WORDS = {
     "bite", "reaction", "scarlatina", "pompholyx", "leprosy", "sore", "sores", "candida", "thrush",
     "ringworm", "pityriasis", "dermatitis", "mycosis", "sarcoid", "granuloma", "chancre", "folliculitis",
     "cellulitis", "ecthyma", "erysipelas", "hemangioma", "haemangioma", "carcinoma", "melanoma",
+    "rupia", "furunculus", "furuncle", "boil", "boils", "rötheln", "rotheln", "variola", "smallpox",
+    "syphiloderm", "syphiloderma", "syphilid", "tuberculide", "tuberculid", "seborrhoea", "seborrhea",
+    "seborrhœa", "sycosis", "zona", "zoster", "rubella", "favus",
 }  # fmt: skip
 # Words a name never runs across: grammar words, verbs of the cue, quantities.
 _STOP = {
@@ -89,6 +99,7 @@ _STOP = {
     "patients", "child", "children", "adult", "adults", "infant", "infants", "diagnosis", "diagnoses",
     "question", "consideration", "importance", "important", "occasion", "clarity", "course", "history",
     "features", "feature", "picture", "form", "forms", "type", "types", "stage", "sign", "signs",
+    "often", "seldom", "again", "always", "never", "sometimes", "seen", "however", "moreover", "differ",
 }  # fmt: skip
 # A name is no bare generic head ("the disease", "an infection", "this reaction").
 _GENERIC = {
@@ -129,15 +140,33 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿœæŒÆ][\w'’\-œæ]*|[^\w\s]")
 def _is_head(word: str) -> bool:
     w = word.lower().replace("’", "'")
     w = w.removesuffix("'s")
+    if w in _NOT_HEAD:
+        return False
     return w in _HEAD_WORDS or bool(_HEAD_SUFFIX.search(w)) or w.split("-")[-1] in _HEAD_WORDS
 
 
 def _category(name: str) -> bool:
-    """A generic head with adjectives only names a class: "the disease", "a bacterial infection"."""
+    """A generic head with adjectives only names a class: "the disease", "a bacterial infection", "a
+    surface disease", "a skin disease"."""
     *mods, head = name.lower().split()
     return head in _GENERIC - {"ulcer", "ulcers", "sore"} and all(
-        _ADJECTIVE.match(m) or m in _STOP for m in mods
+        _ADJECTIVE.match(m) or m in _STOP or m in _PLACE_WORDS for m in mods
     )
+
+
+# Modifiers that place or class a disease without naming one ("a surface disease", "a scalp affection").
+_PLACE_WORDS = {
+    "surface",
+    "skin",
+    "scalp",
+    "hair",
+    "nail",
+    "nails",
+    "blood",
+    "constitutional",
+    "general",
+    "local",
+}
 
 
 def _tail(word: str) -> bool:
@@ -158,9 +187,16 @@ def diagnosis_names(clause: str) -> list[tuple[str, int]]:
             end = i
             while end + 1 < len(run) and _tail(run[end + 1].group(0)):
                 end += 1  # "pityriasis rubra pilaris", "mycosis fungoides", "herpes zoster"
-            words = run[max(start, i - 3) : end + 1]
-            while len(words) > 1 and _VERBISH.match(words[0].group(0)) and not _is_head(words[0].group(0)):
-                words = words[1:]  # "includes necrobiosis lipoidica": a verb is no part of a name
+            first = max(start, i - 3)
+            words = run[first : end + 1]
+            # "includes necrobiosis lipoidica", "occasional instances psoriasis": no part of a name
+            plural = [
+                k
+                for k, w in enumerate(run[first:i])
+                if _VERBISH.match(w.group(0)) and not _is_head(w.group(0))
+            ]
+            if plural:
+                words = words[plural[-1] + 1 :]
             name = clean_name(" ".join(w.group(0) for w in words))
             if name and not _category(name) and cues.is_condition_phrase(name):
                 out.append((name, words[0].start()))
@@ -182,7 +218,14 @@ def _same(a: str, b: str) -> bool:
     """One name stands for the other: equal keys, or one is the other's leading words ("Psoriasis" for
     "psoriasis vulgaris", "Lichen ruber" for "lichen ruber planus") or a form of it ("plaque psoriasis")."""
     x, y = normalize(a), normalize(b)
-    return x == y or any(p.startswith(q + " ") or p.endswith(" " + q) for p, q in ((x, y), (y, x)))
+    if x == y or any(p.startswith(q + " ") or p.endswith(" " + q) for p, q in ((x, y), (y, x))):
+        return True
+    # the Latin and the English form: "impetigo contagiosa" / "contagious impetigo"
+    stems = [sorted(w[:6] for w in n.split()) for n in (x, y)]
+    return len(stems[0]) > 1 and stems[0] == stems[1]
+
+
+same_condition = _same
 
 
 def _siblings(a: str, b: str) -> bool:
@@ -262,8 +305,11 @@ def section_subject(anchor: str | None, titles: list[str]) -> str | None:
     none ("What else might a cold sore be?")."""
     if anchor and any(_is_head(w) for w in anchor.split()):
         return anchor
+    named = [heading_names(re.sub(r"^[\d.§\s]+", "", t))[0] for t in titles if t]
+    if anchor and any(_same(anchor, n) for names in named for n in names):
+        return anchor  # the condition a heading names ("Roseola"), whatever its ending
     for title in reversed(titles):
-        if title.rstrip().endswith("?"):
+        if title.rstrip().endswith("?") or is_clinical_label(title):
             continue
         names, synonyms = heading_names(re.sub(r"^[\d.§\s]+", "", title))
         if len(names) == 1 and any(_is_head(w) for n in [names[0], *synonyms] for w in n.split()):

@@ -32,11 +32,32 @@ class Unit:
         for ln in self.lines:
             t = ln.text.strip()
             if parts and parts[-1].endswith("-") and not parts[-1].endswith(" -") and t[:1].isalpha():
-                parts[-1] = parts[-1] + t  # 'Stevens-' + 'Johnson': keep the hyphen, drop the break
+                parts[-1] = join_hyphenated(parts[-1], t)  # 'erup-' + 'tion', 'Stevens-' + 'Johnson'
             else:
                 parts.append(t)
         text = " ".join(parts)
         return _BULLET.sub("", text, count=1).strip() if self.bullet else text
+
+
+# A line-end hyphen that belongs to a compound: 'Stevens-|Johnson', 'papulo-|squamous', 'pea-|sized'.
+_COMPOUND_LEFT = re.compile(
+    r"(?:^|[^a-z])(?:non|post|pre|anti|self|ill|well|semi|sub|super|multi|half|over|under|co|ex|inter|intra|"
+    r"extra|flat|pin|pea|dime|mother|honey|straw|long|short|dark|bright|dull|pale|deep|first|second|"
+    r"[a-z]*o)-$",
+    re.I,
+)
+_COMPOUND_RIGHT = re.compile(
+    r"^(?:like|sized|shaped|colou?red|topped|defined|headed|free|borne|looking|grained|walled|marked)\b", re.I
+)
+
+
+def join_hyphenated(left: str, right: str) -> str:
+    """Two lines split at a hyphen: old books hyphenate words at the line end ('erup-' + 'tion',
+    'psori-' + 'asis'), which read as one word; a compound keeps its hyphen ('Stevens-Johnson',
+    'papulo-squamous', 'pea-sized')."""
+    if right[:1].isupper() or _COMPOUND_LEFT.search(left) or _COMPOUND_RIGHT.match(right):
+        return left + right
+    return left[:-1] + right
 
 
 def is_bullet(text: str) -> bool:
