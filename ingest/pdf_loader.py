@@ -177,12 +177,23 @@ def oversized_images(page: Any) -> list[tuple[int, int]]:
     return [(w, h) for w, h in sizes if w * h > limit]
 
 
-def read_images(page: Any) -> list[ImageRef]:
+def read_page(page: Any) -> tuple[list[Line], list[ImageRef]]:
+    """The page's text lines and placed images from one text extraction (a second one, for the
+    images alone, was a third of the reading time)."""
+    import pymupdf
+
+    textpage = page.get_textpage(flags=_text_flags() | pymupdf.TEXT_PRESERVE_IMAGES)
+    blocks = _image_blocks(textpage)  # first: it hides the image blocks from the text dictionary
+    return read_lines(page, textpage), read_images(page, blocks)
+
+
+def read_images(page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None) -> list[ImageRef]:
     """Images placed on ``page`` with their box and a key that is the same for the same image: its
     xref (one stored object, however often placed), or for inline images an MD5 of the pixels, which
     PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes.
-    A page holding an image over the pixel limit is never decoded (its keys are its placements)."""
-    infos = _placed_images(page)
+    A page holding an image over the pixel limit is never decoded (its keys are its placements).
+    ``blocks``: the page's image blocks when :func:`read_page` has them already."""
+    infos = _placed_images(page, blocks)
     if infos is None and oversized_images(page):  # hashing would decode the bomb: key by placement
         infos = [
             info | {"digest": f"page-{page.number + 1}-image-{i}"}
@@ -208,7 +219,37 @@ def read_images(page: Any) -> list[ImageRef]:
     return out
 
 
-def _placed_images(page: Any) -> list[dict[str, Any]] | None:
+def _image_blocks(textpage: Any) -> list[tuple[tuple[float, ...], Any]]:
+    """Each image block of ``textpage`` as (placement box, image), then hidden from its text
+    dictionary: PyMuPDF would copy every image's bytes into it, re-encoding flate images as PNG.
+
+    The box is the image's unit square through its matrix, as MuPDF sets it before any clipping
+    (the text flags clip to the media box, which would move boxes that reach past the page)."""
+    from pymupdf import mupdf
+
+    unit = mupdf.FzRect(0, 0, 1, 1)
+    out: list[tuple[tuple[float, ...], Any]] = []
+    for block in textpage.this:
+        raw = block.m_internal
+        if raw.type != mupdf.FZ_STEXT_BLOCK_IMAGE:
+            continue
+        box = mupdf.fz_transform_rect(unit, block.i_transform())
+        out.append(((box.x0, box.y0, box.x1, box.y1), block.i_image()))
+        raw.bbox = _off_page().internal()  # the dictionary skips blocks outside the page
+    return out
+
+
+@lru_cache(maxsize=1)
+def _off_page() -> Any:
+    """A rectangle far outside any page."""
+    from pymupdf import mupdf
+
+    return mupdf.FzRect(-3e6, -3e6, -2e6, -2e6)
+
+
+def _placed_images(
+    page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None
+) -> list[dict[str, Any]] | None:
     """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing the
     MD5 of its still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice
     and hashes the pixels, ~3 ms an image). None when any placement has no unique match (inline
@@ -217,6 +258,10 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
     import pymupdf
     from pymupdf import mupdf
 
+    if blocks is None:
+        blocks = _image_blocks(page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES))
+    if not blocks:
+        return []
     doc = page.parent
     by_raw: dict[bytes, set[int]] = {}
     for item in page.get_images():
@@ -228,11 +273,7 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
         if raw is not None:
             by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])
     out: list[dict[str, Any]] = []
-    textpage = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES)
-    for block in textpage.this:
-        if block.m_internal.type != mupdf.FZ_STEXT_BLOCK_IMAGE:
-            continue
-        image = block.i_image()
+    for box, image in blocks:
         compressed = mupdf.fz_compressed_image_buffer(image)
         if not compressed.m_internal:
             return None
@@ -240,15 +281,7 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
         xrefs = by_raw.get(hashlib.md5(mupdf.fz_buffer_extract_copy(stored)).digest(), set())
         if len(xrefs) != 1:
             return None
-        box = block.m_internal.bbox
-        out.append(
-            {
-                "bbox": (box.x0, box.y0, box.x1, box.y1),
-                "xref": next(iter(xrefs)),
-                "width": image.w(),
-                "height": image.h(),
-            }
-        )
+        out.append({"bbox": box, "xref": next(iter(xrefs)), "width": image.w(), "height": image.h()})
     return out
 
 
