@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ingest.framing import DIFFERENTIAL_WORDS
 from ingest.patterns import negation, words
+from ingest.prefilter import prefiltered
 from ingest.prose_cues import is_hedged
 from kg.findings import seed_concepts
 
@@ -276,3 +277,10 @@ def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]
             if not vocab.fullmatch(name):
                 out.append((m.start(), m.end(), name, "dermoscopy"))
     return out
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_CLAUSE, _KINDS, _DDX_CUE = prefiltered(_CLAUSE), prefiltered(_KINDS), prefiltered(_DDX_CUE)
+_HEDGE_AFTER, _COMPOUND = prefiltered(_HEDGE_AFTER), prefiltered(_COMPOUND)
+_AFTER_NEGATION = prefiltered(_AFTER_NEGATION)

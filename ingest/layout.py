@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from ingest.labels import is_clinical_label, label_word
 from ingest.pdf_loader import read_page
+from ingest.prefilter import prefiltered
 from ingest.types import ImageRef, Line, PageLayout, TableGrid
 
 MARGIN = 0.085  # share of the page height at top and bottom where running text lives
@@ -380,3 +381,8 @@ def page_label(page: Any, lines: list[Line], height: float) -> str | None:
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:
     cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_PREFIX = prefiltered(_PREFIX)

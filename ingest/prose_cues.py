@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from ingest.patterns import negation
+from ingest.prefilter import prefiltered
 
 # Cross-reference marks and page references never belong to a name: "lichen planus*", "(p. 212)",
 # "ringworm†", "(see p. 48)", "(Fig. 3)", "(q.v.)", superscript note numbers.
@@ -398,3 +399,10 @@ def answer_list(text: str) -> str | None:
     first = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0].rstrip(".")
     first = _ANSWER_TAIL.sub("", _ANSWER_LEAD.sub("", first))
     return first if first and not re.search(r"\b(?:is|are|was|were|has|have|shows?)\b", first) else None
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_XREF, _HEDGE, CONTEXT_WORDS = prefiltered(_XREF), prefiltered(_HEDGE), prefiltered(CONTEXT_WORDS)
+EXCLUDED, BETWEEN = prefiltered(EXCLUDED), prefiltered(BETWEEN)
+FREE_LIST, ROLE_WORDS = prefiltered(FREE_LIST), prefiltered(ROLE_WORDS)
