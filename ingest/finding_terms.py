@@ -253,7 +253,7 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
 def _masker(name: str) -> re.Pattern[str]:
     """The pattern of a masked name (the same few diagnoses are masked in sentence after sentence)."""
     pattern = r"[\s-]+".join(map(re.escape, fold(name).split()))
-    return re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])", re.I)
+    return prefiltered(re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])", re.I))
 
 
 def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]:

@@ -277,4 +277,5 @@ def _match(rows: list[list[str]], members: list[str]) -> dict[int, str]:
 
 # Speed only, same matches: the costly patterns behind a test for the words every match needs
 # (ingest.prefilter); a sentence without them skips the pattern.
-_IN_X, _X_SHOWS = prefiltered(_IN_X), prefiltered(_X_SHOWS)
+_IN_X, _X_SHOWS, _X_DASH = prefiltered(_IN_X), prefiltered(_X_SHOWS), prefiltered(_X_DASH)
+_QUESTION = prefiltered(_QUESTION)

@@ -7,7 +7,6 @@ imported inside functions so that ``dermkg --help`` stays fast.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from functools import lru_cache
@@ -112,7 +111,9 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
 def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
     # A soft hyphen inside a line is printed as a hyphen ('post\xadinflammatory'); ligature glyphs
     # ('ﬁ', 'ﬂ') are two letters. Old letters (œ, æ) and diacritics stay as printed.
-    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(TYPOGRAPHY)
+    text = " ".join("".join(s["text"] for s in all_spans).split())
+    if not text.isascii():  # every TYPOGRAPHY character is non-ASCII; a dict translate costs ~10 µs
+        text = text.translate(TYPOGRAPHY)
     # one pass over the spans (this runs for every line of a book: a pass per statistic cost 2x)
     weight = size = bold_chars = italic_chars = 0.0
     x0 = y0 = float("inf")
@@ -144,10 +145,11 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
 def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split a run-in head ("**Clinical features.** The eruption ...") off the text it opens, so it
     reads as a side head; a line without one comes back whole as ``([], spans)``."""
-    styled = [
-        i for i, s in enumerate(spans) if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC)
-    ]
-    cut = styled[0] if styled else len(spans)
+    cut = len(spans)  # the first span of plain text: most lines open with one (cut 0)
+    for i, s in enumerate(spans):
+        if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC):
+            cut = i
+            break
     if cut == 0 or cut == len(spans):
         return [], spans
     label = "".join(s["text"] for s in spans[:cut]).strip()
@@ -250,9 +252,9 @@ def _off_page() -> Any:
 def _placed_images(
     page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None
 ) -> list[dict[str, Any]] | None:
-    """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing the
-    MD5 of its still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice
-    and hashes the pixels, ~3 ms an image). None when any placement has no unique match (inline
+    """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing its
+    still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice and hashes
+    the pixels, ~3 ms an image). None when any placement has no unique match (inline
     images, images missing from the page's image list, one stream under two xrefs): the caller then
     takes PyMuPDF's slow, exact way."""
     import pymupdf
@@ -263,7 +265,7 @@ def _placed_images(
     if not blocks:
         return []
     doc = page.parent
-    by_raw: dict[bytes, set[int]] = {}
+    by_size: dict[int, list[tuple[int, bytes]]] = {}  # raw stream length -> (xref, raw stream)
     for item in page.get_images():
         try:
             raw = doc.xref_stream_raw(item[0]) if item[0] else None
@@ -271,14 +273,19 @@ def _placed_images(
             log.info("page %d: a damaged image object; PyMuPDF's image list is used", page.number + 1)
             return None
         if raw is not None:
-            by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])
+            by_size.setdefault(len(raw), []).append((item[0], raw))
     out: list[dict[str, Any]] = []
     for box, image in blocks:
         compressed = mupdf.fz_compressed_image_buffer(image)
         if not compressed.m_internal:
             return None
+        # Compared by length first, then bytes (no hashing): most candidates differ in length.
+        candidates = by_size.get(compressed.m_internal.buffer.len, [])
+        if not candidates:
+            return None
         stored = mupdf.FzBuffer(mupdf.ll_fz_keep_buffer(compressed.m_internal.buffer))
-        xrefs = by_raw.get(hashlib.md5(mupdf.fz_buffer_extract_copy(stored)).digest(), set())
+        data = mupdf.fz_buffer_extract_copy(stored)
+        xrefs = {xref for xref, raw in candidates if raw == data}
         if len(xrefs) != 1:
             return None
         out.append({"bbox": box, "xref": next(iter(xrefs)), "width": image.w(), "height": image.h()})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import lru_cache
 from typing import Any, cast
 
 try:  # Python 3.11+: the parser's modules are private
@@ -165,7 +165,7 @@ class _Prefiltered:
         return f"prefiltered({self._pattern!r})"
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: names masked in findings are patterns too (one per name)
 def prefiltered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` behind a test for the strings all its matches contain (itself when it has none).
     One wrapper per pattern, so identity tests (``pattern is CAUSES``) still hold."""

@@ -313,4 +313,4 @@ def title_relations(title: str, lines: list[Line], source: str) -> list[Relation
 
 # Speed only, same matches: the costly patterns behind a test for the words every match needs
 # (ingest.prefilter); a sentence without them skips the pattern.
-STEMS, _LABEL = prefiltered(STEMS), prefiltered(_LABEL)
+STEMS, _LABEL, _CLAUSES = prefiltered(STEMS), prefiltered(_LABEL), prefiltered(_CLAUSES)
