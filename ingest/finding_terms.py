@@ -213,7 +213,7 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
     sentence is about) whose words are no findings ('erythema' in 'erythema multiforme')."""
     text = fold(sentence)
     for name in masked:
-        if name:
+        if name and _may_hold(text, name):
             text = _masker(name).sub(lambda m: "#" * len(m.group(0)), text)
     dermoscopy = dermoscopy or bool(_DERMOSCOPY_CONTEXT.search(text))
     vocab, table = _vocabulary()
@@ -249,11 +249,22 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
     return sorted(out, key=lambda t: t.start)
 
 
+def _may_hold(text: str, name: str) -> bool:
+    """Whether ``name``'s masker can match ``text``: an ASCII text holds every word of an ASCII name
+    (otherwise the pattern decides). Most sentences of a section do not name its condition, and each
+    name's pattern is compiled only once one does."""
+    words = fold(name).split()
+    if not (text.isascii() and all(w.isascii() for w in words)):
+        return True
+    low = text.lower()
+    return all(w.lower() in low for w in words)
+
+
 @lru_cache(maxsize=4096)
 def _masker(name: str) -> re.Pattern[str]:
     """The pattern of a masked name (the same few diagnoses are masked in sentence after sentence)."""
     pattern = r"[\s-]+".join(map(re.escape, fold(name).split()))
-    return prefiltered(re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])", re.I))
+    return re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])", re.I)
 
 
 def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]:

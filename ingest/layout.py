@@ -205,7 +205,8 @@ def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]
         DIFFERENTIAL_HEADER.match(ln.text.strip()) or DDX_COLUMN.match(ln.text.strip()) for ln in lines
     ):
         return None, []
-    drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], page.rect, 0.03)]
+    rect = page.rect  # once: each read builds a new Rect
+    drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], rect, 0.03)]
     if len(drawings) < 6:
         return None, []
     boxes = [d["rect"] for d in drawings]  # rulings are zero-width boxes: Rect union would drop them
@@ -215,7 +216,7 @@ def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]
         max(b[2] for b in boxes) + 2,
         max(b[3] for b in boxes) + 2,
     )
-    return area & page.rect, drawings
+    return area & rect, drawings
 
 
 def _outside(rect: Any, page: Any, margin: float) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,28 @@ MAX_PAGES = 20_000
 _BOLD, _ITALIC = 16, 2
 
 
+def import_pymupdf() -> Any:
+    """``pymupdf``, first imported without its optional layout package: when installed, ``import
+    pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in every process, as much
+    as ingesting a 79-page book), and ingest never asks for it (``find_tables(use_layout=False)``).
+    A process that imported pymupdf before keeps what it loaded; ``pymupdf.layout`` can still be
+    imported later by whoever wants it."""
+    if "pymupdf" not in sys.modules and "pymupdf.layout" not in sys.modules:
+        sys.modules["pymupdf.layout"] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
+        try:
+            import pymupdf
+        finally:
+            if sys.modules.get("pymupdf.layout", 0) is None:
+                del sys.modules["pymupdf.layout"]
+        pymupdf.no_recommend_layout()  # find_tables would print an advert for the layout package
+    import pymupdf
+
+    return pymupdf
+
+
 def open_pdf(path: str | Path) -> Any:
     """Open ``path`` as a ``pymupdf.Document``; raise InputError saying why it cannot be ingested."""
-    import pymupdf
+    pymupdf = import_pymupdf()
 
     path = require_file(path, "PDF file")  # "is a directory", "no such PDF file", not a device
     with path.open("rb") as fh:

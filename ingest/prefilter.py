@@ -130,7 +130,10 @@ class _Prefiltered:
         if not isinstance(text, str) or not text.isascii():
             return False
         hay = text.lower() if self._icase else text
-        return not any(s in hay for s in self._strings)
+        for string in self._strings:  # noqa: SIM110  (a loop: a generator costs ~30% more, ~30 calls a sentence)
+            if string in hay:
+                return False
+        return True
 
     def search(self, string: str, *args: Any) -> re.Match[str] | None:
         return None if self.cannot_match(string) else self._pattern.search(string, *args)
