@@ -148,8 +148,15 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
             bold_chars += n
         if s["flags"] & _ITALIC:
             italic_chars += n
-        b = s["bbox"]
-        x0, y0, x1, y1 = min(x0, b[0]), min(y0, b[1]), max(x1, b[2]), max(y1, b[3])
+        bx0, by0, bx1, by1 = s["bbox"]
+        if bx0 < x0:  # comparisons, not min()/max() calls: this runs for every span of a book
+            x0 = bx0
+        if by0 < y0:
+            y0 = by0
+        if bx1 > x1:
+            x1 = bx1
+        if by1 > y1:
+            y1 = by1
     size /= weight or 1
     weight = weight or 1
     return Line(

@@ -22,6 +22,7 @@ Every pattern is a shape of language, not one book's sentence: the development c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.patterns import negation
 from ingest.prefilter import prefiltered
@@ -35,6 +36,7 @@ _XREF = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pure; four rule families strip the same sentences
 def strip_marks(text: str) -> str:
     """'lichen planus* (p. 124)' -> 'lichen planus'."""
     return _XREF.sub("", text)
@@ -60,6 +62,7 @@ _POSITIVE_NEG = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pure; asked of the same sentences by several rules
 def is_hedged(sentence: str) -> bool:
     """The sentence reports an old or disputed opinion: it states no relation."""
     return bool(_HEDGE.search(sentence))
