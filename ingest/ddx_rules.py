@@ -26,6 +26,7 @@ from ingest.ddx_frames import DiagnosisFrame, question_condition
 from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
+from ingest.prefilter import prefiltered
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -389,3 +390,10 @@ def _subject_cues(
         names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
         out.extend(_pairs(names, rule, lines, source, quote, context=context, anchor=anchor))
     return out
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+ANCHORED = [(prefiltered(p), rule) for p, rule in ANCHORED]
+GROUPED = [prefiltered(p) for p in GROUPED]
+CAUSES, _CUE_WORDS, _ECHO_VERB = prefiltered(CAUSES), prefiltered(_CUE_WORDS), prefiltered(_ECHO_VERB)

@@ -10,6 +10,7 @@ items that each open with a subtype name ("Tinea pedis (athlete's foot) – ..."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, glosses, is_synonym_gloss, make_evidence, split_names
@@ -56,10 +57,17 @@ def is_diagnosis_section(section: Section) -> bool:
 def heading_names(title: str) -> tuple[list[str], list[str]]:
     """Names and synonyms of a heading: 'Eczema herpeticum (Kaposi's varicelliform eruption)' ->
     (['Eczema herpeticum'], ["Kaposi's varicelliform eruption"])."""
+    names, synonyms = _heading_names(title)
+    return list(names), list(synonyms)
+
+
+@lru_cache(maxsize=4096)
+def _heading_names(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # cached: a heading is read again for every sentence of its section (stem_cues.section_subject)
     bare, found = glosses(title)
     synonyms = [g for g in found if is_synonym_gloss(g)]
     names = split_names(bare) if re.search(r",|\band\b|/", bare) else [n for n in [clean_name(bare)] if n]
-    return names, synonyms
+    return tuple(names), tuple(synonyms)
 
 
 def diagnosis_candidates(section: Section, source: str) -> list[DiagnosisCandidate]:

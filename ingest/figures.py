@@ -13,6 +13,7 @@ import re
 from pydantic import BaseModel
 
 from ingest.labels import is_clinical_label
+from ingest.prefilter import prefiltered
 from ingest.types import ImageRef, Line
 
 _FIGURE = re.compile(r"^(fig(ure)?|plate|photo|case|image)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
@@ -251,3 +252,8 @@ def caption_diagnosis(caption: str) -> str | None:
         return None  # several conditions under one caption: no single label
     # "SCC – adjacent to ear (left) and glans penis (right)": one condition, several photos.
     return clean_name(first)
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_FIGURE, _CREDIT_INLINE = prefiltered(_FIGURE), prefiltered(_CREDIT_INLINE)

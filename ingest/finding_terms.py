@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ingest.framing import DIFFERENTIAL_WORDS
 from ingest.patterns import negation, words
+from ingest.prefilter import prefiltered
 from ingest.prose_cues import is_hedged
 from kg.findings import seed_concepts
 
@@ -212,7 +213,7 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
     sentence is about) whose words are no findings ('erythema' in 'erythema multiforme')."""
     text = fold(sentence)
     for name in masked:
-        if name:
+        if name and _may_hold(text, name):
             text = _masker(name).sub(lambda m: "#" * len(m.group(0)), text)
     dermoscopy = dermoscopy or bool(_DERMOSCOPY_CONTEXT.search(text))
     vocab, table = _vocabulary()
@@ -248,6 +249,17 @@ def terms(sentence: str, *, masked: tuple[str, ...] = (), dermoscopy: bool = Fal
     return sorted(out, key=lambda t: t.start)
 
 
+def _may_hold(text: str, name: str) -> bool:
+    """Whether ``name``'s masker can match ``text``: an ASCII text holds every word of an ASCII name
+    (otherwise the pattern decides). Most sentences of a section do not name its condition, and each
+    name's pattern is compiled only once one does."""
+    words = fold(name).split()
+    if not (text.isascii() and all(w.isascii() for w in words)):
+        return True
+    low = text.lower()
+    return all(w.lower() in low for w in words)
+
+
 @lru_cache(maxsize=4096)
 def _masker(name: str) -> re.Pattern[str]:
     """The pattern of a masked name (the same few diagnoses are masked in sentence after sentence)."""
@@ -276,3 +288,10 @@ def _new_terms(clause: str, dermoscopy: bool) -> list[tuple[int, int, str, str]]
             if not vocab.fullmatch(name):
                 out.append((m.start(), m.end(), name, "dermoscopy"))
     return out
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_CLAUSE, _KINDS, _DDX_CUE = prefiltered(_CLAUSE), prefiltered(_KINDS), prefiltered(_DDX_CUE)
+_HEDGE_AFTER, _COMPOUND = prefiltered(_HEDGE_AFTER), prefiltered(_COMPOUND)
+_AFTER_NEGATION = prefiltered(_AFTER_NEGATION)

@@ -25,6 +25,7 @@ from ingest.finding_terms import Term, clauses, is_finding_phrase, terms
 from ingest.labels import NO_FINDING_WORDS, label_word
 from ingest.mentions import make_evidence
 from ingest.patterns import words
+from ingest.prefilter import prefiltered
 from ingest.prose_cues import is_answer_marker, strip_marks
 from ingest.rationales import RATIONALE_TITLE
 from ingest.text_units import sentences, units
@@ -272,3 +273,9 @@ def _match(rows: list[list[str]], members: list[str]) -> dict[int, str]:
         if len(cols) >= (1 if len(rows) == 1 and len(rows[0]) == 1 else 2):
             return cols
     return {}
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_IN_X, _X_SHOWS, _X_DASH = prefiltered(_IN_X), prefiltered(_X_SHOWS), prefiltered(_X_DASH)
+_QUESTION = prefiltered(_QUESTION)

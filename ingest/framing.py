@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.prefilter import prefiltered
+
 # Nouns that make a phrase a presentation (what the patient shows) rather than a condition. Not the
 # words that head condition names ("erythema multiforme", "Mongolian spots").
 PRESENTATION_NOUNS = re.compile(
@@ -81,6 +83,11 @@ def frames_causes(rule: str, quote: str, context: str | None) -> bool:
         return bool(CAUSES_TITLE.match((context or "").strip()))
     return False
 
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+DIFFERENTIAL_WORDS = prefiltered(DIFFERENTIAL_WORDS)
+PRESENTATION_NOUNS = prefiltered(PRESENTATION_NOUNS)
 
 __all__ = [
     "CAUSES_TITLE",

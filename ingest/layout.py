@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from ingest.labels import is_clinical_label, label_word
-from ingest.pdf_loader import read_images, read_lines
-from ingest.types import Line, PageLayout, TableGrid
+from ingest.pdf_loader import read_page
+from ingest.prefilter import prefiltered
+from ingest.types import ImageRef, Line, PageLayout, TableGrid
 
 MARGIN = 0.085  # share of the page height at top and bottom where running text lives
 _DIGITS = re.compile(r"\d+")
@@ -31,14 +32,14 @@ class RunningText(BaseModel):
     prefixes: set[str] = Field(default_factory=set)
     repeated_images: set[str] = Field(default_factory=set)
     body_size: float = 10.0
-    # Lines of the sampled pages, each handed once to layout_page: reading a page's text twice is
-    # a third of the sampling's cost. At most ``sample`` pages, so memory stays flat.
-    _sampled_lines: dict[int, list[Line]] = PrivateAttr(default_factory=dict)
+    # Lines and images of the sampled pages, each handed once to layout_page: reading a page twice
+    # is a third of the sampling's cost. At most ``sample`` pages, so memory stays flat.
+    _sampled: dict[int, tuple[list[Line], list[ImageRef]]] = PrivateAttr(default_factory=dict)
 
-    def take_lines(self, page: Any) -> list[Line]:
-        """The page's lines: kept from sampling (once), else read now."""
-        kept = self._sampled_lines.pop(page.number, None)
-        return kept if kept is not None else read_lines(page)
+    def take_page(self, page: Any) -> tuple[list[Line], list[ImageRef]]:
+        """The page's lines and placed images: kept from sampling (once), else read now."""
+        kept = self._sampled.pop(page.number, None)
+        return kept if kept is not None else read_page(page)
 
     def is_running(self, line: Line, height: float) -> bool:
         in_margin = line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN)
@@ -67,14 +68,14 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
     prefixes: Counter[str] = Counter()
     images: Counter[str] = Counter()
     sizes: Counter[float] = Counter()
-    sampled: dict[int, list[Line]] = {}
+    sampled: dict[int, tuple[list[Line], list[ImageRef]]] = {}
     for i in indices:
         page = doc[i]
         height = page.rect.height
         seen: set[str] = set()
         seen_prefix: set[str] = set()
-        sampled[i] = read_lines(page)
-        for line in sampled[i]:
+        sampled[i] = read_page(page)
+        for line in sampled[i][0]:
             sizes[line.size] += len(line.text)
             if line.bbox[1] < height * MARGIN or line.bbox[3] > height * (1 - MARGIN):
                 seen.add(_fold(line.text))
@@ -92,7 +93,7 @@ def learn_running_text(doc: Any, sample: int = 40) -> RunningText:
         repeated_images={k for k, c in images.items() if c >= need},
         body_size=sizes.most_common(1)[0][0] if sizes else 10.0,
     )
-    running._sampled_lines = sampled
+    running._sampled = sampled
     return running
 
 
@@ -204,7 +205,8 @@ def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]
         DIFFERENTIAL_HEADER.match(ln.text.strip()) or DDX_COLUMN.match(ln.text.strip()) for ln in lines
     ):
         return None, []
-    drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], page.rect, 0.03)]
+    rect = page.rect  # once: each read builds a new Rect
+    drawings = [d for d in page.get_cdrawings() if not _outside(d["rect"], rect, 0.03)]
     if len(drawings) < 6:
         return None, []
     boxes = [d["rect"] for d in drawings]  # rulings are zero-width boxes: Rect union would drop them
@@ -214,7 +216,7 @@ def _table_area(lines: list[Line], page: Any) -> tuple[Any, list[dict[str, Any]]
         max(b[2] for b in boxes) + 2,
         max(b[3] for b in boxes) + 2,
     )
-    return area & page.rect, drawings
+    return area & rect, drawings
 
 
 def _outside(rect: Any, page: Any, margin: float) -> bool:
@@ -344,12 +346,12 @@ def _cell_text(cell: Any, words: list[Any]) -> str:
 def layout_page(page: Any, running: RunningText) -> PageLayout:
     """One page: running text removed, tables found (their lines leave the text flow), reading order."""
     height, width = page.rect.height, page.rect.width
-    taken = running.take_lines(page)
+    taken, placed = running.take_page(page)
     lines = [ln for ln in taken if not running.is_running(ln, height)]
     tables = read_tables(page, lines)
     if tables:
         lines = [ln for ln in lines if not any(_inside(ln, t.bbox) for t in tables)]
-    images = [img for img in read_images(page) if img.digest not in running.repeated_images]
+    images = [img for img in placed if img.digest not in running.repeated_images]
     return PageLayout(
         number=page.number + 1,
         width=width,
@@ -380,3 +382,8 @@ def page_label(page: Any, lines: list[Line], height: float) -> str | None:
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:
     cx, cy = (line.bbox[0] + line.bbox[2]) / 2, (line.bbox[1] + line.bbox[3]) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_PREFIX = prefiltered(_PREFIX)

@@ -8,8 +8,10 @@ candidate names; whether a name is known is decided later, by the store's name r
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.ocr import ocr_confidence
+from ingest.prefilter import prefiltered
 from ingest.types import Line
 from kg.ids import evidence_id
 from kg.models import Evidence
@@ -122,8 +124,10 @@ def glosses(text: str) -> tuple[str, list[str]]:
     return _PAREN.sub("", text).strip(), [g for g in found if g]
 
 
+@lru_cache(maxsize=8192)
 def clean_name(text: str) -> str | None:
-    """A bare candidate name, or None when ``text`` cannot be a diagnosis name."""
+    """A bare candidate name, or None when ``text`` cannot be a diagnosis name (a pure function of
+    the text, cached: headings are read again for every sentence under them)."""
     text, _ = glosses(_MARKS.sub("", text.translate(_OLD_LETTERS)))
     text = text.rsplit(": ", 1)[-1].strip(_STRIP)  # a label ("Don't miss: X", "Look-alikes: X") is no name
     text = _TAIL.sub("", _LEAD.sub("", text)).strip(_STRIP)
@@ -188,3 +192,8 @@ def make_evidence(
         kind=kind,  # type: ignore[arg-type]
         ocr_confidence=ocr_confidence(same, quote),  # None for a text layer
     )
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_SPLIT = prefiltered(_SPLIT)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.prefilter import prefiltered
+
 
 def bounded(alternation: str) -> str:
     r"""``a|b|c`` -> ``\b(?:a|b|c)\b``: each alternative matches as a whole word or phrase only."""
@@ -17,7 +19,7 @@ def bounded(alternation: str) -> str:
 
 def words(alternation: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     r"""Any word or phrase of ``alternation`` ("rarely|seldom|free\s+of"), whole, in any case."""
-    return re.compile(bounded(alternation), flags)
+    return prefiltered(re.compile(bounded(alternation), flags))  # most sentences hold none of them
 
 
 def negation(alternation: str) -> re.Pattern[str]:

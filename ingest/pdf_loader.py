@@ -7,9 +7,9 @@ imported inside functions so that ``dermkg --help`` stays fast.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,28 @@ MAX_PAGES = 20_000
 _BOLD, _ITALIC = 16, 2
 
 
+def import_pymupdf() -> Any:
+    """``pymupdf``, first imported without its optional layout package: when installed, ``import
+    pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in every process, as much
+    as ingesting a 79-page book), and ingest never asks for it (``find_tables(use_layout=False)``).
+    A process that imported pymupdf before keeps what it loaded; ``pymupdf.layout`` can still be
+    imported later by whoever wants it."""
+    if "pymupdf" not in sys.modules and "pymupdf.layout" not in sys.modules:
+        sys.modules["pymupdf.layout"] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
+        try:
+            import pymupdf
+        finally:
+            if sys.modules.get("pymupdf.layout", 0) is None:
+                del sys.modules["pymupdf.layout"]
+        pymupdf.no_recommend_layout()  # find_tables would print an advert for the layout package
+    import pymupdf
+
+    return pymupdf
+
+
 def open_pdf(path: str | Path) -> Any:
     """Open ``path`` as a ``pymupdf.Document``; raise InputError saying why it cannot be ingested."""
-    import pymupdf
+    pymupdf = import_pymupdf()
 
     path = require_file(path, "PDF file")  # "is a directory", "no such PDF file", not a device
     with path.open("rb") as fh:
@@ -112,7 +131,9 @@ def read_lines(page: Any, textpage: Any = None) -> list[Line]:
 def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
     # A soft hyphen inside a line is printed as a hyphen ('post\xadinflammatory'); ligature glyphs
     # ('ﬁ', 'ﬂ') are two letters. Old letters (œ, æ) and diacritics stay as printed.
-    text = " ".join("".join(s["text"] for s in all_spans).split()).translate(TYPOGRAPHY)
+    text = " ".join("".join(s["text"] for s in all_spans).split())
+    if not text.isascii():  # every TYPOGRAPHY character is non-ASCII; a dict translate costs ~10 µs
+        text = text.translate(TYPOGRAPHY)
     # one pass over the spans (this runs for every line of a book: a pass per statistic cost 2x)
     weight = size = bold_chars = italic_chars = 0.0
     x0 = y0 = float("inf")
@@ -127,8 +148,15 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
             bold_chars += n
         if s["flags"] & _ITALIC:
             italic_chars += n
-        b = s["bbox"]
-        x0, y0, x1, y1 = min(x0, b[0]), min(y0, b[1]), max(x1, b[2]), max(y1, b[3])
+        bx0, by0, bx1, by1 = s["bbox"]
+        if bx0 < x0:  # comparisons, not min()/max() calls: this runs for every span of a book
+            x0 = bx0
+        if by0 < y0:
+            y0 = by0
+        if bx1 > x1:
+            x1 = bx1
+        if by1 > y1:
+            y1 = by1
     size /= weight or 1
     weight = weight or 1
     return Line(
@@ -144,10 +172,11 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
 def _run_in_head(spans: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split a run-in head ("**Clinical features.** The eruption ...") off the text it opens, so it
     reads as a side head; a line without one comes back whole as ``([], spans)``."""
-    styled = [
-        i for i, s in enumerate(spans) if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC)
-    ]
-    cut = styled[0] if styled else len(spans)
+    cut = len(spans)  # the first span of plain text: most lines open with one (cut 0)
+    for i, s in enumerate(spans):
+        if s["text"].strip() and not (_is_bold(s) or s["flags"] & _ITALIC):
+            cut = i
+            break
     if cut == 0 or cut == len(spans):
         return [], spans
     label = "".join(s["text"] for s in spans[:cut]).strip()
@@ -177,12 +206,23 @@ def oversized_images(page: Any) -> list[tuple[int, int]]:
     return [(w, h) for w, h in sizes if w * h > limit]
 
 
-def read_images(page: Any) -> list[ImageRef]:
+def read_page(page: Any) -> tuple[list[Line], list[ImageRef]]:
+    """The page's text lines and placed images from one text extraction (a second one, for the
+    images alone, was a third of the reading time)."""
+    import pymupdf
+
+    textpage = page.get_textpage(flags=_text_flags() | pymupdf.TEXT_PRESERVE_IMAGES)
+    blocks = _image_blocks(textpage)  # first: it hides the image blocks from the text dictionary
+    return read_lines(page, textpage), read_images(page, blocks)
+
+
+def read_images(page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None) -> list[ImageRef]:
     """Images placed on ``page`` with their box and a key that is the same for the same image: its
     xref (one stored object, however often placed), or for inline images an MD5 of the pixels, which
     PyMuPDF only computes by decoding them. Stored files are keyed by the sha256 of their bytes.
-    A page holding an image over the pixel limit is never decoded (its keys are its placements)."""
-    infos = _placed_images(page)
+    A page holding an image over the pixel limit is never decoded (its keys are its placements).
+    ``blocks``: the page's image blocks when :func:`read_page` has them already."""
+    infos = _placed_images(page, blocks)
     if infos is None and oversized_images(page):  # hashing would decode the bomb: key by placement
         infos = [
             info | {"digest": f"page-{page.number + 1}-image-{i}"}
@@ -208,17 +248,51 @@ def read_images(page: Any) -> list[ImageRef]:
     return out
 
 
-def _placed_images(page: Any) -> list[dict[str, Any]] | None:
-    """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing the
-    MD5 of its still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice
-    and hashes the pixels, ~3 ms an image). None when any placement has no unique match (inline
+def _image_blocks(textpage: Any) -> list[tuple[tuple[float, ...], Any]]:
+    """Each image block of ``textpage`` as (placement box, image), then hidden from its text
+    dictionary: PyMuPDF would copy every image's bytes into it, re-encoding flate images as PNG.
+
+    The box is the image's unit square through its matrix, as MuPDF sets it before any clipping
+    (the text flags clip to the media box, which would move boxes that reach past the page)."""
+    from pymupdf import mupdf
+
+    unit = mupdf.FzRect(0, 0, 1, 1)
+    out: list[tuple[tuple[float, ...], Any]] = []
+    for block in textpage.this:
+        raw = block.m_internal
+        if raw.type != mupdf.FZ_STEXT_BLOCK_IMAGE:
+            continue
+        box = mupdf.fz_transform_rect(unit, block.i_transform())
+        out.append(((box.x0, box.y0, box.x1, box.y1), block.i_image()))
+        raw.bbox = _off_page().internal()  # the dictionary skips blocks outside the page
+    return out
+
+
+@lru_cache(maxsize=1)
+def _off_page() -> Any:
+    """A rectangle far outside any page."""
+    from pymupdf import mupdf
+
+    return mupdf.FzRect(-3e6, -3e6, -2e6, -2e6)
+
+
+def _placed_images(
+    page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None
+) -> list[dict[str, Any]] | None:
+    """``get_image_info(xrefs=True)`` without decoding: each placement's xref found by comparing its
+    still-compressed bytes with each xref's raw stream (PyMuPDF decodes every image twice and hashes
+    the pixels, ~3 ms an image). None when any placement has no unique match (inline
     images, images missing from the page's image list, one stream under two xrefs): the caller then
     takes PyMuPDF's slow, exact way."""
     import pymupdf
     from pymupdf import mupdf
 
+    if blocks is None:
+        blocks = _image_blocks(page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES))
+    if not blocks:
+        return []
     doc = page.parent
-    by_raw: dict[bytes, set[int]] = {}
+    by_size: dict[int, list[tuple[int, bytes]]] = {}  # raw stream length -> (xref, raw stream)
     for item in page.get_images():
         try:
             raw = doc.xref_stream_raw(item[0]) if item[0] else None
@@ -226,29 +300,22 @@ def _placed_images(page: Any) -> list[dict[str, Any]] | None:
             log.info("page %d: a damaged image object; PyMuPDF's image list is used", page.number + 1)
             return None
         if raw is not None:
-            by_raw.setdefault(hashlib.md5(raw).digest(), set()).add(item[0])
+            by_size.setdefault(len(raw), []).append((item[0], raw))
     out: list[dict[str, Any]] = []
-    textpage = page.get_textpage(flags=pymupdf.TEXT_PRESERVE_IMAGES)
-    for block in textpage.this:
-        if block.m_internal.type != mupdf.FZ_STEXT_BLOCK_IMAGE:
-            continue
-        image = block.i_image()
+    for box, image in blocks:
         compressed = mupdf.fz_compressed_image_buffer(image)
         if not compressed.m_internal:
             return None
+        # Compared by length first, then bytes (no hashing): most candidates differ in length.
+        candidates = by_size.get(compressed.m_internal.buffer.len, [])
+        if not candidates:
+            return None
         stored = mupdf.FzBuffer(mupdf.ll_fz_keep_buffer(compressed.m_internal.buffer))
-        xrefs = by_raw.get(hashlib.md5(mupdf.fz_buffer_extract_copy(stored)).digest(), set())
+        data = mupdf.fz_buffer_extract_copy(stored)
+        xrefs = {xref for xref, raw in candidates if raw == data}
         if len(xrefs) != 1:
             return None
-        box = block.m_internal.bbox
-        out.append(
-            {
-                "bbox": (box.x0, box.y0, box.x1, box.y1),
-                "xref": next(iter(xrefs)),
-                "width": image.w(),
-                "height": image.h(),
-            }
-        )
+        out.append({"bbox": box, "xref": next(iter(xrefs)), "width": image.w(), "height": image.h()})
     return out
 
 

@@ -23,6 +23,7 @@ from ingest.ddx_names import _names
 from ingest.framing import DIFFERENTIAL_WORDS, frames_causes, presentation_name
 from ingest.mentions import make_evidence
 from ingest.patterns import words
+from ingest.prefilter import prefiltered
 from ingest.prose_cues import answer_list, is_answer_marker, strip_marks
 from ingest.text_units import sentences, units
 from ingest.types import Extraction, Line, PresentationCandidate, RelationCandidate, Section, TableGrid
@@ -169,3 +170,8 @@ def _dedup(items: list[PresentationCandidate]) -> list[PresentationCandidate]:
         else:
             out[key] = p
     return list(out.values())
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_OTHER_CAUSES = prefiltered(_OTHER_CAUSES)

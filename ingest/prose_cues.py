@@ -22,8 +22,10 @@ Every pattern is a shape of language, not one book's sentence: the development c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest.patterns import negation
+from ingest.prefilter import prefiltered
 
 # Cross-reference marks and page references never belong to a name: "lichen planus*", "(p. 212)",
 # "ringworm†", "(see p. 48)", "(Fig. 3)", "(q.v.)", superscript note numbers.
@@ -34,6 +36,7 @@ _XREF = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pure; four rule families strip the same sentences
 def strip_marks(text: str) -> str:
     """'lichen planus* (p. 124)' -> 'lichen planus'."""
     return _XREF.sub("", text)
@@ -59,6 +62,7 @@ _POSITIVE_NEG = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # pure; asked of the same sentences by several rules
 def is_hedged(sentence: str) -> bool:
     """The sentence reports an old or disputed opinion: it states no relation."""
     return bool(_HEDGE.search(sentence))
@@ -398,3 +402,10 @@ def answer_list(text: str) -> str | None:
     first = re.split(r"(?<=[.!?])\s+", rest, maxsplit=1)[0].rstrip(".")
     first = _ANSWER_TAIL.sub("", _ANSWER_LEAD.sub("", first))
     return first if first and not re.search(r"\b(?:is|are|was|were|has|have|shows?)\b", first) else None
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+_XREF, _HEDGE, CONTEXT_WORDS = prefiltered(_XREF), prefiltered(_HEDGE), prefiltered(CONTEXT_WORDS)
+EXCLUDED, BETWEEN = prefiltered(EXCLUDED), prefiltered(BETWEEN)
+FREE_LIST, ROLE_WORDS = prefiltered(FREE_LIST), prefiltered(ROLE_WORDS)

@@ -18,6 +18,7 @@ section's condition. Negated, hedged and historical clauses give nothing (the sc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ingest import prose_cues as cues
 from ingest.diagnoses import heading_names
@@ -25,6 +26,7 @@ from ingest.framing import CAUSE_WORDS
 from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, make_evidence
 from ingest.patterns import negation, words
+from ingest.prefilter import prefiltered
 from ingest.types import Line, RelationCandidate
 from kg.names import normalize
 
@@ -303,6 +305,12 @@ def section_subject(anchor: str | None, titles: list[str]) -> str | None:
     """The implicit subject: the section's condition, else the nearest heading that names a diagnosis
     (a "Could it be something else?" box under "Rosacea" speaks of rosacea); a question heading names
     none ("What else might a cold sore be?")."""
+    return _section_subject(anchor, tuple(titles))
+
+
+@lru_cache(maxsize=1024)
+def _section_subject(anchor: str | None, titles: tuple[str, ...]) -> str | None:
+    # cached: asked again for every sentence of a section
     if anchor and any(_is_head(w) for w in anchor.split()):
         return anchor
     named = [heading_names(re.sub(r"^[\d.§\s]+", "", t))[0] for t in titles if t]
@@ -347,3 +355,8 @@ def title_relations(title: str, lines: list[Line], source: str) -> list[Relation
         for a, b in pairs
         if ev is not None
     ]
+
+
+# Speed only, same matches: the costly patterns behind a test for the words every match needs
+# (ingest.prefilter); a sentence without them skips the pattern.
+STEMS, _LABEL, _CLAUSES = prefiltered(STEMS), prefiltered(_LABEL), prefiltered(_CLAUSES)

@@ -73,3 +73,17 @@ def test_repeated_photos_share_one_key_and_inline_images_get_a_pixel_key(repeats
     assert [(img.xref, img.width, img.height) for img in second] == [
         (xref, w, h) for _, xref, w, h in expected_second
     ]
+
+
+def test_one_extraction_reads_the_same_lines_and_images_as_two(bad_pdf: Path, repeats_pdf: Path) -> None:
+    """read_page shares one text page for lines and placements: the lines are those of a text-only
+    extraction, the images (boxes, keys, sizes) those of an extraction for images alone, on every
+    handbook page and on a page with an inline image (the slow, decoding way)."""
+    from ingest.pdf_loader import read_lines, read_page
+
+    for pdf in (bad_pdf, repeats_pdf):
+        with open_pdf(pdf) as shared_doc, open_pdf(pdf) as apart_doc:
+            for shared, apart in zip(shared_doc, apart_doc, strict=True):
+                lines, images = read_page(shared)
+                assert lines == read_lines(apart), f"{pdf.name} page {shared.number + 1}"
+                assert images == read_images(apart), f"{pdf.name} page {shared.number + 1}"
