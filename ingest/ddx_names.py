@@ -168,12 +168,14 @@ def _pairs(
     score: float = 0.6,
     mention: bool = False,
 ) -> list[RelationCandidate]:
-    ev = make_evidence(source, lines, quote, kind="ddx", context=context)
     uniq: list[str] = []
     for m in members:
         if m.lower() not in {u.lower() for u in uniq} and (anchor is None or m.lower() != anchor.lower()):
             uniq.append(m)
     pairs = [(anchor, m) for m in uniq] if anchor is not None else list(itertools.combinations(uniq, 2))
+    if not pairs:  # most calls: the evidence (page boxes, quote) is only built for a pair
+        return []
+    ev = make_evidence(source, lines, quote, kind="ddx", context=context)
     return [
         RelationCandidate(
             kind="ddx", subject=a, object=b, rule=rule, score=score, evidence=ev, mention=mention
