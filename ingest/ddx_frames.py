@@ -138,11 +138,17 @@ def _adjective_of(name: str, anchor: str) -> bool:
     return len(name.split()) > 1 and first != head and first[:6] == head[:6]
 
 
+_TASK = re.compile(r"^(?:describe|state|give|name|mention|enumerate|define)\b", re.I)
+_ITS_OWN = re.compile(r"\b(?:(?:the|this)\s+(?:disease|affection|eruption|condition|malady)|it)\b", re.I)
+
+
 def question_condition(text: str, last: str | None) -> str | None:
     """The condition a differential question asks about ("How would you distinguish the macular
     syphiloderm from measles ...?", "Are you likely to mistake the flat-pustular syphiloderm for ...?"),
     kept for its answer's sentences until the next question; None after a question that names none."""
     if not text.rstrip().endswith("?"):
-        return last
+        return None if _TASK.match(text) else last  # "Describe ...", "State ...": a new question
     found = diagnosis_names(text) if STEMS.search(text) else []
+    if found and _ITS_OWN.search(text[: max(0, text.lower().find(found[0][0].lower()))]):
+        return None  # "Does the disease bear any resemblance to X?": the section's condition asks
     return found[0][0] if found else None

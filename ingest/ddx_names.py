@@ -111,7 +111,8 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     if _REFERS_BACK.match(raw):
         return None  # "the latter disease may counterfeit the former": resolved by the sentence before
     raw = re.sub(
-        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
+        r"^(?:(?:how|when|why)\s+)?(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?"
+        r"|^(?:some|certain|all)\s+(?:phases|forms|stages|varieties|types)\s+of\s+",
         "",
         raw,
         flags=re.I,
@@ -123,7 +124,8 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     if _PRONOUN.match(raw) or not raw or _AUXILIARY.match(raw):
         return anchor  # "..., if severe, might be mistaken for": the clause's subject is the section's
     raw = re.sub(
-        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
+        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early|at\s+times|sometimes|"
+        r"occasionally|exceptionally)\s+)+",
         "",
         raw,
         flags=re.I,

@@ -26,6 +26,8 @@ from ingest.ddx_frames import DiagnosisFrame, question_condition
 from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
+from ingest.ocr_words import denoise
+from ingest.old_prose import bracketed_subject, old_prose_relations, run_in_subject
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -41,7 +43,7 @@ _END = (
     r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|particularly|"
     r"notably|whereas|"
     r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
-    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
+    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while|(?:more\s+)?especially|particularly)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
     r"also|is|are)\b|$)"
 )
 _BE = (
@@ -60,7 +62,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 _CUE_WORDS = re.compile(
     r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
-    r"imitat|differ|masquerad|counterfeit|known from|suspected case|"
+    r"imitat|differ|masquerad|counterfeit|known from|suspected case|similarit|assum|partak|takes? on|"
     r"overlap|considered|tell apart|told apart|separat",
     re.I,
 )
@@ -100,7 +102,9 @@ ANCHORED = [
         _cue(
             r"{A}\s+(?:(?:may|can|might|often|closely|may closely|can closely)\s+)?"
             r"(?:resembles?|mimics?|simulates?|imitates?|masquerades?\s+as|counterfeits?|"
-            r"(?:bears?|presents?|shows?)\s+(?:at\s+times\s+)?(?:a\s+|some\s+)?(?:\w+\s+)?resemblance\s+to)\s+{B}"
+            r"(?:bears?|presents?|shows?|ha(?:s|ve))\s+(?:at\s+times\s+)?(?:a\s+|some\s+|any\s+)?(?:\w+\s+)?(?:resemblance|similarity)"
+            r"\s+(?:in\s+(?:its|their)\s+\w+\s+)?to|(?:assumes?|takes?\s+on|partakes?\s+of)\s+(?:some\s+of\s+)?the\s+(?:\w+\s+)?"
+            r"(?:features|characters|appearance|nature)\s+of)\s+(?:the\s+)?{B}"
         ),
         "prose:resembles",
     ),
@@ -197,7 +201,7 @@ def prose_relations(
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
         for k, (quote, lines) in enumerate(unit_sentences):
-            text = expand_initials(cues.unhedged(cues.strip_marks(quote)), [anchor or "", *heads])
+            text = expand_initials(cues.unhedged(cues.strip_marks(denoise(quote))), [anchor or "", *heads])
             if asked and cues.is_answer_marker(text):
                 continue  # "A." split off as a sentence of its own: the answer is the next one
             if asked and (listed := cues.answer_list(text)):
@@ -215,11 +219,12 @@ def prose_relations(
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
             # a question-and-answer book: the answer's "it" is the question's condition
-            here = (quizzed := question_condition(text, quizzed)) or anchor
+            here = run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, here, source, title, quote))
             out.extend(_contextual(text, lines, here, source, title, quote))
+            out.extend(old_prose_relations(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
@@ -316,6 +321,8 @@ def _anchored(
             if cues.is_negated(text[: m.start("b")]):
                 continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
+            if re.search(r"\b(?:which|that)\s*$", m.group("a")):  # "cases (X) are met with which resemble"
+                subject = bracketed_subject(text[: m.end("a")]) or subject
             others = _names(m.group("b"))
             more = {"prose:confused": cues.AND_WITH, "prose:resembles": None}.get(rule, cues.AND_FROM)
             if more is not None:  # "..., and from Y by ...", "..., especially upon the scalp, and for Y"

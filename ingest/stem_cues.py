@@ -50,7 +50,7 @@ _NOT_DDX = re.compile(
     r"(?:\w+\s+)?(?:treat\w*|therap\w*|referr\w*|refer\b|biops\w*|prescrib\w*|using|an?\s+\w*\s*(?:cream|"
     r"emollient|ointment))|the\s+(?:use|addition))|\bexclu\w*\s+(?:of\s+)?(?:other\s+)?(?:causes|infection\b)|"
     r"\b(?:sharply|well|clearly|poorly|ill|moderately|sharp)[\s-]+(?:delimit|differentiat|separat|distinguish)\w*|"
-    r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?)\b",
+    r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?|of\s+(?:the\s+)?(?:slough|crusts?|scabs?|scales?|epidermis|nails?|hairs?))\b",
     re.IGNORECASE,
 )
 # Kinships that are no differential: an association, a cause, a complication, a precursor.

@@ -1,0 +1,81 @@
+"""Old books' ways of naming a differential that the cue verbs of :mod:`ingest.ddx_rules` do not read.
+
+- a run-in name before a dash gives a sentence its own subject: "Herpes circinatus—one of the
+  ringworms ...; the scab distinguishes it from lichen" (``it`` is herpes circinatus, not the section);
+- a name in brackets before a relative pronoun: "cases (dermatitis vegetans) are met with which have a
+  close similarity to pemphigus vegetans" (the subject of ``which`` is the bracketed name);
+- two adjectives of disease offered as alternatives: "whether the ulcerations are lupous or syphilitic"
+  names lupus and syphilis (:data:`ADJECTIVE_NOUNS`, a closed list: an unknown adjective names nothing);
+- a proof that a condition is not another: "that this is not psoriasis is proved by ..." pairs the
+  section's condition with psoriasis (a plain "X is not Y" still gives nothing).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.ddx_names import _pairs
+from ingest.mentions import clean_name
+from ingest.types import Line, RelationCandidate
+
+# "Herpes circinatus—", "Pustular scabies. -", not a section label ("Diagnosis.—", "Treatment—").
+_RUN_IN = re.compile(
+    r"^(?!(?i:(?:differential\s+)?diagnos\w*|prognos\w*|treatment|etiolog\w*|aetiolog\w*|symptoms|pathology|course|"
+    r"definition|synonyms?|causes|varieties|signs?|sites?|age|sex|history|note)\b)(?P<x>[A-Z][a-z]+(?:\s+[a-z]+){0,3})\s*(?:\.\s*)?[—–]\s*\S"
+)
+_BRACKETED = re.compile(r"\((?P<x>[^()]{3,50})\)[^()]*\b(?:which|that|who)\s*$")
+ADJECTIVE_NOUNS = {
+    "lupous": "lupus",
+    "syphilitic": "syphilis",
+    "psoriatic": "psoriasis",
+    "eczematous": "eczema",
+    "herpetic": "herpes",
+    "leprous": "leprosy",
+    "scrofulous": "scrofula",
+    "tubercular": "tuberculosis",
+    "tuberculous": "tuberculosis",
+    "cancerous": "cancer",
+    "carcinomatous": "carcinoma",
+    "epitheliomatous": "epithelioma",
+    "sarcomatous": "sarcoma",
+    "urticarial": "urticaria",
+    "erysipelatous": "erysipelas",
+    "variolous": "variola",
+    "gummatous": "gumma",
+}
+_ADJ = "|".join(ADJECTIVE_NOUNS)
+_ALTERNATIVES = re.compile(
+    r"\b(?:whether|if)\b[^.;?]{0,120}?\b(?:is|are|be|was|were|seem|seems)\s+(?:\w+\s+)?"
+    rf"(?P<a>{_ADJ})\s+or\s+(?P<b>{_ADJ})\b",
+    re.IGNORECASE,
+)
+_NOT_THIS = re.compile(
+    r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
+    r"(?:proved|shown|known|evident|seen|clear)\b",
+    re.IGNORECASE,
+)
+
+
+def run_in_subject(text: str) -> str | None:
+    """The name a sentence opens with before a dash ("Herpes circinatus—one of ...")."""
+    m = _RUN_IN.match(text)
+    return clean_name(m.group("x")) if m else None
+
+
+def bracketed_subject(before: str) -> str | None:
+    """'cases (dermatitis vegetans) are met with which' -> 'dermatitis vegetans'."""
+    m = _BRACKETED.search(before)
+    return clean_name(m.group("x")) if m else None
+
+
+def old_prose_relations(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+) -> list[RelationCandidate]:
+    """The alternatives and proofs of this module's docstring, as DDx candidates."""
+    out: list[RelationCandidate] = []
+    if (m := _ALTERNATIVES.search(text)) is not None:
+        a, b = ADJECTIVE_NOUNS[m.group("a").lower()], ADJECTIVE_NOUNS[m.group("b").lower()]
+        out.extend(_pairs([a, b], "prose:alternatives", lines, source, quote, context=context, score=0.6))
+    if anchor and (m := _NOT_THIS.search(text)) is not None and (x := clean_name(m.group("x"))):
+        out.extend(_pairs([x], "prose:not-this", lines, source, quote, context=context, anchor=anchor))
+    return out
