@@ -58,7 +58,10 @@ _COMPARES = re.compile(
 )
 # A sentence that denies the likeness: "X is not to be thought of", "X is never confounded".
 _DENIES = re.compile(
-    r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}(?:confus|confound|mistak|resembl|like\b|similar)", re.I
+    r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}(?:confus|confound|mistak|resembl|like\b|similar)"
+    # a class, not an alternative: "X is one of the ringworms", "it is no form of pemphigus"
+    r"|\bis\s+(?:one\s+of\s+the\s+\w+|(?:a|no)\s+(?:form|variety|kind|type|species)\s+of)\b|^\s*unlike\b",
+    re.I,
 )
 
 

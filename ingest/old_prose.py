@@ -21,7 +21,7 @@ from ingest.types import Line, RelationCandidate
 # "Herpes circinatus—", "Pustular scabies. -", not a section label ("Diagnosis.—", "Treatment—").
 _RUN_IN = re.compile(
     r"^(?!(?i:(?:differential\s+)?diagnos\w*|prognos\w*|treatment|etiolog\w*|aetiolog\w*|symptoms|pathology|course|"
-    r"definition|synonyms?|causes|varieties|signs?|sites?|age|sex|history|note)\b)(?P<x>[A-Z][a-z]+(?:\s+[a-z]+){0,3})\s*(?:\.\s*)?[—–]\s*\S"
+    r"definition|synonyms?|causes|varieties|signs?|sites?|age|sex|history|note)\b)(?P<x>[A-Z][a-z]+(?:\s+[a-z]+){0,3})(?:\s*(?:\.\s*)?[—–]|\.\s+-\s)\s*\S"
 )
 _BRACKETED = re.compile(r"\((?P<x>[^()]{3,50})\)[^()]*\b(?:which|that|who)\s*$")
 ADJECTIVE_NOUNS = {

@@ -38,6 +38,7 @@ head: Herpes
 sub: Diagnosis
 The vesicles are grouped, and they dry to gummy scabs.
 Herpes iris—one of the forms in which the groups make rings; the scab and the short course distinguish it fromurticaria and from scabies.
+fig: Fig. 12.—Herpes iris: rings of vesicles upon the back of the hand.
 At times herpes simplex assumes some of the severer features of zoster, so that the two are not readily told apart at the outset.
 head: Pemphigus
 sub: Diagnosis

@@ -1,0 +1,139 @@
+# ruff: noqa: E501  (one sentence per case reads better whole)
+"""Old books' differential shapes (ingest.old_prose, read through ingest.ddx_rules): what pairs, what not.
+
+Sentences are made up for the shape they test; none is copied from a book.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.ddx_rules import prose_relations
+from ingest.old_prose import bracketed_subject, run_in_subject
+from ingest.types import Line, Section
+from kg.names import normalize
+
+
+def _pairs(*paragraphs: str, anchor: str | None = None, title: str = "Diagnosis") -> set[frozenset[str]]:
+    lines = [
+        Line(page=3, text=p, bbox=(50, 100 + 40 * i, 500, 112 + 40 * i), size=10)
+        for i, p in enumerate(paragraphs)
+    ]
+    section = Section(title=title, level=2, page=3, bbox=lines[0].bbox, lines=lines, path=[anchor or ""])
+    rels = prose_relations(section, anchor, "s" * 64)
+    return {frozenset((normalize(r.subject), normalize(r.object))) for r in rels if r.kind == "ddx"}
+
+
+def _p(a: str, b: str) -> frozenset[str]:
+    return frozenset((normalize(a), normalize(b)))
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            ["Whether the ulcers are lupous or syphilitic is often settled by their age."],
+            None,
+            {_p("lupus", "syphilis")},
+        ),
+        (
+            ["It may be hard to say if a nodule is tubercular or syphilitic."],
+            None,
+            {_p("tuberculosis", "syphilis")},
+        ),
+        (
+            ["Sycosis barbae—a pustular disease of the beard; the hairs distinguish it from impetigo."],
+            "Impetigo",
+            {_p("sycosis barbae", "impetigo")},
+        ),
+        (
+            ["Now and then cases (erythema iris) are seen which bear a strong resemblance to pemphigus."],
+            "Pemphigus",
+            {_p("erythema iris", "pemphigus")},
+        ),
+        (
+            ["Sometimes varicella assumes some of the features of variola."],
+            None,
+            {_p("varicella", "variola")},
+        ),
+        (
+            ["That this is not scabies is shown by the want of burrows."],
+            "Prurigo",
+            {_p("prurigo", "scabies")},
+        ),
+        (
+            [
+                "What common diseases resemble some phases of urticaria?",
+                "Erythema multiforme, scabies and insect bites.",
+            ],
+            None,
+            {
+                _p("urticaria", "erythema multiforme"),
+                _p("urticaria", "scabies"),
+                _p("urticaria", "insect bites"),
+            },
+        ),
+        (
+            [
+                "From a pustular syphilide, which might be suggested by the crusts, the latter disease is to be distinguished by its course."
+            ],
+            "Impetigo",
+            {_p("impetigo", "pustular syphilide")},
+        ),
+        (
+            [
+                "Does the disease bear any resemblance to scabies?",
+                "In some instances it does, but the burrows will differentiate.",
+            ],
+            "Prurigo",
+            {_p("prurigo", "scabies")},
+        ),
+    ],
+)
+def test_old_shapes_that_state_a_differential(paragraphs: list[str], anchor: str | None, expected) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor",
+    [
+        (["It is quite unnecessary to distinguish this from true impetigo, for the two are one."], "Eczema"),
+        (["It is needless to distinguish psoriasis from lepra."], None),
+        (["Whether the patient is nervous or anxious matters little."], None),  # no disease adjectives
+        (["Whether the rash is red or brown depends on its age."], None),
+        (["Unlike lupus, rosacea leaves no scar."], "Rosacea"),
+        (["Psoriasis is not a parasitic disease."], "Psoriasis"),
+        (["Tinea circinata is one of the ringworms, and it is no form of pemphigus."], "Pemphigus"),
+        (
+            [
+                "Describe the scaly papule of syphilis.",
+                "The scaling, as compared to that of psoriasis, is slight.",
+            ],
+            "Syphilis",
+        ),
+        (["After separation of the slough, a keloid formed in the scar."], "Zoster gangraenosus"),
+    ],
+)
+def test_negations_classes_and_non_differentials_give_no_pair(
+    paragraphs: list[str], anchor: str | None
+) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == set()
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Herpes circinatus—one of the ringworms", "Herpes circinatus"),
+        ("Pustular scabies. - This is the disease", "Pustular scabies"),
+        ("Diagnosis.—The eruption is", None),
+        ("Treatment—rest and diet", None),
+        ("The eruption is red—and it itches", None),
+    ],
+)
+def test_a_run_in_name_before_a_dash_is_the_sentence_subject(text: str, name: str | None) -> None:
+    assert run_in_subject(text) == name
+
+
+def test_a_bracketed_name_is_the_subject_of_which() -> None:
+    assert bracketed_subject("cases (dermatitis vegetans) are met with which") == "dermatitis vegetans"
+    assert bracketed_subject("cases are met with which") is None
