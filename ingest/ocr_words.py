@@ -54,10 +54,11 @@ _CONFUSIONS = (
     ("l", "i"), ("i", "l"), ("1", "l"), ("1", "i"), ("h", "b"), ("b", "h"), ("rn", "m"), ("m", "rn"),
     ("cl", "d"), ("li", "h"), ("ii", "u"), ("vv", "w"),
 )  # fmt: skip
-_TOKEN = re.compile(r"[A-Za-z1œæ]+")
+_TOKEN = re.compile(r"[A-Za-z1œæ]{5,}")  # shorter tokens are never corrected nor split
 _DOTTED = re.compile(r"\b[A-Za-z][a-z]*(?:\.[a-z]+){2,}\b")
 _LEFT = re.compile(r"(\W*)([A-Za-zœæ]{2,})")
 _RIGHT = re.compile(r"([a-zœæ]{2,})(\W*)")
+_PAIR = re.compile(r"\b(?=([A-Za-zœæ]{2,})\s([a-zœæ]{2,})\b)")  # every two neighbours (a cheap gate)
 
 
 def _case_like(model: str, word: str) -> str:
@@ -100,6 +101,8 @@ def _split(low: str, depth: int = 0) -> list[str] | None:
 
 def _join_splits(text: str) -> str:
     """'con founded', 'ec zema' -> 'confounded', 'eczema': two fragments that make one lexicon word."""
+    if not any((m.group(1) + m.group(2)).lower() in LEXICON for m in _PAIR.finditer(text)):
+        return text
     words, out, i = text.split(" "), [], 0
     while i < len(words):
         if i + 1 < len(words) and (a := _LEFT.fullmatch(words[i])) and (b := _RIGHT.fullmatch(words[i + 1])):
