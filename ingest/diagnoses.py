@@ -13,6 +13,7 @@ import re
 
 from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, glosses, is_synonym_gloss, make_evidence, split_names
+from ingest.ocr_words import denoise
 from ingest.text_units import units
 from ingest.types import DiagnosisCandidate, RelationCandidate, Section
 
@@ -56,7 +57,7 @@ def is_diagnosis_section(section: Section) -> bool:
 def heading_names(title: str) -> tuple[list[str], list[str]]:
     """Names and synonyms of a heading: 'Eczema herpeticum (Kaposi's varicelliform eruption)' ->
     (['Eczema herpeticum'], ["Kaposi's varicelliform eruption"])."""
-    bare, found = glosses(title)
+    bare, found = glosses(denoise(title))  # a scanned book's heading: "PSORIASLS", "Seborrhcea"
     synonyms = [g for g in found if is_synonym_gloss(g)]
     names = split_names(bare) if re.search(r",|\band\b|/", bare) else [n for n in [clean_name(bare)] if n]
     return names, synonyms

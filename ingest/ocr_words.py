@@ -5,7 +5,8 @@ Text layers of scanned books (archive.org, NLM, Google scans) print "isdistingui
 "pla.n.u.s" (misread letters, dotted letters). The cue patterns and the names would miss each of them.
 :func:`denoise` rewrites a sentence before the cues read it (the quote in the evidence stays as printed):
 
-- a word split in two is joined when the joined word is a cue or diagnosis word (:data:`LEXICON`);
+- a word split in two (by a space or a hyphen) is joined when the joined word is a cue or diagnosis
+  word (:data:`LEXICON`);
 - a run-together token is split when every part is a cue, diagnosis or function word;
 - a token that is no known word is corrected when exactly one OCR confusion (c/o/e, u/n, l/i/1, h/b,
   rn/m, cl/d, li/h, ii/u, vv/w) turns it into a word of the lexicon, and the token has 5 letters or more;
@@ -58,6 +59,7 @@ _TOKEN = re.compile(r"[A-Za-z1œæ]{5,}")  # shorter tokens are never corrected 
 _DOTTED = re.compile(r"\b[A-Za-z][a-z]*(?:\.[a-z]+){2,}\b")
 _LEFT = re.compile(r"(\W*)([A-Za-zœæ]{2,})")
 _RIGHT = re.compile(r"([a-zœæ]{2,})(\W*)")
+_HYPHEN = re.compile(r"\b([A-Za-zœæ]{2,})-\s?([a-zœæ]{2,})\b")  # "distin-guished", "psori- asis"
 _PAIR = re.compile(r"\b(?=([A-Za-zœæ]{2,})\s([a-zœæ]{2,})\b)")  # every two neighbours (a cheap gate)
 
 
@@ -99,6 +101,11 @@ def _split(low: str, depth: int = 0) -> list[str] | None:
     return None
 
 
+def _unhyphen(m: re.Match[str]) -> str:
+    whole = (m.group(1) + m.group(2)).lower()
+    return _case_like(m.group(1), whole) if whole in LEXICON else m.group(0)
+
+
 def _join_splits(text: str) -> str:
     """'con founded', 'ec zema' -> 'confounded', 'eczema': two fragments that make one lexicon word."""
     if not any((m.group(1) + m.group(2)).lower() in LEXICON for m in _PAIR.finditer(text)):
@@ -119,5 +126,6 @@ def _join_splits(text: str) -> str:
 def denoise(text: str) -> str:
     """The sentence with its OCR-broken cue and name words repaired (see the module docstring)."""
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
+    text = _HYPHEN.sub(_unhyphen, text) if "-" in text else text
     text = _join_splits(text)
     return _TOKEN.sub(lambda m: _corrected(m.group(0)), text)

@@ -49,3 +49,18 @@ def test_clean_words_stay_as_printed(text: str) -> None:
 def test_the_lexicon_holds_only_name_and_cue_words_of_five_letters_or_more_for_corrections() -> None:
     # a correction needs a target of 5+ letters; short words are never corrected towards
     assert "acne" in LEXICON and denoise("acme of the disease") == "acme of the disease"
+
+
+def test_a_hyphen_inside_a_cue_or_name_word_is_joined_and_compounds_keep_theirs() -> None:
+    printed = "It is distin-guished from psori- asis and from well-marked ec-zema; a scaly-looking patch."
+    assert (
+        denoise(printed)
+        == "It is distinguished from psoriasis and from well-marked eczema; a scaly-looking patch."
+    )
+
+
+def test_a_scanned_heading_names_the_diagnosis_as_it_should_read() -> None:
+    from ingest.diagnoses import heading_names
+
+    assert heading_names("PSORIASLS")[0] == ["PSORIASIS"]
+    assert heading_names("Seborrhcea (Seborrhoea oleosa)") == (["Seborrhoea"], ["Seborrhoea oleosa"])
