@@ -27,7 +27,7 @@ from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
 from ingest.ocr_words import denoise
-from ingest.old_prose import bracketed_subject, old_prose_relations, run_in_subject
+from ingest.old_prose import bracketed_subject, old_prose_relations, own_subject, run_in_subject
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -218,6 +218,7 @@ def prose_relations(
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
+            anchor = own_subject(text, k == 0) or anchor  # "The recognition of X does not present ..."
             # a question-and-answer book: the answer's "it" is the question's condition
             here = run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:

@@ -6,6 +6,9 @@
   close similarity to pemphigus vegetans" (the subject of ``which`` is the bracketed name);
 - two adjectives of disease offered as alternatives: "whether the ulcerations are lupous or syphilitic"
   names lupus and syphilis (:data:`ADJECTIVE_NOUNS`, a closed list: an unknown adjective names nothing);
+- a paragraph that opens on its own subject, whatever the page's heading: "The recognition of herpes
+  zoster does not usually present any great difficulty" (under a heading on a rare variety) makes
+  herpes zoster the condition the following sentences compare;
 - a proof that a condition is not another: "that this is not psoriasis is proved by ..." pairs the
   section's condition with psoriasis (a plain "X is not Y" still gives nothing).
 """
@@ -49,6 +52,12 @@ _ALTERNATIVES = re.compile(
     rf"(?P<a>{_ADJ})\s+or\s+(?P<b>{_ADJ})\b",
     re.IGNORECASE,
 )
+_OWN_SUBJECT = re.compile(
+    r"^(?:(?:differential\s+)?diagnosis\s*\.?\s*[—–:-]+\s*)?(?:the\s+)?(?:recognition|diagnosis)\s+of\s+(?:the\s+)?"
+    r"(?P<x>[a-z][\w' -]{2,40}?)\s+(?:(?:is|are)\s+(?:\w+\s+){0,3}(?:easy|difficult|simple|obvious|plain)|"
+    r"(?:does|do)\s+not\s+(?:\w+\s+){0,2}(?:present|offer)\s+(?:\w+\s+){0,3}difficult)",
+    re.IGNORECASE,
+)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -59,6 +68,12 @@ _NOT_THIS = re.compile(
 def run_in_subject(text: str) -> str | None:
     """The name a sentence opens with before a dash ("Herpes circinatus—one of ...")."""
     m = _RUN_IN.match(text)
+    return clean_name(m.group("x")) if m else None
+
+
+def own_subject(text: str, first: bool) -> str | None:
+    """A paragraph's first sentence naming the condition whose diagnosis it discusses."""
+    m = _OWN_SUBJECT.match(text) if first else None
     return clean_name(m.group("x")) if m else None
 
 

@@ -137,3 +137,33 @@ def test_a_run_in_name_before_a_dash_is_the_sentence_subject(text: str, name: st
 def test_a_bracketed_name_is_the_subject_of_which() -> None:
     assert bracketed_subject("cases (dermatitis vegetans) are met with which") == "dermatitis vegetans"
     assert bracketed_subject("cases are met with which") is None
+
+
+def test_a_paragraph_that_opens_on_its_own_subject_compares_that_subject() -> None:
+    """A page headed by a rare variety whose Diagnosis paragraph is about the common disease."""
+    got = _pairs(
+        "Zoster gangraenosus is a rare form seen in hysterical women.",
+        "Diagnosis.—The recognition of herpes zoster does not usually present any great difficulty. At times herpes simplex may closely resemble it.",
+        anchor="Zoster gangraenosus",
+        title="Zoster gangraenosus",
+    )
+    assert got == {_p("herpes zoster", "herpes simplex")}
+
+
+@pytest.mark.parametrize(
+    "text, first, name",
+    [
+        ("The diagnosis of lupus is in general easy.", True, "lupus"),
+        (
+            "The recognition of herpes zoster does not usually present any great difficulty.",
+            True,
+            "herpes zoster",
+        ),
+        ("The diagnosis of scabies is confirmed by finding the mite.", True, None),  # no statement of ease
+        ("The diagnosis of lupus is in general easy.", False, None),  # only a paragraph's opening
+    ],
+)
+def test_own_subject(text: str, first: bool, name: str | None) -> None:
+    from ingest.old_prose import own_subject
+
+    assert own_subject(text, first) == name
