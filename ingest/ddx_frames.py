@@ -113,6 +113,8 @@ class DiagnosisFrame:
         )
         if (m := _IN_X.match(stripped)) and at == m.end():
             pass  # "In rupia, the bullae are smaller"
+        elif _LESIONS_OF.fullmatch(lead) and _COMPARES.search(stripped):
+            pass  # "The patches of erythema simplex are larger"
         elif re.fullmatch(r"(?:(?:the|a|an)\s+)?", lead, re.I) and (
             first or run_in or _COMPARES.search(stripped) or _names_anchor(found[1:], self.anchor)
         ):
@@ -141,6 +143,11 @@ def _adjective_of(name: str, anchor: str) -> bool:
     return len(name.split()) > 1 and first != head and first[:6] == head[:6]
 
 
+_LESIONS_OF = re.compile(
+    r"(?:the\s+)?(?:patches|lesions|papules|vesicles|pustules|scales|crusts|bullae|wheals|spots|ulcers?)\s+of\s+"
+    r"(?:the\s+)?",
+    re.I,
+)
 _TASK = re.compile(r"^(?:describe|state|give|name|mention|enumerate|define)\b", re.I)
 _ITS_OWN = re.compile(r"\b(?:(?:the|this)\s+(?:disease|affection|eruption|condition|malady)|it)\b", re.I)
 

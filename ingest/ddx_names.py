@@ -50,11 +50,22 @@ def _names(text: str) -> list[str]:
     for part in _SPLIT.split(glosses(_distribute(text))[0]):
         whole = clean_name(part)  # leading words go first: "with ringworm of the scalp"
         name = clean_name(_cut(whole)) if whole else clean_name(_cut(part))
-        if name and name.lower() not in {n.lower() for n in out} and not _REFERS_BACK.match(name):
+        if (
+            name
+            and name.lower() not in {n.lower() for n in out}
+            and not _REFERS_BACK.match(name)
+            and not _FORM_OF.match(name)
+        ):
             out.append(name)
     return out
 
 
+# "differs from the simple form", "the ordinary type": a variety of the subject, no other condition
+_FORM_OF = re.compile(
+    r"^(?:the\s+)?(?:simple|ordinary|common|usual|typical|classical|milder?|severe|benign|acute|chronic|other)\s+"
+    r"(?:form|type|variety|kind|variant)s?$",
+    re.I,
+)
 # "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
 _GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
 _ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")

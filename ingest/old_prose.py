@@ -9,6 +9,8 @@
 - a paragraph that opens on its own subject, whatever the page's heading: "The recognition of herpes
   zoster does not usually present any great difficulty" (under a heading on a rare variety) makes
   herpes zoster the condition the following sentences compare;
+- a diagnosis "after exclusion of the bullous phases of such eruptions as A, B and C" names A, B, C
+  as the differentials of the sentence's subject;
 - a proof that a condition is not another: "that this is not psoriasis is proved by ..." pairs the
   section's condition with psoriasis (a plain "X is not Y" still gives nothing).
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ddx_names import _pairs
+from ingest.ddx_names import _names, _pairs
 from ingest.mentions import clean_name
 from ingest.types import Line, RelationCandidate
 
@@ -58,6 +60,12 @@ _OWN_SUBJECT = re.compile(
     r"(?:does|do)\s+not\s+(?:\w+\s+){0,2}(?:present|offer)\s+(?:\w+\s+){0,3}difficult)",
     re.IGNORECASE,
 )
+_EXCLUSION = re.compile(
+    r"\b(?:after|on|upon|by)\s+(?:the\s+)?exclusion\s+of\s+(?:the\s+[\w-]+\s+(?:phases|forms|stages|varieties)\s+of\s+)?"
+    r"(?:such\s+[\w-]+\s+as\s+)?(?P<list>[^.;:]+)",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(r"^(?P<x>[A-Z][\w' -]{2,40}?)\s+(?:is|are)\s+(?:a|an|the)\b")
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -91,6 +99,11 @@ def old_prose_relations(
     if (m := _ALTERNATIVES.search(text)) is not None:
         a, b = ADJECTIVE_NOUNS[m.group("a").lower()], ADJECTIVE_NOUNS[m.group("b").lower()]
         out.extend(_pairs([a, b], "prose:alternatives", lines, source, quote, context=context, score=0.6))
+    if (m := _EXCLUSION.search(text)) is not None:
+        opening = _OPENING.match(text)
+        subject = clean_name(opening.group("x")) if opening else anchor
+        names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
+        out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
     if anchor and (m := _NOT_THIS.search(text)) is not None and (x := clean_name(m.group("x"))):
         out.extend(_pairs([x], "prose:not-this", lines, source, quote, context=context, anchor=anchor))
     return out

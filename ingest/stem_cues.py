@@ -128,6 +128,8 @@ _EITHER = re.compile(
     r"^(?:q\.?\s*)?(?:is|could|might|can)\s+(?:it|this|that)\s+(?:be\s+)?.+\bor\b.+\?$", re.I
 )
 _COPULA = re.compile(r"^[^,;]*\s(?:is|are)\s+(?:an?|the)\s+$", re.IGNORECASE)
+_CLASS_BEFORE = re.compile(r"\b(?:is|are)\s+an?\s+([a-z-]+)\s+$", re.IGNORECASE)
+_DISEASE_WORDS = re.compile(r"^[a-z-]+(?:osis|oses|itis|ides?|oma|iasis|opathy|oneurosis)$")
 _LABEL = re.compile(r"(" + STEMS.pattern + r")\s*[:—–]\s*", re.IGNORECASE)
 _OF = re.compile(
     r"(?:\s+diagnos[ie]s)?\s+(?:of|for)\s+(?:the\s+|an?\s+)?([^,;:.]+?)"
@@ -272,6 +274,9 @@ def stem_pairs(text: str, anchor: str | None, *, framed: bool = False) -> list[t
         if not subject:
             continue
         likeness = cue.group(0).lower().startswith(("similar", "look", "appear", "present", "seem"))
+        cls = _CLASS_BEFORE.search(clause[: cue.start()]) if likeness else None
+        if cls and _DISEASE_WORDS.match(cls.group(1).lower()):
+            continue  # "urticaria is an angioneurosis similar to erythema multiforme": a class, no DDx
         for name in others:
             if likeness and _siblings(name, subject):
                 continue  # "tinea cruris ... similar to tinea corporis": two forms of one genus share traits

@@ -167,3 +167,51 @@ def test_own_subject(text: str, first: bool, name: str | None) -> None:
     from ingest.old_prose import own_subject
 
     assert own_subject(text, first) == name
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        # a diagnosis made "after exclusion of ... such eruptions as A, B and C"
+        (
+            [
+                "Dermatitis herpetiformis is a name given to itchy grouped eruptions, after exclusion of the vesicular phases of such eruptions as scabies, erythema multiforme and pemphigus, etc."
+            ],
+            None,
+            {
+                _p("dermatitis herpetiformis", "scabies"),
+                _p("dermatitis herpetiformis", "erythema multiforme"),
+                _p("dermatitis herpetiformis", "pemphigus"),
+            },
+        ),
+        # the lesions of the alternative, compared, under a run-in Diagnosis
+        (
+            [
+                "Diagnosis. The papules of lichen planus are flatter and more angular, and they do not itch so much."
+            ],
+            "Prurigo",
+            {_p("prurigo", "lichen planus")},
+        ),
+    ],
+)
+def test_exclusions_and_compared_lesions(paragraphs: list[str], anchor: str | None, expected) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor",
+    [
+        # a class (a disease word after "is an") shared with another condition: kinship, no differential
+        (
+            ["Most observers agree that urticaria is an angioneurosis similar to erythema multiforme."],
+            "Urticaria",
+        ),
+        # a variety of the subject is no other condition
+        (["Acne indurata differs from the simple form chiefly in the hardening."], "Acne"),
+        (["The severe type differs from the ordinary type in its ulceration."], "Pemphigus"),
+        # lesions described without a comparison are no alternative
+        (["Diagnosis. The papules of lichen planus appear on the wrists."], "Prurigo"),
+    ],
+)
+def test_classes_and_varieties_give_no_pair(paragraphs: list[str], anchor: str | None) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == set()
