@@ -117,6 +117,7 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
     breaks = r"(?i)[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
     raw = re.split(breaks, raw)[-1].strip()
+    raw = re.sub(r"^.*\b(?:causes?|leads?|allows?)\s+", "", raw, flags=re.I)  # "causes the affection to be"
     # "This affection, when mild, somewhat resembles": an adverb is no subject
     raw = _ADVERBS.sub("", raw).strip()
     if _REFERS_BACK.match(raw):

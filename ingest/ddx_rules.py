@@ -49,7 +49,7 @@ _END = (
 _BE = (
     r"(?:is|are|cannot\s+(?:always\s+|easily\s+|readily\s+)?be|"
     r"(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
-    r"(?:is|are)\s+(?:apt|likely|liable|prone)\s+to\s+be|"
+    r"(?:is|are)\s+(?:apt|likely|liable|prone)\s+to\s+be|(?:is|are)(?:\s+not)?\s+to\s+be|"
     # the old subjunctive: "if roseola be confounded with erythema"
     r"be)"
 )
@@ -63,7 +63,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 _CUE_WORDS = re.compile(
     r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
     r"imitat|differ|masquerad|counterfeit|known from|suspected case|similarit|assum|partak|takes? on|"
-    r"overlap|considered|tell apart|told apart|separat",
+    r"taken for|overlap|considered|tell apart|told apart|separat",
     re.I,
 )
 # Anchored cues: the subject (A) pairs with each name of the object list (B).
@@ -93,8 +93,8 @@ ANCHORED = [
             + _BE
             + r"\s+"
             + _ADV
-            + r"(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified)"
-            r"\s+(?:with|for|as)\s+{B}"
+            + r"(?:(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified)"
+            r"\s+(?:with|for|as)|taken\s+for(?!\s+(?:mycology|histolog|cultur|microscop|examin|biops|analys|test)))\s+{B}"
         ),
         "prose:confused",
     ),

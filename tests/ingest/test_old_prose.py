@@ -215,3 +215,40 @@ def test_exclusions_and_compared_lesions(paragraphs: list[str], anchor: str | No
 )
 def test_classes_and_varieties_give_no_pair(paragraphs: list[str], anchor: str | None) -> None:
     assert _pairs(*paragraphs, anchor=anchor) == set()
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        # a warning states the differential, with a list of three
+        (
+            ["It is not to be confounded with vitiligo, chloasma, or the macular syphiloderm."],
+            "Tinea versicolor",
+            {
+                _p("tinea versicolor", "vitiligo"),
+                _p("tinea versicolor", "chloasma"),
+                _p("tinea versicolor", "macular syphiloderm"),
+            },
+        ),
+        # "taken for": mistaken for; "causes the affection to be": the subject is the section's
+        (
+            ["The pain often causes the affection to be taken for pleurisy, until the eruption appears."],
+            "Herpes zoster",
+            {_p("herpes zoster", "pleurisy")},
+        ),
+    ],
+)
+def test_warnings_and_taken_for(paragraphs: list[str], anchor: str | None, expected) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The patient was taken with a chill and fever.",
+        "Taken as a whole, the eruption is symmetrical.",
+        "Psoriasis is never taken for eczema by an experienced eye.",
+    ],
+)
+def test_taken_without_for_or_negated_gives_no_pair(text: str) -> None:
+    assert _pairs(text, anchor="Psoriasis") == set()
