@@ -11,6 +11,10 @@
   herpes zoster the condition the following sentences compare;
 - a diagnosis "after exclusion of the bullous phases of such eruptions as A, B and C" names A, B, C
   as the differentials of the sentence's subject;
+- a contrast without a cue verb, in a condition's own description: "the vesicles do not burst, as do
+  those of eczema", "they are larger than those of eczema", "no crusts or itching as in eczema", and
+  "desquamation in eczema is slight as compared with psoriasis" (an "in X" subject needed there); a
+  likeness without a contrast ("pitted, as in psoriasis") names nothing;
 - a proof that a condition is not another: "that this is not psoriasis is proved by ..." pairs the
   section's condition with psoriasis (a plain "X is not Y" still gives nothing).
 """
@@ -21,6 +25,7 @@ import re
 
 from ingest.ddx_names import _names, _pairs
 from ingest.mentions import clean_name
+from ingest.stem_cues import diagnosis_names
 from ingest.types import Line, RelationCandidate
 
 # "Herpes circinatus—", "Pustular scabies. -", not a section label ("Diagnosis.—", "Treatment—").
@@ -66,6 +71,18 @@ _EXCLUSION = re.compile(
     re.IGNORECASE,
 )
 _OPENING = re.compile(r"^(?P<x>[A-Z][\w' -]{2,40}?)\s+(?:is|are)\s+(?:a|an|the)\b")
+_CONTRASTED = re.compile(
+    r"\b(?:no|not|never|nor|without|(?:more|less|larger|smaller|greater|deeper|thicker|thinner|redder|paler|"
+    r"darker|drier|slower|quicker|rarer)\b)[^.;:]{0,80}?\b(?:than\s+(?:those|that)\s+of|as\s+(?:do|does|is|are)"
+    r"\s+(?:those|that)\s+of|as\s+in)\s+(?:the\s+)?(?P<x>[a-z][\w' -]{2,40}?)"
+    r"(?=\s*[,.;:]|\s*$|\s+(?:and|but|or)\b)",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(
+    r"\bin\s+(?P<a>[a-z][\w' -]{2,40}?)\s+(?:is|are)\b[^.;:]{0,60}?\bas\s+compared\s+(?:with|to)\s+"
+    r"(?:that\s+of\s+)?(?P<x>[a-z][\w' -]{2,40}?)(?=\s*[,.;:]|\s*$)",
+    re.IGNORECASE,
+)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -104,6 +121,28 @@ def old_prose_relations(
         subject = clean_name(opening.group("x")) if opening else anchor
         names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
         out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
+    out.extend(_compared(text, lines, anchor, source, context, quote))
     if anchor and (m := _NOT_THIS.search(text)) is not None and (x := clean_name(m.group("x"))):
         out.extend(_pairs([x], "prose:not-this", lines, source, quote, context=context, anchor=anchor))
+    return out
+
+
+def _condition(phrase: str) -> str | None:
+    """The phrase when it is a condition's name (headed by a disease word), else None."""
+    found = diagnosis_names(phrase)
+    return found[0][0] if found and found[0][1] == 0 else None
+
+
+def _compared(
+    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
+) -> list[RelationCandidate]:
+    """The contrasts without a cue verb of the module docstring."""
+    pairs: list[tuple[str, str]] = []
+    if (m := _COMPARED.search(text)) and (a := _condition(m.group("a"))) and (x := _condition(m.group("x"))):
+        pairs.append((a, x))
+    elif anchor and (m := _CONTRASTED.search(text)) and (x := _condition(m.group("x"))):
+        pairs.append((anchor, x))
+    out: list[RelationCandidate] = []
+    for a, x in pairs:
+        out.extend(_pairs([x], "prose:compared", lines, source, quote, context=context, anchor=a, score=0.5))
     return out

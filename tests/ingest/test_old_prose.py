@@ -252,3 +252,45 @@ def test_warnings_and_taken_for(paragraphs: list[str], anchor: str | None, expec
 )
 def test_taken_without_for_or_negated_gives_no_pair(text: str) -> None:
     assert _pairs(text, anchor="Psoriasis") == set()
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            ["The vesicles of the disease do not burst, as do those of eczema."],
+            "Herpes zoster",
+            {_p("herpes zoster", "eczema")},
+        ),
+        (
+            ["They are larger than those of eczema, and do not so readily fuse."],
+            "Herpes",
+            {_p("herpes", "eczema")},
+        ),
+        (
+            ["There are no crusts and no oozing as in eczema."],
+            "Ringworm of the scalp",
+            {_p("ringworm of the scalp", "eczema")},
+        ),
+        (
+            ["The scaling in lichen planus is always scanty as compared with psoriasis."],
+            None,
+            {_p("lichen planus", "psoriasis")},
+        ),
+    ],
+)
+def test_contrasts_without_a_cue_verb(paragraphs: list[str], anchor: str | None, expected) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The nails may be pitted, as in psoriasis.",  # a likeness, no contrast
+        "The patches are larger than those of the trunk.",  # no condition
+        "It is more common in women than in men.",
+        "The scaling, as compared to that of psoriasis, is slight.",  # no "in X" subject of its own
+    ],
+)
+def test_likenesses_and_non_conditions_give_no_comparison(text: str) -> None:
+    assert _pairs(text, anchor="Lichen planus") == set()
