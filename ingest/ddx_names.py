@@ -23,6 +23,13 @@ _ONE_WORD_SITE = re.compile(
 )
 
 
+_SITES_OF = re.compile(
+    r"(?:^|[,;:.]\s*)(?P<x>[A-Za-z-]+)\s+of\s+the\s+(?:scalp|body|beard|face|hands?|feet|trunk|limbs)\s+and\s+"
+    r"(?:the\s+)?(?:scalp|body|beard|face|hands?|feet|trunk|limbs)$",
+    re.I,
+)
+
+
 def _cut(text: str) -> str:
     text = text.strip()
     return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
@@ -55,6 +62,7 @@ def _names(text: str) -> list[str]:
             and name.lower() not in {n.lower() for n in out}
             and not _REFERS_BACK.match(name)
             and not _FORM_OF.match(name)
+            and not _VERB_LEAD.match(name)
         ):
             out.append(name)
     return out
@@ -66,6 +74,8 @@ _FORM_OF = re.compile(
     r"(?:form|type|variety|kind|variant)s?$",
     re.I,
 )
+# "antimalarials can aggravate psoriasis, psoriasis should be ruled out": a verb heads no name
+_VERB_LEAD = re.compile(r"^(?:aggravat|worsen|induc|provok|trigger|exacerbat)\w*\s", re.I)
 # "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
 _GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
 _ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
@@ -116,6 +126,8 @@ _REFERS_BACK = re.compile(r"^(?:the\s+)?(?:latter|former)\b", re.I)
 def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
     breaks = r"(?i)[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
+    if m := _SITES_OF.search(raw):  # "Ringworm of the body and scalp may simulate": the head, not "scalp"
+        raw = m.group("x")
     raw = re.split(breaks, raw)[-1].strip()
     raw = re.sub(r"^.*\b(?:causes?|leads?|allows?)\s+", "", raw, flags=re.I)  # "causes the affection to be"
     # "This affection, when mild, somewhat resembles": an adverb is no subject

@@ -27,7 +27,7 @@ from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
 from ingest.ocr_words import denoise
-from ingest.old_prose import bracketed_subject, old_prose_relations, own_subject, run_in_subject
+from ingest.old_prose import A_NAME, bracketed_subject, old_prose_relations, own_subject, run_in_subject
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -319,7 +319,7 @@ def _anchored(
         return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
-            if cues.is_negated(text[: m.start("b")]):
+            if cues.is_negated(text[: m.start("b")]) or A_NAME.match(m.group("b")):
                 continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
             if re.search(r"\b(?:which|that)\s*$", m.group("a")):  # "cases (X) are met with which resemble"

@@ -15,6 +15,7 @@
   those of eczema", "they are larger than those of eczema", "no crusts or itching as in eczema", and
   "desquamation in eczema is slight as compared with psoriasis" (an "in X" subject needed there); a
   likeness without a contrast ("pitted, as in psoriasis") names nothing;
+- a run-in "From X." (its reasons in the next sentence: "From lupus vulgaris. By the long history ...");
 - a proof that a condition is not another: "that this is not psoriasis is proved by ..." pairs the
   section's condition with psoriasis (a plain "X is not Y" still gives nothing).
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ddx_names import _names, _pairs
+from ingest.ddx_names import _cut, _names, _pairs
 from ingest.mentions import clean_name
 from ingest.stem_cues import diagnosis_names
 from ingest.types import Line, RelationCandidate
@@ -83,6 +84,11 @@ _COMPARED = re.compile(
     r"(?:that\s+of\s+)?(?P<x>[a-z][\w' -]{2,40}?)(?=\s*[,.;:]|\s*$)",
     re.IGNORECASE,
 )
+_FROM_LABEL = re.compile(
+    r"^(?:diagnosis\s+)?from\s+(?:the\s+|a\s+|an\s+)?(?P<x>[A-Za-z][\w' -]{2,50}?)\s*\.?\s*$", re.I
+)
+# "should not be confounded with the similar name ... applied to X": two names confused, not two diseases
+A_NAME = re.compile(r"(?:the|a|an)\s+(?:\w+\s+)?(?:name|term|word|designation)s?\b", re.I)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -122,6 +128,9 @@ def old_prose_relations(
         names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
         out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
     out.extend(_compared(text, lines, anchor, source, context, quote))
+    m = _FROM_LABEL.match(text) if anchor else None
+    if m and _condition(m.group("x")) and (x := clean_name(_cut(m.group("x")))):
+        out.extend(_pairs([x], "prose:from-label", lines, source, quote, context=context, anchor=anchor))
     if anchor and (m := _NOT_THIS.search(text)) is not None and (x := clean_name(m.group("x"))):
         out.extend(_pairs([x], "prose:not-this", lines, source, quote, context=context, anchor=anchor))
     return out

@@ -50,6 +50,7 @@ _NOT_DDX = re.compile(
     r"(?:\w+\s+)?(?:treat\w*|therap\w*|referr\w*|refer\b|biops\w*|prescrib\w*|using|an?\s+\w*\s*(?:cream|"
     r"emollient|ointment))|the\s+(?:use|addition))|\bexclu\w*\s+(?:of\s+)?(?:other\s+)?(?:causes|infection\b)|"
     r"\b(?:sharply|well|clearly|poorly|ill|moderately|sharp)[\s-]+(?:delimit|differentiat|separat|distinguish)\w*|"
+    r"\b(?:confus|confound|mistak)\w*\s+(?:with|for)\s+(?:the|a|an)\s+(?:\w+\s+)?(?:name|term|word)s?\b|"
     r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?|of\s+(?:the\s+)?(?:slough|crusts?|scabs?|scales?|epidermis|nails?|hairs?))\b",
     re.IGNORECASE,
 )
@@ -85,6 +86,7 @@ _HEAD_WORDS = {
 }  # fmt: skip
 # Words a name never runs across: grammar words, verbs of the cue, quantities.
 _STOP = {
+    "aggravate", "aggravates", "worsen", "worsens", "exacerbate", "exacerbates", "induce", "induces",
     "a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at", "to", "from", "with", "by", "for",
     "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "may", "can", "could",
     "must", "should", "might", "will", "would", "it", "its", "this", "that", "these", "those", "which",

@@ -294,3 +294,46 @@ def test_contrasts_without_a_cue_verb(paragraphs: list[str], anchor: str | None,
 )
 def test_likenesses_and_non_conditions_give_no_comparison(text: str) -> None:
     assert _pairs(text, anchor="Lichen planus") == set()
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            ["Ringworm of the body and scalp may simulate eczema and favus."],
+            "Tinea",
+            {_p("ringworm", "eczema"), _p("ringworm", "favus")},
+        ),
+        (
+            [
+                "DiagnosisFrom Impetigo of the face. The crusts are thinner.",
+                "From Lupus vulgaris. By the apple-jelly nodules.",
+            ],
+            "Sycosis",
+            {_p("sycosis", "impetigo of the face"), _p("sycosis", "lupus vulgaris")},
+        ),
+    ],
+)
+def test_coordinated_sites_and_run_in_from_labels(
+    paragraphs: list[str], anchor: str | None, expected
+) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This name was given by Hebra, and should not be confounded with the similar name applied to molluscum contagiosum.",
+        "From the first the patient was anxious.",  # "From X." needs a condition
+    ],
+)
+def test_confused_names_and_non_condition_labels_give_no_pair(text: str) -> None:
+    assert _pairs(text, anchor="Acne varioliformis") == set()
+
+
+def test_a_verb_heads_no_name() -> None:
+    got = _pairs(
+        "As antimalarials can aggravate psoriasis, psoriasis should be ruled out first.",
+        anchor="Lupus erythematosus",
+    )
+    assert all("aggravat" not in n for pair in got for n in pair)
