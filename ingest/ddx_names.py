@@ -30,6 +30,13 @@ _SITES_OF = re.compile(
 )
 
 
+_SITE_WORD = re.compile(
+    r"(?:the\s+)?(?:mouth|face|scalp|trunk|hands?|feet|foot|limbs?|lips?|tongue|genitals?|nails?|body|back|chest|"
+    r"legs?|arms?|mucous\s+membranes?)",
+    re.I,
+)
+
+
 def _cut(text: str) -> str:
     text = text.strip()
     return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
@@ -157,8 +164,8 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     raw = _cut(
         _LESIONS_OF.sub("", re.sub(r"\s+to$", "", raw))
     )  # "ringworm of the scalp to be": keeps its site
-    if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
-        return anchor
+    if _PRONOUN.match(raw) or not raw or (anchor and (_MORPHOLOGY.match(raw) or _SITE_WORD.fullmatch(raw))):
+        return anchor  # "The lesions of the mouth may simulate": the section's condition, not "mouth"
     name = clean_name(raw)
     if name and len(name.split()) <= 5:
         return name

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from ingest import old_prose as old
 from ingest import prose_cues as cues
 from ingest.ddx_frames import RULE as FRAME_RULE
 from ingest.ddx_frames import DiagnosisFrame, question_condition
@@ -27,7 +28,6 @@ from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
 from ingest.ocr_words import denoise
-from ingest.old_prose import A_NAME, bracketed_subject, old_prose_relations, own_subject, run_in_subject
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -187,7 +187,7 @@ def prose_relations(
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
     heads, framed = [*section.path, section.title], frames_differential(title or "")
     frame, quizzed = DiagnosisFrame(title, anchor), None
-    out.extend(title_relations(title or "", section.lines[:1], source))
+    out.extend(title_relations(title or "", section.lines[:1], source) + old.parent_frame(section, source))
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
         if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
@@ -218,14 +218,14 @@ def prose_relations(
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
-            anchor = own_subject(text, k == 0) or anchor  # "The recognition of X does not present ..."
+            anchor = old.own_subject(text, k == 0) or anchor  # "The recognition of X does not present ..."
             # a question-and-answer book: the answer's "it" is the question's condition
-            here = run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
+            here = old.run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, here, source, title, quote))
             out.extend(_contextual(text, lines, here, source, title, quote))
-            out.extend(old_prose_relations(text, lines, here, source, title, quote))
+            out.extend(old.old_prose_relations(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
@@ -319,12 +319,12 @@ def _anchored(
         return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
-            if cues.is_negated(text[: m.start("b")]) or A_NAME.match(m.group("b")):
+            if cues.is_negated(text[: m.start("b")]) or old.A_NAME.match(m.group("b")):
                 continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
             if re.search(r"\b(?:which|that)\s*$", m.group("a")):  # "cases (X) are met with which resemble"
-                subject = bracketed_subject(text[: m.end("a")]) or subject
-            others = _names(m.group("b"))
+                subject = old.bracketed_subject(text[: m.end("a")]) or subject
+            others = _names(m.group("b")) + old.question_tail(text, m.end("b"))
             more = {"prose:confused": cues.AND_WITH, "prose:resembles": None}.get(rule, cues.AND_FROM)
             if more is not None:  # "..., and from Y by ...", "..., especially upon the scalp, and for Y"
                 others += [

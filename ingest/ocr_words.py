@@ -7,7 +7,8 @@ Text layers of scanned books (archive.org, NLM, Google scans) print "isdistingui
 
 - a word split in two (by a space or a hyphen) is joined when the joined word is a cue or diagnosis
   word (:data:`LEXICON`);
-- a run-together token is split when every part is a cue, diagnosis or function word;
+- a run-together token is split when every part is a cue, diagnosis or function word and one is a
+  function word ("isdistinguished", "fromeczema"; a compound such as "papulosquamous" stays whole);
 - a token that is no known word is corrected when exactly one OCR confusion (c/o/e, u/n, l/i/1, h/b,
   rn/m, cl/d, li/h, ii/u, vv/w) turns it into a word of the lexicon, and the token has 5 letters or more;
 - letters separated by dots ("pla.n.u.s", "a.r.s.enic") are joined; abbreviations ("e.g.", "U.S.A.")
@@ -96,7 +97,8 @@ def _split(low: str, depth: int = 0) -> list[str] | None:
         if left not in LEXICON and left not in _FUNCTION:
             continue
         rest = [right] if (right in LEXICON or right in _FUNCTION) else _split(right, depth + 1)
-        if rest and any(p in LEXICON for p in [left, *rest]):
+        parts = [left, *rest] if rest else []
+        if parts and any(p in LEXICON for p in parts) and any(p in _FUNCTION for p in parts):
             return [left, *rest]
     return None
 

@@ -27,7 +27,7 @@ import re
 from ingest.ddx_names import _cut, _names, _pairs
 from ingest.mentions import clean_name
 from ingest.stem_cues import diagnosis_names
-from ingest.types import Line, RelationCandidate
+from ingest.types import Line, RelationCandidate, Section
 
 # "Herpes circinatus—", "Pustular scabies. -", not a section label ("Diagnosis.—", "Treatment—").
 _RUN_IN = re.compile(
@@ -89,6 +89,11 @@ _FROM_LABEL = re.compile(
 )
 # "should not be confounded with the similar name ... applied to X": two names confused, not two diseases
 A_NAME = re.compile(r"(?:the|a|an)\s+(?:\w+\s+)?(?:name|term|word|designation)s?\b", re.I)
+_AS_BETWEEN = re.compile(
+    r"\bas\s+between\s+(?:these|this|it|them|the\s+\w+)\s+and\s+(?:the\s+)?(?P<x>[a-z][\w' -]{2,40}?)"
+    r"(?=\s*[,.;:]|\s*$|\s+which\b)",
+    re.IGNORECASE,
+)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -128,6 +133,8 @@ def old_prose_relations(
         names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
         out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
     out.extend(_compared(text, lines, anchor, source, context, quote))
+    if anchor and (m := _AS_BETWEEN.search(text)) and (x := clean_name(_cut(m.group("x")))) and _condition(x):
+        out.extend(_pairs([x], "prose:as-between", lines, source, quote, context=context, anchor=anchor))
     m = _FROM_LABEL.match(text) if anchor else None
     if m and _condition(m.group("x")) and (x := clean_name(_cut(m.group("x")))):
         out.extend(_pairs([x], "prose:from-label", lines, source, quote, context=context, anchor=anchor))
@@ -155,3 +162,33 @@ def _compared(
     for a, x in pairs:
         out.extend(_pairs([x], "prose:compared", lines, source, quote, context=context, anchor=a, score=0.5))
     return out
+
+
+_TAIL = re.compile(r"\s*,?\s+(?:and|or)\s+(?:the\s+|a\s+|an\s+)?(?P<b>[^?]{3,60})\?\s*$")
+
+
+def question_tail(text: str, end: int) -> list[str]:
+    """ "How is X distinguished from A, B and the squamous syphiloderm?": the list's last member after an
+    "and the" that ended the cue's object early."""
+    m = _TAIL.match(text, end) if text.rstrip().endswith("?") else None
+    return [n for n in _names(m.group("b")) if _condition(n)] if m else []
+
+
+# "Conditions That May Simulate Lichen Planus" over one sub-head per alternative ("Secondary Syphilis")
+_FRAMING_PARENT = re.compile(
+    r"^(?:(?:other\s+)?(?:conditions|diseases|disorders|eruptions)\s+(?:that|which)\s+(?:may\s+|can\s+)?"
+    r"(?:simulate|mimic|resemble)|(?:the\s+)?differential\s+diagnosis\s+of)\s+(?P<x>.+)$",
+    re.IGNORECASE,
+)
+
+
+def parent_frame(section: Section, source: str) -> list[RelationCandidate]:
+    """A sub-section headed by a condition under a heading that frames the differential of X pairs with X."""
+    parent = _FRAMING_PARENT.match(section.path[-1].strip()) if section.path and section.lines else None
+    x, name = (clean_name(parent.group("x")), clean_name(section.title)) if parent else (None, None)
+    if not (x and name and _condition(section.title) and name.lower() != x.lower()):
+        return []
+    quote = f"{section.path[-1]}: {section.title}"
+    return _pairs(
+        [name], "prose:framed-heading", section.lines[:1], source, quote, context=section.path[-1], anchor=x
+    )

@@ -64,3 +64,8 @@ def test_a_scanned_heading_names_the_diagnosis_as_it_should_read() -> None:
 
     assert heading_names("PSORIASLS")[0] == ["PSORIASIS"]
     assert heading_names("Seborrhcea (Seborrhoea oleosa)") == (["Seborrhoea"], ["Seborrhoea oleosa"])
+
+
+def test_a_compound_of_two_name_words_stays_whole() -> None:
+    assert denoise("a generalized papulosquamous syphilid") == "a generalized papulosquamous syphilid"
+    assert denoise("papulovesicular lesions") == "papulovesicular lesions"

@@ -337,3 +337,62 @@ def test_a_verb_heads_no_name() -> None:
         anchor="Lupus erythematosus",
     )
     assert all("aggravat" not in n for pair in got for n in pair)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            [
+                "The scales are fluffy, an important diagnostic point, as between these and the roseola of syphilis."
+            ],
+            "Pityriasis rosea",
+            {_p("pityriasis rosea", "roseola of syphilis")},
+        ),
+        (
+            ["How is prurigo distinguished from scabies, urticaria and the papular eczema?"],
+            None,
+            {_p("prurigo", "scabies"), _p("prurigo", "urticaria"), _p("prurigo", "papular eczema")},
+        ),
+    ],
+)
+def test_as_between_and_a_question_list_ending_with_and_the(
+    paragraphs: list[str], anchor: str | None, expected
+) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+def test_as_between_two_things_that_are_no_conditions_gives_no_pair() -> None:
+    assert (
+        _pairs("The choice, as between these and the older remedies, is the physician's.", anchor="Acne")
+        == set()
+    )
+
+
+def _sub(title: str, parent: str, text: str) -> Section:
+    line = Line(page=3, text=text, bbox=(50, 100, 500, 112), size=10)
+    return Section(title=title, level=2, page=3, bbox=line.bbox, lines=[line], path=[parent])
+
+
+def test_a_sub_head_under_a_heading_that_frames_the_differential_pairs_with_its_condition() -> None:
+    from ingest.old_prose import parent_frame
+
+    got = parent_frame(
+        _sub(
+            "Secondary Syphilis", "Conditions That May Simulate Lichen Planus", "The latter has adenopathy."
+        ),
+        "s" * 64,
+    )
+    assert {frozenset((normalize(r.subject), normalize(r.object))) for r in got} == {
+        _p("lichen planus", "secondary syphilis")
+    }
+    assert (
+        parent_frame(_sub("Treatment", "Conditions That May Simulate Lichen Planus", "Rest."), "s" * 64) == []
+    )
+    assert parent_frame(_sub("Secondary Syphilis", "Lichen Planus", "It itches."), "s" * 64) == []
+
+
+def test_lesions_of_a_site_stand_for_the_sections_condition() -> None:
+    assert _pairs("The lesions of the mouth may simulate leukoplakia.", anchor="Lichen planus") == {
+        _p("lichen planus", "leukoplakia")
+    }
