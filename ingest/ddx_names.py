@@ -59,6 +59,9 @@ def _names(text: str) -> list[str]:
     text = _LESIONS_OF.sub("", text)
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
     text = _SITE_ASIDE.sub(",", text)
+    text = re.sub(
+        r",?\s+such\s+as\s+", ", ", text, flags=re.I
+    )  # "cutaneous papules, such as X": X is a member
     # cut each part before judging it: "bullous pemphigoid in its early urticated stage" is a name + a site
     out: list[str] = []
     for part in _SPLIT.split(glosses(_distribute(text))[0]):
@@ -70,6 +73,8 @@ def _names(text: str) -> list[str]:
             and not _REFERS_BACK.match(name)
             and not _FORM_OF.match(name)
             and not _VERB_LEAD.match(name)
+            and not _BARE_LESION.fullmatch(name)
+            and not re.fullmatch(r"(?:in\s+)?(?:the\s+)?(?:differential\s+)?diagnos[ie]s", name, re.I)
         ):
             out.append(name)
     return out
@@ -79,6 +84,13 @@ def _names(text: str) -> list[str]:
 _FORM_OF = re.compile(
     r"^(?:the\s+)?(?:simple|ordinary|common|usual|typical|classical|milder?|severe|benign|acute|chronic|other)\s+"
     r"(?:form|type|variety|kind|variant)s?$",
+    re.I,
+)
+# "scars", "bacterial pustules", "cutaneous papules": a lesion, no condition ("pearly penile papules" is one)
+_BARE_LESION = re.compile(
+    r"(?:(?:bacterial|cutaneous|small|large|giant|atypical|red|white|flat|raised|simple|multiple|isolated|"
+    r"superficial|deep|scaly|crusted|inflammatory|secondary|old|fresh)\s+)*"
+    r"(?:scars?|papules?|pustules?|vesicles?|macules?|nodules?|plaques?|patch(?:es)?|lesions?|crusts?|scales?|wheals?|spots?)",
     re.I,
 )
 # "antimalarials can aggravate psoriasis, psoriasis should be ruled out": a verb heads no name

@@ -40,7 +40,7 @@ DDX_TITLE = re.compile(
 )
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
-    r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|particularly|"
+    r"(?=\s+(?:by|in|on|because|when|which|as(?<!such\sas)|through|due|since|except|if|but|including|especially|particularly|"
     r"notably|whereas|"
     r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
     r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while|(?:more\s+)?especially|particularly)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"

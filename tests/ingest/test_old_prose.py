@@ -396,3 +396,16 @@ def test_lesions_of_a_site_stand_for_the_sections_condition() -> None:
     assert _pairs("The lesions of the mouth may simulate leukoplakia.", anchor="Lichen planus") == {
         _p("lichen planus", "leukoplakia")
     }
+
+
+def test_bare_lesions_are_no_conditions_and_such_as_gives_its_example() -> None:
+    got = _pairs(
+        "Giant lesions may be mistaken for verrucae, milia, bacterial pustules, or cutaneous papules, such as juvenile xanthogranuloma.",
+        anchor="Molluscum contagiosum",
+    )
+    assert got == {_p("molluscum contagiosum", n) for n in ("verrucae", "milia", "juvenile xanthogranuloma")}
+    got = _pairs(
+        "In differential diagnosis, trichotillomania, scars and radiation alopecia must be considered.",
+        anchor="Alopecia areata",
+    )
+    assert got == {_p("alopecia areata", "trichotillomania"), _p("alopecia areata", "radiation alopecia")}
