@@ -127,6 +127,16 @@ def _join_splits(text: str) -> str:
 
 def denoise(text: str) -> str:
     """The sentence with its OCR-broken cue and name words repaired (see the module docstring)."""
+    return _denoise_short(text) if len(text) < 160 else _denoise(text)
+
+
+@lru_cache(maxsize=16384)
+def _denoise_short(text: str) -> str:
+    """Headings and short lines repeat (running heads, section titles read many times): cached."""
+    return _denoise(text)
+
+
+def _denoise(text: str) -> str:
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
     text = _HYPHEN.sub(_unhyphen, text) if "-" in text else text
     text = _join_splits(text)

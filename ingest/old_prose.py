@@ -79,6 +79,7 @@ _CONTRASTED = re.compile(
     r"(?=\s*[,.;:]|\s*$|\s+(?:and|but|or)\b)",
     re.IGNORECASE,
 )
+_CONTRAST_GATE = re.compile(r"\bthan\s+th|\bas\s+(?:in|do|does|is|are)\b")
 _COMPARED = re.compile(
     r"\bin\s+(?P<a>[a-z][\w' -]{2,40}?)\s+(?:is|are)\b[^.;:]{0,60}?\bas\s+compared\s+(?:with|to)\s+"
     r"(?:that\s+of\s+)?(?P<x>[a-z][\w' -]{2,40}?)(?=\s*[,.;:]|\s*$)",
@@ -119,11 +120,17 @@ def bracketed_subject(before: str) -> str | None:
     return clean_name(m.group("x")) if m else None
 
 
+# A cheap gate for old_prose_relations: a word each of its shapes needs.
+_GATE = re.compile(r"\b(?:whether|if|exclusion|than|as|compared|between|from|not)\b", re.IGNORECASE)
+
+
 def old_prose_relations(
     text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
 ) -> list[RelationCandidate]:
     """The alternatives and proofs of this module's docstring, as DDx candidates."""
     out: list[RelationCandidate] = []
+    if not _GATE.search(text):  # most sentences hold none of these shapes: skip the patterns
+        return out
     if (m := _ALTERNATIVES.search(text)) is not None:
         a, b = ADJECTIVE_NOUNS[m.group("a").lower()], ADJECTIVE_NOUNS[m.group("b").lower()]
         out.extend(_pairs([a, b], "prose:alternatives", lines, source, quote, context=context, score=0.6))
@@ -154,9 +161,16 @@ def _compared(
 ) -> list[RelationCandidate]:
     """The contrasts without a cue verb of the module docstring."""
     pairs: list[tuple[str, str]] = []
-    if (m := _COMPARED.search(text)) and (a := _condition(m.group("a"))) and (x := _condition(m.group("x"))):
+    low = text.lower()
+    m = _COMPARED.search(text) if "compared" in low else None
+    if m and (a := _condition(m.group("a"))) and (x := _condition(m.group("x"))):
         pairs.append((a, x))
-    elif anchor and (m := _CONTRASTED.search(text)) and (x := _condition(m.group("x"))):
+    elif (
+        anchor
+        and _CONTRAST_GATE.search(low)
+        and (m := _CONTRASTED.search(text))
+        and (x := _condition(m.group("x")))
+    ):
         pairs.append((anchor, x))
     out: list[RelationCandidate] = []
     for a, x in pairs:
