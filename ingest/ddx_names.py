@@ -58,7 +58,7 @@ def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
     text = _LESIONS_OF.sub("", text)
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
-    text = _SITE_ASIDE.sub(",", text)
+    text = _SITE_ASIDE.sub(",", re.sub(r",?\s+among\s+others\b", "", text, flags=re.I))
     text = re.sub(
         r",?\s+such\s+as\s+", ", ", text, flags=re.I
     )  # "cutaneous papules, such as X": X is a member

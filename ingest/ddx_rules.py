@@ -234,7 +234,7 @@ def prose_relations(
                     )
                     break
                 if m and pattern is CAUSES:
-                    ctx = m.group("ctx").strip()
+                    ctx = old.group_context(m)
                     if clean_name(ctx) and not is_presentation(ctx):
                         break  # causes of a condition: aetiology, nothing (ingest.framing)
                     out.extend(
@@ -251,7 +251,7 @@ def prose_relations(
                     )
                     break
                 if m:
-                    ctx = m.group("ctx").strip()
+                    ctx = old.group_context(m)
                     # a new statement follows a ";"
                     members = _names(re.split("[;\u037e]", m.group("list"))[0])
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)

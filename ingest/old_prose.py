@@ -26,6 +26,7 @@ import re
 
 from ingest.ddx_names import _cut, _names, _pairs
 from ingest.mentions import clean_name
+from ingest.prose_cues import is_negated as negated
 from ingest.stem_cues import diagnosis_names
 from ingest.types import Line, RelationCandidate, Section
 
@@ -95,6 +96,12 @@ _AS_BETWEEN = re.compile(
     r"(?=\s*[,.;:]|\s*$|\s+which\b)",
     re.IGNORECASE,
 )
+# "It can be difficult to distinguish A, B and C from rosacea": a list before "from"
+_LIST_FROM = re.compile(
+    r"\bto\s+(?:distinguish|differentiate|separate)\s+(?P<list>[^.;:]{3,200}?(?:,|\s+and\s+)[^.;:]{2,80}?)\s+from\s+"
+    r"(?:the\s+)?(?P<x>[a-z][\w' -]{2,40}?)(?=\s*[.;,]|\s*$)",
+    re.IGNORECASE,
+)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -140,6 +147,10 @@ def old_prose_relations(
         names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
         out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
     out.extend(_compared(text, lines, anchor, source, context, quote))
+    m = _LIST_FROM.search(text) if "from" in text else None
+    if m and not negated(text[: m.start("list")]) and (x := _condition(m.group("x"))):
+        names = [n for n in _names(m.group("list")) if _condition(n)]
+        out.extend(_pairs(names, "prose:list-from", lines, source, quote, context=context, anchor=x))
     if anchor and (m := _AS_BETWEEN.search(text)) and (x := clean_name(_cut(m.group("x")))) and _condition(x):
         out.extend(_pairs([x], "prose:as-between", lines, source, quote, context=context, anchor=anchor))
     m = _FROM_LABEL.match(text) if anchor else None
@@ -206,3 +217,8 @@ def parent_frame(section: Section, source: str) -> list[RelationCandidate]:
     return _pairs(
         [name], "prose:framed-heading", section.lines[:1], source, quote, context=section.path[-1], anchor=x
     )
+
+
+def group_context(m: re.Match[str]) -> str:
+    """A group's context without a trailing adverb: "the differential diagnosis for rosacea also includes"."""
+    return re.sub(r"\s+(?:also|too)$", "", m.group("ctx").strip())

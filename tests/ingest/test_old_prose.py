@@ -409,3 +409,46 @@ def test_bare_lesions_are_no_conditions_and_such_as_gives_its_example() -> None:
         anchor="Alopecia areata",
     )
     assert got == {_p("alopecia areata", "trichotillomania"), _p("alopecia areata", "radiation alopecia")}
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            [
+                "It can be difficult to distinguish acne vulgaris, perioral dermatitis and lupus erythematosus from rosacea."
+            ],
+            None,
+            {
+                _p("rosacea", "acne vulgaris"),
+                _p("rosacea", "perioral dermatitis"),
+                _p("rosacea", "lupus erythematosus"),
+            },
+        ),
+        (
+            [
+                "The differential diagnosis for rosacea also includes dermatomyositis, seborrhea, and perioral dermatitis, among others."
+            ],
+            None,
+            {
+                _p("rosacea", "dermatomyositis"),
+                _p("rosacea", "seborrhea"),
+                _p("rosacea", "perioral dermatitis"),
+            },
+        ),
+    ],
+)
+def test_a_list_before_from_and_a_differential_that_also_includes(
+    paragraphs: list[str], anchor: str | None, expected
+) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
+
+
+def test_no_need_to_distinguish_a_list_gives_no_pair() -> None:
+    assert (
+        _pairs(
+            "It is not necessary to distinguish acne, seborrhea and folliculitis from rosacea.",
+            anchor="Acne",
+        )
+        == set()
+    )
