@@ -74,6 +74,7 @@ def _names(text: str) -> list[str]:
             and not _FORM_OF.match(name)
             and not _VERB_LEAD.match(name)
             and not _BARE_LESION.fullmatch(name)
+            and not re.match(r"(?:a\s+)?(?:host|number|variety|range)\s+of\b|other\s", name, re.I)
             and not re.fullmatch(r"(?:in\s+)?(?:the\s+)?(?:differential\s+)?diagnos[ie]s", name, re.I)
         ):
             out.append(name)

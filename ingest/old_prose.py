@@ -102,6 +102,13 @@ _LIST_FROM = re.compile(
     r"(?:the\s+)?(?P<x>[a-z][\w' -]{2,40}?)(?=\s*[.;,]|\s*$)",
     re.IGNORECASE,
 )
+# "Scabies is another condition that, in infants, can be very difficult to distinguish from atopic dermatitis"
+_HARD_TO_TELL = re.compile(
+    r"^(?P<x>[A-Z][\w' -]{2,40}?)\s+is\s+(?:a|an|another)\s+(?:\w+\s+)?(?:condition|disease|disorder)"
+    r"\s+(?:that|which),?[^.;]{0,40}?\b(?:can|may)\s+be\s+(?:very\s+|extremely\s+|often\s+)?(?:difficult|hard)\s+to"
+    r"\s+(?:distinguish|differentiate|tell\s+apart)\s+from\s+(?P<list>[^.;]+?)"
+    r"(?=,\s+(?:as|since|because|which)\b|[.;]|$)"
+)
 _NOT_THIS = re.compile(
     r"\bthat\s+(?:this|it)\s+is\s+not\s+(?:a\s+|an\s+)?(?P<x>[a-z][\w' -]{2,40}?)\s+is\s+"
     r"(?:proved|shown|known|evident|seen|clear)\b",
@@ -147,6 +154,9 @@ def old_prose_relations(
         names = [n for n in _names(re.sub(r",?\s+etc\.?$", "", m.group("list").strip())) if n != subject]
         out.extend(_pairs(names, "prose:exclusion", lines, source, quote, context=context, anchor=subject))
     out.extend(_compared(text, lines, anchor, source, context, quote))
+    if (m := _HARD_TO_TELL.match(text)) and (x := clean_name(m.group("x"))):
+        names = [n for n in _names(m.group("list")) if _condition(n)]
+        out.extend(_pairs(names, "prose:hard-to-tell", lines, source, quote, context=context, anchor=x))
     m = _LIST_FROM.search(text) if "from" in text else None
     if m and not negated(text[: m.start("list")]) and (x := _condition(m.group("x"))):
         names = [n for n in _names(m.group("list")) if _condition(n)]
@@ -207,11 +217,18 @@ _FRAMING_PARENT = re.compile(
 )
 
 
+_LABEL = re.compile(
+    r"^(?:treatment|therapy|management|diagnosis|prognosis|investigations?|tests?|summary|key\s+points|"
+    r"introduction|references|general|other)\b",
+    re.IGNORECASE,
+)
+
+
 def parent_frame(section: Section, source: str) -> list[RelationCandidate]:
     """A sub-section headed by a condition under a heading that frames the differential of X pairs with X."""
     parent = _FRAMING_PARENT.match(section.path[-1].strip()) if section.path and section.lines else None
     x, name = (clean_name(parent.group("x")), clean_name(section.title)) if parent else (None, None)
-    if not (x and name and _condition(section.title) and name.lower() != x.lower()):
+    if not (x and name and not _LABEL.match(section.title) and name.lower() != x.lower()):
         return []
     quote = f"{section.path[-1]}: {section.title}"
     return _pairs(
@@ -221,4 +238,9 @@ def parent_frame(section: Section, source: str) -> list[RelationCandidate]:
 
 def group_context(m: re.Match[str]) -> str:
     """A group's context without a trailing adverb: "the differential diagnosis for rosacea also includes"."""
-    return re.sub(r"\s+(?:also|too)$", "", m.group("ctx").strip())
+    ctx = re.sub(
+        r"\s*[—–].*$", "", m.group("ctx").strip()
+    )  # "of scabies—a great masquerader—is extensive, and"
+    ctx = re.sub(r"\s+(?:also|too)$", "", ctx)
+    found = diagnosis_names(ctx) if not clean_name(ctx) else []
+    return found[0][0] if found and found[0][1] == 0 else ctx  # a name, not a presentation: pairs with it

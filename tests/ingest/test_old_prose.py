@@ -452,3 +452,28 @@ def test_no_need_to_distinguish_a_list_gives_no_pair() -> None:
         )
         == set()
     )
+
+
+@pytest.mark.parametrize(
+    "paragraphs, anchor, expected",
+    [
+        (
+            [
+                "The differential diagnosis of scabies—a great masquerader—is extensive, and includes atopic dermatitis, impetigo, folliculitis, and a host of other dermopathies."
+            ],
+            None,
+            {_p("scabies", "atopic dermatitis"), _p("scabies", "impetigo"), _p("scabies", "folliculitis")},
+        ),
+        (
+            [
+                "Scabies is another condition that, in infants, can be very difficult to distinguish from atopic dermatitis, as both itch."
+            ],
+            None,
+            {_p("scabies", "atopic dermatitis")},
+        ),
+    ],
+)
+def test_a_dash_aside_in_the_differential_and_a_hard_to_tell_condition(
+    paragraphs: list[str], anchor: str | None, expected
+) -> None:
+    assert _pairs(*paragraphs, anchor=anchor) == expected
