@@ -58,7 +58,10 @@ _COMPARES = re.compile(
 )
 # A sentence that denies the likeness: "X is not to be thought of", "X is never confounded".
 _DENIES = re.compile(
-    r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}(?:confus|confound|mistak|resembl|like\b|similar)", re.I
+    r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}(?:confus|confound|mistak|resembl|like\b|similar)"
+    # a class, not an alternative: "X is one of the ringworms", "it is no form of pemphigus"
+    r"|\bis\s+(?:one\s+of\s+the\s+\w+|(?:a|no)\s+(?:form|variety|kind|type|species)\s+of)\b|^\s*unlike\b",
+    re.I,
 )
 
 
@@ -110,6 +113,8 @@ class DiagnosisFrame:
         )
         if (m := _IN_X.match(stripped)) and at == m.end():
             pass  # "In rupia, the bullae are smaller"
+        elif _LESIONS_OF.fullmatch(lead) and _COMPARES.search(stripped):
+            pass  # "The patches of erythema simplex are larger"
         elif re.fullmatch(r"(?:(?:the|a|an)\s+)?", lead, re.I) and (
             first or run_in or _COMPARES.search(stripped) or _names_anchor(found[1:], self.anchor)
         ):
@@ -138,11 +143,22 @@ def _adjective_of(name: str, anchor: str) -> bool:
     return len(name.split()) > 1 and first != head and first[:6] == head[:6]
 
 
+_LESIONS_OF = re.compile(
+    r"(?:the\s+)?(?:patches|lesions|papules|vesicles|pustules|scales|crusts|bullae|wheals|spots|ulcers?)\s+of\s+"
+    r"(?:the\s+)?",
+    re.I,
+)
+_TASK = re.compile(r"^(?:describe|state|give|name|mention|enumerate|define)\b", re.I)
+_ITS_OWN = re.compile(r"\b(?:(?:the|this)\s+(?:disease|affection|eruption|condition|malady)|it)\b", re.I)
+
+
 def question_condition(text: str, last: str | None) -> str | None:
     """The condition a differential question asks about ("How would you distinguish the macular
     syphiloderm from measles ...?", "Are you likely to mistake the flat-pustular syphiloderm for ...?"),
     kept for its answer's sentences until the next question; None after a question that names none."""
     if not text.rstrip().endswith("?"):
-        return last
+        return None if _TASK.match(text) else last  # "Describe ...", "State ...": a new question
     found = diagnosis_names(text) if STEMS.search(text) else []
+    if found and _ITS_OWN.search(text[: max(0, text.lower().find(found[0][0].lower()))]):
+        return None  # "Does the disease bear any resemblance to X?": the section's condition asks
     return found[0][0] if found else None

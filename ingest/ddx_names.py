@@ -23,6 +23,20 @@ _ONE_WORD_SITE = re.compile(
 )
 
 
+_SITES_OF = re.compile(
+    r"(?:^|[,;:.]\s*)(?P<x>[A-Za-z-]+)\s+of\s+the\s+(?:scalp|body|beard|face|hands?|feet|trunk|limbs)\s+and\s+"
+    r"(?:the\s+)?(?:scalp|body|beard|face|hands?|feet|trunk|limbs)$",
+    re.I,
+)
+
+
+_SITE_WORD = re.compile(
+    r"(?:the\s+)?(?:mouth|face|scalp|trunk|hands?|feet|foot|limbs?|lips?|tongue|genitals?|nails?|body|back|chest|"
+    r"legs?|arms?|mucous\s+membranes?)",
+    re.I,
+)
+
+
 def _cut(text: str) -> str:
     text = text.strip()
     return text if _ONE_WORD_SITE.match(text) else _CUT.sub("", text)
@@ -44,17 +58,44 @@ def _names(text: str) -> list[str]:
     text = re.sub(r"\((?:see|cf\.?)[^)]*\)", "", cues.strip_marks(text))
     text = _LESIONS_OF.sub("", text)
     text = _GENERIC_EG.sub(lambda m: m.group(2) if m.group(1).lower() in GENERIC else m.group(1), text)
-    text = _SITE_ASIDE.sub(",", text)
+    text = _SITE_ASIDE.sub(",", re.sub(r",?\s+among\s+others\b", "", text, flags=re.I))
+    text = re.sub(
+        r",?\s+such\s+as\s+", ", ", text, flags=re.I
+    )  # "cutaneous papules, such as X": X is a member
     # cut each part before judging it: "bullous pemphigoid in its early urticated stage" is a name + a site
     out: list[str] = []
     for part in _SPLIT.split(glosses(_distribute(text))[0]):
         whole = clean_name(part)  # leading words go first: "with ringworm of the scalp"
         name = clean_name(_cut(whole)) if whole else clean_name(_cut(part))
-        if name and name.lower() not in {n.lower() for n in out} and not _REFERS_BACK.match(name):
+        if (
+            name
+            and name.lower() not in {n.lower() for n in out}
+            and not _REFERS_BACK.match(name)
+            and not _FORM_OF.match(name)
+            and not _VERB_LEAD.match(name)
+            and not _BARE_LESION.fullmatch(name)
+            and not re.match(r"(?:a\s+)?(?:host|number|variety|range)\s+of\b|other\s", name, re.I)
+            and not re.fullmatch(r"(?:in\s+)?(?:the\s+)?(?:differential\s+)?diagnos[ie]s", name, re.I)
+        ):
             out.append(name)
     return out
 
 
+# "differs from the simple form", "the ordinary type": a variety of the subject, no other condition
+_FORM_OF = re.compile(
+    r"^(?:the\s+)?(?:simple|ordinary|common|usual|typical|classical|milder?|severe|benign|acute|chronic|other)\s+"
+    r"(?:form|type|variety|kind|variant)s?$",
+    re.I,
+)
+# "scars", "bacterial pustules", "cutaneous papules": a lesion, no condition ("pearly penile papules" is one)
+_BARE_LESION = re.compile(
+    r"(?:(?:bacterial|cutaneous|small|large|giant|atypical|red|white|flat|raised|simple|multiple|isolated|"
+    r"superficial|deep|scaly|crusted|inflammatory|secondary|old|fresh)\s+)*"
+    r"(?:scars?|papules?|pustules?|vesicles?|macules?|nodules?|plaques?|patch(?:es)?|lesions?|crusts?|scales?|wheals?|spots?)",
+    re.I,
+)
+# "antimalarials can aggravate psoriasis, psoriasis should be ruled out": a verb heads no name
+_VERB_LEAD = re.compile(r"^(?:aggravat|worsen|induc|provok|trigger|exacerbat)\w*\s", re.I)
 # "malignancy (e.g. squamous cell carcinoma)": a generic word stands for its example.
 _GENERIC_EG = re.compile(r"\b([a-z]+)\s*\((?:e\.\s?g\.?|such as|for example),?\s*([^()]*)\)", re.I)
 _ADJECTIVE = re.compile(r"^[a-z-]+(al|ous|ic|ar|ive|ed|ary|oid|ile|ant|ent|ine)$")
@@ -105,13 +146,17 @@ _REFERS_BACK = re.compile(r"^(?:the\s+)?(?:latter|former)\b", re.I)
 def _subject(raw: str, anchor: str | None) -> str | None:
     """The noun phrase just before a cue: the words after the last clause break."""
     breaks = r"(?i)[,;:()—?]|\.\s*|\b(?:and|but|although|while|whereas|that|which|if|when|lest)\b"
+    if m := _SITES_OF.search(raw):  # "Ringworm of the body and scalp may simulate": the head, not "scalp"
+        raw = m.group("x")
     raw = re.split(breaks, raw)[-1].strip()
+    raw = re.sub(r"^.*\b(?:causes?|leads?|allows?)\s+", "", raw, flags=re.I)  # "causes the affection to be"
     # "This affection, when mild, somewhat resembles": an adverb is no subject
     raw = _ADVERBS.sub("", raw).strip()
     if _REFERS_BACK.match(raw):
         return None  # "the latter disease may counterfeit the former": resolved by the sentence before
     raw = re.sub(
-        r"^(?:how|when|why)\s+(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?",
+        r"^(?:(?:how|when|why)\s+)?(?:is|are|does|do|can|may|would|should)\s+(?:one\s+|you\s+|we\s+)?"
+        r"|^(?:some|certain|all)\s+(?:phases|forms|stages|varieties|types)\s+of\s+",
         "",
         raw,
         flags=re.I,
@@ -123,7 +168,8 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     if _PRONOUN.match(raw) or not raw or _AUXILIARY.match(raw):
         return anchor  # "..., if severe, might be mistaken for": the clause's subject is the section's
     raw = re.sub(
-        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early)\s+)+",
+        r"^(?:(?:the|a|an|extensive|typical|classical|this|large|small|dark|irritated|early|at\s+times|sometimes|"
+        r"occasionally|exceptionally)\s+)+",
         "",
         raw,
         flags=re.I,
@@ -131,8 +177,8 @@ def _subject(raw: str, anchor: str | None) -> str | None:
     raw = _cut(
         _LESIONS_OF.sub("", re.sub(r"\s+to$", "", raw))
     )  # "ringworm of the scalp to be": keeps its site
-    if _PRONOUN.match(raw) or not raw or (anchor and _MORPHOLOGY.match(raw)):
-        return anchor
+    if _PRONOUN.match(raw) or not raw or (anchor and (_MORPHOLOGY.match(raw) or _SITE_WORD.fullmatch(raw))):
+        return anchor  # "The lesions of the mouth may simulate": the section's condition, not "mouth"
     name = clean_name(raw)
     if name and len(name.split()) <= 5:
         return name

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 
+from ingest import old_prose as old
 from ingest import prose_cues as cues
 from ingest.ddx_frames import RULE as FRAME_RULE
 from ingest.ddx_frames import DiagnosisFrame, question_condition
 from ingest.ddx_names import _names, _pairs, _subject, expand_initials
 from ingest.framing import is_presentation
 from ingest.mentions import clean_name
+from ingest.ocr_words import denoise
 from ingest.prefilter import prefiltered
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
@@ -39,16 +41,16 @@ DDX_TITLE = re.compile(
 )
 _NP = r"(?P<{0}>[A-Za-z][\w'’\- ]{{1,70}}?)"
 _END = (
-    r"(?=\s+(?:by|in|on|because|when|which|as|through|due|since|except|if|but|including|especially|particularly|"
+    r"(?=\s+(?:by|in|on|because|when|which|as(?<!such\sas)|through|due|since|except|if|but|including|especially|particularly|"
     r"notably|whereas|"
     r"although|while|that|without|unless|until|before|after|so|too|chiefly|mainly|principally|largely|only|clinically|histologically|where)\b|"
-    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
+    r"[;.:(?]|,\s+(?:which|who|but|although|whereas|as|while|(?:more\s+)?especially|particularly)\b|,?\s+and\s+(?:the|a|an|it|its|this|in|from|"
     r"also|is|are)\b|$)"
 )
 _BE = (
     r"(?:is|are|cannot\s+(?:always\s+|easily\s+|readily\s+)?be|"
     r"(?:can|may|might|must|should|could|will)(?:\s+not)?\s+be|has to be|have to be|"
-    r"(?:is|are)\s+(?:apt|likely|liable|prone)\s+to\s+be|"
+    r"(?:is|are)\s+(?:apt|likely|liable|prone)\s+to\s+be|(?:is|are)(?:\s+not)?\s+to\s+be|"
     # the old subjunctive: "if roseola be confounded with erythema"
     r"be)"
 )
@@ -61,8 +63,8 @@ def _cue(pattern: str) -> re.Pattern[str]:
 
 _CUE_WORDS = re.compile(
     r"distinguish|differentiat|confus|confound|mistak|misdiagnos|mislabel|misidentif|resembl|mimic|simulat|"
-    r"imitat|differ|masquerad|counterfeit|known from|suspected case|"
-    r"overlap|considered|tell apart|told apart|separat",
+    r"imitat|differ|masquerad|counterfeit|known from|suspected case|similarit|assum|partak|takes? on|"
+    r"taken for|overlap|considered|tell apart|told apart|separat",
     re.I,
 )
 # Anchored cues: the subject (A) pairs with each name of the object list (B).
@@ -92,8 +94,8 @@ ANCHORED = [
             + _BE
             + r"\s+"
             + _ADV
-            + r"(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified)"
-            r"\s+(?:with|for|as)\s+{B}"
+            + r"(?:(?:confused|mistaken|confounded|misdiagnosed|mislabell?ed|misidentified)"
+            r"\s+(?:with|for|as)|taken\s+for(?!\s+(?:mycology|histolog|cultur|microscop|examin|biops|analys|test)))\s+{B}"
         ),
         "prose:confused",
     ),
@@ -101,7 +103,9 @@ ANCHORED = [
         _cue(
             r"{A}\s+(?:(?:may|can|might|often|closely|may closely|can closely)\s+)?"
             r"(?:resembles?|mimics?|simulates?|imitates?|masquerades?\s+as|counterfeits?|"
-            r"(?:bears?|presents?|shows?)\s+(?:at\s+times\s+)?(?:a\s+|some\s+)?(?:\w+\s+)?resemblance\s+to)\s+{B}"
+            r"(?:bears?|presents?|shows?|ha(?:s|ve))\s+(?:at\s+times\s+)?(?:a\s+|some\s+|any\s+)?(?:\w+\s+)?(?:resemblance|similarity)"
+            r"\s+(?:in\s+(?:its|their)\s+\w+\s+)?to|(?:assumes?|takes?\s+on|partakes?\s+of)\s+(?:some\s+of\s+)?the\s+(?:\w+\s+)?"
+            r"(?:features|characters|appearance|nature)\s+of)\s+(?:the\s+)?{B}"
         ),
         "prose:resembles",
     ),
@@ -184,7 +188,7 @@ def prose_relations(
     stated_ok = anchor is None  # a case without a heading condition: its answer names the subject
     heads, framed = [*section.path, section.title], frames_differential(title or "")
     frame, quizzed = DiagnosisFrame(title, anchor), None
-    out.extend(title_relations(title or "", section.lines[:1], source))
+    out.extend(title_relations(title or "", section.lines[:1], source) + old.parent_frame(section, source))
     for unit_index, unit in enumerate(units(section.lines)):
         unit_sentences = sentences(unit)
         if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
@@ -198,7 +202,7 @@ def prose_relations(
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
         for k, (quote, lines) in enumerate(unit_sentences):
-            text = expand_initials(cues.unhedged(cues.strip_marks(quote)), [anchor or "", *heads])
+            text = expand_initials(cues.unhedged(cues.strip_marks(denoise(quote))), [anchor or "", *heads])
             if asked and cues.is_answer_marker(text):
                 continue  # "A." split off as a sentence of its own: the answer is the next one
             if asked and (listed := cues.answer_list(text)):
@@ -215,12 +219,14 @@ def prose_relations(
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
                 out.extend(_pairs(rest, "prose:options", lines, source, quote, context=title, anchor=name))
                 options = {}
+            anchor = old.own_subject(text, k == 0) or anchor  # "The recognition of X does not present ..."
             # a question-and-answer book: the answer's "it" is the question's condition
-            here = (quizzed := question_condition(text, quizzed)) or anchor
+            here = old.run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
             if (q := cues.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, here, source, title, quote))
             out.extend(_contextual(text, lines, here, source, title, quote))
+            out.extend(old.old_prose_relations(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
                 if m and "ctx" not in m.groupdict():
@@ -229,7 +235,7 @@ def prose_relations(
                     )
                     break
                 if m and pattern is CAUSES:
-                    ctx = m.group("ctx").strip()
+                    ctx = old.group_context(m)
                     if clean_name(ctx) and not is_presentation(ctx):
                         break  # causes of a condition: aetiology, nothing (ingest.framing)
                     out.extend(
@@ -246,7 +252,7 @@ def prose_relations(
                     )
                     break
                 if m:
-                    ctx = m.group("ctx").strip()
+                    ctx = old.group_context(m)
                     # a new statement follows a ";"
                     members = _names(re.split("[;\u037e]", m.group("list"))[0])
                     is_name = clean_name(ctx) and not re.match(r"^(a|an|the)\s", ctx, re.I)
@@ -314,10 +320,12 @@ def _anchored(
         return out
     for pattern, rule in ANCHORED:
         for m in pattern.finditer(text):
-            if cues.is_negated(text[: m.start("b")]):
+            if cues.is_negated(text[: m.start("b")]) or old.A_NAME.match(m.group("b")):
                 continue  # "is not to be confounded with", "does not resemble"
             subject = _subject(m.group("a"), anchor)
-            others = _names(m.group("b"))
+            if re.search(r"\b(?:which|that)\s*$", m.group("a")):  # "cases (X) are met with which resemble"
+                subject = old.bracketed_subject(text[: m.end("a")]) or subject
+            others = _names(m.group("b")) + old.question_tail(text, m.end("b"))
             more = {"prose:confused": cues.AND_WITH, "prose:resembles": None}.get(rule, cues.AND_FROM)
             if more is not None:  # "..., and from Y by ...", "..., especially upon the scalp, and for Y"
                 others += [

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ingest.labels import is_clinical_label
 from ingest.mentions import clean_name, glosses, is_synonym_gloss, make_evidence, split_names
+from ingest.ocr_words import denoise
 from ingest.text_units import units
 from ingest.types import DiagnosisCandidate, RelationCandidate, Section
 
@@ -64,7 +65,7 @@ def heading_names(title: str) -> tuple[list[str], list[str]]:
 @lru_cache(maxsize=4096)
 def _heading_names(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # cached: a heading is read again for every sentence of its section (stem_cues.section_subject)
-    bare, found = glosses(title)
+    bare, found = glosses(denoise(title))  # a scanned book's heading: "PSORIASLS", "Seborrhcea"
     synonyms = [g for g in found if is_synonym_gloss(g)]
     names = split_names(bare) if re.search(r",|\band\b|/", bare) else [n for n in [clean_name(bare)] if n]
     return tuple(names), tuple(synonyms)

@@ -11,12 +11,10 @@ module adds the shapes that need the section's subject or the sentence's neighbo
   A. With Y, Z and W.", "What conditions simulate X?", "What is the differential diagnosis of X?",
   "What must be excluded in X?";
 - and what cancels a cue: a negation in the cue's own clause ("is not to be confounded with") and a
-  hedge anywhere in the sentence ("formerly thought", "it has been suggested", "disputed").
-  A negated *difficulty* ("cannot be distinguished from", "not easily told apart") states a
-  differential and is kept.
+  hedge anywhere in the sentence ("formerly thought", "it has been suggested", "disputed"); a negated
+  *difficulty* ("cannot be distinguished from", "not easily told apart") states a differential.
 
-Every pattern is a shape of language, not one book's sentence: the development corpus
-(``tests/ingest/corpus_texts.py``) and its gold measure them together with the handbook.
+Every pattern is a shape of language, not one book's sentence (the development corpus measures them).
 """
 
 from __future__ import annotations
@@ -51,7 +49,7 @@ _HEDGE = re.compile(
     r"\bin\s+name\s+only\b|\bin\s+no\s+way\s+related\b|\bbears?\s+no\s+relation\b|\bhas\s+nothing\s+to\s+do\b",
     re.IGNORECASE,
 )
-_NEG = negation("not|never|no|nor|neither|unlike")
+_NEG = negation("not|never|no|nor|neither|unlike|unnecessary|needless|superfluous")
 # A negated difficulty or frequency states the differential: "cannot be distinguished", "not easily
 # told apart", "not infrequently mistaken for"; so does a warning: "must not be confounded with", "is not to
 # be mistaken for" (old books' way of saying "take care to distinguish").
@@ -120,7 +118,9 @@ AND_WITH = and_prep("with|for")
 FROM_SUBJECT = re.compile(
     r"^(?:and\s+|or\s+)?from\s+(?:the\s+|a\s+|an\s+)?"
     + _NAME.format("b")
-    + r",?\s+(?:it|they|this|these|the\s+\w+)\s+(?:(?:may|can|is|are|must|should)\s+)?(?:\w+\s+)?(?:be\s+)?"
+    + r"(?:,\s*(?:which|that)\b[^,;]{0,160},)?,?\s+(?:it|they|this|these|the\s+(?:latter\s+|former\s+)?\w+)"
+    r"\s+"
+    r"(?:(?:may|can|is|are|must|should)\s+)?(?:\w+\s+)?(?:(?:to\s+)?be\s+)?"
     r"(?:\w+\s+)?(?:distinguished|differentiated|separated|told apart|known|differs?)\b",
     re.IGNORECASE,
 )
@@ -348,7 +348,7 @@ QUESTIONS = [
     ),
     re.compile(
         _Q
-        + r"what\s+(?:\w+\s+){0,2}?(?:simulates?|mimics?|resembles?|imitates?|may\s+simulate|may\s+resemble|"
+        + r"what\s+(?:\w+\s+){0,3}?(?:simulates?|mimics?|resembles?|imitates?|may\s+simulate|may\s+resemble|"
         r"may\s+mimic)\s+(?:the\s+)?" + _X + r"\s*\?",
         re.IGNORECASE,
     ),

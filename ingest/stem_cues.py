@@ -52,7 +52,8 @@ _NOT_DDX = re.compile(
     r"(?:\w+\s+)?(?:treat\w*|therap\w*|referr\w*|refer\b|biops\w*|prescrib\w*|using|an?\s+\w*\s*(?:cream|"
     r"emollient|ointment))|the\s+(?:use|addition))|\bexclu\w*\s+(?:of\s+)?(?:other\s+)?(?:causes|infection\b)|"
     r"\b(?:sharply|well|clearly|poorly|ill|moderately|sharp)[\s-]+(?:delimit|differentiat|separat|distinguish)\w*|"
-    r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?)\b",
+    r"\b(?:confus|confound|mistak)\w*\s+(?:with|for)\s+(?:the|a|an)\s+(?:\w+\s+)?(?:name|term|word)s?\b|"
+    r"\bdifferentiat\w*\s+(?:into|between\s+(?:acute|chronic))|\bseparat\w*\s+(?:into|layers?|of\s+(?:the\s+)?(?:slough|crusts?|scabs?|scales?|epidermis|nails?|hairs?))\b",
     re.IGNORECASE,
 )
 # Kinships that are no differential: an association, a cause, a complication, a precursor.
@@ -87,6 +88,7 @@ _HEAD_WORDS = {
 }  # fmt: skip
 # Words a name never runs across: grammar words, verbs of the cue, quantities.
 _STOP = {
+    "aggravate", "aggravates", "worsen", "worsens", "exacerbate", "exacerbates", "induce", "induces",
     "a", "an", "the", "and", "or", "nor", "but", "of", "in", "on", "at", "to", "from", "with", "by", "for",
     "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "may", "can", "could",
     "must", "should", "might", "will", "would", "it", "its", "this", "that", "these", "those", "which",
@@ -130,6 +132,8 @@ _EITHER = re.compile(
     r"^(?:q\.?\s*)?(?:is|could|might|can)\s+(?:it|this|that)\s+(?:be\s+)?.+\bor\b.+\?$", re.I
 )
 _COPULA = re.compile(r"^[^,;]*\s(?:is|are)\s+(?:an?|the)\s+$", re.IGNORECASE)
+_CLASS_BEFORE = re.compile(r"\b(?:is|are)\s+an?\s+([a-z-]+)\s+$", re.IGNORECASE)
+_DISEASE_WORDS = re.compile(r"^[a-z-]+(?:osis|oses|itis|ides?|oma|iasis|opathy|oneurosis)$")
 _LABEL = re.compile(r"(" + STEMS.pattern + r")\s*[:—–]\s*", re.IGNORECASE)
 _OF = re.compile(
     r"(?:\s+diagnos[ie]s)?\s+(?:of|for)\s+(?:the\s+|an?\s+)?([^,;:.]+?)"
@@ -274,6 +278,9 @@ def stem_pairs(text: str, anchor: str | None, *, framed: bool = False) -> list[t
         if not subject:
             continue
         likeness = cue.group(0).lower().startswith(("similar", "look", "appear", "present", "seem"))
+        cls = _CLASS_BEFORE.search(clause[: cue.start()]) if likeness else None
+        if cls and _DISEASE_WORDS.match(cls.group(1).lower()):
+            continue  # "urticaria is an angioneurosis similar to erythema multiforme": a class, no DDx
         for name in others:
             if likeness and _siblings(name, subject):
                 continue  # "tinea cruris ... similar to tinea corporis": two forms of one genus share traits
