@@ -17,7 +17,7 @@ from ingest.types import ImageRef, Line
 
 # "Fig. 23.", "Figure 3.2", "PLATE XII." (old books number their plates in capital roman numerals).
 _FIGURE = re.compile(
-    r"^(figs?|figures?|plate|photo|case|image)\.?\s*(?:\d+[\w.]*|(?-i:[IVXLCDM]+)\b\.?)"
+    r"^(figs?|figures?|plates?|photo|case|image)\.?\s*(?:\d+[\w.]*|(?-i:[IVXLCDM]+)\b\.?)"
     r"(?:\s*(?:and|&|,|[–-])\s*(?:\d+[\w.]*|(?-i:[IVXLCDM]+)\b\.?))*[:.]?\s*",
     re.IGNORECASE,
 )
@@ -28,7 +28,7 @@ _COURTESY = r"picture source|photo(graph)? courtesy|courtesy of"
 _OLD_CREDIT = (
     r"^\(\s*(?:after|from|by)\s+(?-i:[A-Z])|"
     r"^\(\s*(?-i:[A-Z])[\w'’-]+(?:\s+(?:and|&)\s+(?-i:[A-Z])[\w'’-]+)?\.\s*\)\.?$|"
-    r"^(?:after|from)\s+(?:a\s+|an\s+|the\s+)?(?:photograph|drawing|painting|sketch|water[- ]?colou?r|cast|"
+    r"^(?:after|from)\s*(?:a\s+|an\s+|the\s+)?(?:photograph|drawing|painting|sketch|water[- ]?colou?r|cast|"
     r"model|moulage|plate|atlas|collection|museum)|^(?:photographed|drawn|painted)\s+by\b"
 )
 _CREDIT = re.compile(
