@@ -172,13 +172,34 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
         )
         styled = [li for li in mine if _styled(lines[li], body_size)]
         styled = [li for li in styled if not _REMARK.match(lines[li].text)] or styled
-        # a caption above the photo wins over a credit line below it ("(From Hebra's Atlas.)")
-        if any(
-            (claims[li][2] == "below" or li in shared) and not _CREDIT.search(lines[li].text) for li in styled
-        ):
-            styled = [li for li in styled if claims[li][2] == "below" or li in shared]
+
+        # a caption above the photo, in smaller type or numbered (not a heading or a glossary's bold
+        # label), wins over a credit line below it ("(From Hebra's Atlas.)")
+        def kept(li: int, credit_ok: bool) -> bool:
+            return (claims[li][2] == "below" or li in shared) and (
+                credit_ok or not _CREDIT.search(lines[li].text)
+            )
+
+        above = [
+            li
+            for li in styled
+            if claims[li][2] == "above"
+            and not lines[li].bold
+            and (lines[li].size < body_size - 0.4 or _FIGURE.match(lines[li].text))
+        ]
+        if any(kept(li, not above) for li in styled):
+            styled = [li for li in styled if kept(li, True)]
         plain = [li for li in mine if claims[li][2] == "below" and claims[li][0] <= 20]
-        chosen = styled or [li for li in plain if len(lines[li].text.split()) <= 12]
+        plain = [li for li in plain if len(lines[li].text.split()) <= 12]
+        # A short line hugging the photo's foot, nearer than any styled line below it, is its caption
+        # and the styled line further down the next heading (a scan's caption type, read from pixels,
+        # is often the body's: OCR reports no italic and its sizes are only roughly right).
+        first = min(plain, key=lambda li: claims[li][0], default=None)
+        if first is not None and first not in styled:
+            below = [li for li in styled if claims[li][2] == "below"]
+            if below and all(lines[li].bbox[1] > lines[first].bbox[3] for li in below):
+                styled = []
+        chosen = styled or plain
         credits = [li for li in chosen if _CREDIT.search(lines[li].text)]
         chosen = [li for li in chosen if li not in credits] or credits
         chosen = _extend(chosen[:1], lines, img, body_size, taken=set(claims) - set(mine) - set(shared))

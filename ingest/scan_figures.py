@@ -76,7 +76,9 @@ def scan_photos(page: Any, scan_size: tuple[int, int], lines: list[Line]) -> lis
         box = tuple(v * scale for v in _refine(grey, paper, (x0 * b, y0 * b, (x1 + 1) * b, (y1 + 1) * b), b))
         if min(box[2] - box[0], box[3] - box[1]) < _MIN_SIDE_PT or count < _FILL * bh * bw:
             continue
-        crop = grey[round(box[1] / scale) : round(box[3] / scale), round(box[0] / scale) : round(box[2] / scale)]
+        crop = grey[
+            round(box[1] / scale) : round(box[3] / scale), round(box[0] / scale) : round(box[2] / scale)
+        ]
         out.append(
             ImageRef(
                 page=page.number + 1,

@@ -64,7 +64,9 @@ class Fig:
 class Page:
     label: str | None  # the number printed on the page (None: unnumbered, e.g. a plate)
     head: str | None = None  # the running head
-    number_at: str = "top"  # where the number is printed: "top" (beside the head) or "bottom"
+    # where the number is printed: "top" (at the outer corner, apart from the head), "inline" (in the
+    # running head's line: "18     DISEASES OF THE SKIN.") or "bottom"
+    number_at: str = "top"
     prose: int = 0  # paragraphs of prose (from _PROSE, cycling)
     figures: list[Fig] = field(default_factory=list)
     side_by_side: bool = False
@@ -144,6 +146,13 @@ PAGES: list[Page] = [
             )
         ],
     ),
+    Page(
+        label="18",
+        head="DISEASES OF THE SKIN.",
+        number_at="inline",
+        prose=1,
+        figures=[Fig(["Fig. 15.—Erythema multiforme, the iris form."], size=(200, 130))],
+    ),
 ]
 
 # Gold, written from the pages above before the pipeline ran on them: for each photo (in page
@@ -153,10 +162,22 @@ PAGES: list[Page] = [
 GOLD: list[dict] = [
     {"page": 3, "label": "12", "caption": "Fig. 7. Psoriasis: a, elbow; b, knee.", "dx": "psoriasis"},
     {"page": 4, "label": "13", "caption": "Fig. 8.—Lupus vulgaris of the face.", "dx": "lupus vulgaris"},
-    {"page": 6, "label": None, "caption": "PLATE XII. ECZEMA RUBRUM.", "dx": "eczema rubrum", "also": ["eczema"]},
+    {
+        "page": 6,
+        "label": None,
+        "caption": "PLATE XII. ECZEMA RUBRUM.",
+        "dx": "eczema rubrum",
+        "also": ["eczema"],
+    },
     {"page": 7, "label": "14", "caption": "Fig. 9.—Seborrhœa of the scalp.", "dx": "seborrhœa"},
     {"page": 8, "label": "15", "caption": "Fig. 10.—Lichen planus.", "dx": "lichen planus"},
-    {"page": 8, "label": "15", "caption": "Fig. 11.—Papular syphilide.", "dx": "papular syphilide", "also": ["syphilide"]},
+    {
+        "page": 8,
+        "label": "15",
+        "caption": "Fig. 11.—Papular syphilide.",
+        "dx": "papular syphilide",
+        "also": ["syphilide"],
+    },
     {"page": 9, "label": "16", "caption": "Fig. 12.—The Koebner phenomenon.", "dx": None},
     {"page": 9, "label": "16", "caption": "Fig. 13.—Pemphigus vulgaris.", "dx": "pemphigus vulgaris"},
     {
@@ -168,8 +189,17 @@ GOLD: list[dict] = [
     {
         "page": 12,
         "label": "17",
-        "caption": "Fig. 14.—Favus of the scalp, showing the sulphur-yellow cups; from a boy aged nine years.",
+        "caption": (
+            "Fig. 14.—Favus of the scalp, showing the sulphur-yellow cups; from a boy aged nine years."
+        ),
         "dx": "favus",
+    },
+    # added with the last page, after the first run on the others (its gold written before its run)
+    {
+        "page": 13,
+        "label": "18",
+        "caption": "Fig. 15.—Erythema multiforme, the iris form.",
+        "dx": "erythema multiforme",
     },
 ]
 
@@ -218,7 +248,9 @@ def _wrap(text: str, size: float, width: float, font: str = "tiro") -> list[str]
     return out + ([cur] if cur else [])
 
 
-def _centre(page: object, y: float, text: str, font: str, size: float, x0: float = LEFT, x1: float = RIGHT) -> None:
+def _centre(
+    page: object, y: float, text: str, font: str, size: float, x0: float = LEFT, x1: float = RIGHT
+) -> None:
     _put(page, ((x0 + x1 - _len(text, font, size)) / 2, y), text, font, size)
 
 
@@ -281,7 +313,9 @@ def render_plates_book(path: Path) -> tuple[Path, list[dict]]:
             continue
         if spec.tissue:
             continue
-        if spec.head:
+        if spec.head and spec.number_at == "inline":
+            _put(page, (LEFT, 40), f"{spec.label}          {spec.head}", "tiro", 8)
+        elif spec.head:
             _centre(page, 40, spec.head, "tiro", 8)
             if spec.label and spec.number_at == "top":
                 x = LEFT if int(spec.label) % 2 == 0 else RIGHT - 12

@@ -6,13 +6,14 @@ book and on its scan with an OCR text layer (what archive.org serves) or without
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ingest.caption_labels import label_captions
-from ingest.evaluation import _caption_key, _iou
+from ingest.evaluation import _iou
 from ingest.pdf_loader import open_pdf
 from ingest.rules_extractor import RulesExtractor
 from ingest.types import Extraction
@@ -21,12 +22,19 @@ from tests.ingest.plates_book import render_plates_book, scan_with_text_layer
 from tests.ingest.test_scans import scan_copy
 
 
+def _caption_key(text: str) -> str:
+    """A caption's words without its number ("Fig. 8.—", "PLATE XII."): the scorer's own, so that a
+    run of older code is measured the same way."""
+    text = re.sub(
+        r"^(?:figs?|figures?|plates?)\.?\s*(?:\d+|[IVXLCDM]+)\.?\s*[—–-]?\s*", "", text.strip(), flags=re.I
+    )
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
 def measure(ex: Extraction, gold: list[dict[str, Any]], iou: float = 0.6) -> dict[str, Any]:
     """Photo -> caption recall and precision, diagnosis labels right, page labels right."""
     figs = list(ex.figures)
-    names = label_captions(
-        [f.diagnosis for f in figs if f.diagnosis], lambda n: None, lambda n: normalize(n)
-    )
+    names = label_captions([f.diagnosis for f in figs if f.diagnosis], lambda n: None, lambda n: normalize(n))
     paired = dx_ok = label_ok = 0
     used: set[int] = set()
     missed: list[str] = []
