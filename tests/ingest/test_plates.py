@@ -109,3 +109,29 @@ def test_image_only_scan(tmp_path: Path) -> None:
     got = measure(_extract(scan), gold)
     print(json.dumps(got, indent=1, ensure_ascii=False))
     assert got["recall"] >= 0.9 and got["precision"] >= 0.9, got
+
+
+@pytest.mark.ocr
+def test_a_scans_photos_become_cases_citing_pdf_page_and_printed_page(any_store, tmp_path: Path) -> None:
+    """Through the pipeline: each photo cut from the scan is stored as a case image (its pixels
+    rendered from its box), its evidence citing the PDF page and the printed number (none on a plate)."""
+    import pymupdf
+
+    from ingest.pipeline import IngestPipeline
+
+    pdf, gold = render_plates_book(tmp_path / "plates.pdf")
+    scan = scan_with_text_layer(pdf, tmp_path / "scan.pdf")
+    (doc,) = IngestPipeline(any_store, data_dir=tmp_path).run([scan]).documents
+    assert doc.status == "ingested", doc.error
+    cases = any_store.list_cases()
+    labels = {g["page"]: g["label"] for g in gold}
+    # every gold photo but the sign's ("The Koebner phenomenon" pairs, labels nothing) is a case
+    assert len(cases) >= len(gold) - 1, [c.caption for c in cases]
+    for case in cases:
+        (ev,) = case.evidence
+        assert ev.page in labels and ev.page_label == labels[ev.page], (case.caption, ev)
+        box = tuple(case.meta["bbox"])
+        assert any(g["page"] == ev.page and _iou(tuple(g["bbox"]), box) >= 0.6 for g in gold), case.caption
+        with pymupdf.open(case.image_path) as img:  # the photo's pixels, not the page's
+            w, h = img[0].rect.width, img[0].rect.height
+        assert abs(w / h - (box[2] - box[0]) / (box[3] - box[1])) < 0.1 and w < 0.9 * 150 / 72 * 432
