@@ -363,9 +363,25 @@ def render_plates_book(path: Path) -> tuple[Path, list[dict]]:
     return path, gold
 
 
-def scan_with_text_layer(src: Path, out: Path, dpi: int = 200) -> Path:
-    """What archive.org serves: every page a grey scan, with an invisible OCR text layer over it
-    (made here by MuPDF's own Tesseract, as the scanning services run it)."""
+def _age(pix: object, seed: int) -> object:
+    """An old page as scanned: yellowed paper, uneven light, grain, and the ink a little faded."""
+    import numpy as np
+    import pymupdf
+
+    rng = np.random.default_rng(seed)
+    arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)  # type: ignore[attr-defined]
+    img = arr.astype(np.float32)
+    img = 40 + img * (200 / 255)  # faded ink, darker paper
+    light = np.linspace(0.92, 1.0, pix.width, dtype=np.float32)[None, :, None]  # type: ignore[attr-defined]
+    img = img * light * np.array([1.0, 0.94, 0.80], dtype=np.float32)  # yellowed
+    img += rng.normal(0, 6, img.shape)
+    out = np.clip(img, 0, 255).astype(np.uint8)
+    return pymupdf.Pixmap(pymupdf.csRGB, pix.width, pix.height, out.tobytes(), False)  # type: ignore[attr-defined]
+
+
+def scan_with_text_layer(src: Path, out: Path, dpi: int = 200, *, aged: bool = False) -> Path:
+    """What archive.org serves: every page a scan, with an invisible OCR text layer over it (made
+    here by MuPDF's own Tesseract, as the scanning services run it); ``aged``: yellowed, grainy paper."""
     import pymupdf
 
     from ingest.ocr import tessdata_dir
@@ -373,6 +389,8 @@ def scan_with_text_layer(src: Path, out: Path, dpi: int = 200) -> Path:
     with pymupdf.open(src) as doc, pymupdf.open() as new:
         for page in doc:
             pix = page.get_pixmap(dpi=dpi)  # MuPDF's OCR reads nothing from a grey pixmap
+            if aged:
+                pix = _age(pix, page.number)
             pix.set_dpi(dpi, dpi)
             with pymupdf.open("pdf", pix.pdfocr_tobytes(language="eng", tessdata=tessdata_dir())) as ocred:
                 new.insert_pdf(ocred)
