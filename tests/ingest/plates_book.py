@@ -58,6 +58,7 @@ class Fig:
     above: bool = False  # caption printed above the photo
     size: tuple[float, float] = (200.0, 140.0)
     caps: bool = False  # the name in small capitals (a larger first letter)
+    engraving: bool = False  # a line drawing (wood engraving): black hatching on white paper
 
 
 @dataclass
@@ -153,6 +154,12 @@ PAGES: list[Page] = [
         prose=1,
         figures=[Fig(["Fig. 15.—Erythema multiforme, the iris form."], size=(200, 130))],
     ),
+    Page(
+        label="19",
+        head="SCABIES.",
+        prose=2,
+        figures=[Fig(["Fig. 16.—Scabies: the burrow, magnified."], size=(180, 130), engraving=True)],
+    ),
 ]
 
 # Gold, written from the pages above before the pipeline ran on them: for each photo (in page
@@ -201,6 +208,8 @@ GOLD: list[dict] = [
         "caption": "Fig. 15.—Erythema multiforme, the iris form.",
         "dx": "erythema multiforme",
     },
+    # added after the scans' fixes, its gold written before its first run: a wood engraving
+    {"page": 14, "label": "19", "caption": "Fig. 16.—Scabies: the burrow, magnified.", "dx": "scabies"},
 ]
 
 
@@ -234,6 +243,26 @@ def _len(text: str, font: str, size: float) -> float:
 
 def _put(page: object, xy: tuple[float, float], text: str, font: str, size: float) -> None:
     page.insert_text(xy, text, fontsize=size, **_font(font))  # type: ignore[attr-defined]
+
+
+def _engraving(seed: int, w: int, h: int) -> bytes:
+    """A wood engraving's look: black hatching and outlines on white paper, mostly paper."""
+    import pymupdf
+
+    rng = random.Random(seed)
+    doc = pymupdf.open()
+    page = doc.new_page(width=w, height=h)
+    page.draw_rect(pymupdf.Rect(1, 1, w - 1, h - 1), color=(0, 0, 0), width=1)
+    for _ in range(6):  # shaded ovals: outline and diagonal hatching
+        cx, cy, r = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h, rng.uniform(0.08, 0.2) * w
+        page.draw_oval(pymupdf.Rect(cx - r, cy - r * 0.6, cx + r, cy + r * 0.6), color=(0, 0, 0), width=1.2)
+        for k in range(-int(r), int(r), 4):
+            page.draw_line((cx + k - r * 0.3, cy + r * 0.5), (cx + k + r * 0.3, cy - r * 0.5), width=0.6)
+    for y in range(8, h - 8, 7):  # the skin's surface lines
+        page.draw_line((6, y), (w * rng.uniform(0.3, 0.9), y + rng.uniform(-3, 3)), width=0.4)
+    png = page.get_pixmap(dpi=144).tobytes("png")
+    doc.close()
+    return png
 
 
 def _wrap(text: str, size: float, width: float, font: str = "tiro") -> list[str]:
@@ -287,7 +316,11 @@ def _figure(page: object, fig: Fig, x0: float, x1: float, y: float, seed: int) -
         y = caption(y) + 4
     px0 = (x0 + x1 - fw) / 2
     box = (px0, y, px0 + fw, y + fh)
-    page.insert_image(pymupdf.Rect(*box), stream=_photo(seed, round(fw * 1.2), round(fh * 1.2)))  # type: ignore[attr-defined]
+    if fig.engraving:
+        picture = _engraving(seed, round(fw), round(fh))
+    else:
+        picture = _photo(seed, round(fw * 1.2), round(fh * 1.2))
+    page.insert_image(pymupdf.Rect(*box), stream=picture)  # type: ignore[attr-defined]
     y += fh + 4
     if not fig.above:
         y = caption(y)
