@@ -38,7 +38,7 @@ from ingest.ocr import needs_ocr, ocr_page, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
 from ingest.rationales import RATIONALE_TITLE, rationale_candidates
-from ingest.scan_figures import is_scan, scan_photos
+from ingest.scan_figures import is_scan, outside_photos, scan_photos
 from ingest.scan_tables import stamp_table_confidence, table_keys
 from ingest.sections import SectionBuilder
 from ingest.types import (
@@ -124,6 +124,7 @@ class RulesExtractor:
         if scan is not None and not oversized_images(page):
             layout.images = [i for i in layout.images if i.width * i.height < scan[0] * scan[1]]
             layout.images += scan_photos(page, scan, layout.lines)
+            layout.lines = outside_photos(layout.lines, layout.images)
         return layout
 
     def pair_figures(

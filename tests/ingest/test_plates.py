@@ -96,16 +96,16 @@ def test_born_digital_plates(tmp_path: Path) -> None:
 @pytest.mark.ocr
 @pytest.mark.parametrize("aged", [False, True])
 def test_scan_with_ocr_text_layer(tmp_path: Path, aged: bool) -> None:
-    # measured: 10 of 12 paired, 1 of 11 spurious (fresh and aged). Misses: "Seborrhœa" read
-    # "Seborrhcea" by the OCR (its photo takes the right lines); the wood engraving (Fig. 16), whose
-    # hatching is mostly paper and OCR'd as junk "text", is not found as a picture. Aged, the OCR also
-    # read the page number "12" as "i".
+    # measured: fresh 11 of 12 paired, 1 spurious; aged 10 of 12, 1 spurious. "Seborrhœa" is read
+    # "Seborrhcea" by the OCR (its photo takes the right lines); aged, the wood engraving's faded
+    # hatching (Fig. 16) is not found as a picture and the OCR read the page number "12" as "i".
     pdf, gold = render_plates_book(tmp_path / "plates.pdf")
     scan = scan_with_text_layer(pdf, tmp_path / "scan.pdf", aged=aged)
     got = measure(_extract(scan), gold)
     print(json.dumps(got, indent=1, ensure_ascii=False))
-    assert got["recall"] >= 0.8 and got["precision"] >= 0.9, got
-    assert got["page_label_right"] >= 0.75, got
+    want = 0.8 if aged else 0.9
+    assert got["recall"] >= want and got["precision"] >= 0.9, got
+    assert got["page_label_right"] >= want - 0.05, got
 
 
 @pytest.mark.ocr
@@ -115,10 +115,9 @@ def test_image_only_scan(tmp_path: Path) -> None:
     ex = _extract(scan)
     got = measure(ex, gold)
     print(json.dumps(got, indent=1, ensure_ascii=False))
-    # measured: 10 of 12, the same two misses as the text-layer scan (the engraving's caption is
-    # paired with a box Tesseract's junk lines cut short)
-    assert got["recall"] >= 0.8 and got["precision"] >= 0.8, got
-    assert got["page_label_right"] >= 0.8, got  # read from the OCR'd running heads
+    # measured: 11 of 12, 1 spurious (the misread "Seborrhcea", as above)
+    assert got["recall"] >= 0.9 and got["precision"] >= 0.9, got
+    assert got["page_label_right"] >= 0.9, got  # read from the OCR'd running heads
     assert all(f.evidence.ocr_confidence for f in ex.figures)  # the caption's OCR confidence is kept
 
 
@@ -136,9 +135,8 @@ def test_a_scans_photos_become_cases_citing_pdf_page_and_printed_page(any_store,
     assert doc.status == "ingested", doc.error
     cases = any_store.list_cases()
     labels = {g["page"]: g["label"] for g in gold}
-    # every gold photo is a case but the sign's ("The Koebner phenomenon" pairs, labels nothing) and
-    # the engraving's (not found in a scan, see above)
-    assert len(cases) >= len(gold) - 2, [c.caption for c in cases]
+    # every gold photo is a case but the sign's ("The Koebner phenomenon" pairs, labels nothing)
+    assert len(cases) >= len(gold) - 1, [c.caption for c in cases]
     for case in cases:
         (ev,) = case.evidence
         assert ev.page in labels and ev.page_label == labels[ev.page], (case.caption, ev)
