@@ -16,14 +16,32 @@ from ingest.labels import is_clinical_label
 from ingest.prefilter import prefiltered
 from ingest.types import ImageRef, Line
 
-_FIGURE = re.compile(r"^(fig(ure)?|plate|photo|case|image)\.?\s*\d+[\w.]*[:.]?\s*", re.IGNORECASE)
-# Who gave a photo: a caption may carry it inline (cut off), a credit line states it (kept apart).
-_COURTESY = r"picture source|photo(graph)? courtesy|courtesy of"
-_CREDIT = re.compile(
-    rf"©|\(c\)\s|{_COURTESY}|photo(graph)? source|reproduced (with|by)|licensed under|image source|^source:",
+# "Fig. 23.", "Figure 3.2", "PLATE XII." (old books number their plates in capital roman numerals).
+_FIGURE = re.compile(
+    r"^(figs?|figures?|plates?|photo|case|image)\.?\s*(?:\d+[\w.]*|(?-i:[IVXLCDM]+)\b\.?)"
+    r"(?:\s*(?:and|&|,|[–-])\s*(?:\d+[\w.]*|(?-i:[IVXLCDM]+)\b\.?))*[:.]?\s*",
     re.IGNORECASE,
 )
-_CREDIT_INLINE = re.compile(rf"\(?\s*({_COURTESY})[^)]*\)?", re.IGNORECASE)
+# Who gave a photo: a caption may carry it inline (cut off), a credit line states it (kept apart).
+_COURTESY = r"picture source|photo(graph)? courtesy|courtesy of"
+# Old books credit the atlas or the physician a picture came from: "(After Hebra.)", "(Kaposi.)",
+# "(From Hebra's Atlas.)", "From a photograph by Dr. X", "Photographed by ...", "Drawn by ...".
+_OLD_CREDIT = (
+    r"^\(\s*(?:after|from|by)\s+(?-i:[A-Z])|"
+    r"^\(\s*(?-i:[A-Z])[\w'’-]+(?:\s+(?:and|&)\s+(?-i:[A-Z])[\w'’-]+)?\.\s*\)\.?$|"
+    r"^(?:after|from)\s*(?:a\s+|an\s+|the\s+)?(?:photograph|drawing|painting|sketch|water[- ]?colou?r|cast|"
+    r"model|moulage|plate|atlas|collection|museum)|^(?:photographed|drawn|painted)\s+by\b"
+)
+_CREDIT = re.compile(
+    rf"©|\(c\)\s|{_COURTESY}|photo(graph)? source|reproduced (with|by)|licensed under|image source|^source:|"
+    + _OLD_CREDIT,
+    re.IGNORECASE,
+)
+_CREDIT_INLINE = re.compile(
+    rf"\(?\s*({_COURTESY})[^)]*\)?|\s\((?:after|from)\s+(?-i:[A-Z])[^)]*\)\.?\s*$|"
+    r"(?<=\.)\s*\((?-i:[A-Z])[\w'’-]+(?:\s+(?:and|&)\s+(?-i:[A-Z])[\w'’-]+)?\.\s*\)\.?\s*$",
+    re.IGNORECASE,
+)
 _REMARK = re.compile(r"^\s*(?:note|nb|n\.b\.)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"^examples?\s*:?\s*", re.IGNORECASE)
 MIN_SIDE_PT = 40.0  # smaller boxes are icons, bullets and decorations
@@ -155,10 +173,34 @@ def pair_captions(images: list[ImageRef], lines: list[Line], body_size: float) -
         )
         styled = [li for li in mine if _styled(lines[li], body_size)]
         styled = [li for li in styled if not _REMARK.match(lines[li].text)] or styled
-        if any(claims[li][2] == "below" or li in shared for li in styled):
-            styled = [li for li in styled if claims[li][2] == "below" or li in shared]
+
+        # a caption above the photo, in smaller type or numbered (not a heading or a glossary's bold
+        # label), wins over a credit line below it ("(From Hebra's Atlas.)")
+        def kept(li: int, credit_ok: bool) -> bool:
+            return (claims[li][2] == "below" or li in shared) and (
+                credit_ok or not _CREDIT.search(lines[li].text)
+            )
+
+        above = [
+            li
+            for li in styled
+            if claims[li][2] == "above"
+            and not lines[li].bold
+            and (lines[li].size < body_size - 0.4 or _FIGURE.match(lines[li].text))
+        ]
+        if any(kept(li, not above) for li in styled):
+            styled = [li for li in styled if kept(li, True)]
         plain = [li for li in mine if claims[li][2] == "below" and claims[li][0] <= 20]
-        chosen = styled or [li for li in plain if len(lines[li].text.split()) <= 12]
+        plain = [li for li in plain if len(lines[li].text.split()) <= 12]
+        # A short line hugging the photo's foot, nearer than any styled line below it, is its caption
+        # and the styled line further down the next heading (a scan's caption type, read from pixels,
+        # is often the body's: OCR reports no italic and its sizes are only roughly right).
+        first = min(plain, key=lambda li: claims[li][0], default=None)
+        if first is not None and first not in styled:
+            below = [li for li in styled if claims[li][2] == "below"]
+            if below and all(lines[li].bbox[1] > lines[first].bbox[3] for li in below):
+                styled = []
+        chosen = styled or plain
         credits = [li for li in chosen if _CREDIT.search(lines[li].text)]
         chosen = [li for li in chosen if li not in credits] or credits
         chosen = _extend(chosen[:1], lines, img, body_size, taken=set(claims) - set(mine) - set(shared))

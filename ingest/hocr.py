@@ -101,12 +101,14 @@ def hocr_lines(
     *,
     origin: tuple[float, float] = (0.0, 0.0),
     not_photos: list[tuple[int, ...]] | tuple[()] = (),
+    keep_captions: bool = False,
 ) -> list[Line]:
     """Lines of one page from Tesseract's hOCR; ``scale`` turns pixels into points, ``origin`` (points)
     places a cropped region on the page; ``grey`` (the image OCR read) lets bold words be told by
     their strokes; ``not_photos``: regions Tesseract called pictures that hold text. A line with a
     wide gap between two words is two lines, as a text layer has them: a side head ("Description")
-    and the text beside it."""
+    and the text beside it. ``keep_captions``: the caption paragraphs under Tesseract's pictures are
+    kept (the page's photos are paired with them, :mod:`ingest.scan_figures`), else dropped."""
     parser = _Hocr()
     parser.feed(hocr)
     out: list[Line] = []
@@ -116,7 +118,7 @@ def hocr_lines(
         for t in parser.photos
         if (m := _BBOX.search(t)) and (box := tuple(int(v) for v in m.groups())) not in not_photos
     ]
-    captions = _caption_pars(parser, photos)
+    captions = set() if keep_captions else _caption_pars(parser, photos)
     for (title, words), par in zip(parser.lines, parser.pars, strict=True):
         m, xs = _BBOX.search(title), _XSIZE.search(title)
         if m is None or par in captions:

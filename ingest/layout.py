@@ -364,6 +364,12 @@ def layout_page(page: Any, running: RunningText) -> PageLayout:
 
 
 _PRINTED_NUMBER = re.compile(r"^[\s—–\-]*(\d{1,4}|[ivxlcdm]{1,7})[\s—–\-]*$", re.IGNORECASE)
+# Old books print the number in the running head's line: "18   DISEASES OF THE SKIN.", "ECZEMA.   19".
+_HEAD_WORDS = r"[A-Z][A-Z'’.,&\-]*(?:\s+[A-Z][A-Z'’.,&\-]*){0,7}"
+_NUMBERED_HEAD = re.compile(
+    rf"^(\d{{1,4}})\s+{_HEAD_WORDS}$|"
+    rf"^(?!(?:CHAPTER|SECTION|PART|PLATE|FIGS?|FIGURE|TABLE|LECTURE|BOOK|VOL(?:UME)?|CASE)\b){_HEAD_WORDS}\s+(\d{{1,4}})$"
+)
 
 
 def page_label(page: Any, lines: list[Line], height: float) -> str | None:
@@ -376,6 +382,9 @@ def page_label(page: Any, lines: list[Line], height: float) -> str | None:
         mid = (ln.bbox[1] + ln.bbox[3]) / 2
         if (mid < 0.1 * height or mid > 0.9 * height) and (m := _PRINTED_NUMBER.match(ln.text)):
             return m.group(1)
+    for ln in lines:
+        if (ln.bbox[1] + ln.bbox[3]) / 2 < 0.1 * height and (m := _NUMBERED_HEAD.match(ln.text.strip())):
+            return m.group(1) or m.group(2)
     return None
 
 

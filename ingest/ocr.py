@@ -126,7 +126,7 @@ def ocr_page(page: Any, *, language: str = "eng", dpi: int | None = None) -> Ocr
             text_regions.append(box)
             extra.extend(found)
             words.extend(hocr_words(crop_hocr, scale, origin=(clip.x0, clip.y0)))
-    lines = hocr_lines(hocr, number, scale, read, not_photos=text_regions) + extra
+    lines = hocr_lines(hocr, number, scale, read, not_photos=text_regions, keep_captions=True) + extra
     bands = find_bands(grey, dpi)
     if bands:
         boxes = [tuple(v * scale for v in band.box) for band in bands]

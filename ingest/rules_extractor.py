@@ -31,13 +31,14 @@ from ingest.diagnoses import (
 from ingest.figures import caption_diagnosis, pair_captions, skip_reason
 from ingest.findings import section_findings, table_findings
 from ingest.labels import is_clinical_label
-from ingest.layout import RunningText, layout_page, learn_running_text, reading_order
+from ingest.layout import RunningText, layout_page, learn_running_text, page_label, reading_order
 from ingest.mentions import make_evidence
 from ingest.note_cues import note_relations
 from ingest.ocr import needs_ocr, ocr_page, tidy_ocr_lines
 from ingest.pdf_loader import oversized_images
 from ingest.presentations import PresentationTables, cause_sentences, split_presentations
 from ingest.rationales import RATIONALE_TITLE, rationale_candidates
+from ingest.scan_figures import is_scan, outside_photos, scan_photos
 from ingest.scan_tables import stamp_table_confidence, table_keys
 from ingest.sections import SectionBuilder
 from ingest.types import (
@@ -98,26 +99,32 @@ class RulesExtractor:
 
     def layout_page(self, page: Any, running: RunningText, chunk: Extraction) -> PageLayout:
         layout = layout_page(page, running)
+        scan = is_scan(layout)  # a scanned page's photos lie inside its one page-sized image
         if self.ocr and needs_ocr(page, layout.lines) and oversized_images(page):
             chunk.warnings.append(
                 f"page {page.number + 1}: not OCR'd, it holds an image over the pixel limit"
             )
         elif self.ocr and needs_ocr(page, layout.lines):
-            scan = ocr_page(page, language=self.ocr_language)
+            scan_lines = ocr_page(page, language=self.ocr_language)
             lines = tidy_ocr_lines(
-                [ln for ln in scan.lines if not running.is_running(ln, layout.height)],
+                [ln for ln in scan_lines.lines if not running.is_running(ln, layout.height)],
                 layout.height,
                 running.body_size,
             )
             layout = layout.model_copy(
                 update={
                     "lines": reading_order(lines, layout.width),
-                    "tables": scan.tables,
+                    "tables": scan_lines.tables,
                     "ocr": True,
                     "images": [],
+                    "label": layout.label or page_label(page, scan_lines.lines, layout.height),
                 }
             )
             chunk.ocr_pages += 1
+        if scan is not None and not oversized_images(page):
+            layout.images = [i for i in layout.images if i.width * i.height < scan[0] * scan[1]]
+            layout.images += scan_photos(page, scan, layout.lines)
+            layout.lines = outside_photos(layout.lines, layout.images)
         return layout
 
     def pair_figures(
