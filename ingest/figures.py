@@ -279,8 +279,9 @@ def caption_diagnosis(caption: str) -> str | None:
     """The condition a caption names: 'Excoriations in eczema' -> 'eczema';
     'Basal cell carcinoma – nodular type' -> 'Basal cell carcinoma'."""
     from ingest.mentions import clean_name, glosses
+    from ingest.ocr_words import denoise
 
-    text, notes = glosses(caption.strip())
+    text, notes = glosses(denoise(caption.strip()))  # a scan's caption: "Seborrhcea", "PSORIASLS"
     if not text or _NOT_DX.match(text) or len(text.split()) > 14:
         return None
     first = _CUT_AT.sub("", text).strip()

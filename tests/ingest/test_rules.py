@@ -197,6 +197,8 @@ def test_tables_of_differentials(rows: list[list[str]], subject: str | None, exp
         ("Pemphigus vulgaris affecting the oral mucosa", "Pemphigus vulgaris"),
         ("Lichen planus: papules on the flexor aspect of the wrist", "Lichen planus"),
         ("Note how subtle the erythema is in this wheal", None),  # a remark, not a label
+        ("Seborrhcea of the scalp", "Seborrhoea"),  # a scan's OCR misreading of the ligature, repaired
+        ("Tiuea circinata", "Tinea circinata"),  # one OCR letter confusion giving exactly one known word
     ],
 )
 def test_caption_diagnosis(caption: str, dx: str | None) -> None:
