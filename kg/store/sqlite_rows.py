@@ -214,7 +214,7 @@ class SQLiteRows(SQLiteConnection):
             rows = self.q(
                 f"SELECT a.data FROM (VALUES {values}) AS k JOIN assertions AS a "
                 "ON a.kind = k.column1 AND a.subject = k.column2 AND a.object = k.column3",
-                [x for key in part for x in key],
+                list(itertools.chain.from_iterable(part)),
             )
             for (data,) in rows:
                 a = km.Assertion.model_validate_json(data)
@@ -225,10 +225,10 @@ class SQLiteRows(SQLiteConnection):
         rows = self.q("SELECT data FROM assertions WHERE subject = ? OR object = ?", (diagnosis, diagnosis))
         return [km.Assertion.model_validate_json(r[0]) for r in rows]
 
-    def _index_sources(self, items: list[km.Assertion]) -> None:
+    def _index_sources(self, items: Iterable[km.Assertion]) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO assertion_sources VALUES (?, ?)",
-            [(ev.source_sha256, a.id) for a in items for ev in a.evidence],
+            ((ev.source_sha256, a.id) for a in items for ev in a.evidence),
         )
 
     def insert_assertions(self, items: list[Dumped[km.Assertion]]) -> None:
@@ -253,7 +253,7 @@ class SQLiteRows(SQLiteConnection):
             )
         except sqlite3.IntegrityError as exc:
             raise InputError(f"assertion ids collide with stored assertions: {exc}") from None
-        self._index_sources([a for a, _ in items])
+        self._index_sources(a for a, _ in items)
 
     def write_assertions(self, pairs: list[tuple[int, km.Assertion]]) -> None:
         self._update(
@@ -267,7 +267,7 @@ class SQLiteRows(SQLiteConnection):
         self.conn.executemany(
             "DELETE FROM assertion_sources WHERE assertion = ?", [(a.id,) for _, a in pairs]
         )
-        self._index_sources([a for _, a in pairs])
+        self._index_sources(a for _, a in pairs)
 
     def delete_assertions(self, ids: list[str]) -> None:
         self.conn.executemany("DELETE FROM assertions WHERE id = ?", [(i,) for i in ids])
