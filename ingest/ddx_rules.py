@@ -22,6 +22,7 @@ import re
 
 from ingest import old_prose as old
 from ingest import prose_cues as cues
+from ingest import qa_cues as qa
 from ingest.ddx_frames import RULE as FRAME_RULE
 from ingest.ddx_frames import DiagnosisFrame, question_condition
 from ingest.ddx_names import _names, _pairs, _subject, expand_initials
@@ -29,6 +30,7 @@ from ingest.framing import is_presentation
 from ingest.mentions import clean_name
 from ingest.ocr_words import denoise
 from ingest.prefilter import prefiltered
+from ingest.section_cues import contextual_relations
 from ingest.stem_cues import asks_differential, fallback_relations, frames_differential, title_relations
 from ingest.text_units import sentences, units
 from ingest.types import Line, RelationCandidate, Section
@@ -194,18 +196,18 @@ def prose_relations(
         if stated_ok and re.search(r"diagnos[^?]*\?", unit.text, re.I):
             diagnosis_asked = True
         texts = [ln.text for ln in unit.lines]
-        if diagnosis_asked and (found := cues.lettered_options(carried + texts)):
+        if diagnosis_asked and (found := qa.lettered_options(carried + texts)):
             options = found
         # options set one a paragraph, or wrapped onto the next one, continue in the next unit
-        carried = carried + texts if texts and cues.OPTION.search(texts[-1]) else []
+        carried = carried + texts if texts and qa.OPTION.search(texts[-1]) else []
         echo = (
             unit_index < 3 and (anchor is None or implicit) and _echoes(unit_sentences[0][0], section.title)
         )
         for k, (quote, lines) in enumerate(unit_sentences):
             text = expand_initials(cues.unhedged(cues.strip_marks(denoise(quote))), [anchor or "", *heads])
-            if asked and cues.is_answer_marker(text):
+            if asked and qa.is_answer_marker(text):
                 continue  # "A." split off as a sentence of its own: the answer is the next one
-            if asked and (listed := cues.answer_list(text)):
+            if asked and (listed := qa.answer_list(text)):
                 out.extend(
                     _pairs(_names(listed), "prose:answer", lines, source, quote, context=title, anchor=asked)
                 )
@@ -213,7 +215,7 @@ def prose_relations(
             if not text:
                 continue  # an old or disputed opinion states no relation
             found_before = len(out)
-            stated = cues.stated_diagnosis(text, options) if stated_ok else None
+            stated = qa.stated_diagnosis(text, options) if stated_ok else None
             if stated and (name := clean_name(stated)):
                 anchor, implicit = name, False
                 rest = [n for n in options.values() if clean_name(n) and clean_name(n) != name]
@@ -222,10 +224,10 @@ def prose_relations(
             anchor = old.own_subject(text, k == 0) or anchor  # "The recognition of X does not present ..."
             # a question-and-answer book: the answer's "it" is the question's condition
             here = old.run_in_subject(text) or (quizzed := question_condition(text, quizzed)) or anchor
-            if (q := cues.question_subject(text)) is not None:
+            if (q := qa.question_subject(text)) is not None:
                 asked = _subject(q, anchor)
             out.extend(_anchored(text, lines, here, source, title, quote))
-            out.extend(_contextual(text, lines, here, source, title, quote))
+            out.extend(contextual_relations(text, lines, here, source, title, quote))
             out.extend(old.old_prose_relations(text, lines, here, source, title, quote))
             for pattern in GROUPED:
                 m = pattern.search(text)
@@ -338,65 +340,6 @@ def _anchored(
                 out.extend(
                     _pairs(others, rule, lines, source, quote, context=context, anchor=subject, score=0.7)
                 )
-    return out
-
-
-def _contextual(
-    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
-) -> list[RelationCandidate]:
-    """Cues whose subject is the section's condition or a contrast's two terms (:mod:`ingest.prose_cues`)."""
-    out: list[RelationCandidate] = _subject_cues(text, lines, anchor, source, context, quote)
-    if not cues.CONTEXT_WORDS.search(text):  # most sentences hold none of these cues: skip the patterns
-        return out
-    if anchor and (m := cues.FROM_SUBJECT.match(text) or cues.FROM_BY.match(text)):
-        out.extend(
-            _pairs(
-                _names(m.group("b")), "prose:from-by", lines, source, quote, context=context, anchor=anchor
-            )
-        )
-    m = cues.EXCLUDED.search(text) if anchor and not text.rstrip().endswith("?") else None
-    if m and not cues.is_negated(m.group(0)):
-        names = [n for n in _names(m.group("b") or m.group("t")) if cues.is_condition_phrase(n)]
-        out.extend(_pairs(names, "prose:excluded", lines, source, quote, context=context, anchor=anchor))
-    if anchor and (m := cues.NOUN_CUE.match(text)) and not cues.is_negated(text[: m.end()]):
-        out.extend(
-            _pairs(
-                _names(m.group("b")), "prose:noun-cue", lines, source, quote, context=context, anchor=anchor
-            )
-        )
-    if (m := cues.BETWEEN.search(text)) is not None and not cues.is_negated(text[: m.start("list")]):
-        out.extend(_pairs(_names(m.group("list")), "prose:between", lines, source, quote, context=context))
-    if (m := cues.CONTRAST.match(text)) is not None:
-        a, b = clean_name(m.group("a")), clean_name(m.group("b"))
-        if a and b and cues.is_condition_phrase(a) and cues.is_condition_phrase(b):
-            out.extend(
-                _pairs([b], "prose:contrast", lines, source, quote, context=context, anchor=a, score=0.6)
-            )
-    return out
-
-
-def _subject_cues(
-    text: str, lines: list[Line], anchor: str | None, source: str, context: str | None, quote: str
-) -> list[RelationCandidate]:
-    """Names the sentence gives a role in the subject's differential: "X is a common mimic", "X and Y
-    are the other main considerations", "consider X and Y", "exclude Z in ...", "X can look identical",
-    "Beware of calling it X"."""
-    if not anchor or not cues.ROLE_WORDS.search(text):
-        return []
-    found = [
-        ("prose:role", m.group("b"))
-        for clause in re.split(r"[;\u037e]\s*", text)
-        if (m := cues.NOUN_ROLE.match(clause.strip())) and not cues.is_negated(m.group(0))
-    ]
-    if m := cues.LOOKS_ALIKE.match(text):
-        found.append(("prose:looks-alike", m.group("b")))
-    if listed := cues.mislabel_list(text):
-        found.append(("prose:mislabel", listed))
-    found += [("prose:imperative", listed) for listed in cues.imperative_lists(text)]
-    out: list[RelationCandidate] = []
-    for rule, listed in found:
-        names = [n for n in _names(listed) if cues.is_condition_phrase(n)]
-        out.extend(_pairs(names, rule, lines, source, quote, context=context, anchor=anchor))
     return out
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ddx_names import _cut, _names
-from ingest.ddx_rules import _pairs
+from ingest.ddx_names import _cut, _names, _pairs
 from ingest.mentions import _SPLIT, clean_name
 from ingest.text_units import sentences, units
 from ingest.types import RelationCandidate, Section

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ddx_names import _names
-from ingest.ddx_rules import _pairs
+from ingest.ddx_names import _names, _pairs
 from ingest.labels import is_clinical_label, label_word
 from ingest.layout import DDX_COLUMN, DIFFERENTIAL_HEADER
 from ingest.types import Line, RelationCandidate, TableGrid

@@ -26,7 +26,8 @@ from ingest.labels import NO_FINDING_WORDS, label_word
 from ingest.mentions import make_evidence
 from ingest.patterns import words
 from ingest.prefilter import prefiltered
-from ingest.prose_cues import is_answer_marker, strip_marks
+from ingest.prose_cues import strip_marks
+from ingest.qa_cues import is_answer_marker
 from ingest.rationales import RATIONALE_TITLE
 from ingest.text_units import sentences, units
 from ingest.types import FindingCandidate, Line, Section, TableGrid

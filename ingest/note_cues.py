@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.ddx_rules import _pairs
+from ingest.ddx_names import _pairs
 from ingest.mentions import split_names
 from ingest.prose_cues import LIST_END as _LIST_END
 from ingest.prose_cues import is_condition_phrase

@@ -24,7 +24,8 @@ from ingest.framing import DIFFERENTIAL_WORDS, frames_causes, presentation_name
 from ingest.mentions import make_evidence
 from ingest.patterns import words
 from ingest.prefilter import prefiltered
-from ingest.prose_cues import answer_list, is_answer_marker, strip_marks
+from ingest.prose_cues import strip_marks
+from ingest.qa_cues import answer_list, is_answer_marker
 from ingest.text_units import sentences, units
 from ingest.types import Extraction, Line, PresentationCandidate, RelationCandidate, Section, TableGrid
 

@@ -10,7 +10,8 @@ import pytest
 
 from ingest.ddx_rules import prose_relations
 from ingest.mentions import clean_name
-from ingest.prose_cues import answer_list, is_hedged, is_negated, question_subject, strip_marks
+from ingest.prose_cues import is_hedged, is_negated, strip_marks
+from ingest.qa_cues import answer_list, question_subject
 from ingest.types import Line, Section
 from kg.names import normalize
 
