@@ -27,19 +27,25 @@ MAX_PAGES = 20_000
 _BOLD, _ITALIC = 16, 2
 
 
+_OPTIONAL = ("pymupdf.layout", "pymupdf4llm")  # what ``import pymupdf`` loads when installed
+
+
 def import_pymupdf() -> Any:
-    """``pymupdf``, first imported without its optional layout package: when installed, ``import
-    pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in every process, as much
-    as ingesting a 79-page book), and ingest never asks for it (``find_tables(use_layout=False)``).
-    A process that imported pymupdf before keeps what it loaded; ``pymupdf.layout`` can still be
-    imported later by whoever wants it."""
-    if "pymupdf" not in sys.modules and "pymupdf.layout" not in sys.modules:
-        sys.modules["pymupdf.layout"] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
+    """``pymupdf``, first imported without its optional layout package and its markdown helper:
+    when installed, ``import pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in
+    every process, as much as ingesting a 79-page book), and ``pymupdf4llm`` with numpy and
+    onnxruntime (~0.15 s); ingest uses neither (``find_tables(use_layout=False)``, no markdown).
+    A process that imported pymupdf before keeps what it loaded; both can still be imported later
+    by whoever wants them."""
+    if "pymupdf" not in sys.modules and not any(name in sys.modules for name in _OPTIONAL):
+        for name in _OPTIONAL:
+            sys.modules[name] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
         try:
             import pymupdf
         finally:
-            if sys.modules.get("pymupdf.layout", 0) is None:
-                del sys.modules["pymupdf.layout"]
+            for name in _OPTIONAL:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
         pymupdf.no_recommend_layout()  # find_tables would print an advert for the layout package
     import pymupdf
 
