@@ -165,7 +165,9 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
             y1 = by1
     size /= weight or 1
     weight = weight or 1
-    return Line(
+    # Built without validation (every line of a book; a fifth of this function's time): the values
+    # are already the field types (floats from PyMuPDF, rounded; bools; the page number).
+    return Line.model_construct(
         page=number,
         text=text,
         bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
@@ -201,14 +203,21 @@ def _bold_font(font: str) -> bool:
     return "bold" in font or "black" in font or "heavy" in font
 
 
-def oversized_images(page: Any) -> list[tuple[int, int]]:
+def oversized_images(
+    page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None
+) -> list[tuple[int, int]]:
     """(width, height) of the page's images over the pixel limit, stored or inline, read from their
-    dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image)."""
+    dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image).
+    ``blocks``: the page's image blocks when :func:`read_page` has them (the sizes
+    ``get_image_info`` would read from a second text extraction)."""
     from dermkg.images import max_pixels
 
     limit = max_pixels()
     sizes = [(int(it[2]), int(it[3])) for it in page.get_images(full=True)]
-    sizes += [(int(i["width"]), int(i["height"])) for i in page.get_image_info(hashes=False, xrefs=False)]
+    if blocks is not None:
+        sizes += [(int(image.w()), int(image.h())) for _, image in blocks]
+    else:
+        sizes += [(int(i["width"]), int(i["height"])) for i in page.get_image_info(hashes=False, xrefs=False)]
     return [(w, h) for w, h in sizes if w * h > limit]
 
 
@@ -229,7 +238,7 @@ def read_images(page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = 
     A page holding an image over the pixel limit is never decoded (its keys are its placements).
     ``blocks``: the page's image blocks when :func:`read_page` has them already."""
     infos = _placed_images(page, blocks)
-    if infos is None and oversized_images(page):  # hashing would decode the bomb: key by placement
+    if infos is None and oversized_images(page, blocks):  # hashing would decode the bomb: key by placement
         infos = [
             info | {"digest": f"page-{page.number + 1}-image-{i}"}
             for i, info in enumerate(page.get_image_info(hashes=False, xrefs=False))
