@@ -165,9 +165,7 @@ def _line(number: int, all_spans: list[dict[str, Any]]) -> Line:
             y1 = by1
     size /= weight or 1
     weight = weight or 1
-    # Built without validation (every line of a book; a fifth of this function's time): the values
-    # are already the field types (floats from PyMuPDF, rounded; bools; the page number).
-    return Line.model_construct(
+    return Line(
         page=number,
         text=text,
         bbox=(round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)),
