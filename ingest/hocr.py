@@ -6,13 +6,18 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ingest.lazy_import import LazyModule
 from ingest.pdf_loader import TYPOGRAPHY
 from ingest.scan_pixels import mark_bold, stroke_width
 from ingest.scan_tables import Word
 from ingest.types import Line
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: only scanned pages need it
+    np = LazyModule("numpy")
 
 _SIZE_PER_XSIZE = 1.06  # hOCR x_size (ascender to descender, points) per point of type size
 _SPLIT_GAP = 2.5  # a gap between two words this many line heights wide parts a side head from its text

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ingest.types import Extraction, FindingCandidate, PresentationCandidate
 from kg.ids import assertion_id, finding_id
 from kg.models import Assertion, Evidence, Finding
-from kg.names import NamePolicyError, clean_name, normalize
+from kg.names import NamePolicyError, clean_name, name_keys, normalize
 
 if TYPE_CHECKING:
     from ingest.document_writer import DocumentWriter
@@ -41,6 +41,12 @@ class KnowledgeWriter:
         self.presentations: set[str] = set()
         self.members: set[str] = set()  # assertion ids of presentation memberships
         self.waiting: list[FindingCandidate] = []
+        # Findings proposed at the document's end, written in one batch (one upsert, not one each):
+        # by id, and every name key they will be found by (a lookup that could meet one writes them
+        # first, so that every lookup reads what the one-by-one writes gave).
+        self.batching = False
+        self.pending: dict[str, Finding] = {}
+        self.pending_keys: set[str] = set()
 
     def write(self, chunk: Extraction) -> None:
         """Presentations land at once (their members are proposed like any listed name); findings wait
@@ -50,6 +56,7 @@ class KnowledgeWriter:
         self.waiting.extend(chunk.findings)
 
     def finish(self) -> None:
+        self.batching = True
         for cand in self.waiting:
             did, relation = self.w.resolve(cand.diagnosis, None, propose=False), cand.relation
             subtype = "/" not in cand.diagnosis.split()[0]  # "Pityriasis/Tinea versicolor" names, no subtype
@@ -62,6 +69,8 @@ class KnowledgeWriter:
                 score = _SCORE.get(cand.rule.split(":")[0], 0.5)
                 self._assert(did, fid, relation, cand.evidence, cand.rule, score)
         self.waiting = []
+        self.batching = False
+        self._write_pending()
         s = self.w.summary
         s.presentations = len(self.presentations)
         s.presentation_members = len(self.members)
@@ -102,6 +111,12 @@ class KnowledgeWriter:
             return self.findings[key]
         store = self.w.store
         slug = finding_id(name)
+        if self.pending and (
+            key[0] in self.pending_keys
+            or slug in self.pending
+            or (presentation and finding_id(f"{name} presentation") in self.pending)
+        ):
+            self._write_pending()
         known = [store.resolve_finding(name), store.get_finding(slug)]
         if presentation:
             known.append(store.get_finding(finding_id(f"{name} presentation")))
@@ -123,12 +138,23 @@ class KnowledgeWriter:
         except (NamePolicyError, ValueError) as exc:
             self.w.summary.warnings.append(f"finding {name!r} not proposed: {exc}")
             return None
-        if not self.w.p.dry_run:
+        if self.batching and not self.w.p.dry_run:
+            if slug in self.pending:  # a presentation's slug taken: the later upsert merges, as one by one
+                self._write_pending()
+            self.pending[slug] = finding
+            self.pending_keys.update(k for k, _, _ in name_keys(finding.name, finding.synonyms))
+            self.pending_keys.update(normalize(s) for s in (name, *synonyms))
+        elif not self.w.p.dry_run:
             store.upsert_findings([finding], user=self.w.p.user)
         if not presentation:
             self.proposed.add(slug)
         self.findings[key] = slug
         return slug
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            self.w.store.upsert_findings(list(self.pending.values()), user=self.w.p.user)
+        self.pending, self.pending_keys = {}, set()
 
     # -- assertions ------------------------------------------------------------------------
     def _assert(self, did: str, fid: str, relation: str, ev: Evidence, rule: str, score: float) -> str:

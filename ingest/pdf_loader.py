@@ -27,19 +27,25 @@ MAX_PAGES = 20_000
 _BOLD, _ITALIC = 16, 2
 
 
+_OPTIONAL = ("pymupdf.layout", "pymupdf4llm")  # what ``import pymupdf`` loads when installed
+
+
 def import_pymupdf() -> Any:
-    """``pymupdf``, first imported without its optional layout package: when installed, ``import
-    pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in every process, as much
-    as ingesting a 79-page book), and ingest never asks for it (``find_tables(use_layout=False)``).
-    A process that imported pymupdf before keeps what it loaded; ``pymupdf.layout`` can still be
-    imported later by whoever wants it."""
-    if "pymupdf" not in sys.modules and "pymupdf.layout" not in sys.modules:
-        sys.modules["pymupdf.layout"] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
+    """``pymupdf``, first imported without its optional layout package and its markdown helper:
+    when installed, ``import pymupdf`` loads ``pymupdf.layout`` and its ONNX model (~0.5 s of CPU in
+    every process, as much as ingesting a 79-page book), and ``pymupdf4llm`` with numpy and
+    onnxruntime (~0.15 s); ingest uses neither (``find_tables(use_layout=False)``, no markdown).
+    A process that imported pymupdf before keeps what it loaded; both can still be imported later
+    by whoever wants them."""
+    if "pymupdf" not in sys.modules and not any(name in sys.modules for name in _OPTIONAL):
+        for name in _OPTIONAL:
+            sys.modules[name] = None  # type: ignore[assignment]  # pymupdf skips an ImportError
         try:
             import pymupdf
         finally:
-            if sys.modules.get("pymupdf.layout", 0) is None:
-                del sys.modules["pymupdf.layout"]
+            for name in _OPTIONAL:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
         pymupdf.no_recommend_layout()  # find_tables would print an advert for the layout package
     import pymupdf
 
@@ -195,14 +201,21 @@ def _bold_font(font: str) -> bool:
     return "bold" in font or "black" in font or "heavy" in font
 
 
-def oversized_images(page: Any) -> list[tuple[int, int]]:
+def oversized_images(
+    page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = None
+) -> list[tuple[int, int]]:
     """(width, height) of the page's images over the pixel limit, stored or inline, read from their
-    dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image)."""
+    dictionaries: nothing is decoded (a 0.9 MB PDF can hold a 900-megapixel flate image).
+    ``blocks``: the page's image blocks when :func:`read_page` has them (the sizes
+    ``get_image_info`` would read from a second text extraction)."""
     from dermkg.images import max_pixels
 
     limit = max_pixels()
     sizes = [(int(it[2]), int(it[3])) for it in page.get_images(full=True)]
-    sizes += [(int(i["width"]), int(i["height"])) for i in page.get_image_info(hashes=False, xrefs=False)]
+    if blocks is not None:
+        sizes += [(int(image.w()), int(image.h())) for _, image in blocks]
+    else:
+        sizes += [(int(i["width"]), int(i["height"])) for i in page.get_image_info(hashes=False, xrefs=False)]
     return [(w, h) for w, h in sizes if w * h > limit]
 
 
@@ -223,7 +236,7 @@ def read_images(page: Any, blocks: list[tuple[tuple[float, ...], Any]] | None = 
     A page holding an image over the pixel limit is never decoded (its keys are its placements).
     ``blocks``: the page's image blocks when :func:`read_page` has them already."""
     infos = _placed_images(page, blocks)
-    if infos is None and oversized_images(page):  # hashing would decode the bomb: key by placement
+    if infos is None and oversized_images(page, blocks):  # hashing would decode the bomb: key by placement
         infos = [
             info | {"digest": f"page-{page.number + 1}-image-{i}"}
             for i, info in enumerate(page.get_image_info(hashes=False, xrefs=False))

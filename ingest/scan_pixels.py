@@ -16,11 +16,15 @@ bold 4.7-5.2 px, body 3.2-3.6 px), where the share of ink in the box overlapped 
 from __future__ import annotations
 
 from statistics import median
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-
+from ingest.lazy_import import LazyModule
 from ingest.types import Line
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: only scanned pages need it
+    np = LazyModule("numpy")
 
 _INK = 128  # grey level under which a pixel is ink
 _BLOCK_PT = 4.0  # side of the blocks a band is found in

@@ -10,12 +10,16 @@ Tables with only horizontal rules are left to the text flow, as the text layer's
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, NamedTuple
 
 from ingest.layout import ruled_grid
+from ingest.lazy_import import LazyModule
 from ingest.types import Extraction, TableGrid
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: only scanned pages need it
+    np = LazyModule("numpy")
 
 _DARK = 170  # grey level under which a pixel is ink (a hairline rule is anti-aliased to 40-130)
 _MIN_RULE_PT = 14.0  # shorter dark runs are letters' strokes

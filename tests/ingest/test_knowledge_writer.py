@@ -172,3 +172,45 @@ def test_unknown_subjects_give_no_findings(sqlite_store: GraphStore, tmp_path: P
     )
     (doc,) = IngestPipeline(sqlite_store, data_dir=tmp_path, dry_run=dry_run).run([book]).documents
     assert doc.assertions_proposed.get("finding", 0) == 0 and doc.findings_proposed == 0
+
+
+def test_findings_written_in_one_batch_store_the_same_with_the_same_events(
+    bad_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The findings proposed at a document's end go to the store in one upsert, and the store, its
+    findings and its audit events (in order) are those of one upsert per finding."""
+    from ingest.knowledge_writer import KnowledgeWriter
+    from kg.models import EventQuery
+    from kg.store import make_store
+
+    volatile = {"created_at", "reviewed_at", "image_path"}  # times, and the folder the images went to
+
+    def ingest(folder: Path) -> tuple[dict[str, object], list[tuple], int]:
+        folder.mkdir()
+        store = make_store(f"sqlite:///{folder / 'kg.db'}").open()
+        calls = 0
+        upsert = store.upsert_findings
+
+        def counted(*args: object, **kwargs: object) -> int:
+            nonlocal calls
+            calls += 1
+            return upsert(*args, **kwargs)  # type: ignore[arg-type]
+
+        store.upsert_findings = counted  # type: ignore[method-assign]
+        try:
+            IngestPipeline(store, data_dir=folder).run([bad_pdf])
+            events = [
+                (e.action, e.target, {k: v for k, v in (e.after or {}).items() if k not in volatile})
+                for e in store.list_events(EventQuery(limit=None)).items
+            ]
+            return _keys(store), events, calls
+        finally:
+            store.close()
+
+    batched, batched_events, batched_calls = ingest(tmp_path / "batched")
+    off = property(lambda self: False, lambda self, v: None)  # one upsert per finding, as before
+    monkeypatch.setattr(KnowledgeWriter, "batching", off, raising=False)
+    single, single_events, single_calls = ingest(tmp_path / "single")
+    assert batched == single
+    assert batched_events == single_events
+    assert single_calls > 50 and batched_calls < 10, (single_calls, batched_calls)

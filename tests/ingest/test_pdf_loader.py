@@ -54,3 +54,41 @@ def test_bad_handbook_title_is_not_its_word_placeholder(shared_data: Path) -> No
         assert document_title(doc, path) == "Dermatology"  # metadata says " Introduction"
     finally:
         doc.close()
+
+
+def test_text_layer_ingest_loads_no_numpy_onnxruntime_or_pymupdf_extras(tmp_path: Path) -> None:
+    """A fresh process ingesting a text-layer PDF imports PyMuPDF without ``pymupdf.layout`` and
+    ``pymupdf4llm`` (numpy, onnxruntime: ~0.65 s of CPU a process, never used by ingest), and the scan
+    modules leave numpy unimported; ``pymupdf4llm`` can still be imported afterwards."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    pdf = _pdf(tmp_path, meta_title="", heading="Psoriasis")
+    script = f"""
+import sys
+from pathlib import Path
+from ingest.pipeline import IngestPipeline
+from kg.store import make_store
+store = make_store("sqlite:///{tmp_path}/kg.db").open()
+summary = IngestPipeline(store, data_dir=Path({str(tmp_path)!r})).run([Path({str(pdf)!r})])
+assert summary.documents[0].status != "error", summary.documents[0].error
+print(sorted(m for m in ("numpy", "onnxruntime", "pymupdf4llm", "pymupdf.layout") if sys.modules.get(m)))
+import ingest.scan_pixels, ingest.hocr, ingest.scan_tables
+print("numpy" in sys.modules)
+"""
+    import ingest
+
+    repo = str(Path(ingest.__file__).resolve().parents[1])  # this checkout's code in the child too
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([repo, *sys.path])}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "False"], out.stdout + out.stderr
+    if importlib.util.find_spec("pymupdf4llm") is not None:
+        later = (
+            "from ingest.pdf_loader import import_pymupdf; import_pymupdf(); import pymupdf4llm; print('ok')"
+        )
+        again = subprocess.run(
+            [sys.executable, "-c", later], capture_output=True, text=True, env=env, check=True
+        )
+        assert again.stdout.strip() == "ok"
