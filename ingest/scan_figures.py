@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ingest.lazy_import import LazyModule
 from ingest.scan_pixels import _component, page_pixels
 from ingest.types import ImageRef, Line, PageLayout
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: only scanned pages need it (a text-layer ingest never loads numpy)
+    np = LazyModule("numpy")
 
 _DPI = 36  # enough to tell a photo from type; a 432 x 648 pt page is 216 x 324 pixels
 _BLOCK_PT = 6.0
